@@ -1,0 +1,197 @@
+"""The audit log: every state change is recorded here, in the transaction that made it."""
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.audit.chain import GENESIS_HASH, entry_hash, format_at
+from app.audit.models import AuditChainHead, AuditEntry
+from app.auth.actor import Actor
+from app.core.db import on_before_commit
+
+PENDING_KEY = "audit_pending"
+VERIFY_BATCH = 5000
+
+
+@dataclass(slots=True)
+class PendingEntry:
+    at: datetime | None
+    actor_user_id: uuid.UUID | None
+    on_behalf_of_user_id: uuid.UUID | None
+    coop_id: uuid.UUID | None
+    action: str
+    subject_type: str
+    subject_id: str
+    data: dict[str, Any] = field(default_factory=dict)
+    about_user_id: uuid.UUID | None = None
+
+
+def record(
+    session: AsyncSession,
+    actor: Actor | None,
+    action: str,
+    subject_type: str,
+    subject_id: uuid.UUID | str,
+    *,
+    coop_id: uuid.UUID | None = None,
+    data: dict[str, Any] | None = None,
+    about: uuid.UUID | None = None,
+    at: datetime | None = None,
+) -> None:
+    """Queue an entry; it is chained and written just before this transaction commits.
+
+    `data` holds ids and figures only, never personal data, so erasure never breaks the chain.
+    `about` names the person the entry concerns (for their activity feed).
+    """
+    pending: list[PendingEntry] = session.info.setdefault(PENDING_KEY, [])
+    pending.append(
+        PendingEntry(
+            at=at,
+            actor_user_id=actor.user.id if actor else None,
+            on_behalf_of_user_id=actor.on_behalf_of.id if actor and actor.on_behalf_of else None,
+            coop_id=coop_id,
+            action=action,
+            subject_type=subject_type,
+            subject_id=str(subject_id),
+            data=_jsonable(data or {}),
+            about_user_id=about or (actor.principal.id if actor else None),
+        )
+    )
+    on_before_commit(session, write_pending)
+
+
+def _jsonable(data: dict[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in data.items():
+        if isinstance(value, uuid.UUID):
+            out[key] = str(value)
+        elif isinstance(value, datetime):
+            out[key] = format_at(value)
+        elif isinstance(value, dict):
+            out[key] = _jsonable(value)
+        elif isinstance(value, list | tuple):
+            out[key] = [str(v) if isinstance(v, uuid.UUID) else v for v in value]
+        else:
+            out[key] = value
+    return out
+
+
+async def write_pending(session: AsyncSession) -> None:
+    pending: list[PendingEntry] = session.info.pop(PENDING_KEY, [])
+    if not pending:
+        return
+    head = await session.scalar(
+        select(AuditChainHead).where(AuditChainHead.id == 1).with_for_update()
+    )
+    if head is None:  # the migration creates it; this only guards a hand-built database
+        head = AuditChainHead(id=1, last_seq=0, last_hash=GENESIS_HASH)
+        session.add(head)
+    now = datetime.now(UTC)
+    for item in pending:
+        seq = head.last_seq + 1
+        at = (item.at or now).astimezone(UTC)
+        # Stored and hashed at microsecond precision, which every backend keeps exactly.
+        fields = {
+            "seq": seq,
+            "at": format_at(at),
+            "actor_user_id": _str(item.actor_user_id),
+            "on_behalf_of_user_id": _str(item.on_behalf_of_user_id),
+            "coop_id": _str(item.coop_id),
+            "action": item.action,
+            "subject_type": item.subject_type,
+            "subject_id": item.subject_id,
+            "data": item.data,
+        }
+        digest = entry_hash(head.last_hash, fields)
+        session.add(
+            AuditEntry(
+                seq=seq,
+                at=at,
+                actor_user_id=item.actor_user_id,
+                on_behalf_of_user_id=item.on_behalf_of_user_id,
+                coop_id=item.coop_id,
+                action=item.action,
+                subject_type=item.subject_type,
+                subject_id=item.subject_id,
+                data=item.data,
+                prev_hash=head.last_hash,
+                hash=digest,
+                about_user_id=item.about_user_id,
+            )
+        )
+        head.last_seq = seq
+        head.last_hash = digest
+    await session.flush()
+
+
+def _str(value: uuid.UUID | None) -> str | None:
+    return str(value) if value is not None else None
+
+
+def published_fields(entry: AuditEntry) -> dict[str, Any]:
+    return {
+        "seq": entry.seq,
+        "at": format_at(entry.at),
+        "actor_user_id": _str(entry.actor_user_id),
+        "on_behalf_of_user_id": _str(entry.on_behalf_of_user_id),
+        "coop_id": _str(entry.coop_id),
+        "action": entry.action,
+        "subject_type": entry.subject_type,
+        "subject_id": entry.subject_id,
+        "data": entry.data,
+    }
+
+
+@dataclass(frozen=True, slots=True)
+class Verification:
+    ok: bool
+    entries_checked: int
+    first_bad_seq: int | None
+
+
+async def verify_chain(session: AsyncSession) -> Verification:
+    """Recompute every hash in order; the first entry that does not match is reported."""
+    expected_prev = GENESIS_HASH
+    expected_seq = 1
+    checked = 0
+    last_seq = 0
+    while True:
+        batch = (
+            await session.scalars(
+                select(AuditEntry)
+                .where(AuditEntry.seq > last_seq)
+                .order_by(AuditEntry.seq)
+                .limit(VERIFY_BATCH)
+            )
+        ).all()
+        if not batch:
+            break
+        for entry in batch:
+            checked += 1
+            if (
+                entry.seq != expected_seq
+                or entry.prev_hash != expected_prev
+                or entry_hash(entry.prev_hash, published_fields(entry)) != entry.hash
+            ):
+                return Verification(ok=False, entries_checked=checked, first_bad_seq=entry.seq)
+            expected_prev = entry.hash
+            expected_seq += 1
+            last_seq = entry.seq
+        session.expunge_all()
+    head = await session.get(AuditChainHead, 1)
+    if head is not None and (head.last_seq != last_seq or head.last_hash != expected_prev):
+        return Verification(ok=False, entries_checked=checked, first_bad_seq=last_seq + 1)
+    return Verification(ok=True, entries_checked=checked, first_bad_seq=None)
+
+
+def about_person(user_id: uuid.UUID) -> Any:
+    """Entries a person did, had done on their behalf, or that concern them."""
+    return or_(
+        AuditEntry.actor_user_id == user_id,
+        AuditEntry.on_behalf_of_user_id == user_id,
+        AuditEntry.about_user_id == user_id,
+    )

@@ -1,0 +1,63 @@
+"""People, their logins and refresh tokens, failed-login records and council officers."""
+
+import uuid
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import Boolean, ForeignKey, Index, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.core.db import Base, UUIDPrimaryKey, enum_column
+
+
+class PreferredLanguage(StrEnum):
+    en = "en"
+    cy = "cy"
+
+
+class User(UUIDPrimaryKey, Base):
+    __tablename__ = "user_account"
+
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    password_hash: Mapped[str | None] = mapped_column(String(255))
+    full_name: Mapped[str] = mapped_column(String(200))
+    preferred_language: Mapped[PreferredLanguage] = mapped_column(
+        enum_column(PreferredLanguage), default=PreferredLanguage.en
+    )
+    is_platform_admin: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime]
+    closed_at: Mapped[datetime | None]
+
+
+class AuthSession(UUIDPrimaryKey, Base):
+    """One login: every access and refresh token issued from it dies with it."""
+
+    __tablename__ = "auth_session"
+
+    user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("user_account.id"), index=True)
+    created_at: Mapped[datetime]
+    revoked_at: Mapped[datetime | None]
+
+
+class RefreshToken(UUIDPrimaryKey, Base):
+    __tablename__ = "refresh_token"
+
+    session_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("auth_session.id"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    issued_at: Mapped[datetime]
+    expires_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]
+
+
+class LoginFailure(UUIDPrimaryKey, Base):
+    """Failed logins, kept in the database so throttling holds across every worker."""
+
+    __tablename__ = "login_failure"
+    __table_args__ = (
+        Index("ix_login_failure_email_at", "email", "at"),
+        Index("ix_login_failure_client_address_at", "client_address", "at"),
+    )
+
+    email: Mapped[str] = mapped_column(String(254))
+    client_address: Mapped[str] = mapped_column(String(64))
+    at: Mapped[datetime]

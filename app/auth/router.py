@@ -1,0 +1,93 @@
+"""Registration, login (password and refresh grants) and token rotation."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Request
+
+from app.auth import service
+from app.auth.errors import EmailTaken, InvalidCredentials, InvalidToken, TooManyAttempts
+from app.auth.models import User
+from app.auth.passwords import Passwords
+from app.auth.schemas import RefreshRequest, TokenRead, UserCreate, UserRead
+from app.core.db import unit_of_work
+from app.core.deps import NowDep, SessionDep, SessionmakerDep, SettingsDep
+from app.core.errors import ValidationFailed, problems
+
+router = APIRouter(prefix="/auth", tags=["auth"])
+
+
+def client_address(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
+
+
+@router.post("/register", status_code=201, response_model=UserRead, responses=problems(EmailTaken))
+async def register(body: UserCreate, request: Request, session: SessionDep, now: NowDep) -> User:
+    """Create an account. Passwords have at least 12 characters and are stored as Argon2id hashes."""
+    passwords: Passwords = request.app.state.passwords
+    return await service.register(
+        session,
+        passwords,
+        email=body.email,
+        password=body.password,
+        full_name=body.full_name,
+        preferred_language=body.preferred_language,
+        now=now,
+    )
+
+
+@router.post(
+    "/token",
+    response_model=TokenRead,
+    responses=problems(InvalidCredentials, TooManyAttempts),
+)
+async def issue_token(
+    request: Request,
+    sessionmaker: SessionmakerDep,
+    settings: SettingsDep,
+    now: NowDep,
+    username: Annotated[str, Form(max_length=254)] = "",
+    password: Annotated[str, Form(max_length=1024)] = "",
+    grant_type: Annotated[str | None, Form(pattern="^password$")] = None,
+) -> service.TokenPair:
+    """Log in with the OAuth2 password grant (`username` is the e-mail address).
+
+    Unknown e-mail and wrong password get the same answer in about the same time. After 5
+    failures for one e-mail within 15 minutes, or 50 from one client address, attempts answer
+    429 `too_many_attempts` (with Retry-After) until 15 minutes after the last failure.
+    """
+    if not username or not password:
+        raise ValidationFailed(
+            [{"loc": ["body", "username"], "msg": "username and password are required"}]
+        )
+    del grant_type
+    email = service.normalise_email(username)
+    address = client_address(request)
+    passwords: Passwords = request.app.state.passwords
+    async with unit_of_work(sessionmaker) as session:
+        await service.check_throttle(session, email=email, client_address=address, now=now)
+        user = await service.authenticate(session, passwords, email=email, password=password)
+        if user is not None:
+            return await service.start_login(session, settings, user=user, email=email, now=now)
+    # The failure is kept even though the request fails: that is what throttling counts.
+    async with unit_of_work(sessionmaker) as session:
+        await service.record_failure(session, email=email, client_address=address, now=now)
+    raise InvalidCredentials
+
+
+@router.post("/refresh", response_model=TokenRead, responses=problems(InvalidToken))
+async def refresh_token(
+    body: RefreshRequest, sessionmaker: SessionmakerDep, settings: SettingsDep, now: NowDep
+) -> service.TokenPair:
+    """Exchange a refresh token for a new pair. Each refresh token works once: presenting a
+    spent one revokes every token issued from that login (theft detection)."""
+    try:
+        async with unit_of_work(sessionmaker) as session:
+            return await service.refresh(
+                session, settings, refresh_token=body.refresh_token, now=now
+            )
+    except service.SpentRefreshToken as spent:
+        async with unit_of_work(sessionmaker) as session:
+            await service.revoke_login(
+                session, login_id=spent.login_id, user_id=spent.user_id, now=now
+            )
+        raise InvalidToken from None

@@ -1,0 +1,214 @@
+"""Accounts, logins, token rotation and login throttling."""
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.audit import service as audit
+from app.auth.actor import Actor
+from app.auth.errors import EmailTaken, InvalidToken, TooManyAttempts
+from app.auth.models import AuthSession, LoginFailure, PreferredLanguage, RefreshToken, User
+from app.auth.passwords import Passwords
+from app.auth.tokens import hash_refresh_token, issue_access_token, new_refresh_token
+from app.core.config import Settings
+
+THROTTLE_WINDOW = timedelta(minutes=15)
+MAX_FAILURES_PER_EMAIL = 5
+MAX_FAILURES_PER_ADDRESS = 50
+
+
+@dataclass(frozen=True, slots=True)
+class TokenPair:
+    access_token: str
+    refresh_token: str
+    expires_in: int
+    token_type: str = "bearer"  # noqa: S105
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+async def register(
+    session: AsyncSession,
+    passwords: Passwords,
+    *,
+    email: str,
+    password: str,
+    full_name: str,
+    preferred_language: PreferredLanguage,
+    now: datetime,
+) -> User:
+    email = normalise_email(email)
+    existing = await session.scalar(select(User.id).where(User.email == email))
+    if existing is not None:
+        raise EmailTaken
+    user = User(
+        email=email,
+        password_hash=await passwords.hash(password),
+        full_name=full_name,
+        preferred_language=preferred_language,
+        is_platform_admin=False,
+        created_at=now,
+    )
+    session.add(user)
+    try:
+        async with session.begin_nested():
+            await session.flush()
+    except IntegrityError as exc:  # a concurrent registration won the race
+        raise EmailTaken from exc
+    audit.record(session, Actor(user=user), "user.registered", "user", user.id, about=user.id)
+    return user
+
+
+async def check_throttle(
+    session: AsyncSession, *, email: str, client_address: str, now: datetime
+) -> None:
+    """429 while the e-mail or the address has too many recent failures."""
+    since = now - THROTTLE_WINDOW
+    for column, value, limit in (
+        (LoginFailure.email, email, MAX_FAILURES_PER_EMAIL),
+        (LoginFailure.client_address, client_address, MAX_FAILURES_PER_ADDRESS),
+    ):
+        count, last = (
+            await session.execute(
+                select(func.count(), func.max(LoginFailure.at)).where(
+                    column == value, LoginFailure.at > since
+                )
+            )
+        ).one()
+        if count >= limit and last is not None:
+            last_at = last if last.tzinfo else last.replace(tzinfo=now.tzinfo)
+            retry_after = max(1, int((last_at + THROTTLE_WINDOW - now).total_seconds()) + 1)
+            raise TooManyAttempts(
+                retry_after=retry_after, headers={"Retry-After": str(retry_after)}
+            )
+
+
+async def record_failure(
+    session: AsyncSession, *, email: str, client_address: str, now: datetime
+) -> None:
+    session.add(LoginFailure(email=email, client_address=client_address, at=now))
+    # Old rows are of no further use; trimming here keeps the table small without a job.
+    await session.execute(delete(LoginFailure).where(LoginFailure.at < now - 2 * THROTTLE_WINDOW))
+    await session.flush()
+
+
+async def authenticate(
+    session: AsyncSession, passwords: Passwords, *, email: str, password: str
+) -> User | None:
+    """The user these credentials belong to, or None; the same work either way."""
+    user = await session.scalar(
+        select(User).where(User.email == normalise_email(email), User.closed_at.is_(None))
+    )
+    ok = await passwords.verify(user.password_hash if user else None, password)
+    return user if ok and user is not None else None
+
+
+async def start_login(
+    session: AsyncSession, settings: Settings, *, user: User, email: str, now: datetime
+) -> TokenPair:
+    await session.execute(delete(LoginFailure).where(LoginFailure.email == email))
+    login = AuthSession(user_id=user.id, created_at=now)
+    session.add(login)
+    await session.flush()
+    audit.record(session, Actor(user=user), "auth.login", "auth_session", login.id, about=user.id)
+    return await _issue_pair(session, settings, user_id=user.id, login_id=login.id, now=now)
+
+
+async def _issue_pair(
+    session: AsyncSession,
+    settings: Settings,
+    *,
+    user_id: uuid.UUID,
+    login_id: uuid.UUID,
+    now: datetime,
+) -> TokenPair:
+    token, token_hash = new_refresh_token()
+    session.add(
+        RefreshToken(
+            session_id=login_id,
+            token_hash=token_hash,
+            issued_at=now,
+            expires_at=now + timedelta(days=settings.refresh_token_days),
+        )
+    )
+    await session.flush()
+    access = issue_access_token(settings, subject=user_id, session_id=login_id, now=now)
+    return TokenPair(
+        access_token=access, refresh_token=token, expires_in=settings.access_token_seconds
+    )
+
+
+class SpentRefreshToken(Exception):
+    """A used refresh token came back: its login must be revoked, and the revocation kept."""
+
+    def __init__(self, login_id: uuid.UUID, user_id: uuid.UUID) -> None:
+        super().__init__("refresh token reused")
+        self.login_id = login_id
+        self.user_id = user_id
+
+
+async def refresh(
+    session: AsyncSession, settings: Settings, *, refresh_token: str, now: datetime
+) -> TokenPair:
+    """Rotate: the presented token is spent and a new pair issued from the same login."""
+    row = (
+        await session.execute(
+            select(RefreshToken, AuthSession)
+            .join(AuthSession, AuthSession.id == RefreshToken.session_id)
+            .where(RefreshToken.token_hash == hash_refresh_token(refresh_token))
+        )
+    ).one_or_none()
+    if row is None:
+        raise InvalidToken
+    token, login = row
+    if login.revoked_at is not None or token.expires_at <= now:
+        raise InvalidToken
+    # Spend the token with a conditional update so that two racing refreshes cannot both win.
+    spent = await session.execute(
+        update(RefreshToken)
+        .where(RefreshToken.id == token.id, RefreshToken.used_at.is_(None))
+        .values(used_at=now)
+    )
+    if spent.rowcount != 1:  # type: ignore[attr-defined]
+        raise SpentRefreshToken(login.id, login.user_id)
+    user = await session.get(User, login.user_id)
+    if user is None or user.closed_at is not None:
+        raise InvalidToken
+    return await _issue_pair(session, settings, user_id=user.id, login_id=login.id, now=now)
+
+
+async def revoke_login(
+    session: AsyncSession, *, login_id: uuid.UUID, user_id: uuid.UUID, now: datetime
+) -> None:
+    """Theft detection: every token of this login stops working at once."""
+    await session.execute(
+        update(AuthSession)
+        .where(AuthSession.id == login_id, AuthSession.revoked_at.is_(None))
+        .values(revoked_at=now)
+    )
+    user = await session.get(User, user_id)
+    if user is not None:
+        audit.record(
+            session, Actor(user=user), "auth.login_revoked", "auth_session", login_id, about=user_id
+        )
+
+
+async def load_user_for_token(
+    session: AsyncSession, *, user_id: uuid.UUID, login_id: uuid.UUID
+) -> User | None:
+    return await session.scalar(
+        select(User)
+        .join(AuthSession, AuthSession.user_id == User.id)
+        .where(
+            User.id == user_id,
+            User.closed_at.is_(None),
+            AuthSession.id == login_id,
+            AuthSession.revoked_at.is_(None),
+        )
+    )

@@ -1,0 +1,74 @@
+"""Settings: read once from DPC_* environment variables into one frozen object."""
+
+from functools import lru_cache
+from typing import Literal, Self
+
+from pydantic import Field, SecretStr, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEVELOPMENT_SECRET_KEY = "development-only-secret-key-change-me-0123456789"  # noqa: S105
+
+
+def async_database_url(url: str) -> str:
+    """Map plain sqlite:// and postgresql:// URLs onto the async drivers the service uses."""
+    for plain, driver in (
+        ("sqlite://", "sqlite+aiosqlite://"),
+        ("postgresql://", "postgresql+asyncpg://"),
+        ("postgres://", "postgresql+asyncpg://"),
+        ("postgresql+psycopg://", "postgresql+asyncpg://"),
+        ("postgresql+psycopg2://", "postgresql+asyncpg://"),
+    ):
+        if url.startswith(plain):
+            return driver + url[len(plain) :]
+    return url
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="DPC_", extra="ignore", frozen=True)
+
+    env: Literal["development", "test", "production"] = "development"
+    database_url: str = "sqlite+aiosqlite:///./dpc.sqlite3"
+    secret_key: SecretStr | None = None
+    jwt_issuer: str = "dpc"
+    jwt_audience: str = "dpc-api"
+    access_token_seconds: int = Field(default=900, ge=60, le=900)
+    refresh_token_days: int = Field(default=30, ge=1, le=90)
+    idempotency_retention_hours: int = Field(default=48, ge=24)
+    ocid_prefix: str = "ocds-dpcwales"
+    cors_origins: list[str] = Field(default_factory=list)
+    max_body_bytes: int = Field(default=1_048_576, ge=1024)
+    log_level: str = "INFO"
+    redis_url: str | None = None
+    # OWASP's first Argon2id recommendation: 19 MiB, two passes, one lane.
+    argon2_memory_kib: int = 19_456
+    argon2_time_cost: int = 2
+    argon2_parallelism: int = 1
+
+    @model_validator(mode="after")
+    def _secret_required_in_production(self) -> Self:
+        if self.env == "production":
+            secret = self.secret_key.get_secret_value() if self.secret_key else ""
+            if not secret or secret == DEVELOPMENT_SECRET_KEY or len(secret) < 32:
+                raise ValueError(
+                    "DPC_SECRET_KEY (at least 32 characters) is required when DPC_ENV=production"
+                )
+        return self
+
+    @property
+    def async_database_url(self) -> str:
+        return async_database_url(self.database_url)
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.async_database_url.startswith("sqlite")
+
+    @property
+    def signing_key(self) -> str:
+        if self.secret_key is None:
+            return DEVELOPMENT_SECRET_KEY
+        return self.secret_key.get_secret_value()
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

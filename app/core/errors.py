@@ -1,0 +1,200 @@
+"""One error hierarchy: each class carries its status, stable code and bilingual texts."""
+
+from collections.abc import Iterable, Iterator
+from typing import Any, ClassVar
+
+from pydantic import BaseModel, Field
+
+from app.core.i18n import Language
+
+
+class AppError(Exception):
+    status: ClassVar[int] = 500
+    code: ClassVar[str] = "internal_error"
+    title: ClassVar[str] = "Internal error"
+    title_cy: ClassVar[str] = "Gwall mewnol"
+    detail: ClassVar[str] = "Something went wrong on our side. It has been logged."
+    detail_cy: ClassVar[str] = "Aeth rhywbeth o'i le ar ein hochr ni. Mae wedi'i gofnodi."
+
+    def __init__(
+        self,
+        *,
+        extra: dict[str, Any] | None = None,
+        headers: dict[str, str] | None = None,
+        **params: Any,
+    ) -> None:
+        super().__init__(self.code)
+        self.params = params
+        self.extra = extra or {}
+        self.headers = headers or {}
+
+    def title_in(self, language: Language) -> str:
+        return self.title_cy if language == "cy" else self.title
+
+    def detail_in(self, language: Language) -> str:
+        template = self.detail_cy if language == "cy" else self.detail
+        return template.format(**self.params) if self.params else template
+
+
+class BadRequest(AppError):
+    status, code = 400, "bad_request"
+    title, title_cy = "Bad request", "Cais gwallus"
+    detail = "The request could not be understood."
+    detail_cy = "Nid oedd modd deall y cais."
+
+
+class MalformedBody(BadRequest):
+    code = "malformed_body"
+    title, title_cy = "Malformed body", "Corff y cais yn annilys"
+    detail = "The request body is not well-formed JSON (or not the content type declared)."
+    detail_cy = "Nid yw corff y cais yn JSON dilys (neu nid yw o'r math a nodwyd)."
+
+
+class NotAuthenticated(AppError):
+    status, code = 401, "not_authenticated"
+    title, title_cy = "Not authenticated", "Heb ddilysu"
+    detail = "A valid bearer token is needed."
+    detail_cy = "Mae angen tocyn dilys."
+
+
+class Forbidden(AppError):
+    status, code = 403, "forbidden"
+    title, title_cy = "Forbidden", "Gwaharddwyd"
+    detail = "You are not allowed to do this."
+    detail_cy = "Ni chewch wneud hyn."
+
+
+class NotFound(AppError):
+    status, code = 404, "not_found"
+    title, title_cy = "Not found", "Heb ei ganfod"
+    detail = "There is nothing here, or you may not see it."
+    detail_cy = "Does dim byd yma, neu ni chewch ei weld."
+
+
+class MethodNotAllowed(AppError):
+    status, code = 405, "method_not_allowed"
+    title, title_cy = "Method not allowed", "Dull heb ei ganiatáu"
+    detail = "This address does not accept that method."
+    detail_cy = "Nid yw'r cyfeiriad hwn yn derbyn y dull hwnnw."
+
+
+class Conflict(AppError):
+    status, code = 409, "conflict"
+    title, title_cy = "Conflict", "Gwrthdaro"
+    detail = "The request conflicts with the current state."
+    detail_cy = "Mae'r cais yn gwrthdaro â'r cyflwr presennol."
+
+
+class BodyTooLarge(AppError):
+    status, code = 413, "body_too_large"
+    title, title_cy = "Body too large", "Corff yn rhy fawr"
+    detail = "The request body is larger than {limit} bytes."
+    detail_cy = "Mae corff y cais yn fwy na {limit} beit."
+
+
+class Unprocessable(AppError):
+    status, code = 422, "unprocessable"
+    title, title_cy = "Unprocessable request", "Cais na ellir ei brosesu"
+    detail = "The request is well-formed but breaks a rule."
+    detail_cy = "Mae'r cais yn ddilys o ran ffurf ond yn torri rheol."
+
+
+class ValidationFailed(Unprocessable):
+    code = "validation_error"
+    title, title_cy = "Validation error", "Gwall dilysu"
+    detail = "Some fields are missing or invalid; see errors."
+    detail_cy = "Mae rhai meysydd ar goll neu'n annilys; gweler errors."
+
+    def __init__(self, errors: list[dict[str, Any]]) -> None:
+        super().__init__(extra={"errors": errors})
+
+
+class UnsupportedMediaType(AppError):
+    status, code = 415, "unsupported_media_type"
+    title, title_cy = "Unsupported media type", "Math o gyfrwng heb ei gefnogi"
+    detail = "This endpoint expects {expected}."
+    detail_cy = "Mae'r pwynt terfyn hwn yn disgwyl {expected}."
+
+
+class TooManyRequests(AppError):
+    status, code = 429, "too_many_requests"
+    title, title_cy = "Too many requests", "Gormod o geisiadau"
+    detail = "Too many requests; try again later."
+    detail_cy = "Gormod o geisiadau; rhowch gynnig arall arni yn nes ymlaen."
+
+
+class InternalError(AppError):
+    pass
+
+
+class NotReady(AppError):
+    status, code = 503, "not_ready"
+    title, title_cy = "Not ready", "Ddim yn barod"
+    detail = "The service cannot serve requests yet: {reason}."
+    detail_cy = "Ni all y gwasanaeth ateb ceisiadau eto: {reason}."
+
+
+class Problem(BaseModel):
+    """An RFC 9457 problem: the body of every error answer."""
+
+    type: str = Field(examples=["https://dpc.cymru/problems/not_found"])
+    title: str
+    status: int
+    detail: str
+    code: str = Field(description="Stable machine-readable error code (snake_case).")
+    errors: list[dict[str, Any]] | None = Field(
+        default=None, description="For validation failures: [{loc, msg}]."
+    )
+
+
+PROBLEM_TYPE_BASE = "https://dpc.cymru/problems/"
+
+
+def problem_body(error: AppError, language: Language) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "type": PROBLEM_TYPE_BASE + error.code,
+        "title": error.title_in(language),
+        "status": error.status,
+        "detail": error.detail_in(language),
+        "code": error.code,
+    }
+    body.update(error.extra)
+    return body
+
+
+def iter_error_classes(root: type[AppError] = AppError) -> Iterator[type[AppError]]:
+    yield root
+    for sub in root.__subclasses__():
+        yield from iter_error_classes(sub)
+
+
+def error_catalogue() -> dict[str, type[AppError]]:
+    """Every code the service can answer with, from the classes themselves."""
+    catalogue: dict[str, type[AppError]] = {}
+    for cls in iter_error_classes():
+        catalogue.setdefault(cls.code, cls)
+    return catalogue
+
+
+def problems(*errors: type[AppError]) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI `responses` for a route: each status with the codes it may carry."""
+    by_status: dict[int, list[str]] = {}
+    classes: list[type[AppError]] = [*errors, ValidationFailed, InternalError]
+    for cls in classes:
+        by_status.setdefault(cls.status, [])
+        if cls.code not in by_status[cls.status]:
+            by_status[cls.status].append(cls.code)
+    return {
+        status: {
+            "description": "Problem codes: " + ", ".join(f"`{c}`" for c in codes),
+            "content": {
+                "application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}
+            },
+        }
+        for status, codes in sorted(by_status.items())
+    }
+
+
+def codes_table(classes: Iterable[type[AppError]]) -> str:
+    rows = sorted({(cls.status, cls.code, cls.title) for cls in classes})
+    return "\n".join(f"| {status} | `{code}` | {title} |" for status, code, title in rows)

@@ -1,0 +1,108 @@
+"""Every error leaves as problem+json: one place renders them all."""
+
+import json
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, Response
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from app.core.errors import (
+    AppError,
+    BadRequest,
+    MalformedBody,
+    MethodNotAllowed,
+    NotAuthenticated,
+    NotFound,
+    UnsupportedMediaType,
+    ValidationFailed,
+    problem_body,
+)
+from app.core.i18n import DEFAULT_LANGUAGE, Language
+
+PROBLEM_MEDIA_TYPE = "application/problem+json"
+
+
+class ProblemResponse(JSONResponse):
+    media_type = PROBLEM_MEDIA_TYPE
+
+    def render(self, content: Any) -> bytes:
+        return json.dumps(content, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def request_language(request: Request) -> Language:
+    language: Language = getattr(request.state, "language", None) or DEFAULT_LANGUAGE
+    return language
+
+
+def render(request: Request, error: AppError) -> Response:
+    return ProblemResponse(
+        problem_body(error, request_language(request)),
+        status_code=error.status,
+        headers=error.headers or None,
+    )
+
+
+def _clean_loc(loc: Any) -> list[str | int]:
+    return [part if isinstance(part, int) else str(part) for part in loc]
+
+
+def validation_problem(exc: RequestValidationError) -> AppError:
+    errors = exc.errors()
+    if any(e.get("type") == "json_invalid" for e in errors):
+        return MalformedBody()
+    # Never echo the input back: it may hold a password.
+    return ValidationFailed(
+        [{"loc": _clean_loc(e.get("loc", ())), "msg": str(e.get("msg", ""))} for e in errors]
+    )
+
+
+def install_handlers(app: FastAPI) -> None:
+    from app.idempotency.service import IdempotentReplay
+
+    async def app_error(request: Request, exc: Exception) -> Response:
+        if not isinstance(exc, AppError):  # pragma: no cover - registered for that type
+            raise exc
+        return render(request, exc)
+
+    async def request_validation(request: Request, exc: Exception) -> Response:
+        if not isinstance(
+            exc, RequestValidationError
+        ):  # pragma: no cover - registered for that type
+            raise exc
+        return render(request, validation_problem(exc))
+
+    async def http_exception(request: Request, exc: Exception) -> Response:
+        if not isinstance(
+            exc, StarletteHTTPException
+        ):  # pragma: no cover - registered for that type
+            raise exc
+        error: AppError
+        if exc.status_code == 404:
+            error = NotFound()
+        elif exc.status_code == 405:
+            error = MethodNotAllowed()
+        elif exc.status_code == 401:
+            error = NotAuthenticated()
+        elif exc.status_code == 415:
+            error = UnsupportedMediaType(expected="application/json")
+        elif exc.status_code == 400:
+            error = BadRequest()
+        else:
+            error = AppError()
+        response = render(request, error)
+        if exc.status_code == 405 and exc.headers and "Allow" in exc.headers:
+            response.headers["Allow"] = exc.headers["Allow"]
+        return response
+
+    async def replay(request: Request, exc: Exception) -> Response:
+        del request
+        if not isinstance(exc, IdempotentReplay):  # pragma: no cover - registered for that type
+            raise exc
+        return Response(content=exc.body, status_code=exc.status, media_type="application/json")
+
+    app.add_exception_handler(AppError, app_error)
+    app.add_exception_handler(RequestValidationError, request_validation)
+    app.add_exception_handler(StarletteHTTPException, http_exception)
+    app.add_exception_handler(IdempotentReplay, replay)

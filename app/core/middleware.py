@@ -1,0 +1,143 @@
+"""The outermost layer: request id, language, body limit, security headers, logs, metrics."""
+
+import json
+import logging
+import re
+import time
+import uuid
+from typing import Any
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from app.core.errors import BodyTooLarge, InternalError, problem_body
+from app.core.i18n import DEFAULT_LANGUAGE, Language, negotiate
+from app.core.logging import request_id_var
+from app.core.metrics import LATENCY, REQUESTS
+
+logger = logging.getLogger("app.request")
+SAFE_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
+SECURITY_HEADERS = [
+    (b"x-content-type-options", b"nosniff"),
+    (b"x-frame-options", b"DENY"),
+    (b"referrer-policy", b"no-referrer"),
+    (b"cross-origin-resource-policy", b"same-origin"),
+]
+API_CSP = (b"content-security-policy", b"default-src 'none'; frame-ancestors 'none'")
+
+
+class _BodyTooLargeError(Exception):
+    pass
+
+
+def _header(scope: Scope, name: bytes) -> str | None:
+    for key, value in scope.get("headers", []):
+        if key == name:
+            return str(value.decode("latin-1"))
+    return None
+
+
+class RequestContextMiddleware:
+    def __init__(self, app: ASGIApp, *, max_body_bytes: int) -> None:
+        self.app = app
+        self.max_body_bytes = max_body_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = time.perf_counter()
+        incoming = _header(scope, b"x-request-id")
+        request_id = incoming if incoming and SAFE_REQUEST_ID.match(incoming) else uuid.uuid4().hex
+        token = request_id_var.set(request_id)
+        state: dict[str, Any] = scope.setdefault("state", {})
+        state["request_id"] = request_id
+        negotiated = negotiate(_header(scope, b"accept-language"))
+        if negotiated:
+            state["language"] = negotiated
+        status_holder = {"status": 500, "started": False}
+
+        def language() -> Language:
+            chosen: Language = state.get("language") or DEFAULT_LANGUAGE
+            return chosen
+
+        async def send_wrapper(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                status_holder["status"] = message["status"]
+                status_holder["started"] = True
+                headers = [
+                    (k, v)
+                    for k, v in message.get("headers", [])
+                    if k not in (b"x-request-id", b"content-language")
+                ]
+                headers.append((b"x-request-id", request_id.encode()))
+                headers.append((b"content-language", language().encode()))
+                headers.extend(SECURITY_HEADERS)
+                if not scope["path"].startswith(("/docs", "/redoc")):
+                    headers.append(API_CSP)
+                message = {**message, "headers": headers}
+            await send(message)
+
+        declared = _header(scope, b"content-length")
+        too_large = (
+            declared is not None and declared.isdigit() and int(declared) > self.max_body_bytes
+        )
+        received = 0
+
+        async def receive_wrapper() -> Message:
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > self.max_body_bytes:
+                    raise _BodyTooLargeError
+            return message
+
+        try:
+            if too_large:
+                await self._problem(
+                    send_wrapper, BodyTooLarge(limit=self.max_body_bytes), language()
+                )
+            else:
+                await self.app(scope, receive_wrapper, send_wrapper)
+        except _BodyTooLargeError:
+            if not status_holder["started"]:
+                await self._problem(
+                    send_wrapper, BodyTooLarge(limit=self.max_body_bytes), language()
+                )
+        except Exception:
+            logger.exception("unhandled error", extra={"path": scope["path"]})
+            if not status_holder["started"]:
+                await self._problem(send_wrapper, InternalError(), language())
+        finally:
+            elapsed = time.perf_counter() - started
+            route = scope.get("route")
+            route_path = getattr(route, "path", None) or "unmatched"
+            status = int(status_holder["status"])
+            REQUESTS.labels(scope["method"], route_path, str(status)).inc()
+            LATENCY.labels(scope["method"], route_path).observe(elapsed)
+            logger.info(
+                "request",
+                extra={
+                    "method": scope["method"],
+                    "path": scope["path"],
+                    "route": route_path,
+                    "status": status,
+                    "duration_ms": round(elapsed * 1000, 2),
+                },
+            )
+            request_id_var.reset(token)
+
+    @staticmethod
+    async def _problem(send: Send, error: Any, language: Language) -> None:
+        body = json.dumps(problem_body(error, language), ensure_ascii=False).encode()
+        await send(
+            {
+                "type": "http.response.start",
+                "status": error.status,
+                "headers": [
+                    (b"content-type", b"application/problem+json"),
+                    (b"content-length", str(len(body)).encode()),
+                ],
+            }
+        )
+        await send({"type": "http.response.body", "body": body})

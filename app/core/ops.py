@@ -1,0 +1,54 @@
+"""Liveness, readiness (database reachable, schema at the newest migration) and metrics."""
+
+from functools import lru_cache
+from pathlib import Path
+
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse, Response
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from sqlalchemy import text
+from sqlalchemy.exc import SQLAlchemyError
+
+from app.core.errors import NotReady
+
+router = APIRouter(tags=["operations"])
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+
+
+@lru_cache(maxsize=1)
+def expected_heads() -> frozenset[str]:
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    config = Config(str(PROJECT_ROOT / "alembic.ini"))
+    config.set_main_option("script_location", str(PROJECT_ROOT / "migrations"))
+    return frozenset(ScriptDirectory.from_config(config).get_heads())
+
+
+@router.get("/healthz", include_in_schema=True)
+async def healthz() -> dict[str, str]:
+    """The process is alive (no dependency is checked)."""
+    return {"status": "ok"}
+
+
+@router.get("/readyz", responses={503: {"description": "Not ready (`not_ready`)."}})
+async def readyz(request: Request) -> Response:
+    """Ready to serve: the database answers and its schema is at the newest migration."""
+    try:
+        engine = request.app.state.engine.execution_options(isolation_level="AUTOCOMMIT")
+        async with engine.connect() as connection:
+            versions = set(
+                (
+                    await connection.execute(text("SELECT version_num FROM alembic_version"))
+                ).scalars()
+            )
+    except (SQLAlchemyError, OSError) as exc:
+        raise NotReady(reason="the database is unreachable") from exc
+    if versions != expected_heads():
+        raise NotReady(reason="the database schema is not at the newest migration")
+    return JSONResponse({"status": "ready"})
+
+
+@router.get("/metrics", include_in_schema=False)
+async def metrics() -> Response:
+    return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)

@@ -1,0 +1,141 @@
+"""Cursor pagination: keyset over a stable order, with an opaque cursor."""
+
+import base64
+import binascii
+import json
+import uuid
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Annotated, Any, Generic, TypeVar
+
+from fastapi import Depends, Query
+from pydantic import BaseModel
+from sqlalchemy import Select, and_, or_
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import QueryableAttribute
+from sqlalchemy.sql.elements import ColumnElement
+
+from app.core.errors import ValidationFailed
+
+T = TypeVar("T")
+Row = TypeVar("Row")
+
+DEFAULT_LIMIT = 50
+MAX_LIMIT = 200
+
+
+class CursorPage(BaseModel, Generic[T]):
+    items: list[T]
+    next_cursor: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PageRequest:
+    limit: int = DEFAULT_LIMIT
+    cursor: str | None = None
+
+
+def page_request(
+    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT, description="Page size (at most 200).")] = (
+        DEFAULT_LIMIT
+    ),
+    cursor: Annotated[
+        str | None, Query(max_length=1000, description="Opaque cursor from `next_cursor`.")
+    ] = None,
+) -> PageRequest:
+    return PageRequest(limit=limit, cursor=cursor)
+
+
+PageDep = Annotated[PageRequest, Depends(page_request)]
+
+
+@dataclass(frozen=True, slots=True)
+class Sort:
+    column: ColumnElement[Any] | QueryableAttribute[Any]
+    descending: bool = False
+
+
+def _encode_value(value: Any) -> Any:
+    if isinstance(value, uuid.UUID):
+        return {"u": str(value)}
+    if isinstance(value, datetime):
+        return {"t": value.isoformat()}
+    if value is None or isinstance(value, bool | int | str):
+        return value
+    raise TypeError(f"cannot put {type(value).__name__} in a cursor")
+
+
+def _decode_value(value: Any) -> Any:
+    if isinstance(value, dict):
+        if "u" in value:
+            return uuid.UUID(value["u"])
+        if "t" in value:
+            return datetime.fromisoformat(value["t"])
+        raise ValueError("unknown cursor value")
+    return value
+
+
+def encode_cursor(values: Sequence[Any]) -> str:
+    raw = json.dumps([_encode_value(v) for v in values], separators=(",", ":"))
+    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str, width: int) -> list[Any]:
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        values = json.loads(raw)
+        if not isinstance(values, list) or len(values) != width:
+            raise ValueError("wrong width")
+        return [_decode_value(v) for v in values]
+    except (ValueError, binascii.Error, UnicodeDecodeError, TypeError) as exc:
+        raise ValidationFailed(
+            [{"loc": ["query", "cursor"], "msg": "The cursor is not one this service gave."}]
+        ) from exc
+
+
+def after(order: Sequence[Sort], values: Sequence[Any]) -> ColumnElement[bool]:
+    """Rows strictly after `values` in `order` (mixed directions allowed, no NULL keys)."""
+    clauses = []
+    for i, sort in enumerate(order):
+        equal_before = [order[j].column == values[j] for j in range(i)]
+        beyond = sort.column < values[i] if sort.descending else sort.column > values[i]
+        clauses.append(and_(*equal_before, beyond))
+    return or_(*clauses)
+
+
+async def paginate(
+    session: AsyncSession,
+    stmt: Select[Any],
+    page: PageRequest,
+    *,
+    order: Sequence[Sort],
+    key: Callable[[Any], Sequence[Any]],
+    scalars: bool = True,
+) -> tuple[list[Any], str | None]:
+    """One page of `stmt` in `order`; the last column of `order` must make rows unique."""
+    if page.cursor:
+        stmt = stmt.where(after(order, decode_cursor(page.cursor, len(order))))
+    stmt = stmt.order_by(*(s.column.desc() if s.descending else s.column.asc() for s in order))
+    stmt = stmt.limit(page.limit + 1)
+    result = await session.execute(stmt)
+    rows: list[Any] = list(result.scalars().all() if scalars else result.all())
+    next_cursor = None
+    if len(rows) > page.limit:
+        rows = rows[: page.limit]
+        next_cursor = encode_cursor(key(rows[-1]))
+    return rows, next_cursor
+
+
+def page_of_list(items: Sequence[Row], page: PageRequest) -> tuple[list[Row], str | None]:
+    """Paginate a short list computed in full (a fixed set such as the 22 areas)."""
+    start = 0
+    if page.cursor:
+        (start,) = decode_cursor(page.cursor, 1)
+        if not isinstance(start, int) or start < 0:
+            raise ValidationFailed(
+                [{"loc": ["query", "cursor"], "msg": "The cursor is not one this service gave."}]
+            )
+    chunk = list(items[start : start + page.limit])
+    more = start + page.limit < len(items)
+    return chunk, encode_cursor([start + page.limit]) if more else None

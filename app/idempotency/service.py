@@ -1,0 +1,107 @@
+"""Idempotent POSTs: the same key and body give the first answer again, without the work.
+
+The answer is stored in the same transaction as the work it describes, so the two can never
+disagree: a request that fails stores nothing and may simply be retried. While a request is in
+flight, a second one with the same key is told so (409) rather than waiting: on PostgreSQL a
+transaction-scoped advisory lock marks it; SQLite serialises writers, so the second request
+waits for the first to commit and then gets its stored answer.
+"""
+
+import hashlib
+import json
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from fastapi.encoders import jsonable_encoder
+from fastapi.responses import Response
+from sqlalchemy import select, text
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.idempotency.errors import IdempotencyInProgress, IdempotencyKeyReused
+from app.idempotency.models import IdempotencyRecord
+
+
+class IdempotentReplay(Exception):
+    """Raised to answer with a stored response; rendered as it was first sent."""
+
+    def __init__(self, status: int, body: bytes) -> None:
+        super().__init__("idempotent replay")
+        self.status = status
+        self.body = body
+
+
+def request_fingerprint(body: bytes) -> str:
+    """The same JSON document gives the same fingerprint whatever its spacing or key order."""
+    try:
+        canonical = json.dumps(json.loads(body), sort_keys=True, separators=(",", ":"))
+        material = canonical.encode()
+    except (ValueError, UnicodeDecodeError):
+        material = body
+    return hashlib.sha256(material).hexdigest()
+
+
+def _lock_id(user_id: uuid.UUID, endpoint: str, key: str) -> int:
+    digest = hashlib.sha256(f"{user_id}\x00{endpoint}\x00{key}".encode()).digest()
+    return int.from_bytes(digest[:8], "big", signed=True)
+
+
+@dataclass(slots=True)
+class IdempotencyGuard:
+    """One request's claim on its key; `respond` stores and returns the answer."""
+
+    session: AsyncSession
+    user_id: uuid.UUID
+    endpoint: str
+    key: str | None
+    fingerprint: str
+    now: datetime
+    retention: timedelta
+
+    async def claim(self) -> None:
+        """Replay a stored answer, refuse a reused or in-flight key, or let the work go on."""
+        if self.key is None:
+            return
+        if self.session.get_bind().dialect.name == "postgresql":
+            locked = await self.session.scalar(
+                text("SELECT pg_try_advisory_xact_lock(:id)"),
+                {"id": _lock_id(self.user_id, self.endpoint, self.key)},
+            )
+            if not locked:
+                raise IdempotencyInProgress
+        record = await self._record()
+        if record is None or record.expires_at <= self.now:
+            return
+        if record.request_hash != self.fingerprint:
+            raise IdempotencyKeyReused
+        raise IdempotentReplay(record.response_status, record.response_body)
+
+    async def _record(self) -> IdempotencyRecord | None:
+        return await self.session.scalar(
+            select(IdempotencyRecord).where(
+                IdempotencyRecord.user_id == self.user_id,
+                IdempotencyRecord.endpoint == self.endpoint,
+                IdempotencyRecord.key == self.key,
+            )
+        )
+
+    async def respond(self, payload: Any, status_code: int = 200) -> Response:
+        """Serialise the answer once; store those exact bytes when a key was sent."""
+        body = json.dumps(
+            jsonable_encoder(payload), ensure_ascii=False, separators=(",", ":")
+        ).encode("utf-8")
+        if self.key is not None:
+            record = await self._record()
+            if record is None:
+                record = IdempotencyRecord(
+                    user_id=self.user_id, endpoint=self.endpoint, key=self.key
+                )
+                self.session.add(record)
+            record.request_hash = self.fingerprint
+            record.response_status = status_code
+            record.response_body = body
+            record.created_at = self.now
+            record.expires_at = self.now + self.retention
+            await self.session.flush()
+        return Response(content=body, status_code=status_code, media_type="application/json")

@@ -1,0 +1,127 @@
+"""The application factory; `app.main:app` is the ASGI entry point."""
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.openapi.utils import get_openapi
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from app import models  # noqa: F401  (every table registered before anything queries)
+from app.api import api_router
+from app.auth.passwords import Passwords
+from app.core.clock import Clock, SystemClock
+from app.core.config import Settings, get_settings
+from app.core.db import create_engine, create_sessionmaker
+from app.core.errors import Problem, codes_table, iter_error_classes
+from app.core.handlers import install_handlers
+from app.core.logging import configure_logging
+from app.core.middleware import RequestContextMiddleware
+from app.core.ops import router as ops_router
+
+DESCRIPTION = """
+The system of record for Direct Payments co-operatives in Wales: holders of a Direct
+Payment pool part of it in a multi-stakeholder co-operative, find care providers in their
+area, buy together through collective tenders, share administrative support, run their
+co-op democratically, and give councils trustworthy aggregate figures.
+
+* Money is integer pence in fields named `*_pence`.
+* Errors are RFC 9457 `application/problem+json` with a stable `code` (table below).
+  Request validation answers 422 `validation_error` with `errors: [{loc, msg}]`; a body that
+  is not well-formed JSON answers 400 `malformed_body`.
+* `Accept-Language: cy` gives Welsh problem texts and `Content-Language: cy`; without the
+  header the signed-in user's `preferred_language` decides.
+* `Idempotency-Key` (1-255 characters) answers are kept for 48 hours per user and endpoint.
+  Only successful answers are stored: a refused request stores nothing and may be retried
+  with the same key.
+
+### Problem codes
+
+| status | code | title |
+|---|---|---|
+"""
+
+
+def build_openapi(app: FastAPI) -> dict[str, Any]:
+    if app.openapi_schema:
+        return app.openapi_schema
+    description = DESCRIPTION + codes_table(iter_error_classes())
+    schema = get_openapi(
+        title="Direct Payments co-operatives API",
+        version=app.version,
+        description=description,
+        routes=app.routes,
+    )
+    schema.setdefault("components", {}).setdefault("schemas", {})["Problem"] = (
+        Problem.model_json_schema(ref_template="#/components/schemas/{model}")
+    )
+    app.openapi_schema = schema
+    return schema
+
+
+def create_app(
+    settings: Settings | None = None,
+    *,
+    engine: AsyncEngine | None = None,
+    clock: Clock | None = None,
+) -> FastAPI:
+    settings = settings or get_settings()
+    engine = engine or create_engine(settings)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        yield
+        await app.state.engine.dispose()
+
+    app = FastAPI(
+        title="Direct Payments co-operatives API",
+        version="1.0.0",
+        lifespan=lifespan,
+        docs_url="/docs",
+        redoc_url=None,
+    )
+    app.state.settings = settings
+    app.state.engine = engine
+    app.state.sessionmaker = create_sessionmaker(engine)
+    app.state.clock = clock or SystemClock()
+    app.state.passwords = Passwords(settings)
+    install_extensions(app)
+
+    app.include_router(ops_router)
+    app.include_router(api_router)
+    install_handlers(app)
+    if settings.cors_origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origins,
+            allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
+            allow_headers=[
+                "Authorization",
+                "Content-Type",
+                "Idempotency-Key",
+                "X-On-Behalf-Of",
+                "Accept-Language",
+                "X-Request-ID",
+                "If-None-Match",
+            ],
+            expose_headers=["X-Request-ID", "ETag", "Retry-After", "Content-Language"],
+        )
+    app.add_middleware(RequestContextMiddleware, max_body_bytes=settings.max_body_bytes)
+    app.openapi = lambda: build_openapi(app)  # type: ignore[method-assign]
+    return app
+
+
+def install_extensions(app: FastAPI) -> None:
+    """Hooks that later domains fill in (the mandate resolver for X-On-Behalf-Of)."""
+    app.state.mandate_resolver = None
+
+
+def _default_app() -> FastAPI:
+    settings = get_settings()
+    configure_logging(settings.log_level)
+    return create_app(settings)
+
+
+app = _default_app()

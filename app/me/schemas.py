@@ -1,0 +1,36 @@
+"""The caller's own view of themselves."""
+
+import uuid
+from typing import Any
+
+from pydantic import Field
+
+from app.auth.models import PreferredLanguage
+from app.core.schemas import Output
+
+
+class MembershipSummary(Output):
+    id: uuid.UUID
+    coop_id: uuid.UUID
+    member_class: str
+    is_admin: bool
+    status: str
+
+
+class PersonSummary(Output):
+    user_id: uuid.UUID
+    full_name: str
+    scopes: list[str] = Field(default_factory=list)
+
+
+class MeRead(Output):
+    id: uuid.UUID
+    email: str
+    full_name: str
+    preferred_language: PreferredLanguage
+    is_platform_admin: bool
+    memberships: list[MembershipSummary] = Field(default_factory=list)
+    provider_ids: list[uuid.UUID] = Field(default_factory=list)
+    la_area_codes: list[str] = Field(default_factory=list)
+    representing: list[dict[str, Any]] = Field(default_factory=list)
+    represented_by: list[dict[str, Any]] = Field(default_factory=list)

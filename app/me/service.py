@@ -1,0 +1,18 @@
+"""Assembling what the caller needs to know about themselves from every domain."""
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.auth.models import User
+from app.councils import service as councils
+from app.me.schemas import MeRead
+
+
+async def describe(session: AsyncSession, user: User) -> MeRead:
+    return MeRead(
+        id=user.id,
+        email=user.email,
+        full_name=user.full_name,
+        preferred_language=user.preferred_language,
+        is_platform_admin=user.is_platform_admin,
+        la_area_codes=await councils.officer_area_codes(session, user.id),
+    )

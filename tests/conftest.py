@@ -1,0 +1,146 @@
+"""Test fixtures: every database test runs on SQLite and on PostgreSQL.
+
+The schema is built by `alembic upgrade head` once per backend. Each test runs inside one
+connection and one outer transaction that is rolled back at the end; the app's sessions join
+it with savepoints, so the app's commits release a savepoint and nothing leaks between tests.
+"""
+
+import os
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import httpx
+import pytest
+from fastapi import FastAPI
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker
+
+from app.core.clock import FrozenClock
+from app.core.config import Settings
+from app.core.db import create_engine
+from app.main import create_app
+from tests.helpers import run_alembic
+
+POSTGRES_URL = os.environ.get(
+    "DPC_TEST_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test"
+)
+BACKENDS = [
+    b.strip() for b in os.environ.get("TEST_BACKENDS", "sqlite,postgresql").split(",") if b.strip()
+]
+IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+
+
+def test_settings(database_url: str) -> Settings:
+    return Settings(
+        env="test",
+        database_url=database_url,
+        secret_key="test-secret-key-that-is-long-enough-0123456789",  # type: ignore[arg-type]
+        # Cheap hashing keeps the suite fast; production parameters are tested on their own.
+        argon2_memory_kib=1024,
+        argon2_time_cost=1,
+    )
+
+
+async def _postgres_reachable(url: str) -> str | None:
+    engine = create_engine(Settings(database_url=url))
+    try:
+        async with engine.connect() as connection:
+            await connection.execute(text("SELECT 1"))
+        return None
+    except Exception as exc:  # any failure to connect means "not here"
+        return f"{type(exc).__name__}: {exc}"
+    finally:
+        await engine.dispose()
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if "backend" in metafunc.fixturenames:
+        metafunc.parametrize("backend", BACKENDS, scope="session")
+
+
+@dataclass(frozen=True)
+class Database:
+    backend: str
+    settings: Settings
+    engine: AsyncEngine
+
+
+@pytest.fixture(scope="session")
+async def database(
+    backend: str, tmp_path_factory: pytest.TempPathFactory
+) -> AsyncIterator[Database]:
+    if backend == "sqlite":
+        path = tmp_path_factory.mktemp("db") / "test.sqlite3"
+        url = f"sqlite+aiosqlite:///{path}"
+    elif backend == "postgresql":
+        url = POSTGRES_URL
+        problem = await _postgres_reachable(url)
+        if problem is not None:
+            if IN_CI:
+                pytest.fail(f"PostgreSQL is required in CI but unreachable at {url}: {problem}")
+            pytest.skip(f"PostgreSQL unreachable at {url} ({problem}); PostgreSQL tests skipped")
+        await reset_postgres_schema(url)
+    else:
+        raise ValueError(f"unknown backend {backend}")
+    settings = test_settings(url)
+    engine = create_engine(settings)
+    await run_alembic(engine, "upgrade", "head")
+    yield Database(backend=backend, settings=settings, engine=engine)
+    await engine.dispose()
+
+
+async def reset_postgres_schema(url: str) -> None:
+    engine = create_engine(Settings(database_url=url))
+    async with engine.begin() as connection:
+        await connection.execute(text("DROP SCHEMA public CASCADE"))
+        await connection.execute(text("CREATE SCHEMA public"))
+    await engine.dispose()
+
+
+@pytest.fixture
+async def connection(database: Database) -> AsyncIterator[AsyncConnection]:
+    async with database.engine.connect() as connection:
+        transaction = await connection.begin()
+        yield connection
+        if transaction.is_active:
+            await transaction.rollback()
+
+
+@pytest.fixture
+def sessionmaker(connection: AsyncConnection) -> async_sessionmaker[AsyncSession]:
+    return async_sessionmaker(
+        bind=connection,
+        join_transaction_mode="create_savepoint",
+        expire_on_commit=False,
+        autoflush=False,
+    )
+
+
+@pytest.fixture
+async def session(sessionmaker: async_sessionmaker[AsyncSession]) -> AsyncIterator[AsyncSession]:
+    """A session for arranging and checking data directly in the test's transaction."""
+    async with sessionmaker() as session:
+        yield session
+
+
+@pytest.fixture
+def clock() -> FrozenClock:
+    return FrozenClock(START)
+
+
+@pytest.fixture
+def app(
+    database: Database, sessionmaker: async_sessionmaker[AsyncSession], clock: FrozenClock
+) -> FastAPI:
+    application = create_app(database.settings, engine=database.engine, clock=clock)
+    application.state.sessionmaker = sessionmaker
+    return application
+
+
+@pytest.fixture
+async def client(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
+    transport = httpx.ASGITransport(app=app, client=("203.0.113.10", 50000))
+    async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+        yield client

@@ -1,0 +1,79 @@
+"""Builders for test data: plain async functions, keyword-only and typed."""
+
+import itertools
+import uuid
+from dataclasses import dataclass
+
+import httpx
+from sqlalchemy import update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.auth.models import User
+
+_counter = itertools.count(1)
+DEFAULT_PASSWORD = "correct horse battery staple"
+
+
+@dataclass
+class Person:
+    id: uuid.UUID
+    email: str
+    password: str
+    token: str
+    refresh_token: str
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.token}"}
+
+    def on_behalf_of(self, holder: "Person") -> dict[str, str]:
+        return {**self.headers, "X-On-Behalf-Of": str(holder.id)}
+
+
+def unique_email(prefix: str = "person") -> str:
+    return f"{prefix}{next(_counter)}-{uuid.uuid4().hex[:6]}@example.org"
+
+
+async def login(client: httpx.AsyncClient, *, email: str, password: str) -> httpx.Response:
+    return await client.post("/api/v1/auth/token", data={"username": email, "password": password})
+
+
+async def register_person(
+    client: httpx.AsyncClient,
+    *,
+    email: str | None = None,
+    password: str = DEFAULT_PASSWORD,
+    full_name: str = "Test Person",
+    preferred_language: str = "en",
+) -> Person:
+    email = email or unique_email()
+    response = await client.post(
+        "/api/v1/auth/register",
+        json={
+            "email": email,
+            "password": password,
+            "full_name": full_name,
+            "preferred_language": preferred_language,
+        },
+    )
+    assert response.status_code == 201, response.text
+    user_id = uuid.UUID(response.json()["id"])
+    tokens = await login(client, email=email, password=password)
+    assert tokens.status_code == 200, tokens.text
+    return Person(
+        id=user_id,
+        email=email,
+        password=password,
+        token=tokens.json()["access_token"],
+        refresh_token=tokens.json()["refresh_token"],
+    )
+
+
+async def make_platform_admin(session: AsyncSession, person: Person) -> Person:
+    await session.execute(update(User).where(User.id == person.id).values(is_platform_admin=True))
+    await session.commit()
+    return person
+
+
+async def platform_admin(client: httpx.AsyncClient, session: AsyncSession) -> Person:
+    return await make_platform_admin(session, await register_person(client, full_name="Admin"))
