@@ -87,7 +87,7 @@ def main(argv: list[str] | None = None) -> int:
         user_id = asyncio.run(
             create_admin(settings, email=args.email, password=password, full_name=args.full_name)
         )
-        print(f"platform admin {args.email} ({user_id})")
+        print(f"platform admin {args.email.strip().lower()} ({user_id})")
         return 0
     if args.command == "demo":
         from app.demo import load_demo

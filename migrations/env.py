@@ -8,18 +8,11 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from app.core.config import Settings
-from app.core.db import UTCDateTime, create_engine
+from app.core.db import alembic_render_item, create_engine
 from app.models import Base
 
 config = context.config
 target_metadata = Base.metadata
-
-
-def _render_item(type_: str, obj: Any, autogen_context: Any) -> str | bool:  # noqa: ARG001
-    """Write the service's own column types as the plain SQLAlchemy types they store as."""
-    if type_ == "type" and isinstance(obj, UTCDateTime):
-        return "sa.DateTime(timezone=True)"
-    return False
 
 
 def _configure(connection: Connection) -> None:
@@ -29,7 +22,7 @@ def _configure(connection: Connection) -> None:
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
         compare_server_default=True,
-        render_item=_render_item,
+        render_item=alembic_render_item,
     )
 
 

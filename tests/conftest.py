@@ -32,7 +32,7 @@ IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
 
-def test_settings(database_url: str) -> Settings:
+def make_test_settings(database_url: str) -> Settings:
     return Settings(
         env="test",
         database_url=database_url,
@@ -84,7 +84,7 @@ async def database(
         await reset_postgres_schema(url)
     else:
         raise ValueError(f"unknown backend {backend}")
-    settings = test_settings(url)
+    settings = make_test_settings(url)
     engine = create_engine(settings)
     await run_alembic(engine, "upgrade", "head")
     yield Database(backend=backend, settings=settings, engine=engine)

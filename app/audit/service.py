@@ -172,9 +172,10 @@ async def verify_chain(session: AsyncSession) -> Verification:
             break
         for entry in batch:
             checked += 1
+            if entry.seq != expected_seq:  # a missing entry: the gap is where it breaks
+                return Verification(ok=False, entries_checked=checked, first_bad_seq=expected_seq)
             if (
-                entry.seq != expected_seq
-                or entry.prev_hash != expected_prev
+                entry.prev_hash != expected_prev
                 or entry_hash(entry.prev_hash, published_fields(entry)) != entry.hash
             ):
                 return Verification(ok=False, entries_checked=checked, first_bad_seq=entry.seq)

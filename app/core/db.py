@@ -55,6 +55,13 @@ class UTCDateTime(TypeDecorator[datetime]):
         return value.astimezone(UTC)
 
 
+def alembic_render_item(type_: str, obj: Any, autogen_context: Any) -> str | bool:  # noqa: ARG001
+    """Migrations spell the service's own column types as the plain types they store as."""
+    if type_ == "type" and isinstance(obj, UTCDateTime):
+        return "sa.DateTime(timezone=True)"
+    return False
+
+
 def enum_column(enum_cls: type[StrEnum]) -> Enum:
     """Store an enum's values (what the API speaks), checked by a named constraint."""
     return Enum(
