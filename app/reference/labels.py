@@ -1,0 +1,94 @@
+"""English and Welsh labels for every enum value the API speaks, kept in one catalogue.
+
+Front ends read these from GET /api/v1/reference/labels and keep no copy of their own.
+A test checks that every value of every enum the API uses has both texts here.
+"""
+
+Labels = dict[str, dict[str, dict[str, str]]]
+
+
+def _pairs(**values: tuple[str, str]) -> dict[str, dict[str, str]]:
+    return {value: {"en": en, "cy": cy} for value, (en, cy) in values.items()}
+
+
+LABELS: Labels = {
+    "service_type": _pairs(
+        domiciliary_support=("Domiciliary support", "Cymorth yn y cartref"),
+        personal_assistant=("Personal assistant", "Cynorthwyydd personol"),
+        respite=("Respite care", "Gofal seibiant"),
+        day_opportunities=("Day opportunities", "Cyfleoedd dydd"),
+        supported_living=("Supported living", "Byw â chymorth"),
+        adult_placement=("Adult placement", "Lleoli oedolion"),
+        care_home_adults=("Care home (adults)", "Cartref gofal (oedolion)"),
+        community_support=("Community support", "Cymorth cymunedol"),
+    ),
+    "welsh_language": _pairs(
+        none=("No Welsh", "Dim Cymraeg"),
+        some=("Some staff speak Welsh", "Rhai staff yn siarad Cymraeg"),
+        full=(
+            "Whole service in Welsh (the Active Offer)",
+            "Y gwasanaeth cyfan yn Gymraeg (y Cynnig Rhagweithiol)",
+        ),
+    ),
+    "member_class": _pairs(
+        service_user=(
+            "Service user (Direct Payment holder)",
+            "Defnyddiwr gwasanaeth (deiliad Taliad Uniongyrchol)",
+        ),
+        carer=("Family carer", "Gofalwr teulu"),
+        worker=("Support worker", "Gweithiwr cymorth"),
+        community_supporter=("Community supporter", "Cefnogwr cymunedol"),
+        local_authority=("Local authority", "Awdurdod lleol"),
+    ),
+    "tender_status": _pairs(
+        draft=("Draft", "Drafft"),
+        open=("Open for bids", "Ar agor i gynigion"),
+        evaluation=("Evaluation", "Gwerthuso"),
+        award_pending_vote=(
+            "Award awaiting the members' vote",
+            "Dyfarniad yn aros am bleidlais yr aelodau",
+        ),
+        awarded=("Awarded", "Wedi'i ddyfarnu"),
+        contracted=("Contracted", "Dan gontract"),
+        cancelled=("Cancelled", "Wedi'i ganslo"),
+        unsuccessful=("No valid bid", "Dim cynnig dilys"),
+    ),
+    "support_category": _pairs(
+        payroll=("Payroll", "Cyflogres"),
+        dbs_checks=("DBS checks", "Gwiriadau DBS"),
+        insurance=("Insurance", "Yswiriant"),
+        dp_returns=("Direct Payment returns", "Ffurflenni Taliadau Uniongyrchol"),
+        recruitment=("Recruitment", "Recriwtio"),
+        training=("Training", "Hyfforddiant"),
+        other=("Other", "Arall"),
+    ),
+    "support_status": _pairs(
+        open=("Open", "Ar agor"),
+        in_progress=("In progress", "Ar y gweill"),
+        resolved=("Resolved", "Wedi'i ddatrys"),
+    ),
+    "priority": _pairs(
+        low=("Low", "Isel"),
+        normal=("Normal", "Arferol"),
+        urgent=("Urgent", "Brys"),
+    ),
+    "proposal_status": _pairs(
+        open=("Open for votes", "Ar agor i bleidleisio"),
+        passed=("Passed", "Wedi'i basio"),
+        rejected=("Rejected", "Wedi'i wrthod"),
+        no_quorum=("No quorum", "Dim cworwm"),
+    ),
+    "refund_status": _pairs(
+        posted=("Paid out", "Wedi'i dalu"),
+        pending_second_approval=("Awaiting a second administrator", "Yn aros am ail weinyddwr"),
+        pending_holder_approval=(
+            "Awaiting the holder's approval",
+            "Yn aros am gymeradwyaeth y deiliad",
+        ),
+        refused=("Refused", "Wedi'i wrthod"),
+    ),
+    "preferred_language": _pairs(
+        en=("English", "Saesneg"),
+        cy=("Welsh", "Cymraeg"),
+    ),
+}
