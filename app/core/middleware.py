@@ -36,6 +36,15 @@ def _header(scope: Scope, name: bytes) -> str | None:
     return None
 
 
+def _route_template(scope: Scope) -> str:
+    """The matched path template (`/api/v1/areas/{code}`), so metrics do not split per id."""
+    # FastAPI keeps the full template of a route inside an included router here; the route
+    # object itself only knows its path relative to that router.
+    context = scope.get("fastapi", {}).get("effective_route_context")
+    template = getattr(context, "path", None) or getattr(scope.get("route"), "path", None)
+    return str(template) if template else "unmatched"
+
+
 class RequestContextMiddleware:
     def __init__(self, app: ASGIApp, *, max_body_bytes: int) -> None:
         self.app = app
@@ -110,8 +119,7 @@ class RequestContextMiddleware:
                 await self._problem(send_wrapper, InternalError(), language())
         finally:
             elapsed = time.perf_counter() - started
-            route = scope.get("route")
-            route_path = getattr(route, "path", None) or "unmatched"
+            route_path = _route_template(scope)
             status = int(status_holder["status"])
             REQUESTS.labels(scope["method"], route_path, str(status)).inc()
             LATENCY.labels(scope["method"], route_path).observe(elapsed)

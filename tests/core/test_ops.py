@@ -65,6 +65,7 @@ class TestMetrics:
         assert response.headers["content-type"].startswith("text/plain")
         assert "dpc_http_requests_total" in response.text
         assert "dpc_http_request_duration_seconds_bucket" in response.text
+        assert 'route="/api/v1/areas"' in response.text
 
 
 class TestRequestContext:
