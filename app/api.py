@@ -1,15 +1,16 @@
 """The /api/v1 router: every domain's routes."""
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Depends
 
 from app.areas.router import router as areas_router
 from app.audit.router import router as audit_router
 from app.auth.router import router as auth_router
+from app.core.deps import reject_unknown_query
 from app.councils.router import router as councils_router
 from app.me.router import router as me_router
 from app.reference.router import router as reference_router
 
-api_router = APIRouter(prefix="/api/v1")
+api_router = APIRouter(prefix="/api/v1", dependencies=[Depends(reject_unknown_query)])
 for domain_router in (
     auth_router,
     me_router,

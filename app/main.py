@@ -15,7 +15,7 @@ from app.auth.passwords import Passwords
 from app.core.clock import Clock, SystemClock
 from app.core.config import Settings, get_settings
 from app.core.db import create_engine, create_sessionmaker
-from app.core.errors import Problem, codes_table, iter_error_classes
+from app.core.errors import Problem, codes_table, complete_problem_responses, iter_error_classes
 from app.core.handlers import install_handlers
 from app.core.logging import configure_logging
 from app.core.middleware import RequestContextMiddleware
@@ -54,9 +54,12 @@ def build_openapi(app: FastAPI) -> dict[str, Any]:
         description=description,
         routes=app.routes,
     )
-    schema.setdefault("components", {}).setdefault("schemas", {})["Problem"] = (
-        Problem.model_json_schema(ref_template="#/components/schemas/{model}")
-    )
+    schemas = schema.setdefault("components", {}).setdefault("schemas", {})
+    schemas["Problem"] = Problem.model_json_schema(ref_template="#/components/schemas/{model}")
+    # The framework's own 422 shapes are never sent: every 422 is a Problem.
+    schemas.pop("HTTPValidationError", None)
+    schemas.pop("ValidationError", None)
+    complete_problem_responses(schema)
     app.openapi_schema = schema
     return schema
 

@@ -1,12 +1,16 @@
 """Small helpers shared by the tests (no fixtures here)."""
 
+from pathlib import Path
 from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy.engine import Connection
+from sqlalchemy import text
+from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from app.core.config import Settings
+from app.core.db import create_engine
 from app.core.ops import PROJECT_ROOT
 
 
@@ -36,3 +40,28 @@ def problem(response: Any, status: int, code: str) -> dict[str, Any]:
     assert body["detail"]
     assert body["type"]
     return body
+
+
+async def scratch_database_url(base_url: str, *, suffix: str, tmp_dir: Path) -> str:
+    """An empty database of the same backend as `base_url`, for tests that commit for real."""
+    if base_url.startswith("sqlite"):
+        return f"sqlite+aiosqlite:///{tmp_dir / f'{suffix}.sqlite3'}"
+    base = make_url(base_url)
+    name = f"{base.database}_{suffix}"
+    admin = create_engine(Settings(database_url=base_url)).execution_options(
+        isolation_level="AUTOCOMMIT"
+    )
+    async with admin.connect() as connection:
+        exists = await connection.scalar(
+            text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}
+        )
+        if not exists:
+            await connection.execute(text(f'CREATE DATABASE "{name}"'))
+    await admin.dispose()
+    url = base.set(database=name).render_as_string(hide_password=False)
+    scratch = create_engine(Settings(database_url=url))
+    async with scratch.begin() as connection:
+        await connection.execute(text("DROP SCHEMA public CASCADE"))
+        await connection.execute(text("CREATE SCHEMA public"))
+    await scratch.dispose()
+    return url

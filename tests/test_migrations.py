@@ -6,14 +6,14 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import inspect, text
-from sqlalchemy.engine import Connection, make_url
+from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from app.core.config import Settings
 from app.core.db import alembic_render_item, create_engine
 from app.models import Base
-from tests.conftest import Database, reset_postgres_schema
-from tests.helpers import run_alembic
+from tests.conftest import Database
+from tests.helpers import run_alembic, scratch_database_url
 
 
 @pytest.fixture
@@ -21,21 +21,11 @@ async def scratch_engine(
     database: Database, tmp_path_factory: pytest.TempPathFactory
 ) -> AsyncIterator[AsyncEngine]:
     """An empty database of the same backend, so migrations can run both ways."""
-    if database.backend == "sqlite":
-        url = f"sqlite+aiosqlite:///{tmp_path_factory.mktemp('mig') / 'scratch.sqlite3'}"
-    else:
-        base = make_url(database.settings.async_database_url)
-        name = f"{base.database}_migrations"
-        admin = create_engine(database.settings).execution_options(isolation_level="AUTOCOMMIT")
-        async with admin.connect() as connection:
-            exists = await connection.scalar(
-                text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}
-            )
-            if not exists:
-                await connection.execute(text(f'CREATE DATABASE "{name}"'))
-        await admin.dispose()
-        url = base.set(database=name).render_as_string(hide_password=False)
-        await reset_postgres_schema(url)
+    url = await scratch_database_url(
+        database.settings.async_database_url,
+        suffix="migrations",
+        tmp_dir=tmp_path_factory.mktemp("mig"),
+    )
     engine = create_engine(Settings(database_url=url))
     yield engine
     await engine.dispose()

@@ -3,17 +3,17 @@
 import uuid
 from typing import Annotated, Literal
 
-from pydantic import EmailStr, Field, StringConstraints
+from pydantic import Field, StringConstraints
 
 from app.auth.models import PreferredLanguage
-from app.core.schemas import Input, Output
+from app.core.schemas import Email, Input, Output
 
 Password = Annotated[str, Field(min_length=12, max_length=1024)]
 FullName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 
 
 class UserCreate(Input):
-    email: EmailStr = Field(max_length=254)
+    email: Email
     password: Password
     full_name: FullName
     preferred_language: PreferredLanguage = PreferredLanguage.en

@@ -5,11 +5,14 @@ from datetime import datetime
 from typing import Annotated
 
 from fastapi import Depends, Request
+from fastapi.dependencies.models import Dependant
+from fastapi.routing import APIRoute
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from app.core.clock import Clock
 from app.core.config import Settings
 from app.core.db import unit_of_work
+from app.core.errors import ValidationFailed
 
 
 async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
@@ -46,3 +49,32 @@ SessionmakerDep = Annotated[async_sessionmaker[AsyncSession], Depends(get_sessio
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 ClockDep = Annotated[Clock, Depends(get_clock)]
 NowDep = Annotated[datetime, Depends(get_now)]
+
+
+_ALLOWED_QUERY: dict[int, frozenset[str]] = {}
+
+
+def _allowed_query(route: APIRoute) -> frozenset[str]:
+    key = id(route)
+    if key not in _ALLOWED_QUERY:
+        _ALLOWED_QUERY[key] = frozenset(_query_names(route.dependant))
+    return _ALLOWED_QUERY[key]
+
+
+def _query_names(dependant: Dependant) -> set[str]:
+    names = {param.alias for param in dependant.query_params}
+    for sub in dependant.dependencies:
+        names |= _query_names(sub)
+    return names
+
+
+async def reject_unknown_query(request: Request) -> None:
+    """A misspelt filter (`?servce_type=`) is an error, not a silently unfiltered answer."""
+    route = request.scope.get("route")
+    if not isinstance(route, APIRoute) or not request.query_params:
+        return
+    unknown = sorted(set(request.query_params.keys()) - _allowed_query(route))
+    if unknown:
+        raise ValidationFailed(
+            [{"loc": ["query", name], "msg": "Unknown query parameter."} for name in unknown]
+        )

@@ -187,12 +187,65 @@ def problems(*errors: type[AppError]) -> dict[int | str, dict[str, Any]]:
     return {
         status: {
             "description": "Problem codes: " + ", ".join(f"`{c}`" for c in codes),
-            "content": {
-                "application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}
-            },
+            "content": PROBLEM_CONTENT,
         }
         for status, codes in sorted(by_status.items())
     }
+
+
+PROBLEM_CONTENT = {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}
+
+
+def _drop_null_from_parameters(operation: dict[str, Any]) -> None:
+    """A query or header value is text or absent, never JSON null: say so in the schema."""
+    for parameter in operation.get("parameters", []):
+        schema = parameter.get("schema", {})
+        options = schema.get("anyOf")
+        if not options:
+            continue
+        kept = [option for option in options if option.get("type") != "null"]
+        if len(kept) == 1:
+            parameter["schema"] = {
+                **{k: v for k, v in schema.items() if k != "anyOf"},
+                **kept[0],
+            }
+
+
+def _error(code: str) -> type[AppError]:
+    return error_catalogue()[code]
+
+
+def complete_problem_responses(openapi: dict[str, Any]) -> None:
+    """Document what every operation can answer whatever its route declares.
+
+    422 is always a problem (never the framework's own shape); a body can be malformed (400)
+    or too large (413); a route behind a bearer token can answer 401.
+    """
+    for operations in openapi.get("paths", {}).values():
+        for operation in operations.values():
+            if not isinstance(operation, dict) or "responses" not in operation:
+                continue
+            _drop_null_from_parameters(operation)
+            responses = operation["responses"]
+            extra: list[type[AppError]] = [ValidationFailed, InternalError]
+            if "requestBody" in operation:
+                extra += [MalformedBody, BodyTooLarge]
+            if operation.get("security"):
+                extra.append(NotAuthenticated)
+            parameters = {p.get("name", "").lower() for p in operation.get("parameters", [])}
+            if "x-on-behalf-of" in parameters:
+                extra += [_error("no_mandate"), _error("outside_mandate")]
+            for cls in extra:
+                key = str(cls.status)
+                entry = responses.get(key)
+                if entry is None or "application/json" in entry.get("content", {}):
+                    responses[key] = {
+                        "description": f"Problem codes: `{cls.code}`",
+                        "content": PROBLEM_CONTENT,
+                    }
+                elif f"`{cls.code}`" not in entry.get("description", ""):
+                    entry["description"] += f", `{cls.code}`"
+                    entry["content"] = PROBLEM_CONTENT
 
 
 def codes_table(classes: Iterable[type[AppError]]) -> str:
