@@ -1,0 +1,92 @@
+"""The pooled budget: accounts, transactions and their postings (append-only)."""
+
+import uuid
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Index, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.core.db import Base, UUIDPrimaryKey, enum_column
+
+
+class AccountKind(StrEnum):
+    member = "member"
+    shared = "shared"
+    provider = "provider"
+    external = "external"
+
+
+class TransactionKind(StrEnum):
+    contribution = "contribution"
+    refund = "refund"
+    leaving_refund = "leaving_refund"
+    invoice_approval = "invoice_approval"
+    invoice_payment = "invoice_payment"
+    support_charge = "support_charge"
+    reversal = "reversal"
+
+
+class LedgerAccount(UUIDPrimaryKey, Base):
+    """One account of one co-op's ledger; its balance is the sum of its postings.
+
+    The balance is kept on the row (updated under a row lock in the transaction that posts)
+    so a check never has to sum history; the CHECK constraint makes the database itself
+    refuse an overdrawn member, shared or provider account.
+    """
+
+    __tablename__ = "ledger_account"
+    __table_args__ = (
+        CheckConstraint("kind = 'external' OR balance_pence >= 0", name="balance_not_negative"),
+        Index("uq_ledger_account_coop_id_code", "coop_id", "code", unique=True),
+    )
+
+    coop_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("coop.id"))
+    code: Mapped[str] = mapped_column(String(80))
+    kind: Mapped[AccountKind] = mapped_column(enum_column(AccountKind))
+    member_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("coop_member.id"), index=True)
+    provider_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("provider.id"))
+    balance_pence: Mapped[int] = mapped_column(BigInteger, default=0)
+    opened_at: Mapped[datetime]
+
+
+class LedgerTransaction(Base):
+    __tablename__ = "ledger_transaction"
+    __table_args__ = (Index("ix_ledger_transaction_coop_id_seq", "coop_id", "seq"),)
+
+    # The database numbers transactions as they are written: the ledger's order, even when
+    # two share a timestamp. The public id is the UUID.
+    seq: Mapped[int] = mapped_column(
+        BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True
+    )
+    id: Mapped[uuid.UUID] = mapped_column(unique=True, default=uuid.uuid4)
+    coop_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("coop.id"))
+    kind: Mapped[TransactionKind] = mapped_column(enum_column(TransactionKind))
+    memo: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime]
+    actor_user_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("user_account.id"))
+    on_behalf_of_user_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("user_account.id"))
+    reverses_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("ledger_transaction.id"))
+
+    postings: Mapped[list["LedgerPosting"]] = relationship(
+        lazy="raise", order_by="LedgerPosting.position"
+    )
+
+
+class LedgerPosting(UUIDPrimaryKey, Base):
+    __tablename__ = "ledger_posting"
+    __table_args__ = (
+        CheckConstraint("amount_pence <> 0", name="amount_not_zero"),
+        Index("ix_ledger_posting_account_id_created_at", "account_id", "created_at"),
+    )
+
+    transaction_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("ledger_transaction.id"), index=True
+    )
+    account_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("ledger_account.id"))
+    position: Mapped[int] = mapped_column(Integer)
+    amount_pence: Mapped[int] = mapped_column(BigInteger)
+    # Copied from the transaction so statements and returns filter postings without a join.
+    created_at: Mapped[datetime]
+
+    account: Mapped[LedgerAccount] = relationship(lazy="raise")

@@ -1,0 +1,225 @@
+"""The pooled budget: the only module that writes postings.
+
+Every transaction's postings sum to exactly zero. The touched accounts are locked
+(`SELECT ... FOR UPDATE`) in a fixed order, their new balances checked, then written with the
+postings in the caller's transaction; nothing is ever updated or deleted afterwards (a
+mistake is corrected by a reversing transaction). Accounts are opened eagerly, when the
+co-op, the membership or the contract comes into being, never on first use.
+"""
+
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.audit import service as audit
+from app.auth.actor import Actor
+from app.ledger.errors import InsufficientFunds, UnbalancedTransaction
+from app.ledger.models import (
+    AccountKind,
+    LedgerAccount,
+    LedgerPosting,
+    LedgerTransaction,
+    TransactionKind,
+)
+
+SHARED = "shared"
+DEPOSITS = "external:deposits"
+PAYOUTS = "external:payouts"
+
+
+def member_account(member_id: uuid.UUID) -> str:
+    return f"member:{member_id}"
+
+
+def provider_account(provider_id: uuid.UUID) -> str:
+    return f"provider:{provider_id}"
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    account: str
+    amount_pence: int
+
+
+async def _open(
+    session: AsyncSession,
+    *,
+    coop_id: uuid.UUID,
+    code: str,
+    kind: AccountKind,
+    now: datetime,
+    member_id: uuid.UUID | None = None,
+    provider_id: uuid.UUID | None = None,
+) -> LedgerAccount:
+    existing = await session.scalar(
+        select(LedgerAccount).where(LedgerAccount.coop_id == coop_id, LedgerAccount.code == code)
+    )
+    if existing is not None:
+        return existing
+    account = LedgerAccount(
+        coop_id=coop_id,
+        code=code,
+        kind=kind,
+        member_id=member_id,
+        provider_id=provider_id,
+        balance_pence=0,
+        opened_at=now,
+    )
+    session.add(account)
+    await session.flush()
+    return account
+
+
+async def open_coop_accounts(session: AsyncSession, *, coop_id: uuid.UUID, now: datetime) -> None:
+    await _open(session, coop_id=coop_id, code=SHARED, kind=AccountKind.shared, now=now)
+    await _open(session, coop_id=coop_id, code=DEPOSITS, kind=AccountKind.external, now=now)
+    await _open(session, coop_id=coop_id, code=PAYOUTS, kind=AccountKind.external, now=now)
+
+
+async def open_member_account(
+    session: AsyncSession, *, coop_id: uuid.UUID, member_id: uuid.UUID, now: datetime
+) -> LedgerAccount:
+    return await _open(
+        session,
+        coop_id=coop_id,
+        code=member_account(member_id),
+        kind=AccountKind.member,
+        member_id=member_id,
+        now=now,
+    )
+
+
+async def open_provider_account(
+    session: AsyncSession, *, coop_id: uuid.UUID, provider_id: uuid.UUID, now: datetime
+) -> LedgerAccount:
+    return await _open(
+        session,
+        coop_id=coop_id,
+        code=provider_account(provider_id),
+        kind=AccountKind.provider,
+        provider_id=provider_id,
+        now=now,
+    )
+
+
+def check_balanced(lines: Sequence[Line]) -> None:
+    accounts = [line.account for line in lines]
+    if len(lines) < 2 or len(set(accounts)) != len(accounts):
+        raise UnbalancedTransaction
+    if any(
+        not isinstance(line.amount_pence, int)
+        or isinstance(line.amount_pence, bool)
+        or line.amount_pence == 0
+        for line in lines
+    ):
+        raise UnbalancedTransaction
+    if sum(line.amount_pence for line in lines) != 0:
+        raise UnbalancedTransaction
+
+
+async def lock_accounts(
+    session: AsyncSession, *, coop_id: uuid.UUID, codes: Sequence[str]
+) -> dict[str, LedgerAccount]:
+    """Lock the accounts in id order (every writer uses the same order: no deadlock)."""
+    accounts = (
+        await session.scalars(
+            select(LedgerAccount)
+            .where(LedgerAccount.coop_id == coop_id, LedgerAccount.code.in_(list(codes)))
+            .order_by(LedgerAccount.id)
+            .with_for_update()
+            .execution_options(populate_existing=True)
+        )
+    ).all()
+    found = {account.code: account for account in accounts}
+    if len(found) != len(set(codes)):
+        raise UnbalancedTransaction  # an account that was never opened: a programming error
+    return found
+
+
+def short_accounts(accounts: dict[str, LedgerAccount], lines: Sequence[Line]) -> list[str]:
+    """Accounts this transaction would overdraw (only external accounts may go below zero)."""
+    return [
+        line.account
+        for line in lines
+        if accounts[line.account].kind is not AccountKind.external
+        and accounts[line.account].balance_pence + line.amount_pence < 0
+    ]
+
+
+async def post(
+    session: AsyncSession,
+    actor: Actor | None,
+    *,
+    coop_id: uuid.UUID,
+    kind: TransactionKind,
+    memo: str,
+    lines: Sequence[Line],
+    now: datetime,
+    reverses_id: uuid.UUID | None = None,
+) -> LedgerTransaction:
+    """Post one balanced transaction, or raise InsufficientFunds and post nothing."""
+    check_balanced(lines)
+    accounts = await lock_accounts(session, coop_id=coop_id, codes=[line.account for line in lines])
+    short = short_accounts(accounts, lines)
+    if short:
+        raise InsufficientFunds(extra={"accounts": short})
+    transaction = LedgerTransaction(
+        id=uuid.uuid4(),
+        coop_id=coop_id,
+        kind=kind,
+        memo=memo,
+        created_at=now,
+        actor_user_id=actor.user.id if actor else None,
+        on_behalf_of_user_id=actor.on_behalf_of.id if actor and actor.on_behalf_of else None,
+        reverses_id=reverses_id,
+    )
+    session.add(transaction)
+    await session.flush()
+    for position, line in enumerate(lines):
+        account = accounts[line.account]
+        account.balance_pence += line.amount_pence
+        session.add(
+            LedgerPosting(
+                transaction_id=transaction.id,
+                account_id=account.id,
+                position=position,
+                amount_pence=line.amount_pence,
+                created_at=now,
+            )
+        )
+    await session.flush()
+    audit.record(
+        session,
+        actor,
+        f"ledger.{kind.value}",
+        "ledger_transaction",
+        transaction.id,
+        coop_id=coop_id,
+        data={"postings": [[line.account, line.amount_pence] for line in lines]},
+    )
+    return transaction
+
+
+async def balance_of(session: AsyncSession, *, coop_id: uuid.UUID, code: str) -> int:
+    balance = await session.scalar(
+        select(LedgerAccount.balance_pence).where(
+            LedgerAccount.coop_id == coop_id, LedgerAccount.code == code
+        )
+    )
+    return int(balance or 0)
+
+
+async def totals_by_kind(session: AsyncSession, *, coop_id: uuid.UUID) -> dict[AccountKind, int]:
+    rows = await session.execute(
+        select(LedgerAccount.kind, func.coalesce(func.sum(LedgerAccount.balance_pence), 0))
+        .where(LedgerAccount.coop_id == coop_id)
+        .group_by(LedgerAccount.kind)
+    )
+    totals = dict.fromkeys(AccountKind, 0)
+    for kind, total in rows.all():
+        totals[kind] = int(total)
+    return totals
