@@ -20,6 +20,7 @@ from app.core.handlers import install_handlers
 from app.core.logging import configure_logging
 from app.core.middleware import RequestContextMiddleware
 from app.core.ops import router as ops_router
+from app.representatives.service import resolve_mandate
 
 DESCRIPTION = """
 The system of record for Direct Payments co-operatives in Wales: holders of a Direct
@@ -115,7 +116,7 @@ def create_app(
 
 def install_extensions(app: FastAPI) -> None:
     """Hooks that later domains fill in (the mandate resolver for X-On-Behalf-Of)."""
-    app.state.mandate_resolver = None
+    app.state.mandate_resolver = resolve_mandate
 
 
 def _default_app() -> FastAPI:
