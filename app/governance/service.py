@@ -220,7 +220,9 @@ async def cast_vote(
     """Record or change `member`'s vote; the last elector to vote closes the proposal.
 
     The proposal's row is locked first, so votes on one proposal are counted one at a time
-    and it closes exactly once.
+    and it closes exactly once. A vote that arrives after `closes_at` is refused (409), and
+    with it the close it triggered is undone; the next read closes it again, with the same
+    time and counts, so nothing is lost.
     """
     proposal = await settle(session, actor, proposal, now=now)
     proposal = await _lock(session, proposal)

@@ -17,6 +17,7 @@ from tests.factories import (
     create_coop,
     grant_mandate,
     join_coop,
+    member_id_of,
     register_person,
 )
 from tests.helpers import problem
@@ -309,9 +310,7 @@ class TestSuspend:
         self, client: httpx.AsyncClient, session: AsyncSession
     ) -> None:
         coop_id, admin = await coop_with_admin(client)
-        admin_member = (
-            await client.get(f"/api/v1/coops/{coop_id}/members", headers=admin.headers)
-        ).json()["items"][0]["id"]
+        admin_member = await member_id_of(client, coop_id, admin)
         problem(
             await client.post(
                 f"/api/v1/coops/{coop_id}/members/{admin_member}/suspend", headers=admin.headers
@@ -319,7 +318,7 @@ class TestSuspend:
             409,
             "last_admin",
         )
-        assert await status_of(session, uuid.UUID(admin_member)) == MemberStatus.active
+        assert await status_of(session, admin_member) == MemberStatus.active
 
     async def test_only_active_members_can_be_suspended(self, client: httpx.AsyncClient) -> None:
         coop_id, admin = await coop_with_admin(client)
@@ -378,11 +377,7 @@ class TestSetAdmin:
         self, client: httpx.AsyncClient, session: AsyncSession
     ) -> None:
         coop_id, admin = await coop_with_admin(client)
-        admin_member = uuid.UUID(
-            (await client.get(f"/api/v1/coops/{coop_id}/members", headers=admin.headers)).json()[
-                "items"
-            ][0]["id"]
-        )
+        admin_member = await member_id_of(client, coop_id, admin)
         problem(
             await client.post(
                 f"/api/v1/coops/{coop_id}/members/{admin_member}/admin",
@@ -495,11 +490,7 @@ class TestLeave:
         self, client: httpx.AsyncClient, session: AsyncSession
     ) -> None:
         coop_id, admin = await coop_with_admin(client)
-        admin_member = uuid.UUID(
-            (await client.get(f"/api/v1/coops/{coop_id}/members", headers=admin.headers)).json()[
-                "items"
-            ][0]["id"]
-        )
+        admin_member = await member_id_of(client, coop_id, admin)
         problem(
             await client.post(
                 f"/api/v1/coops/{coop_id}/members/{admin_member}/leave", headers=admin.headers
