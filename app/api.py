@@ -5,10 +5,16 @@ from fastapi import APIRouter, Depends
 from app.areas.router import router as areas_router
 from app.audit.router import router as audit_router
 from app.auth.router import router as auth_router
+from app.coops.members_router import router as coop_members_router
+from app.coops.router import router as coops_router
 from app.core.deps import reject_unknown_query
 from app.councils.router import router as councils_router
+from app.direct_payments.router import router as direct_payments_router
+from app.governance.router import coop_router as coop_proposals_router
+from app.governance.router import router as proposals_router
 from app.me.router import router as me_router
 from app.reference.router import router as reference_router
+from app.representatives.router import router as representatives_router
 
 api_router = APIRouter(prefix="/api/v1", dependencies=[Depends(reject_unknown_query)])
 for domain_router in (
@@ -18,5 +24,11 @@ for domain_router in (
     councils_router,
     audit_router,
     reference_router,
+    coops_router,
+    coop_members_router,
+    coop_proposals_router,
+    proposals_router,
+    direct_payments_router,
+    representatives_router,
 ):
     api_router.include_router(domain_router)

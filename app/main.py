@@ -15,11 +15,18 @@ from app.auth.passwords import Passwords
 from app.core.clock import Clock, SystemClock
 from app.core.config import Settings, get_settings
 from app.core.db import create_engine, create_sessionmaker
-from app.core.errors import Problem, codes_table, complete_problem_responses, iter_error_classes
+from app.core.errors import (
+    Problem,
+    codes_table,
+    complete_problem_responses,
+    forbid_nul_in_text,
+    iter_error_classes,
+)
 from app.core.handlers import install_handlers
 from app.core.logging import configure_logging
 from app.core.middleware import RequestContextMiddleware
 from app.core.ops import router as ops_router
+from app.representatives.service import resolve_mandate
 
 DESCRIPTION = """
 The system of record for Direct Payments co-operatives in Wales: holders of a Direct
@@ -60,6 +67,7 @@ def build_openapi(app: FastAPI) -> dict[str, Any]:
     schemas.pop("HTTPValidationError", None)
     schemas.pop("ValidationError", None)
     complete_problem_responses(schema)
+    forbid_nul_in_text(schema)
     app.openapi_schema = schema
     return schema
 
@@ -118,7 +126,7 @@ def create_app(
 
 def install_extensions(app: FastAPI) -> None:
     """Hooks that later domains fill in (the mandate resolver for X-On-Behalf-Of)."""
-    app.state.mandate_resolver = None
+    app.state.mandate_resolver = resolve_mandate
 
 
 def _default_app() -> FastAPI:

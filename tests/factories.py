@@ -3,6 +3,8 @@
 import itertools
 import uuid
 from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
 
 import httpx
 from sqlalchemy import update
@@ -77,3 +79,129 @@ async def make_platform_admin(session: AsyncSession, person: Person) -> Person:
 
 async def platform_admin(client: httpx.AsyncClient, session: AsyncSession) -> Person:
     return await make_platform_admin(session, await register_person(client, full_name="Admin"))
+
+
+CARDIFF = "W06000015"
+SWANSEA = "W06000011"
+
+
+async def create_coop(
+    client: httpx.AsyncClient,
+    admin: Person,
+    *,
+    name: str = "Cydweithfa Gofal Caerdydd",
+    area_codes: tuple[str, ...] = (CARDIFF,),
+    founder_class: str | None = None,
+    **rules: Any,
+) -> uuid.UUID:
+    """A co-op founded by `admin`; `rules` are its rules (the defaults otherwise)."""
+    body: dict[str, Any] = {
+        "name": name,
+        "description": "Pooling Direct Payments to buy care together.",
+        "area_codes": list(area_codes),
+        "rules": rules,
+    }
+    if founder_class is not None:
+        body["founder_class"] = founder_class
+    response = await client.post("/api/v1/coops", json=body, headers=admin.headers)
+    assert response.status_code == 201, response.text
+    return uuid.UUID(response.json()["id"])
+
+
+async def apply_to_coop(
+    client: httpx.AsyncClient,
+    coop_id: uuid.UUID,
+    person: Person,
+    *,
+    member_class: str = "service_user",
+) -> uuid.UUID:
+    response = await client.post(
+        f"/api/v1/coops/{coop_id}/applications",
+        json={"member_class": member_class},
+        headers=person.headers,
+    )
+    assert response.status_code == 201, response.text
+    return uuid.UUID(response.json()["id"])
+
+
+async def join_coop(
+    client: httpx.AsyncClient,
+    coop_id: uuid.UUID,
+    person: Person,
+    admin: Person,
+    member_class: str = "service_user",
+) -> uuid.UUID:
+    """Apply and be approved; returns the member id."""
+    member_id = await apply_to_coop(client, coop_id, person, member_class=member_class)
+    response = await client.post(
+        f"/api/v1/coops/{coop_id}/members/{member_id}/approve", headers=admin.headers
+    )
+    assert response.status_code == 200, response.text
+    return member_id
+
+
+async def member_id_of(client: httpx.AsyncClient, coop_id: uuid.UUID, person: Person) -> uuid.UUID:
+    me = (await client.get("/api/v1/me", headers=person.headers)).json()
+    return next(uuid.UUID(m["id"]) for m in me["memberships"] if m["coop_id"] == str(coop_id))
+
+
+async def grant_mandate(
+    client: httpx.AsyncClient,
+    holder: Person,
+    representative: Person,
+    *,
+    scopes: tuple[str, ...] = ("view",),
+    limit_pence_per_cycle: int = 0,
+) -> uuid.UUID:
+    response = await client.post(
+        "/api/v1/me/representatives",
+        json={
+            "email": representative.email,
+            "scopes": list(scopes),
+            "limit_pence_per_cycle": limit_pence_per_cycle,
+        },
+        headers=holder.headers,
+    )
+    assert response.status_code == 201, response.text
+    return uuid.UUID(response.json()["id"])
+
+
+async def set_direct_payment(
+    client: httpx.AsyncClient,
+    holder: Person,
+    *,
+    weekly_amount_pence: int = 25_000,
+    start_date: date = date(2026, 3, 2),
+    end_date: date | None = None,
+    area_code: str = CARDIFF,
+) -> dict[str, Any]:
+    response = await client.put(
+        "/api/v1/me/direct-payment",
+        json={
+            "area_code": area_code,
+            "weekly_amount_pence": weekly_amount_pence,
+            "start_date": start_date.isoformat(),
+            "end_date": end_date.isoformat() if end_date else None,
+        },
+        headers=holder.headers,
+    )
+    assert response.status_code == 200, response.text
+    body: dict[str, Any] = response.json()
+    return body
+
+
+async def open_proposal(
+    client: httpx.AsyncClient,
+    coop_id: uuid.UUID,
+    person: Person,
+    *,
+    closes_at: datetime,
+    title: str = "Buy respite care together",
+) -> uuid.UUID:
+    response = await client.post(
+        f"/api/v1/coops/{coop_id}/proposals",
+        json={"title": title, "body": "Shall we?", "closes_at": closes_at.isoformat()},
+        headers=person.headers,
+    )
+    assert response.status_code == 201, response.text
+    return uuid.UUID(response.json()["id"])

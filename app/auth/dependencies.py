@@ -87,3 +87,20 @@ async def platform_admin(actor: CurrentActor) -> Actor:
 
 
 PlatformAdmin = Annotated[Actor, Depends(platform_admin)]
+
+
+async def resolve_optional_actor(
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    now: NowDep,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer_scheme)],
+    on_behalf_of: Annotated[uuid.UUID | None, Header(alias="X-On-Behalf-Of")] = None,
+) -> Actor | None:
+    """On a public route: None without a token; with one, the caller exactly as elsewhere."""
+    if credentials is None:
+        return None
+    return await resolve_actor(request, session, settings, now, credentials, on_behalf_of)
+
+
+OptionalActor = Annotated[Actor | None, Depends(resolve_optional_actor)]

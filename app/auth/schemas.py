@@ -3,13 +3,13 @@
 import uuid
 from typing import Annotated, Literal
 
-from pydantic import Field, StringConstraints
+from pydantic import Field
 
 from app.auth.models import PreferredLanguage
-from app.core.schemas import Email, Input, Output
+from app.core.schemas import Email, Input, Opaque, Output, ShortText
 
-Password = Annotated[str, Field(min_length=12, max_length=1024)]
-FullName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+Password = Annotated[Opaque, Field(min_length=12, max_length=1024)]
+FullName = ShortText
 
 
 class UserCreate(Input):
@@ -35,4 +35,4 @@ class TokenRead(Output):
 
 
 class RefreshRequest(Input):
-    refresh_token: str = Field(min_length=1, max_length=512)
+    refresh_token: Annotated[Opaque, Field(max_length=512)]

@@ -211,6 +211,33 @@ def _drop_null_from_parameters(operation: dict[str, Any]) -> None:
             }
 
 
+NO_NUL = "^[^\\u0000]*$"
+
+
+def forbid_nul_in_text(openapi: dict[str, Any]) -> None:
+    """Say in the schema what the service enforces: no text may hold the NUL character."""
+
+    def visit(node: Any) -> None:
+        if isinstance(node, dict):
+            if (
+                node.get("type") == "string"
+                and not {"pattern", "format", "enum", "const"} & node.keys()
+            ):
+                node["pattern"] = NO_NUL
+            for value in node.values():
+                visit(value)
+        elif isinstance(node, list):
+            for value in node:
+                visit(value)
+
+    visit(openapi.get("components", {}).get("schemas", {}))
+    for operations in openapi.get("paths", {}).values():
+        for operation in operations.values():
+            if isinstance(operation, dict):
+                visit(operation.get("parameters", []))
+                visit(operation.get("requestBody", {}))
+
+
 def _error(code: str) -> type[AppError]:
     return error_catalogue()[code]
 
@@ -227,7 +254,7 @@ def complete_problem_responses(openapi: dict[str, Any]) -> None:
                 continue
             _drop_null_from_parameters(operation)
             responses = operation["responses"]
-            extra: list[type[AppError]] = [ValidationFailed, InternalError]
+            extra: list[type[AppError]] = [BadRequest, ValidationFailed, InternalError]
             if "requestBody" in operation:
                 extra += [MalformedBody, BodyTooLarge]
             if operation.get("security"):

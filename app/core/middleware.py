@@ -9,7 +9,7 @@ from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from app.core.errors import BodyTooLarge, InternalError, problem_body
+from app.core.errors import BadRequest, BodyTooLarge, InternalError, problem_body
 from app.core.i18n import DEFAULT_LANGUAGE, Language, negotiate
 from app.core.logging import request_id_var
 from app.core.metrics import LATENCY, REQUESTS
@@ -101,6 +101,11 @@ class RequestContextMiddleware:
                     raise _BodyTooLargeError
             return message
 
+        if "\x00" in scope["path"] or b"%00" in scope.get("query_string", b""):
+            # No address or filter holds a NUL, and PostgreSQL text cannot store one.
+            await self._problem(send_wrapper, BadRequest(), language())
+            self._finish(scope, started, 400, token)
+            return
         try:
             if too_large:
                 await self._problem(
@@ -118,22 +123,25 @@ class RequestContextMiddleware:
             if not status_holder["started"]:
                 await self._problem(send_wrapper, InternalError(), language())
         finally:
-            elapsed = time.perf_counter() - started
-            route_path = _route_template(scope)
-            status = int(status_holder["status"])
-            REQUESTS.labels(scope["method"], route_path, str(status)).inc()
-            LATENCY.labels(scope["method"], route_path).observe(elapsed)
-            logger.info(
-                "request",
-                extra={
-                    "method": scope["method"],
-                    "path": scope["path"],
-                    "route": route_path,
-                    "status": status,
-                    "duration_ms": round(elapsed * 1000, 2),
-                },
-            )
-            request_id_var.reset(token)
+            self._finish(scope, started, int(status_holder["status"]), token)
+
+    @staticmethod
+    def _finish(scope: Scope, started: float, status: int, token: Any) -> None:
+        elapsed = time.perf_counter() - started
+        route_path = _route_template(scope)
+        REQUESTS.labels(scope["method"], route_path, str(status)).inc()
+        LATENCY.labels(scope["method"], route_path).observe(elapsed)
+        logger.info(
+            "request",
+            extra={
+                "method": scope["method"],
+                "path": scope["path"],
+                "route": route_path,
+                "status": status,
+                "duration_ms": round(elapsed * 1000, 2),
+            },
+        )
+        request_id_var.reset(token)
 
     @staticmethod
     async def _problem(send: Send, error: Any, language: Language) -> None:

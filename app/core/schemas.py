@@ -2,12 +2,35 @@
 
 import csv
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    model_validator,
+)
 
+# Strict: a fraction (10.5), a boolean or a string is refused, never coerced. (Input bodies
+# take 5033.0 as the number 5033: JSON has one kind of number.)
+WholeNumber = Annotated[int, Field(strict=True)]
 Pence = Annotated[int, Field(strict=True, description="An amount in integer pence.")]
 PositivePence = Annotated[int, Field(strict=True, ge=1, description="An amount in integer pence.")]
+
+
+def _whole_numbers(value: Any) -> Any:
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, str) and "\x00" in value:
+        # PostgreSQL text cannot hold NUL, and no person's text needs it.
+        raise ValueError("text may not contain the NUL character")
+    if isinstance(value, dict):
+        return {key: _whole_numbers(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_whole_numbers(item) for item in value]
+    return value
 
 
 def _area_codes() -> tuple[str, ...]:
@@ -36,12 +59,23 @@ Email = Annotated[
         to_lower=True,
         min_length=3,
         max_length=254,
-        pattern=r"^[^@ \t\r\n]+@[^@ \t\r\n]+\.[^@ \t\r\n]+$",
+        pattern=r"^[^@ \t\r\n\x00]+@[^@ \t\r\n\x00]+\.[^@ \t\r\n\x00]+$",
     ),
     Field(examples=["holder@example.org"]),
 ]
-ShortText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
-LongText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=10_000)]
+# Text a person writes: trimmed, and holding at least one visible character (the pattern
+# states in the schema what trimming enforces, so clients can check it themselves).
+VISIBLE_TEXT = r"^[^\x00]*[^\s\x00-\x1f\x7f-\x9f][^\x00]*$"
+ShortText = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=200, pattern=VISIBLE_TEXT),
+]
+LongText = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=10_000, pattern=VISIBLE_TEXT),
+]
+# Secrets and opaque tokens are taken exactly as sent: never trimmed.
+Opaque = Annotated[str, StringConstraints(strip_whitespace=False, min_length=1)]
 
 
 def _known_area(code: str) -> str:
@@ -54,6 +88,13 @@ class Input(BaseModel):
     """Request bodies: unknown fields are refused, text is trimmed."""
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _json_numbers(cls, data: Any) -> Any:
+        # JSON has one kind of number, so 5033.0 is the number 5033; strict integer fields
+        # still refuse 10.5, true and "5033".
+        return _whole_numbers(data)
 
 
 class Output(BaseModel):

@@ -1,7 +1,6 @@
 """The caller's own view of themselves."""
 
 import uuid
-from typing import Any
 
 from pydantic import Field
 
@@ -18,9 +17,12 @@ class MembershipSummary(Output):
 
 
 class PersonSummary(Output):
+    """Someone you act for (`representing`) or who acts for you (`represented_by`)."""
+
     user_id: uuid.UUID
     full_name: str
     scopes: list[str] = Field(default_factory=list)
+    mandate_id: uuid.UUID
 
 
 class MeRead(Output):
@@ -32,5 +34,5 @@ class MeRead(Output):
     memberships: list[MembershipSummary] = Field(default_factory=list)
     provider_ids: list[uuid.UUID] = Field(default_factory=list)
     la_area_codes: list[str] = Field(default_factory=list)
-    representing: list[dict[str, Any]] = Field(default_factory=list)
-    represented_by: list[dict[str, Any]] = Field(default_factory=list)
+    representing: list[PersonSummary] = Field(default_factory=list)
+    represented_by: list[PersonSummary] = Field(default_factory=list)

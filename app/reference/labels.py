@@ -87,6 +87,25 @@ LABELS: Labels = {
         ),
         refused=("Refused", "Wedi'i wrthod"),
     ),
+    "member_status": _pairs(
+        pending=("Application pending", "Cais yn aros"),
+        active=("Active", "Gweithredol"),
+        suspended=("Suspended", "Wedi'i atal"),
+        left=("Left", "Wedi gadael"),
+    ),
+    "voting_mode": _pairs(
+        one_member_one_vote=("One member, one vote", "Un aelod, un bleidlais"),
+        class_weighted=("Weighted by member class", "Wedi'i bwysoli yn ôl dosbarth aelodau"),
+    ),
+    "proposal_kind": _pairs(
+        general=("General", "Cyffredinol"),
+        award_tender=("Award of a tender", "Dyfarnu tendr"),
+    ),
+    "vote_choice": _pairs(
+        yes=("Yes", "Ie"),
+        no=("No", "Na"),
+        abstain=("Abstain", "Ymatal"),
+    ),
     "preferred_language": _pairs(
         en=("English", "Saesneg"),
         cy=("Welsh", "Cymraeg"),

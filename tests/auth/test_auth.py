@@ -251,3 +251,17 @@ class TestMe:
             "represented_by",
         ):
             assert body[key] == []
+
+
+class TestPasswordsAreTakenExactly:
+    async def test_surrounding_spaces_are_part_of_the_password(
+        self, client: httpx.AsyncClient
+    ) -> None:
+        password = "  spaced out password  "
+        person = await register_person(client, password=password)
+        assert (await login(client, email=person.email, password=password)).status_code == 200
+        problem(
+            await login(client, email=person.email, password=password.strip()),
+            401,
+            "invalid_credentials",
+        )

@@ -1,4 +1,5 @@
 import logging
+import string
 
 import httpx
 import pytest
@@ -69,7 +70,16 @@ class TestProblemAnswers:
         assert "W06000099" in body["detail"]
 
 
+def template_fields(template: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(template) if name}
+
+
 class TestCatalogue:
+    def test_every_error_speaks_both_languages_with_the_same_blanks(self) -> None:
+        for cls in iter_error_classes():
+            assert cls.detail != cls.detail_cy, cls
+            assert template_fields(cls.detail) == template_fields(cls.detail_cy), cls
+
     def test_every_error_class_has_a_code_and_english_and_welsh_texts(self) -> None:
         for cls in iter_error_classes():
             assert cls.code.islower(), cls

@@ -4,11 +4,20 @@ import httpx
 import pytest
 
 from app.auth.models import PreferredLanguage
+from app.coops.models import MemberClass, MemberStatus, VotingMode
+from app.governance.models import ProposalKind, ProposalStatus
+from app.governance.tally import VoteChoice
 from app.reference.labels import LABELS
 
 # Every enum the API speaks, by the name front ends know it by. A new enum goes here.
 API_ENUMS: dict[str, type[StrEnum]] = {
     "preferred_language": PreferredLanguage,
+    "member_class": MemberClass,
+    "member_status": MemberStatus,
+    "voting_mode": VotingMode,
+    "proposal_status": ProposalStatus,
+    "proposal_kind": ProposalKind,
+    "vote_choice": VoteChoice,
 }
 SPEC_ENUMS = {
     "service_type",

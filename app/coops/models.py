@@ -1,0 +1,132 @@
+"""Co-operatives, the Welsh areas they serve, and their members."""
+
+import uuid
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    text,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.auth.models import User
+from app.core.db import Base, UUIDPrimaryKey, enum_column
+
+
+class MemberClass(StrEnum):
+    service_user = "service_user"
+    carer = "carer"
+    worker = "worker"
+    community_supporter = "community_supporter"
+    local_authority = "local_authority"
+
+
+class MemberStatus(StrEnum):
+    pending = "pending"
+    active = "active"
+    suspended = "suspended"
+    left = "left"
+
+
+class VotingMode(StrEnum):
+    one_member_one_vote = "one_member_one_vote"
+    class_weighted = "class_weighted"
+
+
+class Coop(UUIDPrimaryKey, Base):
+    __tablename__ = "coop"
+    __table_args__ = (
+        CheckConstraint("quorum_percent BETWEEN 0 AND 100", name="quorum_percent_range"),
+        CheckConstraint("pass_percent BETWEEN 0 AND 100", name="pass_percent_range"),
+        CheckConstraint(
+            "refund_second_approval_pence >= 0", name="refund_second_approval_pence_non_negative"
+        ),
+    )
+
+    name: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime]
+    voting_mode: Mapped[VotingMode] = mapped_column(enum_column(VotingMode))
+    # {member_class: weight}; present exactly when voting_mode is class_weighted.
+    class_weights: Mapped[dict[str, int] | None] = mapped_column(JSON)
+    quorum_percent: Mapped[int] = mapped_column(Integer)
+    pass_percent: Mapped[int] = mapped_column(Integer)
+    award_requires_vote: Mapped[bool] = mapped_column(Boolean)
+    refund_second_approval_pence: Mapped[int] = mapped_column(BigInteger)
+
+    areas: Mapped[list["CoopArea"]] = relationship(
+        lazy="raise", cascade="all, delete-orphan", order_by="CoopArea.area_code"
+    )
+
+    @property
+    def area_codes(self) -> list[str]:
+        return sorted(link.area_code for link in self.areas)
+
+    @property
+    def rules(self) -> dict[str, Any]:
+        return {
+            "voting_mode": self.voting_mode,
+            "class_weights": self.class_weights,
+            "quorum_percent": self.quorum_percent,
+            "pass_percent": self.pass_percent,
+            "award_requires_vote": self.award_requires_vote,
+            "refund_second_approval_pence": self.refund_second_approval_pence,
+        }
+
+
+class CoopArea(Base):
+    """A council area a co-op operates in (a co-op may span several)."""
+
+    __tablename__ = "coop_area"
+
+    coop_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("coop.id", ondelete="CASCADE"), primary_key=True
+    )
+    area_code: Mapped[str] = mapped_column(ForeignKey("area.code"), primary_key=True, index=True)
+
+
+class Member(UUIDPrimaryKey, Base):
+    """One person's membership of one co-op, from application to leaving.
+
+    A person has at most one membership per co-op that has not ended (the partial unique
+    index). Someone who left and applies again gets a new membership: the old one stays, with
+    its own ledger account and history, as the record of that earlier period.
+    """
+
+    __tablename__ = "coop_member"
+    __table_args__ = (
+        Index(
+            "uq_coop_member_live",
+            "coop_id",
+            "user_id",
+            unique=True,
+            postgresql_where=text("status <> 'left'"),
+            sqlite_where=text("status <> 'left'"),
+        ),
+    )
+
+    coop_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("coop.id"), index=True)
+    user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("user_account.id"), index=True)
+    member_class: Mapped[MemberClass] = mapped_column(enum_column(MemberClass))
+    is_admin: Mapped[bool] = mapped_column(Boolean, default=False)
+    status: Mapped[MemberStatus] = mapped_column(enum_column(MemberStatus))
+    joined_at: Mapped[datetime]
+    # Kept once set, even through a suspension: shared charges are split in approval order.
+    approved_at: Mapped[datetime | None]
+    left_at: Mapped[datetime | None]
+
+    user: Mapped[User] = relationship(lazy="raise")
+
+    @property
+    def full_name(self) -> str:
+        return self.user.full_name

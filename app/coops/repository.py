@@ -1,0 +1,133 @@
+"""Queries that decide which co-ops and memberships a caller may see."""
+
+import uuid
+from typing import Any
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import joinedload, selectinload
+
+from app.coops.models import Coop, CoopArea, Member, MemberStatus
+
+
+async def get_coop(session: AsyncSession, coop_id: uuid.UUID, *, lock: bool = False) -> Coop | None:
+    """A co-op with its areas; `lock` holds its row until the transaction ends.
+
+    Changes that must see a stable set of administrators lock the co-op first, so two
+    administrators demoting each other at once cannot leave it with none.
+    """
+    stmt = select(Coop).where(Coop.id == coop_id).options(selectinload(Coop.areas))
+    if lock:
+        stmt = stmt.with_for_update()
+    return await session.scalar(stmt.execution_options(populate_existing=lock))
+
+
+def active_member_count() -> Any:
+    return (
+        select(func.count(Member.id))
+        .where(Member.coop_id == Coop.id, Member.status == MemberStatus.active)
+        .correlate(Coop)
+        .scalar_subquery()
+    )
+
+
+def coops_with_counts(*, area_code: str | None = None) -> Select[Any]:
+    stmt = select(Coop, active_member_count().label("member_count")).options(
+        selectinload(Coop.areas)
+    )
+    if area_code is not None:
+        stmt = stmt.where(
+            Coop.id.in_(select(CoopArea.coop_id).where(CoopArea.area_code == area_code))
+        )
+    return stmt
+
+
+async def count_active_members(session: AsyncSession, coop_id: uuid.UUID) -> int:
+    count = await session.scalar(
+        select(func.count(Member.id)).where(
+            Member.coop_id == coop_id, Member.status == MemberStatus.active
+        )
+    )
+    return count or 0
+
+
+async def active_membership(
+    session: AsyncSession, *, coop_id: uuid.UUID, user_id: uuid.UUID
+) -> Member | None:
+    return await session.scalar(
+        select(Member)
+        .where(
+            Member.coop_id == coop_id,
+            Member.user_id == user_id,
+            Member.status == MemberStatus.active,
+        )
+        .options(joinedload(Member.user))
+    )
+
+
+async def live_membership(
+    session: AsyncSession, *, coop_id: uuid.UUID, user_id: uuid.UUID
+) -> Member | None:
+    """The person's membership that has not ended (pending, active or suspended), if any."""
+    return await session.scalar(
+        select(Member).where(
+            Member.coop_id == coop_id,
+            Member.user_id == user_id,
+            Member.status != MemberStatus.left,
+        )
+    )
+
+
+async def get_member(
+    session: AsyncSession, *, coop_id: uuid.UUID, member_id: uuid.UUID
+) -> Member | None:
+    """A member of this co-op (another co-op's member does not exist here)."""
+    return await session.scalar(
+        select(Member)
+        .where(Member.id == member_id, Member.coop_id == coop_id)
+        .options(joinedload(Member.user))
+    )
+
+
+async def count_active_admins(session: AsyncSession, coop_id: uuid.UUID) -> int:
+    count = await session.scalar(
+        select(func.count(Member.id)).where(
+            Member.coop_id == coop_id,
+            Member.status == MemberStatus.active,
+            Member.is_admin.is_(True),
+        )
+    )
+    return count or 0
+
+
+def members_of(coop_id: uuid.UUID, *, statuses: list[MemberStatus]) -> Select[Any]:
+    return (
+        select(Member)
+        .where(Member.coop_id == coop_id, Member.status.in_(statuses))
+        .options(joinedload(Member.user))
+    )
+
+
+async def active_members(session: AsyncSession, coop_id: uuid.UUID) -> list[Member]:
+    return list(
+        (
+            await session.scalars(
+                select(Member)
+                .where(Member.coop_id == coop_id, Member.status == MemberStatus.active)
+                .order_by(Member.approved_at, Member.id)
+            )
+        ).all()
+    )
+
+
+async def memberships_of_user(session: AsyncSession, user_id: uuid.UUID) -> list[Member]:
+    """A person's memberships that have not ended, oldest first."""
+    return list(
+        (
+            await session.scalars(
+                select(Member)
+                .where(Member.user_id == user_id, Member.status != MemberStatus.left)
+                .order_by(Member.joined_at, Member.id)
+            )
+        ).all()
+    )

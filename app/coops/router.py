@@ -1,0 +1,164 @@
+"""Co-operatives: founding, the public register, rules and the co-op's audit trail."""
+
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+from sqlalchemy import select
+
+from app.audit.models import AuditEntry
+from app.audit.schemas import AuditEntryRead
+from app.auth.dependencies import CurrentActor, OptionalActor
+from app.auth.errors import NoMandate, OutsideMandate
+from app.coops import repository, service
+from app.coops.dependencies import CoopAdmin
+from app.coops.disclosure import disclose_people_count
+from app.coops.errors import CoopAdminRequired, CoopNotFound
+from app.coops.models import Coop
+from app.coops.schemas import (
+    CoopCreate,
+    CoopRead,
+    CoopRulesRead,
+    CoopSummaryRead,
+    CoopUpdate,
+    DisclosedCount,
+)
+from app.core.deps import NowDep, SessionDep
+from app.core.errors import problems
+from app.core.pagination import CursorPage, PageDep, Sort, paginate
+from app.core.schemas import AreaCode
+
+router = APIRouter(prefix="/coops", tags=["co-operatives"])
+
+
+def _summary(coop: Coop, member_count: int) -> CoopSummaryRead:
+    disclosed = disclose_people_count(member_count)
+    return CoopSummaryRead(
+        id=coop.id,
+        name=coop.name,
+        description=coop.description,
+        area_codes=coop.area_codes,
+        member_count=DisclosedCount(value=disclosed.value, suppressed=disclosed.suppressed),
+        created_at=coop.created_at,
+    )
+
+
+async def _read(session: SessionDep, coop: Coop, *, show_rules: bool) -> CoopRead:
+    summary = _summary(coop, await repository.count_active_members(session, coop.id))
+    return CoopRead(
+        **summary.model_dump(),
+        rules=CoopRulesRead.model_validate(coop.rules) if show_rules else None,
+    )
+
+
+@router.post(
+    "",
+    status_code=201,
+    response_model=CoopRead,
+    responses=problems(OutsideMandate, NoMandate),
+)
+async def create_coop(
+    body: CoopCreate, session: SessionDep, actor: CurrentActor, now: NowDep
+) -> CoopRead:
+    """Found a co-operative. You become its first active member (class `service_user` unless
+    `founder_class` says otherwise) and its first administrator."""
+    coop = await service.create_coop(
+        session,
+        actor,
+        name=body.name,
+        description=body.description,
+        area_codes=body.area_codes,
+        rules=body.rules,
+        founder_class=body.founder_class,
+        now=now,
+    )
+    return await _read(session, coop, show_rules=True)
+
+
+@router.get("", response_model=CursorPage[CoopSummaryRead], responses=problems())
+async def list_coops(
+    session: SessionDep,
+    page: PageDep,
+    area_code: Annotated[
+        AreaCode | None, Query(description="Only co-ops serving this area.")
+    ] = None,
+) -> CursorPage[CoopSummaryRead]:
+    """The public register of co-operatives, by name. The member count is under disclosure
+    control: 1 to 7 is published as `{"value": null, "suppressed": true}`, 8 or more rounded to
+    the nearest 5."""
+    items, next_cursor = await paginate(
+        session,
+        repository.coops_with_counts(area_code=area_code),
+        page,
+        order=[Sort(Coop.name), Sort(Coop.id)],
+        key=lambda row: (row[0].name, row[0].id),
+        scalars=False,
+    )
+    return CursorPage[CoopSummaryRead](
+        items=[_summary(coop, count) for coop, count in items], next_cursor=next_cursor
+    )
+
+
+@router.get(
+    "/{coop_id}",
+    response_model=CoopRead,
+    responses=problems(CoopNotFound, NoMandate),
+)
+async def get_coop(coop_id: uuid.UUID, session: SessionDep, actor: OptionalActor) -> CoopRead:
+    """One co-operative (public). Its active members also see its full `rules`."""
+    coop = await service.get_coop(session, coop_id)
+    # A representative sees what the holder sees only with the `view` scope.
+    may_view = actor is not None and (
+        not actor.is_representing or (actor.mandate is not None and "view" in actor.mandate.scopes)
+    )
+    show_rules = (
+        actor is not None
+        and may_view
+        and await repository.active_membership(session, coop_id=coop.id, user_id=actor.principal.id)
+        is not None
+    )
+    return await _read(session, coop, show_rules=show_rules)
+
+
+@router.patch(
+    "/{coop_id}",
+    response_model=CoopRead,
+    responses=problems(CoopNotFound, CoopAdminRequired, OutsideMandate, NoMandate),
+)
+async def update_coop(
+    coop_id: uuid.UUID, body: CoopUpdate, session: SessionDep, admin: CoopAdmin, actor: CurrentActor
+) -> CoopRead:
+    """Change the co-op's name, description, areas or rules (administrators). Rules are merged
+    over the current ones and checked as a whole; proposals already open keep the voting rules
+    they opened with."""
+    del admin
+    coop = await service.get_coop(session, coop_id)
+    coop = await service.update_coop(
+        session,
+        actor,
+        coop,
+        name=body.name,
+        description=body.description,
+        area_codes=body.area_codes,
+        rule_changes=body.rules.model_dump(exclude_unset=True) if body.rules else None,
+    )
+    return await _read(session, coop, show_rules=True)
+
+
+@router.get(
+    "/{coop_id}/audit",
+    response_model=CursorPage[AuditEntryRead],
+    responses=problems(CoopNotFound, CoopAdminRequired, OutsideMandate, NoMandate),
+)
+async def list_coop_audit(
+    coop_id: uuid.UUID, session: SessionDep, admin: CoopAdmin, page: PageDep
+) -> CursorPage[AuditEntryRead]:
+    """The co-op's audit trail, newest first (administrators)."""
+    del admin
+    stmt = select(AuditEntry).where(AuditEntry.coop_id == coop_id)
+    items, next_cursor = await paginate(
+        session, stmt, page, order=[Sort(AuditEntry.seq, descending=True)], key=lambda e: (e.seq,)
+    )
+    return CursorPage[AuditEntryRead](
+        items=[AuditEntryRead.model_validate(e) for e in items], next_cursor=next_cursor
+    )

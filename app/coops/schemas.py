@@ -1,0 +1,133 @@
+"""Co-operatives and memberships on the wire."""
+
+import uuid
+from datetime import datetime
+from typing import Annotated, Self
+
+from pydantic import Field, StrictBool, model_validator
+
+from app.coops.models import MemberClass, MemberStatus, VotingMode
+from app.core.schemas import AreaCode, Input, LongText, Output, Pence, ShortText, WholeNumber
+
+Percent = Annotated[WholeNumber, Field(ge=0, le=100)]
+Weight = Annotated[WholeNumber, Field(ge=0, le=100)]
+WEIGHTS_TOTAL = 100
+
+
+def check_rules(
+    voting_mode: VotingMode | None, class_weights: dict[MemberClass, int] | None
+) -> None:
+    if voting_mode == VotingMode.class_weighted:
+        if class_weights is None:
+            raise ValueError("class_weights is required when voting_mode is class_weighted")
+        if sum(class_weights.values()) != WEIGHTS_TOTAL:
+            raise ValueError("class_weights must add up to exactly 100")
+    elif class_weights is not None:
+        raise ValueError("class_weights is only allowed when voting_mode is class_weighted")
+
+
+class CoopRules(Input):
+    """How the co-op decides and guards its money (see SPEC sections 6 and 7)."""
+
+    voting_mode: VotingMode = VotingMode.one_member_one_vote
+    class_weights: dict[MemberClass, Weight] | None = Field(
+        default=None,
+        description="Weight per member class, adding up to 100; only with class_weighted. "
+        "A class left out has weight 0.",
+    )
+    quorum_percent: Percent = Field(
+        default=25, description="Votes cast (abstentions included) needed, as % of the electorate."
+    )
+    pass_percent: Percent = Field(
+        default=50, description="A proposal passes when its yes share is strictly greater."
+    )
+    award_requires_vote: StrictBool = True
+    refund_second_approval_pence: Annotated[Pence, Field(ge=0)] = 50_000
+
+    @model_validator(mode="after")
+    def _weights_match_mode(self) -> Self:
+        check_rules(self.voting_mode, self.class_weights)
+        return self
+
+
+class CoopRulesUpdate(Input):
+    """Rules to change; what is left out stays as it is. Switching to one_member_one_vote
+    without naming class_weights drops the weights."""
+
+    voting_mode: VotingMode | None = None
+    class_weights: dict[MemberClass, Weight] | None = None
+    quorum_percent: Percent | None = None
+    pass_percent: Percent | None = None
+    award_requires_vote: StrictBool | None = None
+    refund_second_approval_pence: Annotated[Pence, Field(ge=0)] | None = None
+
+
+class CoopRulesRead(Output):
+    voting_mode: VotingMode
+    class_weights: dict[MemberClass, int] | None
+    quorum_percent: int
+    pass_percent: int
+    award_requires_vote: bool
+    refund_second_approval_pence: int
+
+
+AreaCodes = Annotated[list[AreaCode], Field(min_length=1, max_length=22)]
+
+
+class CoopCreate(Input):
+    name: ShortText
+    description: LongText
+    area_codes: AreaCodes
+    rules: CoopRules = Field(default_factory=CoopRules)
+    founder_class: MemberClass = Field(
+        default=MemberClass.service_user, description="The founder's member class."
+    )
+
+
+class CoopUpdate(Input):
+    name: ShortText | None = None
+    description: LongText | None = None
+    area_codes: AreaCodes | None = None
+    rules: CoopRulesUpdate | None = None
+
+
+class DisclosedCount(Output):
+    """A count of people under disclosure control: 1-7 suppressed, 8+ rounded to 5."""
+
+    value: int | None
+    suppressed: bool
+
+
+class CoopSummaryRead(Output):
+    id: uuid.UUID
+    name: str
+    description: str
+    area_codes: list[str]
+    member_count: DisclosedCount
+    created_at: datetime
+
+
+class CoopRead(CoopSummaryRead):
+    rules: CoopRulesRead | None = Field(
+        description="The full rules, for the co-op's active members only (null otherwise)."
+    )
+
+
+class MemberApplication(Input):
+    member_class: MemberClass
+
+
+class AdminFlag(Input):
+    is_admin: StrictBool
+
+
+class MemberRead(Output):
+    id: uuid.UUID
+    coop_id: uuid.UUID
+    user_id: uuid.UUID
+    full_name: str
+    member_class: MemberClass
+    is_admin: bool
+    status: MemberStatus
+    joined_at: datetime
+    approved_at: datetime | None

@@ -1,0 +1,311 @@
+"""Co-operatives and their members: founding, rules, applications, roles and leaving."""
+
+import uuid
+from collections.abc import Awaitable, Callable
+from datetime import datetime
+from typing import Any
+
+from pydantic import ValidationError
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.areas import service as areas
+from app.audit import service as audit
+from app.auth.actor import Actor
+from app.coops import repository
+from app.coops.errors import (
+    AlreadyMember,
+    CoopNotFound,
+    InvalidMemberTransition,
+    LastAdmin,
+    MemberNotFound,
+)
+from app.coops.models import Coop, CoopArea, Member, MemberClass, MemberStatus, VotingMode
+from app.coops.schemas import CoopRules
+from app.core.errors import ValidationFailed
+
+OnLeave = Callable[[AsyncSession, Actor, Member, datetime], Awaitable[None]]
+_on_leave: list[OnLeave] = []
+
+
+def register_on_leave(callback: OnLeave) -> None:
+    """Have `callback` run, in the leaving transaction, whenever a member leaves a co-op.
+
+    This is where other domains take part in leaving. The ledger registers one that refuses
+    a member with open call-offs or unpaid invoice lines (raising
+    `app.coops.errors.MemberHasCommitments`) and refunds the unspent balance of
+    `member:<id>`. Callbacks run in registration order, before the membership's status
+    changes, inside the request's transaction: a callback that raises undoes the whole leave,
+    refund included. Registering the same callback twice has no further effect.
+    """
+    if callback not in _on_leave:
+        _on_leave.append(callback)
+
+
+def on_leave_callbacks() -> tuple[OnLeave, ...]:
+    return tuple(_on_leave)
+
+
+async def get_coop(session: AsyncSession, coop_id: uuid.UUID) -> Coop:
+    coop = await repository.get_coop(session, coop_id)
+    if coop is None:
+        raise CoopNotFound
+    return coop
+
+
+async def get_member(session: AsyncSession, *, coop_id: uuid.UUID, member_id: uuid.UUID) -> Member:
+    member = await repository.get_member(session, coop_id=coop_id, member_id=member_id)
+    if member is None:
+        raise MemberNotFound
+    return member
+
+
+async def create_coop(
+    session: AsyncSession,
+    actor: Actor,
+    *,
+    name: str,
+    description: str,
+    area_codes: list[str],
+    rules: CoopRules,
+    founder_class: MemberClass,
+    now: datetime,
+) -> Coop:
+    """Found a co-op; the founder is its first active member and administrator."""
+    codes = list(dict.fromkeys(area_codes))
+    await areas.require_codes(session, codes, loc=("body", "area_codes"))
+    coop = Coop(name=name, description=description, created_at=now)
+    _apply_rules(coop, rules)
+    coop.areas = [CoopArea(area_code=code) for code in codes]
+    session.add(coop)
+    await session.flush()
+    founder = Member(
+        coop_id=coop.id,
+        user_id=actor.user.id,
+        member_class=founder_class,
+        is_admin=True,
+        status=MemberStatus.active,
+        joined_at=now,
+        approved_at=now,
+    )
+    session.add(founder)
+    await session.flush()
+    audit.record(
+        session, actor, "coop.created", "coop", coop.id, coop_id=coop.id, data={"area_codes": codes}
+    )
+    audit.record(
+        session,
+        actor,
+        "member.founded",
+        "coop_member",
+        founder.id,
+        coop_id=coop.id,
+        data={"is_admin": True},
+    )
+    return coop
+
+
+def _apply_rules(coop: Coop, rules: CoopRules) -> None:
+    coop.voting_mode = rules.voting_mode
+    coop.class_weights = (
+        {str(cls): weight for cls, weight in rules.class_weights.items()}
+        if rules.class_weights is not None
+        else None
+    )
+    coop.quorum_percent = rules.quorum_percent
+    coop.pass_percent = rules.pass_percent
+    coop.award_requires_vote = rules.award_requires_vote
+    coop.refund_second_approval_pence = rules.refund_second_approval_pence
+
+
+def merge_rules(coop: Coop, changes: dict[str, Any]) -> CoopRules:
+    """The co-op's rules with `changes` laid over them, validated as a whole."""
+    merged = {**coop.rules, **changes}
+    if (
+        changes.get("voting_mode") == VotingMode.one_member_one_vote
+        and "class_weights" not in changes
+    ):
+        merged["class_weights"] = None
+    try:
+        return CoopRules.model_validate(merged)
+    except ValidationError as exc:
+        raise ValidationFailed(
+            [
+                {"loc": ["body", "rules", *(str(p) for p in error["loc"])], "msg": error["msg"]}
+                for error in exc.errors()
+            ]
+        ) from exc
+
+
+async def update_coop(
+    session: AsyncSession,
+    actor: Actor,
+    coop: Coop,
+    *,
+    name: str | None = None,
+    description: str | None = None,
+    area_codes: list[str] | None = None,
+    rule_changes: dict[str, Any] | None = None,
+) -> Coop:
+    """Change what was given; rules are merged over the current ones and checked as a whole."""
+    changed: list[str] = []
+    if rule_changes:
+        _apply_rules(coop, merge_rules(coop, rule_changes))
+        changed.append("rules")
+    if name is not None and name != coop.name:
+        coop.name = name
+        changed.append("name")
+    if description is not None and description != coop.description:
+        coop.description = description
+        changed.append("description")
+    if area_codes is not None:
+        codes = list(dict.fromkeys(area_codes))
+        await areas.require_codes(session, codes, loc=("body", "area_codes"))
+        if sorted(codes) != coop.area_codes:
+            keep = [link for link in coop.areas if link.area_code in codes]
+            have = {link.area_code for link in keep}
+            coop.areas = keep + [CoopArea(area_code=c) for c in codes if c not in have]
+            changed.append("area_codes")
+    await session.flush()
+    if changed:
+        audit.record(
+            session,
+            actor,
+            "coop.updated",
+            "coop",
+            coop.id,
+            coop_id=coop.id,
+            data={"fields": changed, "rules": coop.rules if "rules" in changed else None},
+        )
+    return coop
+
+
+async def apply(
+    session: AsyncSession, actor: Actor, coop: Coop, *, member_class: MemberClass, now: datetime
+) -> Member:
+    """Ask to join: a pending membership an administrator approves.
+
+    One membership per person per co-op that has not ended; someone who left may apply again
+    and gets a new membership.
+    """
+    user = actor.principal
+    if await repository.live_membership(session, coop_id=coop.id, user_id=user.id) is not None:
+        raise AlreadyMember
+    member = Member(
+        coop_id=coop.id,
+        user_id=user.id,
+        member_class=member_class,
+        is_admin=False,
+        status=MemberStatus.pending,
+        joined_at=now,
+    )
+    member.user = user
+    session.add(member)
+    try:
+        async with session.begin_nested():
+            await session.flush()
+    except IntegrityError as exc:  # a simultaneous application won the race
+        raise AlreadyMember from exc
+    audit.record(session, actor, "member.applied", "coop_member", member.id, coop_id=coop.id)
+    return member
+
+
+async def approve_member(
+    session: AsyncSession, actor: Actor, member: Member, *, now: datetime
+) -> Member:
+    """Admit a pending applicant, or reinstate a suspended member (approval time is kept)."""
+    if member.status not in (MemberStatus.pending, MemberStatus.suspended):
+        raise InvalidMemberTransition(extra={"member_status": member.status.value})
+    previous = member.status
+    member.status = MemberStatus.active
+    if member.approved_at is None:
+        member.approved_at = now
+    await session.flush()
+    audit.record(
+        session,
+        actor,
+        "member.approved" if previous == MemberStatus.pending else "member.reinstated",
+        "coop_member",
+        member.id,
+        coop_id=member.coop_id,
+        about=member.user_id,
+    )
+    return member
+
+
+async def _keep_an_admin(session: AsyncSession, member: Member) -> None:
+    """Refuse a change that would take away the co-op's last active administrator."""
+    await repository.get_coop(session, member.coop_id, lock=True)
+    if (
+        member.is_admin
+        and member.status == MemberStatus.active
+        and await repository.count_active_admins(session, member.coop_id) <= 1
+    ):
+        raise LastAdmin
+
+
+async def suspend_member(session: AsyncSession, actor: Actor, member: Member) -> Member:
+    if member.status != MemberStatus.active:
+        raise InvalidMemberTransition(extra={"member_status": member.status.value})
+    await _keep_an_admin(session, member)
+    member.status = MemberStatus.suspended
+    await session.flush()
+    audit.record(
+        session,
+        actor,
+        "member.suspended",
+        "coop_member",
+        member.id,
+        coop_id=member.coop_id,
+        about=member.user_id,
+    )
+    return member
+
+
+async def set_admin(
+    session: AsyncSession, actor: Actor, member: Member, *, is_admin: bool
+) -> Member:
+    """Appoint or stand down an administrator; only active members can be administrators."""
+    if member.status != MemberStatus.active:
+        raise InvalidMemberTransition(extra={"member_status": member.status.value})
+    if member.is_admin == is_admin:
+        return member
+    if not is_admin:
+        await _keep_an_admin(session, member)
+    member.is_admin = is_admin
+    await session.flush()
+    audit.record(
+        session,
+        actor,
+        "member.admin_granted" if is_admin else "member.admin_removed",
+        "coop_member",
+        member.id,
+        coop_id=member.coop_id,
+        about=member.user_id,
+    )
+    return member
+
+
+async def leave(session: AsyncSession, actor: Actor, member: Member, *, now: datetime) -> Member:
+    """End a membership (an applicant withdrawing, a member leaving, or an admin removing one).
+
+    The registered on-leave callbacks run first, in this transaction (see `register_on_leave`).
+    """
+    if member.status == MemberStatus.left:
+        raise InvalidMemberTransition(extra={"member_status": member.status.value})
+    await _keep_an_admin(session, member)
+    for callback in on_leave_callbacks():
+        await callback(session, actor, member, now)
+    member.status = MemberStatus.left
+    member.left_at = now
+    await session.flush()
+    audit.record(
+        session,
+        actor,
+        "member.left",
+        "coop_member",
+        member.id,
+        coop_id=member.coop_id,
+        about=member.user_id,
+    )
+    return member

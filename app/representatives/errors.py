@@ -1,0 +1,39 @@
+"""Mandate and approval errors (refusals of X-On-Behalf-Of itself live in app.auth.errors)."""
+
+from app.auth.errors import OutsideMandate
+from app.core.errors import Conflict, NotFound
+
+
+class MandateNotFound(NotFound):
+    detail = "You have granted no such mandate."
+    detail_cy = "Nid ydych wedi rhoi mandad o'r fath."
+
+
+class MandateExists(Conflict):
+    code = "mandate_exists"
+    title, title_cy = "Mandate exists", "Mae mandad yn bodoli"
+    detail = "This person already holds a live mandate from you: revoke it first to change it."
+    detail_cy = "Mae gan y person hwn fandad byw gennych eisoes: dirymwch ef yn gyntaf i'w newid."
+
+
+class BeyondMandateLimit(OutsideMandate):
+    detail = (
+        "This would take what you have moved for this holder in the cycle {first_day} to "
+        "{last_day} beyond your mandate's limit of {limit_pence} pence."
+    )
+    detail_cy = (
+        "Byddai hyn yn mynd â'r hyn rydych wedi'i symud ar ran y deiliad hwn yn y cylch "
+        "{first_day} i {last_day} y tu hwnt i derfyn eich mandad, sef {limit_pence} ceiniog."
+    )
+
+
+class ApprovalNotFound(NotFound):
+    detail = "Nothing with this id is waiting for your approval."
+    detail_cy = "Nid oes dim byd gyda'r id hwn yn aros am eich cymeradwyaeth."
+
+
+class ApprovalDecided(Conflict):
+    code = "invalid_transition"
+    title, title_cy = "Invalid transition", "Newid annilys"
+    detail = "This has already been approved or refused."
+    detail_cy = "Mae hyn eisoes wedi'i gymeradwyo neu ei wrthod."

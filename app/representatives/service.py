@@ -1,0 +1,263 @@
+"""Mandates: granting, revoking, resolving X-On-Behalf-Of, and the per-cycle limit.
+
+The per-cycle limit needs to know what a representative has already moved for a holder,
+which only the ledger knows. The ledger registers a `MandateUsageSource` for that with
+`register_mandate_usage_source`; with none registered a representative has moved nothing.
+"""
+
+import uuid
+from datetime import date, datetime
+from typing import Protocol
+
+from sqlalchemy import Select, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import joinedload
+
+from app.audit import service as audit
+from app.auth.actor import Actor
+from app.auth.actor import Mandate as MandateGrant
+from app.auth.errors import NoMandate
+from app.auth.models import User
+from app.core.errors import ValidationFailed
+from app.direct_payments import service as direct_payments
+from app.direct_payments.cycles import Cycle, cycle_containing
+from app.representatives.errors import BeyondMandateLimit, MandateExists
+from app.representatives.models import Mandate, MandateScope
+
+
+class MandateUsageSource(Protocol):
+    """Pence `representative_user_id` moved for `holder_user_id`, `first_day` to `last_day`
+    inclusive."""
+
+    async def __call__(
+        self,
+        session: AsyncSession,
+        *,
+        representative_user_id: uuid.UUID,
+        holder_user_id: uuid.UUID,
+        first_day: date,
+        last_day: date,
+    ) -> int: ...
+
+
+_usage_sources: list[MandateUsageSource] = []
+
+
+def register_mandate_usage_source(source: MandateUsageSource) -> None:
+    """Count `source`'s movements against mandates' limits (registering twice counts once)."""
+    if source not in _usage_sources:
+        _usage_sources.append(source)
+
+
+async def grant_mandate(
+    session: AsyncSession,
+    actor: Actor,
+    *,
+    email: str,
+    scopes: list[MandateScope],
+    limit_pence_per_cycle: int,
+    now: datetime,
+) -> Mandate:
+    """The holder lets an existing user act for them within `scopes` (no account is made)."""
+    holder = actor.principal
+    representative = await session.scalar(
+        select(User).where(User.email == email.strip().lower(), User.closed_at.is_(None))
+    )
+    if representative is None:
+        raise ValidationFailed([{"loc": ["body", "email"], "msg": "No user has this e-mail."}])
+    if representative.id == holder.id:
+        raise ValidationFailed(
+            [{"loc": ["body", "email"], "msg": "You cannot be your own representative."}]
+        )
+    if await _live(session, holder_id=holder.id, representative_id=representative.id):
+        raise MandateExists
+    mandate = Mandate(
+        holder_user_id=holder.id,
+        representative_user_id=representative.id,
+        scopes=sorted(str(scope) for scope in set(scopes)),
+        limit_pence_per_cycle=limit_pence_per_cycle,
+        created_at=now,
+    )
+    mandate.representative = representative
+    session.add(mandate)
+    try:
+        async with session.begin_nested():
+            await session.flush()
+    except IntegrityError as exc:  # the same grant made twice at once
+        raise MandateExists from exc
+    audit.record(
+        session,
+        actor,
+        "mandate.granted",
+        "mandate",
+        mandate.id,
+        data={
+            "representative_user_id": representative.id,
+            "scopes": mandate.scopes,
+            "limit_pence_per_cycle": limit_pence_per_cycle,
+        },
+        about=holder.id,
+    )
+    return mandate
+
+
+async def _live(
+    session: AsyncSession, *, holder_id: uuid.UUID, representative_id: uuid.UUID, lock: bool = False
+) -> Mandate | None:
+    stmt = select(Mandate).where(
+        Mandate.holder_user_id == holder_id,
+        Mandate.representative_user_id == representative_id,
+        Mandate.revoked_at.is_(None),
+    )
+    if lock:
+        stmt = stmt.with_for_update().execution_options(populate_existing=True)
+    return await session.scalar(stmt)
+
+
+def granted_by(holder_id: uuid.UUID) -> Select[Mandate]:
+    return (
+        select(Mandate)
+        .where(Mandate.holder_user_id == holder_id)
+        .options(joinedload(Mandate.representative))
+    )
+
+
+async def get_granted(
+    session: AsyncSession, *, holder_id: uuid.UUID, mandate_id: uuid.UUID
+) -> Mandate | None:
+    return await session.scalar(granted_by(holder_id).where(Mandate.id == mandate_id))
+
+
+async def revoke_mandate(
+    session: AsyncSession, actor: Actor, mandate: Mandate, *, now: datetime
+) -> None:
+    """Revocation takes effect at once: the next request on the holder's behalf is refused.
+    Revoking a mandate already revoked changes nothing."""
+    if mandate.revoked_at is not None:
+        return
+    mandate.revoked_at = now
+    await session.flush()
+    audit.record(
+        session,
+        actor,
+        "mandate.revoked",
+        "mandate",
+        mandate.id,
+        data={"representative_user_id": mandate.representative_user_id},
+        about=mandate.holder_user_id,
+    )
+
+
+def _grant(mandate: Mandate) -> MandateGrant:
+    return MandateGrant(
+        id=mandate.id,
+        scopes=frozenset(mandate.scopes),
+        limit_pence_per_cycle=mandate.limit_pence_per_cycle,
+    )
+
+
+async def resolve_mandate(
+    session: AsyncSession, *, representative: User, holder_id: uuid.UUID
+) -> tuple[User, MandateGrant] | None:
+    """The `MandateResolver` for X-On-Behalf-Of: the holder and the live mandate they gave
+    `representative`, or None (revoked, never granted, or the holder's account closed)."""
+    row = (
+        await session.execute(
+            select(Mandate, User)
+            .join(User, User.id == Mandate.holder_user_id)
+            .where(
+                Mandate.holder_user_id == holder_id,
+                Mandate.representative_user_id == representative.id,
+                Mandate.revoked_at.is_(None),
+                User.closed_at.is_(None),
+            )
+        )
+    ).one_or_none()
+    if row is None:
+        return None
+    mandate, holder = row
+    return holder, _grant(mandate)
+
+
+async def representing(session: AsyncSession, user_id: uuid.UUID) -> list[tuple[Mandate, User]]:
+    """Live mandates `user_id` holds, each with the holder it lets them act for."""
+    rows = await session.execute(
+        select(Mandate, User)
+        .join(User, User.id == Mandate.holder_user_id)
+        .where(Mandate.representative_user_id == user_id, Mandate.revoked_at.is_(None))
+        .order_by(Mandate.created_at, Mandate.id)
+    )
+    return [(mandate, user) for mandate, user in rows.all()]
+
+
+async def represented_by(session: AsyncSession, user_id: uuid.UUID) -> list[tuple[Mandate, User]]:
+    """Live mandates `user_id` granted, each with its representative."""
+    rows = await session.execute(
+        select(Mandate, User)
+        .join(User, User.id == Mandate.representative_user_id)
+        .where(Mandate.holder_user_id == user_id, Mandate.revoked_at.is_(None))
+        .order_by(Mandate.created_at, Mandate.id)
+    )
+    return [(mandate, user) for mandate, user in rows.all()]
+
+
+async def mandate_cycle(session: AsyncSession, mandate: Mandate, on: date) -> Cycle:
+    """The four-week cycle a limit applies to: the holder's Direct Payment cycle, or, for a
+    holder with no award recorded, four-week cycles counted from the day of the grant."""
+    award = await direct_payments.get_award(session, mandate.holder_user_id)
+    start = award.start_date if award is not None else mandate.created_at.date()
+    return cycle_containing(start, on)
+
+
+async def moved_in_cycle(
+    session: AsyncSession,
+    *,
+    representative_user_id: uuid.UUID,
+    holder_user_id: uuid.UUID,
+    cycle: Cycle,
+) -> int:
+    total = 0
+    for source in _usage_sources:
+        total += await source(
+            session,
+            representative_user_id=representative_user_id,
+            holder_user_id=holder_user_id,
+            first_day=cycle.first_day,
+            last_day=cycle.last_day,
+        )
+    return total
+
+
+async def check_mandate_limit(
+    session: AsyncSession, actor: Actor, *, amount_pence: int, on: date
+) -> None:
+    """Refuse money a representative would move beyond their mandate's per-cycle limit
+    (`BeyondMandateLimit`, 403 `outside_mandate`); acting as oneself is never limited.
+
+    Counts everything this representative moved for this holder in the cycle holding `on`
+    (through the registered usage sources), across their mandates. The live mandate's row is
+    locked until the transaction ends, so two movements by one representative are checked
+    one after the other; a mandate revoked meanwhile answers `NoMandate`.
+    """
+    if not actor.is_representing:
+        return
+    mandate = await _live(
+        session, holder_id=actor.principal.id, representative_id=actor.user.id, lock=True
+    )
+    if mandate is None:
+        raise NoMandate
+    cycle = await mandate_cycle(session, mandate, on)
+    moved = await moved_in_cycle(
+        session,
+        representative_user_id=actor.user.id,
+        holder_user_id=actor.principal.id,
+        cycle=cycle,
+    )
+    if moved + amount_pence > mandate.limit_pence_per_cycle:
+        raise BeyondMandateLimit(
+            first_day=cycle.first_day.isoformat(),
+            last_day=cycle.last_day.isoformat(),
+            limit_pence=mandate.limit_pence_per_cycle,
+            extra={"remaining_pence": max(0, mandate.limit_pence_per_cycle - moved)},
+        )
