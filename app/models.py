@@ -5,13 +5,14 @@ from app.audit.models import AuditChainHead, AuditEntry
 from app.auth.models import AuthSession, LoginFailure, RefreshToken, User
 from app.coops.models import Coop, CoopArea, Member
 from app.core.db import Base
-from app.councils.models import LaOfficer
+from app.councils.models import ApiClient, LaOfficer
 from app.direct_payments.models import DirectPaymentAward
 from app.governance.models import Proposal, ProposalElector, Vote
 from app.idempotency.models import IdempotencyRecord
 from app.representatives.models import Approval, Mandate
 
 __all__ = [
+    "ApiClient",
     "Approval",
     "Area",
     "AuditChainHead",

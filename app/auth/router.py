@@ -2,7 +2,8 @@
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.security import HTTPBasic, HTTPBasicCredentials
 
 from app.auth import service
 from app.auth.errors import EmailTaken, InvalidCredentials, InvalidToken, TooManyAttempts
@@ -11,9 +12,10 @@ from app.auth.passwords import Passwords
 from app.auth.schemas import RefreshRequest, TokenRead, UserCreate, UserRead
 from app.core.db import unit_of_work
 from app.core.deps import NowDep, SessionDep, SessionmakerDep, SettingsDep
-from app.core.errors import problems
+from app.core.errors import ValidationFailed, problems
 
 router = APIRouter(prefix="/auth", tags=["auth"])
+basic_scheme = HTTPBasic(auto_error=False, description="API client credentials.")
 
 
 def client_address(request: Request) -> str:
@@ -38,6 +40,7 @@ async def register(body: UserCreate, request: Request, session: SessionDep, now:
 @router.post(
     "/token",
     response_model=TokenRead,
+    response_model_exclude_none=True,
     responses=problems(InvalidCredentials, TooManyAttempts),
 )
 async def issue_token(
@@ -45,28 +48,58 @@ async def issue_token(
     sessionmaker: SessionmakerDep,
     settings: SettingsDep,
     now: NowDep,
-    username: Annotated[str, Form(min_length=1, max_length=254)],
-    password: Annotated[str, Form(min_length=1, max_length=1024)],
-    grant_type: Annotated[Literal["password"], Form()] = "password",
+    basic: Annotated[HTTPBasicCredentials | None, Depends(basic_scheme)],
+    grant_type: Annotated[Literal["password", "client_credentials"], Form()] = "password",
+    username: Annotated[str | None, Form(min_length=1, max_length=254)] = None,
+    password: Annotated[str | None, Form(min_length=1, max_length=1024)] = None,
+    client_id: Annotated[str | None, Form(min_length=1, max_length=64)] = None,
+    client_secret: Annotated[str | None, Form(min_length=1, max_length=256)] = None,
 ) -> service.TokenPair:
-    """Log in with the OAuth2 password grant (`username` is the e-mail address).
+    """Log in (OAuth2 password grant: `username` is the e-mail address) or, for a council's
+    system, obtain a read-only token with `grant_type=client_credentials` (credentials in the
+    form body or HTTP Basic). The password grant also gives a refresh token.
 
     Unknown e-mail and wrong password get the same answer in about the same time. After 5
     failures for one e-mail within 15 minutes, or 50 from one client address, attempts answer
     429 `too_many_attempts` (with Retry-After) until 15 minutes after the last failure.
     """
-    del grant_type
-    email = service.normalise_email(username)
+    if grant_type == "client_credentials":
+        if basic is not None:
+            client_id, client_secret = basic.username, basic.password
+        if not client_id or not client_secret:
+            raise ValidationFailed(
+                [{"loc": ["body", "client_id"], "msg": "client_id and client_secret are required"}]
+            )
+        login_name, secret = f"client:{client_id}", client_secret
+    else:
+        if not username or not password:
+            raise ValidationFailed(
+                [{"loc": ["body", "username"], "msg": "username and password are required"}]
+            )
+        login_name, secret = service.normalise_email(username), password
     address = client_address(request)
     passwords: Passwords = request.app.state.passwords
     async with unit_of_work(sessionmaker) as session:
-        await service.check_throttle(session, email=email, client_address=address, now=now)
-        user = await service.authenticate(session, passwords, email=email, password=password)
-        if user is not None:
-            return await service.start_login(session, settings, user=user, email=email, now=now)
+        await service.check_throttle(session, email=login_name, client_address=address, now=now)
+        if grant_type == "client_credentials":
+            pair = await service.client_login(
+                session,
+                settings,
+                client_id=login_name.removeprefix("client:"),
+                client_secret=secret,
+                now=now,
+            )
+            if pair is not None:
+                return pair
+        else:
+            user = await service.authenticate(session, passwords, email=login_name, password=secret)
+            if user is not None:
+                return await service.start_login(
+                    session, settings, user=user, email=login_name, now=now
+                )
     # The failure is kept even though the request fails: that is what throttling counts.
     async with unit_of_work(sessionmaker) as session:
-        await service.record_failure(session, email=email, client_address=address, now=now)
+        await service.record_failure(session, email=login_name, client_address=address, now=now)
     raise InvalidCredentials
 
 

@@ -3,6 +3,7 @@
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Protocol
 
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
@@ -24,9 +25,41 @@ MAX_FAILURES_PER_ADDRESS = 50
 @dataclass(frozen=True, slots=True)
 class TokenPair:
     access_token: str
-    refresh_token: str
+    refresh_token: str | None
     expires_in: int
     token_type: str = "bearer"  # noqa: S105
+
+
+class ClientAuthenticator(Protocol):
+    """Checks client credentials; answers the client's id, or None (installed by councils)."""
+
+    async def __call__(
+        self, session: AsyncSession, *, client_id: str, client_secret: str
+    ) -> uuid.UUID | None: ...
+
+
+_client_authenticators: list[ClientAuthenticator] = []
+
+
+def register_client_authenticator(authenticator: ClientAuthenticator) -> None:
+    if authenticator not in _client_authenticators:
+        _client_authenticators.append(authenticator)
+
+
+async def client_login(
+    session: AsyncSession, settings: Settings, *, client_id: str, client_secret: str, now: datetime
+) -> TokenPair | None:
+    """A read-only access token for an API client (no refresh token: it simply asks again)."""
+    for authenticator in _client_authenticators:
+        client_uuid = await authenticator(session, client_id=client_id, client_secret=client_secret)
+        if client_uuid is not None:
+            token = issue_access_token(
+                settings, subject=client_uuid, session_id=client_uuid, now=now, kind="client"
+            )
+            return TokenPair(
+                access_token=token, refresh_token=None, expires_in=settings.access_token_seconds
+            )
+    return None
 
 
 def normalise_email(email: str) -> str:

@@ -3,7 +3,9 @@
 import uuid
 from datetime import datetime
 
-from app.core.schemas import AreaCode, Input, Output
+from pydantic import Field
+
+from app.core.schemas import AreaCode, Input, Output, ShortText
 
 
 class LaOfficerCreate(Input):
@@ -15,3 +17,21 @@ class LaOfficerRead(Output):
     user_id: uuid.UUID
     area_code: str
     appointed_at: datetime
+
+
+class ApiClientCreate(Input):
+    name: ShortText
+    area_code: AreaCode
+
+
+class ApiClientRead(Output):
+    id: uuid.UUID
+    client_id: str
+    name: str
+    area_code: str
+    created_at: datetime
+    revoked_at: datetime | None
+
+
+class ApiClientCreated(ApiClientRead):
+    client_secret: str = Field(description="Shown this once; only a hash of it is kept.")

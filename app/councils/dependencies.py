@@ -1,0 +1,60 @@
+"""Who may read an area's aggregate figures: its officers, its API clients, platform admins."""
+
+import uuid
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import Depends
+from fastapi.security import HTTPAuthorizationCredentials
+
+from app.areas import service as areas
+from app.auth import service as auth
+from app.auth.dependencies import bearer_scheme
+from app.auth.errors import InvalidToken
+from app.auth.tokens import read_access_token
+from app.core.deps import NowDep, SessionDep, SettingsDep
+from app.councils import clients, service
+from app.councils.errors import NotThisArea
+
+
+@dataclass(frozen=True, slots=True)
+class AreaReader:
+    area_code: str
+    user_id: uuid.UUID | None = None
+    api_client_id: uuid.UUID | None = None
+
+
+async def area_reader(
+    code: str,
+    session: SessionDep,
+    settings: SettingsDep,
+    now: NowDep,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer_scheme)],
+) -> AreaReader:
+    """The caller, allowed to read area `code`'s figures; another area is 403."""
+    if credentials is None:
+        raise InvalidToken
+    claims = read_access_token(settings, credentials.credentials, now=now)
+    if claims is None:
+        raise InvalidToken
+    await areas.get_area(session, code)
+    if claims.kind == "client":
+        client = await clients.active_client(session, claims.subject)
+        if client is None:
+            raise InvalidToken
+        if client.area_code != code:
+            raise NotThisArea
+        return AreaReader(area_code=code, api_client_id=client.id)
+    user = await auth.load_user_for_token(
+        session, user_id=claims.subject, login_id=claims.session_id
+    )
+    if user is None:
+        raise InvalidToken
+    if not user.is_platform_admin and code not in await service.officer_area_codes(
+        session, user.id
+    ):
+        raise NotThisArea
+    return AreaReader(area_code=code, user_id=user.id)
+
+
+CurrentAreaReader = Annotated[AreaReader, Depends(area_reader)]

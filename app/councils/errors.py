@@ -1,0 +1,13 @@
+"""Council access errors."""
+
+from app.core.errors import Forbidden, NotFound
+
+
+class ApiClientNotFound(NotFound):
+    detail = "There is no such API client."
+    detail_cy = "Nid oes cleient API o'r fath."
+
+
+class NotThisArea(Forbidden):
+    detail = "You may read figures for your own council area only."
+    detail_cy = "Cewch ddarllen ffigurau ar gyfer ardal eich cyngor eich hun yn unig."
