@@ -1,0 +1,292 @@
+"""The authorisation matrix: every route, called as every kind of caller, against a table.
+
+The table is kept by hand, on purpose: it is the statement of who may do what. A route that
+the app serves without a row here fails the test, so no route ships without a decision.
+Each call runs in a savepoint that is rolled back, so no call changes what the next one sees.
+"""
+
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
+
+import httpx
+import pytest
+from fastapi import FastAPI
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
+
+from app.core.clock import FrozenClock
+from tests.factories import (
+    CARDIFF,
+    SWANSEA,
+    Person,
+    apply_to_coop,
+    create_coop,
+    grant_mandate,
+    join_coop,
+    member_id_of,
+    open_proposal,
+    platform_admin,
+    register_person,
+)
+
+ROLES = (
+    "anonymous",
+    "user",
+    "other_coop",
+    "member",
+    "admin",
+    "officer",
+    "platform_admin",
+)
+
+
+@dataclass
+class World:
+    people: dict[str, Person]
+    ids: dict[str, str] = field(default_factory=dict)
+
+    def headers(self, role: str) -> dict[str, str]:
+        return {} if role == "anonymous" else self.people[role].headers
+
+
+@pytest.fixture
+async def world(client: httpx.AsyncClient, session: AsyncSession, clock: FrozenClock) -> World:
+    people = {
+        "user": await register_person(client, full_name="Someone Else"),
+        "other_coop": await register_person(client, full_name="Other Co-op Admin"),
+        "member": await register_person(client, full_name="Member"),
+        "admin": await register_person(client, full_name="Admin"),
+        "officer": await register_person(client, full_name="Swansea Officer"),
+        "platform_admin": await platform_admin(client, session),
+    }
+    world = World(people=people)
+    coop = await create_coop(client, people["admin"])
+    other = await create_coop(
+        client, people["other_coop"], name="Cwmni Arall", area_codes=(SWANSEA,)
+    )
+    await join_coop(client, coop, people["member"], people["admin"])
+    applicant = await register_person(client, full_name="Applicant")
+    pending = await apply_to_coop(client, coop, applicant)
+    proposal = await open_proposal(
+        client, coop, people["admin"], closes_at=clock.now() + timedelta(days=7)
+    )
+    representative = await register_person(client, full_name="Representative")
+    mandate = await grant_mandate(client, people["member"], representative, scopes=("view",))
+    await client.post(
+        "/api/v1/admin/la-officers",
+        json={"user_id": str(people["officer"].id), "area_code": SWANSEA},
+        headers=people["platform_admin"].headers,
+    )
+    api_client = await client.post(
+        "/api/v1/admin/api-clients",
+        json={"name": "Swansea BI", "area_code": SWANSEA},
+        headers=people["platform_admin"].headers,
+    )
+    world.ids.update(
+        coop=str(coop),
+        other_coop=str(other),
+        member=str(await member_id_of(client, coop, people["member"])),
+        admin_member=str(await member_id_of(client, coop, people["admin"])),
+        pending=str(pending),
+        proposal=str(proposal),
+        mandate=str(mandate),
+        representative=str(representative.id),
+        trusted_email=(await register_person(client, full_name="Trusted")).email,
+        api_client=api_client.json()["id"],
+        missing=str(uuid.uuid4()),
+    )
+    return world
+
+
+Expect = dict[str, int]
+
+
+def everyone(status: int) -> Expect:
+    return dict.fromkeys(ROLES, status)
+
+
+def signed_in(status: int) -> Expect:
+    return {**everyone(status), "anonymous": 401}
+
+
+def platform_admin_only(status: int) -> Expect:
+    return {**everyone(403), "anonymous": 401, "platform_admin": status}
+
+
+def coop_members(status: int, *, admin: int | None = None) -> Expect:
+    """A co-op sub-resource: outsiders (even platform admins) are told it does not exist."""
+    return {
+        **everyone(404),
+        "anonymous": 401,
+        "member": status,
+        "admin": status if admin is None else admin,
+    }
+
+
+def coop_admins(status: int) -> Expect:
+    return {**coop_members(403), "admin": status}
+
+
+@dataclass(frozen=True)
+class Row:
+    path: str
+    expect: Expect
+    body: Callable[[World], Any] | None = None
+
+
+def _(template: str) -> Callable[[World], str]:
+    return lambda w: template.format(**w.ids)
+
+
+def coop_body(w: World) -> dict[str, Any]:
+    return {
+        "name": "Cydweithfa Newydd",
+        "description": "A new co-op",
+        "area_codes": [CARDIFF],
+        "rules": {},
+    }
+
+
+TABLE: dict[str, Row] = {
+    "GET /healthz": Row("/healthz", everyone(200)),
+    "GET /readyz": Row("/readyz", everyone(200)),
+    "POST /api/v1/auth/register": Row(
+        "/api/v1/auth/register",
+        everyone(201),
+        lambda w: {
+            "email": f"new-{uuid.uuid4().hex[:8]}@example.org",
+            "password": "a long password",
+            "full_name": "N",
+        },
+    ),
+    "GET /api/v1/me": Row("/api/v1/me", signed_in(200)),
+    "GET /api/v1/me/activity": Row("/api/v1/me/activity", signed_in(200)),
+    "GET /api/v1/areas": Row("/api/v1/areas", everyone(200)),
+    "GET /api/v1/areas/{code}": Row("/api/v1/areas/W06000015", everyone(200)),
+    "GET /api/v1/reference/labels": Row("/api/v1/reference/labels", everyone(200)),
+    "POST /api/v1/admin/la-officers": Row(
+        "/api/v1/admin/la-officers",
+        platform_admin_only(201),
+        lambda w: {"user_id": str(w.people["user"].id), "area_code": CARDIFF},
+    ),
+    "POST /api/v1/admin/api-clients": Row(
+        "/api/v1/admin/api-clients",
+        platform_admin_only(201),
+        lambda w: {"name": "BI", "area_code": CARDIFF},
+    ),
+    "GET /api/v1/admin/api-clients": Row("/api/v1/admin/api-clients", platform_admin_only(200)),
+    "DELETE /api/v1/admin/api-clients/{client_id}": Row(
+        "/api/v1/admin/api-clients/{api_client}", platform_admin_only(204)
+    ),
+    "GET /api/v1/admin/audit/verify": Row("/api/v1/admin/audit/verify", platform_admin_only(200)),
+    "POST /api/v1/coops": Row("/api/v1/coops", signed_in(201), coop_body),
+    "GET /api/v1/coops": Row("/api/v1/coops", everyone(200)),
+    "GET /api/v1/coops/{coop_id}": Row("/api/v1/coops/{coop}", everyone(200)),
+    "PATCH /api/v1/coops/{coop_id}": Row(
+        "/api/v1/coops/{coop}", coop_admins(200), lambda w: {"description": "Changed"}
+    ),
+    "GET /api/v1/coops/{coop_id}/audit": Row("/api/v1/coops/{coop}/audit", coop_admins(200)),
+    "POST /api/v1/coops/{coop_id}/applications": Row(
+        "/api/v1/coops/{coop}/applications",
+        {**signed_in(201), "member": 409, "admin": 409},
+        lambda w: {"member_class": "carer"},
+    ),
+    "GET /api/v1/coops/{coop_id}/members": Row("/api/v1/coops/{coop}/members", coop_members(200)),
+    "POST /api/v1/coops/{coop_id}/members/{member_id}/approve": Row(
+        "/api/v1/coops/{coop}/members/{pending}/approve", coop_admins(200)
+    ),
+    "POST /api/v1/coops/{coop_id}/members/{member_id}/suspend": Row(
+        "/api/v1/coops/{coop}/members/{member}/suspend", coop_admins(200)
+    ),
+    "POST /api/v1/coops/{coop_id}/members/{member_id}/admin": Row(
+        "/api/v1/coops/{coop}/members/{member}/admin",
+        coop_admins(200),
+        lambda w: {"is_admin": True},
+    ),
+    "POST /api/v1/coops/{coop_id}/members/{member_id}/leave": Row(
+        "/api/v1/coops/{coop}/members/{member}/leave", {**coop_members(200)}
+    ),
+    "POST /api/v1/coops/{coop_id}/proposals": Row(
+        "/api/v1/coops/{coop}/proposals",
+        coop_members(201),
+        lambda w: {"title": "T", "body": "B", "closes_at": "2026-03-09T09:00:00+00:00"},
+    ),
+    "GET /api/v1/coops/{coop_id}/proposals": Row(
+        "/api/v1/coops/{coop}/proposals", coop_members(200)
+    ),
+    "GET /api/v1/proposals/{proposal_id}": Row("/api/v1/proposals/{proposal}", coop_members(200)),
+    "POST /api/v1/proposals/{proposal_id}/votes": Row(
+        "/api/v1/proposals/{proposal}/votes", coop_members(200), lambda w: {"choice": "yes"}
+    ),
+    "PUT /api/v1/me/direct-payment": Row(
+        "/api/v1/me/direct-payment",
+        signed_in(200),
+        lambda w: {"area_code": CARDIFF, "weekly_amount_pence": 20000, "start_date": "2026-03-02"},
+    ),
+    "GET /api/v1/me/direct-payment": Row("/api/v1/me/direct-payment", {**signed_in(404)}),
+    "POST /api/v1/me/representatives": Row(
+        "/api/v1/me/representatives",
+        signed_in(201),
+        lambda w: {
+            "email": w.ids["trusted_email"],
+            "scopes": ["view"],
+            "limit_pence_per_cycle": 0,
+        },
+    ),
+    "GET /api/v1/me/representatives": Row("/api/v1/me/representatives", signed_in(200)),
+    "DELETE /api/v1/me/representatives/{mandate_id}": Row(
+        "/api/v1/me/representatives/{mandate}", {**signed_in(404), "member": 204}
+    ),
+    "GET /api/v1/me/approvals": Row("/api/v1/me/approvals", signed_in(200)),
+    "POST /api/v1/me/approvals/{approval_id}/approve": Row(
+        "/api/v1/me/approvals/{missing}/approve", signed_in(404)
+    ),
+    "POST /api/v1/me/approvals/{approval_id}/refuse": Row(
+        "/api/v1/me/approvals/{missing}/refuse", signed_in(404)
+    ),
+}
+
+# Routes whose callers are not people with a role (token grants) are covered in tests/auth.
+NOT_ROLE_BASED = {"POST /api/v1/auth/token", "POST /api/v1/auth/refresh"}
+
+
+def served_routes(app: FastAPI) -> set[str]:
+    routes = set()
+    for path, operations in app.openapi()["paths"].items():
+        for method in operations:
+            routes.add(f"{method.upper()} {path}")
+    return routes
+
+
+def test_every_route_has_a_row(app: FastAPI) -> None:
+    missing = served_routes(app) - set(TABLE) - NOT_ROLE_BASED
+    assert not missing, f"routes without a row in the authorisation table: {sorted(missing)}"
+    stale = set(TABLE) - served_routes(app)
+    assert not stale, f"rows for routes the app does not serve: {sorted(stale)}"
+
+
+async def test_every_route_answers_every_role_as_the_table_says(
+    client: httpx.AsyncClient, connection: AsyncConnection, world: World
+) -> None:
+    mismatches: list[str] = []
+    for route, row in sorted(TABLE.items()):
+        method = route.split(" ", 1)[0]
+        path = row.path.format(**world.ids)
+        for role in ROLES:
+            savepoint = await connection.begin_nested()
+            try:
+                body = row.body(world) if row.body else None
+                response = await client.request(
+                    method, path, json=body, headers=world.headers(role)
+                )
+            finally:
+                await savepoint.rollback()
+            expected = row.expect[role]
+            if response.status_code != expected:
+                detail = response.json().get("code") if response.content else ""
+                mismatches.append(
+                    f"{route} as {role}: {response.status_code} {detail} (expected {expected})"
+                )
+    assert not mismatches, "\n".join(mismatches)
