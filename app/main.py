@@ -91,6 +91,10 @@ def create_app(
 
     app.include_router(ops_router)
     app.include_router(api_router)
+    if settings.bench_endpoints:
+        from app.bench import router as bench_router
+
+        app.include_router(bench_router)
     install_handlers(app)
     if settings.cors_origins:
         app.add_middleware(

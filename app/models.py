@@ -6,6 +6,13 @@ from app.auth.models import AuthSession, LoginFailure, RefreshToken, User
 from app.core.db import Base
 from app.councils.models import LaOfficer
 from app.idempotency.models import IdempotencyRecord
+from app.providers.models import (
+    Provider,
+    ProviderArea,
+    ProviderDirectoryStamp,
+    ProviderServiceType,
+    ProviderStaff,
+)
 
 __all__ = [
     "Area",
@@ -16,6 +23,11 @@ __all__ = [
     "IdempotencyRecord",
     "LaOfficer",
     "LoginFailure",
+    "Provider",
+    "ProviderArea",
+    "ProviderDirectoryStamp",
+    "ProviderServiceType",
+    "ProviderStaff",
     "RefreshToken",
     "User",
 ]

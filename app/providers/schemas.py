@@ -1,0 +1,133 @@
+"""Providers on the wire."""
+
+import uuid
+from datetime import datetime
+from typing import Annotated
+
+from pydantic import AfterValidator, EmailStr, Field, StringConstraints, field_validator
+
+from app.core.schemas import AreaCode, Input, Output, PositivePence
+from app.providers.models import ProviderStatus, ServiceType, WelshLanguage
+
+
+def _distinct(values: list[str]) -> list[str]:
+    if len(set(values)) != len(values):
+        raise ValueError("each value may appear only once")
+    return values
+
+
+ProviderName = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)
+]
+CiwServiceId = Annotated[
+    str,
+    StringConstraints(
+        strip_whitespace=True, to_upper=True, min_length=1, max_length=50, pattern=r"^[A-Z0-9-]+$"
+    ),
+    Field(description="Care Inspectorate Wales service id (letters, digits and hyphens)."),
+]
+ServiceTypes = Annotated[
+    list[ServiceType], Field(min_length=1, max_length=len(ServiceType)), AfterValidator(_distinct)
+]
+AreaCodes = Annotated[list[AreaCode], Field(min_length=1, max_length=22), AfterValidator(_distinct)]
+HourlyRate = Annotated[PositivePence, Field(le=100_000, description="Pence per hour.")]
+CapacityHours = Annotated[
+    int, Field(strict=True, ge=1, le=100_000, description="Hours of care a week it can take on.")
+]
+ContactEmail = Annotated[EmailStr, AfterValidator(str.lower)]
+Phone = Annotated[
+    str,
+    StringConstraints(
+        strip_whitespace=True, min_length=5, max_length=30, pattern=r"^\+?[0-9 ()-]+$"
+    ),
+]
+Website = Annotated[
+    str,
+    StringConstraints(
+        strip_whitespace=True, max_length=300, pattern=r"^https?://[^\s/$.?#][^\s]*$"
+    ),
+    Field(description="An http(s) address."),
+]
+
+
+class ProviderCreate(Input):
+    name: ProviderName
+    ciw_service_id: CiwServiceId | None = None
+    service_types: ServiceTypes
+    area_codes: AreaCodes
+    hourly_rate_pence: HourlyRate
+    capacity_hours_per_week: CapacityHours
+    welsh_language: WelshLanguage
+    contact_email: ContactEmail
+    phone: Phone | None = None
+    website: Website | None = None
+
+
+class ProviderUpdate(Input):
+    """Only the fields sent change; `null` clears an optional field."""
+
+    name: ProviderName | None = None
+    ciw_service_id: CiwServiceId | None = None
+    service_types: ServiceTypes | None = None
+    area_codes: AreaCodes | None = None
+    hourly_rate_pence: HourlyRate | None = None
+    capacity_hours_per_week: CapacityHours | None = None
+    welsh_language: WelshLanguage | None = None
+    contact_email: ContactEmail | None = None
+    phone: Phone | None = None
+    website: Website | None = None
+
+    @field_validator(
+        "name",
+        "service_types",
+        "area_codes",
+        "hourly_rate_pence",
+        "capacity_hours_per_week",
+        "welsh_language",
+        "contact_email",
+    )
+    @classmethod
+    def _required_fields_cannot_be_cleared(cls, value: object) -> object:
+        if value is None:
+            raise ValueError("This field cannot be cleared.")
+        return value
+
+
+class ProviderRead(Output):
+    id: uuid.UUID
+    name: str
+    ciw_service_id: str | None
+    service_types: list[ServiceType]
+    area_codes: list[str]
+    hourly_rate_pence: int
+    capacity_hours_per_week: int
+    welsh_language: WelshLanguage
+    contact_email: str
+    phone: str | None
+    website: str | None
+    status: ProviderStatus
+    created_at: datetime
+
+
+class ProviderStaffCreate(Input):
+    user_id: uuid.UUID
+
+
+class ProviderStaffRead(Output):
+    provider_id: uuid.UUID
+    user_id: uuid.UUID
+    added_at: datetime
+
+
+class ImportResult(Output):
+    created: int
+    updated: int
+
+
+class CoverageRow(Output):
+    service_type: ServiceType
+    provider_count: int
+    lowest_hourly_rate_pence: int | None
+    median_hourly_rate_pence: int | None
+    welsh_language_providers: int
+    gap: bool
