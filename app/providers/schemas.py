@@ -22,7 +22,11 @@ ProviderName = Annotated[
 CiwServiceId = Annotated[
     str,
     StringConstraints(
-        strip_whitespace=True, to_upper=True, min_length=1, max_length=50, pattern=r"^[A-Z0-9-]+$"
+        strip_whitespace=True,
+        to_upper=True,
+        min_length=1,
+        max_length=50,
+        pattern=r"^[A-Za-z0-9-]+$",
     ),
     Field(description="Care Inspectorate Wales service id (letters, digits and hyphens)."),
 ]
