@@ -94,25 +94,38 @@ async def _apply(
     *,
     now: datetime,
 ) -> tuple[int, int]:
-    changed: list[tuple[Provider, str]] = []
+    """(created, updated): `updated` counts every row that matched a provider, and only
+    providers whose record really changed get an audit entry."""
+    created: list[Provider] = []
+    changed: list[Provider] = []
     for row, found in plan:
         fields = row.details.model_dump(include=set(row.columns))
         if found is None:
             provider = new_provider(status=ProviderStatus.verified, now=now)
+            apply_fields(provider, fields)
             session.add(provider)
-            changed.append((provider, "provider.created"))
-        else:
-            provider = found
-            provider.status = ProviderStatus.verified
-            provider.updated_at = now
-            changed.append((provider, "provider.updated"))
-        apply_fields(provider, fields)
+            created.append(provider)
+            continue
+        differs = apply_fields(found, fields)
+        if found.status != ProviderStatus.verified:
+            found.status = ProviderStatus.verified
+            differs = True
+        if differs:
+            found.updated_at = now
+            changed.append(found)
+    if not created and not changed:
+        return 0, len(plan)
     await flush_unique(session)
     await touch_directory(session)
-    for provider, action in changed:
-        audit.record(session, actor, action, "provider", provider.id, data={"source": "import"})
-    created = sum(1 for _, action in changed if action == "provider.created")
-    return created, len(changed) - created
+    for provider in created:
+        audit.record(
+            session, actor, "provider.created", "provider", provider.id, data={"source": "import"}
+        )
+    for provider in changed:
+        audit.record(
+            session, actor, "provider.updated", "provider", provider.id, data={"source": "import"}
+        )
+    return len(created), len(plan) - len(created)
 
 
 async def upsert_verified(

@@ -91,7 +91,7 @@ async def import_providers(
     `;`-separated inside their cell, and an empty cell leaves an optional field empty.
     Imported providers are `verified`. A row updates the provider with its `ciw_service_id`,
     else one with the same name (ignoring case) and `contact_email`; other rows create
-    providers. Every row is applied or none: a bad file answers 422 with an error for every
+    providers; `updated` counts the rows that matched one. Every row is applied or none: a bad file answers 422 with an error for every
     bad row, `loc` being `["body", <line>, <field>]` with the header as line 1.
     """
     created, updated = await imports.import_csv(session, actor, text=text, now=now)

@@ -69,16 +69,24 @@ def set_area_codes(provider: Provider, wanted: Iterable[str]) -> None:
     provider.area_rows = kept + [ProviderArea(area_code=c) for c in sorted(wanted_set - have)]
 
 
-def apply_fields(provider: Provider, fields: Mapping[str, Any]) -> None:
+def apply_fields(provider: Provider, fields: Mapping[str, Any]) -> bool:
+    """Set the given fields; whether anything differed from what was stored."""
+    changed = False
     for name, value in fields.items():
         if name == "service_types":
-            set_service_types(provider, value)
+            if set(provider.service_types) != set(value):
+                set_service_types(provider, value)
+                changed = True
         elif name == "area_codes":
-            set_area_codes(provider, value)
-        else:
+            if set(provider.area_codes) != set(value):
+                set_area_codes(provider, value)
+                changed = True
+        elif getattr(provider, name) != value:
             setattr(provider, name, value)
             if name == "name":
                 provider.name_search = search_key(value)
+            changed = True
+    return changed
 
 
 def new_provider(*, status: ProviderStatus, now: datetime) -> Provider:
@@ -140,9 +148,8 @@ async def update_provider(
     await require_staff_or_admin(session, actor, provider)
     if "area_codes" in changes:
         await areas.require_codes(session, changes["area_codes"], loc=("body", "area_codes"))
-    if not changes:
+    if not apply_fields(provider, changes):
         return provider
-    apply_fields(provider, changes)
     provider.updated_at = now
     await flush_unique(session)
     await touch_directory(session)

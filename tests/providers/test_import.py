@@ -3,6 +3,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.audit.models import AuditEntry
 from app.providers.models import Provider
 from tests.factories import Person, platform_admin, register_person, verified_provider
 from tests.helpers import problem
@@ -57,8 +58,11 @@ class TestImportProviders:
         self, client: httpx.AsyncClient, session: AsyncSession, admin: Person
     ) -> None:
         assert (await send(client, admin, GOOD)).json() == {"created": 3, "updated": 0}
+        entries = await session.scalar(select(func.count()).select_from(AuditEntry))
         assert (await send(client, admin, GOOD)).json() == {"created": 0, "updated": 3}
         assert await provider_count(session) == 3
+        # Nothing changed, so nothing new is audited either.
+        assert await session.scalar(select(func.count()).select_from(AuditEntry)) == entries
 
     async def test_a_row_updates_the_provider_with_its_ciw_id_else_its_name_and_email(
         self, client: httpx.AsyncClient, session: AsyncSession, admin: Person
