@@ -73,6 +73,8 @@ def create_app(
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         yield
+        for close in app.state.on_shutdown:
+            await close()
         await app.state.engine.dispose()
 
     app = FastAPI(
@@ -118,8 +120,10 @@ def create_app(
 
 
 def install_extensions(app: FastAPI) -> None:
-    """Hooks that later domains fill in (the mandate resolver for X-On-Behalf-Of)."""
+    """Hooks that later domains fill in (the mandate resolver for X-On-Behalf-Of), and what
+    they hold open that must be closed at shutdown, before the engine is disposed."""
     app.state.mandate_resolver = None
+    app.state.on_shutdown = []
 
 
 def _default_app() -> FastAPI:

@@ -4,10 +4,11 @@ import uuid
 from datetime import datetime
 from typing import Annotated
 
-from pydantic import AfterValidator, EmailStr, Field, StringConstraints, field_validator
+from pydantic import AfterValidator, BaseModel, EmailStr, Field, StringConstraints, field_validator
 
+from app.core.pagination import DEFAULT_LIMIT, MAX_LIMIT, PageRequest
 from app.core.schemas import AreaCode, Input, Output, PositivePence
-from app.providers.models import ProviderStatus, ServiceType, WelshLanguage
+from app.providers.models import ProviderStatus, ServiceType, WelshLanguage, search_key
 
 
 def _distinct(values: list[str]) -> list[str]:
@@ -121,6 +122,35 @@ class ProviderStaffRead(Output):
     provider_id: uuid.UUID
     user_id: uuid.UUID
     added_at: datetime
+
+
+class AreaListingQuery(BaseModel):
+    """The area listing's query string, validated in one step (it is the directory's hot path)."""
+
+    service_type: ServiceType | None = Field(default=None, description="Offers this type.")
+    welsh_language: WelshLanguage | None = Field(
+        default=None,
+        description="At least this Welsh offer: `some` matches `some` and `full`.",
+    )
+    max_hourly_rate_pence: int | None = Field(
+        default=None, ge=1, description="Charges at most this per hour."
+    )
+    q: str | None = Field(default=None, max_length=200, description="Part of the name, any case.")
+    limit: int = Field(
+        default=DEFAULT_LIMIT, ge=1, le=MAX_LIMIT, description="Page size (at most 200)."
+    )
+    cursor: str | None = Field(
+        default=None, max_length=1000, description="Opaque cursor from `next_cursor`."
+    )
+
+    @property
+    def page(self) -> PageRequest:
+        return PageRequest(limit=self.limit, cursor=self.cursor)
+
+    @property
+    def search(self) -> str | None:
+        """`q` as names are matched: trimmed and casefolded; None when empty."""
+        return search_key(self.q.strip()) if self.q and self.q.strip() else None
 
 
 class ImportResult(Output):
