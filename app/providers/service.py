@@ -35,12 +35,6 @@ AREA_ORDER = (Provider.hourly_rate_pence, Provider.name_search, Provider.id)
 NAME_ORDER = (Provider.name_search, Provider.id)
 
 
-async def directory_stamp(session: AsyncSession) -> uuid.UUID | None:
-    return await session.scalar(
-        select(ProviderDirectoryStamp.stamp).where(ProviderDirectoryStamp.id == 1)
-    )
-
-
 async def touch_directory(session: AsyncSession) -> None:
     """Mark the directory changed, in the transaction that changes it (cached reads key on it)."""
     result = await session.execute(

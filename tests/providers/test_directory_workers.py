@@ -11,6 +11,7 @@ from sqlalchemy import text
 from app.core.config import Settings
 from app.core.db import create_engine
 from app.main import create_app
+from app.providers.directory import StampReader
 from tests.conftest import test_settings as settings_for
 from tests.factories import provider_fields, register_person
 from tests.helpers import run_alembic
@@ -86,3 +87,22 @@ async def test_a_change_committed_through_one_worker_shows_on_the_next_request_t
         ]
         == 1
     )
+
+
+async def test_the_stamp_reader_reconnects_when_its_connection_is_lost(
+    live_settings: Settings,
+) -> None:
+    engine = create_engine(live_settings)
+    reader = StampReader(engine)
+    try:
+        stamp = await reader.read()
+        assert stamp is not None
+        held = reader._connection  # the kept-open connection, dropped under its feet below
+        assert held is not None
+        driver = (await held.get_raw_connection()).driver_connection
+        await driver.close()
+        assert await reader.read() == stamp
+        assert reader._connection is not held
+    finally:
+        await reader.close()
+        await engine.dispose()
