@@ -13,6 +13,8 @@ from app.direct_payments.router import router as direct_payments_router
 from app.governance.router import coop_router as coop_proposals_router
 from app.governance.router import router as proposals_router
 from app.me.router import router as me_router
+from app.providers.area_router import router as area_providers_router
+from app.providers.router import router as providers_router
 from app.reference.router import router as reference_router
 from app.representatives.router import router as representatives_router
 
@@ -21,6 +23,8 @@ for domain_router in (
     auth_router,
     me_router,
     areas_router,
+    area_providers_router,
+    providers_router,
     councils_router,
     audit_router,
     reference_router,

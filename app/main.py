@@ -84,6 +84,8 @@ def create_app(
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         yield
+        for close in app.state.on_shutdown:
+            await close()
         await app.state.engine.dispose()
 
     app = FastAPI(
@@ -102,6 +104,10 @@ def create_app(
 
     app.include_router(ops_router)
     app.include_router(api_router)
+    if settings.bench_endpoints:
+        from app.bench import router as bench_router
+
+        app.include_router(bench_router)
     install_handlers(app)
     if settings.cors_origins:
         app.add_middleware(
@@ -125,8 +131,10 @@ def create_app(
 
 
 def install_extensions(app: FastAPI) -> None:
-    """Hooks that later domains fill in (the mandate resolver for X-On-Behalf-Of)."""
+    """Hooks that later domains fill in (the mandate resolver for X-On-Behalf-Of), and what
+    they hold open that must be closed at shutdown, before the engine is disposed."""
     app.state.mandate_resolver = resolve_mandate
+    app.state.on_shutdown = []
 
 
 def _default_app() -> FastAPI:

@@ -9,6 +9,13 @@ from app.councils.models import ApiClient, LaOfficer
 from app.direct_payments.models import DirectPaymentAward
 from app.governance.models import Proposal, ProposalElector, Vote
 from app.idempotency.models import IdempotencyRecord
+from app.providers.models import (
+    Provider,
+    ProviderArea,
+    ProviderDirectoryStamp,
+    ProviderServiceType,
+    ProviderStaff,
+)
 from app.representatives.models import Approval, Mandate
 
 __all__ = [
@@ -29,6 +36,11 @@ __all__ = [
     "Member",
     "Proposal",
     "ProposalElector",
+    "Provider",
+    "ProviderArea",
+    "ProviderDirectoryStamp",
+    "ProviderServiceType",
+    "ProviderStaff",
     "RefreshToken",
     "User",
     "Vote",

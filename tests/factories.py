@@ -190,6 +190,33 @@ async def set_direct_payment(
     return body
 
 
+def provider_fields(**overrides: Any) -> dict[str, Any]:
+    """A valid POST /providers body; keyword arguments replace or add fields."""
+    fields: dict[str, Any] = {
+        "name": f"Gofal Prawf {next(_counter)}",
+        "service_types": ["domiciliary_support"],
+        "area_codes": ["W06000015"],
+        "hourly_rate_pence": 2200,
+        "capacity_hours_per_week": 300,
+        "welsh_language": "some",
+        "contact_email": unique_email("provider"),
+    }
+    fields.update(overrides)
+    return fields
+
+
+async def create_provider(
+    client: httpx.AsyncClient, staff: Person, **fields: Any
+) -> dict[str, Any]:
+    """Register a provider as `staff` (it starts pending); returns the response body."""
+    response = await client.post(
+        "/api/v1/providers", json=provider_fields(**fields), headers=staff.headers
+    )
+    assert response.status_code == 201, response.text
+    body: dict[str, Any] = response.json()
+    return body
+
+
 async def open_proposal(
     client: httpx.AsyncClient,
     coop_id: uuid.UUID,
@@ -205,3 +232,21 @@ async def open_proposal(
     )
     assert response.status_code == 201, response.text
     return uuid.UUID(response.json()["id"])
+
+
+async def verified_provider(
+    client: httpx.AsyncClient,
+    session: AsyncSession,
+    *,
+    staff: Person | None = None,
+    admin: Person | None = None,
+    **fields: Any,
+) -> dict[str, Any]:
+    """Register a provider and have a platform admin verify it; returns the verified body."""
+    staff = staff or await register_person(client, full_name="Provider Staff")
+    created = await create_provider(client, staff, **fields)
+    admin = admin or await platform_admin(client, session)
+    response = await client.post(f"/api/v1/providers/{created['id']}/verify", headers=admin.headers)
+    assert response.status_code == 200, response.text
+    body: dict[str, Any] = response.json()
+    return body

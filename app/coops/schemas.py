@@ -7,7 +7,7 @@ from typing import Annotated, Self
 from pydantic import Field, StrictBool, model_validator
 
 from app.coops.models import MemberClass, MemberStatus, VotingMode
-from app.core.schemas import AreaCode, Input, LongText, Output, Pence, ShortText, WholeNumber
+from app.core.schemas import AreaCodes, Input, LongText, Output, Pence, ShortText, WholeNumber
 
 Percent = Annotated[WholeNumber, Field(ge=0, le=100)]
 Weight = Annotated[WholeNumber, Field(ge=0, le=100)]
@@ -69,9 +69,6 @@ class CoopRulesRead(Output):
     pass_percent: int
     award_requires_vote: bool
     refund_second_approval_pence: int
-
-
-AreaCodes = Annotated[list[AreaCode], Field(min_length=1, max_length=22)]
 
 
 class CoopCreate(Input):

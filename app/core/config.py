@@ -43,6 +43,12 @@ class Settings(BaseSettings):
     argon2_memory_kib: int = 19_456
     argon2_time_cost: int = 2
     argon2_parallelism: int = 1
+    # Rendered provider-directory answers kept per process (0 turns the cache off); each is
+    # keyed by the directory's stamp, so a write is visible on the next request regardless.
+    directory_cache_entries: int = Field(default=1024, ge=0)
+    directory_cache_seconds: float = Field(default=30.0, gt=0)
+    # DPC_BENCH_ENDPOINTS=1 adds /bench/bare, the baseline the benchmarks in bench/ compare with.
+    bench_endpoints: bool = False
 
     @model_validator(mode="after")
     def _secret_required_in_production(self) -> Self:

@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute
+from pydantic import BaseModel
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from app.core.clock import Clock
@@ -62,7 +63,14 @@ def _allowed_query(route: APIRoute) -> frozenset[str]:
 
 
 def _query_names(dependant: Dependant) -> set[str]:
-    names = {param.alias for param in dependant.query_params}
+    names: set[str] = set()
+    for param in dependant.query_params:
+        annotation = param.field_info.annotation
+        if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+            # Query parameters declared together as one model.
+            names |= {field.alias or name for name, field in annotation.model_fields.items()}
+        else:
+            names.add(param.alias)
     for sub in dependant.dependencies:
         names |= _query_names(sub)
     return names

@@ -2,16 +2,19 @@
 
 import csv
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, ClassVar
 
 from pydantic import (
     AfterValidator,
     BaseModel,
     ConfigDict,
     Field,
+    GetJsonSchemaHandler,
     StringConstraints,
     model_validator,
 )
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import CoreSchema
 
 # Strict: a fraction (10.5), a boolean or a string is refused, never coerced. (Input bodies
 # take 5033.0 as the number 5033: JSON has one kind of number.)
@@ -78,6 +81,17 @@ LongText = Annotated[
 Opaque = Annotated[str, StringConstraints(strip_whitespace=False, min_length=1)]
 
 
+def distinct(values: list[Any]) -> list[Any]:
+    if len(set(values)) != len(values):
+        raise ValueError("each value may appear once")
+    return values
+
+
+# A list whose items must differ: said in the schema (uniqueItems) and enforced.
+Distinct = (Field(json_schema_extra={"uniqueItems": True}), AfterValidator(distinct))
+AreaCodes = Annotated[list[AreaCode], Field(min_length=1, max_length=22), *Distinct]
+
+
 def _known_area(code: str) -> str:
     if code not in AREA_CODES:
         raise ValueError(f"not a Welsh principal local authority: {code}")
@@ -95,6 +109,33 @@ class Input(BaseModel):
         # JSON has one kind of number, so 5033.0 is the number 5033; strict integer fields
         # still refuse 10.5, true and "5033".
         return _whole_numbers(data)
+
+
+class Patch(Input):
+    """A partial update: only the fields sent change.
+
+    Fields named in `not_null` may be left out but never sent as null (their own validators
+    refuse it); the schema says so, so clients are not told null is allowed.
+    """
+
+    not_null: ClassVar[frozenset[str]] = frozenset()
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, core_schema: CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        schema = handler(core_schema)
+        target = handler.resolve_ref_schema(schema)
+        for name in cls.not_null:
+            prop = target.get("properties", {}).get(name)
+            if not prop or "anyOf" not in prop:
+                continue
+            kept = [option for option in prop["anyOf"] if option.get("type") != "null"]
+            if len(kept) == 1:
+                del prop["anyOf"]
+                prop.update(kept[0])
+                prop.pop("default", None)
+        return schema
 
 
 class Output(BaseModel):

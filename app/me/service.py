@@ -6,6 +6,7 @@ from app.auth.models import User
 from app.coops import repository as coops
 from app.councils import service as councils
 from app.me.schemas import MembershipSummary, MeRead, PersonSummary
+from app.providers import service as providers
 from app.representatives import service as representatives
 from app.representatives.models import Mandate
 
@@ -28,6 +29,7 @@ async def describe(session: AsyncSession, user: User) -> MeRead:
             MembershipSummary.model_validate(m)
             for m in await coops.memberships_of_user(session, user.id)
         ],
+        provider_ids=await providers.staff_provider_ids(session, user.id),
         la_area_codes=await councils.officer_area_codes(session, user.id),
         representing=[
             _person(m, holder) for m, holder in await representatives.representing(session, user.id)

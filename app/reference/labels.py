@@ -30,6 +30,11 @@ LABELS: Labels = {
             "Y gwasanaeth cyfan yn Gymraeg (y Cynnig Rhagweithiol)",
         ),
     ),
+    "provider_status": _pairs(
+        pending=("Awaiting verification", "Yn aros am ddilysiad"),
+        verified=("Verified", "Wedi'i ddilysu"),
+        suspended=("Suspended", "Wedi'i atal"),
+    ),
     "member_class": _pairs(
         service_user=(
             "Service user (Direct Payment holder)",

@@ -28,7 +28,9 @@ from tests.factories import (
     member_id_of,
     open_proposal,
     platform_admin,
+    provider_fields,
     register_person,
+    verified_provider,
 )
 
 ROLES = (
@@ -38,6 +40,8 @@ ROLES = (
     "member",
     "admin",
     "officer",
+    "provider_staff",
+    "other_provider_staff",
     "platform_admin",
 )
 
@@ -59,6 +63,8 @@ async def world(client: httpx.AsyncClient, session: AsyncSession, clock: FrozenC
         "member": await register_person(client, full_name="Member"),
         "admin": await register_person(client, full_name="Admin"),
         "officer": await register_person(client, full_name="Swansea Officer"),
+        "provider_staff": await register_person(client, full_name="Provider Staff"),
+        "other_provider_staff": await register_person(client, full_name="Other Provider Staff"),
         "platform_admin": await platform_admin(client, session),
     }
     world = World(people=people)
@@ -84,7 +90,15 @@ async def world(client: httpx.AsyncClient, session: AsyncSession, clock: FrozenC
         json={"name": "Swansea BI", "area_code": SWANSEA},
         headers=people["platform_admin"].headers,
     )
+    provider = await verified_provider(
+        client, session, staff=people["provider_staff"], admin=people["platform_admin"]
+    )
+    other_provider = await verified_provider(
+        client, session, staff=people["other_provider_staff"], admin=people["platform_admin"]
+    )
     world.ids.update(
+        provider=provider["id"],
+        other_provider=other_provider["id"],
         coop=str(coop),
         other_coop=str(other),
         member=str(await member_id_of(client, coop, people["member"])),
@@ -129,11 +143,22 @@ def coop_admins(status: int) -> Expect:
     return {**coop_members(403), "admin": status}
 
 
+def provider_staff(status: int) -> Expect:
+    return {
+        **everyone(403),
+        "anonymous": 401,
+        "provider_staff": status,
+        "platform_admin": status,
+    }
+
+
 @dataclass(frozen=True)
 class Row:
     path: str
     expect: Expect
     body: Callable[[World], Any] | None = None
+    # A body that is not JSON: (content, media type).
+    raw: tuple[bytes, str] | None = None
 
 
 def _(template: str) -> Callable[[World], str]:
@@ -166,6 +191,35 @@ TABLE: dict[str, Row] = {
     "GET /api/v1/areas": Row("/api/v1/areas", everyone(200)),
     "GET /api/v1/areas/{code}": Row("/api/v1/areas/W06000015", everyone(200)),
     "GET /api/v1/reference/labels": Row("/api/v1/reference/labels", everyone(200)),
+    "GET /api/v1/areas/{code}/providers": Row("/api/v1/areas/W06000015/providers", everyone(200)),
+    "GET /api/v1/areas/{code}/coverage": Row("/api/v1/areas/W06000015/coverage", everyone(200)),
+    "POST /api/v1/providers": Row("/api/v1/providers", signed_in(201), lambda w: provider_fields()),
+    "GET /api/v1/providers": Row("/api/v1/providers", everyone(200)),
+    "GET /api/v1/providers/{provider_id}": Row("/api/v1/providers/{provider}", everyone(200)),
+    "PATCH /api/v1/providers/{provider_id}": Row(
+        "/api/v1/providers/{provider}", provider_staff(200), lambda w: {"hourly_rate_pence": 2300}
+    ),
+    "POST /api/v1/providers/{provider_id}/verify": Row(
+        "/api/v1/providers/{provider}/verify", platform_admin_only(200)
+    ),
+    "POST /api/v1/providers/{provider_id}/suspend": Row(
+        "/api/v1/providers/{provider}/suspend", platform_admin_only(200)
+    ),
+    "POST /api/v1/providers/{provider_id}/staff": Row(
+        "/api/v1/providers/{provider}/staff",
+        provider_staff(201),
+        lambda w: {"user_id": str(w.people["user"].id)},
+    ),
+    "POST /api/v1/providers/import": Row(
+        "/api/v1/providers/import",
+        platform_admin_only(200),
+        raw=(
+            b"name,service_types,area_codes,hourly_rate_pence,capacity_hours_per_week,"
+            b"welsh_language,contact_email\nGofal Newydd,respite,W06000015,2100,40,full,"
+            b"new@example.org\n",
+            "text/csv",
+        ),
+    ),
     "POST /api/v1/admin/la-officers": Row(
         "/api/v1/admin/la-officers",
         platform_admin_only(201),
@@ -267,6 +321,19 @@ def test_every_route_has_a_row(app: FastAPI) -> None:
     assert not stale, f"rows for routes the app does not serve: {sorted(stale)}"
 
 
+async def call(
+    client: httpx.AsyncClient, method: str, path: str, row: Row, world: World, role: str
+) -> httpx.Response:
+    headers = world.headers(role)
+    if row.raw is not None:
+        content, media_type = row.raw
+        return await client.request(
+            method, path, content=content, headers={**headers, "content-type": media_type}
+        )
+    body = row.body(world) if row.body else None
+    return await client.request(method, path, json=body, headers=headers)
+
+
 async def test_every_route_answers_every_role_as_the_table_says(
     client: httpx.AsyncClient, connection: AsyncConnection, world: World
 ) -> None:
@@ -277,10 +344,7 @@ async def test_every_route_answers_every_role_as_the_table_says(
         for role in ROLES:
             savepoint = await connection.begin_nested()
             try:
-                body = row.body(world) if row.body else None
-                response = await client.request(
-                    method, path, json=body, headers=world.headers(role)
-                )
+                response = await call(client, method, path, row, world, role)
             finally:
                 await savepoint.rollback()
             expected = row.expect[role]

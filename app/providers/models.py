@@ -1,0 +1,128 @@
+"""Care providers: their record, the service types and areas they offer, their staff."""
+
+import uuid
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.core.db import Base, UUIDPrimaryKey, enum_column
+
+
+class ServiceType(StrEnum):
+    domiciliary_support = "domiciliary_support"
+    personal_assistant = "personal_assistant"
+    respite = "respite"
+    day_opportunities = "day_opportunities"
+    supported_living = "supported_living"
+    adult_placement = "adult_placement"
+    care_home_adults = "care_home_adults"
+    community_support = "community_support"
+
+
+class WelshLanguage(StrEnum):
+    none = "none"
+    some = "some"
+    full = "full"
+
+
+class ProviderStatus(StrEnum):
+    pending = "pending"
+    verified = "verified"
+    suspended = "suspended"
+
+
+def search_key(text: str) -> str:
+    """The form names are matched in: Unicode case folding, which SQLite's lower() lacks."""
+    return text.casefold()
+
+
+class Provider(UUIDPrimaryKey, Base):
+    __tablename__ = "provider"
+    __table_args__ = (
+        CheckConstraint("hourly_rate_pence > 0", name="hourly_rate_positive"),
+        CheckConstraint("capacity_hours_per_week > 0", name="capacity_positive"),
+        # The area listing walks verified providers cheapest first and stops after a page.
+        Index("ix_provider_status_rate_name", "status", "hourly_rate_pence", "name_search", "id"),
+        Index("ix_provider_name_search_contact_email", "name_search", "contact_email"),
+    )
+
+    name: Mapped[str] = mapped_column(String(200))
+    name_search: Mapped[str] = mapped_column(String(200))
+    ciw_service_id: Mapped[str | None] = mapped_column(String(50), unique=True)
+    hourly_rate_pence: Mapped[int] = mapped_column(Integer)
+    capacity_hours_per_week: Mapped[int] = mapped_column(Integer)
+    welsh_language: Mapped[WelshLanguage] = mapped_column(enum_column(WelshLanguage))
+    contact_email: Mapped[str] = mapped_column(String(254))
+    phone: Mapped[str | None] = mapped_column(String(30))
+    website: Mapped[str | None] = mapped_column(String(300))
+    status: Mapped[ProviderStatus] = mapped_column(enum_column(ProviderStatus))
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+    service_type_rows: Mapped[list["ProviderServiceType"]] = relationship(
+        lazy="raise", cascade="all, delete-orphan", passive_deletes=True
+    )
+    area_rows: Mapped[list["ProviderArea"]] = relationship(
+        lazy="raise", cascade="all, delete-orphan", passive_deletes=True
+    )
+
+    @property
+    def service_types(self) -> list[ServiceType]:
+        offered = {row.service_type for row in self.service_type_rows}
+        return [t for t in ServiceType if t in offered]
+
+    @property
+    def area_codes(self) -> list[str]:
+        return sorted(row.area_code for row in self.area_rows)
+
+
+class ProviderServiceType(Base):
+    __tablename__ = "provider_service_type"
+    __table_args__ = (
+        Index("ix_provider_service_type_service_type_provider_id", "service_type", "provider_id"),
+    )
+
+    provider_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("provider.id", ondelete="CASCADE"), primary_key=True
+    )
+    service_type: Mapped[ServiceType] = mapped_column(enum_column(ServiceType), primary_key=True)
+
+
+class ProviderArea(Base):
+    """Keyed area first: the area listing and coverage start from an area code."""
+
+    __tablename__ = "provider_area"
+
+    area_code: Mapped[str] = mapped_column(ForeignKey("area.code"), primary_key=True)
+    provider_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("provider.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+
+
+class ProviderStaff(Base):
+    __tablename__ = "provider_staff"
+
+    provider_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("provider.id", ondelete="CASCADE"), primary_key=True
+    )
+    user_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("user_account.id"), primary_key=True, index=True
+    )
+    added_at: Mapped[datetime]
+    added_by_user_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("user_account.id"))
+
+
+class ProviderDirectoryStamp(Base):
+    """One row whose stamp changes in the same transaction as every provider write.
+
+    Cached directory answers are keyed by it, so a change is visible on the next request,
+    from every worker, without keeping any state outside the database.
+    """
+
+    __tablename__ = "provider_directory_stamp"
+    __table_args__ = (CheckConstraint("id = 1", name="single_row"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    stamp: Mapped[uuid.UUID]

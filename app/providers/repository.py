@@ -1,0 +1,117 @@
+"""Queries that decide which providers a caller may see, and the directory's reads."""
+
+import uuid
+from collections.abc import Sequence
+
+from sqlalchemy import ColumnElement, Select, case, exists, func, select, true
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import selectinload
+
+from app.auth.actor import Actor
+from app.providers.models import (
+    Provider,
+    ProviderArea,
+    ProviderServiceType,
+    ProviderStaff,
+    ProviderStatus,
+    ServiceType,
+    WelshLanguage,
+    search_key,
+)
+
+WELSH_AT_LEAST: dict[WelshLanguage, tuple[WelshLanguage, ...]] = {
+    WelshLanguage.none: tuple(WelshLanguage),
+    WelshLanguage.some: (WelshLanguage.some, WelshLanguage.full),
+    WelshLanguage.full: (WelshLanguage.full,),
+}
+
+
+def with_offer() -> Select[Provider]:
+    """Providers with what a response shows (service types and areas) loaded."""
+    return select(Provider).options(
+        selectinload(Provider.service_type_rows), selectinload(Provider.area_rows)
+    )
+
+
+def visible_to(actor: Actor | None) -> ColumnElement[bool]:
+    """Verified providers for everyone; staff also see their own; platform admins see all."""
+    if actor is None:
+        return Provider.status == ProviderStatus.verified
+    if actor.user.is_platform_admin:
+        return true()
+    return (Provider.status == ProviderStatus.verified) | Provider.id.in_(
+        select(ProviderStaff.provider_id).where(ProviderStaff.user_id == actor.user.id)
+    )
+
+
+async def visible_provider(
+    session: AsyncSession, actor: Actor | None, provider_id: uuid.UUID
+) -> Provider | None:
+    return await session.scalar(with_offer().where(Provider.id == provider_id, visible_to(actor)))
+
+
+async def is_staff(session: AsyncSession, *, provider_id: uuid.UUID, user_id: uuid.UUID) -> bool:
+    return await session.get(ProviderStaff, (provider_id, user_id)) is not None
+
+
+def escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def name_contains(q: str) -> ColumnElement[bool]:
+    """Case-insensitive substring match on the casefolded name, the same on every backend."""
+    return Provider.name_search.like(f"%{escape_like(search_key(q))}%", escape="\\")
+
+
+def in_area(
+    area_code: str,
+    *,
+    service_type: ServiceType | None = None,
+    welsh_language: WelshLanguage | None = None,
+    max_hourly_rate_pence: int | None = None,
+    q: str | None = None,
+) -> Select[Provider]:
+    """Verified providers serving an area, narrowed by the listing's filters."""
+    stmt = (
+        with_offer()
+        .join(
+            ProviderArea,
+            (ProviderArea.provider_id == Provider.id) & (ProviderArea.area_code == area_code),
+        )
+        .where(Provider.status == ProviderStatus.verified)
+    )
+    if service_type is not None:
+        stmt = stmt.where(
+            exists().where(
+                ProviderServiceType.provider_id == Provider.id,
+                ProviderServiceType.service_type == service_type,
+            )
+        )
+    if welsh_language is not None and welsh_language != WelshLanguage.none:
+        stmt = stmt.where(Provider.welsh_language.in_(WELSH_AT_LEAST[welsh_language]))
+    if max_hourly_rate_pence is not None:
+        stmt = stmt.where(Provider.hourly_rate_pence <= max_hourly_rate_pence)
+    if q:
+        stmt = stmt.where(name_contains(q))
+    return stmt
+
+
+async def rate_histogram(
+    session: AsyncSession, area_code: str
+) -> Sequence[tuple[ServiceType, int, int, int]]:
+    """(service type, hourly rate, providers at that rate, of which `full` Welsh) in an area."""
+    stmt = (
+        select(
+            ProviderServiceType.service_type,
+            Provider.hourly_rate_pence,
+            func.count(),
+            func.count(case((Provider.welsh_language == WelshLanguage.full, 1))),
+        )
+        .select_from(ProviderArea)
+        .join(Provider, Provider.id == ProviderArea.provider_id)
+        .join(ProviderServiceType, ProviderServiceType.provider_id == Provider.id)
+        .where(ProviderArea.area_code == area_code, Provider.status == ProviderStatus.verified)
+        .group_by(ProviderServiceType.service_type, Provider.hourly_rate_pence)
+    )
+    rows = (await session.execute(stmt)).all()
+    return [(row[0], row[1], row[2], row[3]) for row in rows]

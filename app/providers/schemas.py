@@ -1,0 +1,178 @@
+"""Providers on the wire."""
+
+import uuid
+from datetime import datetime
+from typing import Annotated
+
+from pydantic import BaseModel, Field, StringConstraints, field_validator
+
+from app.core.pagination import DEFAULT_LIMIT, MAX_LIMIT, PageRequest
+from app.core.schemas import (
+    AreaCodes,
+    Distinct,
+    Email,
+    Input,
+    Output,
+    Patch,
+    PositivePence,
+    ShortText,
+)
+from app.providers.models import ProviderStatus, ServiceType, WelshLanguage, search_key
+
+ProviderName = ShortText
+CiwServiceId = Annotated[
+    str,
+    StringConstraints(
+        strip_whitespace=True,
+        to_upper=True,
+        min_length=1,
+        max_length=50,
+        pattern=r"^[A-Za-z0-9-]+$",
+    ),
+    Field(description="Care Inspectorate Wales service id (letters, digits and hyphens)."),
+]
+ServiceTypes = Annotated[
+    list[ServiceType], Field(min_length=1, max_length=len(ServiceType)), *Distinct
+]
+HourlyRate = Annotated[PositivePence, Field(le=100_000, description="Pence per hour.")]
+CapacityHours = Annotated[
+    int, Field(strict=True, ge=1, le=100_000, description="Hours of care a week it can take on.")
+]
+ContactEmail = Email
+Phone = Annotated[
+    str,
+    StringConstraints(
+        strip_whitespace=True, min_length=5, max_length=30, pattern=r"^\+?[0-9 ()-]+$"
+    ),
+]
+Website = Annotated[
+    str,
+    StringConstraints(
+        strip_whitespace=True, max_length=300, pattern=r"^https?://[^\s/$.?#][^\s]*$"
+    ),
+    Field(description="An http(s) address."),
+]
+
+
+class ProviderCreate(Input):
+    name: ProviderName
+    ciw_service_id: CiwServiceId | None = None
+    service_types: ServiceTypes
+    area_codes: AreaCodes
+    hourly_rate_pence: HourlyRate
+    capacity_hours_per_week: CapacityHours
+    welsh_language: WelshLanguage
+    contact_email: ContactEmail
+    phone: Phone | None = None
+    website: Website | None = None
+
+
+class ProviderUpdate(Patch):
+    """Only the fields sent change; `null` clears an optional field."""
+
+    not_null = frozenset(
+        {
+            "name",
+            "service_types",
+            "area_codes",
+            "hourly_rate_pence",
+            "capacity_hours_per_week",
+            "welsh_language",
+            "contact_email",
+        }
+    )
+
+    name: ProviderName | None = None
+    ciw_service_id: CiwServiceId | None = None
+    service_types: ServiceTypes | None = None
+    area_codes: AreaCodes | None = None
+    hourly_rate_pence: HourlyRate | None = None
+    capacity_hours_per_week: CapacityHours | None = None
+    welsh_language: WelshLanguage | None = None
+    contact_email: ContactEmail | None = None
+    phone: Phone | None = None
+    website: Website | None = None
+
+    @field_validator(
+        "name",
+        "service_types",
+        "area_codes",
+        "hourly_rate_pence",
+        "capacity_hours_per_week",
+        "welsh_language",
+        "contact_email",
+    )
+    @classmethod
+    def _required_fields_cannot_be_cleared(cls, value: object) -> object:
+        if value is None:
+            raise ValueError("This field cannot be cleared.")
+        return value
+
+
+class ProviderRead(Output):
+    id: uuid.UUID
+    name: str
+    ciw_service_id: str | None
+    service_types: list[ServiceType]
+    area_codes: list[str]
+    hourly_rate_pence: int
+    capacity_hours_per_week: int
+    welsh_language: WelshLanguage
+    contact_email: str
+    phone: str | None
+    website: str | None
+    status: ProviderStatus
+    created_at: datetime
+
+
+class ProviderStaffCreate(Input):
+    user_id: uuid.UUID
+
+
+class ProviderStaffRead(Output):
+    provider_id: uuid.UUID
+    user_id: uuid.UUID
+    added_at: datetime
+
+
+class AreaListingQuery(BaseModel):
+    """The area listing's query string, validated in one step (it is the directory's hot path)."""
+
+    service_type: ServiceType | None = Field(default=None, description="Offers this type.")
+    welsh_language: WelshLanguage | None = Field(
+        default=None,
+        description="At least this Welsh offer: `some` matches `some` and `full`.",
+    )
+    max_hourly_rate_pence: int | None = Field(
+        default=None, ge=1, description="Charges at most this per hour."
+    )
+    q: str | None = Field(default=None, max_length=200, description="Part of the name, any case.")
+    limit: int = Field(
+        default=DEFAULT_LIMIT, ge=1, le=MAX_LIMIT, description="Page size (at most 200)."
+    )
+    cursor: str | None = Field(
+        default=None, max_length=1000, description="Opaque cursor from `next_cursor`."
+    )
+
+    @property
+    def page(self) -> PageRequest:
+        return PageRequest(limit=self.limit, cursor=self.cursor)
+
+    @property
+    def search(self) -> str | None:
+        """`q` as names are matched: trimmed and casefolded; None when empty."""
+        return search_key(self.q.strip()) if self.q and self.q.strip() else None
+
+
+class ImportResult(Output):
+    created: int
+    updated: int
+
+
+class CoverageRow(Output):
+    service_type: ServiceType
+    provider_count: int
+    lowest_hourly_rate_pence: int | None
+    median_hourly_rate_pence: int | None
+    welsh_language_providers: int
+    gap: bool

@@ -1,0 +1,289 @@
+"""The provider directory's rules: registration, verification, edits, staff and the area reads."""
+
+import uuid
+from collections.abc import Iterable, Mapping
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.areas import service as areas
+from app.audit import service as audit
+from app.auth.actor import Actor
+from app.auth.errors import UserNotFound
+from app.auth.models import User
+from app.core.pagination import PageRequest, Sort, paginate
+from app.providers import repository
+from app.providers.coverage import Coverage, RateCount, coverage_by_type
+from app.providers.errors import CiwServiceIdTaken, NotProviderStaff, ProviderNotFound
+from app.providers.models import (
+    Provider,
+    ProviderArea,
+    ProviderDirectoryStamp,
+    ProviderServiceType,
+    ProviderStaff,
+    ProviderStatus,
+    ServiceType,
+    WelshLanguage,
+    search_key,
+)
+from app.providers.schemas import ProviderCreate
+
+AREA_ORDER = (Provider.hourly_rate_pence, Provider.name_search, Provider.id)
+NAME_ORDER = (Provider.name_search, Provider.id)
+
+
+async def touch_directory(session: AsyncSession) -> None:
+    """Mark the directory changed, in the transaction that changes it (cached reads key on it)."""
+    result = await session.execute(
+        update(ProviderDirectoryStamp)
+        .where(ProviderDirectoryStamp.id == 1)
+        .values(stamp=uuid.uuid4())
+    )
+    if result.rowcount == 0:  # type: ignore[attr-defined]  # only a hand-built database lacks it
+        session.add(ProviderDirectoryStamp(id=1, stamp=uuid.uuid4()))
+
+
+def set_service_types(provider: Provider, wanted: Iterable[ServiceType]) -> None:
+    """Keep rows that stay, so an unchanged type is never deleted and re-inserted."""
+    wanted_set = set(wanted)
+    kept = [r for r in provider.service_type_rows if r.service_type in wanted_set]
+    have = {r.service_type for r in kept}
+    provider.service_type_rows = kept + [
+        ProviderServiceType(service_type=t) for t in ServiceType if t in wanted_set - have
+    ]
+
+
+def set_area_codes(provider: Provider, wanted: Iterable[str]) -> None:
+    wanted_set = set(wanted)
+    kept = [r for r in provider.area_rows if r.area_code in wanted_set]
+    have = {r.area_code for r in kept}
+    provider.area_rows = kept + [ProviderArea(area_code=c) for c in sorted(wanted_set - have)]
+
+
+def apply_fields(provider: Provider, fields: Mapping[str, Any]) -> bool:
+    """Set the given fields; whether anything differed from what was stored."""
+    changed = False
+    for name, value in fields.items():
+        if name == "service_types":
+            if set(provider.service_types) != set(value):
+                set_service_types(provider, value)
+                changed = True
+        elif name == "area_codes":
+            if set(provider.area_codes) != set(value):
+                set_area_codes(provider, value)
+                changed = True
+        elif getattr(provider, name) != value:
+            setattr(provider, name, value)
+            if name == "name":
+                provider.name_search = search_key(value)
+            changed = True
+    return changed
+
+
+def new_provider(*, status: ProviderStatus, now: datetime) -> Provider:
+    return Provider(
+        status=status, created_at=now, updated_at=now, service_type_rows=[], area_rows=[]
+    )
+
+
+async def flush_unique(session: AsyncSession) -> None:
+    """Flush, turning a CIW id another provider holds (even one registered a moment ago) into a 409."""
+    try:
+        async with session.begin_nested():
+            await session.flush()
+    except IntegrityError as exc:
+        raise CiwServiceIdTaken from exc
+
+
+async def create_provider(
+    session: AsyncSession, actor: Actor, *, details: ProviderCreate, now: datetime
+) -> Provider:
+    """Register a provider as `pending`; the person registering it becomes its staff."""
+    await areas.require_codes(session, details.area_codes, loc=("body", "area_codes"))
+    provider = new_provider(status=ProviderStatus.pending, now=now)
+    apply_fields(provider, details.model_dump())
+    session.add(provider)
+    await flush_unique(session)
+    session.add(ProviderStaff(provider_id=provider.id, user_id=actor.user.id, added_at=now))
+    await session.flush()
+    await touch_directory(session)
+    audit.record(session, actor, "provider.created", "provider", provider.id)
+    return provider
+
+
+async def get_provider(
+    session: AsyncSession, actor: Actor | None, provider_id: uuid.UUID
+) -> Provider:
+    provider = await repository.visible_provider(session, actor, provider_id)
+    if provider is None:
+        raise ProviderNotFound
+    return provider
+
+
+async def require_staff_or_admin(session: AsyncSession, actor: Actor, provider: Provider) -> None:
+    if actor.user.is_platform_admin:
+        return
+    if not await repository.is_staff(session, provider_id=provider.id, user_id=actor.user.id):
+        raise NotProviderStaff
+
+
+async def update_provider(
+    session: AsyncSession,
+    actor: Actor,
+    provider: Provider,
+    *,
+    changes: Mapping[str, Any],
+    now: datetime,
+) -> Provider:
+    """Change the fields given; the caller must be the provider's staff or a platform admin."""
+    await require_staff_or_admin(session, actor, provider)
+    if "area_codes" in changes:
+        await areas.require_codes(session, changes["area_codes"], loc=("body", "area_codes"))
+    if not apply_fields(provider, changes):
+        return provider
+    provider.updated_at = now
+    await flush_unique(session)
+    await touch_directory(session)
+    audit.record(
+        session,
+        actor,
+        "provider.updated",
+        "provider",
+        provider.id,
+        data={"fields": sorted(changes)},
+    )
+    return provider
+
+
+async def set_status(
+    session: AsyncSession,
+    actor: Actor,
+    provider: Provider,
+    *,
+    status: ProviderStatus,
+    now: datetime,
+) -> Provider:
+    """Verify or suspend (platform admins); asking for the status it already has changes nothing."""
+    if provider.status == status:
+        return provider
+    previous = provider.status
+    provider.status = status
+    provider.updated_at = now
+    await session.flush()
+    await touch_directory(session)
+    audit.record(
+        session,
+        actor,
+        f"provider.{status.value}",
+        "provider",
+        provider.id,
+        data={"from": previous.value},
+    )
+    return provider
+
+
+async def add_staff(
+    session: AsyncSession,
+    actor: Actor,
+    provider: Provider,
+    *,
+    user_id: uuid.UUID,
+    now: datetime,
+) -> tuple[ProviderStaff, bool]:
+    """Add a person to a provider's staff; adding someone already there returns them unchanged."""
+    await require_staff_or_admin(session, actor, provider)
+    user = await session.get(User, user_id)
+    if user is None or user.closed_at is not None:
+        raise UserNotFound
+    existing = await session.get(ProviderStaff, (provider.id, user_id))
+    if existing is not None:
+        return existing, False
+    staff = ProviderStaff(
+        provider_id=provider.id, user_id=user_id, added_at=now, added_by_user_id=actor.user.id
+    )
+    session.add(staff)
+    await session.flush()
+    audit.record(
+        session,
+        actor,
+        "provider.staff_added",
+        "provider",
+        provider.id,
+        data={"user_id": user_id},
+        about=user_id,
+    )
+    return staff, True
+
+
+async def staff_provider_ids(session: AsyncSession, user_id: uuid.UUID) -> list[uuid.UUID]:
+    return list(
+        (
+            await session.scalars(
+                select(ProviderStaff.provider_id)
+                .where(ProviderStaff.user_id == user_id)
+                .order_by(ProviderStaff.added_at, ProviderStaff.provider_id)
+            )
+        ).all()
+    )
+
+
+async def list_providers(
+    session: AsyncSession,
+    actor: Actor | None,
+    page: PageRequest,
+    *,
+    status: ProviderStatus | None = None,
+) -> tuple[list[Provider], str | None]:
+    stmt = repository.with_offer().where(repository.visible_to(actor))
+    if status is not None:
+        stmt = stmt.where(Provider.status == status)
+    return await paginate(
+        session,
+        stmt,
+        page,
+        order=[Sort(c) for c in NAME_ORDER],
+        key=lambda p: (p.name_search, p.id),
+    )
+
+
+async def list_in_area(
+    session: AsyncSession,
+    area_code: str,
+    page: PageRequest,
+    *,
+    service_type: ServiceType | None = None,
+    welsh_language: WelshLanguage | None = None,
+    max_hourly_rate_pence: int | None = None,
+    q: str | None = None,
+) -> tuple[list[Provider], str | None]:
+    """Verified providers serving an area: cheapest first, then by name, then by id."""
+    await areas.get_area(session, area_code)
+    stmt = repository.in_area(
+        area_code,
+        service_type=service_type,
+        welsh_language=welsh_language,
+        max_hourly_rate_pence=max_hourly_rate_pence,
+        q=q,
+    )
+    return await paginate(
+        session,
+        stmt,
+        page,
+        order=[Sort(c) for c in AREA_ORDER],
+        key=lambda p: (p.hourly_rate_pence, p.name_search, p.id),
+    )
+
+
+async def area_coverage(session: AsyncSession, area_code: str) -> list[Coverage]:
+    await areas.get_area(session, area_code)
+    counts: dict[ServiceType, list[RateCount]] = {}
+    for service_type, rate, providers, welsh_full in await repository.rate_histogram(
+        session, area_code
+    ):
+        counts.setdefault(service_type, []).append(
+            RateCount(hourly_rate_pence=rate, providers=providers, welsh_full=welsh_full)
+        )
+    return coverage_by_type(counts)
