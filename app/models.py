@@ -10,6 +10,7 @@ from app.direct_payments.models import DirectPaymentAward
 from app.governance.models import Proposal, ProposalElector, Vote
 from app.idempotency.models import IdempotencyRecord
 from app.representatives.models import Approval, Mandate
+from app.support.models import SubscriptionPeriod, SupportComment, SupportRequest, SupportService
 
 __all__ = [
     "Approval",
@@ -29,6 +30,10 @@ __all__ = [
     "Proposal",
     "ProposalElector",
     "RefreshToken",
+    "SubscriptionPeriod",
+    "SupportComment",
+    "SupportRequest",
+    "SupportService",
     "User",
     "Vote",
 ]

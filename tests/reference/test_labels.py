@@ -8,6 +8,7 @@ from app.coops.models import MemberClass, MemberStatus, VotingMode
 from app.governance.models import ProposalKind, ProposalStatus
 from app.governance.tally import VoteChoice
 from app.reference.labels import LABELS
+from app.support.models import Priority, SupportCategory, SupportStatus
 
 # Every enum the API speaks, by the name front ends know it by. A new enum goes here.
 API_ENUMS: dict[str, type[StrEnum]] = {
@@ -18,6 +19,9 @@ API_ENUMS: dict[str, type[StrEnum]] = {
     "proposal_status": ProposalStatus,
     "proposal_kind": ProposalKind,
     "vote_choice": VoteChoice,
+    "support_category": SupportCategory,
+    "support_status": SupportStatus,
+    "priority": Priority,
 }
 SPEC_ENUMS = {
     "service_type",
