@@ -15,6 +15,7 @@ from app.governance.router import router as proposals_router
 from app.me.router import router as me_router
 from app.reference.router import router as reference_router
 from app.representatives.router import router as representatives_router
+from app.support.requests_router import router as support_requests_router
 from app.support.router import router as support_services_router
 
 api_router = APIRouter(prefix="/api/v1", dependencies=[Depends(reject_unknown_query)])
@@ -32,5 +33,6 @@ for domain_router in (
     direct_payments_router,
     representatives_router,
     support_services_router,
+    support_requests_router,
 ):
     api_router.include_router(domain_router)

@@ -6,11 +6,18 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, case, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.coops.models import Member
-from app.support.models import SubscriptionPeriod, SupportService
+from app.support.models import (
+    Priority,
+    SubscriptionPeriod,
+    SupportComment,
+    SupportRequest,
+    SupportService,
+    SupportStatus,
+)
 
 
 async def get_service(
@@ -131,3 +138,69 @@ async def subscribers_in_month(
         .order_by(Member.approved_at.asc().nulls_last(), Member.id)
     )
     return list(members.all())
+
+
+# Urgent first: the order the desk works in.
+PRIORITY_RANK = {Priority.urgent: 0, Priority.normal: 1, Priority.low: 2}
+priority_rank = case(
+    {value.value: rank for value, rank in PRIORITY_RANK.items()},
+    value=SupportRequest.priority,
+    else_=len(PRIORITY_RANK),
+)
+
+
+def requests_visible_to(
+    viewer: Member,
+    *,
+    sees_all: bool,
+    status: SupportStatus | None = None,
+    priority: Priority | None = None,
+    assignee_member_id: uuid.UUID | None = None,
+) -> Select[Any]:
+    """The co-op's requests the viewer may see: all of them for support staff, else their own."""
+    stmt = select(SupportRequest).where(SupportRequest.coop_id == viewer.coop_id)
+    if not sees_all:
+        stmt = stmt.where(SupportRequest.requester_member_id == viewer.id)
+    if status is not None:
+        stmt = stmt.where(SupportRequest.status == status)
+    if priority is not None:
+        stmt = stmt.where(SupportRequest.priority == priority)
+    if assignee_member_id is not None:
+        stmt = stmt.where(SupportRequest.assignee_member_id == assignee_member_id)
+    return stmt
+
+
+async def visible_request(
+    session: AsyncSession,
+    viewer: Member,
+    *,
+    request_id: uuid.UUID,
+    sees_all: bool,
+    lock: bool = False,
+) -> SupportRequest | None:
+    stmt = requests_visible_to(viewer, sees_all=sees_all).where(SupportRequest.id == request_id)
+    if lock:
+        stmt = stmt.with_for_update().execution_options(populate_existing=True)
+    request: SupportRequest | None = await session.scalar(stmt)
+    return request
+
+
+async def comments_of(session: AsyncSession, request_id: uuid.UUID) -> list[SupportComment]:
+    return list(
+        (
+            await session.scalars(
+                select(SupportComment)
+                .where(SupportComment.request_id == request_id)
+                .order_by(SupportComment.number)
+            )
+        ).all()
+    )
+
+
+async def comment_count(session: AsyncSession, request_id: uuid.UUID) -> int:
+    count = await session.scalar(
+        select(func.count())
+        .select_from(SupportComment)
+        .where(SupportComment.request_id == request_id)
+    )
+    return count or 0

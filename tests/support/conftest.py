@@ -20,6 +20,7 @@ class World:
     worker: Person
     worker_member_id: uuid.UUID
     carer: Person
+    carer_member_id: uuid.UUID
     outsider: Person
     elsewhere: Person
     elsewhere_coop_id: uuid.UUID
@@ -34,7 +35,7 @@ async def world(client: httpx.AsyncClient) -> World:
     carer = await register_person(client, full_name="Cerys Carer")
     holder_member_id = await join_coop(client, coop_id, holder, admin)
     worker_member_id = await join_coop(client, coop_id, worker, admin, "worker")
-    await join_coop(client, coop_id, carer, admin, "carer")
+    carer_member_id = await join_coop(client, coop_id, carer, admin, "carer")
     elsewhere = await register_person(client, full_name="Elen Elsewhere")
     elsewhere_coop_id = await create_coop(client, elsewhere, name="Cydweithfa Abertawe")
     return World(
@@ -46,6 +47,7 @@ async def world(client: httpx.AsyncClient) -> World:
         worker=worker,
         worker_member_id=worker_member_id,
         carer=carer,
+        carer_member_id=carer_member_id,
         outsider=await register_person(client, full_name="Owen Outsider"),
         elsewhere=elsewhere,
         elsewhere_coop_id=elsewhere_coop_id,
