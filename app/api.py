@@ -17,6 +17,8 @@ from app.providers.area_router import router as area_providers_router
 from app.providers.router import router as providers_router
 from app.reference.router import router as reference_router
 from app.representatives.router import router as representatives_router
+from app.support.requests_router import router as support_requests_router
+from app.support.router import router as support_services_router
 
 api_router = APIRouter(prefix="/api/v1", dependencies=[Depends(reject_unknown_query)])
 for domain_router in (
@@ -34,5 +36,7 @@ for domain_router in (
     proposals_router,
     direct_payments_router,
     representatives_router,
+    support_services_router,
+    support_requests_router,
 ):
     api_router.include_router(domain_router)

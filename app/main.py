@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from app import models  # noqa: F401  (every table registered before anything queries)
 from app.api import api_router
 from app.auth.passwords import Passwords
+from app.coops.service import register_on_leave
 from app.core.clock import Clock, SystemClock
 from app.core.config import Settings, get_settings
 from app.core.db import create_engine, create_sessionmaker
@@ -27,6 +28,7 @@ from app.core.logging import configure_logging
 from app.core.middleware import RequestContextMiddleware
 from app.core.ops import router as ops_router
 from app.representatives.service import resolve_mandate
+from app.support.services import end_subscriptions_on_leaving
 
 DESCRIPTION = """
 The system of record for Direct Payments co-operatives in Wales: holders of a Direct
@@ -131,10 +133,12 @@ def create_app(
 
 
 def install_extensions(app: FastAPI) -> None:
-    """Hooks that later domains fill in (the mandate resolver for X-On-Behalf-Of), and what
-    they hold open that must be closed at shutdown, before the engine is disposed."""
+    """Hooks that later domains fill in (the mandate resolver for X-On-Behalf-Of, what
+    leaving a co-op does beyond the membership), and what they hold open that must be closed
+    at shutdown, before the engine is disposed."""
     app.state.mandate_resolver = resolve_mandate
     app.state.on_shutdown = []
+    register_on_leave(end_subscriptions_on_leaving)
 
 
 def _default_app() -> FastAPI:

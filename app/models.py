@@ -17,6 +17,7 @@ from app.providers.models import (
     ProviderStaff,
 )
 from app.representatives.models import Approval, Mandate
+from app.support.models import SubscriptionPeriod, SupportComment, SupportRequest, SupportService
 
 __all__ = [
     "ApiClient",
@@ -42,6 +43,10 @@ __all__ = [
     "ProviderServiceType",
     "ProviderStaff",
     "RefreshToken",
+    "SubscriptionPeriod",
+    "SupportComment",
+    "SupportRequest",
+    "SupportService",
     "User",
     "Vote",
 ]

@@ -71,6 +71,15 @@ async def register_person(
     )
 
 
+async def sign_in_again(client: httpx.AsyncClient, *people: Person) -> None:
+    """New tokens for people whose old ones the test clock has let expire (they live 15 min)."""
+    for person in people:
+        tokens = await login(client, email=person.email, password=person.password)
+        assert tokens.status_code == 200, tokens.text
+        person.token = tokens.json()["access_token"]
+        person.refresh_token = tokens.json()["refresh_token"]
+
+
 async def make_platform_admin(session: AsyncSession, person: Person) -> Person:
     await session.execute(update(User).where(User.id == person.id).values(is_platform_admin=True))
     await session.commit()
@@ -250,3 +259,49 @@ async def verified_provider(
     assert response.status_code == 200, response.text
     body: dict[str, Any] = response.json()
     return body
+
+
+async def create_support_service(
+    client: httpx.AsyncClient,
+    coop_id: uuid.UUID,
+    admin: Person,
+    *,
+    name: str = "Payroll for personal assistants",
+    category: str = "payroll",
+    monthly_fee_pence: int = 10_000,
+) -> uuid.UUID:
+    response = await client.post(
+        f"/api/v1/coops/{coop_id}/support/services",
+        json={
+            "name": name,
+            "category": category,
+            "description": "Payslips, PAYE and pensions for the PAs members employ.",
+            "monthly_fee_pence": monthly_fee_pence,
+        },
+        headers=admin.headers,
+    )
+    assert response.status_code == 201, response.text
+    return uuid.UUID(response.json()["id"])
+
+
+async def raise_support_request(
+    client: httpx.AsyncClient,
+    coop_id: uuid.UUID,
+    headers: dict[str, str],
+    *,
+    subject: str = "Help with my DP return",
+    priority: str = "normal",
+    category: str = "dp_returns",
+) -> uuid.UUID:
+    response = await client.post(
+        f"/api/v1/coops/{coop_id}/support/requests",
+        json={
+            "category": category,
+            "subject": subject,
+            "body": "The council wants the quarterly return by Friday.",
+            "priority": priority,
+        },
+        headers=headers,
+    )
+    assert response.status_code == 201, response.text
+    return uuid.UUID(response.json()["id"])

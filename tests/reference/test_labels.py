@@ -9,6 +9,7 @@ from app.governance.models import ProposalKind, ProposalStatus
 from app.governance.tally import VoteChoice
 from app.providers.models import ProviderStatus, ServiceType, WelshLanguage
 from app.reference.labels import LABELS
+from app.support.models import Priority, SupportCategory, SupportStatus
 
 # Every enum the API speaks, by the name front ends know it by. A new enum goes here.
 API_ENUMS: dict[str, type[StrEnum]] = {
@@ -22,6 +23,9 @@ API_ENUMS: dict[str, type[StrEnum]] = {
     "service_type": ServiceType,
     "welsh_language": WelshLanguage,
     "provider_status": ProviderStatus,
+    "support_category": SupportCategory,
+    "support_status": SupportStatus,
+    "priority": Priority,
 }
 SPEC_ENUMS = {
     "service_type",

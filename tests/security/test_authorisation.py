@@ -23,12 +23,14 @@ from tests.factories import (
     Person,
     apply_to_coop,
     create_coop,
+    create_support_service,
     grant_mandate,
     join_coop,
     member_id_of,
     open_proposal,
     platform_admin,
     provider_fields,
+    raise_support_request,
     register_person,
     verified_provider,
 )
@@ -96,7 +98,16 @@ async def world(client: httpx.AsyncClient, session: AsyncSession, clock: FrozenC
     other_provider = await verified_provider(
         client, session, staff=people["other_provider_staff"], admin=people["platform_admin"]
     )
+    service = await create_support_service(client, coop, people["admin"])
+    subscribed = await client.post(
+        f"/api/v1/coops/{coop}/support/services/{service}/subscription",
+        headers=people["member"].headers,
+    )
+    assert subscribed.status_code == 201, subscribed.text
+    support_request = await raise_support_request(client, coop, people["member"].headers)
     world.ids.update(
+        service=str(service),
+        support_request=str(support_request),
         provider=provider["id"],
         other_provider=other_provider["id"],
         coop=str(coop),
@@ -273,6 +284,53 @@ TABLE: dict[str, Row] = {
     "GET /api/v1/proposals/{proposal_id}": Row("/api/v1/proposals/{proposal}", coop_members(200)),
     "POST /api/v1/proposals/{proposal_id}/votes": Row(
         "/api/v1/proposals/{proposal}/votes", coop_members(200), lambda w: {"choice": "yes"}
+    ),
+    "POST /api/v1/coops/{coop_id}/support/services": Row(
+        "/api/v1/coops/{coop}/support/services",
+        coop_admins(201),
+        lambda w: {
+            "name": "DBS checks",
+            "category": "dbs_checks",
+            "description": "Checks for new PAs",
+            "monthly_fee_pence": 500,
+        },
+    ),
+    "GET /api/v1/coops/{coop_id}/support/services": Row(
+        "/api/v1/coops/{coop}/support/services", coop_members(200)
+    ),
+    "POST /api/v1/coops/{coop_id}/support/services/{service_id}/subscription": Row(
+        "/api/v1/coops/{coop}/support/services/{service}/subscription",
+        coop_members(200, admin=201),
+    ),
+    "DELETE /api/v1/coops/{coop_id}/support/services/{service_id}/subscription": Row(
+        "/api/v1/coops/{coop}/support/services/{service}/subscription",
+        coop_members(200, admin=404),
+    ),
+    "POST /api/v1/coops/{coop_id}/support/requests": Row(
+        "/api/v1/coops/{coop}/support/requests",
+        coop_members(201),
+        lambda w: {
+            "category": "payroll",
+            "subject": "Payslip",
+            "body": "Wrong hours",
+            "priority": "low",
+        },
+    ),
+    "GET /api/v1/coops/{coop_id}/support/requests": Row(
+        "/api/v1/coops/{coop}/support/requests", coop_members(200)
+    ),
+    "GET /api/v1/coops/{coop_id}/support/requests/{request_id}": Row(
+        "/api/v1/coops/{coop}/support/requests/{support_request}", coop_members(200)
+    ),
+    "PATCH /api/v1/coops/{coop_id}/support/requests/{request_id}": Row(
+        "/api/v1/coops/{coop}/support/requests/{support_request}",
+        coop_members(403, admin=200),
+        lambda w: {"status": "in_progress"},
+    ),
+    "POST /api/v1/coops/{coop_id}/support/requests/{request_id}/comments": Row(
+        "/api/v1/coops/{coop}/support/requests/{support_request}/comments",
+        coop_members(201),
+        lambda w: {"body": "Thank you"},
     ),
     "PUT /api/v1/me/direct-payment": Row(
         "/api/v1/me/direct-payment",

@@ -1,0 +1,129 @@
+"""Shared services: the co-op's catalogue and members' subscriptions."""
+
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Response
+
+from app.auth.actor import Actor
+from app.auth.dependencies import CurrentActor, acting_for
+from app.auth.errors import NoMandate, OutsideMandate
+from app.coops.dependencies import CoopAdmin, CurrentMembership, ViewActor
+from app.coops.errors import CoopAdminRequired, CoopNotFound
+from app.core.deps import NowDep, SessionDep
+from app.core.errors import problems
+from app.core.pagination import CursorPage, PageDep, Sort, paginate
+from app.support import repository, services
+from app.support.errors import SubscriberNotAHolder, SubscriptionNotFound, SupportServiceNotFound
+from app.support.models import SubscriptionPeriod, SupportService
+from app.support.schemas import SubscriptionRead, SupportServiceCreate, SupportServiceRead
+
+router = APIRouter(prefix="/coops/{coop_id}/support/services", tags=["support"])
+# Subscribing commits the holder's money every month, so a mandate must cover contributing.
+ContributeActor = Annotated[Actor, Depends(acting_for("contribute"))]
+
+
+@router.post(
+    "",
+    status_code=201,
+    response_model=SupportServiceRead,
+    responses=problems(CoopNotFound, CoopAdminRequired, OutsideMandate, NoMandate),
+)
+async def create_service(
+    body: SupportServiceCreate,
+    session: SessionDep,
+    admin: CoopAdmin,
+    actor: CurrentActor,
+    now: NowDep,
+) -> SupportServiceRead:
+    """Add a shared service to the catalogue (co-op administrators). `monthly_fee_pence` is
+    what a month of it costs the co-op, shared exactly among that month's subscribers when it
+    is charged."""
+    service = await services.create_service(
+        session,
+        actor,
+        admin.coop_id,
+        name=body.name,
+        category=body.category,
+        description=body.description,
+        monthly_fee_pence=body.monthly_fee_pence,
+        now=now,
+    )
+    [read] = await services.describe(session, [service], viewer=admin)
+    return read
+
+
+@router.get(
+    "",
+    response_model=CursorPage[SupportServiceRead],
+    responses=problems(CoopNotFound, OutsideMandate, NoMandate),
+)
+async def list_services(
+    session: SessionDep, member: CurrentMembership, actor: ViewActor, page: PageDep
+) -> CursorPage[SupportServiceRead]:
+    """The co-op's shared services, oldest first (members; a representative with `view`).
+    Each says whether you are subscribed (the holder, for a representative) and how many
+    members are subscribed today."""
+    del actor  # a representative needs `view` to read the holder's catalogue
+    items, next_cursor = await paginate(
+        session,
+        repository.services_of(member.coop_id),
+        page,
+        order=[Sort(SupportService.created_at), Sort(SupportService.id)],
+        key=lambda s: (s.created_at, s.id),
+    )
+    return CursorPage[SupportServiceRead](
+        items=await services.describe(session, items, viewer=member), next_cursor=next_cursor
+    )
+
+
+SUBSCRIPTION_PROBLEMS = (CoopNotFound, SupportServiceNotFound, OutsideMandate, NoMandate)
+
+
+@router.post(
+    "/{service_id}/subscription",
+    status_code=201,
+    response_model=SubscriptionRead,
+    responses={
+        200: {"model": SubscriptionRead, "description": "Already subscribed: that subscription."},
+        **problems(*SUBSCRIPTION_PROBLEMS, SubscriberNotAHolder),
+    },
+)
+async def subscribe(
+    service_id: uuid.UUID,
+    response: Response,
+    session: SessionDep,
+    member: CurrentMembership,
+    actor: ContributeActor,
+    now: NowDep,
+) -> SubscriptionPeriod:
+    """Subscribe to a shared service from today (201); already subscribed, the answer is that
+    subscription (200) and nothing changes. From then on you share its monthly charge for
+    every month in which you were subscribed on at least one day. Only Direct Payment holders
+    (`service_user` members) subscribe (422 `not_a_holder`): charges are paid from pooled
+    money. A representative needs the `contribute` scope, since subscribing commits the
+    holder's money."""
+    service = await services.get_service(session, coop_id=member.coop_id, service_id=service_id)
+    period, created = await services.subscribe(session, actor, service, member, today=now.date())
+    if not created:
+        response.status_code = 200
+    return period
+
+
+@router.delete(
+    "/{service_id}/subscription",
+    response_model=SubscriptionRead,
+    responses=problems(*SUBSCRIPTION_PROBLEMS, SubscriptionNotFound),
+)
+async def unsubscribe(
+    service_id: uuid.UUID,
+    session: SessionDep,
+    member: CurrentMembership,
+    actor: ContributeActor,
+    now: NowDep,
+) -> SubscriptionPeriod:
+    """End your subscription; today is its last day, so this month is still shared with you.
+    The answer is the ended subscription. Not subscribed: 404 `not_found`. A representative
+    needs the `contribute` scope. Leaving the co-op ends every subscription the same way."""
+    service = await services.get_service(session, coop_id=member.coop_id, service_id=service_id)
+    return await services.unsubscribe(session, actor, service, member, today=now.date())

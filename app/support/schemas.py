@@ -1,0 +1,105 @@
+"""Shared services, subscriptions and support requests on the wire."""
+
+import uuid
+from datetime import date, datetime
+from typing import Annotated
+
+from pydantic import Field
+
+from app.core.schemas import Input, LongText, Output, Pence, ShortText
+from app.support.models import Priority, SupportCategory, SupportStatus
+
+MAX_MONTHLY_FEE_PENCE = 10_000_000
+
+
+class SupportServiceCreate(Input):
+    name: ShortText
+    category: SupportCategory
+    description: LongText
+    monthly_fee_pence: Annotated[
+        Pence,
+        Field(
+            ge=0,
+            le=MAX_MONTHLY_FEE_PENCE,
+            description="What the service costs the co-op a month, shared among its subscribers "
+            "(at most 10,000,000).",
+        ),
+    ]
+
+
+class SupportServiceRead(Output):
+    id: uuid.UUID
+    coop_id: uuid.UUID
+    name: str
+    category: SupportCategory
+    description: str
+    monthly_fee_pence: int
+    created_at: datetime
+    subscribed: bool = Field(
+        description="Whether you (the holder, for a representative) are subscribed today."
+    )
+    subscriber_count: int = Field(description="Members subscribed today.")
+
+
+class SubscriptionRead(Output):
+    """One period of a member's subscription; both dates are inclusive."""
+
+    id: uuid.UUID
+    service_id: uuid.UUID
+    member_id: uuid.UUID
+    started_on: date = Field(description="The first day subscribed (UTC date).")
+    ended_on: date | None = Field(
+        description="The last day subscribed (UTC date); null while the subscription runs."
+    )
+
+
+class SupportRequestCreate(Input):
+    category: SupportCategory
+    subject: ShortText
+    body: LongText
+    priority: Priority = Priority.normal
+
+
+class SupportRequestUpdate(Input):
+    """What to change; a field left out (or a null `status`) stays as it is. A null
+    `assignee_member_id` takes the request off whoever had it."""
+
+    status: SupportStatus | None = None
+    assignee_member_id: uuid.UUID | None = None
+
+
+class SupportCommentCreate(Input):
+    body: LongText
+
+
+class SupportCommentRead(Output):
+    id: uuid.UUID
+    number: int = Field(description="1 for the first comment on the request, then 2, 3...")
+    author_member_id: uuid.UUID = Field(description="The member the comment speaks for.")
+    written_by_user_id: uuid.UUID = Field(
+        description="Who wrote it: the member, or their representative."
+    )
+    body: str
+    created_at: datetime
+
+
+class SupportRequestRead(Output):
+    id: uuid.UUID
+    coop_id: uuid.UUID
+    requester_member_id: uuid.UUID
+    raised_by_user_id: uuid.UUID = Field(
+        description="Who raised it: the member, or their representative."
+    )
+    category: SupportCategory
+    subject: str
+    body: str
+    priority: Priority
+    status: SupportStatus
+    assignee_member_id: uuid.UUID | None
+    created_at: datetime
+    updated_at: datetime
+    resolved_at: datetime | None
+
+
+class SupportRequestDetail(SupportRequestRead):
+    comments: list[SupportCommentRead] = Field(description="Oldest first.")
