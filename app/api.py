@@ -12,6 +12,8 @@ from app.councils.router import router as councils_router
 from app.direct_payments.router import router as direct_payments_router
 from app.governance.router import coop_router as coop_proposals_router
 from app.governance.router import router as proposals_router
+from app.ledger.refunds_router import router as refunds_router
+from app.ledger.router import router as ledger_router
 from app.me.router import router as me_router
 from app.reference.router import router as reference_router
 from app.representatives.router import router as representatives_router
@@ -30,5 +32,7 @@ for domain_router in (
     proposals_router,
     direct_payments_router,
     representatives_router,
+    ledger_router,
+    refunds_router,
 ):
     api_router.include_router(domain_router)

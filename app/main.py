@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from app import models  # noqa: F401  (every table registered before anything queries)
 from app.api import api_router
 from app.auth.passwords import Passwords
+from app.core.bench import router as bench_router
 from app.core.clock import Clock, SystemClock
 from app.core.config import Settings, get_settings
 from app.core.db import create_engine, create_sessionmaker
@@ -26,6 +27,7 @@ from app.core.handlers import install_handlers
 from app.core.logging import configure_logging
 from app.core.middleware import RequestContextMiddleware
 from app.core.ops import router as ops_router
+from app.ledger import hooks as ledger_hooks
 from app.representatives.service import resolve_mandate
 
 DESCRIPTION = """
@@ -102,6 +104,8 @@ def create_app(
 
     app.include_router(ops_router)
     app.include_router(api_router)
+    if settings.bench_endpoints:
+        app.include_router(bench_router)
     install_handlers(app)
     if settings.cors_origins:
         app.add_middleware(
@@ -125,8 +129,10 @@ def create_app(
 
 
 def install_extensions(app: FastAPI) -> None:
-    """Hooks that later domains fill in (the mandate resolver for X-On-Behalf-Of)."""
+    """Hooks that later domains fill in: the mandate resolver for X-On-Behalf-Of, and the
+    ledger's part in founding, admission, leaving, allowances and approvals."""
     app.state.mandate_resolver = resolve_mandate
+    ledger_hooks.install()
 
 
 def _default_app() -> FastAPI:

@@ -9,6 +9,7 @@ from app.councils.models import LaOfficer
 from app.direct_payments.models import DirectPaymentAward
 from app.governance.models import Proposal, ProposalElector, Vote
 from app.idempotency.models import IdempotencyRecord
+from app.ledger.models import LedgerAccount, LedgerPosting, LedgerTransaction, Refund
 from app.representatives.models import Approval, Mandate
 
 __all__ = [
@@ -23,12 +24,16 @@ __all__ = [
     "DirectPaymentAward",
     "IdempotencyRecord",
     "LaOfficer",
+    "LedgerAccount",
+    "LedgerPosting",
+    "LedgerTransaction",
     "LoginFailure",
     "Mandate",
     "Member",
     "Proposal",
     "ProposalElector",
     "RefreshToken",
+    "Refund",
     "User",
     "Vote",
 ]

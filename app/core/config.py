@@ -43,6 +43,8 @@ class Settings(BaseSettings):
     argon2_memory_kib: int = 19_456
     argon2_time_cost: int = 2
     argon2_parallelism: int = 1
+    # GET /bench/bare, a baseline for benchmarks (bench/); never on in production.
+    bench_endpoints: bool = False
 
     @model_validator(mode="after")
     def _secret_required_in_production(self) -> Self:
@@ -52,6 +54,8 @@ class Settings(BaseSettings):
                 raise ValueError(
                     "DPC_SECRET_KEY (at least 32 characters) is required when DPC_ENV=production"
                 )
+            if self.bench_endpoints:
+                raise ValueError("DPC_BENCH_ENDPOINTS may not be set when DPC_ENV=production")
         return self
 
     @property

@@ -7,6 +7,7 @@ from app.auth.models import PreferredLanguage
 from app.coops.models import MemberClass, MemberStatus, VotingMode
 from app.governance.models import ProposalKind, ProposalStatus
 from app.governance.tally import VoteChoice
+from app.ledger.models import RefundStatus
 from app.reference.labels import LABELS
 
 # Every enum the API speaks, by the name front ends know it by. A new enum goes here.
@@ -18,6 +19,7 @@ API_ENUMS: dict[str, type[StrEnum]] = {
     "proposal_status": ProposalStatus,
     "proposal_kind": ProposalKind,
     "vote_choice": VoteChoice,
+    "refund_status": RefundStatus,
 }
 SPEC_ENUMS = {
     "service_type",
