@@ -246,3 +246,11 @@ async def request_refund(
         json={"member_id": str(member_id), "amount_pence": amount_pence, "reason": reason},
         headers={**(headers or person.headers), "Idempotency-Key": key or uuid.uuid4().hex},
     )
+
+
+async def fresh_token(client: httpx.AsyncClient, person: Person) -> Person:
+    """Log in again (after moving the clock past the access token's life)."""
+    response = await login(client, email=person.email, password=person.password)
+    assert response.status_code == 200, response.text
+    person.token = response.json()["access_token"]
+    return person
