@@ -2,8 +2,8 @@
 
 Administrators see every posting. Other members see the co-op's shared and provider
 postings and their own; other members' postings reach them only summed, per transaction,
-into one posting on the account `members` (a person's care spending is theirs), and the
-memo and the people behind such a transaction are withheld.
+into one posting on the account `members` (a person's care spending is theirs), and a
+transaction that is other members' alone is shown without its memo or the people behind it.
 """
 
 import uuid
@@ -123,10 +123,12 @@ def as_seen_by(
             lines.append(PostingRead(account=posting.code, amount_pence=posting.amount_pence))
     if others_at is not None and others_total:
         lines[others_at] = PostingRead(account=MEMBERS, amount_pence=others_total)
-    withheld = others_at is not None and who.user_id not in (
-        transaction.actor_user_id,
-        transaction.on_behalf_of_user_id,
+    # A transaction of other members' alone keeps its memo and people to itself; one the
+    # viewer is party to (a shared charge split between them and others) does not.
+    party = who.user_id in (transaction.actor_user_id, transaction.on_behalf_of_user_id) or any(
+        posting.member_id == who.member_id for posting in postings
     )
+    withheld = others_at is not None and not party
     return LedgerTransactionRead(
         id=transaction.id,
         kind=transaction.kind,

@@ -122,7 +122,8 @@ async def list_ledger(
 ) -> CursorPage[LedgerTransactionRead]:
     """The co-op's ledger, newest first. Administrators see every posting. Other members
     see shared and provider postings and their own; other members' postings reach them summed
-    into one posting on the account `members`, without the memo or the people behind it."""
+    into one posting on the account `members`, and a transaction that is other members' alone
+    comes without its memo or the people behind it (a person's care spending is theirs)."""
     who = repository.viewer(actor, member)
     code = None
     if member_id is not None:

@@ -44,8 +44,8 @@ class LedgerTransactionRead(Output):
     kind: TransactionKind
     created_at: datetime
     memo: str | None = Field(
-        description="Null where it concerns other members only and the caller is not an "
-        "administrator."
+        description="Null, as are the people, on a transaction that is other members' alone "
+        "(unless you are an administrator)."
     )
     actor_user_id: uuid.UUID | None
     on_behalf_of_user_id: uuid.UUID | None
