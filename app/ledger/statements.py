@@ -60,8 +60,9 @@ async def statement(
             LedgerAccount.code == ledger.member_account(member.id),
         )
     )
-    first = from_date or (account.opened_at.date() if account else member.joined_at.date())
     last = to_date or now.date()
+    opened = account.opened_at.date() if account else member.joined_at.date()
+    first = from_date or min(opened, last)
     if first > last:
         raise ValidationFailed([{"loc": ["query", "from"], "msg": "from may not be after to."}])
     start, end = day_range(first, last)

@@ -35,7 +35,7 @@ async def account_ids(session: AsyncSession, coop_id: uuid.UUID) -> dict[str, uu
     rows = await session.execute(
         select(LedgerAccount.code, LedgerAccount.id).where(LedgerAccount.coop_id == coop_id)
     )
-    return dict(rows.tuples().all())
+    return dict(rows.all())
 
 
 class TestEagerAccounts:
