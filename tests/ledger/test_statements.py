@@ -121,6 +121,14 @@ class TestGetStatement:
         assert body["closing_balance_pence"] == 0
         assert (body["weeks_of_budget_held"], body["surplus"]) == (None, None)
 
+    async def test_a_period_ending_before_the_account_opened_is_empty(
+        self, client: httpx.AsyncClient, history: Pool
+    ) -> None:
+        body = (await statement(client, history, history.holder.headers, to="2026-03-01")).json()
+        assert (body["from"], body["to"]) == ("2026-03-01", "2026-03-01")
+        assert (body["opening_balance_pence"], body["closing_balance_pence"]) == (0, 0)
+        assert body["movements"] == []
+
     async def test_from_after_to_is_invalid(self, client: httpx.AsyncClient, pool: Pool) -> None:
         problem(
             await statement(
