@@ -9,6 +9,7 @@ from app.councils.models import ApiClient, LaOfficer
 from app.direct_payments.models import DirectPaymentAward
 from app.governance.models import Proposal, ProposalElector, Vote
 from app.idempotency.models import IdempotencyRecord
+from app.ledger.models import LedgerAccount, LedgerPosting, LedgerTransaction, Refund
 from app.providers.models import (
     Provider,
     ProviderArea,
@@ -32,6 +33,9 @@ __all__ = [
     "DirectPaymentAward",
     "IdempotencyRecord",
     "LaOfficer",
+    "LedgerAccount",
+    "LedgerPosting",
+    "LedgerTransaction",
     "LoginFailure",
     "Mandate",
     "Member",
@@ -43,6 +47,7 @@ __all__ = [
     "ProviderServiceType",
     "ProviderStaff",
     "RefreshToken",
+    "Refund",
     "SubscriptionPeriod",
     "SupportComment",
     "SupportRequest",

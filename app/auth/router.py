@@ -33,6 +33,7 @@ async def register(
     request: Request,
     session: SessionDep,
     sessionmaker: SessionmakerDep,
+    settings: SettingsDep,
     now: NowDep,
 ) -> User:
     """Create an account. Passwords have at least 12 characters and are stored as Argon2id
@@ -40,7 +41,10 @@ async def register(
     # Counted in a transaction of its own: a refused registration still counts.
     async with unit_of_work(sessionmaker) as counting:
         await service.note_registration_attempt(
-            counting, client_address=client_address(request), now=now
+            counting,
+            client_address=client_address(request),
+            now=now,
+            limit=settings.registrations_per_address_per_hour,
         )
     passwords: Passwords = request.app.state.passwords
     return await service.register(

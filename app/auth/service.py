@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.audit import service as audit
 from app.auth.actor import Actor
-from app.auth.errors import EmailTaken, InvalidToken, TooManyAttempts
+from app.auth.errors import EmailTaken, InvalidToken, TooManyAttempts, TooManyRegistrations
 from app.auth.models import (
     AuthSession,
     LoginFailure,
@@ -106,11 +106,10 @@ async def register(
 
 
 REGISTRATION_WINDOW = timedelta(hours=1)
-MAX_REGISTRATIONS_PER_ADDRESS = 20
 
 
 async def note_registration_attempt(
-    session: AsyncSession, *, client_address: str, now: datetime
+    session: AsyncSession, *, client_address: str, now: datetime, limit: int
 ) -> None:
     """Count this attempt; 429 when the address asked for too many accounts this hour."""
     since = now - REGISTRATION_WINDOW
@@ -122,9 +121,11 @@ async def note_registration_attempt(
             )
         )
     ).one()
-    if count >= MAX_REGISTRATIONS_PER_ADDRESS and first is not None:
+    if count >= limit and first is not None:
         retry_after = max(1, int((first + REGISTRATION_WINDOW - now).total_seconds()) + 1)
-        raise TooManyAttempts(retry_after=retry_after, headers={"Retry-After": str(retry_after)})
+        raise TooManyRegistrations(
+            retry_after=retry_after, headers={"Retry-After": str(retry_after)}
+        )
     session.add(RegistrationAttempt(client_address=client_address, at=now))
     await session.execute(
         delete(RegistrationAttempt).where(RegistrationAttempt.at < now - 2 * REGISTRATION_WINDOW)

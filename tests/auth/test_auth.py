@@ -1,6 +1,7 @@
 from datetime import timedelta
 
 import httpx
+from fastapi import FastAPI
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -269,8 +270,12 @@ class TestPasswordsAreTakenExactly:
 
 class TestRegistrationRateLimit:
     async def test_twenty_registrations_an_hour_from_one_address_then_429(
-        self, client: httpx.AsyncClient, clock: FrozenClock, session: AsyncSession
+        self, app: FastAPI, client: httpx.AsyncClient, clock: FrozenClock, session: AsyncSession
     ) -> None:
+        app.state.settings = app.state.settings.model_copy(
+            update={"registrations_per_address_per_hour": 20}
+        )
+
         def body() -> dict[str, str]:
             return {"email": unique_email(), "password": DEFAULT_PASSWORD, "full_name": "Bulk"}
 

@@ -7,6 +7,7 @@ from app.auth.models import PreferredLanguage
 from app.coops.models import MemberClass, MemberStatus, VotingMode
 from app.governance.models import ProposalKind, ProposalStatus
 from app.governance.tally import VoteChoice
+from app.ledger.models import RefundStatus
 from app.providers.models import ProviderStatus, ServiceType, WelshLanguage
 from app.reference.labels import LABELS
 from app.support.models import Priority, SupportCategory, SupportStatus
@@ -26,6 +27,7 @@ API_ENUMS: dict[str, type[StrEnum]] = {
     "support_category": SupportCategory,
     "support_status": SupportStatus,
     "priority": Priority,
+    "refund_status": RefundStatus,
 }
 SPEC_ENUMS = {
     "service_type",
