@@ -18,6 +18,18 @@ from app.providers.models import (
 )
 from app.representatives.models import Approval, Mandate
 from app.support.models import SubscriptionPeriod, SupportComment, SupportRequest, SupportService
+from app.tenders.models import (
+    CallOff,
+    Contract,
+    DemandLine,
+    Invoice,
+    InvoiceLine,
+    Tender,
+    TenderArea,
+    TenderAward,
+    TenderBid,
+    TenderQuestion,
+)
 
 __all__ = [
     "ApiClient",
@@ -27,10 +39,15 @@ __all__ = [
     "AuditEntry",
     "AuthSession",
     "Base",
+    "CallOff",
+    "Contract",
     "Coop",
     "CoopArea",
+    "DemandLine",
     "DirectPaymentAward",
     "IdempotencyRecord",
+    "Invoice",
+    "InvoiceLine",
     "LaOfficer",
     "LoginFailure",
     "Mandate",
@@ -47,6 +64,11 @@ __all__ = [
     "SupportComment",
     "SupportRequest",
     "SupportService",
+    "Tender",
+    "TenderArea",
+    "TenderAward",
+    "TenderBid",
+    "TenderQuestion",
     "User",
     "Vote",
 ]

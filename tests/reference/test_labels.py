@@ -10,6 +10,8 @@ from app.governance.tally import VoteChoice
 from app.providers.models import ProviderStatus, ServiceType, WelshLanguage
 from app.reference.labels import LABELS
 from app.support.models import Priority, SupportCategory, SupportStatus
+from app.tenders.models import ContractStatus, DisputeOutcome, InvoiceLineStatus, InvoiceStatus
+from app.tenders.states import TenderStatus
 
 # Every enum the API speaks, by the name front ends know it by. A new enum goes here.
 API_ENUMS: dict[str, type[StrEnum]] = {
@@ -26,6 +28,11 @@ API_ENUMS: dict[str, type[StrEnum]] = {
     "support_category": SupportCategory,
     "support_status": SupportStatus,
     "priority": Priority,
+    "tender_status": TenderStatus,
+    "contract_status": ContractStatus,
+    "invoice_status": InvoiceStatus,
+    "invoice_line_status": InvoiceLineStatus,
+    "dispute_outcome": DisputeOutcome,
 }
 SPEC_ENUMS = {
     "service_type",
