@@ -1,3 +1,4 @@
+import itertools
 import random
 import uuid
 from datetime import UTC, datetime, timedelta
@@ -118,7 +119,9 @@ class TestProperties:
         assert [r.rank for r in scored] == list(range(1, len(scored) + 1))
         assert all(r.rank is None for r in ranked[len(scored) :])
         totals = [r.total_points for r in scored]
-        assert all(a is not None and b is not None and a >= b for a, b in zip(totals, totals[1:]))
+        assert all(
+            a is not None and b is not None and a >= b for a, b in itertools.pairwise(totals)
+        )
 
     @given(bids_strategy, weights)
     def test_points_stay_within_their_weights(
