@@ -107,15 +107,26 @@ def releases(process: Process, *, prefix: str) -> list[dict[str, Any]]:
         "roles": ["buyer", "procuringEntity"],
     }
     award = process.award if process.award and process.award.status == AwardStatus.awarded else None
-    awarded_id = award.bid.provider_id if award else None
+    supplier_id = _party_id("provider", award.bid.provider_id) if award else None
     tenderers = [
-        {
-            "id": _party_id("provider", p.id),
-            "name": p.name,
-            "roles": ["tenderer", "supplier"] if p.id == awarded_id else ["tenderer"],
-        }
+        {"id": _party_id("provider", p.id), "name": p.name, "roles": ["tenderer"]}
         for p in process.tenderers
     ]
+
+    def parties(sections: dict[str, Any]) -> list[dict[str, Any]]:
+        """The buyer; the tenderers once named; the supplier as such once awarded."""
+        if "tenderers" not in sections.get("tender", {}):
+            return [buyer]
+        awarding = "awards" in sections
+        return [
+            buyer,
+            *(
+                {**t, "roles": ["tenderer", "supplier"]}
+                if awarding and t["id"] == supplier_id
+                else t
+                for t in tenderers
+            ),
+        ]
 
     def release(stage: str, at: datetime, tags: list[str], **sections: Any) -> dict[str, Any]:
         return {
@@ -125,7 +136,7 @@ def releases(process: Process, *, prefix: str) -> list[dict[str, Any]]:
             "tag": tags,
             "initiationType": "tender",
             "language": "en",
-            "parties": [buyer, *(tenderers if "tenderers" in sections.get("tender", {}) else [])],
+            "parties": parties(sections),
             "buyer": _ref(buyer),
             **sections,
         }
