@@ -12,6 +12,8 @@ from app.councils.router import router as councils_router
 from app.direct_payments.router import router as direct_payments_router
 from app.governance.router import coop_router as coop_proposals_router
 from app.governance.router import router as proposals_router
+from app.ledger.refunds_router import router as refunds_router
+from app.ledger.router import router as ledger_router
 from app.me.router import router as me_router
 from app.providers.area_router import router as area_providers_router
 from app.providers.router import router as providers_router
@@ -51,6 +53,8 @@ for domain_router in (
     representatives_router,
     support_services_router,
     support_requests_router,
+    ledger_router,
+    refunds_router,
     coop_tenders_router,
     tenders_router,
     tender_router,

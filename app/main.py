@@ -27,6 +27,7 @@ from app.core.handlers import install_handlers
 from app.core.logging import configure_logging
 from app.core.middleware import RequestContextMiddleware
 from app.core.ops import router as ops_router
+from app.ledger import hooks as ledger_hooks
 from app.representatives.service import resolve_mandate
 from app.support.services import end_subscriptions_on_leaving
 from app.tenders import hooks as tender_hooks
@@ -134,12 +135,13 @@ def create_app(
 
 
 def install_extensions(app: FastAPI) -> None:
-    """Hooks that later domains fill in (the mandate resolver for X-On-Behalf-Of, what
-    leaving a co-op does beyond the membership), and what they hold open that must be closed
-    at shutdown, before the engine is disposed."""
+    """Hooks that later domains fill in: the mandate resolver for X-On-Behalf-Of, what leaving
+    a co-op does beyond the membership, the ledger's part in founding, admission, leaving,
+    allowances and approvals; and what they hold open that must be closed at shutdown."""
     app.state.mandate_resolver = resolve_mandate
     app.state.on_shutdown = []
     register_on_leave(end_subscriptions_on_leaving)
+    ledger_hooks.install()
     tender_hooks.install()
 
 

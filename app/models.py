@@ -9,6 +9,7 @@ from app.councils.models import ApiClient, LaOfficer
 from app.direct_payments.models import DirectPaymentAward
 from app.governance.models import Proposal, ProposalElector, Vote
 from app.idempotency.models import IdempotencyRecord
+from app.ledger.models import LedgerAccount, LedgerPosting, LedgerTransaction, Refund
 from app.providers.models import (
     Provider,
     ProviderArea,
@@ -49,6 +50,9 @@ __all__ = [
     "Invoice",
     "InvoiceLine",
     "LaOfficer",
+    "LedgerAccount",
+    "LedgerPosting",
+    "LedgerTransaction",
     "LoginFailure",
     "Mandate",
     "Member",
@@ -60,6 +64,7 @@ __all__ = [
     "ProviderServiceType",
     "ProviderStaff",
     "RefreshToken",
+    "Refund",
     "SubscriptionPeriod",
     "SupportComment",
     "SupportRequest",

@@ -307,6 +307,55 @@ async def raise_support_request(
     return uuid.UUID(response.json()["id"])
 
 
+async def contribute(
+    client: httpx.AsyncClient,
+    coop_id: uuid.UUID,
+    person: Person,
+    *,
+    amount_pence: int,
+    member_id: uuid.UUID | None = None,
+    reference: str = "Direct Payment, March",
+    key: str | None = None,
+    headers: dict[str, str] | None = None,
+) -> httpx.Response:
+    """POST a contribution (a fresh Idempotency-Key unless `key` is given); not asserted."""
+    body: dict[str, Any] = {"amount_pence": amount_pence, "reference": reference}
+    if member_id is not None:
+        body["member_id"] = str(member_id)
+    return await client.post(
+        f"/api/v1/coops/{coop_id}/pool/contributions",
+        json=body,
+        headers={**(headers or person.headers), "Idempotency-Key": key or uuid.uuid4().hex},
+    )
+
+
+async def request_refund(
+    client: httpx.AsyncClient,
+    coop_id: uuid.UUID,
+    person: Person,
+    *,
+    member_id: uuid.UUID,
+    amount_pence: int,
+    reason: str = "Moving to a care home",
+    key: str | None = None,
+    headers: dict[str, str] | None = None,
+) -> httpx.Response:
+    """POST a refund (a fresh Idempotency-Key unless `key` is given); not asserted."""
+    return await client.post(
+        f"/api/v1/coops/{coop_id}/pool/refunds",
+        json={"member_id": str(member_id), "amount_pence": amount_pence, "reason": reason},
+        headers={**(headers or person.headers), "Idempotency-Key": key or uuid.uuid4().hex},
+    )
+
+
+async def fresh_token(client: httpx.AsyncClient, person: Person) -> Person:
+    """Log in again (after moving the clock past the access token's life)."""
+    response = await login(client, email=person.email, password=person.password)
+    assert response.status_code == 200, response.text
+    person.token = response.json()["access_token"]
+    return person
+
+
 def tender_fields(**overrides: Any) -> dict[str, Any]:
     """A valid POST /coops/{id}/tenders body; keyword arguments replace or add fields."""
     fields: dict[str, Any] = {

@@ -25,6 +25,14 @@ class TooManyAttempts(TooManyRequests):
     )
 
 
+class TooManyRegistrations(TooManyAttempts):
+    detail = "Too many accounts asked for from this address. Try again in {retry_after} seconds."
+    detail_cy = (
+        "Gofynnwyd am ormod o gyfrifon o'r cyfeiriad hwn. "
+        "Rhowch gynnig arall arni ymhen {retry_after} eiliad."
+    )
+
+
 class EmailTaken(Conflict):
     code = "email_taken"
     title, title_cy = "E-mail already registered", "E-bost wedi'i gofrestru eisoes"

@@ -61,3 +61,13 @@ class LoginFailure(UUIDPrimaryKey, Base):
     email: Mapped[str] = mapped_column(String(254))
     client_address: Mapped[str] = mapped_column(String(64))
     at: Mapped[datetime]
+
+
+class RegistrationAttempt(UUIDPrimaryKey, Base):
+    """Registrations asked for, per client address, so mass sign-ups are slowed on any worker."""
+
+    __tablename__ = "registration_attempt"
+    __table_args__ = (Index("ix_registration_attempt_client_address_at", "client_address", "at"),)
+
+    client_address: Mapped[str] = mapped_column(String(64))
+    at: Mapped[datetime]

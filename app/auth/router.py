@@ -22,9 +22,30 @@ def client_address(request: Request) -> str:
     return request.client.host if request.client else "unknown"
 
 
-@router.post("/register", status_code=201, response_model=UserRead, responses=problems(EmailTaken))
-async def register(body: UserCreate, request: Request, session: SessionDep, now: NowDep) -> User:
-    """Create an account. Passwords have at least 12 characters and are stored as Argon2id hashes."""
+@router.post(
+    "/register",
+    status_code=201,
+    response_model=UserRead,
+    responses=problems(EmailTaken, TooManyAttempts),
+)
+async def register(
+    body: UserCreate,
+    request: Request,
+    session: SessionDep,
+    sessionmaker: SessionmakerDep,
+    settings: SettingsDep,
+    now: NowDep,
+) -> User:
+    """Create an account. Passwords have at least 12 characters and are stored as Argon2id
+    hashes. One client address may ask for at most 20 accounts an hour (429 with Retry-After)."""
+    # Counted in a transaction of its own: a refused registration still counts.
+    async with unit_of_work(sessionmaker) as counting:
+        await service.note_registration_attempt(
+            counting,
+            client_address=client_address(request),
+            now=now,
+            limit=settings.registrations_per_address_per_hour,
+        )
     passwords: Passwords = request.app.state.passwords
     return await service.register(
         session,

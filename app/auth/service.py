@@ -11,8 +11,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.audit import service as audit
 from app.auth.actor import Actor
-from app.auth.errors import EmailTaken, InvalidToken, TooManyAttempts
-from app.auth.models import AuthSession, LoginFailure, PreferredLanguage, RefreshToken, User
+from app.auth.errors import EmailTaken, InvalidToken, TooManyAttempts, TooManyRegistrations
+from app.auth.models import (
+    AuthSession,
+    LoginFailure,
+    PreferredLanguage,
+    RefreshToken,
+    RegistrationAttempt,
+    User,
+)
 from app.auth.passwords import Passwords
 from app.auth.tokens import hash_refresh_token, issue_access_token, new_refresh_token
 from app.core.config import Settings
@@ -96,6 +103,34 @@ async def register(
         raise EmailTaken from exc
     audit.record(session, Actor(user=user), "user.registered", "user", user.id, about=user.id)
     return user
+
+
+REGISTRATION_WINDOW = timedelta(hours=1)
+
+
+async def note_registration_attempt(
+    session: AsyncSession, *, client_address: str, now: datetime, limit: int
+) -> None:
+    """Count this attempt; 429 when the address asked for too many accounts this hour."""
+    since = now - REGISTRATION_WINDOW
+    count, first = (
+        await session.execute(
+            select(func.count(), func.min(RegistrationAttempt.at)).where(
+                RegistrationAttempt.client_address == client_address,
+                RegistrationAttempt.at > since,
+            )
+        )
+    ).one()
+    if count >= limit and first is not None:
+        retry_after = max(1, int((first + REGISTRATION_WINDOW - now).total_seconds()) + 1)
+        raise TooManyRegistrations(
+            retry_after=retry_after, headers={"Retry-After": str(retry_after)}
+        )
+    session.add(RegistrationAttempt(client_address=client_address, at=now))
+    await session.execute(
+        delete(RegistrationAttempt).where(RegistrationAttempt.at < now - 2 * REGISTRATION_WINDOW)
+    )
+    await session.flush()
 
 
 async def check_throttle(

@@ -12,7 +12,6 @@ from app.auth.dependencies import CurrentActor, OptionalActor
 from app.auth.errors import NoMandate, OutsideMandate
 from app.coops import repository, service
 from app.coops.dependencies import CoopAdmin
-from app.coops.disclosure import disclose_people_count
 from app.coops.errors import CoopAdminRequired, CoopNotFound
 from app.coops.models import Coop
 from app.coops.schemas import (
@@ -27,12 +26,13 @@ from app.core.deps import NowDep, SessionDep
 from app.core.errors import problems
 from app.core.pagination import CursorPage, PageDep, Sort, paginate
 from app.core.schemas import AreaCode
+from app.stats.disclosure import people_count
 
 router = APIRouter(prefix="/coops", tags=["co-operatives"])
 
 
 def _summary(coop: Coop, member_count: int) -> CoopSummaryRead:
-    disclosed = disclose_people_count(member_count)
+    disclosed = people_count(member_count)
     return CoopSummaryRead(
         id=coop.id,
         name=coop.name,

@@ -24,8 +24,35 @@ from app.coops.models import Coop, CoopArea, Member, MemberClass, MemberStatus, 
 from app.coops.schemas import CoopRules
 from app.core.errors import ValidationFailed
 
+OnCoopCreated = Callable[[AsyncSession, Actor, Coop, datetime], Awaitable[None]]
+OnMemberApproved = Callable[[AsyncSession, Actor, Member, datetime], Awaitable[None]]
 OnLeave = Callable[[AsyncSession, Actor, Member, datetime], Awaitable[None]]
+_on_coop_created: list[OnCoopCreated] = []
+_on_member_approved: list[OnMemberApproved] = []
 _on_leave: list[OnLeave] = []
+
+
+def register_on_coop_created(callback: OnCoopCreated) -> None:
+    """Have `callback(session, actor, coop, now)` run, in the founding transaction, whenever a
+    co-op is founded (after its row is flushed, before its founder is admitted).
+
+    The ledger opens the co-op's `shared`, `external:deposits` and `external:payouts`
+    accounts here. Registering the same callback twice has no further effect.
+    """
+    if callback not in _on_coop_created:
+        _on_coop_created.append(callback)
+
+
+def register_on_member_approved(callback: OnMemberApproved) -> None:
+    """Have `callback(session, actor, member, now)` run, in the same transaction, whenever a
+    member is admitted: the founder at founding, an applicant at approval, and a suspended
+    member at reinstatement (so callbacks must keep what already exists).
+
+    The ledger opens `member:<id>` here: accounts are opened eagerly, never on first use.
+    Registering the same callback twice has no further effect.
+    """
+    if callback not in _on_member_approved:
+        _on_member_approved.append(callback)
 
 
 def register_on_leave(callback: OnLeave) -> None:
@@ -88,8 +115,12 @@ async def create_coop(
         joined_at=now,
         approved_at=now,
     )
+    for on_created in tuple(_on_coop_created):
+        await on_created(session, actor, coop, now)
     session.add(founder)
     await session.flush()
+    for on_approved in tuple(_on_member_approved):
+        await on_approved(session, actor, founder, now)
     audit.record(
         session, actor, "coop.created", "coop", coop.id, coop_id=coop.id, data={"area_codes": codes}
     )
@@ -221,6 +252,8 @@ async def approve_member(
     if member.approved_at is None:
         member.approved_at = now
     await session.flush()
+    for callback in tuple(_on_member_approved):
+        await callback(session, actor, member, now)
     audit.record(
         session,
         actor,

@@ -40,6 +40,7 @@ class Settings(BaseSettings):
     cors_origins: list[str] = Field(default_factory=list)
     max_body_bytes: int = Field(default=1_048_576, ge=1024)
     log_level: str = "INFO"
+    registrations_per_address_per_hour: int = Field(default=20, ge=1)
     redis_url: str | None = None
     # OWASP's first Argon2id recommendation: 19 MiB, two passes, one lane.
     argon2_memory_kib: int = 19_456
@@ -60,6 +61,8 @@ class Settings(BaseSettings):
                 raise ValueError(
                     "DPC_SECRET_KEY (at least 32 characters) is required when DPC_ENV=production"
                 )
+            if self.bench_endpoints:
+                raise ValueError("DPC_BENCH_ENDPOINTS may not be set when DPC_ENV=production")
         return self
 
     @property

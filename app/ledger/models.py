@@ -10,6 +10,13 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from app.core.db import Base, UUIDPrimaryKey, enum_column
 
 
+class RefundStatus(StrEnum):
+    posted = "posted"
+    pending_second_approval = "pending_second_approval"
+    pending_holder_approval = "pending_holder_approval"
+    refused = "refused"
+
+
 class AccountKind(StrEnum):
     member = "member"
     shared = "shared"
@@ -45,7 +52,8 @@ class LedgerAccount(UUIDPrimaryKey, Base):
     code: Mapped[str] = mapped_column(String(80))
     kind: Mapped[AccountKind] = mapped_column(enum_column(AccountKind))
     member_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("coop_member.id"), index=True)
-    provider_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("provider.id"))
+    # Becomes a foreign key to `provider` once providers exist in this schema.
+    provider_id: Mapped[uuid.UUID | None] = mapped_column()
     balance_pence: Mapped[int] = mapped_column(BigInteger, default=0)
     opened_at: Mapped[datetime]
 
@@ -90,3 +98,37 @@ class LedgerPosting(UUIDPrimaryKey, Base):
     created_at: Mapped[datetime]
 
     account: Mapped[LedgerAccount] = relationship(lazy="raise")
+
+
+class Refund(UUIDPrimaryKey, Base):
+    """Money paid back out of a member's account, possibly after approvals.
+
+    A refund that waits reserves nothing: the balance is checked again when it posts. It
+    carries its transaction exactly when it is posted (the CHECK constraint holds that).
+    """
+
+    __tablename__ = "refund"
+    __table_args__ = (
+        CheckConstraint("amount_pence > 0", name="amount_positive"),
+        CheckConstraint(
+            "(status = 'posted') = (transaction_id IS NOT NULL)", name="posted_has_transaction"
+        ),
+        Index("ix_refund_coop_id_status", "coop_id", "status"),
+    )
+
+    coop_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("coop.id"))
+    member_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("coop_member.id"), index=True)
+    amount_pence: Mapped[int] = mapped_column(BigInteger)
+    reason: Mapped[str] = mapped_column(Text)
+    status: Mapped[RefundStatus] = mapped_column(enum_column(RefundStatus))
+    requested_at: Mapped[datetime]
+    requested_by_user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("user_account.id"))
+    # The holder a representative asked for; their approval comes first.
+    on_behalf_of_user_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("user_account.id"), index=True
+    )
+    decided_at: Mapped[datetime | None]
+    decided_by_user_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("user_account.id"))
+    transaction_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("ledger_transaction.id"), unique=True
+    )

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.audit import service as audit
@@ -55,9 +56,10 @@ async def _open(
     member_id: uuid.UUID | None = None,
     provider_id: uuid.UUID | None = None,
 ) -> LedgerAccount:
-    existing = await session.scalar(
-        select(LedgerAccount).where(LedgerAccount.coop_id == coop_id, LedgerAccount.code == code)
+    found = select(LedgerAccount).where(
+        LedgerAccount.coop_id == coop_id, LedgerAccount.code == code
     )
+    existing = await session.scalar(found)
     if existing is not None:
         return existing
     account = LedgerAccount(
@@ -70,7 +72,15 @@ async def _open(
         opened_at=now,
     )
     session.add(account)
-    await session.flush()
+    try:
+        async with session.begin_nested():
+            await session.flush()
+    except IntegrityError:
+        # Opened by a simultaneous request (two approvals at once): that account is the one.
+        existing = await session.scalar(found)
+        if existing is None:  # pragma: no cover - the row that won the race is there
+            raise
+        return existing
     return account
 
 
@@ -121,10 +131,16 @@ def check_balanced(lines: Sequence[Line]) -> None:
         raise UnbalancedTransaction
 
 
-async def lock_accounts(
+async def lock_accounts_if_open(
     session: AsyncSession, *, coop_id: uuid.UUID, codes: Sequence[str]
 ) -> dict[str, LedgerAccount]:
-    """Lock the accounts in id order (every writer uses the same order: no deadlock)."""
+    """Lock those of the accounts that exist, in id order, and read their balances afresh.
+
+    Every writer locks in the same order, all its accounts in one statement (PostgreSQL locks
+    the rows as they leave the sort), so two writers never wait for each other in a circle.
+    A caller that will post must lock everything the posting touches here, at once: locking
+    one account first and the rest later breaks the order.
+    """
     accounts = (
         await session.scalars(
             select(LedgerAccount)
@@ -134,7 +150,14 @@ async def lock_accounts(
             .execution_options(populate_existing=True)
         )
     ).all()
-    found = {account.code: account for account in accounts}
+    return {account.code: account for account in accounts}
+
+
+async def lock_accounts(
+    session: AsyncSession, *, coop_id: uuid.UUID, codes: Sequence[str]
+) -> dict[str, LedgerAccount]:
+    """Lock the accounts in id order (every writer uses the same order: no deadlock)."""
+    found = await lock_accounts_if_open(session, coop_id=coop_id, codes=codes)
     if len(found) != len(set(codes)):
         raise UnbalancedTransaction  # an account that was never opened: a programming error
     return found

@@ -132,8 +132,10 @@ async def approve(
     now: NowDep,
 ) -> Response:
     """Approve what a representative started for you; it then goes ahead (a refund posts, or
-    waits for a second administrator above the co-op's threshold). Only you can decide: not
-    through X-On-Behalf-Of. `Idempotency-Key` is honoured."""
+    waits for a second administrator above the co-op's threshold). If it can no longer go
+    ahead (a refund larger than the balance now: 409 `insufficient_funds`) nothing is decided
+    and it keeps waiting. Only you can decide: not through X-On-Behalf-Of. `Idempotency-Key`
+    is honoured."""
     approval = await approvals.get_for_holder(
         session, holder_id=actor.user.id, approval_id=approval_id
     )

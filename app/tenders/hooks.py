@@ -7,6 +7,7 @@ from app.coops import service as coops
 from app.coops.models import Member
 from app.governance import service as governance
 from app.governance.models import ProposalKind
+from app.ledger import leaving
 from app.tenders import award, demand
 from app.tenders.models import (
     CallOff,
@@ -49,3 +50,4 @@ def install() -> None:
     """Register the tenders' callbacks with the domains that call them (idempotent)."""
     governance.register_outcome_handler(ProposalKind.award_tender, award.on_award_vote)
     coops.register_on_leave(demand.withdraw_on_leaving)
+    leaving.register_commitment_check(commitments)

@@ -246,9 +246,13 @@ class Invoice(UUIDPrimaryKey, Base):
     submitted_at: Mapped[datetime]
     submitted_by_user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("user_account.id"))
     approved_at: Mapped[datetime | None]
-    approval_transaction_id: Mapped[uuid.UUID | None]
+    approval_transaction_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("ledger_transaction.id")
+    )
     paid_at: Mapped[datetime | None]
-    payment_transaction_id: Mapped[uuid.UUID | None]
+    payment_transaction_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("ledger_transaction.id")
+    )
 
     lines: Mapped[list["InvoiceLine"]] = relationship(
         lazy="raise", order_by="InvoiceLine.position", cascade="all, delete-orphan"

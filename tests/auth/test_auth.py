@@ -1,6 +1,7 @@
 from datetime import timedelta
 
 import httpx
+from fastapi import FastAPI
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -265,3 +266,25 @@ class TestPasswordsAreTakenExactly:
             401,
             "invalid_credentials",
         )
+
+
+class TestRegistrationRateLimit:
+    async def test_twenty_registrations_an_hour_from_one_address_then_429(
+        self, app: FastAPI, client: httpx.AsyncClient, clock: FrozenClock, session: AsyncSession
+    ) -> None:
+        app.state.settings = app.state.settings.model_copy(
+            update={"registrations_per_address_per_hour": 20}
+        )
+
+        def body() -> dict[str, str]:
+            return {"email": unique_email(), "password": DEFAULT_PASSWORD, "full_name": "Bulk"}
+
+        for _ in range(20):
+            assert (await client.post("/api/v1/auth/register", json=body())).status_code == 201
+        refused = await client.post("/api/v1/auth/register", json=body())
+        problem(refused, 429, "too_many_attempts")
+        assert 0 < int(refused.headers["Retry-After"]) <= 3601
+        users = await session.scalar(select(func.count()).select_from(User))
+        clock.advance(timedelta(hours=1, seconds=1))
+        assert (await client.post("/api/v1/auth/register", json=body())).status_code == 201
+        assert await session.scalar(select(func.count()).select_from(User)) == (users or 0) + 1

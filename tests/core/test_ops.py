@@ -156,3 +156,30 @@ class TestSettings:
 async def test_the_database_fixture_is_migrated(database: Database) -> None:
     async with database.engine.connect() as connection:
         assert await connection.scalar(text("SELECT count(*) FROM area")) == 22
+
+
+class TestCors:
+    async def test_only_named_front_end_origins_are_allowed(self) -> None:
+        settings = make_test_settings("sqlite+aiosqlite:////nonexistent/x.sqlite3").model_copy(
+            update={"cors_origins": ["https://app.dpc.cymru"]}
+        )
+        app = create_app(settings)
+        async with httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=app), base_url="http://test"
+        ) as client:
+            allowed = await client.options(
+                "/api/v1/areas",
+                headers={"Origin": "https://app.dpc.cymru", "Access-Control-Request-Method": "GET"},
+            )
+            refused = await client.options(
+                "/api/v1/areas",
+                headers={"Origin": "https://evil.example", "Access-Control-Request-Method": "GET"},
+            )
+        assert allowed.headers["access-control-allow-origin"] == "https://app.dpc.cymru"
+        assert "access-control-allow-origin" not in refused.headers
+
+    async def test_without_named_origins_no_cross_origin_access_is_granted(
+        self, client: httpx.AsyncClient
+    ) -> None:
+        response = await client.get("/api/v1/areas", headers={"Origin": "https://app.dpc.cymru"})
+        assert "access-control-allow-origin" not in response.headers

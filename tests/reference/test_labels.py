@@ -7,6 +7,7 @@ from app.auth.models import PreferredLanguage
 from app.coops.models import MemberClass, MemberStatus, VotingMode
 from app.governance.models import ProposalKind, ProposalStatus
 from app.governance.tally import VoteChoice
+from app.ledger.models import RefundStatus
 from app.providers.models import ProviderStatus, ServiceType, WelshLanguage
 from app.reference.labels import LABELS
 from app.support.models import Priority, SupportCategory, SupportStatus
@@ -28,6 +29,7 @@ API_ENUMS: dict[str, type[StrEnum]] = {
     "support_category": SupportCategory,
     "support_status": SupportStatus,
     "priority": Priority,
+    "refund_status": RefundStatus,
     "tender_status": TenderStatus,
     "contract_status": ContractStatus,
     "invoice_status": InvoiceStatus,

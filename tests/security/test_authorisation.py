@@ -22,6 +22,7 @@ from tests.factories import (
     SWANSEA,
     Person,
     apply_to_coop,
+    contribute,
     create_coop,
     create_support_service,
     grant_mandate,
@@ -32,6 +33,8 @@ from tests.factories import (
     provider_fields,
     raise_support_request,
     register_person,
+    request_refund,
+    set_direct_payment,
     verified_provider,
 )
 
@@ -105,8 +108,17 @@ async def world(client: httpx.AsyncClient, session: AsyncSession, clock: FrozenC
     )
     assert subscribed.status_code == 201, subscribed.text
     support_request = await raise_support_request(client, coop, people["member"].headers)
+    await set_direct_payment(client, people["member"], weekly_amount_pence=50_000)
+    funded = await contribute(client, coop, people["member"], amount_pence=150_000)
+    assert funded.status_code == 201, funded.text
+    member_id = await member_id_of(client, coop, people["member"])
+    big_refund = await request_refund(
+        client, coop, people["member"], member_id=member_id, amount_pence=60_000
+    )
+    assert big_refund.status_code == 201, big_refund.text
     world.ids.update(
         service=str(service),
+        refund=big_refund.json()["id"],
         support_request=str(support_request),
         provider=provider["id"],
         other_provider=other_provider["id"],
@@ -170,6 +182,8 @@ class Row:
     body: Callable[[World], Any] | None = None
     # A body that is not JSON: (content, media type).
     raw: tuple[bytes, str] | None = None
+    # Money-moving: each call carries a fresh Idempotency-Key.
+    idempotent: bool = False
 
 
 def _(template: str) -> Callable[[World], str]:
@@ -332,12 +346,43 @@ TABLE: dict[str, Row] = {
         coop_members(201),
         lambda w: {"body": "Thank you"},
     ),
+    "GET /api/v1/coops/{coop_id}/pool": Row("/api/v1/coops/{coop}/pool", coop_members(200)),
+    "POST /api/v1/coops/{coop_id}/pool/contributions": Row(
+        "/api/v1/coops/{coop}/pool/contributions",
+        coop_members(201),
+        lambda w: {"amount_pence": 100, "reference": "Bank transfer", "member_id": w.ids["member"]},
+        idempotent=True,
+    ),
+    "GET /api/v1/coops/{coop_id}/ledger": Row("/api/v1/coops/{coop}/ledger", coop_members(200)),
+    "GET /api/v1/coops/{coop_id}/members/{member_id}/statement": Row(
+        "/api/v1/coops/{coop}/members/{member}/statement", coop_members(200)
+    ),
+    "POST /api/v1/coops/{coop_id}/pool/refunds": Row(
+        "/api/v1/coops/{coop}/pool/refunds",
+        coop_members(201),
+        lambda w: {"member_id": w.ids["member"], "amount_pence": 100, "reason": "Overpaid"},
+        idempotent=True,
+    ),
+    "GET /api/v1/coops/{coop_id}/pool/refunds": Row(
+        "/api/v1/coops/{coop}/pool/refunds", coop_members(200)
+    ),
+    "GET /api/v1/coops/{coop_id}/pool/refunds/{refund_id}": Row(
+        "/api/v1/coops/{coop}/pool/refunds/{refund}", coop_members(200)
+    ),
+    "POST /api/v1/coops/{coop_id}/pool/refunds/{refund_id}/approve": Row(
+        "/api/v1/coops/{coop}/pool/refunds/{refund}/approve", coop_admins(200)
+    ),
+    "POST /api/v1/coops/{coop_id}/pool/refunds/{refund_id}/refuse": Row(
+        "/api/v1/coops/{coop}/pool/refunds/{refund}/refuse", coop_admins(200)
+    ),
     "PUT /api/v1/me/direct-payment": Row(
         "/api/v1/me/direct-payment",
         signed_in(200),
         lambda w: {"area_code": CARDIFF, "weekly_amount_pence": 20000, "start_date": "2026-03-02"},
     ),
-    "GET /api/v1/me/direct-payment": Row("/api/v1/me/direct-payment", {**signed_in(404)}),
+    "GET /api/v1/me/direct-payment": Row(
+        "/api/v1/me/direct-payment", {**signed_in(404), "member": 200}
+    ),
     "POST /api/v1/me/representatives": Row(
         "/api/v1/me/representatives",
         signed_in(201),
@@ -383,6 +428,8 @@ async def call(
     client: httpx.AsyncClient, method: str, path: str, row: Row, world: World, role: str
 ) -> httpx.Response:
     headers = world.headers(role)
+    if row.idempotent:
+        headers = {**headers, "Idempotency-Key": uuid.uuid4().hex}
     if row.raw is not None:
         content, media_type = row.raw
         return await client.request(

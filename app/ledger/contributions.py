@@ -1,0 +1,149 @@
+"""Contributions: money paid into a member's account from the holder's Direct Payment.
+
+Also the two figures other domains ask the ledger for: what a holder contributed in a
+period (the Direct Payment allowance) and what a representative moved for a holder (the
+mandate's per-cycle limit).
+"""
+
+import uuid
+from datetime import UTC, date, datetime, time, timedelta
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.auth.actor import Actor
+from app.coops.models import Member, MemberStatus
+from app.direct_payments import service as direct_payments
+from app.ledger import service as ledger
+from app.ledger.errors import MemberNotActive, NotYourAccount
+from app.ledger.models import (
+    AccountKind,
+    LedgerAccount,
+    LedgerPosting,
+    LedgerTransaction,
+    Refund,
+    RefundStatus,
+    TransactionKind,
+)
+from app.representatives import service as representatives
+
+
+def day_range(first_day: date, last_day: date) -> tuple[datetime, datetime]:
+    """[start of first_day, start of the day after last_day) in UTC: days are UTC days."""
+    start = datetime.combine(first_day, time(), tzinfo=UTC)
+    return start, datetime.combine(last_day + timedelta(days=1), time(), tzinfo=UTC)
+
+
+def check_may_move(actor: Actor, caller: Member, target: Member) -> None:
+    """A member moves money in or out of their own account (a representative, the holder's);
+    only an administrator acting in person does so for someone else."""
+    if target.id == caller.id:
+        return
+    if actor.is_representing or not caller.is_admin:
+        raise NotYourAccount
+
+
+async def contribute(
+    session: AsyncSession,
+    actor: Actor,
+    caller: Member,
+    target: Member,
+    *,
+    amount_pence: int,
+    reference: str,
+    now: datetime,
+) -> LedgerTransaction:
+    """Move `amount_pence` from `external:deposits` into `member:<target>`.
+
+    The Direct Payment rules apply to the holder whose money it is, whoever records it: a
+    service_user member with an award in force, within the four-week cycle's allowance
+    across all co-ops. A representative also stays within the mandate's per-cycle limit.
+    """
+    check_may_move(actor, caller, target)
+    if target.status != MemberStatus.active:
+        raise MemberNotActive
+    today = now.date()
+    await direct_payments.check_contribution(
+        session,
+        holder_user_id=target.user_id,
+        member=target,
+        amount_pence=amount_pence,
+        on=today,
+    )
+    await representatives.check_mandate_limit(session, actor, amount_pence=amount_pence, on=today)
+    return await ledger.post(
+        session,
+        actor,
+        coop_id=target.coop_id,
+        kind=TransactionKind.contribution,
+        memo=reference,
+        lines=[
+            ledger.Line(ledger.DEPOSITS, -amount_pence),
+            ledger.Line(ledger.member_account(target.id), amount_pence),
+        ],
+        now=now,
+    )
+
+
+async def contributed_between(
+    session: AsyncSession, *, holder_user_id: uuid.UUID, first_day: date, last_day: date
+) -> int:
+    """Pence paid into the holder's member accounts, in every co-op, on those days.
+
+    Registered as the Direct Payment contribution source.
+    """
+    start, end = day_range(first_day, last_day)
+    total = await session.scalar(
+        select(func.coalesce(func.sum(LedgerPosting.amount_pence), 0))
+        .join(LedgerAccount, LedgerAccount.id == LedgerPosting.account_id)
+        .join(Member, Member.id == LedgerAccount.member_id)
+        .join(LedgerTransaction, LedgerTransaction.id == LedgerPosting.transaction_id)
+        .where(
+            Member.user_id == holder_user_id,
+            LedgerAccount.kind == AccountKind.member,
+            LedgerTransaction.kind == TransactionKind.contribution,
+            LedgerPosting.created_at >= start,
+            LedgerPosting.created_at < end,
+        )
+    )
+    return int(total or 0)
+
+
+async def moved_for_holder(
+    session: AsyncSession,
+    *,
+    representative_user_id: uuid.UUID,
+    holder_user_id: uuid.UUID,
+    first_day: date,
+    last_day: date,
+) -> int:
+    """Pence a representative moved for a holder on those days: contributions they made on
+    the holder's behalf, and refunds they asked for that were not refused (counted when
+    asked: a refund waiting for approval already uses the mandate).
+
+    Registered as the mandate usage source.
+    """
+    start, end = day_range(first_day, last_day)
+    contributed = await session.scalar(
+        select(func.coalesce(func.sum(LedgerPosting.amount_pence), 0))
+        .join(LedgerTransaction, LedgerTransaction.id == LedgerPosting.transaction_id)
+        .join(LedgerAccount, LedgerAccount.id == LedgerPosting.account_id)
+        .where(
+            LedgerTransaction.kind == TransactionKind.contribution,
+            LedgerTransaction.actor_user_id == representative_user_id,
+            LedgerTransaction.on_behalf_of_user_id == holder_user_id,
+            LedgerAccount.kind == AccountKind.member,
+            LedgerPosting.created_at >= start,
+            LedgerPosting.created_at < end,
+        )
+    )
+    refunded = await session.scalar(
+        select(func.coalesce(func.sum(Refund.amount_pence), 0)).where(
+            Refund.requested_by_user_id == representative_user_id,
+            Refund.on_behalf_of_user_id == holder_user_id,
+            Refund.status != RefundStatus.refused,
+            Refund.requested_at >= start,
+            Refund.requested_at < end,
+        )
+    )
+    return int(contributed or 0) + int(refunded or 0)

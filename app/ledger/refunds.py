@@ -1,0 +1,258 @@
+"""Refunds: money paid back out of a member's account, with the safeguarding approvals.
+
+A representative's refund first waits for the holder (`pending_holder_approval`, through the
+holder's approvals queue); a refund above the co-op's `refund_second_approval_pence` then
+waits for a second administrator (`pending_second_approval`). A waiting refund reserves
+nothing: the balance is checked when it is asked for and again, under the account's lock,
+when it posts.
+"""
+
+import uuid
+from datetime import datetime
+
+from sqlalchemy import Select, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.audit import service as audit
+from app.auth.actor import Actor
+from app.coops import service as coops
+from app.coops.models import Coop, Member
+from app.ledger import service as ledger
+from app.ledger.contributions import check_may_move
+from app.ledger.errors import (
+    InsufficientFunds,
+    RefundNotFound,
+    RefundNotPending,
+    SecondAdminRequired,
+)
+from app.ledger.models import Refund, RefundStatus, TransactionKind
+from app.representatives import approvals
+from app.representatives import service as representatives
+from app.representatives.models import Approval
+
+APPROVAL_KIND = "refund"
+WAITING = (RefundStatus.pending_holder_approval, RefundStatus.pending_second_approval)
+
+
+def refunds_of(
+    coop_id: uuid.UUID, *, member_id: uuid.UUID | None, status: RefundStatus | None
+) -> Select[Refund]:
+    stmt = select(Refund).where(Refund.coop_id == coop_id)
+    if member_id is not None:
+        stmt = stmt.where(Refund.member_id == member_id)
+    if status is not None:
+        stmt = stmt.where(Refund.status == status)
+    return stmt
+
+
+async def get_refund(
+    session: AsyncSession, *, coop_id: uuid.UUID, refund_id: uuid.UUID, lock: bool = False
+) -> Refund:
+    """A refund of this co-op; `lock` holds it for a decision (two at once: one wins)."""
+    stmt = refunds_of(coop_id, member_id=None, status=None).where(Refund.id == refund_id)
+    if lock:
+        stmt = stmt.with_for_update().execution_options(populate_existing=True)
+    refund = await session.scalar(stmt)
+    if refund is None:
+        raise RefundNotFound
+    return refund
+
+
+def _record(
+    session: AsyncSession, actor: Actor, action: str, refund: Refund, about: uuid.UUID
+) -> None:
+    audit.record(
+        session,
+        actor,
+        action,
+        "refund",
+        refund.id,
+        coop_id=refund.coop_id,
+        data={
+            "member_id": refund.member_id,
+            "amount_pence": refund.amount_pence,
+            "status": refund.status.value,
+            "transaction_id": refund.transaction_id,
+        },
+        about=about,
+    )
+
+
+async def _post(session: AsyncSession, actor: Actor, refund: Refund, *, now: datetime) -> None:
+    transaction = await ledger.post(
+        session,
+        actor,
+        coop_id=refund.coop_id,
+        kind=TransactionKind.refund,
+        memo=refund.reason,
+        lines=[
+            ledger.Line(ledger.member_account(refund.member_id), -refund.amount_pence),
+            ledger.Line(ledger.PAYOUTS, refund.amount_pence),
+        ],
+        now=now,
+    )
+    refund.status = RefundStatus.posted
+    refund.transaction_id = transaction.id
+    refund.decided_at = now
+    refund.decided_by_user_id = actor.user.id
+
+
+async def _go_ahead(
+    session: AsyncSession, actor: Actor, refund: Refund, coop: Coop, *, now: datetime
+) -> None:
+    """Post now, or wait for a second administrator above the co-op's threshold."""
+    if refund.amount_pence > coop.refund_second_approval_pence:
+        refund.status = RefundStatus.pending_second_approval
+    else:
+        await _post(session, actor, refund, now=now)
+
+
+async def request_refund(
+    session: AsyncSession,
+    actor: Actor,
+    caller: Member,
+    target: Member,
+    *,
+    amount_pence: int,
+    reason: str,
+    now: datetime,
+) -> Refund:
+    """Ask for `amount_pence` of `target`'s balance to be paid out to them.
+
+    The member themselves, their representative (with the `refund` scope, within the
+    mandate's limit) or an administrator acting in person may ask. More than the balance
+    now is refused at once (`InsufficientFunds`).
+    """
+    check_may_move(actor, caller, target)
+    code = ledger.member_account(target.id)
+    if amount_pence > await ledger.balance_of(session, coop_id=target.coop_id, code=code):
+        raise InsufficientFunds(extra={"accounts": [code]})
+    refund = Refund(
+        id=uuid.uuid4(),
+        coop_id=target.coop_id,
+        member_id=target.id,
+        amount_pence=amount_pence,
+        reason=reason,
+        status=RefundStatus.pending_holder_approval,
+        requested_at=now,
+        requested_by_user_id=actor.user.id,
+        on_behalf_of_user_id=actor.on_behalf_of.id if actor.on_behalf_of else None,
+    )
+    if actor.is_representing:
+        await representatives.check_mandate_limit(
+            session, actor, amount_pence=amount_pence, on=now.date()
+        )
+        session.add(refund)
+        await session.flush()
+        await approvals.request_approval(
+            session,
+            actor,
+            kind=APPROVAL_KIND,
+            subject_id=refund.id,
+            now=now,
+            coop_id=refund.coop_id,
+        )
+    else:
+        await _go_ahead(
+            session, actor, refund, await coops.get_coop(session, target.coop_id), now=now
+        )
+        session.add(refund)
+        await session.flush()
+    _record(session, actor, "refund.requested", refund, about=target.user_id)
+    return refund
+
+
+async def approve_refund(
+    session: AsyncSession, actor: Actor, refund: Refund, *, now: datetime
+) -> Refund:
+    """A second administrator lets a refund above the threshold post.
+
+    They must be neither the person who asked for it nor the member it is paid to
+    (`SecondAdminRequired`); the balance is checked again now (`InsufficientFunds`, and the
+    refund keeps waiting).
+    """
+    if refund.status != RefundStatus.pending_second_approval:
+        raise RefundNotPending(status=refund.status.value)
+    target = await coops.get_member(session, coop_id=refund.coop_id, member_id=refund.member_id)
+    if actor.user.id in (refund.requested_by_user_id, target.user_id):
+        raise SecondAdminRequired
+    await _post(session, actor, refund, now=now)
+    await session.flush()
+    _record(session, actor, "refund.approved", refund, about=target.user_id)
+    return refund
+
+
+async def refuse_refund(
+    session: AsyncSession, actor: Actor, refund: Refund, *, now: datetime
+) -> Refund:
+    """An administrator (the one who asked included: they withdraw it) refuses a refund that
+    waits for a second administrator; nothing moves."""
+    if refund.status != RefundStatus.pending_second_approval:
+        raise RefundNotPending(status=refund.status.value)
+    target = await coops.get_member(session, coop_id=refund.coop_id, member_id=refund.member_id)
+    await _refuse(session, actor, refund, about=target.user_id, now=now)
+    return refund
+
+
+async def _refuse(
+    session: AsyncSession, actor: Actor, refund: Refund, *, about: uuid.UUID, now: datetime
+) -> None:
+    refund.status = RefundStatus.refused
+    refund.decided_at = now
+    refund.decided_by_user_id = actor.user.id
+    await session.flush()
+    _record(session, actor, "refund.refused", refund, about=about)
+
+
+async def refuse_waiting_refunds(
+    session: AsyncSession, actor: Actor, member: Member, *, now: datetime
+) -> None:
+    """Refuse every refund still waiting for `member` (they are leaving: the balance is paid
+    out in full instead)."""
+    waiting = (
+        await session.scalars(
+            refunds_of(member.coop_id, member_id=member.id, status=None)
+            .where(Refund.status.in_(WAITING))
+            .with_for_update()
+            .execution_options(populate_existing=True)
+        )
+    ).all()
+    for refund in waiting:
+        await _refuse(session, actor, refund, about=member.user_id, now=now)
+
+
+class HolderApproval:
+    """What the holder's decision does to a refund their representative asked for."""
+
+    async def _waiting(self, session: AsyncSession, approval: Approval) -> Refund | None:
+        refund = await session.scalar(
+            select(Refund)
+            .where(Refund.id == approval.subject_id)
+            .with_for_update()
+            .execution_options(populate_existing=True)
+        )
+        # Refused meanwhile (the member left): the decision is recorded, nothing more happens.
+        if refund is None or refund.status != RefundStatus.pending_holder_approval:
+            return None
+        return refund
+
+    async def on_approve(self, session: AsyncSession, actor: Actor, approval: Approval) -> None:
+        refund = await self._waiting(session, approval)
+        if refund is None:
+            return
+        now = approval.decided_at or refund.requested_at
+        await _go_ahead(
+            session, actor, refund, await coops.get_coop(session, refund.coop_id), now=now
+        )
+        await session.flush()
+        _record(session, actor, "refund.holder_approved", refund, about=approval.holder_user_id)
+
+    async def on_refuse(self, session: AsyncSession, actor: Actor, approval: Approval) -> None:
+        refund = await self._waiting(session, approval)
+        if refund is None:
+            return
+        now = approval.decided_at or refund.requested_at
+        await _refuse(session, actor, refund, about=approval.holder_user_id, now=now)
+
+
+holder_approval = HolderApproval()

@@ -1,0 +1,201 @@
+"""The pooled budget: the pool's totals, contributions, the ledger and member statements."""
+
+import uuid
+from datetime import date
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Depends, Query, Request, Response
+
+from app.auth.actor import Actor
+from app.auth.dependencies import acting_for
+from app.auth.errors import NoMandate, OutsideMandate
+from app.coops.dependencies import CurrentMembership, ViewActor
+from app.coops.errors import CoopNotFound, MemberNotFound
+from app.core.deps import NowDep, SessionDep
+from app.core.errors import problems
+from app.core.pagination import CursorPage, PageDep, Sort, paginate
+from app.direct_payments.errors import ExceedsDirectPayment, NoDirectPayment, NotAHolder
+from app.idempotency.dependencies import IdempotencyRequired
+from app.idempotency.errors import (
+    IdempotencyInProgress,
+    IdempotencyKeyRequired,
+    IdempotencyKeyReused,
+)
+from app.ledger import contributions, repository, statements
+from app.ledger import service as ledger
+from app.ledger.errors import MemberNotActive, NotYourAccount
+from app.ledger.models import AccountKind, LedgerTransaction
+from app.ledger.schemas import (
+    ContributionCreate,
+    LedgerTransactionRead,
+    PoolRead,
+    StatementRead,
+)
+
+router = APIRouter(prefix="/coops/{coop_id}", tags=["pooled budget"])
+ContributeActor = Annotated[Actor, Depends(acting_for("contribute"))]
+READ_PROBLEMS = (CoopNotFound, OutsideMandate, NoMandate)
+
+
+@router.get("/pool", response_model=PoolRead, responses=problems(*READ_PROBLEMS))
+async def get_pool(session: SessionDep, member: CurrentMembership, actor: ViewActor) -> PoolRead:
+    """The co-op's pooled budget (members; a representative with `view`): what members hold,
+    the shared fund, and what is owed to providers. `balance_pence` is their sum."""
+    del actor
+    totals = await ledger.totals_by_kind(session, coop_id=member.coop_id)
+    members = totals[AccountKind.member]
+    shared = totals[AccountKind.shared]
+    payable = totals[AccountKind.provider]
+    return PoolRead(
+        balance_pence=members + shared + payable,
+        members_pence=members,
+        shared_pence=shared,
+        provider_payable_pence=payable,
+    )
+
+
+@router.post(
+    "/pool/contributions",
+    status_code=201,
+    response_model=LedgerTransactionRead,
+    responses=problems(
+        *READ_PROBLEMS,
+        MemberNotFound,
+        NotYourAccount,
+        MemberNotActive,
+        NotAHolder,
+        NoDirectPayment,
+        ExceedsDirectPayment,
+        IdempotencyKeyRequired,
+        IdempotencyKeyReused,
+        IdempotencyInProgress,
+    ),
+)
+async def create_contribution(
+    body: ContributionCreate,
+    session: SessionDep,
+    member: CurrentMembership,
+    actor: ContributeActor,
+    guard: IdempotencyRequired,
+    now: NowDep,
+) -> Response:
+    """Pay money into the pool (`external:deposits -> member:<id>`). A holder pays into their
+    own account; a representative with `contribute` into the holder's, within the mandate's
+    per-cycle limit; an administrator records a bank transfer for `member_id`.
+
+    The Direct Payment rules apply to the holder whose money it is: a `service_user` member
+    (else 422 `not_a_holder`) with an award in force (422 `no_direct_payment`), at most four
+    weeks of the award per four-week cycle across all co-ops (422 `exceeds_direct_payment`).
+    `Idempotency-Key` is required. The answer is the ledger transaction."""
+    target = member
+    if body.member_id is not None:
+        target = await repository.visible_member(session, actor, member, body.member_id)
+    transaction = await contributions.contribute(
+        session,
+        actor,
+        member,
+        target,
+        amount_pence=body.amount_pence,
+        reference=body.reference,
+        now=now,
+    )
+    return await guard.respond(await repository.as_posted(session, transaction), 201)
+
+
+@router.get(
+    "/ledger",
+    response_model=CursorPage[LedgerTransactionRead],
+    responses=problems(*READ_PROBLEMS, MemberNotFound, NotYourAccount),
+)
+async def list_ledger(
+    session: SessionDep,
+    member: CurrentMembership,
+    actor: ViewActor,
+    page: PageDep,
+    member_id: Annotated[
+        uuid.UUID | None,
+        Query(
+            description="Only transactions touching this member's account (yours, unless "
+            "you are an administrator)."
+        ),
+    ] = None,
+) -> CursorPage[LedgerTransactionRead]:
+    """The co-op's ledger, newest first. Administrators see every posting. Other members
+    see shared and provider postings and their own; other members' postings reach them summed
+    into one posting on the account `members`, and a transaction that is other members' alone
+    comes without its memo or the people behind it (a person's care spending is theirs)."""
+    who = repository.viewer(actor, member)
+    code = None
+    if member_id is not None:
+        target = await repository.visible_member(session, actor, member, member_id)
+        code = ledger.member_account(target.id)
+    items, next_cursor = await paginate(
+        session,
+        repository.transactions_of(member.coop_id, account_code=code),
+        page,
+        order=[Sort(LedgerTransaction.seq, descending=True)],
+        key=lambda t: (t.seq,),
+    )
+    postings = await repository.postings_of(session, [t.id for t in items])
+    return CursorPage[LedgerTransactionRead](
+        items=[repository.as_seen_by(who, t, postings[t.id]) for t in items],
+        next_cursor=next_cursor,
+    )
+
+
+CSV_RESPONSE = {
+    "description": "The statement; with `?format=csv` or `Accept: text/csv`, as CSV (UTF-8, "
+    "a header row, an opening line, one movement per row with the running balance, a closing "
+    "line).",
+    "content": {
+        statements.CSV_MEDIA_TYPE: {
+            "schema": {"type": "string"},
+            "example": "date,transaction_id,kind,amount_pence,balance_pence,memo\r\n"
+            "2026-03-01,,opening_balance,,0,Opening balance\r\n",
+        }
+    },
+}
+
+
+@router.get(
+    "/members/{member_id}/statement",
+    response_model=StatementRead,
+    responses={
+        **problems(*READ_PROBLEMS, MemberNotFound, NotYourAccount),
+        200: CSV_RESPONSE,
+    },
+)
+async def get_statement(
+    member_id: uuid.UUID,
+    request: Request,
+    session: SessionDep,
+    member: CurrentMembership,
+    actor: ViewActor,
+    now: NowDep,
+    from_date: Annotated[
+        date | None, Query(alias="from", description="First day (default: account opened).")
+    ] = None,
+    to_date: Annotated[
+        date | None, Query(alias="to", description="Last day (default: today).")
+    ] = None,
+    format_: Annotated[
+        Literal["json", "csv"] | None,
+        Query(alias="format", description="`csv` for CSV (as `Accept: text/csv`)."),
+    ] = None,
+) -> StatementRead | Response:
+    """A member's statement for the days `from` to `to` inclusive (UTC): the member, their
+    representative with `view`, or an administrator. `weeks_of_budget_held` is the closing
+    balance over the weekly Direct Payment (1 place, half up) and `surplus` is true above
+    8 weeks, both null without an award: councils may claw back an unspent surplus."""
+    target = await repository.visible_member(session, actor, member, member_id)
+    read = await statements.statement(
+        session, target, from_date=from_date, to_date=to_date, now=now
+    )
+    if not statements.wants_csv(format_, request.headers.get("accept")):
+        return read
+    filename = f"statement-{target.id}-{read.from_date}-{read.to_date}.csv"
+    return Response(
+        content=statements.to_csv(read).encode("utf-8"),
+        media_type=statements.CSV_MEDIA_TYPE,
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )

@@ -1,0 +1,101 @@
+"""The pooled budget on the wire."""
+
+import uuid
+from datetime import date, datetime
+from typing import Annotated
+
+from pydantic import Field
+
+from app.core.schemas import Input, Output, Pence, ShortText
+from app.ledger.models import RefundStatus, TransactionKind
+
+ContributionPence = Annotated[Pence, Field(ge=1, le=10_000_000)]
+RefundPence = Annotated[Pence, Field(ge=1, le=1_000_000_000)]
+
+
+class ContributionCreate(Input):
+    amount_pence: ContributionPence
+    member_id: uuid.UUID | None = Field(
+        default=None,
+        description="Administrators recording a bank transfer: the member whose money it is. "
+        "Left out, the money goes to the caller's own account (or, for a representative, the "
+        "holder's).",
+    )
+    reference: ShortText = Field(description="Shown as the transaction's memo.")
+
+
+class RefundCreate(Input):
+    member_id: uuid.UUID
+    amount_pence: RefundPence
+    reason: ShortText
+
+
+class PostingRead(Output):
+    account: str = Field(
+        description="`member:<member_id>`, `shared`, `provider:<provider_id>`, "
+        "`external:deposits`, `external:payouts`, or `members` (other members' postings, "
+        "summed, as a member who is not an administrator sees them)."
+    )
+    amount_pence: int = Field(description="Positive into the account, negative out of it.")
+
+
+class LedgerTransactionRead(Output):
+    id: uuid.UUID
+    kind: TransactionKind
+    created_at: datetime
+    memo: str | None = Field(
+        description="Null, as are the people, on a transaction that is other members' alone "
+        "(unless you are an administrator)."
+    )
+    actor_user_id: uuid.UUID | None
+    on_behalf_of_user_id: uuid.UUID | None
+    postings: list[PostingRead] = Field(description="They sum to exactly zero.")
+
+
+class PoolRead(Output):
+    balance_pence: int = Field(description="members + shared + provider payable.")
+    members_pence: int
+    shared_pence: int
+    provider_payable_pence: int
+
+
+class RefundRead(Output):
+    id: uuid.UUID
+    member_id: uuid.UUID
+    amount_pence: int
+    reason: str
+    status: RefundStatus
+    transaction_id: uuid.UUID | None = Field(description="Set once the refund has posted.")
+    requested_at: datetime
+    requested_by_user_id: uuid.UUID
+    on_behalf_of_user_id: uuid.UUID | None = Field(
+        description="The holder, when their representative asked for the refund."
+    )
+    decided_at: datetime | None
+    decided_by_user_id: uuid.UUID | None
+
+
+class MovementRead(Output):
+    transaction_id: uuid.UUID
+    at: datetime
+    kind: TransactionKind
+    amount_pence: int = Field(description="Positive into the member's account, negative out.")
+    memo: str
+
+
+class StatementRead(Output):
+    member_id: uuid.UUID
+    from_date: date = Field(serialization_alias="from", description="First day (inclusive).")
+    to_date: date = Field(serialization_alias="to", description="Last day (inclusive).")
+    opening_balance_pence: int
+    movements: list[MovementRead]
+    closing_balance_pence: int
+    weeks_of_budget_held: str | None = Field(
+        description="Closing balance / weekly Direct Payment, 1 decimal place rounded half up "
+        '("8.4"); null without an award.',
+        examples=["8.4"],
+    )
+    surplus: bool | None = Field(
+        description="True when the exact weeks held exceed 8 (councils may claw back a "
+        "surplus); null without an award."
+    )

@@ -1,0 +1,171 @@
+"""Member statements: opening balance, movements, closing balance and weeks of budget held."""
+
+import csv
+import io
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.coops.models import Member
+from app.core.errors import ValidationFailed
+from app.direct_payments import service as direct_payments
+from app.ledger import service as ledger
+from app.ledger.contributions import day_range
+from app.ledger.models import LedgerAccount, LedgerPosting, LedgerTransaction
+from app.ledger.schemas import MovementRead, StatementRead
+
+SURPLUS_WEEKS = 8
+CSV_MEDIA_TYPE = "text/csv"
+CSV_COLUMNS = ("date", "transaction_id", "kind", "amount_pence", "balance_pence", "memo")
+# A spreadsheet runs a cell that starts with one of these as a formula.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+@dataclass(frozen=True, slots=True)
+class WeeksHeld:
+    weeks: str
+    surplus: bool
+
+
+def weeks_held(balance_pence: int, weekly_pence: int) -> WeeksHeld:
+    """balance / weekly award, to 1 decimal place rounded half up; a surplus when the exact
+    value exceeds 8 weeks. Integer arithmetic: exact whatever the figures."""
+    if weekly_pence <= 0:
+        raise ValueError("a weekly award is at least 1 penny")
+    tenths, remainder = divmod(abs(balance_pence) * 10, weekly_pence)
+    if 2 * remainder >= weekly_pence:
+        tenths += 1
+    sign = "-" if balance_pence < 0 and tenths else ""
+    return WeeksHeld(
+        weeks=f"{sign}{tenths // 10}.{tenths % 10}",
+        surplus=balance_pence > SURPLUS_WEEKS * weekly_pence,
+    )
+
+
+async def statement(
+    session: AsyncSession,
+    member: Member,
+    *,
+    from_date: date | None,
+    to_date: date | None,
+    now: datetime,
+) -> StatementRead:
+    """The member's account from `from_date` (default: the day it opened) to `to_date`
+    (default: today), both inclusive, UTC days."""
+    account = await session.scalar(
+        select(LedgerAccount).where(
+            LedgerAccount.coop_id == member.coop_id,
+            LedgerAccount.code == ledger.member_account(member.id),
+        )
+    )
+    last = to_date or now.date()
+    opened = account.opened_at.date() if account else member.joined_at.date()
+    first = from_date or min(opened, last)
+    if first > last:
+        raise ValidationFailed([{"loc": ["query", "from"], "msg": "from may not be after to."}])
+    start, end = day_range(first, last)
+    opening = 0
+    movements: list[MovementRead] = []
+    if account is not None:
+        opening = int(
+            await session.scalar(
+                select(func.coalesce(func.sum(LedgerPosting.amount_pence), 0)).where(
+                    LedgerPosting.account_id == account.id, LedgerPosting.created_at < start
+                )
+            )
+            or 0
+        )
+        rows = await session.execute(
+            select(LedgerTransaction, LedgerPosting.amount_pence)
+            .join(LedgerPosting, LedgerPosting.transaction_id == LedgerTransaction.id)
+            .where(
+                LedgerPosting.account_id == account.id,
+                LedgerPosting.created_at >= start,
+                LedgerPosting.created_at < end,
+            )
+            .order_by(LedgerTransaction.seq)
+        )
+        movements = [
+            MovementRead(
+                transaction_id=transaction.id,
+                at=transaction.created_at,
+                kind=transaction.kind,
+                amount_pence=amount,
+                memo=transaction.memo,
+            )
+            for transaction, amount in rows.all()
+        ]
+    closing = opening + sum(m.amount_pence for m in movements)
+    award = await direct_payments.get_award(session, member.user_id)
+    held = weeks_held(closing, award.weekly_amount_pence) if award is not None else None
+    return StatementRead(
+        member_id=member.id,
+        from_date=first,
+        to_date=last,
+        opening_balance_pence=opening,
+        movements=movements,
+        closing_balance_pence=closing,
+        weeks_of_budget_held=held.weeks if held else None,
+        surplus=held.surplus if held else None,
+    )
+
+
+def wants_csv(format_: str | None, accept: str | None) -> bool:
+    """`?format=` decides; else the first media range of the Accept header (by quality,
+    then the order given) that this answer can take."""
+    if format_ is not None:
+        return format_ == "csv"
+    ranges: list[tuple[float, str]] = []
+    for part in (accept or "").split(","):
+        media, *params = (piece.strip().lower() for piece in part.split(";"))
+        quality = 1.0
+        for param in params:
+            name, _, value = param.partition("=")
+            if name.strip() == "q":
+                try:
+                    quality = float(value)
+                except ValueError:
+                    quality = 0.0
+        ranges.append((quality, media))
+    for quality, media in sorted(ranges, key=lambda r: -r[0]):  # stable: ties keep order
+        if quality <= 0:
+            break
+        if media in (CSV_MEDIA_TYPE, "text/*"):
+            return True
+        if media in ("application/json", "application/*", "*/*"):
+            return False
+    return False
+
+
+def _cell(text: str) -> str:
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def to_csv(read: StatementRead) -> str:
+    """One movement per row between an opening and a closing line, each with the running
+    balance; UTF-8, so Welsh text stays as written."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(CSV_COLUMNS)
+    balance = read.opening_balance_pence
+    writer.writerow(
+        [read.from_date.isoformat(), "", "opening_balance", "", balance, "Opening balance"]
+    )
+    for movement in read.movements:
+        balance += movement.amount_pence
+        writer.writerow(
+            [
+                movement.at.date().isoformat(),
+                str(movement.transaction_id),
+                movement.kind.value,
+                movement.amount_pence,
+                balance,
+                _cell(movement.memo),
+            ]
+        )
+    writer.writerow(
+        [read.to_date.isoformat(), "", "closing_balance", "", balance, "Closing balance"]
+    )
+    return out.getvalue()

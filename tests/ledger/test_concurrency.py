@@ -1,0 +1,270 @@
+"""Parallel money through a real server: nothing lost, nothing twice, nothing overdrawn.
+
+uvicorn runs in a subprocess against a scratch database of the test's backend (on
+PostgreSQL the account row locks do the work; on SQLite writers serialise) and is hit
+through HTTP by many requests at once, some of them retries with the same Idempotency-Key.
+The outcome is designed to be exact whatever order the server serialises them in:
+
+* phase 1: 50 contributions and 50 refunds of 1,000 at once on 100,000 (every refund fits
+  whatever the order): the balance ends where it began, 50 of each are posted;
+* phase 2: 60 refunds of 3,000 at once on 100,000: exactly 33 post (99,000), the other 27
+  are refused with `insufficient_funds`, and 1,000 is left.
+"""
+
+import asyncio
+import os
+import socket
+import sys
+import time
+import uuid
+from collections import defaultdict
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from app.cli import migrate
+from app.core.db import create_engine
+from app.core.ops import PROJECT_ROOT
+from app.ledger.models import LedgerTransaction, TransactionKind
+from tests.conftest import Database, make_test_settings
+from tests.helpers import scratch_database_url
+from tests.ledger.checks import assert_books_balance
+
+SEED = 100_000
+SMALL = 1_000
+BIG = 3_000
+PARALLEL = 50
+OVERDRAWING = 60
+RETRIES = 10
+
+
+@dataclass
+class Server:
+    url: str
+    engine: AsyncEngine
+    log: Path
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+@pytest.fixture
+async def server(
+    database: Database, tmp_path_factory: pytest.TempPathFactory
+) -> AsyncIterator[Server]:
+    tmp = tmp_path_factory.mktemp("concurrency")
+    url = await scratch_database_url(
+        database.settings.async_database_url, suffix="concurrency", tmp_dir=tmp
+    )
+    settings = make_test_settings(url)
+    await asyncio.to_thread(migrate, settings)
+    port = free_port()
+    log = tmp / "server.log"
+    env = {
+        **os.environ,
+        "DPC_DATABASE_URL": url,
+        "DPC_ENV": "test",
+        "DPC_SECRET_KEY": settings.signing_key,
+        "DPC_ARGON2_MEMORY_KIB": "1024",
+        "DPC_ARGON2_TIME_COST": "1",
+        "DPC_LOG_LEVEL": "WARNING",
+    }
+    with log.open("wb") as sink:
+        process = await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "app.main:app",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--workers",
+            "2",
+            "--no-access-log",
+            cwd=PROJECT_ROOT,
+            env=env,
+            stdout=sink,
+            stderr=sink,
+        )
+    base = f"http://127.0.0.1:{port}"
+    engine = create_engine(settings)
+    try:
+        await wait_until_ready(base, process, log)
+        yield Server(url=base, engine=engine, log=log)
+    finally:
+        process.terminate()
+        await process.wait()
+        await engine.dispose()
+
+
+async def wait_until_ready(base: str, process: Any, log: Path) -> None:
+    deadline = time.monotonic() + 30
+    async with httpx.AsyncClient(base_url=base) as client:
+        while time.monotonic() < deadline:
+            if process.returncode is not None:
+                pytest.fail(f"the server stopped:\n{await asyncio.to_thread(log.read_text)}")
+            try:
+                if (await client.get("/readyz")).status_code == 200:
+                    return
+            except httpx.TransportError:
+                pass
+            await asyncio.sleep(0.1)
+    pytest.fail(f"the server did not start:\n{await asyncio.to_thread(log.read_text)}")
+
+
+async def person(client: httpx.AsyncClient, name: str) -> dict[str, str]:
+    email = f"{name}-{uuid.uuid4().hex[:8]}@example.org"
+    password = "a long enough password"
+    registered = await client.post(
+        "/api/v1/auth/register",
+        json={"email": email, "password": password, "full_name": name},
+    )
+    assert registered.status_code == 201, registered.text
+    token = await client.post("/api/v1/auth/token", data={"username": email, "password": password})
+    return {"Authorization": f"Bearer {token.json()['access_token']}"}
+
+
+@dataclass
+class Sent:
+    key: str
+    amount: int
+    status: int
+    body: dict[str, Any]
+
+
+async def fire(
+    client: httpx.AsyncClient,
+    path: str,
+    headers: dict[str, str],
+    bodies: list[tuple[str, dict[str, Any]]],
+) -> list[Sent]:
+    async def one(key: str, body: dict[str, Any]) -> Sent:
+        response = await client.post(path, json=body, headers={**headers, "Idempotency-Key": key})
+        return Sent(key, body["amount_pence"], response.status_code, response.json())
+
+    return list(await asyncio.gather(*(one(key, body) for key, body in bodies)))
+
+
+def by_key(sent: list[Sent]) -> dict[str, list[Sent]]:
+    found: dict[str, list[Sent]] = defaultdict(list)
+    for item in sent:
+        found[item.key].append(item)
+    return found
+
+
+def applied_keys(sent: list[Sent], server_log: Path) -> set[str]:
+    """Keys whose work was done: every success for a key carries the very same answer, and a
+    retry is otherwise only ever told the first is still in flight."""
+    applied = set()
+    for key, answers in by_key(sent).items():
+        successes = [a.body for a in answers if a.status == 201]
+        assert all(body == successes[0] for body in successes), (key, answers)
+        for answer in answers:
+            if answer.status != 201:
+                assert answer.status == 409, (answer, server_log.read_text())
+        if successes:
+            applied.add(key)
+    return applied
+
+
+async def count(engine: AsyncEngine, kind: TransactionKind) -> int:
+    async with engine.connect() as connection:
+        found = await connection.scalar(
+            select(func.count())
+            .select_from(LedgerTransaction)
+            .where(LedgerTransaction.kind == kind)
+        )
+    return int(found or 0)
+
+
+async def test_parallel_contributions_and_refunds_end_as_if_run_one_by_one(
+    server: Server,
+) -> None:
+    started = time.monotonic()
+    limits = httpx.Limits(max_connections=200, max_keepalive_connections=200)
+    async with httpx.AsyncClient(base_url=server.url, timeout=60, limits=limits) as client:
+        admin = await person(client, "Admin")
+        holder = await person(client, "Holder")
+        created = await client.post(
+            "/api/v1/coops",
+            json={
+                "name": "Cydweithfa Brysur",
+                "description": "Busy.",
+                "area_codes": ["W06000015"],
+                "rules": {"refund_second_approval_pence": 10_000_000},
+            },
+            headers=admin,
+        )
+        coop = created.json()["id"]
+        applied = await client.post(
+            f"/api/v1/coops/{coop}/applications",
+            json={"member_class": "service_user"},
+            headers=holder,
+        )
+        member = applied.json()["id"]
+        await client.post(f"/api/v1/coops/{coop}/members/{member}/approve", headers=admin)
+        award = await client.put(
+            "/api/v1/me/direct-payment",
+            json={
+                "area_code": "W06000015",
+                "weekly_amount_pence": 10_000_000,
+                "start_date": "2026-01-05",
+            },
+            headers=holder,
+        )
+        assert award.status_code == 200, award.text
+        contributions = f"/api/v1/coops/{coop}/pool/contributions"
+        refunds = f"/api/v1/coops/{coop}/pool/refunds"
+        seeded = await fire(
+            client, contributions, holder, [("seed", {"amount_pence": SEED, "reference": "seed"})]
+        )
+        assert seeded[0].status == 201, seeded
+
+        # Phase 1: every refund fits whatever the order, so every request must post once.
+        paid_in = [
+            (f"c{n}", {"amount_pence": SMALL, "reference": f"c{n}"}) for n in range(PARALLEL)
+        ]
+        paid_out = [
+            (f"r{n}", {"member_id": member, "amount_pence": SMALL, "reason": f"r{n}"})
+            for n in range(PARALLEL)
+        ]
+        first = await asyncio.gather(
+            fire(client, contributions, holder, paid_in + paid_in[:RETRIES]),
+            fire(client, refunds, holder, paid_out + paid_out[:RETRIES]),
+        )
+        assert applied_keys(first[0], server.log) == {key for key, _ in paid_in}
+        assert applied_keys(first[1], server.log) == {key for key, _ in paid_out}
+
+        # Phase 2: more refunds than the balance holds; exactly floor(balance / size) post.
+        overdrawing = [
+            (f"o{n}", {"member_id": member, "amount_pence": BIG, "reason": f"o{n}"})
+            for n in range(OVERDRAWING)
+        ]
+        second = await fire(client, refunds, holder, overdrawing + overdrawing[:RETRIES])
+        accepted = applied_keys(second, server.log)
+        assert len(accepted) == SEED // BIG
+        for key, answers in by_key(second).items():
+            if key not in accepted:
+                codes = {a.body["code"] for a in answers}
+                assert "insufficient_funds" in codes, answers
+                assert codes <= {"insufficient_funds", "idempotency_in_progress"}, answers
+
+    async with server.engine.connect() as connection:
+        books = await assert_books_balance(connection, uuid.UUID(coop))
+    assert books.balance(f"member:{member}") == SEED - (SEED // BIG) * BIG
+    assert books.balance("external:deposits") == -(SEED + PARALLEL * SMALL)
+    assert books.balance("external:payouts") == PARALLEL * SMALL + (SEED // BIG) * BIG
+    assert await count(server.engine, TransactionKind.contribution) == 1 + PARALLEL
+    assert await count(server.engine, TransactionKind.refund) == PARALLEL + SEED // BIG
+    assert time.monotonic() - started < 30

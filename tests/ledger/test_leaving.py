@@ -1,0 +1,132 @@
+import httpx
+import pytest
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.coops.models import Member
+from app.ledger import leaving
+from tests.factories import apply_to_coop, contribute, register_person, request_refund
+from tests.helpers import problem
+from tests.ledger.checks import assert_books_balance
+from tests.ledger.conftest import Pool
+
+
+@pytest.fixture
+async def funded(client: httpx.AsyncClient, pool: Pool) -> Pool:
+    response = await contribute(client, pool.coop_id, pool.holder, amount_pence=70_000)
+    assert response.status_code == 201, response.text
+    return pool
+
+
+async def leave(
+    client: httpx.AsyncClient, pool: Pool, headers: dict[str, str], key: str | None = None
+) -> httpx.Response:
+    if key is not None:
+        headers = {**headers, "Idempotency-Key": key}
+    return await client.post(pool.url(f"/members/{pool.holder_member}/leave"), headers=headers)
+
+
+class TestLeaving:
+    async def test_the_unspent_balance_is_refunded_in_the_same_transaction(
+        self, client: httpx.AsyncClient, session: AsyncSession, funded: Pool
+    ) -> None:
+        response = await leave(client, funded, funded.holder.headers)
+        assert response.status_code == 200, response.text
+        assert response.json()["status"] == "left"
+        books = await assert_books_balance(session, funded.coop_id)
+        assert books.balance(funded.holder_account) == 0
+        assert books.balance("external:payouts") == 70_000
+        items = (await client.get(funded.url("/ledger"), headers=funded.admin.headers)).json()[
+            "items"
+        ]
+        assert items[0]["kind"] == "leaving_refund"
+        assert items[0]["actor_user_id"] == str(funded.holder.id)
+
+    async def test_an_admin_removing_a_member_refunds_them_too_and_a_replay_does_not(
+        self, client: httpx.AsyncClient, session: AsyncSession, funded: Pool
+    ) -> None:
+        first = await leave(client, funded, funded.admin.headers, key="leave-1")
+        again = await leave(client, funded, funded.admin.headers, key="leave-1")
+        assert first.status_code == again.status_code == 200
+        assert first.content == again.content
+        books = await funded.books(session)
+        assert (books.transactions, books.balance("external:payouts")) == (2, 70_000)
+
+    async def test_an_empty_account_posts_nothing(
+        self, client: httpx.AsyncClient, session: AsyncSession, pool: Pool
+    ) -> None:
+        assert (await leave(client, pool, pool.holder.headers)).status_code == 200
+        assert (await pool.books(session)).transactions == 0
+
+    async def test_an_applicant_withdrawing_has_no_account_to_settle(
+        self, client: httpx.AsyncClient, pool: Pool
+    ) -> None:
+        applicant = await register_person(client)
+        member_id = await apply_to_coop(client, pool.coop_id, applicant)
+        response = await client.post(
+            pool.url(f"/members/{member_id}/leave"), headers=applicant.headers
+        )
+        assert response.status_code == 200, response.text
+
+    async def test_refunds_still_waiting_are_refused(
+        self, client: httpx.AsyncClient, session: AsyncSession, funded: Pool
+    ) -> None:
+        waiting = await request_refund(
+            client,
+            funded.coop_id,
+            funded.admin,
+            member_id=funded.holder_member,
+            amount_pence=60_000,
+        )
+        asked = await request_refund(
+            client,
+            funded.coop_id,
+            funded.rep,
+            member_id=funded.holder_member,
+            amount_pence=1_000,
+            headers=funded.as_rep,
+        )
+        assert (await leave(client, funded, funded.holder.headers)).status_code == 200
+        for refund in (waiting.json(), asked.json()):
+            read = await client.get(
+                funded.url(f"/pool/refunds/{refund['id']}"), headers=funded.admin.headers
+            )
+            assert read.json()["status"] == "refused"
+        # The holder may still decide on what their representative asked: nothing moves.
+        approvals = await client.get("/api/v1/me/approvals", headers=funded.holder.headers)
+        approval = approvals.json()["items"][0]["id"]
+        decided = await client.post(
+            f"/api/v1/me/approvals/{approval}/approve", headers=funded.holder.headers
+        )
+        assert decided.status_code == 200, decided.text
+        books = await assert_books_balance(session, funded.coop_id)
+        assert books.balance("external:payouts") == 70_000
+
+    async def test_a_member_with_commitments_cannot_leave_and_nothing_changes(
+        self,
+        client: httpx.AsyncClient,
+        session: AsyncSession,
+        funded: Pool,
+        monkeypatch: pytest.MonkeyPatch,
+    ) -> None:
+        monkeypatch.setattr(leaving, "_checks", [])
+
+        async def open_call_offs(session: AsyncSession, *, member: Member) -> list[str]:
+            return [f"call_off:{member.id}"]
+
+        leaving.register_commitment_check(open_call_offs)
+        leaving.register_commitment_check(open_call_offs)
+        before = await funded.books(session)
+        body = problem(
+            await leave(client, funded, funded.holder.headers), 409, "member_has_commitments"
+        )
+        assert body["commitments"] == [f"call_off:{funded.holder_member}"]
+        assert await funded.books(session) == before
+        me = (await client.get("/api/v1/me", headers=funded.holder.headers)).json()
+        assert me["memberships"][0]["status"] == "active"
+
+    async def test_with_no_checks_registered_nobody_has_commitments(
+        self, session: AsyncSession, pool: Pool
+    ) -> None:
+        member = await session.get(Member, pool.holder_member)
+        assert member is not None
+        assert await leaving.commitments_of(session, member) == []
