@@ -72,7 +72,7 @@ async def create_contract(
             "tender_id": tender.id,
             "provider_id": contract.provider_id,
             "hourly_rate_pence": contract.hourly_rate_pence,
-            "call_offs": [[c.member_id, c.hours_per_week] for c in contract.call_offs],
+            "call_offs": [[str(c.member_id), c.hours_per_week] for c in contract.call_offs],
         },
     )
     return contract
