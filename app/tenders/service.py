@@ -180,7 +180,7 @@ async def settle(
     if tender.status == TenderStatus.open and tender.submission_deadline <= now:
         tender = await lock(session, tender)
         if tender.status == TenderStatus.open:
-            await _close_bidding(session, actor, tender)
+            await _close_bidding(session, tender)
     if tender.status == TenderStatus.award_pending_vote:
         award = await repository.live_award(session, tender.id)
         if award is not None and award.proposal_id is not None:
@@ -192,14 +192,15 @@ async def settle(
     return tender
 
 
-async def _close_bidding(session: AsyncSession, actor: Actor | None, tender: Tender) -> None:
+async def _close_bidding(session: AsyncSession, tender: Tender) -> None:
+    """The deadline's doing, not the reader's who noticed it: audited without an actor."""
     bids = await repository.count_bids(session, tender.id)
     move(tender, states.on_closing(valid_bids=bids))
     tender.bids_opened_at = tender.submission_deadline
     await session.flush()
     audit.record(
         session,
-        actor,
+        None,
         "tender.bidding_closed",
         "tender",
         tender.id,
@@ -226,7 +227,7 @@ async def settle_due(
     for tender_id in (await session.scalars(due_tenders.order_by(Tender.id))).all():
         tender = await repository.get_tender(session, tender_id, lock=True)
         if tender is not None and tender.status == TenderStatus.open:
-            await _close_bidding(session, actor, tender)
+            await _close_bidding(session, tender)
     for proposal in (await session.scalars(due_votes.order_by(Proposal.id))).all():
         await governance.settle(session, actor, proposal, now=now)
 

@@ -244,13 +244,15 @@ class TestGetTender:
     ) -> None:
         tender_id = await open_tender(client, world.coop_id, world.admin)
         await submit_bid(client, tender_id, world.staff_1)
-        clock.set(DEADLINE)
-        response = await client.get(f"/api/v1/tenders/{tender_id}")
+        await travel(client, clock, world, DEADLINE - clock.now())
+        response = await client.get(f"/api/v1/tenders/{tender_id}", headers=world.staff_1.headers)
         assert response.json()["status"] == "evaluation"
         assert response.json()["bids_opened_at"] == "2026-03-16T12:00:00Z"
         [entry] = await audit_entries(session, prefix="tender.bidding_closed")
         assert entry.data == {"status": "evaluation", "bids": 1}
+        # The deadline closed bidding, not the reader who happened to notice.
         assert entry.actor_user_id is None
+        assert entry.about_user_id is None
         again = await client.get(f"/api/v1/tenders/{tender_id}")
         assert again.json()["status"] == "evaluation"
         assert len(await audit_entries(session, prefix="tender.bidding_closed")) == 1
