@@ -196,16 +196,17 @@ async def score(
 async def visible_bids(
     session: AsyncSession, actor: Actor, tender: Tender, *, is_admin: bool
 ) -> list[TenderBid]:
-    """What the caller may see: everything, their own provider's bid, or nothing (403)."""
-    staff_of = await provider_service.staff_provider_ids(session, actor.user.id)
-    own = await repository.bids_of(session, tender.id, provider_ids=staff_of) if staff_of else []
-    if tender.bids_opened_at is not None and (is_admin or actor.user.is_platform_admin):
-        return await repository.bids_of(session, tender.id)
-    if own:
+    """Every bid for those who may see them all; else the caller's own provider's bid; else
+    the refusal (403 bids_sealed before the deadline, forbidden after)."""
+    try:
+        require_every_bid_visible(actor, tender, is_admin=is_admin)
+    except (BidsSealed, BidsNotVisible):
+        staff_of = await provider_service.staff_provider_ids(session, actor.user.id)
+        own = await repository.bids_of(session, tender.id, provider_ids=staff_of)
+        if not own:
+            raise
         return own
-    if tender.bids_opened_at is None:
-        raise BidsSealed
-    raise BidsNotVisible
+    return await repository.bids_of(session, tender.id)
 
 
 def require_every_bid_visible(actor: Actor, tender: Tender, *, is_admin: bool) -> None:
