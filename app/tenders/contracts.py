@@ -91,6 +91,10 @@ class ContractViewer:
     def sees_everyone(self) -> bool:
         return self.is_admin or self.is_staff
 
+    def sees(self, member_id: uuid.UUID) -> bool:
+        """Whether what concerns this member (a call-off, an invoice line) is shown."""
+        return self.sees_everyone or (self.member is not None and self.member.id == member_id)
+
 
 async def get_contract(session: AsyncSession, contract_id: uuid.UUID) -> Contract | None:
     return await session.scalar(
@@ -122,8 +126,7 @@ def read(contract: Contract, seen_by: ContractViewer) -> ContractRead:
     call_offs = [
         CallOffRead(member_id=c.member_id, hours_per_week=c.hours_per_week)
         for c in contract.call_offs
-        if seen_by.sees_everyone
-        or (seen_by.member is not None and c.member_id == seen_by.member.id)
+        if seen_by.sees(c.member_id)
     ]
     return ContractRead(
         id=contract.id,

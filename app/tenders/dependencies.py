@@ -161,9 +161,7 @@ async def seen_invoice(invoice_id: uuid.UUID, session: SessionDep, actor: AnyAct
         viewer = await contracts.viewer(session, actor, contract)
     except ContractNotFound as exc:
         raise InvoiceNotFound from exc
-    if not viewer.sees_everyone and not any(
-        viewer.member is not None and line.member_id == viewer.member.id for line in invoice.lines
-    ):
+    if not any(viewer.sees(line.member_id) for line in invoice.lines):
         raise InvoiceNotFound
     return InvoiceSeen(invoice, contract, viewer)
 

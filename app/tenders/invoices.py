@@ -181,12 +181,7 @@ def invoices_of(contract_id: uuid.UUID, *, member_id: uuid.UUID | None) -> Selec
 
 def read(invoice: Invoice, seen_by: ContractViewer) -> InvoiceRead:
     """The whole invoice, or for a member only their own lines and what those come to."""
-    lines = [
-        line
-        for line in invoice.lines
-        if seen_by.sees_everyone
-        or (seen_by.member is not None and line.member_id == seen_by.member.id)
-    ]
+    lines = [line for line in invoice.lines if seen_by.sees(line.member_id)]
     return InvoiceRead(
         id=invoice.id,
         contract_id=invoice.contract_id,
@@ -202,10 +197,7 @@ def read(invoice: Invoice, seen_by: ContractViewer) -> InvoiceRead:
 
 def visible_line(invoice: Invoice, line_id: uuid.UUID, seen_by: ContractViewer) -> InvoiceLine:
     line = next((line for line in invoice.lines if line.id == line_id), None)
-    if line is None or not (
-        seen_by.sees_everyone
-        or (seen_by.member is not None and line.member_id == seen_by.member.id)
-    ):
+    if line is None or not seen_by.sees(line.member_id):
         raise InvoiceLineNotFound
     return line
 
