@@ -320,6 +320,12 @@ TABLE: dict[str, Row] = {
         "/api/v1/coops/{coop}/support/services/{service}/subscription",
         coop_members(200, admin=404),
     ),
+    "POST /api/v1/coops/{coop_id}/support/services/{service_id}/charges": Row(
+        "/api/v1/coops/{coop}/support/services/{service}/charges",
+        coop_admins(201),
+        lambda w: {"period": "2026-03"},
+        idempotent=True,
+    ),
     "POST /api/v1/coops/{coop_id}/support/requests": Row(
         "/api/v1/coops/{coop}/support/requests",
         coop_members(201),
