@@ -20,6 +20,7 @@ from app.providers.router import router as providers_router
 from app.reference.router import router as reference_router
 from app.representatives.router import router as representatives_router
 from app.support.requests_router import router as support_requests_router
+from app.support.returns_router import router as support_returns_router
 from app.support.router import router as support_services_router
 
 api_router = APIRouter(prefix="/api/v1", dependencies=[Depends(reject_unknown_query)])
@@ -40,6 +41,7 @@ for domain_router in (
     representatives_router,
     support_services_router,
     support_requests_router,
+    support_returns_router,
     ledger_router,
     refunds_router,
 ):

@@ -363,6 +363,9 @@ TABLE: dict[str, Row] = {
     "GET /api/v1/coops/{coop_id}/members/{member_id}/statement": Row(
         "/api/v1/coops/{coop}/members/{member}/statement", coop_members(200)
     ),
+    "GET /api/v1/coops/{coop_id}/members/{member_id}/dp-return": Row(
+        "/api/v1/coops/{coop}/members/{member}/dp-return?period=2026-Q1", coop_members(200)
+    ),
     "POST /api/v1/coops/{coop_id}/pool/refunds": Row(
         "/api/v1/coops/{coop}/pool/refunds",
         coop_members(201),
