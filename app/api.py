@@ -20,6 +20,7 @@ from app.providers.router import router as providers_router
 from app.reference.router import router as reference_router
 from app.representatives.router import router as representatives_router
 from app.support.requests_router import router as support_requests_router
+from app.support.returns_router import router as support_returns_router
 from app.support.router import router as support_services_router
 from app.tenders.bids_router import router as tender_bids_router
 from app.tenders.contracts_router import router as contracts_router
@@ -53,6 +54,7 @@ for domain_router in (
     representatives_router,
     support_services_router,
     support_requests_router,
+    support_returns_router,
     ledger_router,
     refunds_router,
     coop_tenders_router,

@@ -139,7 +139,8 @@ def wants_csv(format_: str | None, accept: str | None) -> bool:
     return False
 
 
-def _cell(text: str) -> str:
+def cell(text: str) -> str:
+    """A cell as written, unless a spreadsheet would run it as a formula."""
     return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
@@ -162,7 +163,7 @@ def to_csv(read: StatementRead) -> str:
                 movement.kind.value,
                 movement.amount_pence,
                 balance,
-                _cell(movement.memo),
+                cell(movement.memo),
             ]
         )
     writer.writerow(

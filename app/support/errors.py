@@ -1,6 +1,6 @@
 """Shared support errors."""
 
-from app.core.errors import Forbidden, NotFound, Unprocessable
+from app.core.errors import Conflict, Forbidden, NotFound, Unprocessable
 from app.direct_payments.errors import NotAHolder
 
 
@@ -56,3 +56,10 @@ class AssigneeNotAWorker(Unprocessable):
         "Dim ond i aelod gweithredol o'r cwmni cydweithredol hwn yn y dosbarth gweithiwr y gellir "
         "neilltuo cais."
     )
+
+
+class AlreadyCharged(Conflict):
+    code = "already_charged"
+    title, title_cy = "Already charged", "Codwyd tâl eisoes"
+    detail = "This service has already been charged for {period}: nothing was posted."
+    detail_cy = "Codwyd tâl am y gwasanaeth hwn eisoes am {period}: ni chofnodwyd dim."

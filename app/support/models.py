@@ -132,3 +132,25 @@ class SupportComment(UUIDPrimaryKey, Base):
     written_by_user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("user_account.id"))
     body: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime]
+
+
+class SupportCharge(UUIDPrimaryKey, Base):
+    """A month's charge for a shared service, posted once: the unique (service, period) pair
+    makes a second charge for the same month impossible, whatever races to post it."""
+
+    __tablename__ = "support_charge"
+    __table_args__ = (
+        UniqueConstraint("service_id", "period"),
+        CheckConstraint("amount_pence >= 1", name="amount_positive"),
+    )
+
+    coop_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("coop.id"), index=True)
+    service_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("support_service.id"))
+    # The calendar month charged, "YYYY-MM".
+    period: Mapped[str] = mapped_column(String(7))
+    amount_pence: Mapped[int] = mapped_column(BigInteger)
+    transaction_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("ledger_transaction.id"), unique=True
+    )
+    charged_by_user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("user_account.id"))
+    created_at: Mapped[datetime]

@@ -13,10 +13,30 @@ from app.coops.errors import CoopAdminRequired, CoopNotFound
 from app.core.deps import NowDep, SessionDep
 from app.core.errors import problems
 from app.core.pagination import CursorPage, PageDep, Sort, paginate
-from app.support import repository, services
-from app.support.errors import SubscriberNotAHolder, SubscriptionNotFound, SupportServiceNotFound
+from app.idempotency.dependencies import IdempotencyRequired
+from app.idempotency.errors import (
+    IdempotencyInProgress,
+    IdempotencyKeyRequired,
+    IdempotencyKeyReused,
+)
+from app.ledger import repository as ledger_repository
+from app.ledger.errors import InsufficientMemberFunds
+from app.ledger.schemas import LedgerTransactionRead
+from app.support import charges, repository, services
+from app.support.errors import (
+    AlreadyCharged,
+    NoSubscribers,
+    SubscriberNotAHolder,
+    SubscriptionNotFound,
+    SupportServiceNotFound,
+)
 from app.support.models import SubscriptionPeriod, SupportService
-from app.support.schemas import SubscriptionRead, SupportServiceCreate, SupportServiceRead
+from app.support.schemas import (
+    ChargeCreate,
+    SubscriptionRead,
+    SupportServiceCreate,
+    SupportServiceRead,
+)
 
 router = APIRouter(prefix="/coops/{coop_id}/support/services", tags=["support"])
 # Subscribing commits the holder's money every month, so a mandate must cover contributing.
@@ -127,3 +147,48 @@ async def unsubscribe(
     needs the `contribute` scope. Leaving the co-op ends every subscription the same way."""
     service = await services.get_service(session, coop_id=member.coop_id, service_id=service_id)
     return await services.unsubscribe(session, actor, service, member, today=now.date())
+
+
+@router.post(
+    "/{service_id}/charges",
+    status_code=201,
+    response_model=LedgerTransactionRead,
+    responses=problems(
+        CoopNotFound,
+        CoopAdminRequired,
+        OutsideMandate,
+        NoMandate,
+        SupportServiceNotFound,
+        AlreadyCharged,
+        NoSubscribers,
+        InsufficientMemberFunds,
+        IdempotencyKeyRequired,
+        IdempotencyKeyReused,
+        IdempotencyInProgress,
+    ),
+)
+async def create_charge(
+    service_id: uuid.UUID,
+    body: ChargeCreate,
+    session: SessionDep,
+    admin: CoopAdmin,
+    actor: CurrentActor,
+    guard: IdempotencyRequired,
+    now: NowDep,
+) -> Response:
+    """Charge a month of a shared service (co-op administrators; `Idempotency-Key` required):
+    `amount_pence` (default: the service's `monthly_fee_pence`) split exactly among the
+    members subscribed on any day of that month, the odd pennies going to the earliest
+    approved, posted `member -> shared` in one transaction. The answer is that transaction
+    (as in `GET .../ledger`).
+
+    A member short of their share makes the whole charge 409 `insufficient_member_funds`,
+    naming them in `members`, and nothing is posted; that includes a member who has since
+    left (leaving refunds their balance), so charge a month before its subscribers leave. A
+    month already charged: 409 `already_charged`. Nobody subscribed that month: 422
+    `no_subscribers`. A month not yet begun: 422 `validation_error`."""
+    service = await services.get_service(session, coop_id=admin.coop_id, service_id=service_id)
+    transaction = await charges.charge(
+        session, actor, service, period=body.period, amount_pence=body.amount_pence, now=now
+    )
+    return await guard.respond(await ledger_repository.as_posted(session, transaction), 201)

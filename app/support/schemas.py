@@ -103,3 +103,56 @@ class SupportRequestRead(Output):
 
 class SupportRequestDetail(SupportRequestRead):
     comments: list[SupportCommentRead] = Field(description="Oldest first.")
+
+
+MONTH_PATTERN = r"^[0-9]{4}-(0[1-9]|1[0-2])$"
+QUARTER_PATTERN = r"^[0-9]{4}-Q[1-4]$"
+
+
+class ChargeCreate(Input):
+    period: str = Field(
+        pattern=MONTH_PATTERN,
+        description="The calendar month charged, `YYYY-MM`: this month or an earlier one.",
+        examples=["2026-03"],
+    )
+    amount_pence: (
+        Annotated[
+            Pence,
+            Field(
+                ge=1,
+                le=MAX_MONTHLY_FEE_PENCE,
+                description="What to charge (default: the service's `monthly_fee_pence`).",
+            ),
+        ]
+        | None
+    ) = None
+
+
+class CareBoughtRead(Output):
+    service_type: str | None = Field(
+        description="The kind of care, when known (null when the provider offers several)."
+    )
+    provider_id: uuid.UUID
+    provider_name: str | None
+    amount_pence: int
+
+
+class DirectPaymentReturnRead(Output):
+    """The quarterly Direct Payment monitoring return: closing = opening + contributions -
+    care - shared charges - refunds."""
+
+    member_id: uuid.UUID
+    period: str = Field(description="The calendar quarter, `YYYY-Qn` (Q1 is January to March).")
+    from_date: date = Field(serialization_alias="from", description="First day (inclusive).")
+    to_date: date = Field(serialization_alias="to", description="Last day (inclusive).")
+    opening_balance_pence: int
+    contributions_pence: int
+    care_bought: list[CareBoughtRead] = Field(description="Care paid for, by provider.")
+    care_total_pence: int
+    shared_charges_pence: int
+    refunds_pence: int = Field(description="Refunds, including the refund on leaving.")
+    closing_balance_pence: int
+    weeks_of_budget_held: str | None = Field(
+        description="Closing balance over the weekly award, 1 place; null without an award."
+    )
+    surplus: bool | None = Field(description="More than 8 weeks held; null without an award.")

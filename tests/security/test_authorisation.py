@@ -451,6 +451,12 @@ TABLE: dict[str, Row] = {
         "/api/v1/coops/{coop}/support/services/{service}/subscription",
         coop_members(200, admin=404),
     ),
+    "POST /api/v1/coops/{coop_id}/support/services/{service_id}/charges": Row(
+        "/api/v1/coops/{coop}/support/services/{service}/charges",
+        coop_admins(201),
+        lambda w: {"period": "2026-03"},
+        idempotent=True,
+    ),
     "POST /api/v1/coops/{coop_id}/support/requests": Row(
         "/api/v1/coops/{coop}/support/requests",
         coop_members(201),
@@ -487,6 +493,9 @@ TABLE: dict[str, Row] = {
     "GET /api/v1/coops/{coop_id}/ledger": Row("/api/v1/coops/{coop}/ledger", coop_members(200)),
     "GET /api/v1/coops/{coop_id}/members/{member_id}/statement": Row(
         "/api/v1/coops/{coop}/members/{member}/statement", coop_members(200)
+    ),
+    "GET /api/v1/coops/{coop_id}/members/{member_id}/dp-return": Row(
+        "/api/v1/coops/{coop}/members/{member}/dp-return?period=2026-Q1", coop_members(200)
     ),
     "POST /api/v1/coops/{coop_id}/pool/refunds": Row(
         "/api/v1/coops/{coop}/pool/refunds",

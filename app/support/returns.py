@@ -1,0 +1,203 @@
+"""The quarterly Direct Payment monitoring return: a member's account over a calendar
+quarter, summed by the database by kind of movement.
+
+closing = opening + contributions - care - shared charges - refunds. Every posting on a
+member account belongs to one of those kinds: contributions pay in, invoice approvals buy
+care (member -> provider), support charges pay the shared fund, refunds and the refund on
+leaving pay out. A reversal counts with the kind of the transaction it reverses, so a
+reversed invoice lowers care bought rather than breaking the sum.
+"""
+
+import csv
+import io
+import uuid
+from datetime import date, datetime
+
+from sqlalchemy import case, func, literal, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
+
+from app.coops.models import Member
+from app.direct_payments import service as direct_payments
+from app.ledger import service as ledger
+from app.ledger import statements
+from app.ledger.contributions import day_range
+from app.ledger.models import AccountKind, LedgerAccount, LedgerPosting, LedgerTransaction
+from app.ledger.models import TransactionKind as Kind
+from app.providers.models import Provider, ProviderServiceType
+from app.support.schemas import CareBoughtRead, DirectPaymentReturnRead
+
+QUARTER_MONTHS = {1: (1, 3), 2: (4, 6), 3: (7, 9), 4: (10, 12)}
+REFUND_KINDS = (Kind.refund, Kind.leaving_refund)
+
+
+def quarter_bounds(period: str) -> tuple[date, date]:
+    """ "YYYY-Qn" -> its first and last day (Q1 is January to March)."""
+    year, quarter = period.split("-Q")
+    first_month, last_month = QUARTER_MONTHS[int(quarter)]
+    last = date(int(year) + (last_month == 12), last_month % 12 + 1, 1)
+    return date(int(year), first_month, 1), date.fromordinal(last.toordinal() - 1)
+
+
+async def dp_return(
+    session: AsyncSession, member: Member, *, period: str
+) -> DirectPaymentReturnRead:
+    first, last = quarter_bounds(period)
+    start, end = day_range(first, last)
+    account_id = await session.scalar(
+        select(LedgerAccount.id).where(
+            LedgerAccount.coop_id == member.coop_id,
+            LedgerAccount.code == ledger.member_account(member.id),
+        )
+    )
+    opening = 0
+    by_kind: dict[Kind, int] = {}
+    care: list[CareBoughtRead] = []
+    if account_id is not None:
+        opening = int(
+            await session.scalar(
+                select(func.coalesce(func.sum(LedgerPosting.amount_pence), 0)).where(
+                    LedgerPosting.account_id == account_id, LedgerPosting.created_at < start
+                )
+            )
+            or 0
+        )
+        original = aliased(LedgerTransaction)
+        kind = func.coalesce(original.kind, LedgerTransaction.kind)
+        in_quarter = (
+            LedgerPosting.account_id == account_id,
+            LedgerPosting.created_at >= start,
+            LedgerPosting.created_at < end,
+        )
+        rows = await session.execute(
+            select(kind, func.sum(LedgerPosting.amount_pence))
+            .join(LedgerTransaction, LedgerTransaction.id == LedgerPosting.transaction_id)
+            .outerjoin(original, original.id == LedgerTransaction.reverses_id)
+            .where(*in_quarter)
+            .group_by(kind)
+        )
+        by_kind = {Kind(k): int(total) for k, total in rows.all()}
+        care = await _care_bought(session, account_id=account_id, start=start, end=end)
+    contributions = by_kind.get(Kind.contribution, 0)
+    care_total = -by_kind.get(Kind.invoice_approval, 0)
+    charges = -by_kind.get(Kind.support_charge, 0)
+    refunds = -sum(by_kind.get(k, 0) for k in REFUND_KINDS)
+    closing = opening + contributions - care_total - charges - refunds
+    award = await direct_payments.get_award(session, member.user_id)
+    held = statements.weeks_held(closing, award.weekly_amount_pence) if award else None
+    return DirectPaymentReturnRead(
+        member_id=member.id,
+        period=period,
+        from_date=first,
+        to_date=last,
+        opening_balance_pence=opening,
+        contributions_pence=contributions,
+        care_bought=care,
+        care_total_pence=care_total,
+        shared_charges_pence=charges,
+        refunds_pence=refunds,
+        closing_balance_pence=closing,
+        weeks_of_budget_held=held.weeks if held else None,
+        surplus=held.surplus if held else None,
+    )
+
+
+async def _care_bought(
+    session: AsyncSession, *, account_id: uuid.UUID, start: datetime, end: datetime
+) -> list[CareBoughtRead]:
+    """Care paid from the account, by provider: the member's invoice-approval postings
+    (and their reversals), each credited to the provider account of the same transaction.
+
+    The kind of care is the provider's service type when it offers exactly one; until
+    invoices carry their tender's service type, a provider offering several gives null.
+    """
+    original = aliased(LedgerTransaction)
+    provider_side = aliased(LedgerPosting)
+    provider_account = aliased(LedgerAccount)
+    single_type = (
+        select(
+            ProviderServiceType.provider_id.label("provider_id"),
+            case(
+                (func.count() == literal(1), func.min(ProviderServiceType.service_type)),
+                else_=None,
+            ).label("service_type"),
+        )
+        .group_by(ProviderServiceType.provider_id)
+        .subquery()
+    )
+    amount = -func.sum(LedgerPosting.amount_pence)
+    rows = await session.execute(
+        select(
+            provider_account.provider_id,
+            Provider.name,
+            single_type.c.service_type,
+            amount,
+        )
+        .select_from(LedgerPosting)
+        .join(LedgerTransaction, LedgerTransaction.id == LedgerPosting.transaction_id)
+        .outerjoin(original, original.id == LedgerTransaction.reverses_id)
+        .join(provider_side, provider_side.transaction_id == LedgerPosting.transaction_id)
+        .join(
+            provider_account,
+            (provider_account.id == provider_side.account_id)
+            & (provider_account.kind == AccountKind.provider),
+        )
+        .outerjoin(Provider, Provider.id == provider_account.provider_id)
+        .outerjoin(single_type, single_type.c.provider_id == provider_account.provider_id)
+        .where(
+            LedgerPosting.account_id == account_id,
+            LedgerPosting.created_at >= start,
+            LedgerPosting.created_at < end,
+            func.coalesce(original.kind, LedgerTransaction.kind) == Kind.invoice_approval,
+        )
+        .group_by(provider_account.provider_id, Provider.name, single_type.c.service_type)
+        .order_by(amount.desc(), provider_account.provider_id)
+    )
+    return [
+        CareBoughtRead(
+            service_type=None if service_type is None else str(service_type),
+            provider_id=provider_id,
+            provider_name=name,
+            amount_pence=int(total),
+        )
+        for provider_id, name, service_type, total in rows.all()
+        if provider_id is not None
+    ]
+
+
+CSV_COLUMNS = ("line", "service_type", "provider_id", "provider_name", "value")
+
+
+def to_csv(read: DirectPaymentReturnRead) -> str:
+    """One figure per row (`line`, `value`), care bought one row per provider; UTF-8, so
+    Welsh names stay as written; cells a spreadsheet would run as formulas are defused."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(CSV_COLUMNS)
+
+    def figure(line: str, value: object) -> None:
+        writer.writerow([line, "", "", "", "" if value is None else value])
+
+    figure("member_id", read.member_id)
+    figure("period", read.period)
+    figure("from", read.from_date.isoformat())
+    figure("to", read.to_date.isoformat())
+    figure("opening_balance_pence", read.opening_balance_pence)
+    figure("contributions_pence", read.contributions_pence)
+    for item in read.care_bought:
+        writer.writerow(
+            [
+                "care_bought",
+                item.service_type or "",
+                str(item.provider_id),
+                statements.cell(item.provider_name or ""),
+                item.amount_pence,
+            ]
+        )
+    figure("care_total_pence", read.care_total_pence)
+    figure("shared_charges_pence", read.shared_charges_pence)
+    figure("refunds_pence", read.refunds_pence)
+    figure("closing_balance_pence", read.closing_balance_pence)
+    figure("weeks_of_budget_held", read.weeks_of_budget_held)
+    figure("surplus", None if read.surplus is None else str(read.surplus).lower())
+    return out.getvalue()
