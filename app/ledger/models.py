@@ -60,7 +60,11 @@ class LedgerAccount(UUIDPrimaryKey, Base):
 
 class LedgerTransaction(Base):
     __tablename__ = "ledger_transaction"
-    __table_args__ = (Index("ix_ledger_transaction_coop_id_seq", "coop_id", "seq"),)
+    __table_args__ = (
+        Index("ix_ledger_transaction_coop_id_seq", "coop_id", "seq"),
+        # The councils' figures: transactions of one kind in a period, by co-op.
+        Index("ix_ledger_transaction_kind_created_at", "kind", "created_at", "coop_id"),
+    )
 
     # The database numbers transactions as they are written: the ledger's order, even when
     # two share a timestamp. The public id is the UUID.
@@ -86,6 +90,8 @@ class LedgerPosting(UUIDPrimaryKey, Base):
     __table_args__ = (
         CheckConstraint("amount_pence <> 0", name="amount_not_zero"),
         Index("ix_ledger_posting_account_id_created_at", "account_id", "created_at"),
+        # The councils' figures: every posting in a period (the Wales table).
+        Index("ix_ledger_posting_created_at", "created_at"),
     )
 
     transaction_id: Mapped[uuid.UUID] = mapped_column(
