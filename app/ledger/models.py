@@ -4,7 +4,16 @@ import uuid
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import (
+    BigInteger,
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.core.db import Base, UUIDPrimaryKey, enum_column
@@ -62,8 +71,15 @@ class LedgerTransaction(Base):
     __tablename__ = "ledger_transaction"
     __table_args__ = (
         Index("ix_ledger_transaction_coop_id_seq", "coop_id", "seq"),
-        # The councils' figures: transactions of one kind in a period, by co-op.
+        # The councils' figures: transactions of one kind in a period, by co-op, and
+        # "is this posting's transaction a contribution?" from a small index alone.
         Index("ix_ledger_transaction_kind_created_at", "kind", "created_at", "coop_id"),
+        Index(
+            "ix_ledger_transaction_contribution_id",
+            "id",
+            postgresql_where=text("kind = 'contribution'"),
+            sqlite_where=text("kind = 'contribution'"),
+        ),
     )
 
     # The database numbers transactions as they are written: the ledger's order, even when
@@ -89,9 +105,14 @@ class LedgerPosting(UUIDPrimaryKey, Base):
     __tablename__ = "ledger_posting"
     __table_args__ = (
         CheckConstraint("amount_pence <> 0", name="amount_not_zero"),
-        Index("ix_ledger_posting_account_id_created_at", "account_id", "created_at"),
-        # The councils' figures: every posting in a period (the Wales table).
-        Index("ix_ledger_posting_created_at", "created_at"),
+        # Covering on PostgreSQL: an account's postings in a period (statements, the
+        # councils' figures) are read from the index alone.
+        Index(
+            "ix_ledger_posting_account_id_created_at",
+            "account_id",
+            "created_at",
+            postgresql_include=["amount_pence", "transaction_id"],
+        ),
     )
 
     transaction_id: Mapped[uuid.UUID] = mapped_column(
