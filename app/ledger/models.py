@@ -71,9 +71,9 @@ class LedgerTransaction(Base):
     __tablename__ = "ledger_transaction"
     __table_args__ = (
         Index("ix_ledger_transaction_coop_id_seq", "coop_id", "seq"),
-        # The councils' figures: transactions of one kind in a period, by co-op, and
+        # The councils' figures: has a co-op a transaction of one kind in a period? And
         # "is this posting's transaction a contribution?" from a small index alone.
-        Index("ix_ledger_transaction_kind_created_at", "kind", "created_at", "coop_id"),
+        Index("ix_ledger_transaction_coop_id_kind_created_at", "coop_id", "kind", "created_at"),
         Index(
             "ix_ledger_transaction_contribution_id",
             "id",

@@ -73,21 +73,16 @@ def _coops_active(start: datetime, end: datetime) -> Select[str, int]:
     """Co-ops operating in an area (a co-op may span several) with a contribution in the
     period: a count of organisations."""
     contributed = (
-        select(LedgerTransaction.coop_id)
+        select(LedgerTransaction.seq)
         .where(
+            LedgerTransaction.coop_id == CoopArea.coop_id,
             LedgerTransaction.kind == TransactionKind.contribution,
             LedgerTransaction.created_at >= start,
             LedgerTransaction.created_at < end,
         )
-        .distinct()
-        .subquery()
+        .exists()
     )
-    return (
-        select(CoopArea.area_code, func.count())
-        .select_from(CoopArea)
-        .join(contributed, contributed.c.coop_id == CoopArea.coop_id)
-        .group_by(CoopArea.area_code)
-    )
+    return select(CoopArea.area_code, func.count()).where(contributed).group_by(CoopArea.area_code)
 
 
 async def coops_active(

@@ -1,6 +1,6 @@
 """Indexes for the councils' figures.
 
-Transactions of a kind in a period by co-op; a partial index of contribution ids (so "is
+Whether a co-op has a transaction of a kind in a period; a partial index of contribution ids (so "is
 this posting's transaction a contribution?" is answered from a small index alone); and, on
 PostgreSQL, an account's postings in a period covering the amount and the transaction, so
 they are read from the index alone. (`direct_payment_award.area_code` is indexed since the
@@ -27,8 +27,8 @@ CONTRIBUTION = sa.text("kind = 'contribution'")
 def upgrade() -> None:
     with op.batch_alter_table("ledger_transaction", schema=None) as batch_op:
         batch_op.create_index(
-            "ix_ledger_transaction_kind_created_at",
-            ["kind", "created_at", "coop_id"],
+            "ix_ledger_transaction_coop_id_kind_created_at",
+            ["coop_id", "kind", "created_at"],
             unique=False,
         )
         batch_op.create_index(
@@ -56,4 +56,4 @@ def downgrade() -> None:
         )
     with op.batch_alter_table("ledger_transaction", schema=None) as batch_op:
         batch_op.drop_index("ix_ledger_transaction_contribution_id")
-        batch_op.drop_index("ix_ledger_transaction_kind_created_at")
+        batch_op.drop_index("ix_ledger_transaction_coop_id_kind_created_at")
