@@ -14,6 +14,7 @@ import httpx
 import pytest
 from fastapi import FastAPI
 from sqlalchemy import text
+from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker
 
 from app.core.clock import FrozenClock
@@ -79,6 +80,10 @@ async def database(
     elif backend == "postgresql":
         url = POSTGRES_URL
         problem = await _postgres_reachable(url)
+        worker = os.environ.get("PYTEST_XDIST_WORKER")
+        if problem is None and worker:
+            # Parallel workers each get a database of their own, beside the one named.
+            url = await ensure_database(url, f"{make_url(url).database}_{worker}")
         if problem is not None:
             if IN_CI:
                 pytest.fail(f"PostgreSQL is required in CI but unreachable at {url}: {problem}")
@@ -91,6 +96,21 @@ async def database(
     await run_alembic(engine, "upgrade", "head")
     yield Database(backend=backend, settings=settings, engine=engine)
     await engine.dispose()
+
+
+async def ensure_database(url: str, name: str) -> str:
+    """The URL of database `name` on the server of `url`, created if it is missing."""
+    admin = create_engine(Settings(database_url=url)).execution_options(
+        isolation_level="AUTOCOMMIT"
+    )
+    async with admin.connect() as connection:
+        exists = await connection.scalar(
+            text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}
+        )
+        if not exists:
+            await connection.execute(text(f'CREATE DATABASE "{name}"'))
+    await admin.dispose()
+    return make_url(url).set(database=name).render_as_string(hide_password=False)
 
 
 async def reset_postgres_schema(url: str) -> None:

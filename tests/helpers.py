@@ -46,19 +46,9 @@ async def scratch_database_url(base_url: str, *, suffix: str, tmp_dir: Path) -> 
     """An empty database of the same backend as `base_url`, for tests that commit for real."""
     if base_url.startswith("sqlite"):
         return f"sqlite+aiosqlite:///{tmp_dir / f'{suffix}.sqlite3'}"
-    base = make_url(base_url)
-    name = f"{base.database}_{suffix}"
-    admin = create_engine(Settings(database_url=base_url)).execution_options(
-        isolation_level="AUTOCOMMIT"
-    )
-    async with admin.connect() as connection:
-        exists = await connection.scalar(
-            text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}
-        )
-        if not exists:
-            await connection.execute(text(f'CREATE DATABASE "{name}"'))
-    await admin.dispose()
-    url = base.set(database=name).render_as_string(hide_password=False)
+    from tests.conftest import ensure_database
+
+    url = await ensure_database(base_url, f"{make_url(base_url).database}_{suffix}")
     scratch = create_engine(Settings(database_url=url))
     async with scratch.begin() as connection:
         await connection.execute(text("DROP SCHEMA public CASCADE"))

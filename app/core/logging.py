@@ -42,6 +42,9 @@ def configure_logging(level: str = "INFO") -> None:
     # uvicorn's own access log would repeat ours without the request id; ours replaces it.
     logging.getLogger("uvicorn.access").handlers[:] = []
     logging.getLogger("uvicorn.access").propagate = False
+    # Library chatter at INFO (each outgoing HTTP call, each migration plugin) is not ours.
+    for name in ("alembic", "httpx", "httpcore"):
+        logging.getLogger(name).setLevel(logging.WARNING)
     for name in ("uvicorn", "uvicorn.error"):
         logging.getLogger(name).handlers[:] = []
         logging.getLogger(name).propagate = True

@@ -1,16 +1,19 @@
 """The caller's own account: profile and roles, and the activity recorded about them."""
 
-from fastapi import APIRouter
+from typing import Any
+
+from fastapi import APIRouter, Response
 from sqlalchemy import select
 
 from app.audit.models import AuditEntry
 from app.audit.schemas import AuditEntryRead
 from app.audit.service import about_person
 from app.auth.dependencies import CurrentActor
-from app.core.deps import SessionDep
+from app.coops.errors import LastAdmin, MemberHasCommitments
+from app.core.deps import NowDep, SessionDep
 from app.core.errors import problems
 from app.core.pagination import CursorPage, PageDep, Sort, paginate
-from app.me import service
+from app.me import privacy, service
 from app.me.schemas import MeRead
 
 router = APIRouter(prefix="/me", tags=["me"])
@@ -34,3 +37,21 @@ async def list_my_activity(
     return CursorPage[AuditEntryRead](
         items=[AuditEntryRead.model_validate(e) for e in items], next_cursor=next_cursor
     )
+
+
+@router.get("/export", responses=problems())
+async def export_my_data(session: SessionDep, actor: CurrentActor) -> dict[str, Any]:
+    """Everything this service holds about you (a UK GDPR subject access request), by section:
+    account, memberships, Direct Payment awards, mandates, approvals, your ledger postings,
+    refunds, subscriptions, support requests and comments, roles, and your activity log."""
+    return await privacy.export(session, actor.user)
+
+
+@router.delete("", status_code=204, responses=problems(MemberHasCommitments, LastAdmin))
+async def close_my_account(session: SessionDep, actor: CurrentActor, now: NowDep) -> Response:
+    """Close your account. Your memberships end as on leaving (unspent balances are refunded),
+    mandates and logins are revoked, and your name and e-mail are replaced by a pseudonym.
+    Money records stay (kept six years for audit). A membership with open commitments, or a
+    co-op whose last administrator you are, stops the closure (409) and nothing changes."""
+    await privacy.close_account(session, actor, now=now)
+    return Response(status_code=204)

@@ -30,7 +30,7 @@ async def list_area_providers(
     code: str, request: Request, query: Annotated[AreaListingQuery, Query()]
 ) -> Response:
     """Verified providers serving an area, cheapest first, then by name. `q` matches part of
-    the name whatever the case, Welsh letters included (`ŵyn` finds "Gofal Ŵyn"). Answers
+    the name whatever the case or accents (`ŵyn`, `WYN` and `wyn` all find "Gofal Ŵyn"; Ŵ sorts among the Ws). Answers
     carry a strong `ETag` (`If-None-Match` gives 304 while nothing changed)."""
     search = query.search
 

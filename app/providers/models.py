@@ -1,5 +1,6 @@
 """Care providers: their record, the service types and areas they offer, their staff."""
 
+import unicodedata
 import uuid
 from datetime import datetime
 from enum import StrEnum
@@ -34,8 +35,14 @@ class ProviderStatus(StrEnum):
 
 
 def search_key(text: str) -> str:
-    """The form names are matched in: Unicode case folding, which SQLite's lower() lacks."""
-    return text.casefold()
+    """The form names are matched and sorted in: case-folded, accents set aside.
+
+    People type "wyn" on a phone as often as "ŵyn", and expect "Ŵyn" to sort among the Ws:
+    so both the stored key and the query lose their diacritics (â ê î ô û ŵ ŷ, ä ë ï ö ü ẅ ÿ,
+    à è ì ò ù ẁ ỳ, á é í ó ú ẃ ý) and are case-folded, which SQLite's lower() would not do.
+    """
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
 
 
 class Provider(UUIDPrimaryKey, Base):

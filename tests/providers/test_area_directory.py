@@ -111,7 +111,8 @@ class TestListAreaProviders:
         assert await names(client, q="ŴYN") == ["Gofal Ŵyn"]
         assert await names(client, q="tŷ â") == ["Cymorth Tŷ Âr"]
         assert await names(client, q="TŶ Â") == ["Cymorth Tŷ Âr"]
-        assert await names(client, q="wyn") == []
+        # The to bach does not make another letter: "wyn" finds "Ŵyn" too.
+        assert await names(client, q="wyn") == ["Gofal Ŵyn"]
         assert await names(client, q="%") == ["Gofal 100%_Da"]
         assert await names(client, q="_") == ["Gofal 100%_Da"]
         assert len(await names(client, q="")) == 3
@@ -308,3 +309,18 @@ class TestAreaCoverage:
 
     async def test_an_unknown_area_is_area_not_found(self, client: httpx.AsyncClient) -> None:
         problem(await client.get("/api/v1/areas/W06000099/coverage"), 404, "area_not_found")
+
+
+class TestWelshLettersAsPeopleExpect:
+    async def test_a_name_is_found_with_or_without_its_circumflex_and_sorts_among_its_letter(
+        self, client: httpx.AsyncClient, session: AsyncSession
+    ) -> None:
+        admin = await platform_admin(client, session)
+        for name in ("Gofal Ŵyn", "Gofal Wyn Arall", "Gofal Zeta"):
+            await verified_provider(client, session, admin=admin, name=name, hourly_rate_pence=2000)
+        for q in ("wyn", "ŵyn", "ŴYN", "WYN"):
+            body = (await client.get("/api/v1/areas/W06000015/providers", params={"q": q})).json()
+            assert {p["name"] for p in body["items"]} == {"Gofal Ŵyn", "Gofal Wyn Arall"}, q
+        listed = (await client.get("/api/v1/areas/W06000015/providers")).json()["items"]
+        names = [p["name"] for p in listed if p["name"].startswith("Gofal ")]
+        assert names == ["Gofal Ŵyn", "Gofal Wyn Arall", "Gofal Zeta"]

@@ -202,6 +202,9 @@ def coop_body(w: World) -> dict[str, Any]:
 TABLE: dict[str, Row] = {
     "GET /healthz": Row("/healthz", everyone(200)),
     "GET /readyz": Row("/readyz", everyone(200)),
+    "GET /metrics": Row("/metrics", everyone(200)),
+    "GET /api/v1/me/export": Row("/api/v1/me/export", signed_in(200)),
+    "DELETE /api/v1/me": Row("/api/v1/me", {**signed_in(204), "admin": 409, "other_coop": 409}),
     "POST /api/v1/auth/register": Row(
         "/api/v1/auth/register",
         everyone(201),

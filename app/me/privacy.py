@@ -1,0 +1,158 @@
+"""A person's rights over their data (UK GDPR): everything held about them, and closing.
+
+Closing an account pseudonymises the person's own fields and ends their memberships as
+leaving does (their unspent balances are refunded); money records stay, kept six years for
+audit, and the audit chain, which holds ids only, stays intact.
+"""
+
+import uuid
+from datetime import date, datetime
+from decimal import Decimal
+from enum import Enum
+from typing import Any
+
+from sqlalchemy import or_, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import DeclarativeBase
+
+from app.audit import service as audit
+from app.audit.chain import format_at
+from app.audit.models import AuditEntry
+from app.auth.actor import Actor
+from app.auth.models import AuthSession, User
+from app.coops import service as coops
+from app.coops.models import Member, MemberStatus
+from app.councils.models import LaOfficer
+from app.direct_payments.models import DirectPaymentAward
+from app.ledger.models import LedgerAccount, LedgerPosting, LedgerTransaction, Refund
+from app.providers.models import ProviderStaff
+from app.representatives.models import Approval, Mandate
+from app.support.models import SubscriptionPeriod, SupportComment, SupportRequest
+
+CLOSED_NAME = "Closed account"
+NOT_EXPORTED = {"password_hash", "secret_hash", "token_hash"}
+
+
+def _value(value: Any) -> Any:
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    if isinstance(value, datetime):
+        return format_at(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, Decimal):
+        return str(value)
+    return value
+
+
+def _row(obj: DeclarativeBase) -> dict[str, Any]:
+    return {
+        column.key: _value(getattr(obj, column.key))
+        for column in obj.__mapper__.column_attrs
+        if column.key not in NOT_EXPORTED
+    }
+
+
+async def _rows(session: AsyncSession, model: Any, *where: Any) -> list[dict[str, Any]]:
+    return [_row(obj) for obj in (await session.scalars(select(model).where(*where))).all()]
+
+
+async def export(session: AsyncSession, user: User) -> dict[str, Any]:
+    """Everything held about `user`, section by section (a subject access request)."""
+    member_ids = list(
+        (await session.scalars(select(Member.id).where(Member.user_id == user.id))).all()
+    )
+    postings = await session.execute(
+        select(LedgerTransaction, LedgerPosting, LedgerAccount.code)
+        .join(LedgerPosting, LedgerPosting.transaction_id == LedgerTransaction.id)
+        .join(LedgerAccount, LedgerAccount.id == LedgerPosting.account_id)
+        .where(LedgerAccount.member_id.in_(member_ids))
+        .order_by(LedgerTransaction.seq, LedgerPosting.position)
+    )
+    return {
+        "account": _row(user),
+        "memberships": await _rows(session, Member, Member.user_id == user.id),
+        "direct_payment_awards": await _rows(
+            session, DirectPaymentAward, DirectPaymentAward.user_id == user.id
+        ),
+        "mandates_granted": await _rows(session, Mandate, Mandate.holder_user_id == user.id),
+        "mandates_held": await _rows(session, Mandate, Mandate.representative_user_id == user.id),
+        "approvals": await _rows(
+            session,
+            Approval,
+            or_(Approval.holder_user_id == user.id, Approval.requested_by_user_id == user.id),
+        ),
+        "ledger_postings": [
+            {
+                "transaction_id": str(transaction.id),
+                "at": format_at(transaction.created_at),
+                "kind": transaction.kind.value,
+                "memo": transaction.memo,
+                "account": code,
+                "amount_pence": posting.amount_pence,
+            }
+            for transaction, posting, code in postings.all()
+        ],
+        "refunds": await _rows(session, Refund, Refund.member_id.in_(member_ids)),
+        "subscriptions": await _rows(
+            session, SubscriptionPeriod, SubscriptionPeriod.member_id.in_(member_ids)
+        ),
+        "support_requests": await _rows(
+            session,
+            SupportRequest,
+            or_(
+                SupportRequest.requester_member_id.in_(member_ids),
+                SupportRequest.raised_by_user_id == user.id,
+            ),
+        ),
+        "support_comments": await _rows(
+            session, SupportComment, SupportComment.written_by_user_id == user.id
+        ),
+        "provider_staff": await _rows(session, ProviderStaff, ProviderStaff.user_id == user.id),
+        "council_roles": await _rows(session, LaOfficer, LaOfficer.user_id == user.id),
+        "activity": [
+            _row(entry)
+            for entry in (
+                await session.scalars(
+                    select(AuditEntry).where(audit.about_person(user.id)).order_by(AuditEntry.seq)
+                )
+            ).all()
+        ],
+    }
+
+
+async def close_account(session: AsyncSession, actor: Actor, *, now: datetime) -> None:
+    """End memberships as leaving does, revoke mandates and logins, pseudonymise the person.
+
+    A membership that cannot end (open commitments, or the co-op's last administrator) stops
+    the whole closure with that refusal, and nothing changes.
+    """
+    user = actor.user
+    live = (
+        await session.scalars(
+            select(Member).where(Member.user_id == user.id, Member.status != MemberStatus.left)
+        )
+    ).all()
+    for member in live:
+        await coops.leave(session, actor, member, now=now)
+    await session.execute(
+        update(Mandate)
+        .where(
+            or_(Mandate.holder_user_id == user.id, Mandate.representative_user_id == user.id),
+            Mandate.revoked_at.is_(None),
+        )
+        .values(revoked_at=now)
+    )
+    await session.execute(
+        update(AuthSession)
+        .where(AuthSession.user_id == user.id, AuthSession.revoked_at.is_(None))
+        .values(revoked_at=now)
+    )
+    user.email = f"closed-{user.id}@invalid.example"
+    user.full_name = CLOSED_NAME
+    user.password_hash = None
+    user.closed_at = now
+    await session.flush()
+    audit.record(session, actor, "user.closed", "user", user.id, about=user.id)
