@@ -7,7 +7,7 @@ they are read from the index alone. (`direct_payment_award.area_code` is indexed
 foundation revision.)
 
 Revision ID: 0010
-Revises: 0008
+Revises: 0011
 Create Date: 2026-11-26 05:29:33.398838
 """
 
@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0010"
-down_revision: str | None = "0008"
+down_revision: str | None = "0011"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
