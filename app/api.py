@@ -22,6 +22,19 @@ from app.representatives.router import router as representatives_router
 from app.stats.router import router as stats_router
 from app.support.requests_router import router as support_requests_router
 from app.support.router import router as support_services_router
+from app.tenders.bids_router import router as tender_bids_router
+from app.tenders.contracts_router import router as contracts_router
+from app.tenders.contracts_router import tender_router as tender_contract_router
+from app.tenders.demand_router import router as tender_demand_router
+from app.tenders.evaluation_router import router as tender_evaluation_router
+from app.tenders.invoices_router import contract_router as contract_invoices_router
+from app.tenders.invoices_router import router as invoices_router
+from app.tenders.ocds_router import area_router as area_ocds_router
+from app.tenders.ocds_router import tender_router as tender_ocds_router
+from app.tenders.questions_router import router as tender_questions_router
+from app.tenders.router import coop_router as coop_tenders_router
+from app.tenders.router import router as tenders_router
+from app.tenders.router import tender_router
 
 api_router = APIRouter(prefix="/api/v1", dependencies=[Depends(reject_unknown_query)])
 for domain_router in (
@@ -43,6 +56,19 @@ for domain_router in (
     support_requests_router,
     ledger_router,
     refunds_router,
+    coop_tenders_router,
+    tenders_router,
+    tender_router,
+    tender_demand_router,
+    tender_questions_router,
+    tender_bids_router,
+    tender_evaluation_router,
+    tender_contract_router,
+    contracts_router,
+    contract_invoices_router,
+    invoices_router,
+    tender_ocds_router,
+    area_ocds_router,
     stats_router,
 ):
     api_router.include_router(domain_router)

@@ -30,6 +30,7 @@ from app.core.ops import router as ops_router
 from app.ledger import hooks as ledger_hooks
 from app.representatives.service import resolve_mandate
 from app.support.services import end_subscriptions_on_leaving
+from app.tenders import hooks as tender_hooks
 
 DESCRIPTION = """
 The system of record for Direct Payments co-operatives in Wales: holders of a Direct
@@ -141,6 +142,7 @@ def install_extensions(app: FastAPI) -> None:
     app.state.on_shutdown = []
     register_on_leave(end_subscriptions_on_leaving)
     ledger_hooks.install()
+    tender_hooks.install()
 
 
 def _default_app() -> FastAPI:

@@ -19,6 +19,18 @@ from app.providers.models import (
 )
 from app.representatives.models import Approval, Mandate
 from app.support.models import SubscriptionPeriod, SupportComment, SupportRequest, SupportService
+from app.tenders.models import (
+    CallOff,
+    Contract,
+    DemandLine,
+    Invoice,
+    InvoiceLine,
+    Tender,
+    TenderArea,
+    TenderAward,
+    TenderBid,
+    TenderQuestion,
+)
 
 __all__ = [
     "ApiClient",
@@ -28,10 +40,15 @@ __all__ = [
     "AuditEntry",
     "AuthSession",
     "Base",
+    "CallOff",
+    "Contract",
     "Coop",
     "CoopArea",
+    "DemandLine",
     "DirectPaymentAward",
     "IdempotencyRecord",
+    "Invoice",
+    "InvoiceLine",
     "LaOfficer",
     "LedgerAccount",
     "LedgerPosting",
@@ -52,6 +69,11 @@ __all__ = [
     "SupportComment",
     "SupportRequest",
     "SupportService",
+    "Tender",
+    "TenderArea",
+    "TenderAward",
+    "TenderBid",
+    "TenderQuestion",
     "User",
     "Vote",
 ]

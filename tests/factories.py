@@ -354,3 +354,74 @@ async def fresh_token(client: httpx.AsyncClient, person: Person) -> Person:
     assert response.status_code == 200, response.text
     person.token = response.json()["access_token"]
     return person
+
+
+def tender_fields(**overrides: Any) -> dict[str, Any]:
+    """A valid POST /coops/{id}/tenders body; keyword arguments replace or add fields."""
+    fields: dict[str, Any] = {
+        "title": "Gofal cartref â chymorth Cymraeg",
+        "description": "Two holders want reliable home care, in Welsh where possible.",
+        "service_type": "domiciliary_support",
+        "area_codes": [CARDIFF],
+        "max_hourly_rate_pence": 2500,
+        "welsh_language_required": "some",
+        "price_weight": 60,
+        "quality_weight": 40,
+        "submission_deadline": "2026-03-16T12:00:00+00:00",
+        "standstill_days": 10,
+    }
+    fields.update(overrides)
+    return fields
+
+
+async def create_tender(
+    client: httpx.AsyncClient, coop_id: uuid.UUID, admin: Person, **fields: Any
+) -> uuid.UUID:
+    """A draft tender of the co-op, drafted by `admin`."""
+    response = await client.post(
+        f"/api/v1/coops/{coop_id}/tenders", json=tender_fields(**fields), headers=admin.headers
+    )
+    assert response.status_code == 201, response.text
+    return uuid.UUID(response.json()["id"])
+
+
+async def open_tender(
+    client: httpx.AsyncClient, coop_id: uuid.UUID, admin: Person, **fields: Any
+) -> uuid.UUID:
+    """A tender drafted and published by `admin`: open for bids."""
+    tender_id = await create_tender(client, coop_id, admin, **fields)
+    response = await client.post(f"/api/v1/tenders/{tender_id}/publish", headers=admin.headers)
+    assert response.status_code == 200, response.text
+    return tender_id
+
+
+def bid_fields(**overrides: Any) -> dict[str, Any]:
+    fields: dict[str, Any] = {
+        "hourly_rate_pence": 2200,
+        "capacity_hours_per_week": 120,
+        "quality_statement": "Staff trained in dementia care; continuity of carers.",
+        "welsh_language": "full",
+    }
+    fields.update(overrides)
+    return fields
+
+
+async def submit_bid(
+    client: httpx.AsyncClient, tender_id: uuid.UUID, staff: Person, **fields: Any
+) -> uuid.UUID:
+    response = await client.post(
+        f"/api/v1/tenders/{tender_id}/bids", json=bid_fields(**fields), headers=staff.headers
+    )
+    assert response.status_code == 201, response.text
+    return uuid.UUID(response.json()["id"])
+
+
+async def declare_demand(
+    client: httpx.AsyncClient, tender_id: uuid.UUID, holder: Person, hours_per_week: int
+) -> None:
+    response = await client.put(
+        f"/api/v1/tenders/{tender_id}/demand/me",
+        json={"hours_per_week": hours_per_week},
+        headers=holder.headers,
+    )
+    assert response.status_code == 200, response.text

@@ -35,6 +35,8 @@ class Settings(BaseSettings):
     refresh_token_days: int = Field(default=30, ge=1, le=90)
     idempotency_retention_hours: int = Field(default=48, ge=24)
     ocid_prefix: str = "ocds-dpcwales"
+    # Named as the publisher of the open-contracting (OCDS) release packages.
+    ocds_publisher: str = "Direct Payments co-operatives in Wales"
     cors_origins: list[str] = Field(default_factory=list)
     max_body_bytes: int = Field(default=1_048_576, ge=1024)
     log_level: str = "INFO"

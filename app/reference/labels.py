@@ -58,6 +58,23 @@ LABELS: Labels = {
         cancelled=("Cancelled", "Wedi'i ganslo"),
         unsuccessful=("No valid bid", "Dim cynnig dilys"),
     ),
+    "contract_status": _pairs(
+        active=("Active", "Gweithredol"),
+    ),
+    "invoice_status": _pairs(
+        submitted=("Submitted", "Wedi'i chyflwyno"),
+        approved=("Approved", "Wedi'i chymeradwyo"),
+        paid=("Paid", "Wedi'i thalu"),
+    ),
+    "invoice_line_status": _pairs(
+        ok=("Charged", "I'w godi"),
+        disputed=("Disputed", "Dan anghydfod"),
+        voided=("Voided: not charged", "Wedi'i dileu: dim tâl"),
+    ),
+    "dispute_outcome": _pairs(
+        upheld=("Upheld: the line is not charged", "Wedi'i gadarnhau: ni chodir y llinell"),
+        rejected=("Rejected: the charge stands", "Wedi'i wrthod: mae'r tâl yn sefyll"),
+    ),
     "support_category": _pairs(
         payroll=("Payroll", "Cyflogres"),
         dbs_checks=("DBS checks", "Gwiriadau DBS"),

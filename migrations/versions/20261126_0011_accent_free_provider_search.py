@@ -1,7 +1,7 @@
 """Provider names are searched and sorted without their accents: recompute the stored key.
 
 Revision ID: 0011
-Revises: 0008
+Revises: 0007
 Create Date: 2026-11-26 05:45:00
 """
 
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0011"
-down_revision: str | None = "0008"
+down_revision: str | None = "0007"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -11,6 +11,8 @@ from app.ledger.models import RefundStatus
 from app.providers.models import ProviderStatus, ServiceType, WelshLanguage
 from app.reference.labels import LABELS
 from app.support.models import Priority, SupportCategory, SupportStatus
+from app.tenders.models import ContractStatus, DisputeOutcome, InvoiceLineStatus, InvoiceStatus
+from app.tenders.states import TenderStatus
 
 # Every enum the API speaks, by the name front ends know it by. A new enum goes here.
 API_ENUMS: dict[str, type[StrEnum]] = {
@@ -28,6 +30,11 @@ API_ENUMS: dict[str, type[StrEnum]] = {
     "support_status": SupportStatus,
     "priority": Priority,
     "refund_status": RefundStatus,
+    "tender_status": TenderStatus,
+    "contract_status": ContractStatus,
+    "invoice_status": InvoiceStatus,
+    "invoice_line_status": InvoiceLineStatus,
+    "dispute_outcome": DisputeOutcome,
 }
 SPEC_ENUMS = {
     "service_type",

@@ -22,19 +22,26 @@ from tests.factories import (
     SWANSEA,
     Person,
     apply_to_coop,
+    bid_fields,
     contribute,
     create_coop,
     create_support_service,
+    create_tender,
+    declare_demand,
     grant_mandate,
     join_coop,
     member_id_of,
     open_proposal,
+    open_tender,
     platform_admin,
     provider_fields,
     raise_support_request,
     register_person,
     request_refund,
     set_direct_payment,
+    sign_in_again,
+    submit_bid,
+    tender_fields,
     verified_provider,
 )
 
@@ -134,7 +141,104 @@ async def world(client: httpx.AsyncClient, session: AsyncSession, clock: FrozenC
         api_client=api_client.json()["id"],
         missing=str(uuid.uuid4()),
     )
+    await add_tenders(client, clock, world)
     return world
+
+
+async def add_tenders(client: httpx.AsyncClient, clock: FrozenClock, world: World) -> None:
+    """Tenders at every stage, a contract and invoices: their ids join the world's."""
+    people, coop = world.people, uuid.UUID(world.ids["coop"])
+    admin, member, staff = people["admin"], people["member"], people["provider_staff"]
+    rules = await client.patch(
+        f"/api/v1/coops/{coop}",
+        json={"rules": {"award_requires_vote": False}},
+        headers=admin.headers,
+    )
+    assert rules.status_code == 200, rules.text
+    soon = {"submission_deadline": (clock.now() + timedelta(hours=1)).isoformat()}
+    closing = {
+        name: await open_tender(client, coop, admin, standstill_days=0, **soon)
+        for name in ("evaluated", "scored", "awarded", "contracted")
+    }
+    closing_bids = {name: await submit_bid(client, t, staff) for name, t in closing.items()}
+    await declare_demand(client, closing["contracted"], member, 10)
+    tender_open = await open_tender(client, coop, admin)
+    bid_open = await submit_bid(client, tender_open, staff)
+    question = await client.post(
+        f"/api/v1/tenders/{tender_open}/questions",
+        json={"question": "Are evening calls included?"},
+        headers=people["other_provider_staff"].headers,
+    )
+    assert question.status_code == 201, question.text
+    await open_tender(
+        client, uuid.UUID(world.ids["other_coop"]), people["other_coop"], area_codes=[SWANSEA]
+    )
+    world.ids.update(
+        tender_draft=str(await create_tender(client, coop, admin)),
+        tender_open=str(tender_open),
+        bid_open=str(bid_open),
+        question=question.json()["id"],
+        tender_evaluated=str(closing["evaluated"]),
+        bid_evaluated=str(closing_bids["evaluated"]),
+        tender_scored=str(closing["scored"]),
+        bid_scored=str(closing_bids["scored"]),
+        tender_awarded=str(closing["awarded"]),
+    )
+    clock.advance(timedelta(hours=2))
+    await sign_in_again(client, *people.values())
+    for name in ("scored", "awarded", "contracted"):
+        scored = await client.put(
+            f"/api/v1/tenders/{closing[name]}/bids/{closing_bids[name]}/score",
+            json={"quality_score": 80},
+            headers=admin.headers,
+        )
+        assert scored.status_code == 200, scored.text
+    for name in ("awarded", "contracted"):
+        awarded = await client.post(
+            f"/api/v1/tenders/{closing[name]}/award",
+            json={"bid_id": str(closing_bids[name])},
+            headers=admin.headers,
+        )
+        assert awarded.status_code == 200, awarded.text
+    contract = await client.post(
+        f"/api/v1/tenders/{closing['contracted']}/contract", headers=admin.headers
+    )
+    assert contract.status_code == 201, contract.text
+    contract_id = contract.json()["id"]
+    invoices = []
+    for _ in range(3):
+        invoice = await client.post(
+            f"/api/v1/contracts/{contract_id}/invoices",
+            json={
+                "period_start": "2026-03-02",
+                "period_end": "2026-03-08",
+                "lines": [
+                    {"member_id": world.ids["member"], "minutes": 60, "description": "Visit"}
+                ],
+            },
+            headers=staff.headers,
+        )
+        assert invoice.status_code == 201, invoice.text
+        invoices.append(invoice.json())
+    disputed, approved = invoices[1], invoices[2]
+    dispute = await client.post(
+        f"/api/v1/invoices/{disputed['id']}/lines/{disputed['lines'][0]['id']}/dispute",
+        json={"reason": "Nobody came"},
+        headers=member.headers,
+    )
+    assert dispute.status_code == 200, dispute.text
+    approval = await client.post(
+        f"/api/v1/invoices/{approved['id']}/approve", headers=admin.headers
+    )
+    assert approval.status_code == 200, approval.text
+    world.ids.update(
+        contract=contract_id,
+        invoice=invoices[0]["id"],
+        invoice_line=invoices[0]["lines"][0]["id"],
+        disputed_invoice=disputed["id"],
+        disputed_line=disputed["lines"][0]["id"],
+        approved_invoice=approved["id"],
+    )
 
 
 Expect = dict[str, int]
@@ -164,6 +268,26 @@ def coop_members(status: int, *, admin: int | None = None) -> Expect:
 
 def coop_admins(status: int) -> Expect:
     return {**coop_members(403), "admin": status}
+
+
+def tender_admins(status: int) -> Expect:
+    """An administrator's act on a published tender: anyone else who is signed in may see the
+    tender, so is refused rather than told it does not exist."""
+    return {**signed_in(403), "admin": status}
+
+
+def draft_admins(status: int) -> Expect:
+    """An administrator's act on a draft, which exists for the co-op's members only."""
+    return {**coop_members(403), "admin": status}
+
+
+def contract_parties(status: int, *, member: int | None = None, staff: int | None = None) -> Expect:
+    """A contract or invoice: the co-op's members and the provider's staff may see it; it does
+    not exist for anyone else."""
+    return {
+        **coop_members(status if member is None else member, admin=status),
+        "provider_staff": status if staff is None else staff,
+    }
 
 
 def provider_staff(status: int) -> Expect:
@@ -204,7 +328,9 @@ TABLE: dict[str, Row] = {
     "GET /readyz": Row("/readyz", everyone(200)),
     "GET /metrics": Row("/metrics", everyone(200)),
     "GET /api/v1/me/export": Row("/api/v1/me/export", signed_in(200)),
-    "DELETE /api/v1/me": Row("/api/v1/me", {**signed_in(204), "admin": 409, "other_coop": 409}),
+    "DELETE /api/v1/me": Row(
+        "/api/v1/me", {**signed_in(204), "admin": 409, "other_coop": 409, "member": 409}
+    ),
     "POST /api/v1/auth/register": Row(
         "/api/v1/auth/register",
         everyone(201),
@@ -292,8 +418,10 @@ TABLE: dict[str, Row] = {
         coop_admins(200),
         lambda w: {"is_admin": True},
     ),
+    # The member has a call-off under the world's contract: whoever may end the membership is
+    # told it cannot end yet.
     "POST /api/v1/coops/{coop_id}/members/{member_id}/leave": Row(
-        "/api/v1/coops/{coop}/members/{member}/leave", {**coop_members(200)}
+        "/api/v1/coops/{coop}/members/{member}/leave", {**coop_members(409)}
     ),
     "POST /api/v1/coops/{coop_id}/proposals": Row(
         "/api/v1/coops/{coop}/proposals",
@@ -410,6 +538,114 @@ TABLE: dict[str, Row] = {
     ),
     "POST /api/v1/me/approvals/{approval_id}/refuse": Row(
         "/api/v1/me/approvals/{missing}/refuse", signed_in(404)
+    ),
+    "POST /api/v1/coops/{coop_id}/tenders": Row(
+        "/api/v1/coops/{coop}/tenders", coop_admins(201), lambda w: tender_fields()
+    ),
+    "GET /api/v1/coops/{coop_id}/tenders": Row("/api/v1/coops/{coop}/tenders", coop_members(200)),
+    "GET /api/v1/tenders": Row("/api/v1/tenders", everyone(200)),
+    "GET /api/v1/tenders/{tender_id}": Row("/api/v1/tenders/{tender_open}", everyone(200)),
+    "PATCH /api/v1/tenders/{tender_id}": Row(
+        "/api/v1/tenders/{tender_draft}", draft_admins(200), lambda w: {"title": "Respite"}
+    ),
+    "POST /api/v1/tenders/{tender_id}/publish": Row(
+        "/api/v1/tenders/{tender_draft}/publish", draft_admins(200)
+    ),
+    "POST /api/v1/tenders/{tender_id}/cancel": Row(
+        "/api/v1/tenders/{tender_open}/cancel", tender_admins(200), lambda w: {"reason": "Off"}
+    ),
+    "PUT /api/v1/tenders/{tender_id}/demand/me": Row(
+        "/api/v1/tenders/{tender_open}/demand/me",
+        {**signed_in(403), "member": 200, "admin": 200},
+        lambda w: {"hours_per_week": 4},
+    ),
+    "GET /api/v1/tenders/{tender_id}/demand": Row(
+        "/api/v1/tenders/{tender_open}/demand", everyone(200)
+    ),
+    "POST /api/v1/tenders/{tender_id}/questions": Row(
+        "/api/v1/tenders/{tender_open}/questions",
+        {**signed_in(403), "provider_staff": 201, "other_provider_staff": 201},
+        lambda w: {"question": "Weekends too?"},
+    ),
+    "GET /api/v1/tenders/{tender_id}/questions": Row(
+        "/api/v1/tenders/{tender_open}/questions", everyone(200)
+    ),
+    "POST /api/v1/tenders/{tender_id}/questions/{question_id}/answer": Row(
+        "/api/v1/tenders/{tender_open}/questions/{question}/answer",
+        tender_admins(200),
+        lambda w: {"answer": "Yes"},
+    ),
+    "POST /api/v1/tenders/{tender_id}/bids": Row(
+        "/api/v1/tenders/{tender_open}/bids",
+        {**signed_in(403), "provider_staff": 409, "other_provider_staff": 201},
+        lambda w: bid_fields(),
+    ),
+    "GET /api/v1/tenders/{tender_id}/bids": Row(
+        "/api/v1/tenders/{tender_open}/bids", {**signed_in(403), "provider_staff": 200}
+    ),
+    "PUT /api/v1/tenders/{tender_id}/bids/{bid_id}": Row(
+        "/api/v1/tenders/{tender_open}/bids/{bid_open}",
+        {**signed_in(404), "provider_staff": 200},
+        lambda w: bid_fields(hourly_rate_pence=2100),
+    ),
+    "DELETE /api/v1/tenders/{tender_id}/bids/{bid_id}": Row(
+        "/api/v1/tenders/{tender_open}/bids/{bid_open}", {**signed_in(404), "provider_staff": 204}
+    ),
+    "PUT /api/v1/tenders/{tender_id}/bids/{bid_id}/score": Row(
+        "/api/v1/tenders/{tender_evaluated}/bids/{bid_evaluated}/score",
+        tender_admins(200),
+        lambda w: {"quality_score": 55},
+    ),
+    "GET /api/v1/tenders/{tender_id}/evaluation": Row(
+        "/api/v1/tenders/{tender_scored}/evaluation",
+        {**signed_in(403), "admin": 200, "platform_admin": 200},
+    ),
+    "POST /api/v1/tenders/{tender_id}/award": Row(
+        "/api/v1/tenders/{tender_scored}/award",
+        tender_admins(200),
+        lambda w: {"bid_id": w.ids["bid_scored"]},
+    ),
+    "POST /api/v1/tenders/{tender_id}/contract": Row(
+        "/api/v1/tenders/{tender_awarded}/contract", tender_admins(201)
+    ),
+    "GET /api/v1/tenders/{tender_id}/ocds": Row(
+        "/api/v1/tenders/{tender_open}/ocds", everyone(200)
+    ),
+    "GET /api/v1/la/areas/{code}/ocds": Row(
+        f"/api/v1/la/areas/{SWANSEA}/ocds",
+        {**signed_in(403), "officer": 200, "platform_admin": 200},
+    ),
+    "GET /api/v1/contracts/{contract_id}": Row(
+        "/api/v1/contracts/{contract}", contract_parties(200)
+    ),
+    "POST /api/v1/contracts/{contract_id}/invoices": Row(
+        "/api/v1/contracts/{contract}/invoices",
+        {**contract_parties(403), "provider_staff": 201},
+        lambda w: {
+            "period_start": "2026-03-09",
+            "period_end": "2026-03-15",
+            "lines": [{"member_id": w.ids["member"], "minutes": 30, "description": "Visit"}],
+        },
+    ),
+    "GET /api/v1/contracts/{contract_id}/invoices": Row(
+        "/api/v1/contracts/{contract}/invoices", contract_parties(200)
+    ),
+    "GET /api/v1/invoices/{invoice_id}": Row("/api/v1/invoices/{invoice}", contract_parties(200)),
+    "POST /api/v1/invoices/{invoice_id}/lines/{line_id}/dispute": Row(
+        "/api/v1/invoices/{invoice}/lines/{invoice_line}/dispute",
+        {**contract_parties(403), "member": 200},
+        lambda w: {"reason": "Late"},
+    ),
+    "POST /api/v1/invoices/{invoice_id}/lines/{line_id}/resolve": Row(
+        "/api/v1/invoices/{disputed_invoice}/lines/{disputed_line}/resolve",
+        {**contract_parties(403), "admin": 200},
+        lambda w: {"outcome": "upheld", "note": "Agreed"},
+    ),
+    "POST /api/v1/invoices/{invoice_id}/approve": Row(
+        "/api/v1/invoices/{invoice}/approve", {**contract_parties(403), "admin": 200}
+    ),
+    "POST /api/v1/invoices/{invoice_id}/pay": Row(
+        "/api/v1/invoices/{approved_invoice}/pay", {**contract_parties(403), "admin": 200}
     ),
 }
 

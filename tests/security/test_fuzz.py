@@ -71,6 +71,11 @@ RULES_BEYOND_THE_SCHEMA = {
     "POST /api/v1/coops": "class weights must add up to exactly 100",
     "POST /api/v1/providers/import": "a CSV file's rows are checked as rows, not by a schema",
     "PATCH /api/v1/coops/{coop_id}": "class weights must add up to exactly 100",
+    "POST /api/v1/coops/{coop_id}/tenders": "price and quality weights must add up to 100, "
+    "and the areas must be the co-op's own",
+    "PATCH /api/v1/tenders/{tender_id}": "the weights, with the draft's, must add up to 100",
+    "POST /api/v1/tenders/{tender_id}/bids": "staff of several providers must name the bidder",
+    "POST /api/v1/contracts/{contract_id}/invoices": "period_end may not be before period_start",
 }
 
 MODES = (schemathesis.GenerationMode.POSITIVE, schemathesis.GenerationMode.NEGATIVE)

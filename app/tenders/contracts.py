@@ -1,0 +1,140 @@
+"""Contracts: made from an award once the standstill is over, with the members' call-offs."""
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import selectinload
+
+from app.audit import service as audit
+from app.auth.actor import Actor
+from app.coops import repository as coops
+from app.coops.models import Member, MemberStatus
+from app.ledger import service as ledger
+from app.providers import repository as providers
+from app.tenders import repository, service
+from app.tenders.errors import ContractNotFound, StandstillNotOver
+from app.tenders.models import CallOff, Contract, ContractStatus, DemandLine, Tender
+from app.tenders.schemas import CallOffRead, ContractRead
+from app.tenders.states import TenderStatus
+
+
+async def create_contract(
+    session: AsyncSession, actor: Actor, tender: Tender, *, now: datetime
+) -> Contract:
+    """Contract the awarded provider at its rate, each member's demand becoming their
+    call-off, and open the provider's account in the co-op's ledger."""
+    tender = await service.lock(session, tender)
+    service.require_status(tender, TenderStatus.awarded)
+    award = await repository.live_award(session, tender.id)
+    assert award is not None  # noqa: S101 - an awarded tender has its award
+    assert award.standstill_ends_at is not None  # noqa: S101 - set when awarded
+    if now < award.standstill_ends_at:
+        raise StandstillNotOver(standstill_ends_at=award.standstill_ends_at.isoformat())
+    # Demand from members who have since left becomes no call-off.
+    demand = (
+        await session.execute(
+            select(DemandLine.member_id, DemandLine.hours_per_week)
+            .join(Member, Member.id == DemandLine.member_id)
+            .where(DemandLine.tender_id == tender.id, Member.status != MemberStatus.left)
+            .order_by(DemandLine.member_id)
+        )
+    ).all()
+    contract = Contract(
+        tender_id=tender.id,
+        coop_id=tender.coop_id,
+        bid_id=award.bid_id,
+        provider_id=award.bid.provider_id,
+        hourly_rate_pence=award.bid.hourly_rate_pence,
+        status=ContractStatus.active,
+        created_at=now,
+        created_by_user_id=actor.user.id,
+    )
+    contract.call_offs = [
+        CallOff(member_id=member_id, hours_per_week=hours) for member_id, hours in demand
+    ]
+    session.add(contract)
+    service.move(tender, TenderStatus.contracted)
+    await session.flush()
+    await ledger.open_provider_account(
+        session, coop_id=tender.coop_id, provider_id=contract.provider_id, now=now
+    )
+    audit.record(
+        session,
+        actor,
+        "contract.created",
+        "contract",
+        contract.id,
+        coop_id=tender.coop_id,
+        data={
+            "tender_id": tender.id,
+            "provider_id": contract.provider_id,
+            "hourly_rate_pence": contract.hourly_rate_pence,
+            "call_offs": [[str(c.member_id), c.hours_per_week] for c in contract.call_offs],
+        },
+    )
+    return contract
+
+
+@dataclass(frozen=True, slots=True)
+class ContractViewer:
+    """How the caller stands to a contract: the co-op's administrator, the provider's staff,
+    or a member of the co-op (who sees their own call-off only)."""
+
+    is_admin: bool
+    is_staff: bool
+    member: Member | None
+
+    @property
+    def sees_everyone(self) -> bool:
+        return self.is_admin or self.is_staff
+
+    def sees(self, member_id: uuid.UUID) -> bool:
+        """Whether what concerns this member (a call-off, an invoice line) is shown."""
+        return self.sees_everyone or (self.member is not None and self.member.id == member_id)
+
+
+async def get_contract(session: AsyncSession, contract_id: uuid.UUID) -> Contract | None:
+    return await session.scalar(
+        select(Contract).where(Contract.id == contract_id).options(selectinload(Contract.call_offs))
+    )
+
+
+async def viewer(session: AsyncSession, actor: Actor, contract: Contract) -> ContractViewer:
+    """Administrators and staff act in person; a representative with `view` reads what the
+    holder may. Anyone else is told there is no such contract."""
+    is_staff = is_admin = False
+    if not actor.is_representing:
+        is_staff = await providers.is_staff(
+            session, provider_id=contract.provider_id, user_id=actor.user.id
+        )
+    else:
+        actor.require_scope("view")
+    member = await coops.active_membership(
+        session, coop_id=contract.coop_id, user_id=actor.principal.id
+    )
+    if member is not None and member.is_admin and not actor.is_representing:
+        is_admin = True
+    if not (is_staff or is_admin or member is not None):
+        raise ContractNotFound
+    return ContractViewer(is_admin=is_admin, is_staff=is_staff, member=member)
+
+
+def read(contract: Contract, seen_by: ContractViewer) -> ContractRead:
+    call_offs = [
+        CallOffRead(member_id=c.member_id, hours_per_week=c.hours_per_week)
+        for c in contract.call_offs
+        if seen_by.sees(c.member_id)
+    ]
+    return ContractRead(
+        id=contract.id,
+        tender_id=contract.tender_id,
+        coop_id=contract.coop_id,
+        provider_id=contract.provider_id,
+        hourly_rate_pence=contract.hourly_rate_pence,
+        call_offs=call_offs,
+        status=contract.status,
+        created_at=contract.created_at,
+    )

@@ -1,0 +1,52 @@
+"""Contracts made from awarded tenders."""
+
+from fastapi import APIRouter
+
+from app.auth.dependencies import CurrentActor
+from app.auth.errors import NoMandate, OutsideMandate
+from app.coops.errors import CoopAdminRequired
+from app.core.deps import NowDep, SessionDep
+from app.core.errors import problems
+from app.tenders import contracts
+from app.tenders.dependencies import SeenContract, TenderAdmin
+from app.tenders.errors import (
+    ContractNotFound,
+    InvalidTenderTransition,
+    StandstillNotOver,
+    TenderNotFound,
+)
+from app.tenders.schemas import ContractRead
+
+tender_router = APIRouter(prefix="/tenders/{tender_id}/contract", tags=["contracts"])
+router = APIRouter(prefix="/contracts/{contract_id}", tags=["contracts"])
+
+
+@tender_router.post(
+    "",
+    status_code=201,
+    response_model=ContractRead,
+    responses=problems(
+        TenderNotFound, CoopAdminRequired, InvalidTenderTransition, StandstillNotOver
+    ),
+)
+async def create_contract(
+    session: SessionDep, admin: TenderAdmin, actor: CurrentActor, now: NowDep
+) -> ContractRead:
+    """Contract the awarded provider (co-op administrators), once the standstill is over (409
+    `standstill_not_over`). Each member's demand becomes their call-off at the awarded
+    hourly rate; the tender becomes `contracted` and the provider's account is opened in the
+    co-op's ledger."""
+    contract = await contracts.create_contract(session, actor, admin.tender, now=now)
+    return contracts.read(contract, contracts.ContractViewer(True, False, admin.admin))
+
+
+@router.get(
+    "",
+    response_model=ContractRead,
+    responses=problems(ContractNotFound, OutsideMandate, NoMandate),
+)
+async def get_contract(seen: SeenContract) -> ContractRead:
+    """A contract: the co-op's administrators and the provider's staff see every call-off; a
+    member of the co-op (or their representative with `view`) sees their own call-off only.
+    Anyone else is told there is no such contract."""
+    return contracts.read(seen.contract, seen.viewer)

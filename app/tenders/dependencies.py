@@ -1,0 +1,169 @@
+"""Tenders loaded, brought up to date and authorised; a draft does not exist for outsiders."""
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Annotated
+
+from fastapi import Depends
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.auth.actor import Actor
+from app.auth.dependencies import AnyActor, CurrentActor, OptionalActor, acting_for
+from app.coops import repository as coops
+from app.coops.errors import CoopAdminRequired
+from app.coops.models import Coop, Member
+from app.core.deps import NowDep, SessionDep
+from app.tenders import contracts, invoices, repository, service
+from app.tenders.contracts import ContractViewer
+from app.tenders.errors import ContractNotFound, InvoiceNotFound, NotCoopMember, TenderNotFound
+from app.tenders.models import Contract, Invoice, Tender
+from app.tenders.states import TenderStatus
+
+
+def viewer_id(actor: Actor | None) -> uuid.UUID | None:
+    """Whose memberships widen what the caller sees: the holder, for a representative with
+    `view` (a representative without it is refused, 403 outside_mandate)."""
+    if actor is None:
+        return None
+    if actor.is_representing:
+        actor.require_scope("view")
+    return actor.principal.id
+
+
+async def load_visible(
+    session: AsyncSession, tender_id: uuid.UUID, actor: Actor | None, now: datetime
+) -> tuple[Tender, Member | None]:
+    """The tender, settled, with the caller's membership of its co-op; a draft only for
+    members."""
+    tender = await repository.get_tender(session, tender_id)
+    if tender is None:
+        raise TenderNotFound
+    member = await repository.membership(session, tender, viewer_id(actor))
+    if tender.status == TenderStatus.draft and member is None:
+        raise TenderNotFound
+    return await service.settle(session, actor, tender, now=now), member
+
+
+@dataclass(frozen=True, slots=True)
+class Seen:
+    """A tender, the caller, and their membership of its co-op (the holder's, for a
+    representative), if any."""
+
+    tender: Tender
+    actor: Actor | None
+    member: Member | None
+
+    @property
+    def is_admin(self) -> bool:
+        """An administrator of the co-op acting in person: a mandate does not cover that."""
+        return (
+            self.member is not None
+            and self.member.is_admin
+            and self.actor is not None
+            and not self.actor.is_representing
+        )
+
+
+async def public_tender(
+    tender_id: uuid.UUID, session: SessionDep, actor: OptionalActor, now: NowDep
+) -> Seen:
+    tender, member = await load_visible(session, tender_id, actor, now)
+    return Seen(tender, actor, member)
+
+
+async def signed_in_tender(
+    tender_id: uuid.UUID, session: SessionDep, actor: CurrentActor, now: NowDep
+) -> Seen:
+    tender, member = await load_visible(session, tender_id, actor, now)
+    return Seen(tender, actor, member)
+
+
+# Anyone may read a published tender; a token, when sent, shows a member the drafts too.
+PublicTender = Annotated[Seen, Depends(public_tender)]
+# The same visibility for routes that need a token (a person acting as themselves).
+SignedInTender = Annotated[Seen, Depends(signed_in_tender)]
+
+
+@dataclass(frozen=True, slots=True)
+class Administered:
+    tender: Tender
+    admin: Member
+    coop: Coop
+
+
+async def admin_tender(seen: SignedInTender, session: SessionDep) -> Administered:
+    """A tender the caller administers (as a co-op administrator, in person)."""
+    if not seen.is_admin or seen.member is None:
+        raise CoopAdminRequired
+    coop = await coops.get_coop(session, seen.tender.coop_id)
+    assert coop is not None  # noqa: S101 - a tender's co-op is never deleted
+    return Administered(seen.tender, seen.member, coop)
+
+
+TenderAdmin = Annotated[Administered, Depends(admin_tender)]
+
+ContributeActor = Annotated[Actor, Depends(acting_for("contribute"))]
+
+
+async def demanding_member(
+    tender_id: uuid.UUID, session: SessionDep, actor: ContributeActor, now: NowDep
+) -> Seen:
+    """A tender and the membership of the holder declaring demand (a representative needs
+    the `contribute` scope: demand commits the holder's money)."""
+    tender = await repository.get_tender(session, tender_id)
+    if tender is None:
+        raise TenderNotFound
+    member = await repository.membership(session, tender, actor.principal.id)
+    if member is None:
+        if tender.status == TenderStatus.draft:
+            raise TenderNotFound
+        raise NotCoopMember
+    return Seen(await service.settle(session, actor, tender, now=now), actor, member)
+
+
+DemandingMember = Annotated[Seen, Depends(demanding_member)]
+
+
+@dataclass(frozen=True, slots=True)
+class ContractSeen:
+    contract: Contract
+    viewer: ContractViewer
+
+
+async def seen_contract(
+    contract_id: uuid.UUID, session: SessionDep, actor: AnyActor
+) -> ContractSeen:
+    contract = await contracts.get_contract(session, contract_id)
+    if contract is None:
+        raise ContractNotFound
+    return ContractSeen(contract, await contracts.viewer(session, actor, contract))
+
+
+SeenContract = Annotated[ContractSeen, Depends(seen_contract)]
+
+
+@dataclass(frozen=True, slots=True)
+class InvoiceSeen:
+    invoice: Invoice
+    contract: Contract
+    viewer: ContractViewer
+
+
+async def seen_invoice(invoice_id: uuid.UUID, session: SessionDep, actor: AnyActor) -> InvoiceSeen:
+    """An invoice the caller may see: a member sees one only when a line of it is theirs."""
+    invoice = await invoices.get_invoice(session, invoice_id)
+    if invoice is None:
+        raise InvoiceNotFound
+    contract = await contracts.get_contract(session, invoice.contract_id)
+    assert contract is not None  # noqa: S101 - an invoice's contract exists
+    try:
+        viewer = await contracts.viewer(session, actor, contract)
+    except ContractNotFound as exc:
+        raise InvoiceNotFound from exc
+    if not any(viewer.sees(line.member_id) for line in invoice.lines):
+        raise InvoiceNotFound
+    return InvoiceSeen(invoice, contract, viewer)
+
+
+SeenInvoice = Annotated[InvoiceSeen, Depends(seen_invoice)]

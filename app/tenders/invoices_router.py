@@ -1,0 +1,212 @@
+"""Invoices under a contract: submitted by the provider, disputed, approved and paid."""
+
+import uuid
+
+from fastapi import APIRouter, Response
+
+from app.auth.dependencies import AnyActor, CurrentActor
+from app.auth.errors import NoMandate, OutsideMandate
+from app.coops.errors import CoopAdminRequired
+from app.core.deps import NowDep, SessionDep
+from app.core.errors import problems
+from app.core.pagination import CursorPage, PageDep, Sort, paginate
+from app.idempotency.dependencies import IdempotencyOptional
+from app.idempotency.errors import IdempotencyInProgress, IdempotencyKeyReused
+from app.ledger.errors import InsufficientFunds, InsufficientMemberFunds
+from app.tenders import invoices
+from app.tenders.dependencies import InvoiceSeen, SeenContract, SeenInvoice
+from app.tenders.errors import (
+    BeyondCallOff,
+    ContractNotFound,
+    InvalidInvoiceTransition,
+    InvoiceDisputed,
+    InvoiceLineNotFound,
+    InvoiceNotFound,
+    NoCallOff,
+    NotProviderStaff,
+    NotTheLinesMember,
+)
+from app.tenders.models import Invoice
+from app.tenders.schemas import DisputeCreate, InvoiceCreate, InvoiceRead, ResolutionCreate
+
+contract_router = APIRouter(prefix="/contracts/{contract_id}/invoices", tags=["contracts"])
+router = APIRouter(prefix="/invoices/{invoice_id}", tags=["contracts"])
+SEEN = (InvoiceNotFound, OutsideMandate, NoMandate)
+IDEMPOTENCY = (IdempotencyKeyReused, IdempotencyInProgress)
+
+
+def _admin(seen: InvoiceSeen) -> None:
+    if not seen.viewer.is_admin:
+        raise CoopAdminRequired
+
+
+@contract_router.post(
+    "",
+    status_code=201,
+    response_model=InvoiceRead,
+    responses=problems(
+        ContractNotFound,
+        NotProviderStaff,
+        InvalidInvoiceTransition,
+        NoCallOff,
+        BeyondCallOff,
+        OutsideMandate,
+        NoMandate,
+    ),
+)
+async def submit_invoice(
+    body: InvoiceCreate, session: SessionDep, seen: SeenContract, actor: CurrentActor, now: NowDep
+) -> InvoiceRead:
+    """Invoice care delivered under the contract (the provider's staff). A line costs
+    `(hourly_rate_pence x minutes + 30) // 60` pence. Every line must be for a member with a
+    call-off (422 `no_call_off`) and within it (422 `beyond_call_off`): a member's allowance
+    for the period is `hours_per_week x 60 x days / 7` minutes, `days` counting both ends,
+    and every line not voided on the contract's invoices for overlapping periods counts
+    against it. Both problems name the `members` concerned."""
+    if not seen.viewer.is_staff:
+        raise NotProviderStaff
+    invoice = await invoices.submit(
+        session,
+        actor,
+        seen.contract,
+        period_start=body.period_start,
+        period_end=body.period_end,
+        lines=body.lines,
+        now=now,
+    )
+    return invoices.read(invoice, seen.viewer)
+
+
+@contract_router.get(
+    "",
+    response_model=CursorPage[InvoiceRead],
+    responses=problems(ContractNotFound, OutsideMandate, NoMandate),
+)
+async def list_invoices(
+    seen: SeenContract, session: SessionDep, page: PageDep
+) -> CursorPage[InvoiceRead]:
+    """The contract's invoices, newest first (the provider's staff and the co-op's
+    administrators; a member, or their representative with `view`, sees the invoices that
+    charge them, with their own lines only)."""
+    member = None if seen.viewer.sees_everyone else seen.viewer.member
+    items, next_cursor = await paginate(
+        session,
+        invoices.invoices_of(seen.contract.id, member_id=member.id if member else None),
+        page,
+        order=[Sort(Invoice.submitted_at, descending=True), Sort(Invoice.id, descending=True)],
+        key=lambda i: (i.submitted_at, i.id),
+    )
+    return CursorPage[InvoiceRead](
+        items=[invoices.read(i, seen.viewer) for i in items], next_cursor=next_cursor
+    )
+
+
+@router.get("", response_model=InvoiceRead, responses=problems(*SEEN))
+async def get_invoice(seen: SeenInvoice) -> InvoiceRead:
+    """An invoice (the provider's staff, the co-op's administrators; a member, or their
+    representative with `view`, sees their own lines only, and their total)."""
+    return invoices.read(seen.invoice, seen.viewer)
+
+
+@router.post(
+    "/lines/{line_id}/dispute",
+    response_model=InvoiceRead,
+    responses=problems(*SEEN, InvoiceLineNotFound, NotTheLinesMember, InvalidInvoiceTransition),
+)
+async def dispute_line(
+    line_id: uuid.UUID,
+    body: DisputeCreate,
+    session: SessionDep,
+    seen: SeenInvoice,
+    actor: AnyActor,
+    now: NowDep,
+) -> InvoiceRead:
+    """Dispute a line charged to you (the member, or their representative with `view`), before
+    the invoice is approved; a line is disputed once. The invoice cannot be approved until an
+    administrator resolves it."""
+    line = invoices.visible_line(seen.invoice, line_id, seen.viewer)
+    if seen.viewer.member is None or line.member_id != seen.viewer.member.id:
+        raise NotTheLinesMember
+    invoice = await invoices.dispute(
+        session, actor, seen.invoice, line_id, seen.contract.coop_id, reason=body.reason, now=now
+    )
+    return invoices.read(invoice, seen.viewer)
+
+
+@router.post(
+    "/lines/{line_id}/resolve",
+    response_model=InvoiceRead,
+    responses=problems(*SEEN, InvoiceLineNotFound, CoopAdminRequired, InvalidInvoiceTransition),
+)
+async def resolve_dispute(
+    line_id: uuid.UUID,
+    body: ResolutionCreate,
+    session: SessionDep,
+    seen: SeenInvoice,
+    actor: CurrentActor,
+    now: NowDep,
+) -> InvoiceRead:
+    """Settle a disputed line (co-op administrators): `upheld` voids it, so it is not
+    charged; `rejected` lets it stand."""
+    _admin(seen)
+    invoices.visible_line(seen.invoice, line_id, seen.viewer)
+    invoice = await invoices.resolve(
+        session,
+        actor,
+        seen.invoice,
+        line_id,
+        seen.contract.coop_id,
+        outcome=body.outcome,
+        note=body.note,
+        now=now,
+    )
+    return invoices.read(invoice, seen.viewer)
+
+
+@router.post(
+    "/approve",
+    response_model=InvoiceRead,
+    responses=problems(
+        *SEEN,
+        CoopAdminRequired,
+        InvalidInvoiceTransition,
+        InvoiceDisputed,
+        InsufficientMemberFunds,
+        *IDEMPOTENCY,
+    ),
+)
+async def approve_invoice(
+    session: SessionDep,
+    seen: SeenInvoice,
+    actor: CurrentActor,
+    guard: IdempotencyOptional,
+    now: NowDep,
+) -> Response:
+    """Approve an invoice (co-op administrators): every line not voided is charged to its
+    member and credited to the provider, in one ledger transaction, or nothing is (409
+    `insufficient_member_funds`, naming the `members` short). An open dispute must be
+    resolved first (409 `invoice_disputed`). `Idempotency-Key` is honoured."""
+    _admin(seen)
+    invoice = await invoices.approve(session, actor, seen.invoice, seen.contract, now=now)
+    return await guard.respond(invoices.read(invoice, seen.viewer))
+
+
+@router.post(
+    "/pay",
+    response_model=InvoiceRead,
+    responses=problems(
+        *SEEN, CoopAdminRequired, InvalidInvoiceTransition, InsufficientFunds, *IDEMPOTENCY
+    ),
+)
+async def pay_invoice(
+    session: SessionDep,
+    seen: SeenInvoice,
+    actor: CurrentActor,
+    guard: IdempotencyOptional,
+    now: NowDep,
+) -> Response:
+    """Pay an approved invoice to the provider (co-op administrators): its total moves from
+    the provider's account to `external:payouts`. `Idempotency-Key` is honoured."""
+    _admin(seen)
+    invoice = await invoices.pay(session, actor, seen.invoice, seen.contract, now=now)
+    return await guard.respond(invoices.read(invoice, seen.viewer))

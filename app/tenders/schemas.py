@@ -1,0 +1,304 @@
+"""Tenders, demand, questions, bids and evaluation on the wire."""
+
+import uuid
+from datetime import date, datetime
+from typing import Annotated, ClassVar, Self
+
+from pydantic import AwareDatetime, Field, field_validator, model_validator
+
+from app.core.schemas import (
+    AreaCodes,
+    Input,
+    LongText,
+    Output,
+    Patch,
+    PositivePence,
+    ShortText,
+    WholeNumber,
+)
+from app.providers.models import ServiceType, WelshLanguage
+from app.tenders.models import ContractStatus, DisputeOutcome, InvoiceLineStatus, InvoiceStatus
+from app.tenders.states import TenderStatus
+
+WEIGHTS_TOTAL = 100
+MAX_RATE_PENCE = 1_000_000
+Weight = Annotated[WholeNumber, Field(ge=0, le=WEIGHTS_TOTAL)]
+HourlyRate = Annotated[
+    PositivePence, Field(le=MAX_RATE_PENCE, description="Pence an hour (at most 1,000,000).")
+]
+StandstillDays = Annotated[
+    WholeNumber,
+    Field(ge=0, le=365, description="Calendar days between the award and the contract."),
+]
+Score = Annotated[WholeNumber, Field(ge=0, le=100)]
+
+
+def check_weights(price_weight: int | None, quality_weight: int | None) -> None:
+    if (
+        price_weight is not None
+        and quality_weight is not None
+        and price_weight + quality_weight != WEIGHTS_TOTAL
+    ):
+        raise ValueError("price_weight and quality_weight must add up to exactly 100")
+
+
+class TenderCreate(Input):
+    title: ShortText
+    description: LongText
+    service_type: ServiceType
+    area_codes: AreaCodes = Field(
+        description="Where the care is bought: some or all of the co-operative's areas."
+    )
+    max_hourly_rate_pence: HourlyRate
+    welsh_language_required: WelshLanguage = Field(
+        description="The least Welsh language offer a bid must make (none < some < full)."
+    )
+    price_weight: Weight
+    quality_weight: Weight = Field(description="price_weight + quality_weight = 100.")
+    submission_deadline: AwareDatetime = Field(
+        description="Bids are taken until this moment; it must be in the future at publication."
+    )
+    standstill_days: StandstillDays
+
+    @model_validator(mode="after")
+    def _weights_add_up(self) -> Self:
+        check_weights(self.price_weight, self.quality_weight)
+        return self
+
+
+TENDER_FIELDS = (
+    "title",
+    "description",
+    "service_type",
+    "area_codes",
+    "max_hourly_rate_pence",
+    "welsh_language_required",
+    "price_weight",
+    "quality_weight",
+    "submission_deadline",
+    "standstill_days",
+)
+
+
+class TenderUpdate(Patch):
+    """Changes to a draft; what is left out stays. The weights must still add up to 100."""
+
+    not_null: ClassVar[frozenset[str]] = frozenset(TENDER_FIELDS)
+
+    title: ShortText | None = None
+    description: LongText | None = None
+    service_type: ServiceType | None = None
+    area_codes: AreaCodes | None = None
+    max_hourly_rate_pence: HourlyRate | None = None
+    welsh_language_required: WelshLanguage | None = None
+    price_weight: Weight | None = None
+    quality_weight: Weight | None = None
+    submission_deadline: AwareDatetime | None = None
+    standstill_days: StandstillDays | None = None
+
+    @field_validator(*TENDER_FIELDS)
+    @classmethod
+    def _fields_cannot_be_cleared(cls, value: object) -> object:
+        if value is None:
+            raise ValueError("This field cannot be cleared.")
+        return value
+
+
+class DemandSummary(Output):
+    total_hours_per_week: int = Field(description="Hours a week all members want, together.")
+    members: int = Field(description="How many members declared demand.")
+
+
+class AwardRead(Output):
+    bid_id: uuid.UUID
+    provider_id: uuid.UUID
+    hourly_rate_pence: int
+    awarded_at: datetime
+    standstill_ends_at: datetime = Field(
+        description="awarded_at + standstill_days calendar days; the contract may follow then."
+    )
+
+
+class TenderRead(Output):
+    id: uuid.UUID
+    coop_id: uuid.UUID
+    title: str
+    description: str
+    service_type: ServiceType
+    area_codes: list[str]
+    max_hourly_rate_pence: int
+    welsh_language_required: WelshLanguage
+    price_weight: int
+    quality_weight: int
+    submission_deadline: datetime
+    standstill_days: int
+    status: TenderStatus
+    created_at: datetime
+    published_at: datetime | None
+    bids_opened_at: datetime | None = Field(
+        description="When bidding closed (the deadline) and the bids were opened."
+    )
+    cancelled_at: datetime | None
+    cancellation_reason: str | None
+    demand: DemandSummary
+    award_proposal_id: uuid.UUID | None = Field(
+        description="The members' vote on the proposed award, while it is open."
+    )
+    award: AwardRead | None = Field(description="The award, once made.")
+    contract_id: uuid.UUID | None
+
+
+class TenderCancel(Input):
+    reason: LongText
+
+
+class DemandSet(Input):
+    hours_per_week: Annotated[
+        WholeNumber,
+        Field(ge=0, le=168, description="Hours a week you want to buy; 0 withdraws your demand."),
+    ]
+
+
+class DemandLineRead(Output):
+    member_id: uuid.UUID
+    hours_per_week: int
+
+
+class DemandRead(DemandSummary):
+    my_hours_per_week: int | None = Field(
+        description="Your own demand (the holder's, for a representative); null if none."
+    )
+    lines: list[DemandLineRead] | None = Field(
+        description="Every member's demand: for the co-operative's administrators only."
+    )
+
+
+class QuestionCreate(Input):
+    question: LongText
+
+
+class AnswerCreate(Input):
+    answer: LongText
+
+
+class QuestionRead(Output):
+    id: uuid.UUID
+    question: str
+    answer: str | None
+    answered_at: datetime | None
+
+
+class BidFields(Input):
+    hourly_rate_pence: HourlyRate
+    capacity_hours_per_week: Annotated[WholeNumber, Field(ge=1, le=100_000)]
+    quality_statement: LongText
+    welsh_language: WelshLanguage
+
+
+class BidCreate(BidFields):
+    provider_id: uuid.UUID | None = Field(
+        default=None,
+        description="The provider bidding; may be left out by the staff of only one provider.",
+    )
+
+
+class BidRead(Output):
+    id: uuid.UUID
+    provider_id: uuid.UUID
+    hourly_rate_pence: int
+    capacity_hours_per_week: int
+    quality_statement: str
+    welsh_language: WelshLanguage
+    quality_score: int | None
+    submitted_at: datetime
+
+
+class ScoreSet(Input):
+    quality_score: Score
+
+
+class EvaluationItem(Output):
+    rank: int | None = Field(description="1 for the best bid; null while the bid is unscored.")
+    bid_id: uuid.UUID
+    provider_id: uuid.UUID
+    hourly_rate_pence: int
+    quality_score: int | None
+    price_points: str = Field(examples=["60.00"], description="2 places, rounded half up.")
+    quality_points: str | None = Field(examples=["26.77"])
+    total_points: str | None = Field(examples=["86.77"])
+
+
+class AwardCreate(Input):
+    bid_id: uuid.UUID
+
+
+class CallOffRead(Output):
+    member_id: uuid.UUID
+    hours_per_week: int
+
+
+class ContractRead(Output):
+    id: uuid.UUID
+    tender_id: uuid.UUID
+    coop_id: uuid.UUID
+    provider_id: uuid.UUID
+    hourly_rate_pence: int
+    call_offs: list[CallOffRead] = Field(
+        description="Every member's call-off for administrators and the provider's staff; a "
+        "member sees their own."
+    )
+    status: ContractStatus
+    created_at: datetime
+
+
+MAX_INVOICE_LINES = 500
+
+
+class InvoiceLineCreate(Input):
+    member_id: uuid.UUID
+    minutes: Annotated[WholeNumber, Field(ge=1, le=100_000, description="Minutes of care.")]
+    description: ShortText
+
+
+class InvoiceCreate(Input):
+    period_start: date
+    period_end: date = Field(description="Inclusive; not before period_start.")
+    lines: Annotated[list[InvoiceLineCreate], Field(min_length=1, max_length=MAX_INVOICE_LINES)]
+
+    @model_validator(mode="after")
+    def _period_in_order(self) -> Self:
+        if self.period_end < self.period_start:
+            raise ValueError("period_end must not be before period_start")
+        return self
+
+
+class InvoiceLineRead(Output):
+    id: uuid.UUID
+    member_id: uuid.UUID
+    minutes: int
+    description: str
+    amount_pence: int = Field(description="(hourly_rate_pence x minutes + 30) // 60.")
+    status: InvoiceLineStatus
+
+
+class InvoiceRead(Output):
+    id: uuid.UUID
+    contract_id: uuid.UUID
+    period_start: date
+    period_end: date
+    status: InvoiceStatus
+    total_pence: int = Field(
+        description="The lines not voided (for a member: their own lines, the only ones shown)."
+    )
+    lines: list[InvoiceLineRead]
+
+
+class DisputeCreate(Input):
+    reason: LongText
+
+
+class ResolutionCreate(Input):
+    outcome: DisputeOutcome = Field(
+        description="upheld: the line is voided and not charged; rejected: it stands."
+    )
+    note: LongText
