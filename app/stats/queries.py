@@ -21,6 +21,8 @@ from app.ledger.models import (
     TransactionKind,
 )
 from app.providers.models import Provider, ProviderArea, ProviderServiceType, ProviderStatus
+from app.tenders.models import Tender, TenderArea
+from app.tenders.states import TenderStatus
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,3 +146,46 @@ async def spend_by_service_type(
     """
     del session, area_code, start, end
     return []
+
+
+def _tenders_by_status(start: datetime, end: datetime) -> Select[str, str, int]:
+    """Tenders buying care in an area, published in the period (drafts never are), by status."""
+    return (
+        select(TenderArea.area_code, Tender.status, func.count())
+        .select_from(TenderArea)
+        .join(Tender, Tender.id == TenderArea.tender_id)
+        .where(
+            Tender.status != TenderStatus.draft,
+            Tender.published_at >= start,
+            Tender.published_at < end,
+        )
+        .group_by(TenderArea.area_code, Tender.status)
+    )
+
+
+async def tenders_by_status(
+    session: AsyncSession, area_code: str, start: datetime, end: datetime
+) -> dict[str, int]:
+    stmt = _tenders_by_status(start, end).where(TenderArea.area_code == area_code)
+    return {str(r[1]): int(r[2]) for r in (await session.execute(stmt)).all()}
+
+
+AWARDED = (TenderStatus.awarded, TenderStatus.contracted)
+
+
+async def tenders_awarded_by_area(
+    session: AsyncSession, start: datetime, end: datetime
+) -> dict[str, int]:
+    """Tenders published in the period and awarded (contracted ones included), by area."""
+    stmt = (
+        select(TenderArea.area_code, func.count())
+        .select_from(TenderArea)
+        .join(Tender, Tender.id == TenderArea.tender_id)
+        .where(
+            Tender.status.in_(AWARDED),
+            Tender.published_at >= start,
+            Tender.published_at < end,
+        )
+        .group_by(TenderArea.area_code)
+    )
+    return {r[0]: int(r[1]) for r in (await session.execute(stmt)).all()}

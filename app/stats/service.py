@@ -24,6 +24,7 @@ from app.stats.schemas import (
     WalesRow,
     WalesTable,
 )
+from app.tenders.states import TenderStatus
 
 
 def twelve_months_to(today: date) -> tuple[date, date]:
@@ -94,6 +95,7 @@ async def area_summary(
     contracted: int | None = None  # contracts arrive with the tenders domain
     coverage = await providers.area_coverage(session, area_code)
     spend = await queries.spend_by_service_type(session, area_code, start, end)
+    tenders = await queries.tenders_by_status(session, area_code, start, end)
     return AreaSummary(
         area_code=area_code,
         from_date=first,
@@ -107,7 +109,11 @@ async def area_summary(
         contracted_average_hourly_rate_pence=contracted,
         listed_average_hourly_rate_pence=listed,
         saving_percent=saving_percent(listed, contracted),
-        tenders={},
+        tenders={
+            status.value: tenders.get(status.value, 0)
+            for status in TenderStatus
+            if status is not TenderStatus.draft
+        },
         providers_by_service_type=[
             ProvidersByServiceType(
                 service_type=c.service_type,
@@ -127,6 +133,7 @@ async def wales(session: AsyncSession, *, today: date) -> WalesTable:
     pools = await queries.pooling_by_area(session, start, end)
     coops = await queries.coops_active_by_area(session, start, end)
     offered = await queries.types_offered_by_area(session)
+    awarded = await queries.tenders_awarded_by_area(session, start, end)
     none = queries.Pooling(holders=0, contributions_pence=0)
     items = []
     for code in codes:
@@ -139,7 +146,7 @@ async def wales(session: AsyncSession, *, today: date) -> WalesTable:
                     disclosure.money_from_people(pool.contributions_pence, pool.holders)
                 ),
                 coops_active=coops.get(code, 0),
-                tenders_awarded=0,  # tenders arrive with the tenders domain
+                tenders_awarded=awarded.get(code, 0),
                 gaps=len(ServiceType) - offered.get(code, 0),
             )
         )

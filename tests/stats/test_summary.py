@@ -102,7 +102,16 @@ async def test_cardiff_counts_its_own_holders_only(client: httpx.AsyncClient, wo
     assert body["listed_average_hourly_rate_pence"] == 2251
     assert body["contracted_average_hourly_rate_pence"] is None
     assert body["saving_percent"] is None
-    assert body["tenders"] == {}
+    # No tender in the world yet: every status but draft, at 0.
+    assert body["tenders"] == {
+        "open": 0,
+        "evaluation": 0,
+        "award_pending_vote": 0,
+        "awarded": 0,
+        "contracted": 0,
+        "cancelled": 0,
+        "unsuccessful": 0,
+    }
     assert body["spend_by_service_type"] == []
     by_type = {row["service_type"]: row for row in body["providers_by_service_type"]}
     assert len(by_type) == 8
