@@ -21,7 +21,7 @@ from app.ledger.models import (
     TransactionKind,
 )
 from app.providers.models import Provider, ProviderArea, ProviderServiceType, ProviderStatus
-from app.tenders.models import Tender, TenderArea
+from app.tenders.models import Contract, ContractStatus, Tender, TenderArea
 from app.tenders.states import TenderStatus
 
 
@@ -189,3 +189,15 @@ async def tenders_awarded_by_area(
         .group_by(TenderArea.area_code)
     )
     return {r[0]: int(r[1]) for r in (await session.execute(stmt)).all()}
+
+
+async def contracted_rates(session: AsyncSession, area_code: str) -> tuple[int, int]:
+    """(sum of hourly rates, number of contracts) in force for tenders buying in an area."""
+    stmt = (
+        select(func.coalesce(func.sum(Contract.hourly_rate_pence), 0), func.count())
+        .select_from(TenderArea)
+        .join(Contract, Contract.tender_id == TenderArea.tender_id)
+        .where(TenderArea.area_code == area_code, Contract.status == ContractStatus.active)
+    )
+    row = (await session.execute(stmt)).one()
+    return int(row[0]), int(row[1])

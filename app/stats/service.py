@@ -92,7 +92,7 @@ async def area_summary(
     pool = await queries.pooling(session, area_code, start, end)
     listed_total, listed_count = await queries.listed_rates(session, area_code)
     listed = average(listed_total, listed_count)
-    contracted: int | None = None  # contracts arrive with the tenders domain
+    contracted = average(*await queries.contracted_rates(session, area_code))
     coverage = await providers.area_coverage(session, area_code)
     spend = await queries.spend_by_service_type(session, area_code, start, end)
     tenders = await queries.tenders_by_status(session, area_code, start, end)
