@@ -19,6 +19,7 @@ from app.providers.area_router import router as area_providers_router
 from app.providers.router import router as providers_router
 from app.reference.router import router as reference_router
 from app.representatives.router import router as representatives_router
+from app.stats.router import router as stats_router
 from app.support.requests_router import router as support_requests_router
 from app.support.returns_router import router as support_returns_router
 from app.support.router import router as support_services_router
@@ -70,5 +71,6 @@ for domain_router in (
     invoices_router,
     tender_ocds_router,
     area_ocds_router,
+    stats_router,
 ):
     api_router.include_router(domain_router)

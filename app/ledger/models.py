@@ -4,7 +4,16 @@ import uuid
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import (
+    BigInteger,
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.core.db import Base, UUIDPrimaryKey, enum_column
@@ -60,7 +69,18 @@ class LedgerAccount(UUIDPrimaryKey, Base):
 
 class LedgerTransaction(Base):
     __tablename__ = "ledger_transaction"
-    __table_args__ = (Index("ix_ledger_transaction_coop_id_seq", "coop_id", "seq"),)
+    __table_args__ = (
+        Index("ix_ledger_transaction_coop_id_seq", "coop_id", "seq"),
+        # The councils' figures: has a co-op a transaction of one kind in a period? And
+        # "is this posting's transaction a contribution?" from a small index alone.
+        Index("ix_ledger_transaction_coop_id_kind_created_at", "coop_id", "kind", "created_at"),
+        Index(
+            "ix_ledger_transaction_contribution_id",
+            "id",
+            postgresql_where=text("kind = 'contribution'"),
+            sqlite_where=text("kind = 'contribution'"),
+        ),
+    )
 
     # The database numbers transactions as they are written: the ledger's order, even when
     # two share a timestamp. The public id is the UUID.
@@ -85,7 +105,14 @@ class LedgerPosting(UUIDPrimaryKey, Base):
     __tablename__ = "ledger_posting"
     __table_args__ = (
         CheckConstraint("amount_pence <> 0", name="amount_not_zero"),
-        Index("ix_ledger_posting_account_id_created_at", "account_id", "created_at"),
+        # Covering on PostgreSQL: an account's postings in a period (statements, the
+        # councils' figures) are read from the index alone.
+        Index(
+            "ix_ledger_posting_account_id_created_at",
+            "account_id",
+            "created_at",
+            postgresql_include=["amount_pence", "transaction_id"],
+        ),
     )
 
     transaction_id: Mapped[uuid.UUID] = mapped_column(

@@ -388,6 +388,11 @@ TABLE: dict[str, Row] = {
     "DELETE /api/v1/admin/api-clients/{client_id}": Row(
         "/api/v1/admin/api-clients/{api_client}", platform_admin_only(204)
     ),
+    "GET /api/v1/la/areas/{code}/summary": Row(
+        f"/api/v1/la/areas/{SWANSEA}/summary",
+        {**platform_admin_only(200), "officer": 200},
+    ),
+    "GET /api/v1/stats/wales": Row("/api/v1/stats/wales", everyone(200)),
     "GET /api/v1/admin/audit/verify": Row("/api/v1/admin/audit/verify", platform_admin_only(200)),
     "POST /api/v1/coops": Row("/api/v1/coops", signed_in(201), coop_body),
     "GET /api/v1/coops": Row("/api/v1/coops", everyone(200)),

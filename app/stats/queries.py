@@ -1,0 +1,203 @@
+"""The aggregate queries behind the councils' figures: every sum and count is the database's.
+
+Money and people are counted by the council that pays the holder's Direct Payment (the
+award's `area_code`), not by where the co-op operates (SPEC section 10).
+"""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.coops.models import CoopArea, Member
+from app.direct_payments.models import DirectPaymentAward
+from app.ledger.models import (
+    AccountKind,
+    LedgerAccount,
+    LedgerPosting,
+    LedgerTransaction,
+    TransactionKind,
+)
+from app.providers.models import Provider, ProviderArea, ProviderServiceType, ProviderStatus
+from app.tenders.models import Contract, ContractStatus, Tender, TenderArea
+from app.tenders.states import TenderStatus
+
+
+@dataclass(frozen=True, slots=True)
+class Pooling:
+    """Distinct holders paid by one council with a contribution in a period, and the pence."""
+
+    holders: int
+    contributions_pence: int
+
+
+def _contributions(start: datetime, end: datetime) -> Select[str, int, int]:
+    """Contributions into member accounts in [start, end), by the paying council."""
+    return (
+        select(
+            DirectPaymentAward.area_code,
+            func.count(func.distinct(Member.user_id)),
+            func.coalesce(func.sum(LedgerPosting.amount_pence), 0),
+        )
+        .select_from(LedgerPosting)
+        .join(LedgerTransaction, LedgerTransaction.id == LedgerPosting.transaction_id)
+        .join(LedgerAccount, LedgerAccount.id == LedgerPosting.account_id)
+        .join(Member, Member.id == LedgerAccount.member_id)
+        .join(DirectPaymentAward, DirectPaymentAward.user_id == Member.user_id)
+        .where(
+            LedgerTransaction.kind == TransactionKind.contribution,
+            LedgerAccount.kind == AccountKind.member,
+            LedgerPosting.created_at >= start,
+            LedgerPosting.created_at < end,
+        )
+        .group_by(DirectPaymentAward.area_code)
+    )
+
+
+async def pooling(session: AsyncSession, area_code: str, start: datetime, end: datetime) -> Pooling:
+    stmt = _contributions(start, end).where(DirectPaymentAward.area_code == area_code)
+    row = (await session.execute(stmt)).first()
+    if row is None:
+        return Pooling(holders=0, contributions_pence=0)
+    return Pooling(holders=int(row[1]), contributions_pence=int(row[2]))
+
+
+async def pooling_by_area(
+    session: AsyncSession, start: datetime, end: datetime
+) -> dict[str, Pooling]:
+    rows = (await session.execute(_contributions(start, end))).all()
+    return {r[0]: Pooling(holders=int(r[1]), contributions_pence=int(r[2])) for r in rows}
+
+
+def _coops_active(start: datetime, end: datetime) -> Select[str, int]:
+    """Co-ops operating in an area (a co-op may span several) with a contribution in the
+    period: a count of organisations."""
+    contributed = (
+        select(LedgerTransaction.seq)
+        .where(
+            LedgerTransaction.coop_id == CoopArea.coop_id,
+            LedgerTransaction.kind == TransactionKind.contribution,
+            LedgerTransaction.created_at >= start,
+            LedgerTransaction.created_at < end,
+        )
+        .exists()
+    )
+    return select(CoopArea.area_code, func.count()).where(contributed).group_by(CoopArea.area_code)
+
+
+async def coops_active(
+    session: AsyncSession, area_code: str, start: datetime, end: datetime
+) -> int:
+    stmt = _coops_active(start, end).where(CoopArea.area_code == area_code)
+    row = (await session.execute(stmt)).first()
+    return 0 if row is None else int(row[1])
+
+
+async def coops_active_by_area(
+    session: AsyncSession, start: datetime, end: datetime
+) -> dict[str, int]:
+    return {r[0]: int(r[1]) for r in (await session.execute(_coops_active(start, end))).all()}
+
+
+async def listed_rates(session: AsyncSession, area_code: str) -> tuple[int, int]:
+    """(sum of hourly rates, number of verified providers) serving an area."""
+    stmt = (
+        select(
+            func.coalesce(func.sum(Provider.hourly_rate_pence), 0),
+            func.count(),
+        )
+        .select_from(ProviderArea)
+        .join(Provider, Provider.id == ProviderArea.provider_id)
+        .where(ProviderArea.area_code == area_code, Provider.status == ProviderStatus.verified)
+    )
+    row = (await session.execute(stmt)).one()
+    return int(row[0]), int(row[1])
+
+
+async def types_offered_by_area(session: AsyncSession) -> dict[str, int]:
+    """How many service types verified providers offer in each area (the rest are gaps)."""
+    stmt = (
+        select(ProviderArea.area_code, func.count(func.distinct(ProviderServiceType.service_type)))
+        .select_from(ProviderArea)
+        .join(Provider, Provider.id == ProviderArea.provider_id)
+        .join(ProviderServiceType, ProviderServiceType.provider_id == Provider.id)
+        .where(Provider.status == ProviderStatus.verified)
+        .group_by(ProviderArea.area_code)
+    )
+    return {r[0]: int(r[1]) for r in (await session.execute(stmt)).all()}
+
+
+@dataclass(frozen=True, slots=True)
+class SpendRow:
+    service_type: str
+    holders: int
+    spend_pence: int
+
+
+async def spend_by_service_type(
+    session: AsyncSession, area_code: str, start: datetime, end: datetime
+) -> Sequence[SpendRow]:
+    """Invoice approvals (member to provider) by service type.
+
+    The service type of a payment comes from its contract, and contracts arrive with the
+    tenders domain; until then no approval can be attributed to a type and this is empty.
+    """
+    del session, area_code, start, end
+    return []
+
+
+def _tenders_by_status(start: datetime, end: datetime) -> Select[str, str, int]:
+    """Tenders buying care in an area, published in the period (drafts never are), by status."""
+    return (
+        select(TenderArea.area_code, Tender.status, func.count())
+        .select_from(TenderArea)
+        .join(Tender, Tender.id == TenderArea.tender_id)
+        .where(
+            Tender.status != TenderStatus.draft,
+            Tender.published_at >= start,
+            Tender.published_at < end,
+        )
+        .group_by(TenderArea.area_code, Tender.status)
+    )
+
+
+async def tenders_by_status(
+    session: AsyncSession, area_code: str, start: datetime, end: datetime
+) -> dict[str, int]:
+    stmt = _tenders_by_status(start, end).where(TenderArea.area_code == area_code)
+    return {str(r[1]): int(r[2]) for r in (await session.execute(stmt)).all()}
+
+
+AWARDED = (TenderStatus.awarded, TenderStatus.contracted)
+
+
+async def tenders_awarded_by_area(
+    session: AsyncSession, start: datetime, end: datetime
+) -> dict[str, int]:
+    """Tenders published in the period and awarded (contracted ones included), by area."""
+    stmt = (
+        select(TenderArea.area_code, func.count())
+        .select_from(TenderArea)
+        .join(Tender, Tender.id == TenderArea.tender_id)
+        .where(
+            Tender.status.in_(AWARDED),
+            Tender.published_at >= start,
+            Tender.published_at < end,
+        )
+        .group_by(TenderArea.area_code)
+    )
+    return {r[0]: int(r[1]) for r in (await session.execute(stmt)).all()}
+
+
+async def contracted_rates(session: AsyncSession, area_code: str) -> tuple[int, int]:
+    """(sum of hourly rates, number of contracts) in force for tenders buying in an area."""
+    stmt = (
+        select(func.coalesce(func.sum(Contract.hourly_rate_pence), 0), func.count())
+        .select_from(TenderArea)
+        .join(Contract, Contract.tender_id == TenderArea.tender_id)
+        .where(TenderArea.area_code == area_code, Contract.status == ContractStatus.active)
+    )
+    row = (await session.execute(stmt)).one()
+    return int(row[0]), int(row[1])

@@ -1,0 +1,84 @@
+"""Councils' figures: an area's summary for its officers and systems, and the public Wales
+table."""
+
+from datetime import date
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Query, Request, Response
+
+from app.areas.errors import AreaNotFound
+from app.auth.errors import InvalidToken
+from app.core.deps import NowDep, SessionDep
+from app.core.errors import problems
+from app.councils.dependencies import CurrentAreaReader
+from app.councils.errors import NotThisArea
+from app.ledger.statements import wants_csv
+from app.stats import service
+from app.stats.schemas import AreaSummary, WalesTable
+
+router = APIRouter(tags=["local authorities"])
+
+SUMMARY_CSV = {
+    "description": "The summary; with `?format=csv` or `Accept: text/csv`, as CSV (UTF-8, "
+    "a header row, then one figure a row: section, key, field, value, suppressed).",
+    "content": {
+        service.CSV_MEDIA_TYPE: {
+            "schema": {"type": "string"},
+            "example": "section,key,field,value,suppressed\r\n"
+            "area,W06000015,holders_pooling,,true\r\n",
+        }
+    },
+}
+
+
+@router.get(
+    "/la/areas/{code}/summary",  # noqa: FAST003 - the area reader reads `code`
+    response_model=AreaSummary,
+    response_model_by_alias=True,
+    responses={**problems(InvalidToken, NotThisArea, AreaNotFound), 200: SUMMARY_CSV},
+)
+async def area_summary(
+    request: Request,
+    reader: CurrentAreaReader,
+    session: SessionDep,
+    now: NowDep,
+    from_date: Annotated[
+        date | None, Query(alias="from", description="First day (default: a year before `to`).")
+    ] = None,
+    to_date: Annotated[
+        date | None, Query(alias="to", description="Last day (default: today).")
+    ] = None,
+    format_: Annotated[
+        Literal["json", "csv"] | None,
+        Query(alias="format", description="`csv` for CSV (as `Accept: text/csv`)."),
+    ] = None,
+) -> AreaSummary | Response:
+    """An area's figures for the days `from` to `to` inclusive (UTC; default the twelve
+    months to today): that area's council officers, its API clients, platform admins.
+
+    Money and people are counted by the council that pays the holder's Direct Payment, not
+    by where the co-op operates. Figures about people or their money are
+    `{"value", "suppressed"}` under disclosure control: 1-7 people suppressed, 8 or more
+    rounded to the nearest 5, money shown only when drawn from 8 or more people, and a lone
+    suppressed cell of `spend_by_service_type` takes the next smallest with it. Counts of
+    organisations (providers, co-ops, tenders) are plain numbers. `saving_percent` is
+    (listed - contracted) / listed x 100 from the published averages, 1 place, half up.
+    """
+    first, last = service.period(from_date, to_date, now.date())
+    summary = await service.area_summary(session, reader.area_code, first=first, last=last)
+    if not wants_csv(format_, request.headers.get("accept")):
+        return summary
+    filename = f"summary-{summary.area_code}-{first}-{last}.csv"
+    return Response(
+        content=service.summary_csv(summary).encode("utf-8"),
+        media_type=service.CSV_MEDIA_TYPE,
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
+@router.get("/stats/wales", response_model=WalesTable, responses=problems())
+async def wales(session: SessionDep, now: NowDep) -> WalesTable:
+    """Public: one row per council area for the twelve months to today, under the same
+    disclosure control as the councils' summary (`gaps` = service types no verified
+    provider offers in the area)."""
+    return await service.wales(session, today=now.date())

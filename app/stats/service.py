@@ -1,0 +1,205 @@
+"""The councils' figures: database aggregates, then disclosure control, then the answer."""
+
+import csv
+import io
+from collections.abc import Sequence
+from datetime import date, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.areas.models import Area
+from app.core.errors import ValidationFailed
+from app.ledger.contributions import day_range
+from app.providers import service as providers
+from app.providers.models import ServiceType
+from app.stats import disclosure, queries
+from app.stats.disclosure import Figure
+from app.stats.schemas import (
+    AreaSummary,
+    ProvidersByServiceType,
+    Published,
+    SpendByServiceType,
+    WalesRow,
+    WalesTable,
+)
+from app.tenders.states import TenderStatus
+
+
+def twelve_months_to(today: date) -> tuple[date, date]:
+    """The twelve months ending today: from the day after this date a year ago."""
+    try:
+        year_ago = today.replace(year=today.year - 1)
+    except ValueError:  # 29 February
+        year_ago = today.replace(year=today.year - 1, day=28)
+    return year_ago + timedelta(days=1), today
+
+
+def period(from_date: date | None, to_date: date | None, today: date) -> tuple[date, date]:
+    """Inclusive days; a missing end defaults to the twelve months to today."""
+    default_from, default_to = twelve_months_to(to_date or today)
+    first, last = from_date or default_from, to_date or default_to
+    if first > last:
+        raise ValidationFailed([{"loc": ["query", "from"], "msg": "'from' is after 'to'."}])
+    return first, last
+
+
+def published(figure: Figure) -> Published:
+    return Published(value=figure.value, suppressed=figure.suppressed)
+
+
+def average(total_pence: int, count: int) -> int | None:
+    """An average of prices in whole pence, half up (organisations' prices, not people's)."""
+    if count <= 0:
+        return None
+    return int((Decimal(total_pence) / Decimal(count)).quantize(Decimal(1), ROUND_HALF_UP))
+
+
+def saving_percent(listed: int | None, contracted: int | None) -> str | None:
+    """(listed - contracted) / listed x 100 from the published averages, 1 place, half up."""
+    if listed is None or contracted is None or listed == 0:
+        return None
+    exact = Decimal(listed - contracted) * 100 / Decimal(listed)
+    return str(exact.quantize(Decimal("0.1"), ROUND_HALF_UP))
+
+
+def spend_rows(rows: Sequence[queries.SpendRow], holders_pooling: int) -> list[SpendByServiceType]:
+    """Spend by type under disclosure control; the holders column is shown beside its total
+    (holders pooling), so a lone suppressed cell takes the next smallest with it."""
+    holders = [disclosure.people_count(r.holders) for r in rows]
+    if disclosure.people_count(holders_pooling).value is not None:
+        holders = disclosure.protect_with_total(holders, [r.holders for r in rows])
+    out: list[SpendByServiceType] = []
+    for row, cell in zip(rows, holders, strict=True):
+        money = disclosure.money_from_people(row.spend_pence, row.holders)
+        if cell.suppressed:
+            money = Figure.hidden()
+        out.append(
+            SpendByServiceType(
+                service_type=ServiceType(row.service_type),
+                holders=published(cell),
+                spend_pence=published(money),
+            )
+        )
+    return out
+
+
+async def area_summary(
+    session: AsyncSession, area_code: str, *, first: date, last: date
+) -> AreaSummary:
+    start, end = day_range(first, last)
+    pool = await queries.pooling(session, area_code, start, end)
+    listed_total, listed_count = await queries.listed_rates(session, area_code)
+    listed = average(listed_total, listed_count)
+    contracted = average(*await queries.contracted_rates(session, area_code))
+    coverage = await providers.area_coverage(session, area_code)
+    spend = await queries.spend_by_service_type(session, area_code, start, end)
+    tenders = await queries.tenders_by_status(session, area_code, start, end)
+    return AreaSummary(
+        area_code=area_code,
+        from_date=first,
+        to_date=last,
+        holders_pooling=published(disclosure.people_count(pool.holders)),
+        contributions_pence=published(
+            disclosure.money_from_people(pool.contributions_pence, pool.holders)
+        ),
+        spend_by_service_type=spend_rows(spend, pool.holders),
+        coops_active=await queries.coops_active(session, area_code, start, end),
+        contracted_average_hourly_rate_pence=contracted,
+        listed_average_hourly_rate_pence=listed,
+        saving_percent=saving_percent(listed, contracted),
+        tenders={
+            status.value: tenders.get(status.value, 0)
+            for status in TenderStatus
+            if status is not TenderStatus.draft
+        },
+        providers_by_service_type=[
+            ProvidersByServiceType(
+                service_type=c.service_type,
+                providers=c.provider_count,
+                welsh_language_providers=c.welsh_language_providers,
+                gap=c.gap,
+            )
+            for c in coverage
+        ],
+    )
+
+
+async def wales(session: AsyncSession, *, today: date) -> WalesTable:
+    first, last = twelve_months_to(today)
+    start, end = day_range(first, last)
+    codes = (await session.scalars(select(Area.code).order_by(Area.code))).all()
+    pools = await queries.pooling_by_area(session, start, end)
+    coops = await queries.coops_active_by_area(session, start, end)
+    offered = await queries.types_offered_by_area(session)
+    awarded = await queries.tenders_awarded_by_area(session, start, end)
+    none = queries.Pooling(holders=0, contributions_pence=0)
+    items = []
+    for code in codes:
+        pool = pools.get(code, none)
+        items.append(
+            WalesRow(
+                area_code=code,
+                holders_pooling=published(disclosure.people_count(pool.holders)),
+                contributions_pence=published(
+                    disclosure.money_from_people(pool.contributions_pence, pool.holders)
+                ),
+                coops_active=coops.get(code, 0),
+                tenders_awarded=awarded.get(code, 0),
+                gaps=len(ServiceType) - offered.get(code, 0),
+            )
+        )
+    return WalesTable(items=items, next_cursor=None)
+
+
+CSV_MEDIA_TYPE = "text/csv"
+CSV_COLUMNS = ("section", "key", "field", "value", "suppressed")
+
+
+def _value(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def summary_csv(summary: AreaSummary) -> str:
+    """The summary as long-format CSV: one figure a row (section, key, field, value,
+    suppressed); a suppressed figure has an empty value and `true`."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(CSV_COLUMNS)
+
+    def row(section: str, key: str, field: str, value: object, suppressed: bool = False) -> None:
+        writer.writerow([section, key, field, _value(value), _value(suppressed)])
+
+    def figure(section: str, key: str, field: str, fig: Published) -> None:
+        row(section, key, field, fig.value, fig.suppressed)
+
+    row("area", summary.area_code, "area_code", summary.area_code)
+    row("area", summary.area_code, "from", summary.from_date.isoformat())
+    row("area", summary.area_code, "to", summary.to_date.isoformat())
+    figure("area", summary.area_code, "holders_pooling", summary.holders_pooling)
+    figure("area", summary.area_code, "contributions_pence", summary.contributions_pence)
+    row("area", summary.area_code, "coops_active", summary.coops_active)
+    for name in (
+        "contracted_average_hourly_rate_pence",
+        "listed_average_hourly_rate_pence",
+        "saving_percent",
+    ):
+        row("area", summary.area_code, name, getattr(summary, name))
+    for spend in summary.spend_by_service_type:
+        figure("spend_by_service_type", spend.service_type.value, "holders", spend.holders)
+        figure("spend_by_service_type", spend.service_type.value, "spend_pence", spend.spend_pence)
+    for status, count in summary.tenders.items():
+        row("tenders", status, "count", count)
+    for p in summary.providers_by_service_type:
+        key = p.service_type.value
+        row("providers_by_service_type", key, "providers", p.providers)
+        row(
+            "providers_by_service_type", key, "welsh_language_providers", p.welsh_language_providers
+        )
+        row("providers_by_service_type", key, "gap", p.gap)
+    return out.getvalue()
