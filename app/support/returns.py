@@ -26,6 +26,7 @@ from app.ledger.models import AccountKind, LedgerAccount, LedgerPosting, LedgerT
 from app.ledger.models import TransactionKind as Kind
 from app.providers.models import Provider, ProviderServiceType
 from app.support.schemas import CareBoughtRead, DirectPaymentReturnRead
+from app.tenders.models import Contract, Invoice, Tender
 
 QUARTER_MONTHS = {1: (1, 3), 2: (4, 6), 3: (7, 9), 4: (10, 12)}
 REFUND_KINDS = (Kind.refund, Kind.leaving_refund)
@@ -108,8 +109,9 @@ async def _care_bought(
     """Care paid from the account, by provider: the member's invoice-approval postings
     (and their reversals), each credited to the provider account of the same transaction.
 
-    The kind of care is the provider's service type when it offers exactly one; until
-    invoices carry their tender's service type, a provider offering several gives null.
+    The kind of care is the service type of the tender whose invoice the transaction
+    approved (for a reversal, the original's); a posting made without an invoice falls back
+    to the provider's service type when it offers exactly one.
     """
     original = aliased(LedgerTransaction)
     provider_side = aliased(LedgerPosting)
@@ -126,11 +128,12 @@ async def _care_bought(
         .subquery()
     )
     amount = -func.sum(LedgerPosting.amount_pence)
+    kind_of_care = func.coalesce(Tender.service_type, single_type.c.service_type)
     rows = await session.execute(
         select(
             provider_account.provider_id,
             Provider.name,
-            single_type.c.service_type,
+            kind_of_care,
             amount,
         )
         .select_from(LedgerPosting)
@@ -144,13 +147,19 @@ async def _care_bought(
         )
         .outerjoin(Provider, Provider.id == provider_account.provider_id)
         .outerjoin(single_type, single_type.c.provider_id == provider_account.provider_id)
+        .outerjoin(
+            Invoice,
+            Invoice.approval_transaction_id == func.coalesce(original.id, LedgerTransaction.id),
+        )
+        .outerjoin(Contract, Contract.id == Invoice.contract_id)
+        .outerjoin(Tender, Tender.id == Contract.tender_id)
         .where(
             LedgerPosting.account_id == account_id,
             LedgerPosting.created_at >= start,
             LedgerPosting.created_at < end,
             func.coalesce(original.kind, LedgerTransaction.kind) == Kind.invoice_approval,
         )
-        .group_by(provider_account.provider_id, Provider.name, single_type.c.service_type)
+        .group_by(provider_account.provider_id, Provider.name, kind_of_care)
         .order_by(amount.desc(), provider_account.provider_id)
     )
     return [

@@ -233,3 +233,17 @@ async def test_a_tender_from_draft_to_a_paid_invoice(
         409,
         "member_has_commitments",
     )
+
+    # The holder's quarterly return shows the care bought, by the tender's kind of care.
+    now = clock.now()
+    quarter = f"{now.year}-Q{(now.month - 1) // 3 + 1}"
+    dp_return = await ok(
+        await client.get(
+            f"/api/v1/coops/{coop}/members/{member_a}/dp-return",
+            params={"period": quarter},
+            headers=holder_a.headers,
+        )
+    )
+    assert [(c["service_type"], c["amount_pence"]) for c in dp_return["care_bought"]] == [
+        ("domiciliary_support", 21_350)
+    ]
