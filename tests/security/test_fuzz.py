@@ -25,7 +25,7 @@ from tests.helpers import scratch_database_url
 
 ADMIN_EMAIL = "fuzz-admin@example.org"
 PASSWORD = "fuzzing password 123"
-MAX_EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "12"))
+MAX_EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "8"))
 
 
 @pytest.fixture(scope="session")
