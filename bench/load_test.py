@@ -369,7 +369,13 @@ def main() -> None:
     migrate(settings)
     asyncio.run(create_admin(settings, email=ADMIN_EMAIL, password=PASSWORD, full_name="Load"))
     port = free_port()
-    env = {**os.environ, "DPC_DATABASE_URL": args.database_url, "DPC_LOG_LEVEL": "WARNING"}
+    # Every simulated person signs up from 127.0.0.1: lift the per-address sign-up limit.
+    env = {
+        **os.environ,
+        "DPC_DATABASE_URL": args.database_url,
+        "DPC_LOG_LEVEL": "WARNING",
+        "DPC_REGISTRATIONS_PER_ADDRESS_PER_HOUR": "100000",
+    }
     command = [
         sys.executable, "-m", "uvicorn", "app.main:app", "--host", "127.0.0.1",
         "--port", str(port), "--workers", str(args.workers), "--no-access-log",
