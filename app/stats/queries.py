@@ -21,7 +21,7 @@ from app.ledger.models import (
     TransactionKind,
 )
 from app.providers.models import Provider, ProviderArea, ProviderServiceType, ProviderStatus
-from app.tenders.models import Contract, ContractStatus, Tender, TenderArea
+from app.tenders.models import Contract, ContractStatus, Invoice, Tender, TenderArea
 from app.tenders.states import TenderStatus
 
 
@@ -139,13 +139,36 @@ class SpendRow:
 async def spend_by_service_type(
     session: AsyncSession, area_code: str, start: datetime, end: datetime
 ) -> Sequence[SpendRow]:
-    """Invoice approvals (member to provider) by service type.
-
-    The service type of a payment comes from its contract, and contracts arrive with the
-    tenders domain; until then no approval can be attributed to a type and this is empty.
-    """
-    del session, area_code, start, end
-    return []
+    """Care paid for through approved invoices, by the kind of care the tender bought:
+    distinct holders paid by this council and the pence that left their accounts."""
+    stmt = (
+        select(
+            Tender.service_type,
+            func.count(func.distinct(Member.user_id)),
+            func.coalesce(func.sum(-LedgerPosting.amount_pence), 0),
+        )
+        .select_from(LedgerPosting)
+        .join(LedgerTransaction, LedgerTransaction.id == LedgerPosting.transaction_id)
+        .join(LedgerAccount, LedgerAccount.id == LedgerPosting.account_id)
+        .join(Member, Member.id == LedgerAccount.member_id)
+        .join(DirectPaymentAward, DirectPaymentAward.user_id == Member.user_id)
+        .join(Invoice, Invoice.approval_transaction_id == LedgerTransaction.id)
+        .join(Contract, Contract.id == Invoice.contract_id)
+        .join(Tender, Tender.id == Contract.tender_id)
+        .where(
+            LedgerTransaction.kind == TransactionKind.invoice_approval,
+            LedgerAccount.kind == AccountKind.member,
+            LedgerPosting.created_at >= start,
+            LedgerPosting.created_at < end,
+            DirectPaymentAward.area_code == area_code,
+        )
+        .group_by(Tender.service_type)
+        .order_by(Tender.service_type)
+    )
+    return [
+        SpendRow(service_type=str(row[0]), holders=int(row[1]), spend_pence=int(row[2]))
+        for row in (await session.execute(stmt)).all()
+    ]
 
 
 def _tenders_by_status(start: datetime, end: datetime) -> Select[str, str, int]:

@@ -247,3 +247,16 @@ async def test_a_tender_from_draft_to_a_paid_invoice(
     assert [(c["service_type"], c["amount_pence"]) for c in dp_return["care_bought"]] == [
         ("domiciliary_support", 21_350)
     ]
+
+    # The council that pays both holders sees the spend by kind of care, under disclosure
+    # control: two holders are too few for their number or money to be shown.
+    summary = await ok(
+        await client.get("/api/v1/la/areas/W06000015/summary", headers=verifier.headers)
+    )
+    assert summary["spend_by_service_type"] == [
+        {
+            "service_type": "domiciliary_support",
+            "holders": {"value": None, "suppressed": True},
+            "spend_pence": {"value": None, "suppressed": True},
+        }
+    ]
