@@ -350,9 +350,7 @@ async def request_refund(
 
 async def fresh_token(client: httpx.AsyncClient, person: Person) -> Person:
     """Log in again (after moving the clock past the access token's life)."""
-    response = await login(client, email=person.email, password=person.password)
-    assert response.status_code == 200, response.text
-    person.token = response.json()["access_token"]
+    await sign_in_again(client, person)
     return person
 
 
