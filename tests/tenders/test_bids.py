@@ -1,3 +1,4 @@
+import json
 import uuid
 from datetime import timedelta
 
@@ -55,8 +56,9 @@ class TestSubmitBid:
         coop_audit = await client.get(
             f"/api/v1/coops/{world.coop_id}/audit", headers=world.admin.headers
         )
-        assert body["id"] not in coop_audit.text
-        assert "2200" not in coop_audit.text
+        for item in coop_audit.json()["items"]:
+            assert body["id"] not in json.dumps(item)
+            assert 2200 not in item["data"].values()
 
     async def test_a_rate_above_the_ceiling_is_refused(
         self, client: httpx.AsyncClient, session: AsyncSession, world: World
