@@ -1,12 +1,15 @@
 """Models and migrations never drift, and every migration downgrades."""
 
+import uuid
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime
 
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import inspect, text
 from sqlalchemy.engine import Connection
+from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from app.core.config import Settings
@@ -75,3 +78,115 @@ class TestMigrations:
             await run_alembic(scratch_engine, "downgrade", "-1")
         async with scratch_engine.connect() as connection:
             assert await connection.run_sync(_tables) <= {"alembic_version"}
+
+
+def _ledger_rows() -> dict[str, list[dict[str, object]]]:
+    """One co-op's contribution and refund, as rows of the schema of revision 0010."""
+    coop_id, deposits, shared = uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
+    when = datetime(2026, 3, 2, 9, tzinfo=UTC)
+    contribution, refund = uuid.uuid4(), uuid.uuid4()
+    return {
+        "coop": [
+            {
+                "id": coop_id,
+                "name": "Migration Co-op",
+                "description": "",
+                "created_at": when,
+                "voting_mode": "one_member_one_vote",
+                "quorum_percent": 50,
+                "pass_percent": 50,
+                "award_requires_vote": False,
+                "refund_second_approval_pence": 10000,
+            }
+        ],
+        "ledger_account": [
+            {
+                "id": account_id,
+                "coop_id": coop_id,
+                "code": code,
+                "kind": kind,
+                "balance_pence": balance,
+                "opened_at": when,
+            }
+            for account_id, code, kind, balance in (
+                (deposits, "external:deposits", "external", -3000),
+                (shared, "shared", "shared", 3000),
+            )
+        ],
+        "ledger_transaction": [
+            {"id": t, "coop_id": coop_id, "kind": kind, "memo": "", "created_at": when}
+            for t, kind in ((contribution, "contribution"), (refund, "refund"))
+        ],
+        "ledger_posting": [
+            {
+                "id": uuid.uuid4(),
+                "transaction_id": t,
+                "account_id": account,
+                "position": position,
+                "amount_pence": amount,
+                "created_at": when,
+            }
+            for t, pairs in (
+                (contribution, ((deposits, -5000), (shared, 5000))),
+                (refund, ((shared, -2000), (deposits, 2000))),
+            )
+            for position, (account, amount) in enumerate(pairs)
+        ],
+    }
+
+
+def _insert(connection: Connection, rows: dict[str, list[dict[str, object]]]) -> None:
+    # The models' tables bind UUIDs and times alike on both backends; only the columns
+    # given are written, so they serve for the older schema too.
+    for name, values in rows.items():
+        connection.execute(Base.metadata.tables[name].insert(), values)
+
+
+class TestPostingKind:
+    """Revision 0012 copies each transaction's kind onto its postings."""
+
+    async def test_existing_postings_take_their_transactions_kind_and_stay_append_only(
+        self, scratch_engine: AsyncEngine
+    ) -> None:
+        await run_alembic(scratch_engine, "upgrade", "0010")
+        rows = _ledger_rows()
+        async with scratch_engine.begin() as connection:
+            await connection.run_sync(_insert, rows)
+        await run_alembic(scratch_engine, "upgrade", "head")
+
+        async with scratch_engine.connect() as connection:
+            kinds = (
+                await connection.execute(
+                    text(
+                        "SELECT p.kind, t.kind FROM ledger_posting p "
+                        "JOIN ledger_transaction t ON t.id = p.transaction_id"
+                    )
+                )
+            ).all()
+        assert sorted(k for k, _ in kinds) == ["contribution"] * 2 + ["refund"] * 2
+        assert all(posting == transaction for posting, transaction in kinds)
+
+        for statement in (
+            "UPDATE ledger_posting SET amount_pence = 1",
+            "DELETE FROM ledger_posting",
+        ):
+            async with scratch_engine.begin() as connection:
+                with pytest.raises(DBAPIError, match="append-only"):
+                    await connection.execute(text(statement))
+
+        # A posting whose kind is not its transaction's is refused by the database.
+        wrong = {**rows["ledger_posting"][0], "id": uuid.uuid4(), "kind": "refund"}
+        async with scratch_engine.begin() as connection:
+            with pytest.raises(IntegrityError):
+                await connection.run_sync(_insert, {"ledger_posting": [wrong]})
+
+        await run_alembic(scratch_engine, "downgrade", "0010")
+        async with scratch_engine.connect() as connection:
+            columns = await connection.run_sync(
+                lambda c: {col["name"] for col in inspect(c).get_columns("ledger_posting")}
+            )
+            assert "kind" not in columns
+            assert await connection.scalar(text("SELECT count(*) FROM ledger_posting")) == 4
+        async with scratch_engine.begin() as connection:
+            with pytest.raises(DBAPIError, match="append-only"):
+                await connection.execute(text("DELETE FROM ledger_posting"))

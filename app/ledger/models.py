@@ -8,11 +8,11 @@ from sqlalchemy import (
     BigInteger,
     CheckConstraint,
     ForeignKey,
+    ForeignKeyConstraint,
     Index,
     Integer,
     String,
     Text,
-    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -71,15 +71,10 @@ class LedgerTransaction(Base):
     __tablename__ = "ledger_transaction"
     __table_args__ = (
         Index("ix_ledger_transaction_coop_id_seq", "coop_id", "seq"),
-        # The councils' figures: has a co-op a transaction of one kind in a period? And
-        # "is this posting's transaction a contribution?" from a small index alone.
+        # The councils' figures: has a co-op a transaction of one kind in a period?
         Index("ix_ledger_transaction_coop_id_kind_created_at", "coop_id", "kind", "created_at"),
-        Index(
-            "ix_ledger_transaction_contribution_id",
-            "id",
-            postgresql_where=text("kind = 'contribution'"),
-            sqlite_where=text("kind = 'contribution'"),
-        ),
+        # What a posting's (transaction, kind) refers to: the copy cannot disagree.
+        Index("uq_ledger_transaction_id_kind", "id", "kind", unique=True),
     )
 
     # The database numbers transactions as they are written: the ledger's order, even when
@@ -105,19 +100,26 @@ class LedgerPosting(UUIDPrimaryKey, Base):
     __tablename__ = "ledger_posting"
     __table_args__ = (
         CheckConstraint("amount_pence <> 0", name="amount_not_zero"),
-        # Covering on PostgreSQL: an account's postings in a period (statements, the
-        # councils' figures) are read from the index alone.
+        ForeignKeyConstraint(
+            ["transaction_id", "kind"],
+            ["ledger_transaction.id", "ledger_transaction.kind"],
+            name="fk_ledger_posting_transaction_id_kind_ledger_transaction",
+        ),
+        # Covering on PostgreSQL: an account's postings of a kind in a period (statements,
+        # the councils' figures) are read from the index alone.
         Index(
             "ix_ledger_posting_account_id_created_at",
             "account_id",
             "created_at",
-            postgresql_include=["amount_pence", "transaction_id"],
+            postgresql_include=["amount_pence", "transaction_id", "kind"],
         ),
     )
 
-    transaction_id: Mapped[uuid.UUID] = mapped_column(
-        ForeignKey("ledger_transaction.id"), index=True
-    )
+    transaction_id: Mapped[uuid.UUID] = mapped_column(index=True)
+    # Copied from the transaction (the foreign key above holds the two equal), so the
+    # councils' figures pick contributions out of an account's postings without a look-up
+    # per posting.
+    kind: Mapped[TransactionKind] = mapped_column(enum_column(TransactionKind))
     account_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("ledger_account.id"))
     position: Mapped[int] = mapped_column(Integer)
     amount_pence: Mapped[int] = mapped_column(BigInteger)

@@ -208,6 +208,7 @@ async def post(
         session.add(
             LedgerPosting(
                 transaction_id=transaction.id,
+                kind=kind,
                 account_id=account.id,
                 position=position,
                 amount_pence=line.amount_pence,

@@ -42,12 +42,11 @@ def _contributions(start: datetime, end: datetime) -> Select[str, int, int]:
             func.coalesce(func.sum(LedgerPosting.amount_pence), 0),
         )
         .select_from(LedgerPosting)
-        .join(LedgerTransaction, LedgerTransaction.id == LedgerPosting.transaction_id)
         .join(LedgerAccount, LedgerAccount.id == LedgerPosting.account_id)
         .join(Member, Member.id == LedgerAccount.member_id)
         .join(DirectPaymentAward, DirectPaymentAward.user_id == Member.user_id)
         .where(
-            LedgerTransaction.kind == TransactionKind.contribution,
+            LedgerPosting.kind == TransactionKind.contribution,
             LedgerAccount.kind == AccountKind.member,
             LedgerPosting.created_at >= start,
             LedgerPosting.created_at < end,
@@ -148,15 +147,14 @@ async def spend_by_service_type(
             func.coalesce(func.sum(-LedgerPosting.amount_pence), 0),
         )
         .select_from(LedgerPosting)
-        .join(LedgerTransaction, LedgerTransaction.id == LedgerPosting.transaction_id)
         .join(LedgerAccount, LedgerAccount.id == LedgerPosting.account_id)
         .join(Member, Member.id == LedgerAccount.member_id)
         .join(DirectPaymentAward, DirectPaymentAward.user_id == Member.user_id)
-        .join(Invoice, Invoice.approval_transaction_id == LedgerTransaction.id)
+        .join(Invoice, Invoice.approval_transaction_id == LedgerPosting.transaction_id)
         .join(Contract, Contract.id == Invoice.contract_id)
         .join(Tender, Tender.id == Contract.tender_id)
         .where(
-            LedgerTransaction.kind == TransactionKind.invoice_approval,
+            LedgerPosting.kind == TransactionKind.invoice_approval,
             LedgerAccount.kind == AccountKind.member,
             LedgerPosting.created_at >= start,
             LedgerPosting.created_at < end,
