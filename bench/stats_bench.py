@@ -5,8 +5,10 @@ Needs the world of `bench/stats_generate.py` (ten times Wales). Starts uvicorn i
 subprocess on that database, registers a user and makes them a platform admin, then, one
 request at a time and alternating, times `GET /api/v1/la/areas/{code}/summary` (the default
 period: the twelve months to today, over the 22 areas in turn) and the same aggregate
-queries sent straight to PostgreSQL with asyncpg (the area, the contributions by paying
-council, the active co-ops, the listed rates and the rate histogram by service type).
+queries sent straight to PostgreSQL with asyncpg: every query the summary sends, in its
+order (the area, the contributions by paying council, the listed and contracted rates, the
+area again and the rate histogram for the coverage, the spend by service type, the tenders
+by status, the active co-ops).
 
     /work/main/.venv/bin/python -m bench.stats_bench \\
         --database-url postgresql://postgres@127.0.0.1:5432/bench_stats
@@ -36,26 +38,24 @@ DIRECT = [
     """
     SELECT a.area_code, count(DISTINCT m.user_id), coalesce(sum(p.amount_pence), 0)
     FROM ledger_posting p
-    JOIN ledger_transaction t ON t.id = p.transaction_id
     JOIN ledger_account acc ON acc.id = p.account_id
     JOIN coop_member m ON m.id = acc.member_id
     JOIN direct_payment_award a ON a.user_id = m.user_id
-    WHERE t.kind = 'contribution' AND acc.kind = 'member'
+    WHERE p.kind = 'contribution' AND acc.kind = 'member'
       AND p.created_at >= $2 AND p.created_at < $3 AND a.area_code = $1
     GROUP BY a.area_code
-    """,
-    """
-    SELECT ca.area_code, count(*) FROM coop_area ca
-    WHERE EXISTS (SELECT 1 FROM ledger_transaction t
-                  WHERE t.coop_id = ca.coop_id AND t.kind = 'contribution'
-                    AND t.created_at >= $2 AND t.created_at < $3)
-      AND ca.area_code = $1 GROUP BY ca.area_code
     """,
     """
     SELECT coalesce(sum(p.hourly_rate_pence), 0), count(*) FROM provider_area pa
     JOIN provider p ON p.id = pa.provider_id
     WHERE pa.area_code = $1 AND p.status = 'verified'
     """,
+    """
+    SELECT coalesce(sum(c.hourly_rate_pence), 0), count(*) FROM tender_area ta
+    JOIN contract c ON c.tender_id = ta.tender_id
+    WHERE ta.area_code = $1 AND c.status = 'active'
+    """,
+    "SELECT code FROM area WHERE code = $1",
     """
     SELECT st.service_type, p.hourly_rate_pence, count(*),
            count(CASE WHEN p.welsh_language = 'full' THEN 1 END)
@@ -64,7 +64,36 @@ DIRECT = [
     WHERE pa.area_code = $1 AND p.status = 'verified'
     GROUP BY st.service_type, p.hourly_rate_pence
     """,
+    """
+    SELECT t.service_type, count(DISTINCT m.user_id), coalesce(sum(-p.amount_pence), 0)
+    FROM ledger_posting p
+    JOIN ledger_account acc ON acc.id = p.account_id
+    JOIN coop_member m ON m.id = acc.member_id
+    JOIN direct_payment_award a ON a.user_id = m.user_id
+    JOIN invoice i ON i.approval_transaction_id = p.transaction_id
+    JOIN contract c ON c.id = i.contract_id
+    JOIN tender t ON t.id = c.tender_id
+    WHERE p.kind = 'invoice_approval' AND acc.kind = 'member'
+      AND p.created_at >= $2 AND p.created_at < $3 AND a.area_code = $1
+    GROUP BY t.service_type ORDER BY t.service_type
+    """,
+    """
+    SELECT ta.area_code, t.status, count(*) FROM tender_area ta
+    JOIN tender t ON t.id = ta.tender_id
+    WHERE t.status <> 'draft' AND t.published_at >= $2 AND t.published_at < $3
+      AND ta.area_code = $1
+    GROUP BY ta.area_code, t.status
+    """,
+    """
+    SELECT ca.area_code, count(*) FROM coop_area ca
+    WHERE EXISTS (SELECT 1 FROM ledger_transaction t
+                  WHERE t.coop_id = ca.coop_id AND t.kind = 'contribution'
+                    AND t.created_at >= $2 AND t.created_at < $3)
+      AND ca.area_code = $1 GROUP BY ca.area_code
+    """,
 ]
+# Which of DIRECT take the period as well as the area.
+WITH_PERIOD = {1, 6, 7, 8}
 
 
 async def direct_once(connection: asyncpg.Connection, code: str) -> None:
@@ -72,11 +101,11 @@ async def direct_once(connection: asyncpg.Connection, code: str) -> None:
     start = datetime.combine(first, datetime.min.time(), tzinfo=UTC)
     end = datetime.combine(last + timedelta(days=1), datetime.min.time(), tzinfo=UTC)
     async with connection.transaction(readonly=True):
-        await connection.fetch(DIRECT[0], code)
-        await connection.fetch(DIRECT[1], code, start, end)
-        await connection.fetch(DIRECT[2], code, start, end)
-        await connection.fetch(DIRECT[3], code)
-        await connection.fetch(DIRECT[4], code)
+        for n, query in enumerate(DIRECT):
+            if n in WITH_PERIOD:
+                await connection.fetch(query, code, start, end)
+            else:
+                await connection.fetch(query, code)
 
 
 async def admin_headers(client: httpx.AsyncClient, dsn: str) -> dict[str, str]:
@@ -124,9 +153,16 @@ async def measure(args: argparse.Namespace, base: str, dsn: str) -> None:
                 api_ms.append(api)
                 direct_ms.append(direct)
         sample = (await client.get(f"/api/v1/la/areas/{codes[0]}/summary", headers=headers)).json()
+        # The public all-Wales table (no target): a warm-up, then a few one at a time.
+        wales_ms: list[float] = []
+        for i in range(1 + args.wales):
+            started = time.perf_counter()
+            (await client.get("/api/v1/stats/wales")).raise_for_status()
+            if i:
+                wales_ms.append((time.perf_counter() - started) * 1000)
     sizes = {
         t: await connection.fetchval(f"SELECT count(*) FROM {t}")  # noqa: S608
-        for t in ("direct_payment_award", "coop", "provider", "ledger_posting")
+        for t in ("direct_payment_award", "coop", "provider", "tender", "invoice", "ledger_posting")
     }
     await connection.close()
     print(f"machine: {platform.machine()}, {os.cpu_count()} CPUs, {platform.platform()}")
@@ -143,6 +179,12 @@ async def measure(args: argparse.Namespace, base: str, dsn: str) -> None:
         f"   p95 {percentile(api_ms, 95) / percentile(direct_ms, 95):.2f}"
     )
     print(f"{codes[0]}: holders_pooling {sample['holders_pooling']}")
+    print(f"{codes[0]}: spend_by_service_type {sample['spend_by_service_type']}")
+    print(f"{codes[0]}: tenders {sample['tenders']}")
+    print(
+        f"GET /api/v1/stats/wales, {args.wales} after a warm-up: "
+        f"p50 {statistics.median(wales_ms):.0f} ms, max {max(wales_ms):.0f} ms"
+    )
 
 
 def main() -> None:
@@ -152,6 +194,7 @@ def main() -> None:
     )
     parser.add_argument("--requests", type=int, default=220)
     parser.add_argument("--warmup", type=int, default=44)
+    parser.add_argument("--wales", type=int, default=5, help="timed requests for the Wales table")
     args = parser.parse_args()
     dsn = args.database_url.replace("postgresql+asyncpg://", "postgresql://")
     port = free_port()

@@ -2,7 +2,9 @@
 
 About 60,000 holders over the 22 council areas (each with a Direct Payment paid by one of
 them), 600 co-ops (one in five spanning two areas), 2,000 providers and some 2.2 million
-ledger postings (18 contributions a holder over eighteen months, two postings each). Every
+ledger postings (18 contributions a holder over eighteen months, two postings each; then
+each co-op's contracted tender, a quarter of its holders buying an hour a week under it, and
+the monthly invoices approved from their accounts). Every
 row is made by `INSERT ... SELECT` over `generate_series` in one transaction: no ORM, no API.
 Ids are `md5(...)::uuid`, so a run always builds the same world.
 
@@ -145,23 +147,15 @@ STEPS: list[tuple[str, str]] = [
     (
         "postings",
         """
-        INSERT INTO ledger_posting (id, transaction_id, account_id, position, amount_pence,
-                                    created_at)
-        SELECT md5('p0' || c.tx_id)::uuid, c.tx_id, d.id, 0, -c.amount, c.at
+        INSERT INTO ledger_posting (id, transaction_id, kind, account_id, position,
+                                    amount_pence, created_at)
+        SELECT md5('p0' || c.tx_id)::uuid, c.tx_id, 'contribution', d.id, 0, -c.amount, c.at
         FROM g_contribution c JOIN ledger_account d
           ON d.coop_id = c.coop_id AND d.code = 'external:deposits'
         UNION ALL
-        SELECT md5('p1' || c.tx_id)::uuid, c.tx_id, c.account_id, 1, c.amount, c.at
+        SELECT md5('p1' || c.tx_id)::uuid, c.tx_id, 'contribution', c.account_id, 1, c.amount,
+               c.at
         FROM g_contribution c
-        """,
-    ),
-    (
-        "balances",
-        """
-        UPDATE ledger_account a SET balance_pence = s.total
-        FROM (SELECT account_id, sum(amount_pence) AS total
-              FROM ledger_posting GROUP BY account_id) s
-        WHERE a.id = s.account_id
         """,
     ),
     (
@@ -201,6 +195,158 @@ STEPS: list[tuple[str, str]] = [
         FROM generate_series(0, :providers - 1) AS k, generate_series(0, k % 3) AS s
         """,
     ),
+    (
+        "tenders",
+        # Each co-op has bought one kind of care through a contracted tender published in the
+        # last year, and has a second tender open, in evaluation, cancelled or unsuccessful.
+        """
+        CREATE TEMP TABLE g_tender AS
+        SELECT j, md5('tender' || j)::uuid AS tender_id, md5('coop' || j)::uuid AS coop_id,
+               md5('holder' || j)::uuid AS user_id,
+               (ARRAY['domiciliary_support', 'personal_assistant', 'respite',
+                      'day_opportunities', 'supported_living', 'adult_placement',
+                      'community_support'])[1 + j % 7] AS service_type,
+               timestamptz :today - make_interval(days => 120 + j % 240) AS published_at,
+               md5('bid' || j)::uuid AS bid_id,
+               md5('provider' || (j * 3) % :providers)::uuid AS provider_id,
+               1700 + (j * 29) % 900 AS rate,
+               md5('contract' || j)::uuid AS contract_id,
+               md5('provider-account' || j)::uuid AS provider_account_id
+        FROM generate_series(0, :coops - 1) AS j;
+
+        INSERT INTO tender (id, coop_id, title, description, service_type,
+                            max_hourly_rate_pence, welsh_language_required, price_weight,
+                            quality_weight, submission_deadline, standstill_days, status,
+                            created_at, created_by_user_id, published_at, bids_opened_at,
+                            cancelled_at, cancellation_reason)
+        SELECT tender_id, coop_id, 'Care ' || j, 'Benchmark tender', service_type, 3000,
+               'none', 60, 40, published_at + interval '14 days', 10, 'contracted',
+               published_at - interval '7 days', user_id, published_at,
+               published_at + interval '14 days', NULL, NULL
+        FROM g_tender
+        UNION ALL
+        SELECT md5('tender2-' || j)::uuid, coop_id, 'More care ' || j, 'Benchmark tender',
+               service_type, 3000, 'none', 60, 40,
+               timestamptz :today + make_interval(days => 20 - j % 60), 10,
+               (ARRAY['open', 'evaluation', 'cancelled', 'unsuccessful'])[1 + j % 4],
+               timestamptz :today - make_interval(days => 10 + j % 60), user_id,
+               timestamptz :today - make_interval(days => 10 + j % 60), NULL,
+               CASE WHEN j % 4 = 2 THEN timestamptz :today - interval '1 day' END,
+               CASE WHEN j % 4 = 2 THEN 'Needs changed' END
+        FROM g_tender;
+
+        INSERT INTO tender_area (area_code, tender_id)
+        SELECT ca.area_code, t.id FROM tender t JOIN coop_area ca ON ca.coop_id = t.coop_id
+        """,
+    ),
+    (
+        "contracts",
+        """
+        INSERT INTO tender_bid (id, tender_id, provider_id, status, hourly_rate_pence,
+                                capacity_hours_per_week, quality_statement, welsh_language,
+                                quality_score, submitted_at, submitted_by_user_id, amended_at,
+                                withdrawn_at)
+        SELECT bid_id, tender_id, provider_id, 'submitted', rate, 200, 'Benchmark bid', 'some',
+               70, published_at + interval '3 days', user_id, NULL, NULL
+        FROM g_tender;
+
+        INSERT INTO tender_award (id, tender_id, bid_id, status, proposal_id, proposed_at,
+                                  proposed_by_user_id, decided_at, awarded_at,
+                                  standstill_ends_at)
+        SELECT md5('award' || tender_id)::uuid, tender_id, bid_id, 'awarded', NULL,
+               published_at + interval '15 days', user_id, published_at + interval '15 days',
+               published_at + interval '15 days', published_at + interval '25 days'
+        FROM g_tender;
+
+        INSERT INTO contract (id, tender_id, coop_id, bid_id, provider_id, hourly_rate_pence,
+                              status, created_at, created_by_user_id)
+        SELECT contract_id, tender_id, coop_id, bid_id, provider_id, rate, 'active',
+               published_at + interval '26 days', user_id
+        FROM g_tender;
+
+        INSERT INTO ledger_account (id, coop_id, code, kind, member_id, provider_id,
+                                    balance_pence, opened_at)
+        SELECT provider_account_id, coop_id, 'provider:' || provider_id, 'provider', NULL,
+               provider_id, 0, published_at + interval '26 days'
+        FROM g_tender
+        """,
+    ),
+    (
+        "call-offs",
+        # One holder in four buys an hour a week, if their contributions cover a year of it.
+        """
+        CREATE TEMP TABLE g_call_off AS
+        SELECT m.i, m.member_id, m.account_id, t.contract_id, t.rate
+        FROM g_member m JOIN g_tender t ON t.coop_id = m.coop_id
+        WHERE m.i % 4 = 0
+          AND (SELECT sum(p.amount_pence) FROM ledger_posting p
+               WHERE p.account_id = m.account_id) >= 150000;
+
+        INSERT INTO contract_call_off (id, contract_id, member_id, hours_per_week)
+        SELECT md5('call-off' || i)::uuid, contract_id, member_id, 1 FROM g_call_off
+        """,
+    ),
+    (
+        "invoices",
+        # Monthly invoices since each contract began, approved three days after the month:
+        # each approval one ledger transaction from the members' accounts to the provider's.
+        """
+        CREATE TEMP TABLE g_invoice AS
+        SELECT md5('invoice' || t.j || '-' || n)::uuid AS invoice_id,
+               md5('invoice-tx' || t.j || '-' || n)::uuid AS tx_id, t.contract_id, t.coop_id,
+               t.user_id, t.provider_account_id, t.rate,
+               (t.published_at + interval '26 days')::date + 30 * n AS period_start,
+               (t.published_at + interval '26 days')::date + 30 * n + 29 AS period_end,
+               (t.published_at + interval '26 days') + make_interval(days => 30 * n + 32)
+                   AS approved_at
+        FROM g_tender t, generate_series(0, 11) AS n
+        WHERE (t.published_at + interval '26 days') + make_interval(days => 30 * n + 32)
+              < timestamptz :today;
+
+        INSERT INTO ledger_transaction (id, coop_id, kind, memo, created_at, actor_user_id,
+                                        on_behalf_of_user_id, reverses_id)
+        SELECT tx_id, coop_id, 'invoice_approval', 'Invoice', approved_at, user_id, NULL, NULL
+        FROM g_invoice ORDER BY approved_at;
+
+        INSERT INTO invoice (id, contract_id, period_start, period_end, status, submitted_at,
+                             submitted_by_user_id, approved_at, approval_transaction_id,
+                             paid_at, payment_transaction_id)
+        SELECT invoice_id, contract_id, period_start, period_end, 'approved',
+               approved_at - interval '2 days', user_id, approved_at, tx_id, NULL, NULL
+        FROM g_invoice;
+
+        CREATE TEMP TABLE g_line AS
+        SELECT md5('line' || v.invoice_id || c.member_id)::uuid AS line_id, v.invoice_id,
+               v.tx_id, v.approved_at, v.provider_account_id, c.member_id, c.account_id,
+               row_number() OVER (PARTITION BY v.invoice_id ORDER BY c.member_id) AS position,
+               4 * v.rate AS amount
+        FROM g_invoice v JOIN g_call_off c ON c.contract_id = v.contract_id;
+
+        INSERT INTO invoice_line (id, invoice_id, position, member_id, minutes, description,
+                                  amount_pence, status)
+        SELECT line_id, invoice_id, position, member_id, 240, 'Four hours of care', amount, 'ok'
+        FROM g_line;
+
+        INSERT INTO ledger_posting (id, transaction_id, kind, account_id, position,
+                                    amount_pence, created_at)
+        SELECT md5('pl' || line_id)::uuid, tx_id, 'invoice_approval', account_id, position,
+               -amount, approved_at
+        FROM g_line
+        UNION ALL
+        SELECT md5('pp' || invoice_id)::uuid, tx_id, 'invoice_approval',
+               min(provider_account_id::text)::uuid, 0, sum(amount), min(approved_at)
+        FROM g_line GROUP BY invoice_id, tx_id
+        """,
+    ),
+    (
+        "balances",
+        """
+        UPDATE ledger_account a SET balance_pence = s.total
+        FROM (SELECT account_id, sum(amount_pence) AS total
+              FROM ledger_posting GROUP BY account_id) s
+        WHERE a.id = s.account_id
+        """,
+    ),
 ]
 
 
@@ -232,7 +378,14 @@ async def generate(dsn: str) -> None:
         started = time.perf_counter()
         await connection.execute("VACUUM ANALYZE")
         print(f"{'vacuum analyze':24} {time.perf_counter() - started:7.1f} s")
-        for table in ("direct_payment_award", "coop", "provider", "ledger_posting"):
+        for table in (
+            "direct_payment_award",
+            "coop",
+            "provider",
+            "tender",
+            "invoice",
+            "ledger_posting",
+        ):
             count = await connection.fetchval(f"SELECT count(*) FROM {table}")  # noqa: S608
             print(f"{table:24} {count:>9}")
     finally:

@@ -18,6 +18,7 @@ from sqlalchemy.orm import selectinload
 
 from app.audit import service as audit
 from app.auth.actor import Actor
+from app.core.errors import ValidationFailed
 from app.ledger import service as ledger
 from app.ledger.errors import InsufficientMemberFunds
 from app.ledger.models import TransactionKind
@@ -83,6 +84,29 @@ async def _lock_contract(session: AsyncSession, contract: Contract) -> Contract:
     return locked
 
 
+def check_period(contract: Contract, period_start: date, period_end: date, *, today: date) -> None:
+    """Care is invoiced once delivered, under a contract that existed: the period may not
+    start before the contract was made nor end after today (422 `validation_error`)."""
+    errors: list[dict[str, object]] = []
+    began = contract.created_at.date()
+    if period_start < began:
+        errors.append(
+            {
+                "loc": ["body", "period_start"],
+                "msg": f"The period starts before the contract began on {began.isoformat()}.",
+            }
+        )
+    if period_end > today:
+        errors.append(
+            {
+                "loc": ["body", "period_end"],
+                "msg": "The period ends after today: invoice care once it has been delivered.",
+            }
+        )
+    if errors:
+        raise ValidationFailed(errors)
+
+
 async def submit(
     session: AsyncSession,
     actor: Actor,
@@ -101,6 +125,7 @@ async def submit(
     contract = await _lock_contract(session, contract)
     if contract.status != ContractStatus.active:
         raise InvalidInvoiceTransition(status=contract.status.value)
+    check_period(contract, period_start, period_end, today=now.date())
     called_off = {c.member_id: c.hours_per_week for c in contract.call_offs}
     without = list(
         dict.fromkeys(line.member_id for line in lines if line.member_id not in called_off)

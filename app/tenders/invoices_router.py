@@ -62,7 +62,8 @@ async def submit_invoice(
     call-off (422 `no_call_off`) and within it (422 `beyond_call_off`): a member's allowance
     for the period is `hours_per_week x 60 x days / 7` minutes, `days` counting both ends,
     and every line not voided on the contract's invoices for overlapping periods counts
-    against it. Both problems name the `members` concerned."""
+    against it. Both problems name the `members` concerned. The period may not start before
+    the contract was made nor end after today (422 `validation_error`)."""
     if not seen.viewer.is_staff:
         raise NotProviderStaff
     invoice = await invoices.submit(

@@ -210,10 +210,11 @@ async def add_tenders(client: httpx.AsyncClient, clock: FrozenClock, world: Worl
         invoice = await client.post(
             f"/api/v1/contracts/{contract_id}/invoices",
             json={
+                # The contract's first day, today: care is invoiced once delivered.
                 "period_start": "2026-03-02",
-                "period_end": "2026-03-08",
+                "period_end": "2026-03-02",
                 "lines": [
-                    {"member_id": world.ids["member"], "minutes": 60, "description": "Visit"}
+                    {"member_id": world.ids["member"], "minutes": 20, "description": "Visit"}
                 ],
             },
             headers=staff.headers,
@@ -631,9 +632,9 @@ TABLE: dict[str, Row] = {
         "/api/v1/contracts/{contract}/invoices",
         {**contract_parties(403), "provider_staff": 201},
         lambda w: {
-            "period_start": "2026-03-09",
-            "period_end": "2026-03-15",
-            "lines": [{"member_id": w.ids["member"], "minutes": 30, "description": "Visit"}],
+            "period_start": "2026-03-02",
+            "period_end": "2026-03-02",
+            "lines": [{"member_id": w.ids["member"], "minutes": 20, "description": "Visit"}],
         },
     ),
     "GET /api/v1/contracts/{contract_id}/invoices": Row(

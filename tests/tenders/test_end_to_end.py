@@ -4,7 +4,7 @@
 other step is a request a front end would send.)
 """
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -157,7 +157,9 @@ async def test_a_tender_from_draft_to_a_paid_invoice(
     contract = await ok(await client.post(f"{tender}/contract", headers=admin.headers), 201)
     assert sorted(c["hours_per_week"] for c in contract["call_offs"]) == [6, 10]
 
-    # A week's invoice; a line the holder disputes is upheld and not charged.
+    # A week's invoice once the week is over; a line the holder disputes is upheld and not
+    # charged.
+    await travel(datetime(2026, 4, 3, 9, tzinfo=UTC) - clock.now())
     invoice = await ok(
         await client.post(
             f"/api/v1/contracts/{contract['id']}/invoices",

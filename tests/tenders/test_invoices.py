@@ -1,5 +1,5 @@
 import uuid
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import httpx
@@ -13,7 +13,7 @@ from app.tenders.invoices import allowance_minutes, line_amount
 from app.tenders.models import Invoice
 from tests.factories import Person, contribute, grant_mandate, register_person, set_direct_payment
 from tests.helpers import problem
-from tests.tenders.conftest import World
+from tests.tenders.conftest import World, travel
 from tests.tenders.helpers import audit_entries, count
 from tests.tenders.test_contracts import contracted
 
@@ -27,6 +27,19 @@ def line(member_id: uuid.UUID, minutes: int, description: str = "Morning calls")
 
 def invoice_body(*lines: dict[str, Any], period: tuple[str, str] = WEEK) -> dict[str, Any]:
     return {"period_start": period[0], "period_end": period[1], "lines": list(lines)}
+
+
+# The day after the last period these tests invoice: care is invoiced once delivered.
+INVOICING_DAY = datetime(2026, 4, 13, 9, tzinfo=UTC)
+
+
+async def invoiceable(
+    client: httpx.AsyncClient, clock: FrozenClock, world: World
+) -> tuple[uuid.UUID, uuid.UUID]:
+    """(tender, contract), contracted before WEEK and the clock moved on to INVOICING_DAY."""
+    ids = await contracted(client, clock, world)
+    await travel(client, clock, world, INVOICING_DAY - clock.now())
+    return ids
 
 
 async def submit(
@@ -85,7 +98,7 @@ class TestSubmitInvoice:
         clock: FrozenClock,
         world: World,
     ) -> None:
-        _, contract_id = await contracted(client, clock, world)
+        _, contract_id = await invoiceable(client, clock, world)
         response = await submit(
             client,
             contract_id,
@@ -130,7 +143,7 @@ class TestSubmitInvoice:
         clock: FrozenClock,
         world: World,
     ) -> None:
-        _, contract_id = await contracted(client, clock, world)
+        _, contract_id = await invoiceable(client, clock, world)
         body = problem(
             await submit(
                 client,
@@ -148,7 +161,7 @@ class TestSubmitInvoice:
         self, client: httpx.AsyncClient, clock: FrozenClock, world: World
     ) -> None:
         # 10 hours a week for one day is 600/7 = 85.71 minutes: 85 fits, 86 does not.
-        _, contract_id = await contracted(client, clock, world)
+        _, contract_id = await invoiceable(client, clock, world)
         day = ("2026-03-27", "2026-03-27")
         problem(
             await submit(
@@ -170,7 +183,7 @@ class TestSubmitInvoice:
     async def test_lines_of_one_invoice_add_up_against_the_call_off(
         self, client: httpx.AsyncClient, clock: FrozenClock, world: World
     ) -> None:
-        _, contract_id = await contracted(client, clock, world)
+        _, contract_id = await invoiceable(client, clock, world)
         problem(
             await submit(
                 client,
@@ -191,7 +204,7 @@ class TestSubmitInvoice:
         clock: FrozenClock,
         world: World,
     ) -> None:
-        _, contract_id = await contracted(client, clock, world)
+        _, contract_id = await invoiceable(client, clock, world)
         await submitted(
             client, contract_id, world.staff_2, invoice_body(line(world.holder_a_member_id, 300))
         )
@@ -224,7 +237,7 @@ class TestSubmitInvoice:
     async def test_a_voided_line_does_not_count(
         self, client: httpx.AsyncClient, clock: FrozenClock, world: World
     ) -> None:
-        _, contract_id = await contracted(client, clock, world)
+        _, contract_id = await invoiceable(client, clock, world)
         first = await submitted(
             client, contract_id, world.staff_2, invoice_body(line(world.holder_a_member_id, 600))
         )
@@ -250,7 +263,7 @@ class TestSubmitInvoice:
         clock: FrozenClock,
         world: World,
     ) -> None:
-        _, contract_id = await contracted(client, clock, world)
+        _, contract_id = await invoiceable(client, clock, world)
         stranger = uuid.uuid4()
         body = problem(
             await submit(
@@ -268,7 +281,7 @@ class TestSubmitInvoice:
     async def test_a_period_that_ends_before_it_starts_is_refused(
         self, client: httpx.AsyncClient, clock: FrozenClock, world: World
     ) -> None:
-        _, contract_id = await contracted(client, clock, world)
+        _, contract_id = await invoiceable(client, clock, world)
         problem(
             await submit(
                 client,
@@ -289,7 +302,7 @@ class TestSubmitInvoice:
         clock: FrozenClock,
         world: World,
     ) -> None:
-        _, contract_id = await contracted(client, clock, world)
+        _, contract_id = await invoiceable(client, clock, world)
         body = invoice_body(line(world.holder_a_member_id, 60))
         for person in (world.admin, world.holder_a):
             problem(await submit(client, contract_id, person, body), 403, "forbidden")
@@ -302,7 +315,7 @@ class TestReadInvoices:
     async def test_a_member_sees_their_own_lines_and_total_only(
         self, client: httpx.AsyncClient, clock: FrozenClock, world: World
     ) -> None:
-        _, contract_id = await contracted(client, clock, world)
+        _, contract_id = await invoiceable(client, clock, world)
         invoice = await submitted(
             client,
             contract_id,
@@ -323,7 +336,7 @@ class TestReadInvoices:
     async def test_the_contracts_invoices_newest_first_a_member_only_theirs(
         self, client: httpx.AsyncClient, clock: FrozenClock, world: World
     ) -> None:
-        _, contract_id = await contracted(client, clock, world)
+        _, contract_id = await invoiceable(client, clock, world)
         first = await submitted(
             client, contract_id, world.staff_2, invoice_body(line(world.holder_a_member_id, 60))
         )
@@ -343,7 +356,7 @@ async def disputed(
     client: httpx.AsyncClient, clock: FrozenClock, world: World
 ) -> tuple[dict[str, Any], str]:
     """An invoice with a line for each holder; holder A's is disputed."""
-    _, contract_id = await contracted(client, clock, world)
+    _, contract_id = await invoiceable(client, clock, world)
     invoice = await submitted(
         client,
         contract_id,
@@ -390,7 +403,7 @@ class TestDispute:
     async def test_nobody_else_disputes_a_members_line(
         self, client: httpx.AsyncClient, clock: FrozenClock, world: World
     ) -> None:
-        _, contract_id = await contracted(client, clock, world)
+        _, contract_id = await invoiceable(client, clock, world)
         invoice = await submitted(
             client,
             contract_id,
@@ -406,7 +419,7 @@ class TestDispute:
     async def test_a_representative_with_view_disputes_for_the_holder(
         self, client: httpx.AsyncClient, clock: FrozenClock, world: World
     ) -> None:
-        _, contract_id = await contracted(client, clock, world)
+        _, contract_id = await invoiceable(client, clock, world)
         invoice = await submitted(
             client, contract_id, world.staff_2, invoice_body(line(world.holder_a_member_id, 60))
         )
@@ -469,7 +482,7 @@ class TestApprove:
     ) -> None:
         await fund(client, world, world.holder_a, 30_000)
         await fund(client, world, world.holder_b, 5_000)
-        _, contract_id = await contracted(client, clock, world)
+        _, contract_id = await invoiceable(client, clock, world)
         invoice = await submitted(
             client,
             contract_id,
@@ -530,7 +543,7 @@ class TestApprove:
     ) -> None:
         await fund(client, world, world.holder_a, 30_000)
         await fund(client, world, world.holder_b, 100)
-        _, contract_id = await contracted(client, clock, world)
+        _, contract_id = await invoiceable(client, clock, world)
         invoice = await submitted(
             client,
             contract_id,
@@ -578,7 +591,7 @@ class TestApprove:
         self, client: httpx.AsyncClient, clock: FrozenClock, world: World
     ) -> None:
         await fund(client, world, world.holder_a, 30_000)
-        _, contract_id = await contracted(client, clock, world)
+        _, contract_id = await invoiceable(client, clock, world)
         invoice = await submitted(
             client, contract_id, world.staff_2, invoice_body(line(world.holder_a_member_id, 60))
         )
@@ -598,7 +611,7 @@ class TestPay:
         world: World,
     ) -> None:
         await fund(client, world, world.holder_a, 30_000)
-        _, contract_id = await contracted(client, clock, world)
+        _, contract_id = await invoiceable(client, clock, world)
         invoice = await submitted(
             client, contract_id, world.staff_2, invoice_body(line(world.holder_a_member_id, 600))
         )
@@ -623,7 +636,7 @@ class TestPay:
     async def test_only_admins_pay(
         self, client: httpx.AsyncClient, clock: FrozenClock, world: World
     ) -> None:
-        _, contract_id = await contracted(client, clock, world)
+        _, contract_id = await invoiceable(client, clock, world)
         invoice = await submitted(
             client, contract_id, world.staff_2, invoice_body(line(world.holder_a_member_id, 60))
         )
@@ -633,3 +646,60 @@ class TestPay:
                 403,
                 "forbidden",
             )
+
+
+class TestInvoicePeriod:
+    async def test_care_not_yet_delivered_cannot_be_invoiced(
+        self, client: httpx.AsyncClient, session: AsyncSession, clock: FrozenClock, world: World
+    ) -> None:
+        _, contract_id = await invoiceable(client, clock, world)
+        today = clock.now().date()
+        ends_tomorrow = (today.isoformat(), (today + timedelta(days=1)).isoformat())
+        body = problem(
+            await submit(
+                client,
+                contract_id,
+                world.staff_2,
+                invoice_body(line(world.holder_a_member_id, 60), period=ends_tomorrow),
+            ),
+            422,
+            "validation_error",
+        )
+        assert [e["loc"] for e in body["errors"]] == [["body", "period_end"]]
+        assert await count(session, Invoice) == 0
+        ends_today = (today.isoformat(), today.isoformat())
+        await submitted(
+            client,
+            contract_id,
+            world.staff_2,
+            invoice_body(line(world.holder_a_member_id, 60), period=ends_today),
+        )
+
+    async def test_care_before_the_contract_cannot_be_invoiced_under_it(
+        self, client: httpx.AsyncClient, session: AsyncSession, clock: FrozenClock, world: World
+    ) -> None:
+        _, contract_id = await contracted(client, clock, world)
+        began = clock.now().date()
+        await travel(client, clock, world, timedelta(days=7))
+        day_before = (began - timedelta(days=1)).isoformat()
+        body = problem(
+            await submit(
+                client,
+                contract_id,
+                world.staff_2,
+                invoice_body(line(world.holder_a_member_id, 60), period=(day_before, day_before)),
+            ),
+            422,
+            "validation_error",
+        )
+        assert [e["loc"] for e in body["errors"]] == [["body", "period_start"]]
+        assert began.isoformat() in body["errors"][0]["msg"]
+        assert await count(session, Invoice) == 0
+        await submitted(
+            client,
+            contract_id,
+            world.staff_2,
+            invoice_body(
+                line(world.holder_a_member_id, 60), period=(began.isoformat(), began.isoformat())
+            ),
+        )
