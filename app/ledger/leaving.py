@@ -5,7 +5,7 @@ the domains that make them. Each registers a `CommitmentCheck` with
 `register_commitment_check`; with none registered nobody has commitments.
 """
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Protocol
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -24,7 +24,9 @@ class CommitmentCheck(Protocol):
     """What still binds `member`, as short references (`"call_off:<id>"`,
     `"invoice_line:<id>"`); an empty list when nothing does."""
 
-    async def __call__(self, session: AsyncSession, *, member: Member) -> list[str]: ...
+    async def __call__(
+        self, session: AsyncSession, *, member: Member, today: date
+    ) -> list[str]: ...
 
 
 _checks: list[CommitmentCheck] = []
@@ -41,10 +43,10 @@ def register_commitment_check(check: CommitmentCheck) -> None:
         _checks.append(check)
 
 
-async def commitments_of(session: AsyncSession, member: Member) -> list[str]:
+async def commitments_of(session: AsyncSession, member: Member, today: date) -> list[str]:
     found: list[str] = []
     for check in _checks:
-        found.extend(await check(session, member=member))
+        found.extend(await check(session, member=member, today=today))
     return found
 
 
@@ -53,7 +55,7 @@ async def settle_on_leaving(
 ) -> None:
     """The on-leave callback: refuse a member with commitments, refuse refunds still
     waiting, and pay the whole unspent balance out (`member -> external:payouts`)."""
-    commitments = await commitments_of(session, member)
+    commitments = await commitments_of(session, member, now.date())
     if commitments:
         raise MemberHasCommitments(extra={"commitments": commitments})
     await refuse_waiting_refunds(session, actor, member, now=now)

@@ -2,7 +2,7 @@
 
 import uuid
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -12,10 +12,17 @@ from app.audit import service as audit
 from app.auth.actor import Actor
 from app.coops import repository as coops
 from app.coops.models import Member, MemberStatus
+from app.core.errors import ValidationFailed
 from app.ledger import service as ledger
 from app.providers import repository as providers
 from app.tenders import repository, service
-from app.tenders.errors import ContractNotFound, StandstillNotOver
+from app.tenders.errors import (
+    CallOffEnded,
+    CallOffNotFound,
+    ContractNotFound,
+    NotCallOffParty,
+    StandstillNotOver,
+)
 from app.tenders.models import CallOff, Contract, ContractStatus, DemandLine, Tender
 from app.tenders.schemas import CallOffRead, ContractRead
 from app.tenders.states import TenderStatus
@@ -122,9 +129,77 @@ async def viewer(session: AsyncSession, actor: Actor, contract: Contract) -> Con
     return ContractViewer(is_admin=is_admin, is_staff=is_staff, member=member)
 
 
+async def lock(session: AsyncSession, contract: Contract) -> Contract:
+    """The contract's row, locked, with its call-offs read afresh: invoices and the ending of
+    call-offs are checked one after the other."""
+    locked = await session.scalar(
+        select(Contract)
+        .where(Contract.id == contract.id)
+        .options(selectinload(Contract.call_offs))
+        .with_for_update(of=Contract)
+        .execution_options(populate_existing=True)
+    )
+    assert locked is not None  # noqa: S101 - contracts are never deleted
+    return locked
+
+
+def running_on(call_off: CallOff, day: date) -> bool:
+    """Whether care may still be bought under the call-off on that day."""
+    return call_off.last_day is None or day <= call_off.last_day
+
+
+async def end_call_off(
+    session: AsyncSession,
+    actor: Actor,
+    contract: Contract,
+    seen_by: ContractViewer,
+    *,
+    member_id: uuid.UUID,
+    last_day: date | None,
+    now: datetime,
+) -> Contract:
+    """End a member's call-off after `last_day` (today when None): the member themselves or
+    the co-op's administrators. The provider may invoice care up to and including that day
+    and no later; once it has passed and the invoices are paid the member may leave."""
+    if not seen_by.sees(member_id):
+        raise CallOffNotFound
+    if not (seen_by.is_admin or (seen_by.member is not None and seen_by.member.id == member_id)):
+        raise NotCallOffParty
+    today = now.date()
+    last_day = today if last_day is None else last_day
+    if last_day < today:
+        raise ValidationFailed(
+            [
+                {
+                    "loc": ["body", "last_day"],
+                    "msg": "The last day may not be in the past: care already delivered "
+                    "stays invoiceable.",
+                }
+            ]
+        )
+    contract = await lock(session, contract)
+    call_off = next((c for c in contract.call_offs if c.member_id == member_id), None)
+    if call_off is None:
+        raise CallOffNotFound
+    if call_off.last_day is not None:
+        raise CallOffEnded(last_day=call_off.last_day.isoformat())
+    call_off.last_day = last_day
+    await session.flush()
+    audit.record(
+        session,
+        actor,
+        "contract.call_off_ended",
+        "contract",
+        contract.id,
+        coop_id=contract.coop_id,
+        data={"member_id": member_id, "last_day": last_day.isoformat()},
+    )
+    return contract
+
+
 def read(contract: Contract, seen_by: ContractViewer) -> ContractRead:
     call_offs = [
-        CallOffRead(member_id=c.member_id, hours_per_week=c.hours_per_week)
+        CallOffRead(member_id=c.member_id, hours_per_week=c.hours_per_week, last_day=c.last_day)
         for c in contract.call_offs
         if seen_by.sees(c.member_id)
     ]

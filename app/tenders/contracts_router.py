@@ -1,4 +1,6 @@
-"""Contracts made from awarded tenders."""
+"""Contracts made from awarded tenders, and the ending of members' call-offs."""
+
+import uuid
 
 from fastapi import APIRouter
 
@@ -10,12 +12,15 @@ from app.core.errors import problems
 from app.tenders import contracts
 from app.tenders.dependencies import SeenContract, TenderAdmin
 from app.tenders.errors import (
+    CallOffEnded,
+    CallOffNotFound,
     ContractNotFound,
     InvalidTenderTransition,
+    NotCallOffParty,
     StandstillNotOver,
     TenderNotFound,
 )
-from app.tenders.schemas import ContractRead
+from app.tenders.schemas import CallOffEnd, ContractRead
 
 tender_router = APIRouter(prefix="/tenders/{tender_id}/contract", tags=["contracts"])
 router = APIRouter(prefix="/contracts/{contract_id}", tags=["contracts"])
@@ -50,3 +55,40 @@ async def get_contract(seen: SeenContract) -> ContractRead:
     member of the co-op (or their representative with `view`) sees their own call-off only.
     Anyone else is told there is no such contract."""
     return contracts.read(seen.contract, seen.viewer)
+
+
+@router.post(
+    "/call-offs/{member_id}/end",
+    response_model=ContractRead,
+    responses=problems(
+        ContractNotFound,
+        CallOffNotFound,
+        NotCallOffParty,
+        CallOffEnded,
+        OutsideMandate,
+    ),
+)
+async def end_call_off(
+    member_id: uuid.UUID,
+    body: CallOffEnd,
+    session: SessionDep,
+    seen: SeenContract,
+    actor: CurrentActor,
+    now: NowDep,
+) -> ContractRead:
+    """End a member's call-off: the member in person, or the co-op's administrators (403
+    otherwise; a member asking about someone else's call-off is told there is none). Care is
+    bought up to and including `last_day` (today or later; today when left out); invoice
+    lines after it are refused (422 `no_call_off`) and a period running past it is allowed
+    only the days up to it. Once the last day has passed and the member's invoice lines are
+    paid, they may leave the co-op. A call-off ends once (409 `call_off_ended`)."""
+    contract = await contracts.end_call_off(
+        session,
+        actor,
+        seen.contract,
+        seen.viewer,
+        member_id=member_id,
+        last_day=body.last_day,
+        now=now,
+    )
+    return contracts.read(contract, seen.viewer)

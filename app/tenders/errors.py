@@ -204,3 +204,20 @@ class NoReleases(NotFound):
     title, title_cy = "No releases", "Dim datganiadau"
     detail = "No tender has been published in this area yet."
     detail_cy = "Nid oes tendr wedi'i gyhoeddi yn yr ardal hon eto."
+
+
+class CallOffNotFound(NotFound):
+    detail = "This contract has no call-off for that member, or you may not see it."
+    detail_cy = "Nid oes gan y contract hwn alwad ar gyfer yr aelod hwnnw, neu ni chewch ei gweld."
+
+
+class NotCallOffParty(Forbidden):
+    detail = "Only the member, or the co-operative's administrators, may end a call-off."
+    detail_cy = "Dim ond yr aelod, neu weinyddwyr y cwmni cydweithredol, gaiff ddod â galwad i ben."
+
+
+class CallOffEnded(Conflict):
+    code = "call_off_ended"
+    title, title_cy = "Call-off already ended", "Mae'r alwad eisoes wedi dod i ben"
+    detail = "This call-off has already ended; its last day is {last_day}."
+    detail_cy = "Mae'r alwad hon eisoes wedi dod i ben; ei diwrnod olaf yw {last_day}."

@@ -1,6 +1,8 @@
 """Where tenders take part in other domains' work: award votes and members leaving."""
 
-from sqlalchemy import select
+from datetime import date
+
+from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.coops import service as coops
@@ -20,14 +22,19 @@ from app.tenders.models import (
 )
 
 
-async def commitments(session: AsyncSession, *, member: Member) -> list[str]:
-    """What still binds a member: call-offs under a running contract, and invoice lines that
-    are charged to them and not yet paid."""
+async def commitments(session: AsyncSession, *, member: Member, today: date) -> list[str]:
+    """What still binds a member: call-offs under a running contract that have not ended or
+    whose last day is still to come (the provider may yet invoice it), and invoice lines
+    that are charged to them and not yet paid."""
     call_offs = (
         await session.scalars(
             select(CallOff.id)
             .join(Contract, Contract.id == CallOff.contract_id)
-            .where(CallOff.member_id == member.id, Contract.status == ContractStatus.active)
+            .where(
+                CallOff.member_id == member.id,
+                Contract.status == ContractStatus.active,
+                or_(CallOff.last_day.is_(None), CallOff.last_day >= today),
+            )
             .order_by(CallOff.id)
         )
     ).all()

@@ -22,6 +22,7 @@ from app.core.errors import ValidationFailed
 from app.ledger import service as ledger
 from app.ledger.errors import InsufficientMemberFunds
 from app.ledger.models import TransactionKind
+from app.tenders import contracts
 from app.tenders.contracts import ContractViewer
 from app.tenders.errors import (
     BeyondCallOff,
@@ -72,18 +73,6 @@ def overlapping_minutes(
     )
 
 
-async def _lock_contract(session: AsyncSession, contract: Contract) -> Contract:
-    locked = await session.scalar(
-        select(Contract)
-        .where(Contract.id == contract.id)
-        .options(selectinload(Contract.call_offs))
-        .with_for_update(of=Contract)
-        .execution_options(populate_existing=True)
-    )
-    assert locked is not None  # noqa: S101 - contracts are never deleted
-    return locked
-
-
 def check_period(contract: Contract, period_start: date, period_end: date, *, today: date) -> None:
     """Care is invoiced once delivered, under a contract that existed: the period may not
     start before the contract was made nor end after today (422 `validation_error`)."""
@@ -117,16 +106,19 @@ async def submit(
     lines: Sequence[InvoiceLineCreate],
     now: datetime,
 ) -> Invoice:
-    """The provider's invoice; each line within the member's call-off (422 otherwise).
+    """The provider's invoice; each line within the member's call-off (422 otherwise). A
+    call-off that has ended covers the days up to its last day only.
 
     The contract's row is locked first, so two invoices for one contract are checked against
     the call-offs one after the other and cannot both use the same minutes.
     """
-    contract = await _lock_contract(session, contract)
+    contract = await contracts.lock(session, contract)
     if contract.status != ContractStatus.active:
         raise InvalidInvoiceTransition(status=contract.status.value)
     check_period(contract, period_start, period_end, today=now.date())
-    called_off = {c.member_id: c.hours_per_week for c in contract.call_offs}
+    called_off = {
+        c.member_id: c for c in contract.call_offs if contracts.running_on(c, period_start)
+    }
     without = list(
         dict.fromkeys(line.member_id for line in lines if line.member_id not in called_off)
     )
@@ -143,7 +135,11 @@ async def submit(
         member_id
         for member_id, minutes in wanted.items()
         if used.get(member_id, 0) + minutes
-        > allowance_minutes(called_off[member_id], period_start, period_end)
+        > allowance_minutes(
+            called_off[member_id].hours_per_week,
+            period_start,
+            min(period_end, called_off[member_id].last_day or period_end),
+        )
     ]
     if beyond:
         raise BeyondCallOff(extra={"members": [str(m) for m in beyond]})

@@ -230,6 +230,9 @@ class CallOff(UUIDPrimaryKey, Base):
     contract_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("contract.id", ondelete="CASCADE"))
     member_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("coop_member.id"), index=True)
     hours_per_week: Mapped[int] = mapped_column(Integer)
+    # The last day of care bought under it, once the member or an administrator ends it;
+    # none while it runs.
+    last_day: Mapped[date | None]
 
 
 class Invoice(UUIDPrimaryKey, Base):

@@ -235,6 +235,17 @@ class AwardCreate(Input):
 class CallOffRead(Output):
     member_id: uuid.UUID
     hours_per_week: int
+    last_day: date | None = Field(
+        description="The last day of care bought under it, once ended; null while it runs."
+    )
+
+
+class CallOffEnd(Input):
+    last_day: date | None = Field(
+        default=None,
+        description="The last day of care to buy under the call-off: today or later "
+        "(today when left out).",
+    )
 
 
 class ContractRead(Output):

@@ -1,3 +1,5 @@
+from datetime import date
+
 import httpx
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -110,7 +112,9 @@ class TestLeaving:
     ) -> None:
         monkeypatch.setattr(leaving, "_checks", [])
 
-        async def open_call_offs(session: AsyncSession, *, member: Member) -> list[str]:
+        async def open_call_offs(
+            session: AsyncSession, *, member: Member, today: date
+        ) -> list[str]:
             return [f"call_off:{member.id}"]
 
         leaving.register_commitment_check(open_call_offs)
@@ -129,4 +133,4 @@ class TestLeaving:
     ) -> None:
         member = await session.get(Member, pool.holder_member)
         assert member is not None
-        assert await leaving.commitments_of(session, member) == []
+        assert await leaving.commitments_of(session, member, date(2026, 3, 2)) == []

@@ -628,6 +628,11 @@ TABLE: dict[str, Row] = {
     "GET /api/v1/contracts/{contract_id}": Row(
         "/api/v1/contracts/{contract}", contract_parties(200)
     ),
+    "POST /api/v1/contracts/{contract_id}/call-offs/{member_id}/end": Row(
+        "/api/v1/contracts/{contract}/call-offs/{member}/end",
+        {**contract_parties(200), "provider_staff": 403},
+        lambda w: {},
+    ),
     "POST /api/v1/contracts/{contract_id}/invoices": Row(
         "/api/v1/contracts/{contract}/invoices",
         {**contract_parties(403), "provider_staff": 201},

@@ -71,8 +71,16 @@ class TestCreateContract:
             "hourly_rate_pence": 2135,
             "call_offs": sorted(
                 [
-                    {"member_id": str(world.holder_a_member_id), "hours_per_week": 10},
-                    {"member_id": str(world.holder_b_member_id), "hours_per_week": 6},
+                    {
+                        "member_id": str(world.holder_a_member_id),
+                        "hours_per_week": 10,
+                        "last_day": None,
+                    },
+                    {
+                        "member_id": str(world.holder_b_member_id),
+                        "hours_per_week": 6,
+                        "last_day": None,
+                    },
                 ],
                 key=lambda c: c["member_id"],
             ),
@@ -179,7 +187,7 @@ class TestGetContract:
             f"/api/v1/contracts/{contract_id}", headers=world.holder_b.headers
         )
         assert response.json()["call_offs"] == [
-            {"member_id": str(world.holder_b_member_id), "hours_per_week": 6}
+            {"member_id": str(world.holder_b_member_id), "hours_per_week": 6, "last_day": None}
         ]
         carer = await client.get(f"/api/v1/contracts/{contract_id}", headers=world.carer.headers)
         assert carer.json()["call_offs"] == []
@@ -190,7 +198,7 @@ class TestGetContract:
             headers=representative.on_behalf_of(world.holder_a),
         )
         assert as_rep.json()["call_offs"] == [
-            {"member_id": str(world.holder_a_member_id), "hours_per_week": 10}
+            {"member_id": str(world.holder_a_member_id), "hours_per_week": 10, "last_day": None}
         ]
 
     async def test_anyone_else_is_told_there_is_no_such_contract(
