@@ -1,7 +1,29 @@
-"""The injectable clock: every rule that depends on 'now' asks this, so tests can move time."""
+"""The injectable clock: every rule that depends on 'now' asks this, so tests can move time.
 
-from datetime import UTC, datetime, timedelta
+Instants are kept in UTC; days are Welsh days. A Direct Payment cycle, a statement, a quarter
+of the council's return, a council's period or "today" for an invoice are calendar days in
+Wales (Europe/London: GMT in winter, BST in summer), so a payment at 00:30 on 1 July BST
+belongs to July and to the third quarter, not to 30 June as a UTC day would have it.
+"""
+
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Protocol
+from zoneinfo import ZoneInfo
+
+WALES = ZoneInfo("Europe/London")
+
+
+def local_date(moment: datetime) -> date:
+    """The calendar day in Wales at that instant."""
+    return moment.astimezone(WALES).date()
+
+
+def day_range(first_day: date, last_day: date) -> tuple[datetime, datetime]:
+    """The instants [start of first_day, start of the day after last_day) of Welsh days, in
+    UTC, for comparing with stored timestamps."""
+    start = datetime.combine(first_day, time(), tzinfo=WALES)
+    end = datetime.combine(last_day + timedelta(days=1), time(), tzinfo=WALES)
+    return start.astimezone(UTC), end.astimezone(UTC)
 
 
 class Clock(Protocol):

@@ -5,6 +5,7 @@ from fastapi import APIRouter
 from app.auth.dependencies import CurrentActor
 from app.auth.errors import NoMandate, OutsideMandate
 from app.coops.dependencies import ViewActor
+from app.core.clock import local_date
 from app.core.deps import NowDep, SessionDep
 from app.core.errors import problems
 from app.direct_payments import service
@@ -19,7 +20,7 @@ async def _read(session: SessionDep, award: DirectPaymentAward, now: NowDep) -> 
     read = DirectPaymentRead.model_validate(award)
     try:
         headroom = await service.contribution_headroom(
-            session, holder_user_id=award.user_id, on=now.date()
+            session, holder_user_id=award.user_id, on=local_date(now)
         )
     except NoDirectPayment:
         return read

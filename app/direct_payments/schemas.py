@@ -40,5 +40,6 @@ class DirectPaymentRead(Output):
     created_at: datetime
     updated_at: datetime
     current_cycle: CycleRead | None = Field(
-        default=None, description="Today's cycle (UTC date); null when the award is not in force."
+        default=None,
+        description="Today's cycle (a day in Wales); null when the award is not in force.",
     )

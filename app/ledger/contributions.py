@@ -6,13 +6,14 @@ mandate's per-cycle limit).
 """
 
 import uuid
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.auth.actor import Actor
 from app.coops.models import Member, MemberStatus
+from app.core.clock import day_range, local_date
 from app.direct_payments import service as direct_payments
 from app.ledger import service as ledger
 from app.ledger.errors import MemberNotActive, NotYourAccount
@@ -26,12 +27,6 @@ from app.ledger.models import (
     TransactionKind,
 )
 from app.representatives import service as representatives
-
-
-def day_range(first_day: date, last_day: date) -> tuple[datetime, datetime]:
-    """[start of first_day, start of the day after last_day) in UTC: days are UTC days."""
-    start = datetime.combine(first_day, time(), tzinfo=UTC)
-    return start, datetime.combine(last_day + timedelta(days=1), time(), tzinfo=UTC)
 
 
 def check_may_move(actor: Actor, caller: Member, target: Member) -> None:
@@ -62,7 +57,7 @@ async def contribute(
     check_may_move(actor, caller, target)
     if target.status != MemberStatus.active:
         raise MemberNotActive
-    today = now.date()
+    today = local_date(now)
     await direct_payments.check_contribution(
         session,
         holder_user_id=target.user_id,

@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.auth.actor import Actor
 from app.coops.errors import MemberHasCommitments
 from app.coops.models import Member
+from app.core.clock import local_date
 from app.ledger import service as ledger
 from app.ledger.models import TransactionKind
 from app.ledger.refunds import refuse_waiting_refunds
@@ -55,7 +56,7 @@ async def settle_on_leaving(
 ) -> None:
     """The on-leave callback: refuse a member with commitments, refuse refunds still
     waiting, and pay the whole unspent balance out (`member -> external:payouts`)."""
-    commitments = await commitments_of(session, member, now.date())
+    commitments = await commitments_of(session, member, local_date(now))
     if commitments:
         raise MemberHasCommitments(extra={"commitments": commitments})
     await refuse_waiting_refunds(session, actor, member, now=now)

@@ -17,6 +17,7 @@ from app.audit import service as audit
 from app.auth.actor import Actor
 from app.coops import service as coops
 from app.coops.models import Coop, Member
+from app.core.clock import local_date
 from app.ledger import service as ledger
 from app.ledger.contributions import check_may_move
 from app.ledger.errors import (
@@ -140,7 +141,7 @@ async def request_refund(
     )
     if actor.is_representing:
         await representatives.check_mandate_limit(
-            session, actor, amount_pence=amount_pence, on=now.date()
+            session, actor, amount_pence=amount_pence, on=local_date(now)
         )
         session.add(refund)
         await session.flush()

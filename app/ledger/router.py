@@ -183,7 +183,7 @@ async def get_statement(
         Query(alias="format", description="`csv` for CSV (as `Accept: text/csv`)."),
     ] = None,
 ) -> StatementRead | Response:
-    """A member's statement for the days `from` to `to` inclusive (UTC): the member, their
+    """A member's statement for the days `from` to `to` inclusive (days in Wales): the member, their
     representative with `view`, or an administrator. `weeks_of_budget_held` is the closing
     balance over the weekly Direct Payment (1 place, half up) and `surplus` is true above
     8 weeks, both null without an award: councils may claw back an unspent surplus."""

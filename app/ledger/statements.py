@@ -9,10 +9,10 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.coops.models import Member
+from app.core.clock import day_range, local_date
 from app.core.errors import ValidationFailed
 from app.direct_payments import service as direct_payments
 from app.ledger import service as ledger
-from app.ledger.contributions import day_range
 from app.ledger.models import LedgerAccount, LedgerPosting, LedgerTransaction
 from app.ledger.schemas import MovementRead, StatementRead
 
@@ -53,15 +53,15 @@ async def statement(
     now: datetime,
 ) -> StatementRead:
     """The member's account from `from_date` (default: the day it opened) to `to_date`
-    (default: today), both inclusive, UTC days."""
+    (default: today), both inclusive, days in Wales."""
     account = await session.scalar(
         select(LedgerAccount).where(
             LedgerAccount.coop_id == member.coop_id,
             LedgerAccount.code == ledger.member_account(member.id),
         )
     )
-    last = to_date or now.date()
-    opened = account.opened_at.date() if account else member.joined_at.date()
+    last = to_date or local_date(now)
+    opened = local_date(account.opened_at if account else member.joined_at)
     first = from_date or min(opened, last)
     if first > last:
         raise ValidationFailed([{"loc": ["query", "from"], "msg": "from may not be after to."}])
@@ -158,7 +158,7 @@ def to_csv(read: StatementRead) -> str:
         balance += movement.amount_pence
         writer.writerow(
             [
-                movement.at.date().isoformat(),
+                local_date(movement.at).isoformat(),
                 str(movement.transaction_id),
                 movement.kind.value,
                 movement.amount_pence,

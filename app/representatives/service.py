@@ -19,6 +19,7 @@ from app.auth.actor import Actor
 from app.auth.actor import Mandate as MandateGrant
 from app.auth.errors import NoMandate
 from app.auth.models import User
+from app.core.clock import local_date
 from app.core.errors import ValidationFailed
 from app.direct_payments import service as direct_payments
 from app.direct_payments.cycles import Cycle, cycle_containing
@@ -206,7 +207,7 @@ async def mandate_cycle(session: AsyncSession, mandate: Mandate, on: date) -> Cy
     """The four-week cycle a limit applies to: the holder's Direct Payment cycle, or, for a
     holder with no award recorded, four-week cycles counted from the day of the grant."""
     award = await direct_payments.get_award(session, mandate.holder_user_id)
-    start = award.start_date if award is not None else mandate.created_at.date()
+    start = award.start_date if award is not None else local_date(mandate.created_at)
     return cycle_containing(start, on)
 
 

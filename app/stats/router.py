@@ -8,6 +8,7 @@ from fastapi import APIRouter, Query, Request, Response
 
 from app.areas.errors import AreaNotFound
 from app.auth.errors import InvalidToken
+from app.core.clock import local_date
 from app.core.deps import NowDep, SessionDep
 from app.core.errors import problems
 from app.councils.dependencies import CurrentAreaReader
@@ -53,7 +54,7 @@ async def area_summary(
         Query(alias="format", description="`csv` for CSV (as `Accept: text/csv`)."),
     ] = None,
 ) -> AreaSummary | Response:
-    """An area's figures for the days `from` to `to` inclusive (UTC; default the twelve
+    """An area's figures for the days `from` to `to` inclusive (days in Wales; default the twelve
     months to today): that area's council officers, its API clients, platform admins.
 
     Money and people are counted by the council that pays the holder's Direct Payment, not
@@ -64,7 +65,7 @@ async def area_summary(
     organisations (providers, co-ops, tenders) are plain numbers. `saving_percent` is
     (listed - contracted) / listed x 100 from the published averages, 1 place, half up.
     """
-    first, last = service.period(from_date, to_date, now.date())
+    first, last = service.period(from_date, to_date, local_date(now))
     summary = await service.area_summary(session, reader.area_code, first=first, last=last)
     if not wants_csv(format_, request.headers.get("accept")):
         return summary
@@ -81,4 +82,4 @@ async def wales(session: SessionDep, now: NowDep) -> WalesTable:
     """Public: one row per council area for the twelve months to today, under the same
     disclosure control as the councils' summary (`gaps` = service types no verified
     provider offers in the area)."""
-    return await service.wales(session, today=now.date())
+    return await service.wales(session, today=local_date(now))

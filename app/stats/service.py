@@ -10,8 +10,8 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.areas.models import Area
+from app.core.clock import day_range
 from app.core.errors import ValidationFailed
-from app.ledger.contributions import day_range
 from app.providers import service as providers
 from app.providers.models import ServiceType
 from app.stats import disclosure, queries

@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.audit import service as audit
 from app.auth.actor import Actor
+from app.core.clock import local_date
 from app.core.errors import ValidationFailed
 from app.ledger import service as ledger
 from app.ledger.errors import InsufficientMemberFunds
@@ -58,7 +59,7 @@ async def charge(
     transaction; or raise (409 `already_charged`, 422 `no_subscribers`, 409
     `insufficient_member_funds` naming the members) and post nothing."""
     year, month = parse_month(period)
-    if date(year, month, 1) > now.date():
+    if date(year, month, 1) > local_date(now):
         raise ValidationFailed(
             [{"loc": ["body", "period"], "msg": "A month can only be charged once it has begun."}]
         )

@@ -18,10 +18,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from app.coops.models import Member
+from app.core.clock import day_range
 from app.direct_payments import service as direct_payments
 from app.ledger import service as ledger
 from app.ledger import statements
-from app.ledger.contributions import day_range
 from app.ledger.models import AccountKind, LedgerAccount, LedgerPosting, LedgerTransaction
 from app.ledger.models import TransactionKind as Kind
 from app.providers.models import Provider, ProviderServiceType

@@ -62,7 +62,7 @@ async def get_dp_return(
     """The quarterly Direct Payment monitoring return a council asks a holder for (the
     member, their representative with `view`, or an administrator; anyone else's return is
     404): the opening balance, contributions, care bought by provider, shared charges and
-    refunds (the refund on leaving included) over the quarter's UTC days, and the closing
+    refunds (the refund on leaving included) over the quarter's days in Wales, and the closing
     balance = opening + contributions - care - charges - refunds. `weeks_of_budget_held` and
     `surplus` are as on the statement."""
     if member_id == member.id:

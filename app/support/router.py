@@ -10,6 +10,7 @@ from app.auth.dependencies import CurrentActor, acting_for
 from app.auth.errors import NoMandate, OutsideMandate
 from app.coops.dependencies import CoopAdmin, CurrentMembership, ViewActor
 from app.coops.errors import CoopAdminRequired, CoopNotFound
+from app.core.clock import local_date
 from app.core.deps import NowDep, SessionDep
 from app.core.errors import problems
 from app.core.pagination import CursorPage, PageDep, Sort, paginate
@@ -124,7 +125,9 @@ async def subscribe(
     money. A representative needs the `contribute` scope, since subscribing commits the
     holder's money."""
     service = await services.get_service(session, coop_id=member.coop_id, service_id=service_id)
-    period, created = await services.subscribe(session, actor, service, member, today=now.date())
+    period, created = await services.subscribe(
+        session, actor, service, member, today=local_date(now)
+    )
     if not created:
         response.status_code = 200
     return period
@@ -146,7 +149,7 @@ async def unsubscribe(
     The answer is the ended subscription. Not subscribed: 404 `not_found`. A representative
     needs the `contribute` scope. Leaving the co-op ends every subscription the same way."""
     service = await services.get_service(session, coop_id=member.coop_id, service_id=service_id)
-    return await services.unsubscribe(session, actor, service, member, today=now.date())
+    return await services.unsubscribe(session, actor, service, member, today=local_date(now))
 
 
 @router.post(

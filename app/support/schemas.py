@@ -47,9 +47,9 @@ class SubscriptionRead(Output):
     id: uuid.UUID
     service_id: uuid.UUID
     member_id: uuid.UUID
-    started_on: date = Field(description="The first day subscribed (UTC date).")
+    started_on: date = Field(description="The first day subscribed (a day in Wales).")
     ended_on: date | None = Field(
-        description="The last day subscribed (UTC date); null while the subscription runs."
+        description="The last day subscribed (a day in Wales); null while the subscription runs."
     )
 
 

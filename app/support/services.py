@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.audit import service as audit
 from app.auth.actor import Actor
 from app.coops.models import Member, MemberClass
+from app.core.clock import local_date
 from app.support import repository
 from app.support.errors import SubscriberNotAHolder, SubscriptionNotFound, SupportServiceNotFound
 from app.support.models import SubscriptionPeriod, SupportCategory, SupportService
@@ -173,7 +174,7 @@ async def end_subscriptions_on_leaving(
 ) -> None:
     """On leaving a co-op, every running subscription ends that day (registered with coops)."""
     for period in await repository.open_periods_of_member(session, member.id):
-        _end(period, now.date())
+        _end(period, local_date(now))
         await session.flush()
         audit.record(
             session,

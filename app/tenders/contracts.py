@@ -12,6 +12,7 @@ from app.audit import service as audit
 from app.auth.actor import Actor
 from app.coops import repository as coops
 from app.coops.models import Member, MemberStatus
+from app.core.clock import local_date
 from app.core.errors import ValidationFailed
 from app.ledger import service as ledger
 from app.providers import repository as providers
@@ -165,7 +166,7 @@ async def end_call_off(
         raise CallOffNotFound
     if not (seen_by.is_admin or (seen_by.member is not None and seen_by.member.id == member_id)):
         raise NotCallOffParty
-    today = now.date()
+    today = local_date(now)
     last_day = today if last_day is None else last_day
     if last_day < today:
         raise ValidationFailed(

@@ -18,6 +18,7 @@ from sqlalchemy.orm import selectinload
 
 from app.audit import service as audit
 from app.auth.actor import Actor
+from app.core.clock import local_date
 from app.core.errors import ValidationFailed
 from app.ledger import service as ledger
 from app.ledger.errors import InsufficientMemberFunds
@@ -77,7 +78,7 @@ def check_period(contract: Contract, period_start: date, period_end: date, *, to
     """Care is invoiced once delivered, under a contract that existed: the period may not
     start before the contract was made nor end after today (422 `validation_error`)."""
     errors: list[dict[str, object]] = []
-    began = contract.created_at.date()
+    began = local_date(contract.created_at)
     if period_start < began:
         errors.append(
             {
@@ -115,7 +116,7 @@ async def submit(
     contract = await contracts.lock(session, contract)
     if contract.status != ContractStatus.active:
         raise InvalidInvoiceTransition(status=contract.status.value)
-    check_period(contract, period_start, period_end, today=now.date())
+    check_period(contract, period_start, period_end, today=local_date(now))
     called_off = {
         c.member_id: c for c in contract.call_offs if contracts.running_on(c, period_start)
     }

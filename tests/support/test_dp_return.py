@@ -11,9 +11,8 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.core.clock import FrozenClock
+from app.core.clock import FrozenClock, day_range
 from app.ledger import service as ledger
-from app.ledger.contributions import day_range
 from app.ledger.models import LedgerAccount, LedgerPosting, LedgerTransaction, TransactionKind
 from tests.factories import (
     Person,

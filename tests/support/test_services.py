@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.audit.models import AuditEntry
-from app.core.clock import FrozenClock
+from app.core.clock import WALES, FrozenClock
 from app.support.models import SubscriptionPeriod, SupportService
 from app.support.repository import subscribers_in_month
 from app.support.split import plan_charge
@@ -460,10 +460,11 @@ class TestSubscribersInMonth:
     ) -> None:
         service = await create_support_service(client, world.coop_id, world.admin)
         url = subscription_url(world, service)
-        clock.set(datetime(2026, 3, 31, 23, 59, tzinfo=UTC))
+        # Welsh days: one minute before midnight on 31 March (BST), one after on 1 May.
+        clock.set(datetime(2026, 3, 31, 23, 59, tzinfo=WALES))
         await sign_in_again(client, world.holder)
         await client.post(url, headers=world.holder.headers)
-        clock.set(datetime(2026, 5, 1, 0, 1, tzinfo=UTC))
+        clock.set(datetime(2026, 5, 1, 0, 1, tzinfo=WALES))
         await sign_in_again(client, world.holder)
         await client.delete(url, headers=world.holder.headers)
         for month, expected in ((3, True), (4, True), (5, True), (6, False)):
