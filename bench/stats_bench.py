@@ -23,11 +23,12 @@ import subprocess
 import sys
 import time
 import uuid
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 import asyncpg  # type: ignore[import-untyped]
 import httpx
 
+from app.core.clock import day_range, local_date
 from app.stats.service import twelve_months_to
 from bench.ledger_bench import ROOT, free_port, wait_until_ready
 
@@ -97,9 +98,9 @@ WITH_PERIOD = {1, 6, 7, 8}
 
 
 async def direct_once(connection: asyncpg.Connection, code: str) -> None:
-    first, last = twelve_months_to(datetime.now(UTC).date())
-    start = datetime.combine(first, datetime.min.time(), tzinfo=UTC)
-    end = datetime.combine(last + timedelta(days=1), datetime.min.time(), tzinfo=UTC)
+    # The period the API uses: the twelve months to today, as days in Wales.
+    first, last = twelve_months_to(local_date(datetime.now(UTC)))
+    start, end = day_range(first, last)
     async with connection.transaction(readonly=True):
         for n, query in enumerate(DIRECT):
             if n in WITH_PERIOD:
