@@ -13,13 +13,20 @@ from app.core.http_cache import conditional, rendered
 from app.core.pagination import CursorPage, PageDep
 from app.providers import imports, service
 from app.providers.dependencies import CsvBody, OptionalActor
-from app.providers.errors import CiwServiceIdTaken, NotProviderStaff, ProviderNotFound
+from app.providers.errors import (
+    CiwServiceIdTaken,
+    LastStaff,
+    NotProviderStaff,
+    ProviderNotFound,
+    StaffNotFound,
+)
 from app.providers.models import Provider, ProviderStaff, ProviderStatus
 from app.providers.schemas import (
     ImportResult,
     ProviderCreate,
     ProviderRead,
     ProviderStaffCreate,
+    ProviderStaffMember,
     ProviderStaffRead,
     ProviderUpdate,
 )
@@ -184,3 +191,37 @@ async def add_provider_staff(
     if not added:
         response.status_code = 200
     return staff
+
+
+@router.get(
+    "/{provider_id}/staff",
+    response_model=CursorPage[ProviderStaffMember],
+    responses=problems(NotAuthenticated, NotProviderStaff, ProviderNotFound),
+)
+async def list_provider_staff(
+    provider_id: uuid.UUID, session: SessionDep, actor: CurrentActor
+) -> CursorPage[ProviderStaffMember]:
+    """The provider's staff with their names and e-mail addresses, first added first (its
+    staff or a platform administrator). A provider's staff is a handful of people: one page,
+    `next_cursor` always null."""
+    provider = await service.get_provider(session, actor, provider_id)
+    return CursorPage(items=await service.list_staff(session, actor, provider))
+
+
+@router.delete(
+    "/{provider_id}/staff/{user_id}",
+    status_code=204,
+    responses=problems(
+        NotAuthenticated, NotProviderStaff, ProviderNotFound, StaffNotFound, LastStaff
+    ),
+)
+async def remove_provider_staff(
+    provider_id: uuid.UUID, user_id: uuid.UUID, session: SessionDep, actor: CurrentActor
+) -> Response:
+    """Take someone off the provider's staff (its staff, themselves included, or a platform
+    administrator): from the next request they no longer see its bids, invoices or pending
+    details, nor act for it. The last member of staff stays (409 `last_staff`): add another
+    first."""
+    provider = await service.get_provider(session, actor, provider_id)
+    await service.remove_staff(session, actor, provider, user_id=user_id)
+    return Response(status_code=204)

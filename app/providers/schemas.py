@@ -135,6 +135,13 @@ class ProviderStaffRead(Output):
     added_at: datetime
 
 
+class ProviderStaffMember(ProviderStaffRead):
+    """One of the provider's staff, as their colleagues see them."""
+
+    full_name: str
+    email: str
+
+
 class AreaListingQuery(BaseModel):
     """The area listing's query string, validated in one step (it is the directory's hot path)."""
 

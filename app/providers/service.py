@@ -5,7 +5,7 @@ from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -17,7 +17,13 @@ from app.auth.models import User
 from app.core.pagination import PageRequest, Sort, paginate
 from app.providers import repository
 from app.providers.coverage import Coverage, RateCount, coverage_by_type
-from app.providers.errors import CiwServiceIdTaken, NotProviderStaff, ProviderNotFound
+from app.providers.errors import (
+    CiwServiceIdTaken,
+    LastStaff,
+    NotProviderStaff,
+    ProviderNotFound,
+    StaffNotFound,
+)
 from app.providers.models import (
     Provider,
     ProviderArea,
@@ -29,7 +35,7 @@ from app.providers.models import (
     WelshLanguage,
     search_key,
 )
-from app.providers.schemas import ProviderCreate
+from app.providers.schemas import ProviderCreate, ProviderStaffMember
 
 AREA_ORDER = (Provider.hourly_rate_pence, Provider.name_search, Provider.id)
 NAME_ORDER = (Provider.name_search, Provider.id)
@@ -216,6 +222,60 @@ async def add_staff(
         about=user_id,
     )
     return staff, True
+
+
+async def list_staff(
+    session: AsyncSession, actor: Actor, provider: Provider
+) -> list[ProviderStaffMember]:
+    """The provider's staff, first added first (its staff or a platform administrator)."""
+    await require_staff_or_admin(session, actor, provider)
+    rows = await session.execute(
+        select(ProviderStaff, User.full_name, User.email)
+        .join(User, User.id == ProviderStaff.user_id)
+        .where(ProviderStaff.provider_id == provider.id)
+        .order_by(ProviderStaff.added_at, ProviderStaff.user_id)
+    )
+    return [
+        ProviderStaffMember(
+            provider_id=staff.provider_id,
+            user_id=staff.user_id,
+            added_at=staff.added_at,
+            full_name=full_name,
+            email=email,
+        )
+        for staff, full_name, email in rows.all()
+    ]
+
+
+async def remove_staff(
+    session: AsyncSession, actor: Actor, provider: Provider, *, user_id: uuid.UUID
+) -> None:
+    """Take a person off the provider's staff (its staff, themselves included, or a platform
+    administrator): they lose its bids, invoices and details at once. The provider's row is
+    locked first so two removals cannot together leave it with nobody (409 `last_staff`)."""
+    await require_staff_or_admin(session, actor, provider)
+    await session.execute(select(Provider.id).where(Provider.id == provider.id).with_for_update())
+    staff = await session.get(ProviderStaff, (provider.id, user_id), populate_existing=True)
+    if staff is None:
+        raise StaffNotFound
+    remaining = await session.scalar(
+        select(func.count())
+        .select_from(ProviderStaff)
+        .where(ProviderStaff.provider_id == provider.id, ProviderStaff.user_id != user_id)
+    )
+    if not remaining:
+        raise LastStaff
+    await session.delete(staff)
+    await session.flush()
+    audit.record(
+        session,
+        actor,
+        "provider.staff_removed",
+        "provider",
+        provider.id,
+        data={"user_id": user_id},
+        about=user_id,
+    )
 
 
 async def staff_provider_ids(session: AsyncSession, user_id: uuid.UUID) -> list[uuid.UUID]:

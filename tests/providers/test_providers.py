@@ -1,4 +1,5 @@
 import uuid
+from datetime import timedelta
 from typing import Any
 
 import httpx
@@ -7,6 +8,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.audit.models import AuditEntry
+from app.core.clock import FrozenClock
 from app.providers.models import Provider, ProviderStaff
 from tests.factories import (
     create_provider,
@@ -468,3 +470,111 @@ class TestAddProviderStaff:
             headers=staff.headers,
         )
         problem(response, 404, "not_found")
+
+
+class TestProviderStaffList:
+    async def test_staff_see_their_colleagues_first_added_first(
+        self, client: httpx.AsyncClient, clock: FrozenClock
+    ) -> None:
+        staff = await register_person(client, full_name="Siân Staff")
+        created = await create_provider(client, staff)
+        colleague = await register_person(client, full_name="Gethin Gofalwr")
+        clock.advance(timedelta(minutes=1))
+        url = f"/api/v1/providers/{created['id']}/staff"
+        added = await client.post(url, json={"user_id": str(colleague.id)}, headers=staff.headers)
+        assert added.status_code == 201, added.text
+        response = await client.get(url, headers=colleague.headers)
+        assert response.status_code == 200, response.text
+        body = response.json()
+        assert body["next_cursor"] is None
+        assert [(s["user_id"], s["full_name"], s["email"]) for s in body["items"]] == [
+            (str(staff.id), "Siân Staff", staff.email),
+            (str(colleague.id), "Gethin Gofalwr", colleague.email),
+        ]
+
+    async def test_nobody_else_sees_them(
+        self, client: httpx.AsyncClient, session: AsyncSession
+    ) -> None:
+        provider = await verified_provider(client, session)
+        url = f"/api/v1/providers/{provider['id']}/staff"
+        outsider = await register_person(client)
+        problem(await client.get(url, headers=outsider.headers), 403, "forbidden")
+        other_staff = await register_person(client)
+        await create_provider(client, other_staff)
+        problem(await client.get(url, headers=other_staff.headers), 403, "forbidden")
+        problem(await client.get(url), 401, "not_authenticated")
+
+
+class TestRemoveProviderStaff:
+    async def test_a_colleague_who_left_loses_the_provider_at_once(
+        self, client: httpx.AsyncClient, session: AsyncSession
+    ) -> None:
+        staff = await register_person(client)
+        created = await create_provider(client, staff)
+        leaver = await register_person(client)
+        url = f"/api/v1/providers/{created['id']}/staff"
+        await client.post(url, json={"user_id": str(leaver.id)}, headers=staff.headers)
+        response = await client.delete(f"{url}/{leaver.id}", headers=staff.headers)
+        assert response.status_code == 204, response.text
+        # The provider is pending: to anyone but its staff it does not exist.
+        problem(
+            await client.get(f"/api/v1/providers/{created['id']}", headers=leaver.headers),
+            404,
+            "not_found",
+        )
+        problem(
+            await client.patch(
+                f"/api/v1/providers/{created['id']}", json={"name": "X"}, headers=leaver.headers
+            ),
+            404,
+            "not_found",
+        )
+        me = (await client.get("/api/v1/me", headers=leaver.headers)).json()
+        assert me["provider_ids"] == []
+        assert "provider.staff_removed" in await audit_actions(session, created["id"])
+        problem(await client.delete(f"{url}/{leaver.id}", headers=staff.headers), 404, "not_found")
+
+    async def test_the_last_member_of_staff_stays(
+        self, client: httpx.AsyncClient, session: AsyncSession
+    ) -> None:
+        staff = await register_person(client)
+        created = await create_provider(client, staff)
+        url = f"/api/v1/providers/{created['id']}/staff/{staff.id}"
+        problem(await client.delete(url, headers=staff.headers), 409, "last_staff")
+        admin = await platform_admin(client, session)
+        problem(await client.delete(url, headers=admin.headers), 409, "last_staff")
+        colleague = await register_person(client)
+        await client.post(
+            f"/api/v1/providers/{created['id']}/staff",
+            json={"user_id": str(colleague.id)},
+            headers=staff.headers,
+        )
+        # With a colleague in place, one may leave of their own accord.
+        assert (await client.delete(url, headers=staff.headers)).status_code == 204
+        remaining = await session.scalars(
+            select(ProviderStaff.user_id).where(
+                ProviderStaff.provider_id == uuid.UUID(created["id"])
+            )
+        )
+        assert list(remaining.all()) == [colleague.id]
+
+    async def test_someone_else_may_not_remove_staff_and_nothing_changes(
+        self, client: httpx.AsyncClient, session: AsyncSession
+    ) -> None:
+        staff = await register_person(client)
+        provider = await verified_provider(client, session, staff=staff)
+        colleague = await register_person(client)
+        url = f"/api/v1/providers/{provider['id']}/staff"
+        await client.post(url, json={"user_id": str(colleague.id)}, headers=staff.headers)
+        outsider = await register_person(client)
+        problem(
+            await client.delete(f"{url}/{colleague.id}", headers=outsider.headers),
+            403,
+            "forbidden",
+        )
+        count = await session.scalar(
+            select(func.count())
+            .select_from(ProviderStaff)
+            .where(ProviderStaff.provider_id == uuid.UUID(provider["id"]))
+        )
+        assert count == 2

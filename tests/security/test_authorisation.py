@@ -129,6 +129,7 @@ async def world(client: httpx.AsyncClient, session: AsyncSession, clock: FrozenC
         support_request=str(support_request),
         provider=provider["id"],
         other_provider=other_provider["id"],
+        provider_staff_user=str(people["provider_staff"].id),
         coop=str(coop),
         other_coop=str(other),
         member=str(await member_id_of(client, coop, people["member"])),
@@ -364,6 +365,13 @@ TABLE: dict[str, Row] = {
         "/api/v1/providers/{provider}/staff",
         provider_staff(201),
         lambda w: {"user_id": str(w.people["user"].id)},
+    ),
+    "GET /api/v1/providers/{provider_id}/staff": Row(
+        "/api/v1/providers/{provider}/staff", provider_staff(200)
+    ),
+    # The provider's only member of staff: those allowed reach the rule that keeps them.
+    "DELETE /api/v1/providers/{provider_id}/staff/{user_id}": Row(
+        "/api/v1/providers/{provider}/staff/{provider_staff_user}", provider_staff(409)
     ),
     "POST /api/v1/providers/import": Row(
         "/api/v1/providers/import",
