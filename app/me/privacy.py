@@ -24,10 +24,12 @@ from app.coops import service as coops
 from app.coops.models import Member, MemberStatus
 from app.councils.models import LaOfficer
 from app.direct_payments.models import DirectPaymentAward
+from app.governance.models import Vote
 from app.ledger.models import LedgerAccount, LedgerPosting, LedgerTransaction, Refund
 from app.providers.models import ProviderStaff
 from app.representatives.models import Approval, Mandate
 from app.support.models import SubscriptionPeriod, SupportComment, SupportRequest
+from app.tenders.models import CallOff, DemandLine, Invoice, InvoiceLine, TenderBid
 
 CLOSED_NAME = "Closed account"
 NOT_EXPORTED = {"password_hash", "secret_hash", "token_hash"}
@@ -110,7 +112,23 @@ async def export(session: AsyncSession, user: User) -> dict[str, Any]:
         "support_comments": await _rows(
             session, SupportComment, SupportComment.written_by_user_id == user.id
         ),
+        # Care bought together: the hours they asked for, bought and were invoiced for.
+        "tender_demand": await _rows(session, DemandLine, DemandLine.member_id.in_(member_ids)),
+        "call_offs": await _rows(session, CallOff, CallOff.member_id.in_(member_ids)),
+        "invoice_lines": await _rows(session, InvoiceLine, InvoiceLine.member_id.in_(member_ids)),
+        "votes": await _rows(
+            session,
+            Vote,
+            or_(Vote.member_id.in_(member_ids), Vote.cast_by_user_id == user.id),
+        ),
         "provider_staff": await _rows(session, ProviderStaff, ProviderStaff.user_id == user.id),
+        # What they wrote for a provider: its bids and invoices carry their name as author.
+        "bids_submitted": await _rows(
+            session, TenderBid, TenderBid.submitted_by_user_id == user.id
+        ),
+        "invoices_submitted": await _rows(
+            session, Invoice, Invoice.submitted_by_user_id == user.id
+        ),
         "council_roles": await _rows(session, LaOfficer, LaOfficer.user_id == user.id),
         "activity": [
             _row(entry)

@@ -43,7 +43,9 @@ async def list_my_activity(
 async def export_my_data(session: SessionDep, actor: CurrentActor) -> dict[str, Any]:
     """Everything this service holds about you (a UK GDPR subject access request), by section:
     account, memberships, Direct Payment awards, mandates, approvals, your ledger postings,
-    refunds, subscriptions, support requests and comments, roles, and your activity log."""
+    refunds, subscriptions, support requests and comments, the care you asked for, bought and
+    were invoiced for (demand, call-offs, invoice lines), your votes, the bids and invoices
+    you wrote for a provider, roles, and your activity log."""
     return await privacy.export(session, actor.user)
 
 
