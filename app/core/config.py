@@ -50,6 +50,9 @@ class Settings(BaseSettings):
     # keyed by the directory's stamp, so a write is visible on the next request regardless.
     directory_cache_entries: int = Field(default=1024, ge=0)
     directory_cache_seconds: float = Field(default=30.0, gt=0)
+    # The public Wales table reads every contribution of the year: each process keeps it this
+    # long (0 computes it on every request), so open data cannot be used to load the database.
+    wales_cache_seconds: float = Field(default=300.0, ge=0)
     # DPC_BENCH_ENDPOINTS=1 adds /bench/bare, the baseline the benchmarks in bench/ compare with.
     bench_endpoints: bool = False
 

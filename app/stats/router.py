@@ -11,6 +11,7 @@ from app.auth.errors import InvalidToken
 from app.core.clock import local_date
 from app.core.deps import NowDep, SessionDep
 from app.core.errors import problems
+from app.core.http_cache import RenderCache, conditional, rendered
 from app.councils.dependencies import CurrentAreaReader
 from app.councils.errors import NotThisArea
 from app.ledger.statements import wants_csv
@@ -77,9 +78,30 @@ async def area_summary(
     )
 
 
+def _wales_cache(request: Request) -> RenderCache | None:
+    found: RenderCache | None = getattr(request.app.state, "wales_cache", None)
+    if found is None:
+        seconds = request.app.state.settings.wales_cache_seconds
+        if seconds <= 0:
+            return None
+        found = RenderCache(max_entries=2, ttl_seconds=seconds)
+        request.app.state.wales_cache = found
+    return found
+
+
 @router.get("/stats/wales", response_model=WalesTable, responses=problems())
-async def wales(session: SessionDep, now: NowDep) -> WalesTable:
+async def wales(request: Request, session: SessionDep, now: NowDep) -> Response:
     """Public: one row per council area for the twelve months to today, under the same
     disclosure control as the councils' summary (`gaps` = service types no verified
-    provider offers in the area)."""
-    return await service.wales(session, today=local_date(now))
+    provider offers in the area). Each server process keeps the table for a few minutes
+    (`DPC_WALES_CACHE_SECONDS`, default 300), so it may lag the ledger by that much; answers
+    carry a strong `ETag` for conditional requests."""
+    today = local_date(now)
+    cache = _wales_cache(request)
+    answer = cache.get(today) if cache is not None else None
+    if answer is None:
+        table = await service.wales(session, today=today)
+        answer = rendered(table.model_dump_json(by_alias=True).encode())
+        if cache is not None:
+            cache.put(today, answer)
+    return conditional(request, answer)

@@ -13,6 +13,7 @@ from typing import Any
 
 import httpx
 import pytest
+from fastapi import FastAPI
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.stats import queries
@@ -39,6 +40,8 @@ class World:
     admin: Person
     cardiff_officer: Person
     swansea_officer: Person
+    coop: Any
+    founder: Person
 
 
 async def holder(
@@ -83,6 +86,8 @@ async def world(client: httpx.AsyncClient, session: AsyncSession) -> World:
         admin=admin,
         cardiff_officer=await appoint(client, admin, CARDIFF),
         swansea_officer=await appoint(client, admin, SWANSEA),
+        coop=coop,
+        founder=founder,
     )
 
 
@@ -247,6 +252,29 @@ async def test_the_wales_table(client: httpx.AsyncClient, world: World) -> None:
     quiet = rows["W06000001"]
     assert quiet["holders_pooling"] == {"value": 0, "suppressed": False}
     assert quiet["coops_active"] == 0
+
+
+async def test_the_wales_table_is_kept_for_a_while_and_revalidated_by_etag(
+    app: FastAPI, client: httpx.AsyncClient, world: World
+) -> None:
+    first = await client.get("/api/v1/stats/wales")
+    assert first.status_code == 200, first.text
+    etag = first.headers["ETag"]
+    for _ in range(5):
+        await holder(client, world.coop, world.founder, area=CARDIFF, amounts=[1000])
+    # Kept: the same answer, byte for byte, and a 304 for a client holding it.
+    again = await client.get("/api/v1/stats/wales")
+    assert (again.content, again.headers["ETag"]) == (first.content, etag)
+    unchanged = await client.get("/api/v1/stats/wales", headers={"If-None-Match": etag})
+    assert unchanged.status_code == 304
+    # With the cache off (DPC_WALES_CACHE_SECONDS=0) every request counts afresh.
+    app.state.settings = app.state.settings.model_copy(update={"wales_cache_seconds": 0})
+    app.state.wales_cache = None
+    fresh = await client.get("/api/v1/stats/wales")
+    assert fresh.headers["ETag"] != etag
+    cardiff = next(r for r in fresh.json()["items"] if r["area_code"] == CARDIFF)
+    assert cardiff["holders_pooling"] == {"value": 15, "suppressed": False}
+    assert cardiff["contributions_pence"] == {"value": 15_000, "suppressed": False}
 
 
 def test_secondary_suppression_of_the_holders_column() -> None:
