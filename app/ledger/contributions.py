@@ -92,11 +92,10 @@ async def contributed_between(
         select(func.coalesce(func.sum(LedgerPosting.amount_pence), 0))
         .join(LedgerAccount, LedgerAccount.id == LedgerPosting.account_id)
         .join(Member, Member.id == LedgerAccount.member_id)
-        .join(LedgerTransaction, LedgerTransaction.id == LedgerPosting.transaction_id)
         .where(
             Member.user_id == holder_user_id,
             LedgerAccount.kind == AccountKind.member,
-            LedgerTransaction.kind == TransactionKind.contribution,
+            LedgerPosting.kind == TransactionKind.contribution,
             LedgerPosting.created_at >= start,
             LedgerPosting.created_at < end,
         )
