@@ -62,9 +62,7 @@ async def allow_tampering(session: AsyncSession) -> None:
         await session.execute(text("DROP TRIGGER audit_entry_no_delete"))
 
 
-async def verify(
-    client: httpx.AsyncClient, admin: Person, **checkpoint: Any
-) -> dict[str, Any]:
+async def verify(client: httpx.AsyncClient, admin: Person, **checkpoint: Any) -> dict[str, Any]:
     response = await client.get(
         "/api/v1/admin/audit/verify", params=checkpoint, headers=admin.headers
     )
@@ -127,8 +125,10 @@ class TestPublishedEntriesRehash:
         await grant_mandate(client, holder, representative, scopes=("view",))
         published: dict[int, dict[str, Any]] = {}
         feeds = [await every_page(client, f"/api/v1/coops/{coop}/audit", admin.headers)]
-        for person in (admin, holder, representative):
-            feeds.append(await every_page(client, "/api/v1/me/activity", person.headers))
+        feeds += [
+            await every_page(client, "/api/v1/me/activity", person.headers)
+            for person in (admin, holder, representative)
+        ]
         for feed in feeds:
             for entry in feed:
                 assert published.setdefault(entry["seq"], entry) == entry
@@ -399,9 +399,7 @@ class TestCheckpoint:
         assert survivor is not None
         await allow_tampering(session)
         await session.execute(delete(AuditEntry).where(AuditEntry.seq > kept))
-        await session.execute(
-            update(AuditChainHead).values(last_seq=kept, last_hash=survivor.hash)
-        )
+        await session.execute(update(AuditChainHead).values(last_seq=kept, last_hash=survivor.hash))
         await session.commit()
         alone = await verify(client, admin)
         assert alone == {"ok": True, "entries_checked": kept, "first_bad_seq": None}
@@ -446,9 +444,7 @@ class TestCheckpoint:
         wrong = await verify(client, admin, seq=0, hash="1" * 64)
         assert (wrong["ok"], wrong["first_bad_seq"]) == (False, 0)
 
-    async def test_only_platform_admins_take_checkpoints(
-        self, client: httpx.AsyncClient
-    ) -> None:
+    async def test_only_platform_admins_take_checkpoints(self, client: httpx.AsyncClient) -> None:
         person = await register_person(client)
         problem(await client.get("/api/v1/admin/audit/checkpoint"), 401, "not_authenticated")
         problem(
