@@ -8,15 +8,24 @@ from typing import Any
 import httpx
 import pytest
 from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from cryptography.hazmat.primitives.serialization import (
+    Encoding,
+    NoEncryption,
+    PrivateFormat,
+    PublicFormat,
+)
+from pydantic import ValidationError
 from sqlalchemy import delete, select, text, update
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.audit import service as audit
 from app.audit.models import AuditChainHead, AuditEntry
+from app.audit.signing import signing_key
 from app.auth.actor import Actor
 from app.auth.models import User
+from app.core.config import Settings
 from app.core.db import commit_unit_of_work
 from tests.factories import (
     Person,
@@ -484,3 +493,36 @@ class TestMyActivity:
             )
         ).json()
         assert second["items"][0]["seq"] < first["items"][0]["seq"]
+
+
+class TestSigningKey:
+    SECRET = "a-production-secret-key-of-at-least-32-chars"
+
+    def test_without_a_key_every_worker_derives_the_same_one_from_the_secret(self) -> None:
+        first = signing_key(Settings(secret_key=self.SECRET))  # type: ignore[arg-type]
+        again = signing_key(Settings(secret_key=self.SECRET))  # type: ignore[arg-type]
+        other = signing_key(Settings(secret_key=self.SECRET + "!"))  # type: ignore[arg-type]
+        assert first.public_key == again.public_key
+        assert first.public_key != other.public_key
+
+    def test_a_configured_key_is_used(self) -> None:
+        private = Ed25519PrivateKey.generate()
+        raw = private.private_bytes(Encoding.Raw, PrivateFormat.Raw, NoEncryption())
+        settings = Settings(
+            secret_key=self.SECRET,  # type: ignore[arg-type]
+            audit_signing_key=base64.b64encode(raw).decode(),  # type: ignore[arg-type]
+        )
+        key = signing_key(settings)
+        expected = private.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
+        assert base64.b64decode(key.public_key) == expected
+        private.public_key().verify(base64.b64decode(key.sign(b"m")), b"m")
+
+    @pytest.mark.parametrize(
+        "value",
+        ["not base64!", base64.b64encode(b"short").decode(), base64.b64encode(b"x" * 64).decode()],
+    )
+    def test_a_key_that_is_not_a_raw_ed25519_key_stops_the_service_starting(
+        self, value: str
+    ) -> None:
+        with pytest.raises(ValidationError, match="DPC_AUDIT_SIGNING_KEY"):
+            Settings(audit_signing_key=value)  # type: ignore[arg-type]
