@@ -5,10 +5,13 @@ every published field but `prev_hash` and `hash`, keys sorted, no spaces, UTF-8.
 published is exactly what was hashed, so an auditor recomputes every hash from the
 published JSON alone.
 
-Two forms of entry exist. Form 1 (entries written before `about_user_id` was hashed) is the
-nine fields of SPEC section 11; form 2 adds `about_user_id`, the person the entry concerns
-(what drives GET /me/activity). Each entry is published in its own form, so the one rule
-"every field but prev_hash and hash" re-hashes both; entries are never rewritten.
+Three forms of entry exist. Form 1 (entries written before `about_user_id` was hashed) is
+the nine fields of SPEC section 11; form 2 adds `about_user_id`, the person the entry
+concerns (what drives GET /me/activity); form 3 is form 2 for an act whose doer is
+deliberately never named (a tender question's asker): `about_user_id` is published and
+hashed as null, and only the unpublished index column finds the entry for that person. Each
+entry is published in its own form, so the one rule "every field but prev_hash and hash"
+re-hashes them all; entries are never rewritten.
 """
 
 import hashlib
@@ -19,6 +22,7 @@ from typing import Any
 GENESIS_HASH = "0" * 64
 FORM_WITHOUT_ABOUT = 1
 FORM_WITH_ABOUT = 2
+FORM_ABOUT_WITHHELD = 3
 CURRENT_FORM = FORM_WITH_ABOUT
 HASHED_FIELDS = (
     "seq",
@@ -34,6 +38,7 @@ HASHED_FIELDS = (
 FIELDS_BY_FORM = {
     FORM_WITHOUT_ABOUT: HASHED_FIELDS,
     FORM_WITH_ABOUT: (*HASHED_FIELDS, "about_user_id"),
+    FORM_ABOUT_WITHHELD: (*HASHED_FIELDS, "about_user_id"),
 }
 
 

@@ -8,7 +8,14 @@ from typing import Any
 from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.audit.chain import CURRENT_FORM, FIELDS_BY_FORM, GENESIS_HASH, entry_hash, format_at
+from app.audit.chain import (
+    FIELDS_BY_FORM,
+    FORM_ABOUT_WITHHELD,
+    FORM_WITH_ABOUT,
+    GENESIS_HASH,
+    entry_hash,
+    format_at,
+)
 from app.audit.models import AuditChainHead, AuditEntry
 from app.auth.actor import Actor
 from app.core.db import on_before_commit
@@ -28,6 +35,7 @@ class PendingEntry:
     subject_id: str
     data: dict[str, Any] = field(default_factory=dict)
     about_user_id: uuid.UUID | None = None
+    withhold_about: bool = False
 
 
 def record(
@@ -40,6 +48,7 @@ def record(
     coop_id: uuid.UUID | None = None,
     data: dict[str, Any] | None = None,
     about: uuid.UUID | None = None,
+    withhold_about: bool = False,
     at: datetime | None = None,
 ) -> None:
     """Queue an entry; it is chained and written just before this transaction commits.
@@ -48,7 +57,9 @@ def record(
     `about` names the person the entry concerns: an administrator's act on a holder's account
     passes the holder, so it is in the holder's GET /me/activity. Without it the entry is
     about the person acting (the holder, when a representative acts for them). It is
-    published and covered by the hash.
+    published and covered by the hash. `withhold_about` is for an act whose doer is never to
+    be named (a tender question's asker): the entry is still in their own activity, but is
+    published and hashed with `about_user_id` null.
     """
     pending: list[PendingEntry] = session.info.setdefault(PENDING_KEY, [])
     pending.append(
@@ -62,6 +73,7 @@ def record(
             subject_id=str(subject_id),
             data=_jsonable(data or {}),
             about_user_id=about or (actor.principal.id if actor else None),
+            withhold_about=withhold_about,
         )
     )
     on_before_commit(session, write_pending)
@@ -108,9 +120,10 @@ async def write_pending(session: AsyncSession) -> None:
             "subject_type": item.subject_type,
             "subject_id": item.subject_id,
             "data": item.data,
-            "about_user_id": _str(item.about_user_id),
+            "about_user_id": None if item.withhold_about else _str(item.about_user_id),
         }
-        digest = entry_hash(head.last_hash, fields, form=CURRENT_FORM)
+        form = FORM_ABOUT_WITHHELD if item.withhold_about else FORM_WITH_ABOUT
+        digest = entry_hash(head.last_hash, fields, form=form)
         session.add(
             AuditEntry(
                 seq=seq,
@@ -125,7 +138,7 @@ async def write_pending(session: AsyncSession) -> None:
                 prev_hash=head.last_hash,
                 hash=digest,
                 about_user_id=item.about_user_id,
-                hash_form=CURRENT_FORM,
+                hash_form=form,
             )
         )
         head.last_seq = seq
@@ -150,7 +163,9 @@ def published_fields(entry: AuditEntry) -> dict[str, Any]:
         "subject_type": entry.subject_type,
         "subject_id": entry.subject_id,
         "data": entry.data,
-        "about_user_id": _str(entry.about_user_id),
+        "about_user_id": None
+        if entry.hash_form == FORM_ABOUT_WITHHELD
+        else _str(entry.about_user_id),
     }
     # An unknown form (only a hand-edited row has one) is shown whole; it never verifies.
     names = FIELDS_BY_FORM.get(entry.hash_form, tuple(every))

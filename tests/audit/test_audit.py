@@ -227,6 +227,34 @@ class TestAboutIsHashed:
         assert charged[0]["actor_user_id"] == str(admin.id)
         assert rehash(charged[0]) == charged[0]["hash"]
 
+    async def test_an_unnamed_doer_is_not_published_yet_finds_the_entry(
+        self, client: httpx.AsyncClient, session: AsyncSession
+    ) -> None:
+        """A tender question's asker is never named to the co-op: the entry is published and
+        hashed with about_user_id null, and is still in the asker's own activity."""
+        admin, asker = await register_person(client), await register_person(client)
+        coop = await create_coop(client, admin)
+        audit.record(
+            session,
+            None,
+            "test.asked",
+            "thing",
+            uuid.uuid4(),
+            coop_id=coop,
+            about=asker.id,
+            withhold_about=True,
+        )
+        await commit_unit_of_work(session)
+        feed = await client.get(f"/api/v1/coops/{coop}/audit", headers=admin.headers)
+        [shown] = [e for e in feed.json()["items"] if e["action"] == "test.asked"]
+        assert str(asker.id) not in feed.text
+        assert shown["about_user_id"] is None
+        assert rehash(shown) == shown["hash"]
+        mine = (await client.get("/api/v1/me/activity", headers=asker.headers)).json()["items"]
+        assert [e for e in mine if e["action"] == "test.asked"] == [shown]
+        platform = await platform_admin(client, session)
+        assert (await verify(client, platform))["ok"] is True
+
 
 class TestAppendOnly:
     """The database refuses to rewrite the chain, whatever the code does."""
