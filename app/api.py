@@ -3,6 +3,7 @@
 from fastapi import APIRouter, Depends
 
 from app.areas.router import router as areas_router
+from app.audit.router import public_router as audit_public_router
 from app.audit.router import router as audit_router
 from app.auth.router import router as auth_router
 from app.coops.members_router import router as coop_members_router
@@ -46,6 +47,7 @@ for domain_router in (
     providers_router,
     councils_router,
     audit_router,
+    audit_public_router,
     reference_router,
     coops_router,
     coop_members_router,

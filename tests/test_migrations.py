@@ -7,16 +7,19 @@ from datetime import UTC, datetime
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import inspect, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DBAPIError, IntegrityError
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 
+from app.audit.chain import GENESIS_HASH, entry_hash
+from app.audit.service import verify_chain
 from app.core.config import Settings
 from app.core.db import alembic_render_item, create_engine
 from app.models import Base
 from tests.conftest import Database
-from tests.helpers import run_alembic, scratch_database_url
+from tests.helpers import alembic_config, run_alembic, scratch_database_url
 
 
 @pytest.fixture
@@ -190,3 +193,70 @@ class TestPostingKind:
         async with scratch_engine.begin() as connection:
             with pytest.raises(DBAPIError, match="append-only"):
                 await connection.execute(text("DELETE FROM ledger_posting"))
+
+
+def _before(revision: str) -> str:
+    script = ScriptDirectory.from_config(alembic_config())
+    down = script.get_revision(revision).down_revision
+    assert isinstance(down, str)
+    return down
+
+
+class TestAuditAppendOnly:
+    """Revision 0019 keeps existing entries verifiable (form 1) and makes the chain
+    append-only in the database."""
+
+    async def test_existing_entries_keep_their_form_and_the_chain_is_refused_rewrites(
+        self, scratch_engine: AsyncEngine
+    ) -> None:
+        await run_alembic(scratch_engine, "upgrade", _before("0019"))
+        prev, rows = GENESIS_HASH, []
+        for seq in (1, 2):
+            fields = {
+                "seq": seq,
+                "at": datetime(2026, 3, 2, 9, seq, tzinfo=UTC).isoformat(timespec="microseconds"),
+                "actor_user_id": None,
+                "on_behalf_of_user_id": None,
+                "coop_id": None,
+                "action": "user.registered",
+                "subject_type": "user",
+                "subject_id": str(uuid.uuid4()),
+                "data": {},
+            }
+            digest = entry_hash(prev, fields, form=1)
+            rows.append(
+                {
+                    **fields,
+                    "at": datetime(2026, 3, 2, 9, seq, tzinfo=UTC),
+                    "about_user_id": uuid.uuid4(),
+                    "prev_hash": prev,
+                    "hash": digest,
+                }
+            )
+            prev = digest
+        async with scratch_engine.begin() as connection:
+            await connection.run_sync(_insert, {"audit_entry": rows})
+            await connection.execute(
+                text("UPDATE audit_chain_head SET last_seq = 2, last_hash = :h"), {"h": prev}
+            )
+        await run_alembic(scratch_engine, "upgrade", "head")
+
+        async with scratch_engine.connect() as connection:
+            forms = (await connection.execute(text("SELECT hash_form FROM audit_entry"))).all()
+        assert [f for (f,) in forms] == [1, 1]
+        async with async_sessionmaker(scratch_engine)() as session:
+            result = await verify_chain(session)
+        assert (result.ok, result.entries_checked) == (True, 2)
+
+        for statement in ("UPDATE audit_entry SET action = 'x'", "DELETE FROM audit_entry"):
+            async with scratch_engine.begin() as connection:
+                with pytest.raises(DBAPIError, match="append-only"):
+                    await connection.execute(text(statement))
+
+        await run_alembic(scratch_engine, "downgrade", _before("0019"))
+        async with scratch_engine.connect() as connection:
+            columns = await connection.run_sync(
+                lambda c: {col["name"] for col in inspect(c).get_columns("audit_entry")}
+            )
+            assert "hash_form" not in columns
+            assert await connection.scalar(text("SELECT count(*) FROM audit_entry")) == 2

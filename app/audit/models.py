@@ -1,10 +1,24 @@
-"""The hash-chained audit log and its one-row chain head."""
+"""The hash-chained audit log and its one-row chain head.
+
+`audit_entry` is append-only: database triggers refuse any UPDATE or DELETE (and TRUNCATE on
+PostgreSQL), as on the ledger (revision 0019).
+"""
 
 import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, CheckConstraint, ForeignKey, Index, Integer, String
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    Integer,
+    SmallInteger,
+    String,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.core.db import Base
@@ -30,9 +44,11 @@ class AuditEntry(Base):
     data: Mapped[dict[str, Any]] = mapped_column(JSON)
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64), unique=True)
-    # Not part of the published entry or its hash: an index so a person can find the
-    # entries about them (SPEC section 11, GET /me/activity).
+    # The person the entry concerns (GET /me/activity finds entries by it). Published and
+    # hashed in form 2; entries of form 1 were hashed without it and are published without it.
     about_user_id: Mapped[uuid.UUID | None]
+    # Which fields the hash covers (app.audit.chain.FIELDS_BY_FORM); never published.
+    hash_form: Mapped[int] = mapped_column(SmallInteger, server_default=text("1"))
 
 
 class AuditChainHead(Base):

@@ -8,7 +8,14 @@ from typing import Any
 from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.audit.chain import GENESIS_HASH, entry_hash, format_at
+from app.audit.chain import (
+    FIELDS_BY_FORM,
+    FORM_ABOUT_WITHHELD,
+    FORM_WITH_ABOUT,
+    GENESIS_HASH,
+    entry_hash,
+    format_at,
+)
 from app.audit.models import AuditChainHead, AuditEntry
 from app.auth.actor import Actor
 from app.core.db import on_before_commit
@@ -28,6 +35,7 @@ class PendingEntry:
     subject_id: str
     data: dict[str, Any] = field(default_factory=dict)
     about_user_id: uuid.UUID | None = None
+    withhold_about: bool = False
 
 
 def record(
@@ -40,12 +48,18 @@ def record(
     coop_id: uuid.UUID | None = None,
     data: dict[str, Any] | None = None,
     about: uuid.UUID | None = None,
+    withhold_about: bool = False,
     at: datetime | None = None,
 ) -> None:
     """Queue an entry; it is chained and written just before this transaction commits.
 
     `data` holds ids and figures only, never personal data, so erasure never breaks the chain.
-    `about` names the person the entry concerns (for their activity feed).
+    `about` names the person the entry concerns: an administrator's act on a holder's account
+    passes the holder, so it is in the holder's GET /me/activity. Without it the entry is
+    about the person acting (the holder, when a representative acts for them). It is
+    published and covered by the hash. `withhold_about` is for an act whose doer is never to
+    be named (a tender question's asker): the entry is still in their own activity, but is
+    published and hashed with `about_user_id` null.
     """
     pending: list[PendingEntry] = session.info.setdefault(PENDING_KEY, [])
     pending.append(
@@ -59,6 +73,7 @@ def record(
             subject_id=str(subject_id),
             data=_jsonable(data or {}),
             about_user_id=about or (actor.principal.id if actor else None),
+            withhold_about=withhold_about,
         )
     )
     on_before_commit(session, write_pending)
@@ -105,8 +120,10 @@ async def write_pending(session: AsyncSession) -> None:
             "subject_type": item.subject_type,
             "subject_id": item.subject_id,
             "data": item.data,
+            "about_user_id": None if item.withhold_about else _str(item.about_user_id),
         }
-        digest = entry_hash(head.last_hash, fields)
+        form = FORM_ABOUT_WITHHELD if item.withhold_about else FORM_WITH_ABOUT
+        digest = entry_hash(head.last_hash, fields, form=form)
         session.add(
             AuditEntry(
                 seq=seq,
@@ -121,6 +138,7 @@ async def write_pending(session: AsyncSession) -> None:
                 prev_hash=head.last_hash,
                 hash=digest,
                 about_user_id=item.about_user_id,
+                hash_form=form,
             )
         )
         head.last_seq = seq
@@ -133,7 +151,9 @@ def _str(value: uuid.UUID | None) -> str | None:
 
 
 def published_fields(entry: AuditEntry) -> dict[str, Any]:
-    return {
+    """The entry as published, but for prev_hash and hash: exactly the fields its hash covers,
+    spelt exactly as they were hashed (an entry of form 1 has no `about_user_id`)."""
+    every = {
         "seq": entry.seq,
         "at": format_at(entry.at),
         "actor_user_id": _str(entry.actor_user_id),
@@ -143,7 +163,17 @@ def published_fields(entry: AuditEntry) -> dict[str, Any]:
         "subject_type": entry.subject_type,
         "subject_id": entry.subject_id,
         "data": entry.data,
+        "about_user_id": None
+        if entry.hash_form == FORM_ABOUT_WITHHELD
+        else _str(entry.about_user_id),
     }
+    # An unknown form (only a hand-edited row has one) is shown whole; it never verifies.
+    names = FIELDS_BY_FORM.get(entry.hash_form, tuple(every))
+    return {name: every[name] for name in names}
+
+
+def published(entry: AuditEntry) -> dict[str, Any]:
+    return {**published_fields(entry), "prev_hash": entry.prev_hash, "hash": entry.hash}
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,12 +183,30 @@ class Verification:
     first_bad_seq: int | None
 
 
-async def verify_chain(session: AsyncSession) -> Verification:
-    """Recompute every hash in order; the first entry that does not match is reported."""
+@dataclass(frozen=True, slots=True)
+class KeptCheckpoint:
+    """A checkpoint an auditor kept: the chain must still hold this hash at this seq."""
+
+    seq: int
+    hash: str
+
+
+async def verify_chain(
+    session: AsyncSession, *, checkpoint: KeptCheckpoint | None = None
+) -> Verification:
+    """Recompute every hash in order; the first entry that does not match is reported.
+
+    On its own the chain cannot show that its newest entries were removed and the head wound
+    back: what is left still chains. A kept checkpoint can: the entry at its seq must still
+    be there with its hash, or the chain was cut short (first_bad_seq is the first entry
+    missing) or rewritten (first_bad_seq is the checkpoint's seq).
+    """
     expected_prev = GENESIS_HASH
     expected_seq = 1
     checked = 0
     last_seq = 0
+    if checkpoint is not None and checkpoint.seq == 0 and checkpoint.hash != GENESIS_HASH:
+        return Verification(ok=False, entries_checked=0, first_bad_seq=0)
     while True:
         batch = (
             await session.scalars(
@@ -176,8 +224,13 @@ async def verify_chain(session: AsyncSession) -> Verification:
                 return Verification(ok=False, entries_checked=checked, first_bad_seq=expected_seq)
             if (
                 entry.prev_hash != expected_prev
-                or entry_hash(entry.prev_hash, published_fields(entry)) != entry.hash
+                or entry.hash_form not in FIELDS_BY_FORM
+                or entry_hash(entry.prev_hash, published_fields(entry), form=entry.hash_form)
+                != entry.hash
             ):
+                return Verification(ok=False, entries_checked=checked, first_bad_seq=entry.seq)
+            if checkpoint and checkpoint.seq == entry.seq and checkpoint.hash != entry.hash:
+                # The chain was rewritten up to the checkpoint, consistently with itself.
                 return Verification(ok=False, entries_checked=checked, first_bad_seq=entry.seq)
             expected_prev = entry.hash
             expected_seq += 1
@@ -185,6 +238,8 @@ async def verify_chain(session: AsyncSession) -> Verification:
         session.expunge_all()
     head = await session.get(AuditChainHead, 1)
     if head is not None and (head.last_seq != last_seq or head.last_hash != expected_prev):
+        return Verification(ok=False, entries_checked=checked, first_bad_seq=last_seq + 1)
+    if checkpoint is not None and checkpoint.seq > last_seq:  # cut short below the checkpoint
         return Verification(ok=False, entries_checked=checked, first_bad_seq=last_seq + 1)
     return Verification(ok=True, entries_checked=checked, first_bad_seq=None)
 

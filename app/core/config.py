@@ -1,5 +1,6 @@
 """Settings: read once from DPC_* environment variables into one frozen object."""
 
+import base64
 from functools import lru_cache
 from typing import Literal, Self
 
@@ -53,8 +54,24 @@ class Settings(BaseSettings):
     # The public Wales table reads every contribution of the year: each process keeps it this
     # long (0 computes it on every request), so open data cannot be used to load the database.
     wales_cache_seconds: float = Field(default=300.0, ge=0)
+    # Signs the audit checkpoints: base64 of a raw 32-byte Ed25519 private key. Unset, the key
+    # is derived from DPC_SECRET_KEY (HKDF), so every worker signs with the same key.
+    audit_signing_key: SecretStr | None = None
     # DPC_BENCH_ENDPOINTS=1 adds /bench/bare, the baseline the benchmarks in bench/ compare with.
     bench_endpoints: bool = False
+
+    @model_validator(mode="after")
+    def _audit_signing_key_is_a_key(self) -> Self:
+        if self.audit_signing_key is not None:
+            try:
+                raw = base64.b64decode(self.audit_signing_key.get_secret_value(), validate=True)
+            except ValueError as exc:
+                raise ValueError("DPC_AUDIT_SIGNING_KEY must be base64") from exc
+            if len(raw) != 32:
+                raise ValueError(
+                    "DPC_AUDIT_SIGNING_KEY must be base64 of a raw 32-byte Ed25519 private key"
+                )
+        return self
 
     @model_validator(mode="after")
     def _secret_required_in_production(self) -> Self:

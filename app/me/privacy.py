@@ -1,8 +1,21 @@
 """A person's rights over their data (UK GDPR): everything held about them, and closing.
 
-Closing an account pseudonymises the person's own fields and ends their memberships as
-leaving does (their unspent balances are refunded); money records stay, kept six years for
-audit, and the audit chain, which holds ids only, stays intact.
+Closing an account pseudonymises the person's own fields, ends their memberships as leaving
+does (their unspent balances are refunded) and redacts what they wrote about themselves:
+
+* their support requests (subject and body) and every comment on them, whoever wrote it
+  (a support thread is about the member who asked: a diagnosis, a phone number);
+* any other support request they typed (as a representative) and any comment they wrote;
+* the reasons they gave for disputing invoice lines.
+
+The text becomes `[redacted]`; the rows stay, with their ids, times and statuses, so the
+desk's and the invoices' history still adds up. Money records stay as they are, kept six
+years for audit: that includes a ledger transaction's memo (a contribution's reference, a
+refund's reason, which is its transaction's memo) on the append-only ledger, which the
+database refuses to change. The audit chain, which holds ids only, stays intact and is never
+updated. Text written in an office for the co-op or a provider (tender texts and answers,
+proposals, bids, resolution notes) is the co-op's or provider's record and stays; it carries
+the writer's id only, and the name behind that id is pseudonymised.
 """
 
 import uuid
@@ -32,6 +45,7 @@ from app.support.models import SubscriptionPeriod, SupportComment, SupportReques
 from app.tenders.models import CallOff, DemandLine, Invoice, InvoiceLine, TenderBid
 
 CLOSED_NAME = "Closed account"
+REDACTED = "[redacted]"
 NOT_EXPORTED = {"password_hash", "secret_hash", "token_hash"}
 
 
@@ -168,9 +182,42 @@ async def close_account(session: AsyncSession, actor: Actor, *, now: datetime) -
         .where(AuthSession.user_id == user.id, AuthSession.revoked_at.is_(None))
         .values(revoked_at=now)
     )
+    await redact_what_they_wrote(session, user.id)
     user.email = f"closed-{user.id}@invalid.example"
     user.full_name = CLOSED_NAME
     user.password_hash = None
     user.closed_at = now
     await session.flush()
     audit.record(session, actor, "user.closed", "user", user.id, about=user.id)
+
+
+async def redact_what_they_wrote(session: AsyncSession, user_id: uuid.UUID) -> None:
+    """Replace the free text `user_id` wrote about themselves with REDACTED (see the module)."""
+    member_ids = select(Member.id).where(Member.user_id == user_id).scalar_subquery()
+    their_requests = select(SupportRequest.id).where(
+        or_(
+            SupportRequest.requester_member_id.in_(member_ids),
+            SupportRequest.raised_by_user_id == user_id,
+        )
+    )
+    await session.execute(
+        update(SupportComment)
+        .where(
+            or_(
+                SupportComment.request_id.in_(their_requests),
+                SupportComment.written_by_user_id == user_id,
+                SupportComment.author_member_id.in_(member_ids),
+            )
+        )
+        .values(body=REDACTED)
+    )
+    await session.execute(
+        update(SupportRequest)
+        .where(SupportRequest.id.in_(their_requests))
+        .values(subject=REDACTED, body=REDACTED)
+    )
+    await session.execute(
+        update(InvoiceLine)
+        .where(InvoiceLine.disputed_by_user_id == user_id, InvoiceLine.dispute_reason.is_not(None))
+        .values(dispute_reason=REDACTED)
+    )

@@ -56,6 +56,7 @@ async def ask(
         coop_id=tender.coop_id,
         data={"tender_id": tender.id},
         about=actor.user.id,
+        withhold_about=True,
     )
     return asked
 

@@ -3,7 +3,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.auth.models import User
-from app.ledger.models import LedgerPosting
+from app.ledger.models import LedgerPosting, LedgerTransaction
 from tests.factories import (
     contribute,
     create_coop,
@@ -11,6 +11,7 @@ from tests.factories import (
     join_coop,
     login,
     member_id_of,
+    platform_admin,
     register_person,
     set_direct_payment,
 )
@@ -92,3 +93,103 @@ class TestCloseMyAccount:
         assert user is not None
         assert user.closed_at is None
         assert (await client.get("/api/v1/me", headers=admin.headers)).status_code == 200
+
+
+PHONE = "07700 900123"
+
+
+class TestClosingRedactsWhatTheyWrote:
+    async def test_support_text_with_a_phone_number_is_gone_from_every_answer(
+        self, client: httpx.AsyncClient, session: AsyncSession
+    ) -> None:
+        admin = await register_person(client, full_name="Admin")
+        holder = await register_person(client, full_name="Dafydd Holder")
+        platform = await platform_admin(client, session)
+        coop = await create_coop(client, admin)
+        await join_coop(client, coop, holder, admin)
+        await set_direct_payment(client, holder)
+        assert (await contribute(client, coop, holder, amount_pence=5000)).status_code == 201
+        raised = await client.post(
+            f"/api/v1/coops/{coop}/support/requests",
+            json={
+                "category": "dp_returns",
+                "subject": f"Carer cover: ring {PHONE}",
+                "body": f"My multiple sclerosis is worse this month; call {PHONE} after 6pm.",
+                "priority": "urgent",
+            },
+            headers=holder.headers,
+        )
+        assert raised.status_code == 201, raised.text
+        request_id = raised.json()["id"]
+        desk = f"/api/v1/coops/{coop}/support/requests"
+        for person, words in (
+            (holder, f"Or my sister on {PHONE}."),
+            (admin, f"Rang {PHONE}, left a message about the MS nurse."),
+        ):
+            comment = await client.post(
+                f"{desk}/{request_id}/comments", json={"body": words}, headers=person.headers
+            )
+            assert comment.status_code == 201, comment.text
+        detail = await client.get(f"{desk}/{request_id}", headers=admin.headers)
+        assert PHONE in detail.text  # the administrators read it while the account is open
+        postings_before = len((await session.scalars(select(LedgerPosting))).all())
+        memos_before = set((await session.scalars(select(LedgerTransaction.memo))).all())
+
+        assert (await client.delete("/api/v1/me", headers=holder.headers)).status_code == 204
+
+        answers = [
+            await client.get(desk, headers=admin.headers),
+            await client.get(f"{desk}/{request_id}", headers=admin.headers),
+            await client.get(f"/api/v1/coops/{coop}/audit", headers=admin.headers),
+            await client.get("/api/v1/me/export", headers=admin.headers),
+            await client.get("/api/v1/me/activity", headers=admin.headers),
+        ]
+        for answer in answers:
+            assert answer.status_code == 200, answer.text
+            assert PHONE not in answer.text, answer.request.url
+            assert "sclerosis" not in answer.text
+            assert "MS nurse" not in answer.text
+        detail_body = answers[1].json()
+        assert detail_body["subject"] == detail_body["body"] == "[redacted]"
+        assert [c["body"] for c in detail_body["comments"]] == ["[redacted]"] * 2
+        # The desk's history still adds up: the request and both comments are there.
+        assert detail_body["priority"] == "urgent"
+        assert [c["number"] for c in detail_body["comments"]] == [1, 2]
+        # Money records stay, memos and all; the chain was not touched and still verifies.
+        assert len((await session.scalars(select(LedgerPosting))).all()) > postings_before
+        assert memos_before <= set((await session.scalars(select(LedgerTransaction.memo))).all())
+        verified = await client.get("/api/v1/admin/audit/verify", headers=platform.headers)
+        assert verified.json()["ok"] is True
+
+    async def test_what_they_wrote_on_someone_elses_request_is_redacted_too(
+        self, client: httpx.AsyncClient, session: AsyncSession
+    ) -> None:
+        """A worker member (support staff) who leaves and closes: their comments on other
+        members' requests go, the other member's own words stay."""
+        admin = await register_person(client, full_name="Admin")
+        holder = await register_person(client, full_name="Holder")
+        worker = await register_person(client, full_name="Worker")
+        coop = await create_coop(client, admin)
+        await join_coop(client, coop, holder, admin)
+        await join_coop(client, coop, worker, admin, "worker")
+        desk = f"/api/v1/coops/{coop}/support/requests"
+        raised = await client.post(
+            desk,
+            json={"category": "payroll", "subject": "Payslips", "body": "Where is March's?"},
+            headers=holder.headers,
+        )
+        assert raised.status_code == 201, raised.text
+        request_id = raised.json()["id"]
+        said = await client.post(
+            f"{desk}/{request_id}/comments",
+            json={"body": f"My own mobile is {PHONE} if it helps."},
+            headers=worker.headers,
+        )
+        assert said.status_code == 201, said.text
+
+        assert (await client.delete("/api/v1/me", headers=worker.headers)).status_code == 204
+
+        detail = await client.get(f"{desk}/{request_id}", headers=admin.headers)
+        assert PHONE not in detail.text
+        assert detail.json()["body"] == "Where is March's?"
+        assert [c["body"] for c in detail.json()["comments"]] == ["[redacted]"]

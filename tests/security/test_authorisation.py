@@ -403,6 +403,10 @@ TABLE: dict[str, Row] = {
     ),
     "GET /api/v1/stats/wales": Row("/api/v1/stats/wales", everyone(200)),
     "GET /api/v1/admin/audit/verify": Row("/api/v1/admin/audit/verify", platform_admin_only(200)),
+    "GET /api/v1/admin/audit/checkpoint": Row(
+        "/api/v1/admin/audit/checkpoint", platform_admin_only(200)
+    ),
+    "GET /api/v1/audit/public-key": Row("/api/v1/audit/public-key", everyone(200)),
     "POST /api/v1/coops": Row("/api/v1/coops", signed_in(201), coop_body),
     "GET /api/v1/coops": Row("/api/v1/coops", everyone(200)),
     "GET /api/v1/coops/{coop_id}": Row("/api/v1/coops/{coop}", everyone(200)),
