@@ -44,7 +44,9 @@ co-op democratically, and give councils trustworthy aggregate figures.
   is not well-formed JSON answers 400 `malformed_body`.
 * `Accept-Language: cy` gives Welsh problem texts and `Content-Language: cy`; without the
   header the signed-in user's `preferred_language` decides.
-* `Idempotency-Key` (1-255 characters) answers are kept for 48 hours per user and endpoint.
+* `Idempotency-Key` (1-255 characters) answers are kept for 48 hours per caller, person
+  acted for (`X-On-Behalf-Of`) and resource (the route and its resolved ids, however the
+  URL spells them).
   Only successful answers are stored: a refused request stores nothing and may be retried
   with the same key.
 

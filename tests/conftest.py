@@ -60,7 +60,10 @@ async def _postgres_reachable(url: str) -> str | None:
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     if "backend" in metafunc.fixturenames:
-        metafunc.parametrize("backend", BACKENDS, scope="session")
+        backends = BACKENDS
+        if metafunc.definition.get_closest_marker("postgresql_only"):
+            backends = [b for b in BACKENDS if b == "postgresql"]
+        metafunc.parametrize("backend", backends, scope="session")
 
 
 @dataclass(frozen=True)

@@ -1,13 +1,16 @@
 """Queries that decide which co-ops and memberships a caller may see."""
 
 import uuid
+from collections.abc import Collection
 from typing import Any
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, func, inspect, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload, selectinload
 
 from app.coops.models import Coop, CoopArea, Member, MemberStatus
+
+MEMBER_COLUMNS = [column.key for column in inspect(Member).column_attrs]
 
 
 async def get_coop(session: AsyncSession, coop_id: uuid.UUID, *, lock: bool = False) -> Coop | None:
@@ -18,7 +21,10 @@ async def get_coop(session: AsyncSession, coop_id: uuid.UUID, *, lock: bool = Fa
     """
     stmt = select(Coop).where(Coop.id == coop_id).options(selectinload(Coop.areas))
     if lock:
-        stmt = stmt.with_for_update()
+        # FOR NO KEY UPDATE: postings and other rows that merely point at the co-op (a
+        # foreign key takes FOR KEY SHARE) are not held up, so a posting that holds its
+        # accounts never waits here for a leave that waits for those accounts.
+        stmt = stmt.with_for_update(key_share=True)
     return await session.scalar(stmt.execution_options(populate_existing=lock))
 
 
@@ -87,6 +93,33 @@ async def get_member(
         .where(Member.id == member_id, Member.coop_id == coop_id)
         .options(joinedload(Member.user))
     )
+
+
+async def lock_members(
+    session: AsyncSession, member_ids: Collection[uuid.UUID]
+) -> dict[uuid.UUID, MemberStatus]:
+    """Lock these memberships' rows, in id order, and read their status afresh.
+
+    FOR NO KEY UPDATE: it excludes another lock on the membership and any change to it (a
+    leave, a suspension), while rows that merely point at it are still written.
+    """
+    if not member_ids:
+        return {}
+    rows = await session.execute(
+        select(Member.id, Member.status)
+        .where(Member.id.in_(sorted(set(member_ids))))
+        .order_by(Member.id)
+        .with_for_update(key_share=True)
+    )
+    return {row.id: row.status for row in rows.all()}
+
+
+async def lock_member(session: AsyncSession, member: Member) -> Member:
+    """Lock `member`'s row and read its columns afresh (its loaded relationships stay)."""
+    await session.refresh(
+        member, attribute_names=MEMBER_COLUMNS, with_for_update={"key_share": True}
+    )
+    return member
 
 
 async def count_active_admins(session: AsyncSession, coop_id: uuid.UUID) -> int:

@@ -1,7 +1,7 @@
 """Co-operatives and their members: founding, rules, applications, roles and leaving."""
 
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Collection
 from datetime import datetime
 from typing import Any
 
@@ -71,6 +71,26 @@ def register_on_leave(callback: OnLeave) -> None:
 
 def on_leave_callbacks() -> tuple[OnLeave, ...]:
     return tuple(_on_leave)
+
+
+async def lock_membership(session: AsyncSession, member: Member) -> Member:
+    """Hold `member`'s row until the transaction ends and read it afresh.
+
+    The one lock order of memberships and money: memberships first (several: in id order),
+    then the co-op, then ledger accounts (in id order). Every change to a membership
+    (leaving, suspension, reinstatement, administrator roles) and every posting that
+    touches a member account takes the membership first, so a posting racing a leave either
+    ends before it (and its money is paid out with the balance) or begins after it and
+    finds the member gone; and neither waits for the other in a circle.
+    """
+    return await repository.lock_member(session, member)
+
+
+async def lock_members(
+    session: AsyncSession, member_ids: Collection[uuid.UUID]
+) -> dict[uuid.UUID, MemberStatus]:
+    """Lock these memberships in id order (see `lock_membership`); their current status."""
+    return await repository.lock_members(session, member_ids)
 
 
 async def get_coop(session: AsyncSession, coop_id: uuid.UUID) -> Coop:
@@ -245,6 +265,7 @@ async def approve_member(
     session: AsyncSession, actor: Actor, member: Member, *, now: datetime
 ) -> Member:
     """Admit a pending applicant, or reinstate a suspended member (approval time is kept)."""
+    await lock_membership(session, member)
     if member.status not in (MemberStatus.pending, MemberStatus.suspended):
         raise InvalidMemberTransition(extra={"member_status": member.status.value})
     previous = member.status
@@ -278,6 +299,7 @@ async def _keep_an_admin(session: AsyncSession, member: Member) -> None:
 
 
 async def suspend_member(session: AsyncSession, actor: Actor, member: Member) -> Member:
+    await lock_membership(session, member)
     if member.status != MemberStatus.active:
         raise InvalidMemberTransition(extra={"member_status": member.status.value})
     await _keep_an_admin(session, member)
@@ -299,6 +321,7 @@ async def set_admin(
     session: AsyncSession, actor: Actor, member: Member, *, is_admin: bool
 ) -> Member:
     """Appoint or stand down an administrator; only active members can be administrators."""
+    await lock_membership(session, member)
     if member.status != MemberStatus.active:
         raise InvalidMemberTransition(extra={"member_status": member.status.value})
     if member.is_admin == is_admin:
@@ -323,7 +346,10 @@ async def leave(session: AsyncSession, actor: Actor, member: Member, *, now: dat
     """End a membership (an applicant withdrawing, a member leaving, or an admin removing one).
 
     The registered on-leave callbacks run first, in this transaction (see `register_on_leave`).
+    The membership is locked before anything else (see `lock_membership`): money on its way
+    into the account either lands before the leave and is paid out, or is refused after it.
     """
+    await lock_membership(session, member)
     if member.status == MemberStatus.left:
         raise InvalidMemberTransition(extra={"member_status": member.status.value})
     await _keep_an_admin(session, member)

@@ -9,7 +9,7 @@ from fastapi import Depends, Header, Request
 from app.auth.dependencies import AnyActor
 from app.core.deps import NowDep, SessionDep, SettingsDep
 from app.idempotency.errors import IdempotencyKeyRequired
-from app.idempotency.service import IdempotencyGuard, request_fingerprint
+from app.idempotency.service import IdempotencyGuard, request_fingerprint, resource_scope
 
 KeyHeader = Annotated[
     str | None,
@@ -19,7 +19,7 @@ KeyHeader = Annotated[
         max_length=255,
         description=(
             "1-255 characters. The same key and body return the first answer again; kept at "
-            "least 48 hours, per user and endpoint."
+            "least 48 hours, per caller, person acted for (X-On-Behalf-Of) and resource."
         ),
     ),
 ]
@@ -39,7 +39,7 @@ def idempotency(*, required: bool) -> Callable[..., Coroutine[Any, Any, Idempote
         guard = IdempotencyGuard(
             session=session,
             user_id=actor.user.id,
-            endpoint=f"{request.method} {request.url.path}",
+            endpoint=resource_scope(request, principal_id=actor.principal.id),
             key=idempotency_key,
             fingerprint=request_fingerprint(await request.body()),
             now=now,

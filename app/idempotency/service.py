@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from fastapi import Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.responses import Response
 from sqlalchemy import select, text
@@ -40,6 +41,40 @@ def request_fingerprint(body: bytes) -> str:
     except (ValueError, UnicodeDecodeError):
         material = body
     return hashlib.sha256(material).hexdigest()
+
+
+SCOPE_LENGTH = 300  # the stored column's width
+
+
+def canonical_param(value: str) -> str:
+    """A path parameter as the route resolves it: a UUID in its one canonical spelling
+    (upper case, braces or no hyphens name the same resource), anything else as given."""
+    try:
+        return str(uuid.UUID(value))
+    except ValueError:
+        return value
+
+
+def resource_scope(request: Request, *, principal_id: uuid.UUID) -> str:
+    """What a key is scoped to besides the caller: the method, the route's template and its
+    resolved path parameters (not the URL as typed), and the person acted for.
+
+    So a retry that spells the co-op's id in upper case is the same request, and a
+    representative's key for one holder is not the key for another. Over the column's width
+    (never, with today's routes) the scope is kept as its SHA-256.
+    """
+    route = request.scope.get("route")
+    template = getattr(route, "path", None) or request.url.path
+    params = " ".join(
+        f"{name}={canonical_param(str(value))}"
+        for name, value in sorted(request.path_params.items())
+    )
+    scope = " ".join(
+        part for part in (request.method, template, params, f"for={principal_id}") if part
+    )
+    if len(scope) > SCOPE_LENGTH:
+        scope = "sha256:" + hashlib.sha256(scope.encode()).hexdigest()
+    return scope
 
 
 def _lock_id(user_id: uuid.UUID, endpoint: str, key: str) -> int:

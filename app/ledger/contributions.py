@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.auth.actor import Actor
+from app.coops import service as coops
 from app.coops.models import Member, MemberStatus
 from app.core.clock import day_range, local_date
 from app.direct_payments import service as direct_payments
@@ -55,6 +56,9 @@ async def contribute(
     across all co-ops. A representative also stays within the mandate's per-cycle limit.
     """
     check_may_move(actor, caller, target)
+    # The membership first, read afresh: a leave that ended it meanwhile is seen here, and a
+    # leave that comes later waits until this contribution is in (and pays it out).
+    await coops.lock_membership(session, target)
     if target.status != MemberStatus.active:
         raise MemberNotActive
     today = local_date(now)
@@ -77,6 +81,7 @@ async def contribute(
             ledger.Line(ledger.member_account(target.id), amount_pence),
         ],
         now=now,
+        about=target.user_id,
     )
 
 

@@ -77,4 +77,5 @@ async def settle_on_leaving(
             memo=LEAVING_MEMO,
             lines=[ledger.Line(code, -balance), ledger.Line(ledger.PAYOUTS, balance)],
             now=now,
+            about=member.user_id,
         )

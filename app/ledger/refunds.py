@@ -49,14 +49,30 @@ def refunds_of(
 async def get_refund(
     session: AsyncSession, *, coop_id: uuid.UUID, refund_id: uuid.UUID, lock: bool = False
 ) -> Refund:
-    """A refund of this co-op; `lock` holds it for a decision (two at once: one wins)."""
+    """A refund of this co-op; `lock` holds it for a decision (two at once: one wins), after
+    its member's membership (the lock order of money: see `coops.lock_membership`)."""
     stmt = refunds_of(coop_id, member_id=None, status=None).where(Refund.id == refund_id)
-    if lock:
-        stmt = stmt.with_for_update().execution_options(populate_existing=True)
     refund = await session.scalar(stmt)
     if refund is None:
         raise RefundNotFound
+    if lock:
+        refund = await _lock_refund(session, refund)
     return refund
+
+
+async def _lock_refund(session: AsyncSession, refund: Refund) -> Refund:
+    """The member first, then the refund, read afresh: a leave holds the member while it
+    refuses the member's waiting refunds, so the other order would wait in a circle."""
+    await coops.lock_members(session, [refund.member_id])
+    locked = await session.scalar(
+        select(Refund)
+        .where(Refund.id == refund.id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+    if locked is None:  # pragma: no cover - refunds are never deleted
+        raise RefundNotFound
+    return locked
 
 
 def _record(
@@ -80,6 +96,7 @@ def _record(
 
 
 async def _post(session: AsyncSession, actor: Actor, refund: Refund, *, now: datetime) -> None:
+    member = await coops.get_member(session, coop_id=refund.coop_id, member_id=refund.member_id)
     transaction = await ledger.post(
         session,
         actor,
@@ -91,6 +108,7 @@ async def _post(session: AsyncSession, actor: Actor, refund: Refund, *, now: dat
             ledger.Line(ledger.PAYOUTS, refund.amount_pence),
         ],
         now=now,
+        about=member.user_id,
     )
     refund.status = RefundStatus.posted
     refund.transaction_id = transaction.id
@@ -125,6 +143,9 @@ async def request_refund(
     now is refused at once (`InsufficientFunds`).
     """
     check_may_move(actor, caller, target)
+    # The membership first (the lock order of money): a refund asked for as the member
+    # leaves is either refused by the leave or finds the balance already paid out.
+    await coops.lock_membership(session, target)
     code = ledger.member_account(target.id)
     if amount_pence > await ledger.balance_of(session, coop_id=target.coop_id, code=code):
         raise InsufficientFunds(extra={"accounts": [code]})
@@ -226,14 +247,12 @@ class HolderApproval:
     """What the holder's decision does to a refund their representative asked for."""
 
     async def _waiting(self, session: AsyncSession, approval: Approval) -> Refund | None:
-        refund = await session.scalar(
-            select(Refund)
-            .where(Refund.id == approval.subject_id)
-            .with_for_update()
-            .execution_options(populate_existing=True)
-        )
+        refund = await session.scalar(select(Refund).where(Refund.id == approval.subject_id))
+        if refund is None:
+            return None
+        refund = await _lock_refund(session, refund)
         # Refused meanwhile (the member left): the decision is recorded, nothing more happens.
-        if refund is None or refund.status != RefundStatus.pending_holder_approval:
+        if refund.status != RefundStatus.pending_holder_approval:
             return None
         return refund
 

@@ -1,7 +1,7 @@
 """The pooled budget: the only module that writes postings.
 
-Every transaction's postings sum to exactly zero. The touched accounts are locked
-(`SELECT ... FOR UPDATE`) in a fixed order, their new balances checked, then written with the
+Every transaction's postings sum to exactly zero. The memberships whose accounts are touched
+are locked first, then the touched accounts (`SELECT ... FOR UPDATE`), each in id order, their new balances checked, then written with the
 postings in the caller's transaction; nothing is ever updated or deleted afterwards (a
 mistake is corrected by a reversing transaction). Accounts are opened eagerly, when the
 co-op, the membership or the contract comes into being, never on first use.
@@ -18,7 +18,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.audit import service as audit
 from app.auth.actor import Actor
-from app.ledger.errors import InsufficientFunds, UnbalancedTransaction
+from app.coops import service as coops
+from app.coops.models import MemberStatus
+from app.ledger.errors import InsufficientFunds, MemberNotActive, UnbalancedTransaction
 from app.ledger.models import (
     AccountKind,
     LedgerAccount,
@@ -32,8 +34,11 @@ DEPOSITS = "external:deposits"
 PAYOUTS = "external:payouts"
 
 
+MEMBER_PREFIX = "member:"
+
+
 def member_account(member_id: uuid.UUID) -> str:
-    return f"member:{member_id}"
+    return f"{MEMBER_PREFIX}{member_id}"
 
 
 def provider_account(provider_id: uuid.UUID) -> str:
@@ -131,16 +136,22 @@ def check_balanced(lines: Sequence[Line]) -> None:
         raise UnbalancedTransaction
 
 
-async def lock_accounts_if_open(
-    session: AsyncSession, *, coop_id: uuid.UUID, codes: Sequence[str]
-) -> dict[str, LedgerAccount]:
-    """Lock those of the accounts that exist, in id order, and read their balances afresh.
+def members_of(codes: Sequence[str]) -> list[uuid.UUID]:
+    """The memberships whose accounts these are."""
+    found = []
+    for code in codes:
+        if code.startswith(MEMBER_PREFIX):
+            try:
+                found.append(uuid.UUID(code.removeprefix(MEMBER_PREFIX)))
+            except ValueError:
+                continue  # not an account anyone opened: locking it finds nothing
+    return found
 
-    Every writer locks in the same order, all its accounts in one statement (PostgreSQL locks
-    the rows as they leave the sort), so two writers never wait for each other in a circle.
-    A caller that will post must lock everything the posting touches here, at once: locking
-    one account first and the rest later breaks the order.
-    """
+
+async def _lock(
+    session: AsyncSession, *, coop_id: uuid.UUID, codes: Sequence[str]
+) -> tuple[dict[str, LedgerAccount], dict[uuid.UUID, MemberStatus]]:
+    statuses = await coops.lock_members(session, members_of(codes))
     accounts = (
         await session.scalars(
             select(LedgerAccount)
@@ -150,17 +161,41 @@ async def lock_accounts_if_open(
             .execution_options(populate_existing=True)
         )
     ).all()
-    return {account.code: account for account in accounts}
+    return {account.code: account for account in accounts}, statuses
+
+
+async def lock_accounts_if_open(
+    session: AsyncSession, *, coop_id: uuid.UUID, codes: Sequence[str]
+) -> dict[str, LedgerAccount]:
+    """Lock the memberships whose accounts these are, then those of the accounts that exist,
+    each in id order, and read their balances afresh.
+
+    Every writer locks in the same order (memberships, the co-op, accounts: see
+    `coops.lock_membership`), all its accounts in one statement (PostgreSQL locks the rows
+    as they leave the sort), so two writers never wait for each other in a circle, and a
+    posting into a member's account cannot slip past that member's leave. A caller that
+    will post must lock everything the posting touches here, at once: locking one account
+    first and the rest later breaks the order.
+    """
+    accounts, _ = await _lock(session, coop_id=coop_id, codes=codes)
+    return accounts
 
 
 async def lock_accounts(
     session: AsyncSession, *, coop_id: uuid.UUID, codes: Sequence[str]
 ) -> dict[str, LedgerAccount]:
     """Lock the accounts in id order (every writer uses the same order: no deadlock)."""
-    found = await lock_accounts_if_open(session, coop_id=coop_id, codes=codes)
+    found, _ = await _lock_all(session, coop_id=coop_id, codes=codes)
+    return found
+
+
+async def _lock_all(
+    session: AsyncSession, *, coop_id: uuid.UUID, codes: Sequence[str]
+) -> tuple[dict[str, LedgerAccount], dict[uuid.UUID, MemberStatus]]:
+    found, statuses = await _lock(session, coop_id=coop_id, codes=codes)
     if len(found) != len(set(codes)):
         raise UnbalancedTransaction  # an account that was never opened: a programming error
-    return found
+    return found, statuses
 
 
 def short_accounts(accounts: dict[str, LedgerAccount], lines: Sequence[Line]) -> list[str]:
@@ -183,10 +218,21 @@ async def post(
     lines: Sequence[Line],
     now: datetime,
     reverses_id: uuid.UUID | None = None,
+    about: uuid.UUID | None = None,
 ) -> LedgerTransaction:
-    """Post one balanced transaction, or raise InsufficientFunds and post nothing."""
+    """Post one balanced transaction, or raise and post nothing: `InsufficientFunds`, or
+    `MemberNotActive` for money paid into the account of a member who has left.
+
+    `about` is the person the posting concerns, for their activity (default: the person
+    acted for)."""
     check_balanced(lines)
-    accounts = await lock_accounts(session, coop_id=coop_id, codes=[line.account for line in lines])
+    accounts, statuses = await _lock_all(
+        session, coop_id=coop_id, codes=[line.account for line in lines]
+    )
+    for line in lines:
+        member_id = accounts[line.account].member_id
+        if line.amount_pence > 0 and member_id and statuses.get(member_id) == MemberStatus.left:
+            raise MemberNotActive
     short = short_accounts(accounts, lines)
     if short:
         raise InsufficientFunds(extra={"accounts": short})
@@ -224,6 +270,7 @@ async def post(
         transaction.id,
         coop_id=coop_id,
         data={"postings": [[line.account, line.amount_pence] for line in lines]},
+        about=about,
     )
     return transaction
 

@@ -164,11 +164,18 @@ async def close_account(session: AsyncSession, actor: Actor, *, now: datetime) -
     user = actor.user
     live = (
         await session.scalars(
-            select(Member).where(Member.user_id == user.id, Member.status != MemberStatus.left)
+            select(Member)
+            .where(Member.user_id == user.id, Member.status != MemberStatus.left)
+            .order_by(Member.id)
         )
     ).all()
+    # Every membership locked first, in id order (the lock order of money: see
+    # `coops.lock_membership`), so no posting into any of them slips past the closure.
     for member in live:
-        await coops.leave(session, actor, member, now=now)
+        await coops.lock_membership(session, member)
+    for member in live:
+        if member.status != MemberStatus.left:  # ended meanwhile by a leave of its own
+            await coops.leave(session, actor, member, now=now)
     await session.execute(
         update(Mandate)
         .where(

@@ -133,4 +133,21 @@ async def charge(
             "shares": [[str(member_id), pence] for member_id, pence in shares],
         },
     )
+    # Each member charged sees their share in their own activity.
+    users = {member.id: member.user_id for member in members}
+    for member_id, pence in shares:
+        audit.record(
+            session,
+            actor,
+            "support_charge.member_charged",
+            "support_charge",
+            record.id,
+            coop_id=service.coop_id,
+            data={
+                "member_id": str(member_id),
+                "amount_pence": pence,
+                "transaction_id": str(transaction.id),
+            },
+            about=users[member_id],
+        )
     return transaction

@@ -158,7 +158,7 @@ class TestIdempotencyKey:
         if database.backend != "postgresql":
             pytest.skip("SQLite serialises writers: a duplicate waits for the first and replays it")
         person = await register_person(client)
-        lock_id = _lock_id(person.id, "POST /test/deposits", "in-flight")
+        lock_id = _lock_id(person.id, f"POST /test/deposits for={person.id}", "in-flight")
         # Another worker holds the key's lock, as a request that has not finished yet would.
         async with database.engine.connect() as other:
             await other.execute(text("SELECT pg_advisory_lock(:id)"), {"id": lock_id})

@@ -6,6 +6,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.coops.models import Member
 from app.ledger import leaving
+from app.ledger import service as ledger
+from app.ledger.errors import MemberNotActive
+from app.ledger.models import TransactionKind
+from tests.conftest import START
 from tests.factories import apply_to_coop, contribute, register_person, request_refund
 from tests.helpers import problem
 from tests.ledger.checks import assert_books_balance
@@ -134,3 +138,33 @@ class TestLeaving:
         member = await session.get(Member, pool.holder_member)
         assert member is not None
         assert await leaving.commitments_of(session, member, date(2026, 3, 2)) == []
+
+
+async def test_no_posting_pays_into_the_account_of_a_member_who_has_left(
+    client: httpx.AsyncClient, session: AsyncSession, pool: Pool
+) -> None:
+    """The ledger itself refuses it, under the membership's lock: a posting that read the
+    membership as active before a leave, and reaches the accounts after it, lands nowhere."""
+    paid = await contribute(client, pool.coop_id, pool.holder, amount_pence=3_000)
+    assert paid.status_code == 201, paid.text
+    left = await client.post(
+        pool.url(f"/members/{pool.holder_member}/leave"), headers=pool.holder.headers
+    )
+    assert left.status_code == 200, left.text
+    before = await assert_books_balance(session, pool.coop_id)
+    with pytest.raises(MemberNotActive):
+        await ledger.post(
+            session,
+            None,
+            coop_id=pool.coop_id,
+            kind=TransactionKind.contribution,
+            memo="late",
+            lines=[
+                ledger.Line(ledger.DEPOSITS, -500),
+                ledger.Line(ledger.member_account(pool.holder_member), 500),
+            ],
+            now=START,
+        )
+    await session.rollback()
+    assert await assert_books_balance(session, pool.coop_id) == before
+    assert before.balance(pool.holder_account) == 0

@@ -312,3 +312,28 @@ async def test_only_an_administrator_in_person_charges(
         404,
         "not_found",
     )
+
+
+async def test_each_member_charged_sees_their_share_in_their_activity(
+    client: httpx.AsyncClient, charged: Charged
+) -> None:
+    await fund(client, charged, *charged.holders)
+    response = await charge(client, charged, {"period": "2026-03"})
+    assert response.status_code == 201, response.text
+    transaction_id = response.json()["id"]
+    for person, member_id, share in zip(
+        charged.holders, charged.member_ids, (334, 333, 333), strict=True
+    ):
+        activity = await client.get("/api/v1/me/activity", headers=person.headers)
+        assert activity.status_code == 200, activity.text
+        mine = [e for e in activity.json()["items"] if e["action"].startswith("support_charge")]
+        assert len(mine) == 1, activity.json()
+        assert mine[0]["data"] == {
+            "member_id": str(member_id),
+            "amount_pence": share,
+            "transaction_id": transaction_id,
+        }
+    # Nobody sees another member's share in their own activity.
+    outsider = await register_person(client, full_name="Outsider")
+    activity = await client.get("/api/v1/me/activity", headers=outsider.headers)
+    assert not [e for e in activity.json()["items"] if e["action"].startswith("support_charge")]

@@ -5,7 +5,7 @@ from typing import Any
 import httpx
 import pytest
 from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from app.core.clock import FrozenClock
 from app.ledger.models import LedgerAccount, LedgerTransaction
@@ -13,6 +13,7 @@ from app.tenders.invoices import allowance_minutes, line_amount
 from app.tenders.models import Invoice
 from tests.factories import Person, contribute, grant_mandate, register_person, set_direct_payment
 from tests.helpers import problem
+from tests.lock_order import watching_locks
 from tests.tenders.conftest import World, travel
 from tests.tenders.helpers import audit_entries, count
 from tests.tenders.test_contracts import contracted
@@ -703,3 +704,26 @@ class TestInvoicePeriod:
                 line(world.holder_a_member_id, 60), period=(began.isoformat(), began.isoformat())
             ),
         )
+
+
+@pytest.mark.postgresql_only
+async def test_approval_locks_every_charged_membership_before_the_accounts(
+    client: httpx.AsyncClient, connection: AsyncConnection, clock: FrozenClock, world: World
+) -> None:
+    """The lock order of money (membership, co-op, accounts) holds for invoice approval too,
+    so it cannot wait in a circle with a leave, nor charge past one."""
+    await fund(client, world, world.holder_a, 30_000)
+    await fund(client, world, world.holder_b, 5_000)
+    _, contract_id = await invoiceable(client, clock, world)
+    invoice = await submitted(
+        client,
+        contract_id,
+        world.staff_2,
+        invoice_body(line(world.holder_a_member_id, 300), line(world.holder_b_member_id, 6)),
+    )
+    with watching_locks(connection) as locks:
+        response = await client.post(
+            f"/api/v1/invoices/{invoice['id']}/approve", headers=world.admin.headers
+        )
+    assert response.status_code == 200, response.text
+    locks.assert_memberships_before_accounts(world.holder_a_member_id, world.holder_b_member_id)
