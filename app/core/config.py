@@ -53,6 +53,15 @@ class Settings(BaseSettings):
     # The public Wales table reads every contribution of the year: each process keeps it this
     # long (0 computes it on every request), so open data cannot be used to load the database.
     wales_cache_seconds: float = Field(default=300.0, ge=0)
+    # A request that cannot have a database connection or a row lock within this many seconds
+    # answers 503 `busy` with Retry-After instead of queueing (pool timeout, PostgreSQL
+    # lock_timeout, SQLite busy timeout).
+    db_wait_seconds: float = Field(default=5.0, gt=0, le=60)
+    # PostgreSQL cancels any one statement running longer than this (503 `busy`).
+    db_statement_timeout_seconds: float = Field(default=30.0, gt=0)
+    # Connections each process keeps open, and how many more it may open under a burst.
+    db_pool_size: int = Field(default=5, ge=1)
+    db_max_overflow: int = Field(default=10, ge=0)
     # DPC_BENCH_ENDPOINTS=1 adds /bench/bare, the baseline the benchmarks in bench/ compare with.
     bench_endpoints: bool = False
 

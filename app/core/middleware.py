@@ -9,7 +9,8 @@ from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from app.core.errors import BadRequest, BodyTooLarge, InternalError, problem_body
+from app.core.db import is_busy
+from app.core.errors import AppError, BadRequest, BodyTooLarge, Busy, InternalError, problem_body
 from app.core.i18n import DEFAULT_LANGUAGE, Language, negotiate
 from app.core.logging import request_id_var
 from app.core.metrics import LATENCY, REQUESTS
@@ -118,10 +119,16 @@ class RequestContextMiddleware:
                 await self._problem(
                     send_wrapper, BodyTooLarge(limit=self.max_body_bytes), language()
                 )
-        except Exception:
-            logger.exception("unhandled error", extra={"path": scope["path"]})
+        except Exception as exc:
+            if is_busy(exc):
+                # Raised outside a route (the handlers answer those): still 503, never 500.
+                logger.warning("database busy", extra={"path": scope["path"]})
+                error: AppError = Busy(headers={"Retry-After": "1"})
+            else:
+                logger.exception("unhandled error", extra={"path": scope["path"]})
+                error = InternalError()
             if not status_holder["started"]:
-                await self._problem(send_wrapper, InternalError(), language())
+                await self._problem(send_wrapper, error, language())
         finally:
             self._finish(scope, started, int(status_holder["status"]), token)
 
@@ -153,6 +160,7 @@ class RequestContextMiddleware:
                 "headers": [
                     (b"content-type", b"application/problem+json"),
                     (b"content-length", str(len(body)).encode()),
+                    *((k.lower().encode(), v.encode()) for k, v in error.headers.items()),
                 ],
             }
         )
