@@ -1,9 +1,10 @@
 """Settings: read once from DPC_* environment variables into one frozen object."""
 
 from functools import lru_cache
+from ipaddress import IPv4Network, IPv6Network, ip_network
 from typing import Literal, Self
 
-from pydantic import Field, SecretStr, model_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEVELOPMENT_SECRET_KEY = "development-only-secret-key-change-me-0123456789"  # noqa: S105
@@ -21,6 +22,13 @@ def async_database_url(url: str) -> str:
         if url.startswith(plain):
             return driver + url[len(plain) :]
     return url
+
+
+def parse_networks(value: str) -> tuple[IPv4Network | IPv6Network, ...]:
+    """`10.0.0.0/8, 192.0.2.7` -> networks (a bare address is a network of one)."""
+    return tuple(
+        ip_network(part.strip(), strict=False) for part in value.split(",") if part.strip()
+    )
 
 
 class Settings(BaseSettings):
@@ -62,6 +70,11 @@ class Settings(BaseSettings):
     # Connections each process keeps open, and how many more it may open under a burst.
     db_pool_size: int = Field(default=5, ge=1)
     db_max_overflow: int = Field(default=10, ge=0)
+    # /metrics is served only to a bearer of this token, or to a client whose address is in
+    # DPC_METRICS_ALLOW (comma-separated IPs or CIDRs; loopback only by default); anyone
+    # else is told 404, as if there were nothing there.
+    metrics_token: SecretStr | None = None
+    metrics_allow: str = "127.0.0.1/32,::1/128"
     # DPC_BENCH_ENDPOINTS=1 adds /bench/bare, the baseline the benchmarks in bench/ compare with.
     bench_endpoints: bool = False
 
@@ -76,6 +89,16 @@ class Settings(BaseSettings):
             if self.bench_endpoints:
                 raise ValueError("DPC_BENCH_ENDPOINTS may not be set when DPC_ENV=production")
         return self
+
+    @field_validator("metrics_allow")
+    @classmethod
+    def _metrics_allow_is_addresses(cls, value: str) -> str:
+        parse_networks(value)  # a typo must stop the start, not open or close /metrics quietly
+        return value
+
+    @property
+    def metrics_networks(self) -> tuple[IPv4Network | IPv6Network, ...]:
+        return parse_networks(self.metrics_allow)
 
     @property
     def async_database_url(self) -> str:
