@@ -176,7 +176,7 @@ async def test_the_wait_is_a_documented_busy_answer(client: httpx.AsyncClient) -
 
 
 BURST = 100
-WRITES = 30  # one holder's contributions, all queued on the same account; the rest read
+WRITES = 20  # one holder's contributions, all queued on the same account; the rest read
 
 
 async def test_a_burst_of_a_hundred_parallel_requests_is_served(
@@ -210,6 +210,8 @@ async def test_a_burst_of_a_hundred_parallel_requests_is_served(
             "127.0.0.1",
             "--port",
             str(port),
+            "--workers",
+            "2",
             "--no-access-log",
             cwd=PROJECT_ROOT,
             env=env,
