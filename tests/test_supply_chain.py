@@ -169,16 +169,20 @@ exit "$EXIT"
         ),
         # None reachable at all: nothing checked, the run says so and goes on.
         ([{"name": "a", "skip_reason": "x"}, {"name": "b", "skip_reason": "x"}], 0, True),
+        # pip-audit broke without a report (not for want of a network): the run fails.
+        (None, 2, False),
     ],
 )
 def test_the_audit_fails_on_a_known_vulnerability(
-    tmp_path: Path, dependencies: list[dict[str, object]], exit_code: int, passes: bool
+    tmp_path: Path, dependencies: list[dict[str, object]] | None, exit_code: int, passes: bool
 ) -> None:
     fake = tmp_path / "pip-audit"
     fake.write_text(FAKE_AUDIT)
     fake.chmod(fake.stat().st_mode | stat.S_IEXEC)
     report = tmp_path / "report.json"
-    report.write_text(json.dumps({"dependencies": dependencies, "fixes": []}))
+    report.write_text(
+        "" if dependencies is None else json.dumps({"dependencies": dependencies, "fixes": []})
+    )
     env = {**os.environ, "PIP_AUDIT": str(fake), "REPORT": str(report), "EXIT": str(exit_code)}
     result = subprocess.run(  # noqa: S603
         ["bash", str(PROJECT_ROOT / "scripts" / "audit")],  # noqa: S607
@@ -188,5 +192,5 @@ def test_the_audit_fails_on_a_known_vulnerability(
         check=False,
     )
     assert (result.returncode == 0) is passes, result.stdout + result.stderr
-    if not passes and any(d.get("vulns") for d in dependencies):
+    if not passes and any(d.get("vulns") for d in dependencies or []):
         assert "VULNERABLE a 1: PYSEC-1" in result.stdout
