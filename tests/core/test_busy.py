@@ -17,11 +17,12 @@ import httpx
 import pytest
 from fastapi import FastAPI
 from sqlalchemy import func, select, text
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from app.cli import migrate
 from app.core.config import Settings
-from app.core.db import create_engine
+from app.core.db import create_engine, is_busy
 from app.core.ops import PROJECT_ROOT
 from app.ledger.models import LedgerTransaction, TransactionKind
 from app.main import create_app
@@ -250,4 +251,32 @@ async def test_a_burst_of_a_hundred_parallel_requests_is_served(
     finally:
         process.terminate()
         await process.wait()
+        await engine.dispose()
+
+
+@pytest.mark.postgresql_only
+async def test_every_connection_carries_the_lock_and_statement_timeouts(
+    database: Database,
+) -> None:
+    if database.backend != "postgresql":
+        pytest.skip("PostgreSQL settings")
+    settings = database.settings.model_copy(
+        update={"db_wait_seconds": 2.5, "db_statement_timeout_seconds": 0.5}
+    )
+    engine = create_engine(settings)
+    try:
+        async with engine.connect() as connection:
+            assert await connection.scalar(text("SHOW lock_timeout")) == "2500ms"
+            assert await connection.scalar(text("SHOW statement_timeout")) == "500ms"
+            started = time.monotonic()
+            with pytest.raises(DBAPIError) as raised:
+                await connection.execute(text("SELECT pg_sleep(5)"))
+            assert time.monotonic() - started < 3
+            assert is_busy(raised.value)  # query_canceled: answered 503 `busy`, not 500
+        # Migrations are not bound: a schema change may wait and run longer.
+        unbounded = create_engine(settings, bounded=False)
+        async with unbounded.connect() as connection:
+            assert await connection.scalar(text("SHOW statement_timeout")) == "0"
+        await unbounded.dispose()
+    finally:
         await engine.dispose()
