@@ -16,6 +16,7 @@ from app.coops.service import register_on_leave
 from app.core.clock import Clock, SystemClock
 from app.core.config import Settings, get_settings
 from app.core.db import create_engine, create_sessionmaker
+from app.core.docs import router as docs_router
 from app.core.errors import (
     Problem,
     codes_table,
@@ -98,8 +99,11 @@ def create_app(
         title="Direct Payments co-operatives API",
         version="1.0.0",
         lifespan=lifespan,
-        docs_url="/docs",
+        docs_url=None,
         redoc_url=None,
+        # A redirect to the other spelling would be built from the request's Host header (a
+        # forged Host would appear in Location): an address with a stray slash is just 404.
+        redirect_slashes=False,
     )
     app.state.settings = settings
     app.state.engine = engine
@@ -109,6 +113,7 @@ def create_app(
     install_extensions(app)
 
     app.include_router(ops_router)
+    app.include_router(docs_router)
     app.include_router(api_router)
     if settings.bench_endpoints:
         from app.bench import router as bench_router

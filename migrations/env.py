@@ -46,7 +46,7 @@ def run_migrations_online() -> None:
         _run(connection)
         return
     url = config.attributes.get("database_url") or Settings().async_database_url
-    engine = create_engine(Settings(database_url=url))
+    engine = create_engine(Settings(database_url=url), bounded=False)
     asyncio.run(_run_async(engine))
 
 

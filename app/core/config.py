@@ -2,9 +2,10 @@
 
 import base64
 from functools import lru_cache
+from ipaddress import IPv4Network, IPv6Network, ip_network
 from typing import Literal, Self
 
-from pydantic import Field, SecretStr, model_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEVELOPMENT_SECRET_KEY = "development-only-secret-key-change-me-0123456789"  # noqa: S105
@@ -22,6 +23,13 @@ def async_database_url(url: str) -> str:
         if url.startswith(plain):
             return driver + url[len(plain) :]
     return url
+
+
+def parse_networks(value: str) -> tuple[IPv4Network | IPv6Network, ...]:
+    """`10.0.0.0/8, 192.0.2.7` -> networks (a bare address is a network of one)."""
+    return tuple(
+        ip_network(part.strip(), strict=False) for part in value.split(",") if part.strip()
+    )
 
 
 class Settings(BaseSettings):
@@ -57,6 +65,20 @@ class Settings(BaseSettings):
     # Signs the audit checkpoints: base64 of a raw 32-byte Ed25519 private key. Unset, the key
     # is derived from DPC_SECRET_KEY (HKDF), so every worker signs with the same key.
     audit_signing_key: SecretStr | None = None
+    # A request that cannot have a database connection or a row lock within this many seconds
+    # answers 503 `busy` with Retry-After instead of queueing (pool timeout, PostgreSQL
+    # lock_timeout, SQLite busy timeout).
+    db_wait_seconds: float = Field(default=5.0, gt=0, le=60)
+    # PostgreSQL cancels any one statement running longer than this (503 `busy`).
+    db_statement_timeout_seconds: float = Field(default=30.0, gt=0)
+    # Connections each process keeps open, and how many more it may open under a burst.
+    db_pool_size: int = Field(default=5, ge=1)
+    db_max_overflow: int = Field(default=10, ge=0)
+    # /metrics is served only to a bearer of this token, or to a client whose address is in
+    # DPC_METRICS_ALLOW (comma-separated IPs or CIDRs; loopback only by default); anyone
+    # else is told 404, as if there were nothing there.
+    metrics_token: SecretStr | None = None
+    metrics_allow: str = "127.0.0.1/32,::1/128"
     # DPC_BENCH_ENDPOINTS=1 adds /bench/bare, the baseline the benchmarks in bench/ compare with.
     bench_endpoints: bool = False
 
@@ -84,6 +106,16 @@ class Settings(BaseSettings):
             if self.bench_endpoints:
                 raise ValueError("DPC_BENCH_ENDPOINTS may not be set when DPC_ENV=production")
         return self
+
+    @field_validator("metrics_allow")
+    @classmethod
+    def _metrics_allow_is_addresses(cls, value: str) -> str:
+        parse_networks(value)  # a typo must stop the start, not open or close /metrics quietly
+        return value
+
+    @property
+    def metrics_networks(self) -> tuple[IPv4Network | IPv6Network, ...]:
+        return parse_networks(self.metrics_allow)
 
     @property
     def async_database_url(self) -> str:

@@ -9,6 +9,8 @@ from typing import Any
 
 from sqlalchemy import DateTime, Enum, MetaData, String, event
 from sqlalchemy.engine import Dialect
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -84,17 +86,41 @@ class UUIDPrimaryKey:
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
 
 
-def create_engine(settings: Settings, **kwargs: Any) -> AsyncEngine:
+def create_engine(settings: Settings, *, bounded: bool = True, **kwargs: Any) -> AsyncEngine:
+    """The engine for `settings`; `bounded` (the default, for serving requests) caps every wait.
+
+    A connection is waited for at most DPC_DB_WAIT_SECONDS, and so is a lock (PostgreSQL's
+    lock_timeout, SQLite's busy timeout); a PostgreSQL statement runs at most
+    DPC_DB_STATEMENT_TIMEOUT_SECONDS. Past either the request answers 503 `busy` (see
+    `busy_error`). Migrations pass bounded=False: a schema change may wait and run longer.
+    """
     url = settings.async_database_url
+    wait = settings.db_wait_seconds if bounded else 30.0
+    if "poolclass" not in kwargs:
+        kwargs.setdefault("pool_size", settings.db_pool_size)
+        kwargs.setdefault("max_overflow", settings.db_max_overflow)
+        kwargs.setdefault("pool_timeout", wait)
     if url.startswith("sqlite"):
-        engine = create_async_engine(url, connect_args={"timeout": 30}, **kwargs)
-        configure_sqlite(engine)
+        engine = create_async_engine(url, connect_args={"timeout": wait}, **kwargs)
+        configure_sqlite(engine, busy_timeout_ms=round(wait * 1000))
         return engine
     kwargs.setdefault("pool_pre_ping", True)
+    if bounded:
+        kwargs.setdefault(
+            "connect_args",
+            {
+                "server_settings": {
+                    "lock_timeout": f"{round(wait * 1000)}ms",
+                    "statement_timeout": (
+                        f"{round(settings.db_statement_timeout_seconds * 1000)}ms"
+                    ),
+                }
+            },
+        )
     return create_async_engine(url, **kwargs)
 
 
-def configure_sqlite(engine: AsyncEngine) -> None:
+def configure_sqlite(engine: AsyncEngine, *, busy_timeout_ms: int = 30_000) -> None:
     """Foreign keys on, WAL, a busy timeout, and write-ready transactions.
 
     pysqlite's own transaction handling is switched off so that SQLAlchemy emits BEGIN
@@ -109,7 +135,7 @@ def configure_sqlite(engine: AsyncEngine) -> None:
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys = ON")
         cursor.execute("PRAGMA journal_mode = WAL")
-        cursor.execute("PRAGMA busy_timeout = 30000")
+        cursor.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
         cursor.execute("PRAGMA synchronous = NORMAL")
         cursor.close()
 
@@ -117,6 +143,26 @@ def configure_sqlite(engine: AsyncEngine) -> None:
     def _on_begin(connection: Any) -> None:
         if connection.get_execution_options().get("isolation_level") != "AUTOCOMMIT":
             connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+# SQLSTATEs that mean "not now" rather than "wrong": a lock not had within lock_timeout, a
+# statement cancelled by statement_timeout, and a server that has no connection slot left.
+BUSY_SQLSTATES = frozenset({"55P03", "57014", "53300"})
+
+
+def is_busy(exc: BaseException) -> bool:
+    """The database could not serve this request in time (pool, lock or statement timeout)."""
+    if isinstance(exc, PoolTimeout):
+        return True
+    if not isinstance(exc, DBAPIError):
+        return False
+    original = exc.orig
+    if getattr(original, "sqlstate", None) in BUSY_SQLSTATES:
+        return True
+    if getattr(original, "pgcode", None) in BUSY_SQLSTATES:
+        return True
+    message = str(original).lower()
+    return "database is locked" in message or "database table is locked" in message
 
 
 def create_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:

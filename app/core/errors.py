@@ -134,6 +134,16 @@ class NotReady(AppError):
     detail_cy = "Ni all y gwasanaeth ateb ceisiadau eto: {reason}."
 
 
+class Busy(AppError):
+    status, code = 503, "busy"
+    title, title_cy = "Busy", "Prysur"
+    detail = "The service is busy and could not serve this request in time; try again shortly."
+    detail_cy = (
+        "Mae'r gwasanaeth yn brysur ac ni allai ateb y cais hwn mewn pryd; "
+        "rhowch gynnig arall arni cyn bo hir."
+    )
+
+
 class Problem(BaseModel):
     """An RFC 9457 problem: the body of every error answer."""
 
@@ -254,7 +264,7 @@ def complete_problem_responses(openapi: dict[str, Any]) -> None:
                 continue
             _drop_null_from_parameters(operation)
             responses = operation["responses"]
-            extra: list[type[AppError]] = [BadRequest, ValidationFailed, InternalError]
+            extra: list[type[AppError]] = [BadRequest, ValidationFailed, InternalError, Busy]
             if "requestBody" in operation:
                 extra += [MalformedBody, BodyTooLarge]
             if operation.get("security"):

@@ -1,16 +1,22 @@
 """Every error leaves as problem+json: one place renders them all."""
 
 import json
+import logging
+import math
 from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from app.core.db import is_busy
 from app.core.errors import (
     AppError,
     BadRequest,
+    Busy,
     MalformedBody,
     MethodNotAllowed,
     NotAuthenticated,
@@ -22,6 +28,7 @@ from app.core.errors import (
 from app.core.i18n import DEFAULT_LANGUAGE, Language
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
+logger = logging.getLogger("app.request")
 
 
 class ProblemResponse(JSONResponse):
@@ -42,6 +49,12 @@ def render(request: Request, error: AppError) -> Response:
         status_code=error.status,
         headers=error.headers or None,
     )
+
+
+def busy_error(request: Request) -> Busy:
+    """503 `busy`: told to come back after about as long as it was made to wait."""
+    wait = getattr(request.app.state.settings, "db_wait_seconds", 1.0)
+    return Busy(headers={"Retry-After": str(max(1, math.ceil(wait)))})
 
 
 def _clean_loc(loc: Any) -> list[str | int]:
@@ -102,7 +115,15 @@ def install_handlers(app: FastAPI) -> None:
             raise exc
         return Response(content=exc.body, status_code=exc.status, media_type="application/json")
 
+    async def database_busy(request: Request, exc: Exception) -> Response:
+        if not is_busy(exc):
+            raise exc
+        logger.warning("database busy: %s", type(exc).__name__)
+        return render(request, busy_error(request))
+
     app.add_exception_handler(AppError, app_error)
+    app.add_exception_handler(PoolTimeout, database_busy)
+    app.add_exception_handler(DBAPIError, database_busy)
     app.add_exception_handler(RequestValidationError, request_validation)
     app.add_exception_handler(StarletteHTTPException, http_exception)
     app.add_exception_handler(IdempotentReplay, replay)

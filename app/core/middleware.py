@@ -9,7 +9,9 @@ from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from app.core.errors import BadRequest, BodyTooLarge, InternalError, problem_body
+from app.core.db import is_busy
+from app.core.docs import DOCS_CSP as DOCS_POLICY
+from app.core.errors import AppError, BadRequest, BodyTooLarge, Busy, InternalError, problem_body
 from app.core.i18n import DEFAULT_LANGUAGE, Language, negotiate
 from app.core.logging import request_id_var
 from app.core.metrics import LATENCY, REQUESTS
@@ -23,6 +25,14 @@ SECURITY_HEADERS = [
     (b"cross-origin-resource-policy", b"same-origin"),
 ]
 API_CSP = (b"content-security-policy", b"default-src 'none'; frame-ancestors 'none'")
+DOCS_CSP = (b"content-security-policy", DOCS_POLICY.encode())
+REPLACED_HEADERS = (
+    b"x-request-id",
+    b"content-language",
+    b"content-security-policy",
+    b"cache-control",
+)
+CREDENTIAL_HEADERS = frozenset({b"authorization", b"cookie"})
 
 
 class _BodyTooLargeError(Exception):
@@ -64,6 +74,7 @@ class RequestContextMiddleware:
         if negotiated:
             state["language"] = negotiated
         status_holder = {"status": 500, "started": False}
+        personal = any(key in CREDENTIAL_HEADERS for key, _ in scope.get("headers", []))
 
         def language() -> Language:
             chosen: Language = state.get("language") or DEFAULT_LANGUAGE
@@ -73,16 +84,20 @@ class RequestContextMiddleware:
             if message["type"] == "http.response.start":
                 status_holder["status"] = message["status"]
                 status_holder["started"] = True
-                headers = [
-                    (k, v)
-                    for k, v in message.get("headers", [])
-                    if k not in (b"x-request-id", b"content-language")
-                ]
+                own = message.get("headers", [])
+                cache_control = next((v for k, v in own if k == b"cache-control"), None)
+                headers = [(k, v) for k, v in own if k not in REPLACED_HEADERS]
                 headers.append((b"x-request-id", request_id.encode()))
                 headers.append((b"content-language", language().encode()))
                 headers.extend(SECURITY_HEADERS)
-                if not scope["path"].startswith(("/docs", "/redoc")):
-                    headers.append(API_CSP)
+                path = scope["path"]
+                docs = path == "/docs" or path.startswith("/docs/")
+                headers.append(DOCS_CSP if docs else API_CSP)
+                # A personal answer (sent with credentials) is never stored by a browser or a
+                # proxy; nor is anything that has not said for itself how it may be cached.
+                if personal or cache_control is None:
+                    cache_control = b"no-store"
+                headers.append((b"cache-control", cache_control))
                 message = {**message, "headers": headers}
             await send(message)
 
@@ -118,10 +133,16 @@ class RequestContextMiddleware:
                 await self._problem(
                     send_wrapper, BodyTooLarge(limit=self.max_body_bytes), language()
                 )
-        except Exception:
-            logger.exception("unhandled error", extra={"path": scope["path"]})
+        except Exception as exc:
+            if is_busy(exc):
+                # Raised outside a route (the handlers answer those): still 503, never 500.
+                logger.warning("database busy", extra={"path": scope["path"]})
+                error: AppError = Busy(headers={"Retry-After": "1"})
+            else:
+                logger.exception("unhandled error", extra={"path": scope["path"]})
+                error = InternalError()
             if not status_holder["started"]:
-                await self._problem(send_wrapper, InternalError(), language())
+                await self._problem(send_wrapper, error, language())
         finally:
             self._finish(scope, started, int(status_holder["status"]), token)
 
@@ -153,6 +174,7 @@ class RequestContextMiddleware:
                 "headers": [
                     (b"content-type", b"application/problem+json"),
                     (b"content-length", str(len(body)).encode()),
+                    *((k.lower().encode(), v.encode()) for k, v in error.headers.items()),
                 ],
             }
         )

@@ -1,6 +1,8 @@
 """Liveness, readiness (database reachable, schema at the newest migration) and metrics."""
 
+import hmac
 from functools import lru_cache
+from ipaddress import IPv6Address, ip_address
 from pathlib import Path
 
 from fastapi import APIRouter, Request
@@ -9,7 +11,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
-from app.core.errors import NotReady
+from app.core.errors import NotFound, NotReady, problems
 
 router = APIRouter(tags=["operations"])
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
@@ -52,8 +54,39 @@ async def readyz(request: Request) -> Response:
 @router.get(
     "/metrics",
     response_class=Response,
-    responses={200: {"description": "Prometheus text format.", "content": {"text/plain": {}}}},
+    responses={
+        200: {"description": "Prometheus text format.", "content": {"text/plain": {}}},
+        **problems(NotFound),
+    },
 )
-async def metrics() -> Response:
-    """Request counts and latencies by route, in the Prometheus text format."""
+async def metrics(request: Request) -> Response:
+    """Request counts and latencies by route, in the Prometheus text format.
+
+    Only for a bearer of DPC_METRICS_TOKEN or a client in DPC_METRICS_ALLOW (loopback by
+    default); anyone else is answered 404 `not_found`, as for an address that does not exist.
+    """
+    if not may_read_metrics(request):
+        raise NotFound
     return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
+
+
+def may_read_metrics(request: Request) -> bool:
+    settings = request.app.state.settings
+    token = settings.metrics_token.get_secret_value() if settings.metrics_token else ""
+    scheme, _, offered = request.headers.get("authorization", "").partition(" ")
+    if (
+        token
+        and scheme.lower() == "bearer"
+        and hmac.compare_digest(offered.strip().encode(), token.encode())
+    ):
+        return True
+    host = request.client.host if request.client else None
+    if host is None:
+        return False
+    try:
+        address = ip_address(host)
+    except ValueError:
+        return False
+    if isinstance(address, IPv6Address) and address.ipv4_mapped is not None:
+        address = address.ipv4_mapped
+    return any(address in network for network in settings.metrics_networks)

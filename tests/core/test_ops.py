@@ -58,9 +58,13 @@ class TestReadiness:
 
 
 class TestMetrics:
-    async def test_metrics_are_prometheus_text(self, client: httpx.AsyncClient) -> None:
+    async def test_metrics_are_prometheus_text(
+        self, client: httpx.AsyncClient, app: FastAPI
+    ) -> None:
         await client.get("/api/v1/areas")
-        response = await client.get("/metrics")
+        local = httpx.ASGITransport(app=app, client=("127.0.0.1", 50000))
+        async with httpx.AsyncClient(transport=local, base_url="http://test") as scraper:
+            response = await scraper.get("/metrics")
         assert response.status_code == 200
         assert response.headers["content-type"].startswith("text/plain")
         assert "dpc_http_requests_total" in response.text

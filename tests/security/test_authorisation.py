@@ -328,7 +328,8 @@ def coop_body(w: World) -> dict[str, Any]:
 TABLE: dict[str, Row] = {
     "GET /healthz": Row("/healthz", everyone(200)),
     "GET /readyz": Row("/readyz", everyone(200)),
-    "GET /metrics": Row("/metrics", everyone(200)),
+    # Served to loopback or DPC_METRICS_TOKEN only; these callers come from 203.0.113.10.
+    "GET /metrics": Row("/metrics", everyone(404)),
     "GET /api/v1/me/export": Row("/api/v1/me/export", signed_in(200)),
     "DELETE /api/v1/me": Row(
         "/api/v1/me", {**signed_in(204), "admin": 409, "other_coop": 409, "member": 409}
@@ -729,4 +730,6 @@ async def test_every_route_answers_every_role_as_the_table_says(
                 mismatches.append(
                     f"{route} as {role}: {response.status_code} {detail} (expected {expected})"
                 )
+            if role != "anonymous" and response.headers.get("cache-control") != "no-store":
+                mismatches.append(f"{route} as {role}: a personal answer a cache may keep")
     assert not mismatches, "\n".join(mismatches)
