@@ -159,7 +159,7 @@ class TestNobodyCanLockTheOwnerOut:
             assert ok.status_code == 200, ok.text
 
 
-class TestTheLimitHoldsUnderParallelRequests:
+class TestARefusedAttemptChecksNoPassword:
     async def test_an_address_over_the_limit_is_refused_before_the_password_is_checked(
         self, app: FastAPI, client: httpx.AsyncClient
     ) -> None:
