@@ -99,6 +99,19 @@ Email = Annotated[
         description="Compared after Unicode NFKC normalisation and case folding.",
     ),
 ]
+# An address shown, never looked up (a provider's contact address): trimmed and lower-cased
+# only, as written.
+ContactEmail = Annotated[
+    str,
+    StringConstraints(
+        strip_whitespace=True,
+        to_lower=True,
+        min_length=3,
+        max_length=EMAIL_MAX_LENGTH,
+        pattern=EMAIL_PATTERN,
+    ),
+    Field(examples=["office@example.org"]),
+]
 # Text a person writes: trimmed, and holding at least one visible character (the pattern
 # states in the schema what trimming enforces, so clients can check it themselves).
 VISIBLE_TEXT = r"^[^\x00]*[^\s\x00-\x1f\x7f-\x9f][^\x00]*$"

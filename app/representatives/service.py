@@ -117,7 +117,6 @@ async def grant_mandate(
         limit_pence_per_cycle=limit_pence_per_cycle,
         created_at=now,
     )
-    mandate.representative = None
     session.add(mandate)
     try:
         async with session.begin_nested():

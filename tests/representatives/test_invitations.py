@@ -34,12 +34,15 @@ async def acts_for(client: httpx.AsyncClient, rep: Person, holder: Person) -> ht
 
 class TestAcceptance:
     async def test_an_invited_mandate_does_not_work_until_accepted(
-        self, client: httpx.AsyncClient
+        self, client: httpx.AsyncClient, session: AsyncSession
     ) -> None:
         holder = await register_person(client, full_name="Holder Person")
         rep = await register_person(client)
         mandate_id = await grant_mandate(client, holder, rep, accept=False)
         problem(await acts_for(client, rep, holder), 403, "no_mandate")
+        stored = await session.get(Mandate, mandate_id)
+        assert stored is not None
+        assert (stored.representative_user_id, stored.status) == (rep.id, MandateStatus.invited)
         listed = (await client.get(MINE, headers=rep.headers)).json()["items"]
         assert [(m["id"], m["status"], m["holder"]["full_name"]) for m in listed] == [
             (str(mandate_id), "invited", "Holder Person")
