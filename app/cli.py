@@ -15,6 +15,7 @@ from app.auth.passwords import Passwords
 from app.core.config import Settings, get_settings
 from app.core.db import create_engine, create_sessionmaker, unit_of_work
 from app.core.ops import PROJECT_ROOT
+from app.core.schemas import normalise_email
 from app.idempotency.models import IdempotencyRecord
 
 
@@ -31,7 +32,7 @@ async def create_admin(settings: Settings, *, email: str, password: str, full_na
     engine = create_engine(settings)
     try:
         async with unit_of_work(create_sessionmaker(engine)) as session:
-            email = email.strip().lower()
+            email = normalise_email(email)
             passwords = Passwords(settings)
             user = await session.scalar(select(User).where(User.email == email))
             now = datetime.now(UTC)
@@ -87,7 +88,7 @@ def main(argv: list[str] | None = None) -> int:
         user_id = asyncio.run(
             create_admin(settings, email=args.email, password=password, full_name=args.full_name)
         )
-        print(f"platform admin {args.email.strip().lower()} ({user_id})")
+        print(f"platform admin {normalise_email(args.email)} ({user_id})")
         return 0
     if args.command == "demo":
         from app.demo import load_demo

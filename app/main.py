@@ -13,7 +13,7 @@ from app import models  # noqa: F401  (every table registered before anything qu
 from app.api import api_router
 from app.auth.passwords import Passwords
 from app.coops.service import register_on_leave
-from app.core.clock import Clock, SystemClock
+from app.core.clock import Clock, Sleeper, SystemClock, real_sleep
 from app.core.config import Settings, get_settings
 from app.core.db import create_engine, create_sessionmaker
 from app.core.docs import router as docs_router
@@ -84,6 +84,7 @@ def create_app(
     *,
     engine: AsyncEngine | None = None,
     clock: Clock | None = None,
+    sleeper: Sleeper | None = None,
 ) -> FastAPI:
     settings = settings or get_settings()
     engine = engine or create_engine(settings)
@@ -109,6 +110,7 @@ def create_app(
     app.state.engine = engine
     app.state.sessionmaker = create_sessionmaker(engine)
     app.state.clock = clock or SystemClock()
+    app.state.sleeper = sleeper or real_sleep
     app.state.passwords = Passwords(settings)
     install_extensions(app)
 

@@ -66,6 +66,14 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
         metafunc.parametrize("backend", backends, scope="session")
 
 
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """`@pytest.mark.postgresql_only` tests run on the PostgreSQL backend only."""
+    callspec = getattr(item, "callspec", None)
+    backend = callspec.params.get("backend") if callspec is not None else None
+    if item.get_closest_marker("postgresql_only") is not None and backend != "postgresql":
+        pytest.skip("runs on PostgreSQL only")
+
+
 @dataclass(frozen=True)
 class Database:
     backend: str
@@ -155,11 +163,31 @@ def clock() -> FrozenClock:
     return FrozenClock(START)
 
 
+class RecordingSleeper:
+    """Stands in for asyncio.sleep: keeps each wait asked for, and waits for none of them."""
+
+    def __init__(self) -> None:
+        self.waits: list[float] = []
+
+    async def __call__(self, seconds: float) -> None:
+        self.waits.append(seconds)
+
+
+@pytest.fixture
+def sleeper() -> RecordingSleeper:
+    return RecordingSleeper()
+
+
 @pytest.fixture
 def app(
-    database: Database, sessionmaker: async_sessionmaker[AsyncSession], clock: FrozenClock
+    database: Database,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    clock: FrozenClock,
+    sleeper: RecordingSleeper,
 ) -> FastAPI:
-    application = create_app(database.settings, engine=database.engine, clock=clock)
+    application = create_app(
+        database.settings, engine=database.engine, clock=clock, sleeper=sleeper
+    )
     application.state.sessionmaker = sessionmaker
     return application
 

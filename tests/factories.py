@@ -161,7 +161,10 @@ async def grant_mandate(
     *,
     scopes: tuple[str, ...] = ("view",),
     limit_pence_per_cycle: int = 0,
+    accept: bool = True,
 ) -> uuid.UUID:
+    """The holder grants a mandate and (unless `accept=False`) the representative accepts it:
+    a mandate works only once accepted."""
     response = await client.post(
         "/api/v1/me/representatives",
         json={
@@ -172,7 +175,13 @@ async def grant_mandate(
         headers=holder.headers,
     )
     assert response.status_code == 201, response.text
-    return uuid.UUID(response.json()["id"])
+    mandate_id = uuid.UUID(response.json()["id"])
+    if accept:
+        accepted = await client.post(
+            f"/api/v1/me/representing/{mandate_id}/accept", headers=representative.headers
+        )
+        assert accepted.status_code == 200, accepted.text
+    return mandate_id
 
 
 async def set_direct_payment(

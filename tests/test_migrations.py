@@ -260,3 +260,86 @@ class TestAuditAppendOnly:
             )
             assert "hash_form" not in columns
             assert await connection.scalar(text("SELECT count(*) FROM audit_entry")) == 2
+class TestMandateInvitations:
+    """Revision 0016: mandates gain a status and an address; addresses are stored normalised."""
+
+    async def test_existing_mandates_stay_in_force_and_addresses_are_normalised(
+        self, scratch_engine: AsyncEngine, caplog: pytest.LogCaptureFixture
+    ) -> None:
+        await run_alembic(scratch_engine, "upgrade", "0013")
+        when = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+        holder, rep, gone, twin_a, twin_b = (uuid.uuid4() for _ in range(5))
+        composed = "ren\u00e9e@example.org"
+        decomposed = "rene\u0301e@example.org"
+        emails = {
+            holder: "Holder@Example.ORG",
+            rep: "REP@example.org",
+            gone: "gone@example.org",
+            twin_a: composed.upper(),
+            twin_b: decomposed,
+        }
+        live, revoked = uuid.uuid4(), uuid.uuid4()
+        rows: dict[str, list[dict[str, object]]] = {
+            "user_account": [
+                {
+                    "id": user_id,
+                    "email": email,
+                    "full_name": "Someone",
+                    "preferred_language": "en",
+                    "is_platform_admin": False,
+                    "created_at": when,
+                }
+                for user_id, email in emails.items()
+            ],
+            "mandate": [
+                {
+                    "id": mandate_id,
+                    "holder_user_id": holder,
+                    "representative_user_id": representative,
+                    "scopes": ["view"],
+                    "limit_pence_per_cycle": 0,
+                    "created_at": when,
+                    "revoked_at": revoked_at,
+                }
+                for mandate_id, representative, revoked_at in (
+                    (live, rep, None),
+                    (revoked, gone, when),
+                )
+            ],
+        }
+        async with scratch_engine.begin() as connection:
+            await connection.run_sync(_insert, rows)
+        with caplog.at_level("WARNING"):
+            await run_alembic(scratch_engine, "upgrade", "head")
+
+        async with scratch_engine.connect() as connection:
+            stored = dict(
+                (await connection.execute(text("SELECT id, email FROM user_account"))).all()
+            )
+            mandates = {
+                row.id: row
+                for row in (
+                    await connection.execute(
+                        text("SELECT id, email, status, accepted_at FROM mandate")
+                    )
+                ).all()
+            }
+        stored = {uuid.UUID(str(k)): v for k, v in stored.items()}
+        assert stored[holder] == "holder@example.org"
+        assert stored[rep] == "rep@example.org"
+        # Two accounts that are one address once normalised: neither is merged or changed.
+        assert stored[twin_a] == composed.upper()
+        assert stored[twin_b] == decomposed
+        assert str(twin_a) in caplog.text
+        assert str(twin_b) in caplog.text
+        mandates = {uuid.UUID(str(k)): v for k, v in mandates.items()}
+        assert (mandates[live].email, mandates[live].status) == ("rep@example.org", "active")
+        assert mandates[live].accepted_at is not None
+        assert (mandates[revoked].email, mandates[revoked].status) == (
+            "gone@example.org",
+            "revoked",
+        )
+
+        await run_alembic(scratch_engine, "downgrade", "0013")
+        async with scratch_engine.connect() as connection:
+            assert await connection.scalar(text("SELECT count(*) FROM mandate")) == 2

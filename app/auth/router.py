@@ -5,14 +5,15 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.security import HTTPBasic, HTTPBasicCredentials
 
-from app.auth import service
+from app.auth import service, throttle
 from app.auth.errors import EmailTaken, InvalidCredentials, InvalidToken, TooManyAttempts
 from app.auth.models import User
 from app.auth.passwords import Passwords
 from app.auth.schemas import RefreshRequest, TokenRead, UserCreate, UserRead
 from app.core.db import unit_of_work
-from app.core.deps import NowDep, SessionDep, SessionmakerDep, SettingsDep
+from app.core.deps import NowDep, SessionDep, SessionmakerDep, SettingsDep, SleeperDep
 from app.core.errors import ValidationFailed, problems
+from app.core.schemas import EMAIL_MAX_LENGTH, normalise_email
 
 router = APIRouter(prefix="/auth", tags=["auth"])
 basic_scheme = HTTPBasic(auto_error=False, description="API client credentials.")
@@ -37,10 +38,13 @@ async def register(
     now: NowDep,
 ) -> User:
     """Create an account. Passwords have at least 12 characters and are stored as Argon2id
-    hashes. One client address may ask for at most 20 accounts an hour (429 with Retry-After)."""
+    hashes. The e-mail is stored after Unicode NFKC normalisation and case folding (two
+    addresses differing only in case or in how an accent is written are one address). One
+    client address may ask for at most `DPC_REGISTRATIONS_PER_ADDRESS_PER_HOUR` (default 20)
+    accounts an hour, however many at once (429 `too_many_attempts` with Retry-After)."""
     # Counted in a transaction of its own: a refused registration still counts.
     async with unit_of_work(sessionmaker) as counting:
-        await service.note_registration_attempt(
+        await throttle.note_registration_attempt(
             counting,
             client_address=client_address(request),
             now=now,
@@ -69,6 +73,7 @@ async def issue_token(
     sessionmaker: SessionmakerDep,
     settings: SettingsDep,
     now: NowDep,
+    sleeper: SleeperDep,
     basic: Annotated[HTTPBasicCredentials | None, Depends(basic_scheme)],
     grant_type: Annotated[Literal["password", "client_credentials"], Form()] = "password",
     username: Annotated[str | None, Form(min_length=1, max_length=254)] = None,
@@ -80,9 +85,14 @@ async def issue_token(
     system, obtain a read-only token with `grant_type=client_credentials` (credentials in the
     form body or HTTP Basic). The password grant also gives a refresh token.
 
-    Unknown e-mail and wrong password get the same answer in about the same time. After 5
-    failures for one e-mail within 15 minutes, or 50 from one client address, attempts answer
-    429 `too_many_attempts` (with Retry-After) until 15 minutes after the last failure.
+    Unknown e-mail and wrong password get the same answer in about the same time. E-mail
+    addresses are compared after Unicode NFKC normalisation and case folding. After 5 failed
+    logins for one e-mail (or client id) from one client address within 15 minutes, or 50 from
+    one client address, further attempts from that address answer 429 `too_many_attempts`
+    (with Retry-After) until 15 minutes after the last failure; a success clears that count.
+    Failures for one e-mail from many addresses slow every further attempt on it (by up to 5
+    seconds) but never refuse an address that has not failed. Limits hold however many
+    requests arrive at once: an attempt is counted before its password is checked.
     """
     if grant_type == "client_credentials":
         if basic is not None:
@@ -97,11 +107,27 @@ async def issue_token(
             raise ValidationFailed(
                 [{"loc": ["body", "username"], "msg": "username and password are required"}]
             )
-        login_name, secret = service.normalise_email(username), password
+        login_name, secret = normalise_email(username), password
+        if len(login_name) > EMAIL_MAX_LENGTH:
+            raise ValidationFailed(
+                [
+                    {
+                        "loc": ["body", "username"],
+                        "msg": f"longer than {EMAIL_MAX_LENGTH} characters once normalised",
+                    }
+                ]
+            )
     address = client_address(request)
     passwords: Passwords = request.app.state.passwords
+    # Counted before the credentials are checked, and committed: however many arrive at
+    # once, no more than the limit are ever checked.
+    async with unit_of_work(sessionmaker) as counting:
+        delay = await throttle.claim_login_attempt(
+            counting, name=login_name, client_address=address, now=now
+        )
+    await sleeper(delay)  # failures for this name from other addresses slow it down
     async with unit_of_work(sessionmaker) as session:
-        await service.check_throttle(session, email=login_name, client_address=address, now=now)
+        pair: service.TokenPair | None = None
         if grant_type == "client_credentials":
             pair = await service.client_login(
                 session,
@@ -110,17 +136,13 @@ async def issue_token(
                 client_secret=secret,
                 now=now,
             )
-            if pair is not None:
-                return pair
         else:
             user = await service.authenticate(session, passwords, email=login_name, password=secret)
             if user is not None:
-                return await service.start_login(
-                    session, settings, user=user, email=login_name, now=now
-                )
-    # The failure is kept even though the request fails: that is what throttling counts.
-    async with unit_of_work(sessionmaker) as session:
-        await service.record_failure(session, email=login_name, client_address=address, now=now)
+                pair = await service.start_login(session, settings, user=user, now=now)
+        if pair is not None:
+            await throttle.clear_failures(session, name=login_name, client_address=address)
+            return pair
     raise InvalidCredentials
 
 

@@ -1,32 +1,27 @@
-"""Accounts, logins, token rotation and login throttling."""
+"""Accounts, logins and token rotation (limits on guessing are in `app.auth.throttle`)."""
 
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Protocol
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.audit import service as audit
 from app.auth.actor import Actor
-from app.auth.errors import EmailTaken, InvalidToken, TooManyAttempts, TooManyRegistrations
+from app.auth.errors import EmailTaken, InvalidToken
 from app.auth.models import (
     AuthSession,
-    LoginFailure,
     PreferredLanguage,
     RefreshToken,
-    RegistrationAttempt,
     User,
 )
 from app.auth.passwords import Passwords
 from app.auth.tokens import hash_refresh_token, issue_access_token, new_refresh_token
 from app.core.config import Settings
-
-THROTTLE_WINDOW = timedelta(minutes=15)
-MAX_FAILURES_PER_EMAIL = 5
-MAX_FAILURES_PER_ADDRESS = 50
+from app.core.schemas import normalise_email
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,10 +64,6 @@ async def client_login(
     return None
 
 
-def normalise_email(email: str) -> str:
-    return email.strip().lower()
-
-
 async def register(
     session: AsyncSession,
     passwords: Passwords,
@@ -105,67 +96,6 @@ async def register(
     return user
 
 
-REGISTRATION_WINDOW = timedelta(hours=1)
-
-
-async def note_registration_attempt(
-    session: AsyncSession, *, client_address: str, now: datetime, limit: int
-) -> None:
-    """Count this attempt; 429 when the address asked for too many accounts this hour."""
-    since = now - REGISTRATION_WINDOW
-    count, first = (
-        await session.execute(
-            select(func.count(), func.min(RegistrationAttempt.at)).where(
-                RegistrationAttempt.client_address == client_address,
-                RegistrationAttempt.at > since,
-            )
-        )
-    ).one()
-    if count >= limit and first is not None:
-        retry_after = max(1, int((first + REGISTRATION_WINDOW - now).total_seconds()) + 1)
-        raise TooManyRegistrations(
-            retry_after=retry_after, headers={"Retry-After": str(retry_after)}
-        )
-    session.add(RegistrationAttempt(client_address=client_address, at=now))
-    await session.execute(
-        delete(RegistrationAttempt).where(RegistrationAttempt.at < now - 2 * REGISTRATION_WINDOW)
-    )
-    await session.flush()
-
-
-async def check_throttle(
-    session: AsyncSession, *, email: str, client_address: str, now: datetime
-) -> None:
-    """429 while the e-mail or the address has too many recent failures."""
-    since = now - THROTTLE_WINDOW
-    for column, value, limit in (
-        (LoginFailure.email, email, MAX_FAILURES_PER_EMAIL),
-        (LoginFailure.client_address, client_address, MAX_FAILURES_PER_ADDRESS),
-    ):
-        count, last = (
-            await session.execute(
-                select(func.count(), func.max(LoginFailure.at)).where(
-                    column == value, LoginFailure.at > since
-                )
-            )
-        ).one()
-        if count >= limit and last is not None:
-            last_at = last if last.tzinfo else last.replace(tzinfo=now.tzinfo)
-            retry_after = max(1, int((last_at + THROTTLE_WINDOW - now).total_seconds()) + 1)
-            raise TooManyAttempts(
-                retry_after=retry_after, headers={"Retry-After": str(retry_after)}
-            )
-
-
-async def record_failure(
-    session: AsyncSession, *, email: str, client_address: str, now: datetime
-) -> None:
-    session.add(LoginFailure(email=email, client_address=client_address, at=now))
-    # Old rows are of no further use; trimming here keeps the table small without a job.
-    await session.execute(delete(LoginFailure).where(LoginFailure.at < now - 2 * THROTTLE_WINDOW))
-    await session.flush()
-
-
 async def authenticate(
     session: AsyncSession, passwords: Passwords, *, email: str, password: str
 ) -> User | None:
@@ -178,9 +108,8 @@ async def authenticate(
 
 
 async def start_login(
-    session: AsyncSession, settings: Settings, *, user: User, email: str, now: datetime
+    session: AsyncSession, settings: Settings, *, user: User, now: datetime
 ) -> TokenPair:
-    await session.execute(delete(LoginFailure).where(LoginFailure.email == email))
     login = AuthSession(user_id=user.id, created_at=now)
     session.add(login)
     await session.flush()

@@ -6,6 +6,7 @@ Wales (Europe/London: GMT in winter, BST in summer), so a payment at 00:30 on 1 
 belongs to July and to the third quarter, not to 30 June as a UTC day would have it.
 """
 
+import asyncio
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Protocol
 from zoneinfo import ZoneInfo
@@ -51,3 +52,14 @@ class FrozenClock:
 
     def advance(self, delta: timedelta) -> None:
         self._at += delta
+
+
+class Sleeper(Protocol):
+    """Waits: throttling slows answers through this, so tests can record the wait instead."""
+
+    async def __call__(self, seconds: float) -> None: ...
+
+
+async def real_sleep(seconds: float) -> None:
+    if seconds > 0:
+        await asyncio.sleep(seconds)

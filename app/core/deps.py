@@ -10,7 +10,7 @@ from fastapi.routing import APIRoute
 from pydantic import BaseModel
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from app.core.clock import Clock
+from app.core.clock import Clock, Sleeper
 from app.core.config import Settings
 from app.core.db import unit_of_work
 from app.core.errors import ValidationFailed
@@ -38,6 +38,11 @@ def get_clock(request: Request) -> Clock:
     return clock
 
 
+def get_sleeper(request: Request) -> Sleeper:
+    sleeper: Sleeper = request.app.state.sleeper
+    return sleeper
+
+
 def get_now(request: Request) -> datetime:
     clock: Clock = request.app.state.clock
     return clock.now()
@@ -50,6 +55,7 @@ SessionmakerDep = Annotated[async_sessionmaker[AsyncSession], Depends(get_sessio
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 ClockDep = Annotated[Clock, Depends(get_clock)]
 NowDep = Annotated[datetime, Depends(get_now)]
+SleeperDep = Annotated[Sleeper, Depends(get_sleeper)]
 
 
 _ALLOWED_QUERY: dict[int, frozenset[str]] = {}

@@ -1,6 +1,8 @@
 """Wire-format bases and shared field types."""
 
 import csv
+import re
+import unicodedata
 from pathlib import Path
 from typing import Annotated, Any, ClassVar
 
@@ -52,19 +54,63 @@ AreaCode = Annotated[
     ),
     AfterValidator(lambda code: _known_area(code)),
 ]
+EMAIL_MAX_LENGTH = 254
+EMAIL_PATTERN = r"^[^@ \t\r\n\x00]+@[^@ \t\r\n\x00]+\.[^@ \t\r\n\x00]+$"
+_EMAIL_RE = re.compile(EMAIL_PATTERN)
+
+
+def normalise_email(email: str) -> str:
+    """The one form an address is stored, compared and looked up in: trimmed, Unicode NFKC,
+    then case-folded (and NFKC again, so normalising twice changes nothing). "É" written as
+    one code point or as "E" + a combining accent is then the same address, and so is any
+    case of it."""
+    folded = unicodedata.normalize("NFKC", email.strip()).casefold()
+    return unicodedata.normalize("NFKC", folded)
+
+
+def _normalised_email(value: str) -> str:
+    email = normalise_email(value)
+    # Checked after normalising: case folding can lengthen an address ("İ" becomes two code
+    # points), and NFKC can turn look-alike characters into "@" or ".".
+    if len(email) > EMAIL_MAX_LENGTH:
+        raise ValueError(
+            f"the address is longer than {EMAIL_MAX_LENGTH} characters once normalised"
+        )
+    if not _EMAIL_RE.match(email):
+        raise ValueError("not an e-mail address once normalised")
+    return email
+
+
 # A deliberately plain e-mail rule, stated in the schema itself: front ends and the OpenAPI
 # see exactly what the service accepts (a stricter library check would refuse addresses the
-# published schema allows).
+# published schema allows). Addresses are normalised (`normalise_email`) before anything
+# compares them.
 Email = Annotated[
+    str,
+    StringConstraints(
+        strip_whitespace=True,
+        min_length=3,
+        max_length=EMAIL_MAX_LENGTH,
+        pattern=EMAIL_PATTERN,
+    ),
+    AfterValidator(_normalised_email),
+    Field(
+        examples=["holder@example.org"],
+        description="Compared after Unicode NFKC normalisation and case folding.",
+    ),
+]
+# An address shown, never looked up (a provider's contact address): trimmed and lower-cased
+# only, as written.
+ContactEmail = Annotated[
     str,
     StringConstraints(
         strip_whitespace=True,
         to_lower=True,
         min_length=3,
-        max_length=254,
-        pattern=r"^[^@ \t\r\n\x00]+@[^@ \t\r\n\x00]+\.[^@ \t\r\n\x00]+$",
+        max_length=EMAIL_MAX_LENGTH,
+        pattern=EMAIL_PATTERN,
     ),
-    Field(examples=["holder@example.org"]),
+    Field(examples=["office@example.org"]),
 ]
 # Text a person writes: trimmed, and holding at least one visible character (the pattern
 # states in the schema what trimming enforces, so clients can check it themselves).

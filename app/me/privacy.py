@@ -40,7 +40,7 @@ from app.direct_payments.models import DirectPaymentAward
 from app.governance.models import Vote
 from app.ledger.models import LedgerAccount, LedgerPosting, LedgerTransaction, Refund
 from app.providers.models import ProviderStaff
-from app.representatives.models import Approval, Mandate
+from app.representatives.models import LIVE_STATUSES, Approval, Mandate, MandateStatus
 from app.support.models import SubscriptionPeriod, SupportComment, SupportRequest
 from app.tenders.models import CallOff, DemandLine, Invoice, InvoiceLine, TenderBid
 
@@ -93,7 +93,11 @@ async def export(session: AsyncSession, user: User) -> dict[str, Any]:
         "direct_payment_awards": await _rows(
             session, DirectPaymentAward, DirectPaymentAward.user_id == user.id
         ),
-        "mandates_granted": await _rows(session, Mandate, Mandate.holder_user_id == user.id),
+        "mandates_granted": [
+            # Who an address belongs to is shown only once they have accepted.
+            {**row, "representative_user_id": None} if row.get("accepted_at") is None else row
+            for row in await _rows(session, Mandate, Mandate.holder_user_id == user.id)
+        ],
         "mandates_held": await _rows(session, Mandate, Mandate.representative_user_id == user.id),
         "approvals": await _rows(
             session,
@@ -180,9 +184,9 @@ async def close_account(session: AsyncSession, actor: Actor, *, now: datetime) -
         update(Mandate)
         .where(
             or_(Mandate.holder_user_id == user.id, Mandate.representative_user_id == user.id),
-            Mandate.revoked_at.is_(None),
+            Mandate.status.in_(LIVE_STATUSES),
         )
-        .values(revoked_at=now)
+        .values(status=MandateStatus.revoked, revoked_at=now)
     )
     await session.execute(
         update(AuthSession)

@@ -9,8 +9,8 @@ from pydantic import BaseModel, Field, StringConstraints, field_validator
 from app.core.pagination import DEFAULT_LIMIT, MAX_LIMIT, PageRequest
 from app.core.schemas import (
     AreaCodes,
+    ContactEmail,
     Distinct,
-    Email,
     Input,
     Output,
     Patch,
@@ -38,7 +38,6 @@ HourlyRate = Annotated[PositivePence, Field(le=100_000, description="Pence per h
 CapacityHours = Annotated[
     int, Field(strict=True, ge=1, le=100_000, description="Hours of care a week it can take on.")
 ]
-ContactEmail = Email
 Phone = Annotated[
     str,
     StringConstraints(

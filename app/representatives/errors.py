@@ -1,6 +1,6 @@
 """Mandate and approval errors (refusals of X-On-Behalf-Of itself live in app.auth.errors)."""
 
-from app.auth.errors import OutsideMandate
+from app.auth.errors import OutsideMandate, TooManyAttempts
 from app.core.errors import Conflict, NotFound
 
 
@@ -37,3 +37,23 @@ class ApprovalDecided(Conflict):
     title, title_cy = "Invalid transition", "Newid annilys"
     detail = "This has already been approved or refused."
     detail_cy = "Mae hyn eisoes wedi'i gymeradwyo neu ei wrthod."
+
+
+class OfferedMandateNotFound(NotFound):
+    detail = "Nobody has given you a mandate with this id."
+    detail_cy = "Nid oes neb wedi rhoi mandad gyda'r id hwn i chi."
+
+
+class MandateNotInvited(Conflict):
+    code = "invalid_transition"
+    title, title_cy = "Invalid transition", "Newid annilys"
+    detail = "Only a mandate waiting for your answer can be accepted or declined."
+    detail_cy = "Dim ond mandad sy'n aros am eich ateb y gellir ei dderbyn neu ei wrthod."
+
+
+class TooManyGrants(TooManyAttempts):
+    detail = "You have granted too many mandates this hour. Try again in {retry_after} seconds."
+    detail_cy = (
+        "Rydych wedi rhoi gormod o fandadau yr awr hon. "
+        "Rhowch gynnig arall arni ymhen {retry_after} eiliad."
+    )

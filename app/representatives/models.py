@@ -18,6 +18,18 @@ class MandateScope(StrEnum):
     refund = "refund"
 
 
+class MandateStatus(StrEnum):
+    invited = "invited"  # granted, waiting for the representative to accept
+    active = "active"
+    declined = "declined"
+    revoked = "revoked"
+
+
+# A mandate that is waiting or working: one of these per holder and person at a time.
+LIVE_STATUSES = (MandateStatus.invited, MandateStatus.active)
+LIVE_MANDATE = text("status IN ('invited', 'active')")
+
+
 class ApprovalStatus(StrEnum):
     pending = "pending"
     approved = "approved"
@@ -25,34 +37,55 @@ class ApprovalStatus(StrEnum):
 
 
 class Mandate(UUIDPrimaryKey, Base):
-    """What a holder lets one representative do for them, until revoked."""
+    """What a holder lets one representative do for them, once accepted, until revoked.
+
+    `email` is the address the holder gave, normalised. The representative is known only
+    once someone with that address has an account (`representative_user_id` stays empty
+    for an address nobody has registered yet), and the mandate works only once accepted.
+    """
 
     __tablename__ = "mandate"
     __table_args__ = (
         CheckConstraint("limit_pence_per_cycle >= 0", name="limit_pence_per_cycle_non_negative"),
         CheckConstraint("holder_user_id <> representative_user_id", name="not_self"),
-        # One live mandate per holder and representative; revoked ones stay as the record.
+        # One live mandate per holder and representative (and per address given); revoked and
+        # declined ones stay as the record.
         Index(
             "uq_mandate_live",
             "holder_user_id",
             "representative_user_id",
             unique=True,
-            postgresql_where=text("revoked_at IS NULL"),
-            sqlite_where=text("revoked_at IS NULL"),
+            postgresql_where=LIVE_MANDATE,
+            sqlite_where=LIVE_MANDATE,
         ),
+        Index(
+            "uq_mandate_live_email",
+            "holder_user_id",
+            "email",
+            unique=True,
+            postgresql_where=LIVE_MANDATE,
+            sqlite_where=LIVE_MANDATE,
+        ),
+        Index("ix_mandate_email", "email"),
     )
 
     holder_user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("user_account.id"), index=True)
-    representative_user_id: Mapped[uuid.UUID] = mapped_column(
+    representative_user_id: Mapped[uuid.UUID | None] = mapped_column(
         ForeignKey("user_account.id"), index=True
     )
+    email: Mapped[str] = mapped_column(String(254))
+    status: Mapped[MandateStatus] = mapped_column(enum_column(MandateStatus))
     scopes: Mapped[list[str]] = mapped_column(JSON)
     limit_pence_per_cycle: Mapped[int] = mapped_column(BigInteger)
     created_at: Mapped[datetime]
+    accepted_at: Mapped[datetime | None]
+    declined_at: Mapped[datetime | None]
     revoked_at: Mapped[datetime | None]
 
     holder: Mapped[User] = relationship(foreign_keys=[holder_user_id], lazy="raise")
-    representative: Mapped[User] = relationship(foreign_keys=[representative_user_id], lazy="raise")
+    representative: Mapped[User | None] = relationship(
+        foreign_keys=[representative_user_id], lazy="raise"
+    )
 
 
 class Approval(UUIDPrimaryKey, Base):

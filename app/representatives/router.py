@@ -7,6 +7,7 @@ from fastapi import APIRouter, Query, Response
 
 from app.auth.dependencies import CurrentActor
 from app.auth.errors import NoMandate, OutsideMandate
+from app.auth.models import User
 from app.core.deps import NowDep, SessionDep
 from app.core.errors import problems
 from app.core.pagination import CursorPage, PageDep, Sort, paginate
@@ -18,9 +19,18 @@ from app.representatives.errors import (
     ApprovalNotFound,
     MandateExists,
     MandateNotFound,
+    MandateNotInvited,
+    OfferedMandateNotFound,
+    TooManyGrants,
 )
-from app.representatives.models import Approval, ApprovalStatus, Mandate
-from app.representatives.schemas import ApprovalRead, MandateCreate, MandateRead
+from app.representatives.models import Approval, ApprovalStatus, Mandate, MandateScope
+from app.representatives.schemas import (
+    ApprovalRead,
+    HolderRead,
+    MandateCreate,
+    MandateRead,
+    RepresentingRead,
+)
 
 router = APIRouter(prefix="/me", tags=["representatives"])
 
@@ -29,15 +39,23 @@ router = APIRouter(prefix="/me", tags=["representatives"])
     "/representatives",
     status_code=201,
     response_model=MandateRead,
-    responses=problems(MandateExists, OutsideMandate, NoMandate),
+    responses=problems(MandateExists, TooManyGrants, OutsideMandate, NoMandate),
 )
 async def grant_mandate(
     body: MandateCreate, session: SessionDep, actor: CurrentActor, now: NowDep
-) -> Mandate:
-    """Let someone you trust act for you (they send `X-On-Behalf-Of: <your id>`) within the
-    scopes you choose, moving at most `limit_pence_per_cycle` in a four-week cycle. They must
-    already have an account (else 422 on `email`). Refunds they start wait for your approval."""
-    return await service.grant_mandate(
+) -> MandateRead:
+    """Invite someone you trust to act for you (they send `X-On-Behalf-Of: <your id>`) within
+    the scopes you choose, moving at most `limit_pence_per_cycle` in a four-week cycle.
+    Refunds they start wait for your approval.
+
+    The mandate answers `status: "invited"` and works only once that person accepts it
+    (`POST /api/v1/me/representing/{mandate_id}/accept`). The answer is the same whether or
+    not anyone has an account with the address: until they accept you see only the address
+    you gave (normalised), never a name. An address with no account keeps the invitation for
+    whoever registers with it. The service does not send the invitation by e-mail today: you
+    tell the person yourself; an invitation is e-mailed once notifications exist. At most 20
+    grants an hour (429 `too_many_attempts`), so addresses cannot be probed in bulk."""
+    mandate = await service.grant_mandate(
         session,
         actor,
         email=body.email,
@@ -45,6 +63,7 @@ async def grant_mandate(
         limit_pence_per_cycle=body.limit_pence_per_cycle,
         now=now,
     )
+    return MandateRead.of(mandate)
 
 
 @router.get(
@@ -55,7 +74,8 @@ async def grant_mandate(
 async def list_mandates(
     session: SessionDep, actor: CurrentActor, page: PageDep
 ) -> CursorPage[MandateRead]:
-    """The mandates you granted, newest first, revoked ones included."""
+    """The mandates you granted, newest first, invited, declined and revoked ones included
+    (the representative is named only once they have accepted)."""
     items, next_cursor = await paginate(
         session,
         service.granted_by(actor.user.id),
@@ -64,8 +84,90 @@ async def list_mandates(
         key=lambda m: (m.created_at, m.id),
     )
     return CursorPage[MandateRead](
-        items=[MandateRead.model_validate(m) for m in items], next_cursor=next_cursor
+        items=[MandateRead.of(m) for m in items], next_cursor=next_cursor
     )
+
+
+@router.get(
+    "/representing",
+    response_model=CursorPage[RepresentingRead],
+    responses=problems(OutsideMandate, NoMandate),
+)
+async def list_representing(
+    session: SessionDep, actor: CurrentActor, page: PageDep
+) -> CursorPage[RepresentingRead]:
+    """The mandates people gave you that wait for your answer (`invited`) or are in force
+    (`active`), oldest first."""
+    items, next_cursor = await paginate(
+        session,
+        service.offered_to(actor.user),
+        page,
+        order=[Sort(Mandate.created_at), Sort(Mandate.id)],
+        key=lambda row: (row[0].created_at, row[0].id),
+        scalars=False,
+    )
+    return CursorPage[RepresentingRead](
+        items=[_representing(mandate, holder) for mandate, holder in items],
+        next_cursor=next_cursor,
+    )
+
+
+def _representing(mandate: Mandate, holder: User) -> RepresentingRead:
+    return RepresentingRead(
+        id=mandate.id,
+        status=mandate.status,
+        holder=HolderRead(id=holder.id, full_name=holder.full_name),
+        scopes=[MandateScope(scope) for scope in mandate.scopes],
+        limit_pence_per_cycle=mandate.limit_pence_per_cycle,
+        created_at=mandate.created_at,
+        accepted_at=mandate.accepted_at,
+    )
+
+
+ANSWER_PROBLEMS = problems(
+    OfferedMandateNotFound, MandateNotInvited, MandateExists, OutsideMandate, NoMandate
+)
+
+
+async def _answer(
+    session: SessionDep, actor: CurrentActor, mandate_id: uuid.UUID, *, accept: bool, now: NowDep
+) -> RepresentingRead:
+    mandate = await service.get_offered(session, user=actor.user, mandate_id=mandate_id)
+    if mandate is None:
+        raise OfferedMandateNotFound
+    await service.answer_invitation(session, actor, mandate, accept=accept, now=now)
+    holder = await session.get(User, mandate.holder_user_id)
+    if holder is None:  # pragma: no cover - a foreign key holds it
+        raise OfferedMandateNotFound
+    return _representing(mandate, holder)
+
+
+@router.post(
+    "/representing/{mandate_id}/accept",
+    response_model=RepresentingRead,
+    responses=ANSWER_PROBLEMS,
+)
+async def accept_mandate(
+    mandate_id: uuid.UUID, session: SessionDep, actor: CurrentActor, now: NowDep
+) -> RepresentingRead:
+    """Accept a mandate someone gave you: from now on you may act for them within it, and
+    they see your name. Only an `invited` mandate can be accepted (else 409
+    `invalid_transition`); one given to someone else -> 404."""
+    return await _answer(session, actor, mandate_id, accept=True, now=now)
+
+
+@router.post(
+    "/representing/{mandate_id}/decline",
+    response_model=RepresentingRead,
+    responses=ANSWER_PROBLEMS,
+)
+async def decline_mandate(
+    mandate_id: uuid.UUID, session: SessionDep, actor: CurrentActor, now: NowDep
+) -> RepresentingRead:
+    """Decline a mandate someone gave you: it never works, and the holder sees it declined,
+    still without your name. Only an `invited` mandate can be declined (else 409
+    `invalid_transition`); one given to someone else -> 404."""
+    return await _answer(session, actor, mandate_id, accept=False, now=now)
 
 
 @router.delete(

@@ -5,11 +5,12 @@ which only the ledger knows. The ledger registers a `MandateUsageSource` for tha
 `register_mandate_usage_source`; with none registered a representative has moved nothing.
 """
 
+import math
 import uuid
-from datetime import date, datetime
-from typing import Protocol
+from datetime import date, datetime, timedelta
+from typing import Any, Protocol, cast
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, and_, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload
@@ -19,12 +20,19 @@ from app.auth.actor import Actor
 from app.auth.actor import Mandate as MandateGrant
 from app.auth.errors import NoMandate
 from app.auth.models import User
+from app.auth.throttle import serialise_on
 from app.core.clock import local_date
 from app.core.errors import ValidationFailed
+from app.core.schemas import normalise_email
 from app.direct_payments import service as direct_payments
 from app.direct_payments.cycles import Cycle, cycle_containing
-from app.representatives.errors import BeyondMandateLimit, MandateExists
-from app.representatives.models import Mandate, MandateScope
+from app.representatives.errors import (
+    BeyondMandateLimit,
+    MandateExists,
+    MandateNotInvited,
+    TooManyGrants,
+)
+from app.representatives.models import LIVE_STATUSES, Mandate, MandateScope, MandateStatus
 
 
 class MandateUsageSource(Protocol):
@@ -51,6 +59,10 @@ def register_mandate_usage_source(source: MandateUsageSource) -> None:
         _usage_sources.append(source)
 
 
+GRANTS_PER_HOUR = 20
+GRANT_WINDOW = timedelta(hours=1)
+
+
 async def grant_mandate(
     session: AsyncSession,
     actor: Actor,
@@ -60,27 +72,51 @@ async def grant_mandate(
     limit_pence_per_cycle: int,
     now: datetime,
 ) -> Mandate:
-    """The holder lets an existing user act for them within `scopes` (no account is made)."""
+    """The holder invites the person with `email` to act for them within `scopes`.
+
+    The answer is the same whether or not anyone has an account with that address: the
+    mandate waits (`invited`) until that person accepts it, and until then the holder sees
+    only the address. An address nobody has registered keeps the invitation for whoever
+    registers with it. At most `GRANTS_PER_HOUR` grants an hour per holder (429), so grants
+    cannot be used to probe addresses in bulk.
+    """
     holder = actor.principal
-    representative = await session.scalar(
-        select(User).where(User.email == email.strip().lower(), User.closed_at.is_(None))
-    )
-    if representative is None:
-        raise ValidationFailed([{"loc": ["body", "email"], "msg": "No user has this e-mail."}])
-    if representative.id == holder.id:
+    email = normalise_email(email)
+    if email == holder.email:
         raise ValidationFailed(
             [{"loc": ["body", "email"], "msg": "You cannot be your own representative."}]
         )
-    if await _live(session, holder_id=holder.id, representative_id=representative.id):
+    await serialise_on(session, f"mandate-grant\x00{holder.id}")
+    count, first = (
+        await session.execute(
+            select(func.count(), func.min(Mandate.created_at)).where(
+                Mandate.holder_user_id == holder.id, Mandate.created_at > now - GRANT_WINDOW
+            )
+        )
+    ).one()
+    if count >= GRANTS_PER_HOUR and first is not None:
+        retry_after = max(1, math.ceil((first + GRANT_WINDOW - now).total_seconds()))
+        raise TooManyGrants(retry_after=retry_after, headers={"Retry-After": str(retry_after)})
+    if await session.scalar(
+        select(Mandate.id).where(
+            Mandate.holder_user_id == holder.id,
+            Mandate.email == email,
+            Mandate.status.in_(LIVE_STATUSES),
+        )
+    ):
         raise MandateExists
+    representative_id = await session.scalar(
+        select(User.id).where(User.email == email, User.closed_at.is_(None))
+    )
     mandate = Mandate(
         holder_user_id=holder.id,
-        representative_user_id=representative.id,
+        representative_user_id=representative_id,
+        email=email,
+        status=MandateStatus.invited,
         scopes=sorted(str(scope) for scope in set(scopes)),
         limit_pence_per_cycle=limit_pence_per_cycle,
         created_at=now,
     )
-    mandate.representative = representative
     session.add(mandate)
     try:
         async with session.begin_nested():
@@ -93,8 +129,9 @@ async def grant_mandate(
         "mandate.granted",
         "mandate",
         mandate.id,
+        # The address only: whose account it is, if anyone's, is not the holder's to learn.
         data={
-            "representative_user_id": representative.id,
+            "email": email,
             "scopes": mandate.scopes,
             "limit_pence_per_cycle": limit_pence_per_cycle,
         },
@@ -109,7 +146,7 @@ async def _live(
     stmt = select(Mandate).where(
         Mandate.holder_user_id == holder_id,
         Mandate.representative_user_id == representative_id,
-        Mandate.revoked_at.is_(None),
+        Mandate.status == MandateStatus.active,
     )
     if lock:
         stmt = stmt.with_for_update().execution_options(populate_existing=True)
@@ -134,9 +171,11 @@ async def revoke_mandate(
     session: AsyncSession, actor: Actor, mandate: Mandate, *, now: datetime
 ) -> None:
     """Revocation takes effect at once: the next request on the holder's behalf is refused.
-    Revoking a mandate already revoked changes nothing."""
-    if mandate.revoked_at is not None:
+    An invitation can be revoked too. Revoking a mandate already revoked or declined changes
+    nothing."""
+    if mandate.status not in LIVE_STATUSES:
         return
+    mandate.status = MandateStatus.revoked
     mandate.revoked_at = now
     await session.flush()
     audit.record(
@@ -170,7 +209,7 @@ async def resolve_mandate(
             .where(
                 Mandate.holder_user_id == holder_id,
                 Mandate.representative_user_id == representative.id,
-                Mandate.revoked_at.is_(None),
+                Mandate.status == MandateStatus.active,
                 User.closed_at.is_(None),
             )
         )
@@ -182,25 +221,103 @@ async def resolve_mandate(
 
 
 async def representing(session: AsyncSession, user_id: uuid.UUID) -> list[tuple[Mandate, User]]:
-    """Live mandates `user_id` holds, each with the holder it lets them act for."""
+    """Accepted mandates `user_id` holds, each with the holder it lets them act for."""
     rows = await session.execute(
         select(Mandate, User)
         .join(User, User.id == Mandate.holder_user_id)
-        .where(Mandate.representative_user_id == user_id, Mandate.revoked_at.is_(None))
+        .where(Mandate.representative_user_id == user_id, Mandate.status == MandateStatus.active)
         .order_by(Mandate.created_at, Mandate.id)
     )
     return [(mandate, user) for mandate, user in rows.all()]
 
 
 async def represented_by(session: AsyncSession, user_id: uuid.UUID) -> list[tuple[Mandate, User]]:
-    """Live mandates `user_id` granted, each with its representative."""
+    """Accepted mandates `user_id` granted, each with its representative."""
     rows = await session.execute(
         select(Mandate, User)
         .join(User, User.id == Mandate.representative_user_id)
-        .where(Mandate.holder_user_id == user_id, Mandate.revoked_at.is_(None))
+        .where(Mandate.holder_user_id == user_id, Mandate.status == MandateStatus.active)
         .order_by(Mandate.created_at, Mandate.id)
     )
     return [(mandate, user) for mandate, user in rows.all()]
+
+
+def offered_to(user: User) -> Select[Any]:
+    """Mandates given to `user`, waiting or accepted, each with its holder: those given to
+    their account, and invitations to their address made before they had an account."""
+    stmt = (
+        select(Mandate, User)
+        .join(User, User.id == Mandate.holder_user_id)
+        .where(
+            or_(
+                Mandate.representative_user_id == user.id,
+                and_(Mandate.representative_user_id.is_(None), Mandate.email == user.email),
+            ),
+            Mandate.status.in_(LIVE_STATUSES),
+            User.closed_at.is_(None),
+        )
+    )
+    return cast("Select[Any]", stmt)
+
+
+async def get_offered(
+    session: AsyncSession, *, user: User, mandate_id: uuid.UUID
+) -> Mandate | None:
+    """A mandate given to `user` (in any state), locked for the answer; None if not theirs."""
+    return await session.scalar(
+        select(Mandate)
+        .where(
+            Mandate.id == mandate_id,
+            or_(
+                Mandate.representative_user_id == user.id,
+                and_(Mandate.representative_user_id.is_(None), Mandate.email == user.email),
+            ),
+        )
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+
+
+async def answer_invitation(
+    session: AsyncSession, actor: Actor, mandate: Mandate, *, accept: bool, now: datetime
+) -> Mandate:
+    """The representative accepts (the mandate works from now) or declines an invitation;
+    anything but an invitation -> 409 `invalid_transition`."""
+    if mandate.status != MandateStatus.invited:
+        raise MandateNotInvited
+    mandate.representative_user_id = actor.user.id
+    if accept:
+        mandate.status, mandate.accepted_at = MandateStatus.active, now
+    else:
+        mandate.status, mandate.declined_at = MandateStatus.declined, now
+    try:
+        async with session.begin_nested():
+            await session.flush()
+    except IntegrityError as exc:  # already holds a live mandate from this holder
+        raise MandateExists from exc
+    if accept:
+        audit.record(
+            session,
+            actor,
+            "mandate.accepted",
+            "mandate",
+            mandate.id,
+            data={"representative_user_id": actor.user.id},
+            about=mandate.holder_user_id,
+        )
+    else:
+        # About the person who declined: a declined mandate never names them to the holder,
+        # whose activity log would otherwise show who they are.
+        audit.record(
+            session,
+            actor,
+            "mandate.declined",
+            "mandate",
+            mandate.id,
+            data={"holder_user_id": mandate.holder_user_id},
+            about=actor.user.id,
+        )
+    return mandate
 
 
 async def mandate_cycle(session: AsyncSession, mandate: Mandate, on: date) -> Cycle:

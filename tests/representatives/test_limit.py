@@ -11,7 +11,7 @@ from app.auth.errors import NoMandate, OutsideMandate
 from app.auth.models import User
 from app.representatives import service
 from app.representatives.errors import BeyondMandateLimit
-from app.representatives.models import Mandate
+from app.representatives.models import Mandate, MandateStatus
 from tests.factories import Person, grant_mandate, register_person, set_direct_payment
 
 Asked = list[tuple[uuid.UUID, uuid.UUID, date, date]]
@@ -101,7 +101,9 @@ class TestCheckMandateLimit:
         )
         actor = await acting(session, rep, holder)
         await session.execute(
-            update(Mandate).where(Mandate.id == mandate_id).values(revoked_at=Mandate.created_at)
+            update(Mandate)
+            .where(Mandate.id == mandate_id)
+            .values(status=MandateStatus.revoked, revoked_at=Mandate.created_at)
         )
         with pytest.raises(NoMandate):
             await service.check_mandate_limit(session, actor, amount_pence=1, on=date(2026, 3, 10))

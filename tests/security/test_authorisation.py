@@ -555,6 +555,15 @@ TABLE: dict[str, Row] = {
     "DELETE /api/v1/me/representatives/{mandate_id}": Row(
         "/api/v1/me/representatives/{mandate}", {**signed_in(404), "member": 204}
     ),
+    "GET /api/v1/me/representing": Row("/api/v1/me/representing", signed_in(200)),
+    # The world's mandate was given to its representative, who is none of these callers: the
+    # holder included, nobody else may answer it.
+    "POST /api/v1/me/representing/{mandate_id}/accept": Row(
+        "/api/v1/me/representing/{mandate}/accept", signed_in(404)
+    ),
+    "POST /api/v1/me/representing/{mandate_id}/decline": Row(
+        "/api/v1/me/representing/{mandate}/decline", signed_in(404)
+    ),
     "GET /api/v1/me/approvals": Row("/api/v1/me/approvals", signed_in(200)),
     "POST /api/v1/me/approvals/{approval_id}/approve": Row(
         "/api/v1/me/approvals/{missing}/approve", signed_in(404)

@@ -67,7 +67,10 @@ def fuzz_headers(fuzz_app: FastAPI) -> dict[str, dict[str, str]]:
 RULES_BEYOND_THE_SCHEMA = {
     "POST /api/v1/auth/token": "which fields are required depends on grant_type",
     "PUT /api/v1/me/direct-payment": "end_date may not be before start_date",
-    "POST /api/v1/me/representatives": "the e-mail must belong to a registered user",
+    "POST /api/v1/auth/register": "the e-mail is checked again once normalised: NFKC and case "
+    "folding can lengthen it or change its shape",
+    "POST /api/v1/me/representatives": "the e-mail may not be the holder's own, and is checked "
+    "again once normalised",
     "POST /api/v1/coops": "class weights must add up to exactly 100",
     "POST /api/v1/providers/import": "a CSV file's rows are checked as rows, not by a schema",
     "PATCH /api/v1/coops/{coop_id}": "class weights must add up to exactly 100",
