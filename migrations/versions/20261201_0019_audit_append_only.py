@@ -6,7 +6,7 @@ were hashed without `about_user_id` and keep form 1 (they are never rewritten); 
 written from now on are form 2, whose hash covers `about_user_id` too.
 
 Revision ID: 0019
-Revises: 0013
+Revises: 0016
 Create Date: 2026-12-01 22:00:00.000000
 """
 
