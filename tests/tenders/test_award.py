@@ -426,5 +426,6 @@ class TestRulesKeptFromPublication:
             submission_deadline=(clock.now() + timedelta(days=7)).isoformat(),
         )
         row = await session.get(Tender, later, populate_existing=True)
-        assert row is not None and row.rules_at_publication is not None
+        assert row is not None
+        assert row.rules_at_publication is not None
         assert row.rules_at_publication["pass_percent"] == 90
