@@ -154,6 +154,37 @@ async def member_id_of(client: httpx.AsyncClient, coop_id: uuid.UUID, person: Pe
     return next(uuid.UUID(m["id"]) for m in me["memberships"] if m["coop_id"] == str(coop_id))
 
 
+async def set_admin(
+    client: httpx.AsyncClient, coop_id: uuid.UUID, person: Person, admin: Person, is_admin: bool
+) -> None:
+    response = await client.post(
+        f"/api/v1/coops/{coop_id}/members/{await member_id_of(client, coop_id, person)}/admin",
+        json={"is_admin": is_admin},
+        headers=admin.headers,
+    )
+    assert response.status_code == 200, response.text
+
+
+async def agree_rules(
+    client: httpx.AsyncClient,
+    coop_id: uuid.UUID,
+    proposer: Person,
+    approver: Person,
+    rules: dict[str, Any],
+) -> None:
+    """Change rules that weaken a safeguard: `proposer` asks (202), `approver`, another
+    administrator, approves."""
+    asked = await client.patch(
+        f"/api/v1/coops/{coop_id}", json={"rules": rules}, headers=proposer.headers
+    )
+    assert asked.status_code == 202, asked.text
+    approved = await client.post(
+        f"/api/v1/coops/{coop_id}/rule-changes/{asked.json()['rule_change_id']}/approve",
+        headers=approver.headers,
+    )
+    assert approved.status_code == 200, approved.text
+
+
 async def grant_mandate(
     client: httpx.AsyncClient,
     holder: Person,

@@ -285,6 +285,33 @@ class TestMandateInvitations:
                     "id": user_id,
                     "email": email,
                     "full_name": "Someone",
+def _tender_rows() -> tuple[uuid.UUID, uuid.UUID, dict[str, list[dict[str, object]]]]:
+    """A class-weighted co-op with a published tender and a draft, in the schema of 0013."""
+    coop_id, user_id, published, draft = uuid.uuid4(), uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
+    when = datetime(2026, 3, 2, 9, tzinfo=UTC)
+    tender = {
+        "coop_id": coop_id,
+        "title": "Evening calls",
+        "description": "",
+        "service_type": "domiciliary_support",
+        "max_hourly_rate_pence": 2500,
+        "welsh_language_required": "none",
+        "price_weight": 60,
+        "quality_weight": 40,
+        "submission_deadline": when,
+        "standstill_days": 10,
+        "created_at": when,
+        "created_by_user_id": user_id,
+    }
+    return (
+        published,
+        draft,
+        {
+            "user_account": [
+                {
+                    "id": user_id,
+                    "email": "migration@example.org",
+                    "full_name": "Migration",
                     "preferred_language": "en",
                     "is_platform_admin": False,
                     "created_at": when,
@@ -343,3 +370,59 @@ class TestMandateInvitations:
         await run_alembic(scratch_engine, "downgrade", "0013")
         async with scratch_engine.connect() as connection:
             assert await connection.scalar(text("SELECT count(*) FROM mandate")) == 2
+            ],
+            "coop": [
+                {
+                    "id": coop_id,
+                    "name": "Migration Co-op",
+                    "description": "",
+                    "created_at": when,
+                    "voting_mode": "class_weighted",
+                    "class_weights": {"service_user": 60, "worker": 40},
+                    "quorum_percent": 30,
+                    "pass_percent": 66,
+                    "award_requires_vote": True,
+                    "refund_second_approval_pence": 10000,
+                }
+            ],
+            "tender": [
+                {**tender, "id": published, "status": "open", "published_at": when},
+                {**tender, "id": draft, "status": "draft", "published_at": None},
+            ],
+        },
+    )
+
+
+class TestTenderRules:
+    """Revision 0017 gives tenders already published the rules of their co-op."""
+
+    async def test_published_tenders_keep_their_coops_rules_and_drafts_wait(
+        self, scratch_engine: AsyncEngine
+    ) -> None:
+        await run_alembic(scratch_engine, "upgrade", "0013")
+        published, draft, rows = _tender_rows()
+        async with scratch_engine.begin() as connection:
+            await connection.run_sync(_insert, rows)
+        await run_alembic(scratch_engine, "upgrade", "head")
+        tender = Base.metadata.tables["tender"]
+        async with scratch_engine.connect() as connection:
+            kept = dict(
+                (
+                    await connection.execute(
+                        tender.select().with_only_columns(
+                            tender.c.id, tender.c.rules_at_publication
+                        )
+                    )
+                ).all()
+            )
+        assert kept[published] == {
+            "award_requires_vote": True,
+            "voting_mode": "class_weighted",
+            "class_weights": {"service_user": 60, "worker": 40},
+            "quorum_percent": 30,
+            "pass_percent": 66,
+        }
+        assert kept[draft] is None
+        await run_alembic(scratch_engine, "downgrade", "0013")
+        async with scratch_engine.connect() as connection:
+            assert await connection.scalar(text("SELECT count(*) FROM tender")) == 2

@@ -56,3 +56,40 @@ class MemberHasCommitments(Conflict):
     detail_cy = (
         "Mae gan yr aelod hwn alwadau agored neu linellau anfoneb heb eu talu, ac ni all adael eto."
     )
+
+
+class RuleChangeNotFound(NotFound):
+    detail = "There is no such rule change in this co-operative."
+    detail_cy = "Nid oes newid rheolau o'r fath yn y cwmni cydweithredol hwn."
+
+
+class SameAdmin(Forbidden):
+    code = "same_admin"
+    title, title_cy = "A different administrator is required", "Mae angen gweinyddwr gwahanol"
+    detail = (
+        "A change that weakens a safeguard must be approved by an administrator other than "
+        "the one who proposed it."
+    )
+    detail_cy = (
+        "Rhaid i weinyddwr heblaw'r un a'i cynigiodd gymeradwyo newid sy'n gwanhau mesur diogelu."
+    )
+
+
+class RuleChangeNotPending(Conflict):
+    code = "invalid_transition"
+    title, title_cy = "Invalid transition", "Newid annilys"
+    detail = "This rule change is {status} and can no longer be decided."
+    detail_cy = "Mae'r newid rheolau hwn yn {status} ac ni ellir penderfynu arno mwyach."
+
+
+class RuleChangeStale(Conflict):
+    code = "rule_change_stale"
+    title, title_cy = "Rules changed since", "Newidiodd y rheolau ers hynny"
+    detail = (
+        "The co-operative's rules have changed since this change was proposed: propose it "
+        "again over the rules now in force."
+    )
+    detail_cy = (
+        "Mae rheolau'r cwmni cydweithredol wedi newid ers cynnig y newid hwn: cynigiwch ef "
+        "eto dros y rheolau sydd mewn grym nawr."
+    )

@@ -43,6 +43,13 @@ class VotingMode(StrEnum):
     class_weighted = "class_weighted"
 
 
+class RuleChangeStatus(StrEnum):
+    pending = "pending"
+    applied = "applied"
+    withdrawn = "withdrawn"
+    superseded = "superseded"
+
+
 class Coop(UUIDPrimaryKey, Base):
     __tablename__ = "coop"
     __table_args__ = (
@@ -130,3 +137,27 @@ class Member(UUIDPrimaryKey, Base):
     @property
     def full_name(self) -> str:
         return self.user.full_name
+
+
+class CoopRuleChange(UUIDPrimaryKey, Base):
+    """A co-op `PATCH` that weakens a safeguard, waiting for a second administrator.
+
+    `changes` is the whole `PATCH` body as asked (name, description, areas and rules): the
+    harmless parts wait with the weakening ones. `base_rules` are the rules in force when it
+    was proposed; once the rules change any other way it is `superseded` and can no longer be
+    approved.
+    """
+
+    __tablename__ = "coop_rule_change"
+    __table_args__ = (Index("ix_coop_rule_change_coop_id_status", "coop_id", "status"),)
+
+    coop_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("coop.id"))
+    proposed_by_user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("user_account.id"))
+    changes: Mapped[dict[str, Any]] = mapped_column(JSON)
+    base_rules: Mapped[dict[str, Any]] = mapped_column(JSON)
+    # The names of the rules the change weakens (why it waits).
+    weakens: Mapped[list[str]] = mapped_column(JSON)
+    status: Mapped[RuleChangeStatus] = mapped_column(enum_column(RuleChangeStatus))
+    created_at: Mapped[datetime]
+    decided_by_user_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("user_account.id"))
+    decided_at: Mapped[datetime | None]

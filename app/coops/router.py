@@ -4,16 +4,24 @@ import uuid
 from typing import Annotated
 
 from fastapi import APIRouter, Query
+from fastapi.responses import JSONResponse, Response
 from sqlalchemy import select
 
 from app.audit.models import AuditEntry
 from app.audit.schemas import AuditEntryRead
 from app.auth.dependencies import CurrentActor, OptionalActor
 from app.auth.errors import NoMandate, OutsideMandate
-from app.coops import repository, service
+from app.coops import repository, safeguards, service
 from app.coops.dependencies import CoopAdmin
-from app.coops.errors import CoopAdminRequired, CoopNotFound
-from app.coops.models import Coop
+from app.coops.errors import (
+    CoopAdminRequired,
+    CoopNotFound,
+    RuleChangeNotFound,
+    RuleChangeNotPending,
+    RuleChangeStale,
+    SameAdmin,
+)
+from app.coops.models import Coop, CoopRuleChange, RuleChangeStatus
 from app.coops.schemas import (
     CoopCreate,
     CoopRead,
@@ -21,6 +29,8 @@ from app.coops.schemas import (
     CoopSummaryRead,
     CoopUpdate,
     DisclosedCount,
+    RuleChangeAccepted,
+    RuleChangeRead,
 )
 from app.core.deps import NowDep, SessionDep
 from app.core.errors import problems
@@ -120,20 +130,39 @@ async def get_coop(coop_id: uuid.UUID, session: SessionDep, actor: OptionalActor
     return await _read(session, coop, show_rules=show_rules)
 
 
+WEAKENING_TEXT = (
+    "A change that weakens a safeguard does not apply at once: raising "
+    "`refund_second_approval_pence`, turning `award_requires_vote` off, lowering "
+    "`pass_percent` or `quorum_percent`, and any change of `voting_mode` or `class_weights`. "
+    "Then the whole request waits, harmless parts included, and the answer is 202 "
+    "`{rule_change_id}`: it applies only when a different administrator approves it with "
+    "`POST /coops/{id}/rule-changes/{rule_change_id}/approve`. Any other change applies at "
+    "once (200) and makes changes still pending `superseded`. Tenders keep the rules in force "
+    "when they were published; proposals already open keep the voting rules they opened with."
+)
+
+
 @router.patch(
     "/{coop_id}",
     response_model=CoopRead,
-    responses=problems(CoopNotFound, CoopAdminRequired, OutsideMandate, NoMandate),
+    responses={
+        202: {"model": RuleChangeAccepted, "description": "Kept for a second administrator."},
+        **problems(CoopNotFound, CoopAdminRequired, OutsideMandate, NoMandate),
+    },
+    description="Change the co-op's name, description, areas or rules (administrators). Rules "
+    "are merged over the current ones and checked as a whole. " + WEAKENING_TEXT,
 )
 async def update_coop(
-    coop_id: uuid.UUID, body: CoopUpdate, session: SessionDep, admin: CoopAdmin, actor: CurrentActor
-) -> CoopRead:
-    """Change the co-op's name, description, areas or rules (administrators). Rules are merged
-    over the current ones and checked as a whole; proposals already open keep the voting rules
-    they opened with."""
+    coop_id: uuid.UUID,
+    body: CoopUpdate,
+    session: SessionDep,
+    admin: CoopAdmin,
+    actor: CurrentActor,
+    now: NowDep,
+) -> Response | CoopRead:
     del admin
     coop = await service.get_coop(session, coop_id)
-    coop = await service.update_coop(
+    outcome = await service.update_coop(
         session,
         actor,
         coop,
@@ -141,8 +170,96 @@ async def update_coop(
         description=body.description,
         area_codes=body.area_codes,
         rule_changes=body.rules.model_dump(exclude_unset=True) if body.rules else None,
+        now=now,
     )
-    return await _read(session, coop, show_rules=True)
+    if outcome.waiting is not None:
+        accepted = RuleChangeAccepted(rule_change_id=outcome.waiting.id)
+        return JSONResponse(accepted.model_dump(mode="json"), status_code=202)
+    return await _read(session, outcome.coop, show_rules=True)
+
+
+RULE_CHANGE_PROBLEMS = (CoopNotFound, CoopAdminRequired, OutsideMandate, NoMandate)
+
+
+@router.get(
+    "/{coop_id}/rule-changes",
+    response_model=CursorPage[RuleChangeRead],
+    responses=problems(*RULE_CHANGE_PROBLEMS),
+)
+async def list_rule_changes(
+    coop_id: uuid.UUID,
+    session: SessionDep,
+    admin: CoopAdmin,
+    page: PageDep,
+    status: Annotated[
+        RuleChangeStatus | None, Query(description="Only changes with this status.")
+    ] = None,
+) -> CursorPage[RuleChangeRead]:
+    """Rule changes that weaken a safeguard, newest first (administrators); `?status=pending`
+    lists what waits for a second administrator."""
+    del admin
+    items, next_cursor = await paginate(
+        session,
+        safeguards.rule_changes_of(coop_id, status=status),
+        page,
+        order=[
+            Sort(CoopRuleChange.created_at, descending=True),
+            Sort(CoopRuleChange.id, descending=True),
+        ],
+        key=lambda c: (c.created_at, c.id),
+    )
+    return CursorPage[RuleChangeRead](
+        items=[RuleChangeRead.model_validate(c) for c in items], next_cursor=next_cursor
+    )
+
+
+@router.post(
+    "/{coop_id}/rule-changes/{rule_change_id}/approve",
+    response_model=RuleChangeRead,
+    responses=problems(
+        *RULE_CHANGE_PROBLEMS, RuleChangeNotFound, SameAdmin, RuleChangeNotPending, RuleChangeStale
+    ),
+)
+async def approve_rule_change(
+    coop_id: uuid.UUID,
+    rule_change_id: uuid.UUID,
+    session: SessionDep,
+    admin: CoopAdmin,
+    actor: CurrentActor,
+    now: NowDep,
+) -> RuleChangeRead:
+    """Apply a pending rule change as it was asked for (a different administrator from the
+    one who proposed it: else 403 `same_admin`). A change no longer pending is 409
+    `invalid_transition`; one whose rules have changed since it was proposed is 409
+    `rule_change_stale` (propose it again). Other pending changes become `superseded`."""
+    del admin
+    change = await service.approve_rule_change(
+        session, actor, coop_id=coop_id, rule_change_id=rule_change_id, now=now
+    )
+    return RuleChangeRead.model_validate(change)
+
+
+@router.post(
+    "/{coop_id}/rule-changes/{rule_change_id}/withdraw",
+    response_model=RuleChangeRead,
+    responses=problems(*RULE_CHANGE_PROBLEMS, RuleChangeNotFound, RuleChangeNotPending),
+)
+async def withdraw_rule_change(
+    coop_id: uuid.UUID,
+    rule_change_id: uuid.UUID,
+    session: SessionDep,
+    admin: CoopAdmin,
+    actor: CurrentActor,
+    now: NowDep,
+) -> RuleChangeRead:
+    """Withdraw (or, for another administrator, turn down) a pending rule change: nothing
+    applies. A change no longer pending is 409 `invalid_transition`."""
+    del admin
+    change = await safeguards.get_rule_change(
+        session, coop_id=coop_id, rule_change_id=rule_change_id, lock=True
+    )
+    change = await safeguards.withdraw(session, actor, change, now=now)
+    return RuleChangeRead.model_validate(change)
 
 
 @router.get(

@@ -2,11 +2,11 @@
 
 import uuid
 from datetime import datetime
-from typing import Annotated, Self
+from typing import Annotated, Any, Self
 
 from pydantic import Field, StrictBool, model_validator
 
-from app.coops.models import MemberClass, MemberStatus, VotingMode
+from app.coops.models import MemberClass, MemberStatus, RuleChangeStatus, VotingMode
 from app.core.schemas import AreaCodes, Input, LongText, Output, Pence, ShortText, WholeNumber
 
 Percent = Annotated[WholeNumber, Field(ge=0, le=100)]
@@ -128,3 +128,24 @@ class MemberRead(Output):
     status: MemberStatus
     joined_at: datetime
     approved_at: datetime | None
+
+
+class RuleChangeAccepted(Output):
+    rule_change_id: uuid.UUID = Field(
+        description="The pending rule change a different administrator must approve."
+    )
+
+
+class RuleChangeRead(Output):
+    id: uuid.UUID
+    coop_id: uuid.UUID
+    proposed_by_user_id: uuid.UUID
+    changes: dict[str, Any] = Field(
+        description="The whole `PATCH` body as it was asked for: it applies as a whole."
+    )
+    base_rules: CoopRulesRead = Field(description="The rules in force when it was proposed.")
+    weakens: list[str] = Field(description="The rules it weakens: why it waits.")
+    status: RuleChangeStatus
+    created_at: datetime
+    decided_by_user_id: uuid.UUID | None
+    decided_at: datetime | None

@@ -10,8 +10,9 @@ has voted. The close, its audit entry and the outcome handler's work commit toge
 """
 
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -19,7 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.audit import service as audit
 from app.auth.actor import Actor
 from app.coops import repository as coops
-from app.coops.models import Coop, Member
+from app.coops.models import Coop, Member, VotingMode
 from app.core.errors import ValidationFailed
 from app.governance.errors import NotInElectorate, ProposalClosed, ProposalNotFound
 from app.governance.models import Proposal, ProposalElector, ProposalKind, ProposalStatus, Vote
@@ -55,8 +56,22 @@ async def open_proposal(
     closes_at: datetime,
     now: datetime,
     subject_id: uuid.UUID | None = None,
+    rules: Mapping[str, Any] | None = None,
 ) -> Proposal:
-    """Put a question to the co-op: the electorate is its active members at this moment."""
+    """Put a question to the co-op: the electorate is its active members at this moment.
+
+    The voting rules are the co-op's now, unless `rules` gives others (`voting_mode`,
+    `class_weights`, `quorum_percent`, `pass_percent`): a tender's award vote follows the
+    rules in force when the tender was published.
+    """
+    voting: dict[str, Any] = {
+        "voting_mode": coop.voting_mode,
+        "class_weights": coop.class_weights,
+        "quorum_percent": coop.quorum_percent,
+        "pass_percent": coop.pass_percent,
+    }
+    if rules is not None:
+        voting = {name: rules[name] for name in voting}
     if closes_at <= now:
         raise ValidationFailed(
             [{"loc": ["body", "closes_at"], "msg": "closes_at must be in the future."}]
@@ -72,10 +87,10 @@ async def open_proposal(
         opened_by_user_id=actor.user.id,
         opened_at=now,
         closes_at=closes_at,
-        voting_mode=coop.voting_mode,
-        class_weights=coop.class_weights,
-        quorum_percent=coop.quorum_percent,
-        pass_percent=coop.pass_percent,
+        voting_mode=VotingMode(voting["voting_mode"]),
+        class_weights=voting["class_weights"],
+        quorum_percent=voting["quorum_percent"],
+        pass_percent=voting["pass_percent"],
         electorate=len(electors),
     )
     session.add(proposal)

@@ -1,23 +1,27 @@
 """Refunds: money paid back out of a member's account, with the safeguarding approvals.
 
 A representative's refund first waits for the holder (`pending_holder_approval`, through the
-holder's approvals queue); a refund above the co-op's `refund_second_approval_pence` then
-waits for a second administrator (`pending_second_approval`). A waiting refund reserves
+holder's approvals queue); a refund that, with the member's other posted and waiting refunds
+of the same four-week cycle, comes to more than the co-op's `refund_second_approval_pence`
+then waits for a second administrator (`pending_second_approval`): splitting a refund into
+parts under the threshold does not get round it. A waiting refund reserves
 nothing: the balance is checked when it is asked for and again, under the account's lock,
 when it posts.
 """
 
 import uuid
-from datetime import datetime
+from datetime import date, datetime, timedelta
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.audit import service as audit
 from app.auth.actor import Actor
 from app.coops import service as coops
 from app.coops.models import Coop, Member
-from app.core.clock import local_date
+from app.core.clock import day_range, local_date
+from app.direct_payments import service as direct_payments
+from app.direct_payments.cycles import CYCLE_DAYS, cycle_containing
 from app.ledger import service as ledger
 from app.ledger.contributions import check_may_move
 from app.ledger.errors import (
@@ -116,11 +120,47 @@ async def _post(session: AsyncSession, actor: Actor, refund: Refund, *, now: dat
     refund.decided_by_user_id = actor.user.id
 
 
+COUNTED = (RefundStatus.posted, *WAITING)
+
+
+async def refund_cycle(session: AsyncSession, member: Member, day: date) -> tuple[date, date]:
+    """The four-week cycle a refund asked for on `day` counts in: the holder's Direct Payment
+    cycle (28 days from the award's `start_date`) when they have an award, else the 28 days
+    ending on `day`."""
+    award = await direct_payments.get_award(session, member.user_id)
+    if award is not None:
+        cycle = cycle_containing(award.start_date, day)
+        return cycle.first_day, cycle.last_day
+    return day - timedelta(days=CYCLE_DAYS - 1), day
+
+
+async def refunded_in_cycle(session: AsyncSession, refund: Refund, member: Member) -> int:
+    """The member's other refunds, posted or waiting, asked for in `refund`'s cycle."""
+    first_day, last_day = await refund_cycle(session, member, local_date(refund.requested_at))
+    start, end = day_range(first_day, last_day)
+    total = await session.scalar(
+        select(func.coalesce(func.sum(Refund.amount_pence), 0)).where(
+            Refund.member_id == member.id,
+            Refund.id != refund.id,
+            Refund.status.in_(COUNTED),
+            Refund.requested_at >= start,
+            Refund.requested_at < end,
+        )
+    )
+    return int(total or 0)
+
+
 async def _go_ahead(
     session: AsyncSession, actor: Actor, refund: Refund, coop: Coop, *, now: datetime
 ) -> None:
-    """Post now, or wait for a second administrator above the co-op's threshold."""
-    if refund.amount_pence > coop.refund_second_approval_pence:
+    """Post now, or wait for a second administrator when this refund and the member's other
+    posted and waiting refunds of the same four-week cycle together exceed the co-op's
+    threshold. The member's row is locked first, so two refunds at once are counted one after
+    the other (neither can slip under the threshold by not seeing the other)."""
+    await session.execute(select(Member.id).where(Member.id == refund.member_id).with_for_update())
+    member = await coops.get_member(session, coop_id=refund.coop_id, member_id=refund.member_id)
+    total = refund.amount_pence + await refunded_in_cycle(session, refund, member)
+    if total > coop.refund_second_approval_pence:
         refund.status = RefundStatus.pending_second_approval
     else:
         await _post(session, actor, refund, now=now)

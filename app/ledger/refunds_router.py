@@ -64,8 +64,12 @@ async def create_refund(
     limit), or an administrator. More than the balance: 409 `insufficient_funds`.
 
     A representative's refund waits for the holder (`pending_holder_approval`; the holder
-    decides at `/me/approvals`). Above the co-op's `refund_second_approval_pence` it then
-    waits for a second administrator (`pending_second_approval`). A waiting refund reserves
+    decides at `/me/approvals`). When it, plus the member's other posted and waiting refunds
+    asked for in the same four-week cycle, comes to more than the co-op's
+    `refund_second_approval_pence`, it then waits for a second administrator
+    (`pending_second_approval`). The cycle is the holder's Direct Payment cycle (28 days from
+    the award's `start_date`) when they have an award, else the 28 days ending on the day the
+    refund is asked for. A waiting refund reserves
     nothing: the balance is checked again when it posts. `Idempotency-Key` is required."""
     target = await repository.visible_member(session, actor, member, body.member_id)
     refund = await refunds.request_refund(

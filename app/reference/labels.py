@@ -128,6 +128,22 @@ LABELS: Labels = {
         no=("No", "Na"),
         abstain=("Abstain", "Ymatal"),
     ),
+    "mandate_scope": _pairs(
+        view=("See the holder's accounts and requests", "Gweld cyfrifon a cheisiadau'r deiliad"),
+        contribute=("Pay in for the holder", "Talu i mewn ar ran y deiliad"),
+        vote=("Vote for the holder", "Pleidleisio ar ran y deiliad"),
+        refund=("Ask for refunds for the holder", "Gofyn am ad-daliadau ar ran y deiliad"),
+        support=(
+            "Raise and answer the holder's support requests",
+            "Codi ac ateb ceisiadau cymorth y deiliad",
+        ),
+    ),
+    "rule_change_status": _pairs(
+        pending=("Awaiting a second administrator", "Yn aros am ail weinyddwr"),
+        applied=("Applied", "Wedi'i gymhwyso"),
+        withdrawn=("Withdrawn", "Wedi'i dynnu'n ôl"),
+        superseded=("Superseded by a later change", "Wedi'i ddisodli gan newid diweddarach"),
+    ),
     "preferred_language": _pairs(
         en=("English", "Saesneg"),
         cy=("Welsh", "Cymraeg"),

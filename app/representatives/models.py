@@ -16,6 +16,9 @@ class MandateScope(StrEnum):
     contribute = "contribute"
     vote = "vote"
     refund = "refund"
+    # Writing to the holder's support requests (raising, commenting, resolving); reading them
+    # needs `view`.
+    support = "support"
 
 
 class MandateStatus(StrEnum):

@@ -3,8 +3,10 @@
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Depends, Query
 
+from app.auth.actor import Actor
+from app.auth.dependencies import acting_for
 from app.auth.errors import NoMandate, OutsideMandate
 from app.coops.dependencies import CurrentMembership, ViewActor
 from app.coops.errors import CoopNotFound
@@ -26,6 +28,9 @@ from app.support.schemas import (
 
 router = APIRouter(prefix="/coops/{coop_id}/support/requests", tags=["support"])
 MEMBER_PROBLEMS = (CoopNotFound, OutsideMandate, NoMandate)
+# Writing to a request for the holder (raising, commenting, resolving) needs the `support`
+# scope; reading one needs `view`.
+SupportActor = Annotated[Actor, Depends(acting_for("support"))]
 
 
 async def _detail(session: SessionDep, request: SupportRequest) -> SupportRequestDetail:
@@ -43,11 +48,12 @@ async def raise_request(
     body: SupportRequestCreate,
     session: SessionDep,
     member: CurrentMembership,
-    actor: ViewActor,
+    actor: SupportActor,
     now: NowDep,
 ) -> SupportRequest:
     """Ask the co-op's support desk for help (any active member). A representative with
-    `view` may raise one for the holder; it is the holder's request. It starts `open`;
+    `support` may raise one for the holder (without it: 403 `outside_mandate`); it is the
+    holder's request. It starts `open`;
     `priority` defaults to `normal`."""
     return await desk.raise_request(
         session,
@@ -126,14 +132,14 @@ async def update_request(
     body: SupportRequestUpdate,
     session: SessionDep,
     member: CurrentMembership,
-    actor: ViewActor,
+    actor: SupportActor,
     now: NowDep,
 ) -> SupportRequestDetail:
     """Move a request between `open`, `in_progress` and `resolved`, or assign it.
     Administrators and `worker` members may make any change; the assignee must be an active
     `worker` member of this co-op (422 `assignee_not_a_worker`), and a null
     `assignee_member_id` unassigns it. The member who asked (or their representative with
-    `view`) may only resolve their request, or reopen it once resolved; anything more is 403
+    `support`; without it 403 `outside_mandate`) may only resolve their request, or reopen it once resolved; anything more is 403
     `forbidden` and changes nothing."""
     request = await desk.visible_request(session, actor, member, request_id=request_id, lock=True)
     request = await desk.update_request(
@@ -160,10 +166,10 @@ async def add_comment(
     body: SupportCommentCreate,
     session: SessionDep,
     member: CurrentMembership,
-    actor: ViewActor,
+    actor: SupportActor,
     now: NowDep,
 ) -> SupportComment:
-    """Comment on a request: the member who asked (or their representative with `view`),
-    administrators and `worker` members."""
+    """Comment on a request: the member who asked (or their representative with `support`;
+    without it 403 `outside_mandate`), administrators and `worker` members."""
     request = await desk.visible_request(session, actor, member, request_id=request_id, lock=True)
     return await desk.add_comment(session, actor, member, request, body=body.body, now=now)

@@ -71,7 +71,8 @@ async def award(
     now: datetime,
 ) -> Tender:
     """Award a bid once every bid is scored: put to the members' vote when the co-op's rules
-    ask for one (a proposal closing in 7 days, or when all have voted), else at once."""
+    in force when the tender was published ask for one (a proposal closing in 7 days, or when
+    all have voted, under those rules' voting rules), else at once."""
     tender = await service.lock(session, tender)
     service.require_status(tender, TenderStatus.evaluation)
     bids = await repository.bids_of(session, tender.id)
@@ -86,7 +87,9 @@ async def award(
         proposed_at=now,
         proposed_by_user_id=actor.user.id,
     )
-    if coop.award_requires_vote:
+    rules = service.rules_in_force(tender, coop)
+    needs_vote = bool(rules["award_requires_vote"])
+    if needs_vote:
         title, body = await _proposal_text(session, tender, chosen, bids)
         proposal = await governance.open_proposal(
             session,
@@ -98,6 +101,7 @@ async def award(
             closes_at=now + timedelta(days=VOTE_DAYS),
             now=now,
             subject_id=tender.id,
+            rules=rules,
         )
         decision.status = AwardStatus.pending_vote
         decision.proposal_id = proposal.id
@@ -110,7 +114,7 @@ async def award(
     audit.record(
         session,
         actor,
-        "tender.award_proposed" if coop.award_requires_vote else "tender.awarded",
+        "tender.award_proposed" if needs_vote else "tender.awarded",
         "tender",
         tender.id,
         coop_id=tender.coop_id,

@@ -3,8 +3,10 @@
 import uuid
 from datetime import date, datetime
 from enum import StrEnum
+from typing import Any
 
 from sqlalchemy import (
+    JSON,
     BigInteger,
     CheckConstraint,
     ForeignKey,
@@ -85,6 +87,10 @@ class Tender(UUIDPrimaryKey, Base):
     bids_opened_at: Mapped[datetime | None]
     cancelled_at: Mapped[datetime | None]
     cancellation_reason: Mapped[str | None] = mapped_column(Text)
+    # The co-op's deciding rules in force when the tender was published (award_requires_vote,
+    # voting_mode, class_weights, quorum_percent, pass_percent): its award follows these, not
+    # rules changed while providers were bidding. Null while a draft.
+    rules_at_publication: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
     area_rows: Mapped[list["TenderArea"]] = relationship(
         lazy="raise", cascade="all, delete-orphan", order_by="TenderArea.area_code"

@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.audit import service as audit
 from app.auth.actor import Actor
+from app.coops import safeguards
 from app.coops.models import Coop
 from app.core.errors import ValidationFailed
 from app.governance import service as governance
@@ -30,6 +31,25 @@ from app.tenders.schemas import (
     check_weights,
 )
 from app.tenders.states import TenderStatus
+
+# The co-op's rules a tender keeps from its publication: how its award is decided.
+TENDER_RULES = (
+    "award_requires_vote",
+    "voting_mode",
+    "class_weights",
+    "quorum_percent",
+    "pass_percent",
+)
+
+
+def tender_rules(coop: Coop) -> dict[str, Any]:
+    """The co-op's deciding rules now, as the tender stores them."""
+    return safeguards.plain({name: coop.rules[name] for name in TENDER_RULES})
+
+
+def rules_in_force(tender: Tender, coop: Coop) -> dict[str, Any]:
+    """The rules the tender's award follows: those in force when it was published."""
+    return tender.rules_at_publication or tender_rules(coop)
 
 
 def move(tender: Tender, target: TenderStatus) -> TenderStatus:
@@ -146,6 +166,9 @@ async def publish(session: AsyncSession, actor: Actor, tender: Tender, *, now: d
     if tender.submission_deadline <= now:
         raise DeadlineNotInFuture
     tender.published_at = now
+    coop = await session.get(Coop, tender.coop_id)
+    assert coop is not None  # noqa: S101 - a tender's co-op exists
+    tender.rules_at_publication = tender_rules(coop)
     await session.flush()
     audit.record(
         session,

@@ -6,7 +6,7 @@ were hashed without `about_user_id` and keep form 1 (they are never rewritten); 
 written from now on are form 2, whose hash covers `about_user_id` too.
 
 Revision ID: 0019
-Revises: 0016
+Revises: 0017
 Create Date: 2026-12-01 22:00:00.000000
 """
 
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0019"
-down_revision: str | None = "0016"
+down_revision: str | None = "0017"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -10,11 +10,13 @@ from tests.factories import (
     CARDIFF,
     SWANSEA,
     Person,
+    agree_rules,
     apply_to_coop,
     create_coop,
     grant_mandate,
     join_coop,
     register_person,
+    set_admin,
 )
 from tests.helpers import problem
 
@@ -247,10 +249,7 @@ class TestUpdateCoop:
             json={
                 "name": "New name",
                 "area_codes": [SWANSEA, CARDIFF],
-                "rules": {
-                    "voting_mode": "class_weighted",
-                    "class_weights": {"service_user": 70, "carer": 30},
-                },
+                "rules": {"quorum_percent": 40},
             },
             headers=admin.headers,
         )
@@ -258,19 +257,33 @@ class TestUpdateCoop:
         body = response.json()
         assert body["name"] == "New name"
         assert body["area_codes"] == sorted([SWANSEA, CARDIFF])
-        assert body["rules"]["class_weights"] == {"service_user": 70, "carer": 30}
-        assert body["rules"]["quorum_percent"] == 25
+        assert body["rules"]["quorum_percent"] == 40
+        assert body["rules"]["pass_percent"] == 50
+        # A change of voting mode needs a second administrator (tests/coops/test_safeguards.py).
+        second = await register_person(client)
+        await join_coop(client, coop_id, second, admin, "carer")
+        await set_admin(client, coop_id, second, admin, True)
+        weights = {"service_user": 70, "carer": 30}
+        await agree_rules(
+            client,
+            coop_id,
+            admin,
+            second,
+            {"voting_mode": "class_weighted", "class_weights": weights},
+        )
+        after = (await client.get(f"/api/v1/coops/{coop_id}", headers=admin.headers)).json()
+        assert after["rules"]["class_weights"] == weights
+        assert after["rules"]["quorum_percent"] == 40
+        await agree_rules(client, coop_id, second, admin, {"voting_mode": "one_member_one_vote"})
         back = await client.patch(
-            f"/api/v1/coops/{coop_id}",
-            json={"rules": {"voting_mode": "one_member_one_vote"}, "area_codes": [CARDIFF]},
-            headers=admin.headers,
+            f"/api/v1/coops/{coop_id}", json={"area_codes": [CARDIFF]}, headers=admin.headers
         )
         assert back.json()["rules"]["class_weights"] is None
         assert back.json()["area_codes"] == [CARDIFF]
         actions = (
             await session.scalars(select(AuditEntry.action).where(AuditEntry.coop_id == coop_id))
         ).all()
-        assert actions.count("coop.updated") == 2
+        assert actions.count("coop.updated") == 4
 
     async def test_rules_that_do_not_hold_together_change_nothing(
         self, client: httpx.AsyncClient

@@ -8,7 +8,9 @@ The outcome is designed to be exact whatever order the server serialises them in
 * phase 1: 50 contributions and 50 refunds of 1,000 at once on 100,000 (every refund fits
   whatever the order): the balance ends where it began, 50 of each are posted;
 * phase 2: 60 refunds of 3,000 at once on 100,000: exactly 33 post (99,000), the other 27
-  are refused with `insufficient_funds`, and 1,000 is left.
+  are refused with `insufficient_funds`, and 1,000 is left;
+* phase 3: 20 refunds of 1,000 at once under a threshold of 10,000: exactly 10 post and 10
+  wait for a second administrator.
 """
 
 import asyncio
@@ -42,6 +44,7 @@ BIG = 3_000
 PARALLEL = 50
 OVERDRAWING = 60
 RETRIES = 10
+THRESHOLD = 10_000
 
 
 @dataclass
@@ -264,11 +267,49 @@ async def test_parallel_contributions_and_refunds_end_as_if_run_one_by_one(
                 assert "insufficient_funds" in codes, answers
                 assert codes <= {"insufficient_funds", "idempotency_in_progress"}, answers
 
+        # Phase 3, in a co-op with a threshold of 10,000: the member's refunds of the cycle add
+        # up, so of 20 refunds of 1,000 at once exactly 10 post and the rest wait, whatever
+        # the order (none may slip under the threshold by not seeing the others).
+        strict = await client.post(
+            "/api/v1/coops",
+            json={
+                "name": "Cydweithfa Ofalus",
+                "description": "Careful.",
+                "area_codes": ["W06000015"],
+                "rules": {"refund_second_approval_pence": THRESHOLD},
+            },
+            headers=admin,
+        )
+        strict_coop = strict.json()["id"]
+        joined = await client.post(
+            f"/api/v1/coops/{strict_coop}/applications",
+            json={"member_class": "service_user"},
+            headers=holder,
+        )
+        strict_member = joined.json()["id"]
+        await client.post(
+            f"/api/v1/coops/{strict_coop}/members/{strict_member}/approve", headers=admin
+        )
+        strict_seed = await fire(
+            client,
+            f"/api/v1/coops/{strict_coop}/pool/contributions",
+            holder,
+            [("strict-seed", {"amount_pence": SEED, "reference": "seed"})],
+        )
+        assert strict_seed[0].status == 201, strict_seed
+        many = [
+            (f"s{n}", {"member_id": strict_member, "amount_pence": SMALL, "reason": f"s{n}"})
+            for n in range(2 * THRESHOLD // SMALL)
+        ]
+        third = await fire(client, f"/api/v1/coops/{strict_coop}/pool/refunds", holder, many)
+        statuses = sorted(sent.body["status"] for sent in third)
+        assert statuses == ["pending_second_approval"] * 10 + ["posted"] * 10, third
+
     async with server.engine.connect() as connection:
         books = await assert_books_balance(connection, uuid.UUID(coop))
     assert books.balance(f"member:{member}") == SEED - (SEED // BIG) * BIG
     assert books.balance("external:deposits") == -(SEED + PARALLEL * SMALL)
     assert books.balance("external:payouts") == PARALLEL * SMALL + (SEED // BIG) * BIG
-    assert await count(server.engine, TransactionKind.contribution) == 1 + PARALLEL
-    assert await count(server.engine, TransactionKind.refund) == PARALLEL + SEED // BIG
+    assert await count(server.engine, TransactionKind.contribution) == 2 + PARALLEL
+    assert await count(server.engine, TransactionKind.refund) == PARALLEL + SEED // BIG + 10
     assert time.monotonic() - started < 30

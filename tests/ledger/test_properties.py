@@ -75,6 +75,9 @@ async def new_cast(client: httpx.AsyncClient, admins: tuple[Person, Person]) -> 
     return people
 
 
+COUNTED = ("posted", "pending_second_approval", "pending_holder_approval")
+
+
 @dataclass
 class ModelRefund:
     id: str
@@ -95,6 +98,15 @@ class Model:
     deposits: int = 0
     payouts: int = 0
     refunds: list[ModelRefund] = field(default_factory=list)
+
+    def cycle_total(self, refund: ModelRefund) -> int:
+        """`refund` with the member's other posted and waiting refunds (all in one cycle here:
+        the clock stands still)."""
+        return refund.amount + sum(
+            r.amount
+            for r in self.refunds
+            if r is not refund and r.member == refund.member and r.status in COUNTED
+        )
 
     def post_refund(self, refund: ModelRefund) -> None:
         self.balances[refund.member] -= refund.amount
@@ -279,7 +291,7 @@ class Run:
             refund.approval_id = next(
                 a["id"] for a in waiting.json()["items"] if a["subject_id"] == refund.id
             )
-        elif amount > THRESHOLD:
+        elif model.cycle_total(refund) > THRESHOLD:
             refund.status = "pending_second_approval"
         else:
             model.post_refund(refund)
@@ -319,7 +331,7 @@ class Run:
             assert response.status_code == 200, response.text
             refund.status = "refused"
             self.model.rep_used -= refund.amount
-        elif refund.amount > THRESHOLD:
+        elif self.model.cycle_total(refund) > THRESHOLD:
             assert response.status_code == 200, response.text
             refund.status = "pending_second_approval"
         elif refund.amount > self.model.balances[refund.member]:

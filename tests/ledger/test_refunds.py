@@ -9,10 +9,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.core.clock import FrozenClock
 from tests.factories import (
     Person,
+    agree_rules,
     contribute,
     grant_mandate,
     register_person,
     request_refund,
+    sign_in_again,
 )
 from tests.helpers import problem
 from tests.ledger.checks import assert_books_balance
@@ -93,7 +95,11 @@ class TestCreateRefund:
         self, client: httpx.AsyncClient, session: AsyncSession, funded: Pool
     ) -> None:
         await refund_of(client, funded, funded.holder, THRESHOLD)
-        await refund_of(client, funded, funded.holder, FUNDS - THRESHOLD)
+        # The rest takes the cycle's refunds above the threshold: a second administrator.
+        rest = await refund_of(client, funded, funded.holder, FUNDS - THRESHOLD)
+        assert rest["status"] == "pending_second_approval"
+        approved = await approve(client, funded, funded.second_admin, rest["id"])
+        assert approved.status_code == 200, approved.text
         assert (await funded.books(session)).balance(funded.holder_account) == 0
 
     async def test_an_admin_refunds_a_member(
@@ -209,7 +215,9 @@ class TestApproveRefund:
         self, client: httpx.AsyncClient, session: AsyncSession, funded: Pool
     ) -> None:
         waiting = await refund_of(client, funded, funded.admin, 60_000)
-        await refund_of(client, funded, funded.holder, 40_000)
+        drain = await refund_of(client, funded, funded.holder, 40_000)
+        drained = await approve(client, funded, funded.second_admin, drain["id"])
+        assert drained.status_code == 200, drained.text
         before = await funded.books(session)
         problem(
             await approve(client, funded, funded.second_admin, waiting["id"]),
@@ -368,6 +376,15 @@ class TestRepresentativeRefund:
     async def test_if_the_money_is_gone_the_approval_is_refused_and_keeps_waiting(
         self, client: httpx.AsyncClient, session: AsyncSession, funded: Pool
     ) -> None:
+        # With a threshold that never bites (two administrators agree), the holder's approval
+        # would post the refund at once: then the balance is what refuses it.
+        await agree_rules(
+            client,
+            funded.coop_id,
+            funded.admin,
+            funded.second_admin,
+            {"refund_second_approval_pence": 10**9},
+        )
         body = await refund_of(client, funded, funded.rep, 1_000, headers=funded.as_rep)
         await refund_of(client, funded, funded.holder, THRESHOLD)
         await refund_of(client, funded, funded.holder, FUNDS - THRESHOLD)
@@ -482,3 +499,91 @@ class TestListRefunds:
             404,
             "not_found",
         )
+
+
+class TestRefundsAddUpInACycle:
+    """A refund needs the second administrator when it, with the member's other posted and
+    waiting refunds of the same four-week cycle, exceeds the threshold (SPEC section 25)."""
+
+    @pytest.fixture
+    async def full(self, client: httpx.AsyncClient, pool: Pool) -> Pool:
+        response = await contribute(client, pool.coop_id, pool.holder, amount_pence=100_000)
+        assert response.status_code == 201, response.text
+        return pool
+
+    async def test_three_refunds_just_under_the_threshold(
+        self, client: httpx.AsyncClient, session: AsyncSession, full: Pool
+    ) -> None:
+        under = THRESHOLD - 1
+        first = await refund_of(client, full, full.holder, under)
+        assert first["status"] == "posted"
+        # The second makes the cycle's refunds 99,998: it waits, and so does the third (asked
+        # by an administrator: the member's refunds count whoever asks).
+        second = await refund_of(client, full, full.holder, under)
+        assert second["status"] == "pending_second_approval"
+        third = await refund_of(client, full, full.admin, under)
+        assert third["status"] == "pending_second_approval"
+        books = await full.books(session)
+        assert books.balance(full.holder_account) == 100_000 - under
+        approved = await approve(client, full, full.second_admin, second["id"])
+        assert approved.status_code == 200, approved.text
+        assert approved.json()["status"] == "posted"
+        assert (await full.books(session)).balance(full.holder_account) == 100_000 - 2 * under
+
+    async def test_refused_refunds_do_not_count_and_the_threshold_itself_is_allowed(
+        self, client: httpx.AsyncClient, full: Pool
+    ) -> None:
+        first = await refund_of(client, full, full.holder, THRESHOLD - 1)
+        waiting = await refund_of(client, full, full.holder, 10_000)
+        assert (first["status"], waiting["status"]) == ("posted", "pending_second_approval")
+        refused = await client.post(
+            full.url(f"/pool/refunds/{waiting['id']}/refuse"), headers=full.admin.headers
+        )
+        assert refused.status_code == 200, refused.text
+        # 49,999 + 1 is exactly the threshold: not above it.
+        assert (await refund_of(client, full, full.holder, 1))["status"] == "posted"
+        assert (await refund_of(client, full, full.holder, 1))["status"] == (
+            "pending_second_approval"
+        )
+
+    async def test_another_members_refunds_do_not_count(
+        self, client: httpx.AsyncClient, full: Pool
+    ) -> None:
+        other = await contribute(client, full.coop_id, full.other, amount_pence=40_000)
+        assert other.status_code == 201, other.text
+        response = await request_refund(
+            client, full.coop_id, full.other, member_id=full.other_member, amount_pence=40_000
+        )
+        assert response.json()["status"] == "posted"
+        assert (await refund_of(client, full, full.holder, THRESHOLD))["status"] == "posted"
+
+    async def test_a_new_cycle_starts_afresh(
+        self, client: httpx.AsyncClient, clock: FrozenClock, full: Pool
+    ) -> None:
+        assert (await refund_of(client, full, full.holder, THRESHOLD))["status"] == "posted"
+        assert (await refund_of(client, full, full.holder, 1))["status"] == (
+            "pending_second_approval"
+        )
+        clock.advance(timedelta(days=28))
+        await sign_in_again(client, full.holder)
+        assert (await refund_of(client, full, full.holder, 40_000))["status"] == "posted"
+
+    async def test_a_representatives_refund_counts_from_when_it_is_asked_for(
+        self, client: httpx.AsyncClient, full: Pool
+    ) -> None:
+        by_rep = await refund_of(client, full, full.rep, 40_000, headers=full.as_rep)
+        assert by_rep["status"] == "pending_holder_approval"
+        # Waiting for the holder, it already counts: 40,000 + 20,000 is above the threshold.
+        assert (await refund_of(client, full, full.holder, 20_000))["status"] == (
+            "pending_second_approval"
+        )
+        headers = {**full.holder.headers, "Idempotency-Key": uuid.uuid4().hex}
+        decided = await client.post(
+            f"/api/v1/me/approvals/{await approval_for(client, full.holder, by_rep['id'])}/approve",
+            headers=headers,
+        )
+        assert decided.status_code == 200, decided.text
+        refund = await client.get(
+            full.url(f"/pool/refunds/{by_rep['id']}"), headers=full.admin.headers
+        )
+        assert refund.json()["status"] == "pending_second_approval"

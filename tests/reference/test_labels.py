@@ -4,12 +4,13 @@ import httpx
 import pytest
 
 from app.auth.models import PreferredLanguage
-from app.coops.models import MemberClass, MemberStatus, VotingMode
+from app.coops.models import MemberClass, MemberStatus, RuleChangeStatus, VotingMode
 from app.governance.models import ProposalKind, ProposalStatus
 from app.governance.tally import VoteChoice
 from app.ledger.models import RefundStatus
 from app.providers.models import ProviderStatus, ServiceType, WelshLanguage
 from app.reference.labels import LABELS
+from app.representatives.models import MandateScope
 from app.support.models import Priority, SupportCategory, SupportStatus
 from app.tenders.models import ContractStatus, DisputeOutcome, InvoiceLineStatus, InvoiceStatus
 from app.tenders.states import TenderStatus
@@ -35,6 +36,8 @@ API_ENUMS: dict[str, type[StrEnum]] = {
     "invoice_status": InvoiceStatus,
     "invoice_line_status": InvoiceLineStatus,
     "dispute_outcome": DisputeOutcome,
+    "mandate_scope": MandateScope,
+    "rule_change_status": RuleChangeStatus,
 }
 SPEC_ENUMS = {
     "service_type",

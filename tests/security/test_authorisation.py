@@ -38,6 +38,7 @@ from tests.factories import (
     raise_support_request,
     register_person,
     request_refund,
+    set_admin,
     set_direct_payment,
     sign_in_again,
     submit_bid,
@@ -80,7 +81,9 @@ async def world(client: httpx.AsyncClient, session: AsyncSession, clock: FrozenC
         "platform_admin": await platform_admin(client, session),
     }
     world = World(people=people)
-    coop = await create_coop(client, people["admin"])
+    # Awards need no vote here, so tenders reach every stage (turning the vote off later would
+    # take a second administrator).
+    coop = await create_coop(client, people["admin"], award_requires_vote=False)
     other = await create_coop(
         client, people["other_coop"], name="Cwmni Arall", area_codes=(SWANSEA,)
     )
@@ -143,6 +146,18 @@ async def world(client: httpx.AsyncClient, session: AsyncSession, clock: FrozenC
         missing=str(uuid.uuid4()),
     )
     await add_tenders(client, clock, world)
+    # A weakening rule change another administrator proposed, waiting for "admin" (it stays
+    # theirs to approve after its proposer stands down).
+    co_admin = await register_person(client, full_name="Co-admin")
+    await join_coop(client, coop, co_admin, people["admin"], "carer")
+    await set_admin(client, coop, co_admin, people["admin"], True)
+    proposed = await client.patch(
+        f"/api/v1/coops/{coop}", json={"rules": {"quorum_percent": 0}}, headers=co_admin.headers
+    )
+    assert proposed.status_code == 202, proposed.text
+    world.ids["rule_change"] = proposed.json()["rule_change_id"]
+    # Stood down again, "admin" is the co-op's last administrator once more.
+    await set_admin(client, coop, co_admin, people["admin"], False)
     return world
 
 
@@ -150,12 +165,6 @@ async def add_tenders(client: httpx.AsyncClient, clock: FrozenClock, world: Worl
     """Tenders at every stage, a contract and invoices: their ids join the world's."""
     people, coop = world.people, uuid.UUID(world.ids["coop"])
     admin, member, staff = people["admin"], people["member"], people["provider_staff"]
-    rules = await client.patch(
-        f"/api/v1/coops/{coop}",
-        json={"rules": {"award_requires_vote": False}},
-        headers=admin.headers,
-    )
-    assert rules.status_code == 200, rules.text
     soon = {"submission_deadline": (clock.now() + timedelta(hours=1)).isoformat()}
     closing = {
         name: await open_tender(client, coop, admin, standstill_days=0, **soon)
@@ -415,6 +424,15 @@ TABLE: dict[str, Row] = {
         "/api/v1/coops/{coop}", coop_admins(200), lambda w: {"description": "Changed"}
     ),
     "GET /api/v1/coops/{coop_id}/audit": Row("/api/v1/coops/{coop}/audit", coop_admins(200)),
+    "GET /api/v1/coops/{coop_id}/rule-changes": Row(
+        "/api/v1/coops/{coop}/rule-changes", coop_admins(200)
+    ),
+    "POST /api/v1/coops/{coop_id}/rule-changes/{rule_change_id}/approve": Row(
+        "/api/v1/coops/{coop}/rule-changes/{rule_change}/approve", coop_admins(200)
+    ),
+    "POST /api/v1/coops/{coop_id}/rule-changes/{rule_change_id}/withdraw": Row(
+        "/api/v1/coops/{coop}/rule-changes/{rule_change}/withdraw", coop_admins(200)
+    ),
     "POST /api/v1/coops/{coop_id}/applications": Row(
         "/api/v1/coops/{coop}/applications",
         {**signed_in(201), "member": 409, "admin": 409},

@@ -113,11 +113,11 @@ class TestRaiseRequest:
         assert response.status_code == 201, response.text
         assert response.json()["priority"] == "normal"
 
-    async def test_a_representative_with_view_raises_one_for_the_holder(
+    async def test_a_representative_with_support_raises_one_for_the_holder(
         self, client: httpx.AsyncClient, session: AsyncSession, world: World
     ) -> None:
         representative = await register_person(client)
-        await grant_mandate(client, world.holder, representative, scopes=("view",))
+        await grant_mandate(client, world.holder, representative, scopes=("view", "support"))
         response = await client.post(
             requests_url(world),
             json=GOOD_REQUEST,
@@ -504,7 +504,7 @@ class TestUpdateRequest:
     ) -> None:
         mine = await raise_support_request(client, world.coop_id, world.admin.headers)
         representative = await register_person(client)
-        await grant_mandate(client, world.admin, representative, scopes=("view",))
+        await grant_mandate(client, world.admin, representative, scopes=("view", "support"))
         headers = representative.on_behalf_of(world.admin)
         problem(
             await client.patch(
@@ -579,12 +579,12 @@ class TestComment:
         assert all("private" not in json.dumps(e.data) for e in entries)
         assert "payslip" not in json.dumps([e.data for e in entries])
 
-    async def test_a_representative_with_view_comments_for_the_holder(
+    async def test_a_representative_with_support_comments_for_the_holder(
         self, client: httpx.AsyncClient, world: World
     ) -> None:
         request_id = await raise_support_request(client, world.coop_id, world.holder.headers)
         viewer = await register_person(client)
-        await grant_mandate(client, world.holder, viewer, scopes=("view",))
+        await grant_mandate(client, world.holder, viewer, scopes=("view", "support"))
         response = await client.post(
             request_url(world, request_id) + "/comments",
             json={"body": "Writing for my father."},
@@ -637,3 +637,72 @@ class TestComment:
         )
         assert await comments_on(session, request_id) == 0
         assert await comments_on(session, theirs) == 0
+
+
+class TestWritingNeedsTheSupportScope:
+    """Writing to a support request on a holder's behalf needs `support`; `view` only reads
+    (SPEC section 25)."""
+
+    async def test_a_view_only_representative_writes_nothing(
+        self, client: httpx.AsyncClient, session: AsyncSession, world: World
+    ) -> None:
+        request_id = await raise_support_request(client, world.coop_id, world.holder.headers)
+        viewer = await register_person(client)
+        await grant_mandate(client, world.holder, viewer, scopes=("view",))
+        headers = viewer.on_behalf_of(world.holder)
+        # Reading is what `view` is for.
+        read = await client.get(request_url(world, request_id), headers=headers)
+        assert read.status_code == 200, read.text
+        before = await requests_in(session, world.coop_id)
+        audit_before = len(await desk_entries(session, request_id))
+        problem(
+            await client.post(requests_url(world), json=GOOD_REQUEST, headers=headers),
+            403,
+            "outside_mandate",
+        )
+        problem(
+            await client.post(
+                request_url(world, request_id) + "/comments",
+                json={"body": "Close this, please."},
+                headers=headers,
+            ),
+            403,
+            "outside_mandate",
+        )
+        for status in ("resolved", "open"):
+            problem(
+                await client.patch(
+                    request_url(world, request_id), json={"status": status}, headers=headers
+                ),
+                403,
+                "outside_mandate",
+            )
+        assert await requests_in(session, world.coop_id) == before
+        assert await comments_on(session, request_id) == 0
+        assert (await stored(session, request_id)).status == "open"
+        assert len(await desk_entries(session, request_id)) == audit_before
+
+    async def test_with_support_each_write_works(
+        self, client: httpx.AsyncClient, session: AsyncSession, world: World
+    ) -> None:
+        helper = await register_person(client)
+        await grant_mandate(client, world.holder, helper, scopes=("view", "support"))
+        headers = helper.on_behalf_of(world.holder)
+        raised = await client.post(requests_url(world), json=GOOD_REQUEST, headers=headers)
+        assert raised.status_code == 201, raised.text
+        request_id = uuid.UUID(raised.json()["id"])
+        commented = await client.post(
+            request_url(world, request_id) + "/comments",
+            json={"body": "Sorted now, diolch."},
+            headers=headers,
+        )
+        assert commented.status_code == 201, commented.text
+        resolved = await client.patch(
+            request_url(world, request_id), json={"status": "resolved"}, headers=headers
+        )
+        assert resolved.status_code == 200, resolved.text
+        assert (await stored(session, request_id)).status == "resolved"
+        reopened = await client.patch(
+            request_url(world, request_id), json={"status": "open"}, headers=headers
+        )
+        assert reopened.status_code == 200, reopened.text

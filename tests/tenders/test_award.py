@@ -7,8 +7,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.clock import FrozenClock
 from app.governance.models import Proposal
-from app.tenders.models import TenderAward
-from tests.factories import Person, open_tender, submit_bid
+from app.tenders.models import Tender, TenderAward
+from tests.factories import Person, agree_rules, open_tender, set_admin, submit_bid
 from tests.helpers import problem
 from tests.tenders.conftest import DEADLINE, World, travel
 from tests.tenders.helpers import audit_entries, count
@@ -41,12 +41,13 @@ async def score_all(
 
 
 async def no_vote_needed(client: httpx.AsyncClient, world: World) -> None:
-    response = await client.patch(
-        f"/api/v1/coops/{world.coop_id}",
-        json={"rules": {"award_requires_vote": False}},
-        headers=world.admin.headers,
+    """Turn the award vote off, as two administrators must: the carer, made an administrator
+    for the moment, approves."""
+    await set_admin(client, world.coop_id, world.carer, world.admin, True)
+    await agree_rules(
+        client, world.coop_id, world.admin, world.carer, {"award_requires_vote": False}
     )
-    assert response.status_code == 200, response.text
+    await set_admin(client, world.coop_id, world.carer, world.admin, False)
 
 
 class TestEvaluation:
@@ -350,3 +351,81 @@ class TestAwardByVote:
         assert tender["award"] is None
         [award] = (await session.scalars(select(TenderAward))).all()
         assert award.status == "rejected"
+
+
+class TestRulesKeptFromPublication:
+    """A tender keeps the co-op's rules in force when it was published (SPEC section 25)."""
+
+    async def published_with_bids(
+        self, client: httpx.AsyncClient, world: World
+    ) -> tuple[uuid.UUID, list[uuid.UUID]]:
+        tender_id = await open_tender(client, world.coop_id, world.admin)
+        bids = [
+            await submit_bid(client, tender_id, world.staff_1, hourly_rate_pence=2000),
+            await submit_bid(client, tender_id, world.staff_2, hourly_rate_pence=2200),
+        ]
+        return tender_id, bids
+
+    async def test_turning_the_vote_off_after_publication_still_needs_the_vote(
+        self,
+        client: httpx.AsyncClient,
+        session: AsyncSession,
+        clock: FrozenClock,
+        world: World,
+    ) -> None:
+        tender_id, (a, b) = await self.published_with_bids(client, world)
+        await no_vote_needed(client, world)
+        coop = await client.get(f"/api/v1/coops/{world.coop_id}", headers=world.admin.headers)
+        assert coop.json()["rules"]["award_requires_vote"] is False
+        await travel(client, clock, world, DEADLINE - clock.now())
+        await score_all(client, tender_id, world.admin, {a: 70, b: 90})
+        response = await client.post(
+            f"/api/v1/tenders/{tender_id}/award",
+            json={"bid_id": str(b)},
+            headers=world.admin.headers,
+        )
+        assert response.status_code == 200, response.text
+        assert response.json()["status"] == "award_pending_vote"
+        assert response.json()["award"] is None
+        assert response.json()["award_proposal_id"] is not None
+        assert await count(session, Proposal) == 1
+
+    async def test_the_award_vote_counts_by_the_voting_rules_at_publication(
+        self,
+        client: httpx.AsyncClient,
+        session: AsyncSession,
+        clock: FrozenClock,
+        world: World,
+    ) -> None:
+        tender_id, (a, b) = await self.published_with_bids(client, world)
+        # A stricter pass mark and quorum apply at once, but not to this tender.
+        stricter = await client.patch(
+            f"/api/v1/coops/{world.coop_id}",
+            json={"rules": {"pass_percent": 90, "quorum_percent": 80}},
+            headers=world.admin.headers,
+        )
+        assert stricter.status_code == 200, stricter.text
+        await travel(client, clock, world, DEADLINE - clock.now())
+        await score_all(client, tender_id, world.admin, {a: 70, b: 90})
+        response = await client.post(
+            f"/api/v1/tenders/{tender_id}/award",
+            json={"bid_id": str(b)},
+            headers=world.admin.headers,
+        )
+        assert response.status_code == 200, response.text
+        proposal = await session.get(
+            Proposal, uuid.UUID(response.json()["award_proposal_id"]), populate_existing=True
+        )
+        assert proposal is not None
+        assert (proposal.pass_percent, proposal.quorum_percent) == (50, 25)
+        # A tender published after the change takes the new rules.
+        later = await open_tender(
+            client,
+            world.coop_id,
+            world.admin,
+            submission_deadline=(clock.now() + timedelta(days=7)).isoformat(),
+        )
+        row = await session.get(Tender, later, populate_existing=True)
+        assert row is not None
+        assert row.rules_at_publication is not None
+        assert row.rules_at_publication["pass_percent"] == 90
