@@ -260,6 +260,8 @@ class TestAuditAppendOnly:
             )
             assert "hash_form" not in columns
             assert await connection.scalar(text("SELECT count(*) FROM audit_entry")) == 2
+
+
 class TestMandateInvitations:
     """Revision 0016: mandates gain a status and an address; addresses are stored normalised."""
 
@@ -285,33 +287,6 @@ class TestMandateInvitations:
                     "id": user_id,
                     "email": email,
                     "full_name": "Someone",
-def _tender_rows() -> tuple[uuid.UUID, uuid.UUID, dict[str, list[dict[str, object]]]]:
-    """A class-weighted co-op with a published tender and a draft, in the schema of 0013."""
-    coop_id, user_id, published, draft = uuid.uuid4(), uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
-    when = datetime(2026, 3, 2, 9, tzinfo=UTC)
-    tender = {
-        "coop_id": coop_id,
-        "title": "Evening calls",
-        "description": "",
-        "service_type": "domiciliary_support",
-        "max_hourly_rate_pence": 2500,
-        "welsh_language_required": "none",
-        "price_weight": 60,
-        "quality_weight": 40,
-        "submission_deadline": when,
-        "standstill_days": 10,
-        "created_at": when,
-        "created_by_user_id": user_id,
-    }
-    return (
-        published,
-        draft,
-        {
-            "user_account": [
-                {
-                    "id": user_id,
-                    "email": "migration@example.org",
-                    "full_name": "Migration",
                     "preferred_language": "en",
                     "is_platform_admin": False,
                     "created_at": when,
@@ -370,6 +345,39 @@ def _tender_rows() -> tuple[uuid.UUID, uuid.UUID, dict[str, list[dict[str, objec
         await run_alembic(scratch_engine, "downgrade", "0013")
         async with scratch_engine.connect() as connection:
             assert await connection.scalar(text("SELECT count(*) FROM mandate")) == 2
+
+
+def _tender_rows() -> tuple[uuid.UUID, uuid.UUID, dict[str, list[dict[str, object]]]]:
+    """A class-weighted co-op with a published tender and a draft, in the schema of 0013."""
+    coop_id, user_id, published, draft = uuid.uuid4(), uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
+    when = datetime(2026, 3, 2, 9, tzinfo=UTC)
+    tender = {
+        "coop_id": coop_id,
+        "title": "Evening calls",
+        "description": "",
+        "service_type": "domiciliary_support",
+        "max_hourly_rate_pence": 2500,
+        "welsh_language_required": "none",
+        "price_weight": 60,
+        "quality_weight": 40,
+        "submission_deadline": when,
+        "standstill_days": 10,
+        "created_at": when,
+        "created_by_user_id": user_id,
+    }
+    return (
+        published,
+        draft,
+        {
+            "user_account": [
+                {
+                    "id": user_id,
+                    "email": "migration@example.org",
+                    "full_name": "Migration",
+                    "preferred_language": "en",
+                    "is_platform_admin": False,
+                    "created_at": when,
+                }
             ],
             "coop": [
                 {
