@@ -45,6 +45,8 @@ PARALLEL = 50
 OVERDRAWING = 60
 RETRIES = 10
 THRESHOLD = 10_000
+# Under the server's keep-alive timeout (5 s): a connection the server is closing is never reused.
+KEEPALIVE = 2.0
 
 
 @dataclass
@@ -199,7 +201,9 @@ async def test_parallel_contributions_and_refunds_end_as_if_run_one_by_one(
     server: Server,
 ) -> None:
     started = time.monotonic()
-    limits = httpx.Limits(max_connections=200, max_keepalive_connections=200)
+    limits = httpx.Limits(
+        max_connections=200, max_keepalive_connections=200, keepalive_expiry=KEEPALIVE
+    )
     async with httpx.AsyncClient(base_url=server.url, timeout=60, limits=limits) as client:
         admin = await person(client, "Admin")
         holder = await person(client, "Holder")

@@ -20,7 +20,7 @@ from sqlalchemy import func, select
 from app.coops.models import Member, MemberStatus
 from app.ledger.models import LedgerTransaction, TransactionKind
 from tests.ledger.checks import assert_books_balance
-from tests.ledger.test_concurrency import Server, person
+from tests.ledger.test_concurrency import KEEPALIVE, Server, person
 from tests.ledger.test_concurrency import server as server  # the real-server fixture
 
 pytestmark = pytest.mark.postgresql_only
@@ -93,7 +93,9 @@ def _assert_refused_or_posted(response: httpx.Response, log: str) -> None:
 
 
 async def _race(server: Server, *, close_account: bool) -> None:
-    limits = httpx.Limits(max_connections=100, max_keepalive_connections=100)
+    limits = httpx.Limits(
+        max_connections=100, max_keepalive_connections=100, keepalive_expiry=KEEPALIVE
+    )
     async with httpx.AsyncClient(base_url=server.url, timeout=60, limits=limits) as client:
         admin = await person(client, "Admin")
         coop = await _coop(client, admin)
