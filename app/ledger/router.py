@@ -1,7 +1,6 @@
 """The pooled budget: the pool's totals, contributions, the ledger and member statements."""
 
 import uuid
-from datetime import date
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Query, Request, Response
@@ -14,6 +13,7 @@ from app.coops.errors import CoopNotFound, MemberNotFound
 from app.core.deps import NowDep, SessionDep
 from app.core.errors import problems
 from app.core.pagination import CursorPage, PageDep, Sort, paginate
+from app.core.schemas import Day
 from app.direct_payments.errors import ExceedsDirectPayment, NoDirectPayment, NotAHolder
 from app.idempotency.dependencies import IdempotencyRequired
 from app.idempotency.errors import (
@@ -173,10 +173,10 @@ async def get_statement(
     actor: ViewActor,
     now: NowDep,
     from_date: Annotated[
-        date | None, Query(alias="from", description="First day (default: account opened).")
+        Day | None, Query(alias="from", description="First day (default: account opened).")
     ] = None,
     to_date: Annotated[
-        date | None, Query(alias="to", description="Last day (default: today).")
+        Day | None, Query(alias="to", description="Last day (default: today).")
     ] = None,
     format_: Annotated[
         Literal["json", "csv"] | None,

@@ -34,7 +34,10 @@ CiwServiceId = Annotated[
 ServiceTypes = Annotated[
     list[ServiceType], Field(min_length=1, max_length=len(ServiceType)), *Distinct
 ]
-HourlyRate = Annotated[PositivePence, Field(le=100_000, description="Pence per hour.")]
+MAX_HOURLY_RATE_PENCE = 100_000
+HourlyRate = Annotated[
+    PositivePence, Field(le=MAX_HOURLY_RATE_PENCE, description="Pence per hour.")
+]
 CapacityHours = Annotated[
     int, Field(strict=True, ge=1, le=100_000, description="Hours of care a week it can take on.")
 ]
@@ -151,7 +154,7 @@ class AreaListingQuery(BaseModel):
         description="At least this Welsh offer: `some` matches `some` and `full`.",
     )
     max_hourly_rate_pence: int | None = Field(
-        default=None, ge=1, description="Charges at most this per hour."
+        default=None, ge=1, le=MAX_HOURLY_RATE_PENCE, description="Charges at most this per hour."
     )
     q: str | None = Field(default=None, max_length=200, description="Part of the name, any case.")
     limit: int = Field(

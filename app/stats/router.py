@@ -1,7 +1,6 @@
 """Councils' figures: an area's summary for its officers and systems, and the public Wales
 table."""
 
-from datetime import date
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Request, Response
@@ -12,6 +11,7 @@ from app.core.clock import local_date
 from app.core.deps import NowDep, SessionDep
 from app.core.errors import problems
 from app.core.http_cache import RenderCache, conditional, rendered
+from app.core.schemas import Day
 from app.councils.dependencies import CurrentAreaReader
 from app.councils.errors import NotThisArea
 from app.ledger.statements import wants_csv
@@ -45,10 +45,10 @@ async def area_summary(
     session: SessionDep,
     now: NowDep,
     from_date: Annotated[
-        date | None, Query(alias="from", description="First day (default: a year before `to`).")
+        Day | None, Query(alias="from", description="First day (default: a year before `to`).")
     ] = None,
     to_date: Annotated[
-        date | None, Query(alias="to", description="Last day (default: today).")
+        Day | None, Query(alias="to", description="Last day (default: today).")
     ] = None,
     format_: Annotated[
         Literal["json", "csv"] | None,

@@ -11,10 +11,11 @@ from app.coops.dependencies import CurrentMembership, ViewActor
 from app.coops.errors import CoopNotFound, MemberNotFound
 from app.core.deps import SessionDep
 from app.core.errors import problems
+from app.core.schemas import QUARTER_PATTERN
 from app.ledger import repository as ledger_repository
 from app.ledger import statements
 from app.support import returns
-from app.support.schemas import QUARTER_PATTERN, DirectPaymentReturnRead
+from app.support.schemas import DirectPaymentReturnRead
 
 router = APIRouter(prefix="/coops/{coop_id}", tags=["support"])
 
