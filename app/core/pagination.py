@@ -18,7 +18,7 @@ from sqlalchemy.orm import QueryableAttribute
 from sqlalchemy.sql.elements import ColumnElement
 
 from app.core.errors import ValidationFailed
-from app.core.schemas import FIRST_MOMENT, LAST_MOMENT
+from app.core.schemas import FIRST_MOMENT, LAST_MOMENT, QueryWholeNumber
 
 T = TypeVar("T")
 Row = TypeVar("Row")
@@ -39,9 +39,9 @@ class PageRequest:
 
 
 def page_request(
-    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT, description="Page size (at most 200).")] = (
-        DEFAULT_LIMIT
-    ),
+    limit: Annotated[
+        QueryWholeNumber, Query(ge=1, le=MAX_LIMIT, description="Page size (at most 200).")
+    ] = (DEFAULT_LIMIT),
     cursor: Annotated[
         str | None, Query(max_length=1000, description="Opaque cursor from `next_cursor`.")
     ] = None,
@@ -122,9 +122,7 @@ def encode_cursor(values: Sequence[Any]) -> str:
     return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
 
 
-def decode_cursor(
-    cursor: str, width: int, types: Sequence[type | None] | None = None
-) -> list[Any]:
+def decode_cursor(cursor: str, width: int, types: Sequence[type | None] | None = None) -> list[Any]:
     """The cursor's values, each checked against the type of the column it stands for.
 
     A cursor comes back from the client, so it is input like any other: a forged one with the

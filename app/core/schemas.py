@@ -25,6 +25,18 @@ from pydantic_core import CoreSchema
 WholeNumber = Annotated[int, Field(strict=True)]
 Pence = Annotated[int, Field(strict=True, description="An amount in integer pence.")]
 PositivePence = Annotated[int, Field(strict=True, ge=1, description="An amount in integer pence.")]
+DIGITS = re.compile(r"-?[0-9]{1,18}")
+
+
+def _digits(value: Any) -> Any:
+    # A query string is text, so integers there cannot be strict: "2500" is taken, but
+    # "2500.0", "2.5e3" and a number of a thousand digits are not whole numbers as written.
+    if isinstance(value, str) and not DIGITS.fullmatch(value):
+        raise ValueError("a whole number, written in digits")
+    return value
+
+
+QueryWholeNumber = Annotated[int, BeforeValidator(_digits)]
 
 
 # Deeper than any body the service takes: a request nested hundreds deep is refused before

@@ -4,7 +4,7 @@ import uuid
 from datetime import datetime
 from typing import Annotated
 
-from pydantic import BaseModel, Field, StringConstraints, field_validator
+from pydantic import AfterValidator, BaseModel, Field, StringConstraints, field_validator
 
 from app.core.pagination import DEFAULT_LIMIT, MAX_LIMIT, PageRequest
 from app.core.schemas import (
@@ -15,11 +15,26 @@ from app.core.schemas import (
     Output,
     Patch,
     PositivePence,
+    QueryWholeNumber,
     ShortText,
 )
 from app.providers.models import ProviderStatus, ServiceType, WelshLanguage, search_key
 
-ProviderName = ShortText
+NAME_SEARCH_LENGTH = 200
+
+
+def _folds_to_fit(name: str) -> str:
+    # Folding can lengthen a name ("ß" is "ss", "ﬃ" is "ffi", U+FDFA is 18 letters): the
+    # folded form is stored too, so it must fit its column as well as the name does.
+    if len(search_key(name)) > NAME_SEARCH_LENGTH:
+        raise ValueError(
+            f"the name is too long once its letters are spelled out in full "
+            f"(at most {NAME_SEARCH_LENGTH} characters)"
+        )
+    return name
+
+
+ProviderName = Annotated[ShortText, AfterValidator(_folds_to_fit)]
 CiwServiceId = Annotated[
     str,
     StringConstraints(
@@ -153,11 +168,11 @@ class AreaListingQuery(BaseModel):
         default=None,
         description="At least this Welsh offer: `some` matches `some` and `full`.",
     )
-    max_hourly_rate_pence: int | None = Field(
+    max_hourly_rate_pence: QueryWholeNumber | None = Field(
         default=None, ge=1, le=MAX_HOURLY_RATE_PENCE, description="Charges at most this per hour."
     )
     q: str | None = Field(default=None, max_length=200, description="Part of the name, any case.")
-    limit: int = Field(
+    limit: QueryWholeNumber = Field(
         default=DEFAULT_LIMIT, ge=1, le=MAX_LIMIT, description="Page size (at most 200)."
     )
     cursor: str | None = Field(

@@ -15,7 +15,9 @@ values = st.one_of(
     st.text(st.characters(blacklist_characters="\x00"), max_size=30),
     st.uuids(),
     st.datetimes(
-        min_value=datetime(1900, 1, 2), max_value=datetime(2200, 12, 30), timezones=st.just(UTC)
+        min_value=datetime(1900, 1, 2),  # noqa: DTZ001 - hypothesis takes naive bounds
+        max_value=datetime(2200, 12, 30),  # noqa: DTZ001
+        timezones=st.just(UTC),
     ),
 )
 

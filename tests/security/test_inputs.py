@@ -7,8 +7,10 @@ from dataclasses import dataclass
 
 import httpx
 import pytest
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.ledger.models import LedgerTransaction
 from tests.factories import (
     CARDIFF,
     Person,
@@ -16,6 +18,7 @@ from tests.factories import (
     create_support_service,
     member_id_of,
     platform_admin,
+    provider_fields,
     register_person,
     set_direct_payment,
     tender_fields,
@@ -44,19 +47,47 @@ def forged(values: object) -> str:
 
 
 class TestNumbersBeyondAnyColumn:
-    @pytest.mark.parametrize(
-        "path",
-        ["/api/v1/areas/W06000015/providers", "/api/v1/providers"],
-    )
-    async def test_a_huge_rate_ceiling_on_the_public_listing_is_a_validation_error(
-        self, client: httpx.AsyncClient, path: str
+    @pytest.mark.parametrize("rate", ["99999999999999999999999", "100001", "0", "-1"])
+    async def test_a_rate_ceiling_beyond_any_rate_on_the_public_listing_is_refused(
+        self, client: httpx.AsyncClient, rate: str
     ) -> None:
         response = await client.get(
-            path, params={"max_hourly_rate_pence": "99999999999999999999999"}
+            "/api/v1/areas/W06000015/providers", params={"max_hourly_rate_pence": rate}
         )
-        assert response.status_code != 500, response.text
-        if path.endswith("/providers") and "areas" in path:
-            problem(response, 422, "validation_error")
+        problem(response, 422, "validation_error")
+
+    async def test_a_refund_threshold_beyond_any_refund_is_refused(
+        self, client: httpx.AsyncClient
+    ) -> None:
+        founder = await register_person(client)
+        response = await client.post(
+            "/api/v1/coops",
+            json={
+                "name": "Cydweithfa",
+                "description": "Pooling.",
+                "area_codes": [CARDIFF],
+                "rules": {"refund_second_approval_pence": 10**20},
+            },
+            headers=founder.headers,
+        )
+        problem(response, 422, "validation_error")
+
+    async def test_a_csv_rate_of_five_thousand_digits_is_a_row_error(
+        self, client: httpx.AsyncClient, session: AsyncSession
+    ) -> None:
+        admin = await platform_admin(client, session)
+        text = (
+            "name,service_types,area_codes,hourly_rate_pence,capacity_hours_per_week,"
+            f"welsh_language,contact_email\nGofal,respite,{CARDIFF},{'9' * 5000},10,none,"
+            "gofal@example.org\n"
+        )
+        response = await client.post(
+            "/api/v1/providers/import",
+            content=text.encode(),
+            headers={**admin.headers, "Content-Type": "text/csv"},
+        )
+        body = problem(response, 422, "validation_error")
+        assert body["errors"][0]["loc"] == ["body", 2, "hourly_rate_pence"]
 
 
 class TestDaysBeyondTheCalendar:
@@ -104,9 +135,7 @@ class TestDaysBeyondTheCalendar:
         )
         problem(response, 422, "validation_error")
 
-    @pytest.mark.parametrize(
-        "moment", ["9999-12-31T23:59:59-14:00", "0001-01-01T00:00:00+14:00"]
-    )
+    @pytest.mark.parametrize("moment", ["9999-12-31T23:59:59-14:00", "0001-01-01T00:00:00+14:00"])
     async def test_a_deadline_beyond_the_calendar_is_a_validation_error(
         self, client: httpx.AsyncClient, holder: Holder, moment: str
     ) -> None:
@@ -172,3 +201,181 @@ class TestBodiesBuiltToHurt:
         data[field] = data[field][:3] + "\x00" + data[field][3:]
         response = await client.post("/api/v1/auth/token", data=data)
         problem(response, 422, "validation_error")
+
+
+# Each folds to more characters than it has: "ss", "ffi", and an 18-letter Arabic phrase.
+LONG_FOLDS = ["ß", "\ufb03", "\ufdfa"]
+PROVIDER_CSV_HEADER = (
+    "name,service_types,area_codes,hourly_rate_pence,capacity_hours_per_week,"
+    "welsh_language,contact_email"
+)
+
+
+class TestNamesThatGrowWhenFolded:
+    @pytest.mark.parametrize("letter", LONG_FOLDS)
+    async def test_a_provider_name_too_long_once_folded_is_a_validation_error(
+        self, client: httpx.AsyncClient, letter: str
+    ) -> None:
+        staff = await register_person(client)
+        response = await client.post(
+            "/api/v1/providers", json=provider_fields(name=letter * 200), headers=staff.headers
+        )
+        body = problem(response, 422, "validation_error")
+        assert body["errors"][0]["loc"] == ["body", "name"]
+        created = await client.post(
+            "/api/v1/providers", json=provider_fields(name="Gofal"), headers=staff.headers
+        )
+        assert created.status_code == 201, created.text
+        renamed = await client.patch(
+            f"/api/v1/providers/{created.json()['id']}",
+            json={"name": letter * 200},
+            headers=staff.headers,
+        )
+        problem(renamed, 422, "validation_error")
+
+    async def test_a_provider_name_that_still_fits_once_folded_is_kept(
+        self, client: httpx.AsyncClient
+    ) -> None:
+        staff = await register_person(client)
+        name = "ß" * 100
+        response = await client.post(
+            "/api/v1/providers", json=provider_fields(name=name), headers=staff.headers
+        )
+        assert response.status_code == 201, response.text
+        assert response.json()["name"] == name
+
+    @pytest.mark.parametrize("letter", LONG_FOLDS)
+    async def test_an_imported_name_too_long_once_folded_is_a_row_error(
+        self, client: httpx.AsyncClient, session: AsyncSession, letter: str
+    ) -> None:
+        admin = await platform_admin(client, session)
+        text = (
+            f"{PROVIDER_CSV_HEADER}\nGofal,respite,{CARDIFF},2000,10,none,a@example.org\n"
+            f"{letter * 200},respite,{CARDIFF},2000,10,none,b@example.org\n"
+        )
+        response = await client.post(
+            "/api/v1/providers/import",
+            content=text.encode(),
+            headers={**admin.headers, "Content-Type": "text/csv"},
+        )
+        body = problem(response, 422, "validation_error")
+        assert [e["loc"] for e in body["errors"]] == [["body", 3, "name"]]
+        listing = await client.get("/api/v1/areas/W06000015/providers")
+        assert listing.json()["items"] == []
+
+    @pytest.mark.parametrize("letter", LONG_FOLDS)
+    async def test_full_names_and_coop_names_of_such_letters_are_taken_or_refused_cleanly(
+        self, client: httpx.AsyncClient, letter: str
+    ) -> None:
+        person = await register_person(client, full_name=letter * 200)
+        me = await client.get("/api/v1/me", headers=person.headers)
+        assert me.json()["full_name"] == letter * 200
+        too_long = await client.post(
+            "/api/v1/auth/register",
+            json={
+                "email": f"x{uuid.uuid4().hex[:8]}@example.org",
+                "password": "correct horse battery staple",
+                "full_name": letter * 201,
+                "preferred_language": "en",
+            },
+        )
+        problem(too_long, 422, "validation_error")
+        coop = await client.post(
+            "/api/v1/coops",
+            json={
+                "name": letter * 200,
+                "description": letter * 10_000,
+                "area_codes": [CARDIFF],
+                "rules": {},
+            },
+            headers=person.headers,
+        )
+        assert coop.status_code == 201, coop.text
+        renamed = await client.patch(
+            f"/api/v1/coops/{coop.json()['id']}",
+            json={"name": letter * 201},
+            headers=person.headers,
+        )
+        problem(renamed, 422, "validation_error")
+
+
+class TestMoneyIsNeverAFloat:
+    @pytest.mark.parametrize("amount", ["100.0", "1e3", "1E3", "1000.00", "1.0e3", "-0.0"])
+    async def test_a_contribution_written_as_a_fraction_or_exponent_is_refused(
+        self, client: httpx.AsyncClient, holder: Holder, session: AsyncSession, amount: str
+    ) -> None:
+        response = await client.post(
+            f"/api/v1/coops/{holder.coop_id}/pool/contributions",
+            content=f'{{"amount_pence": {amount}, "reference": "March"}}',
+            headers={
+                **holder.person.headers,
+                "Content-Type": "application/json",
+                "Idempotency-Key": uuid.uuid4().hex,
+            },
+        )
+        body = problem(response, 422, "validation_error")
+        assert body["errors"][0]["loc"] == ["body", "amount_pence"]
+        assert await session.scalar(select(func.count()).select_from(LedgerTransaction)) == 0
+
+    @pytest.mark.parametrize(
+        ("path", "field"),
+        [
+            ("/api/v1/me/direct-payment", "weekly_amount_pence"),
+            ("/api/v1/providers", "hourly_rate_pence"),
+        ],
+    )
+    async def test_other_money_written_as_a_fraction_is_refused(
+        self, client: httpx.AsyncClient, holder: Holder, path: str, field: str
+    ) -> None:
+        body: dict[str, object] = (
+            {"area_code": CARDIFF, "weekly_amount_pence": 1, "start_date": "2026-03-02"}
+            if path.endswith("direct-payment")
+            else provider_fields()
+        )
+        raw = json.dumps({**body, field: 0}).replace(f'"{field}": 0', f'"{field}": 2500.0')
+        method = client.put if path.endswith("direct-payment") else client.post
+        response = await method(
+            path,
+            content=raw,
+            headers={**holder.person.headers, "Content-Type": "application/json"},
+        )
+        problem(response, 422, "validation_error")
+
+    @pytest.mark.parametrize("rate", ["2500.0", "2.5e3"])
+    async def test_a_rate_filter_written_as_a_fraction_is_refused(
+        self, client: httpx.AsyncClient, rate: str
+    ) -> None:
+        response = await client.get(
+            "/api/v1/areas/W06000015/providers", params={"max_hourly_rate_pence": rate}
+        )
+        problem(response, 422, "validation_error")
+
+
+class TestDaysAreDays:
+    @pytest.mark.parametrize("day", ["2026-03-01T00:00:00", "2026-03-01T00:00:00Z", "20260301"])
+    async def test_a_date_field_refuses_a_datetime(
+        self, client: httpx.AsyncClient, holder: Holder, day: str
+    ) -> None:
+        response = await client.put(
+            "/api/v1/me/direct-payment",
+            json={"area_code": CARDIFF, "weekly_amount_pence": 25_000, "start_date": day},
+            headers=holder.person.headers,
+        )
+        body = problem(response, 422, "validation_error")
+        assert body["errors"][0]["loc"] == ["body", "start_date"]
+        statement = await client.get(
+            f"/api/v1/coops/{holder.coop_id}/members/{holder.member_id}/statement",
+            params={"to": day},
+            headers=holder.person.headers,
+        )
+        problem(statement, 422, "validation_error")
+
+    async def test_a_plain_day_is_still_taken(
+        self, client: httpx.AsyncClient, holder: Holder
+    ) -> None:
+        response = await client.put(
+            "/api/v1/me/direct-payment",
+            json={"area_code": CARDIFF, "weekly_amount_pence": 25_000, "start_date": "2026-03-02"},
+            headers=holder.person.headers,
+        )
+        assert response.status_code == 200, response.text
