@@ -11,6 +11,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from app.core.errors import (
     AppError,
     BadRequest,
+    BodyTooLarge,
     MalformedBody,
     MethodNotAllowed,
     NotAuthenticated,
@@ -85,6 +86,8 @@ def install_handlers(app: FastAPI) -> None:
             error = MethodNotAllowed()
         elif exc.status_code == 401:
             error = NotAuthenticated()
+        elif exc.status_code == 413:
+            error = BodyTooLarge(limit=request.app.state.settings.max_body_bytes)
         elif exc.status_code == 415:
             error = UnsupportedMediaType(expected="application/json")
         elif exc.status_code == 400:

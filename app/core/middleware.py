@@ -7,6 +7,7 @@ import time
 import uuid
 from typing import Any
 
+from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.core.errors import BadRequest, BodyTooLarge, InternalError, problem_body
@@ -25,8 +26,12 @@ SECURITY_HEADERS = [
 API_CSP = (b"content-security-policy", b"default-src 'none'; frame-ancestors 'none'")
 
 
-class _BodyTooLargeError(Exception):
-    pass
+class _BodyTooLargeError(HTTPException):
+    """Raised while the body streams in. An HTTPException, so that the framework's body
+    reader (which turns any other error into a 400) lets it through as a 413."""
+
+    def __init__(self) -> None:
+        super().__init__(status_code=413)
 
 
 def _header(scope: Scope, name: bytes) -> str | None:

@@ -3,10 +3,12 @@
 import base64
 import json
 import uuid
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
 import httpx
 import pytest
+from fastapi import FastAPI
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -379,3 +381,77 @@ class TestDaysAreDays:
             headers=holder.person.headers,
         )
         assert response.status_code == 200, response.text
+
+
+class TestBodiesOfTheWrongKind:
+    @pytest.mark.parametrize("media_type", ["text/plain", "application/x-www-form-urlencoded"])
+    async def test_json_sent_as_another_media_type_is_unsupported(
+        self, client: httpx.AsyncClient, holder: Holder, session: AsyncSession, media_type: str
+    ) -> None:
+        register = await client.post(
+            "/api/v1/auth/register",
+            content=json.dumps(
+                {
+                    "email": "plain@example.org",
+                    "password": "correct horse battery staple",
+                    "full_name": "Plain Text",
+                    "preferred_language": "en",
+                }
+            ),
+            headers={"Content-Type": media_type},
+        )
+        problem(register, 415, "unsupported_media_type")
+        contribution = await client.post(
+            f"/api/v1/coops/{holder.coop_id}/pool/contributions",
+            content=json.dumps({"amount_pence": 100, "reference": "March"}),
+            headers={
+                **holder.person.headers,
+                "Content-Type": media_type,
+                "Idempotency-Key": uuid.uuid4().hex,
+            },
+        )
+        problem(contribution, 415, "unsupported_media_type")
+        patch = await client.patch(
+            f"/api/v1/coops/{holder.coop_id}",
+            content=json.dumps({"name": "Renamed"}),
+            headers={**holder.person.headers, "Content-Type": media_type},
+        )
+        problem(patch, 415, "unsupported_media_type")
+        assert await session.scalar(select(func.count()).select_from(LedgerTransaction)) == 0
+        coop = await client.get(f"/api/v1/coops/{holder.coop_id}")
+        assert coop.json()["name"] != "Renamed"
+        login = await client.post(
+            "/api/v1/auth/token", data={"username": "plain@example.org", "password": "x" * 12}
+        )
+        problem(login, 401, "invalid_credentials")
+
+    async def test_json_with_a_charset_or_a_json_suffix_is_taken(
+        self, client: httpx.AsyncClient, holder: Holder
+    ) -> None:
+        for media_type in ("application/json; charset=utf-8", "application/merge-patch+json"):
+            response = await client.patch(
+                f"/api/v1/coops/{holder.coop_id}",
+                content=json.dumps({"description": f"As {media_type}"}),
+                headers={**holder.person.headers, "Content-Type": media_type},
+            )
+            assert response.status_code == 200, response.text
+
+    async def test_a_chunked_body_over_the_limit_is_body_too_large(
+        self, client: httpx.AsyncClient, app: FastAPI
+    ) -> None:
+        limit = app.state.settings.max_body_bytes
+
+        async def chunks() -> AsyncIterator[bytes]:
+            yield b'{"email": "'
+            for _ in range(limit // 65536 + 2):
+                yield b"x" * 65536
+            yield b'"}'
+
+        response = await client.post(
+            "/api/v1/auth/register",
+            content=chunks(),
+            headers={"Content-Type": "application/json"},
+        )
+        assert "content-length" not in response.request.headers
+        assert response.request.headers["transfer-encoding"] == "chunked"
+        problem(response, 413, "body_too_large")
