@@ -86,6 +86,8 @@ class UUIDPrimaryKey:
 
 def create_engine(settings: Settings, **kwargs: Any) -> AsyncEngine:
     url = settings.async_database_url
+    # Bound values (password hashes, names, e-mail addresses) never appear in error messages.
+    kwargs.setdefault("hide_parameters", True)
     if url.startswith("sqlite"):
         engine = create_async_engine(url, connect_args={"timeout": 30}, **kwargs)
         configure_sqlite(engine)
