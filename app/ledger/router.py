@@ -10,6 +10,7 @@ from app.auth.dependencies import acting_for
 from app.auth.errors import NoMandate, OutsideMandate
 from app.coops.dependencies import CurrentMembership, ViewActor
 from app.coops.errors import CoopNotFound, MemberNotFound
+from app.core.csv_answer import CSV_MEDIA_TYPE, csv_response, wants_csv
 from app.core.deps import NowDep, SessionDep
 from app.core.errors import problems
 from app.core.pagination import CursorPage, PageDep, Sort, paginate
@@ -148,7 +149,7 @@ CSV_RESPONSE = {
     "a header row, an opening line, one movement per row with the running balance, a closing "
     "line).",
     "content": {
-        statements.CSV_MEDIA_TYPE: {
+        CSV_MEDIA_TYPE: {
             "schema": {"type": "string"},
             "example": "date,transaction_id,kind,amount_pence,balance_pence,memo\r\n"
             "2026-03-01,,opening_balance,,0,Opening balance\r\n",
@@ -191,11 +192,7 @@ async def get_statement(
     read = await statements.statement(
         session, target, from_date=from_date, to_date=to_date, now=now
     )
-    if not statements.wants_csv(format_, request.headers.get("accept")):
+    if not wants_csv(format_, request.headers.get("accept")):
         return read
     filename = f"statement-{target.id}-{read.from_date}-{read.to_date}.csv"
-    return Response(
-        content=statements.to_csv(read).encode("utf-8"),
-        media_type=statements.CSV_MEDIA_TYPE,
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
-    )
+    return csv_response(statements.to_csv(read), filename=filename)
