@@ -2,16 +2,22 @@
 
 import base64
 import json
+import typing
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
 
 import httpx
 import pytest
 from fastapi import FastAPI
+from fastapi.routing import APIRoute
+from pydantic import BaseModel, ValidationError
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.core.schemas import Input
 from app.ledger.models import LedgerTransaction
 from tests.factories import (
     CARDIFF,
@@ -455,3 +461,94 @@ class TestBodiesOfTheWrongKind:
         assert "content-length" not in response.request.headers
         assert response.request.headers["transfer-encoding"] == "chunked"
         problem(response, 413, "body_too_large")
+
+
+def _subclasses(cls: type) -> Iterator[type]:
+    for sub in cls.__subclasses__():
+        yield sub
+        yield from _subclasses(sub)
+
+
+def _kinds(annotation: object) -> set[type]:
+    """The scalar types a field takes: int, date, datetime (through Optional and Annotated)."""
+    if annotation in (int, date, datetime):
+        return {annotation}  # type: ignore[arg-type]
+    if typing.get_origin(annotation) in (list, dict):
+        return set()
+    return set().union(*(_kinds(arg) for arg in typing.get_args(annotation)))
+
+
+BAD_VALUES: dict[type, list[object]] = {
+    # Beyond any column, written as a fraction, written with an exponent.
+    int: [10**20, -(10**20), 100.0, 1e3],
+    date: ["9999-12-31", "0001-01-01", "2026-03-01T00:00:00"],
+    datetime: ["9999-12-31T23:59:59-14:00", "0001-01-01T00:00:00+14:00", "2026-03-01"],
+}
+
+
+def _fields_of_every_input() -> list[tuple[type[BaseModel], str, type]]:
+    found = []
+    for model in sorted(set(_subclasses(Input)), key=lambda m: m.__qualname__):
+        for name, field in model.model_fields.items():
+            found.extend((model, name, kind) for kind in _kinds(field.annotation))
+    return found
+
+
+def _query_parameters(app: FastAPI) -> Iterator[tuple[str, Any]]:
+    def walk(dependant: Any) -> Iterator[Any]:
+        yield from dependant.query_params
+        for sub in dependant.dependencies:
+            yield from walk(sub)
+
+    def routes(candidates: list[Any]) -> Iterator[APIRoute]:
+        for route in candidates:
+            if isinstance(route, APIRoute):
+                yield route
+            elif hasattr(route, "original_router"):  # an included router
+                yield from routes(route.original_router.routes)
+
+    for route in routes(app.routes):
+        for param in walk(route.dependant):
+            yield route.path, param
+
+
+class TestTheWholeClassIsClosed:
+    """Not only the inputs listed above: every number and day the service takes is bounded."""
+
+    @pytest.mark.parametrize(
+        ("model", "name", "kind"),
+        _fields_of_every_input(),
+        ids=lambda v: v.__qualname__ if isinstance(v, type) else str(v),
+    )
+    def test_every_body_field_refuses_values_beyond_the_calendar_or_any_column(
+        self, model: type[BaseModel], name: str, kind: type
+    ) -> None:
+        for bad in BAD_VALUES[kind]:
+            with pytest.raises(ValidationError) as refused:
+                model.model_validate({name: bad})
+            assert any(e["loc"][:1] == (name,) for e in refused.value.errors()), (name, bad)
+
+    async def test_every_query_parameter_refuses_values_beyond_the_calendar_or_any_column(
+        self, app: FastAPI
+    ) -> None:
+        checked = 0
+        for path, param in _query_parameters(app):
+            annotation = param.field_info.annotation
+            targets: list[tuple[str, object]]
+            if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+                targets = [(n, f.annotation) for n, f in annotation.model_fields.items()]
+            else:
+                targets = [(param.name, annotation)]
+            for name, field_annotation in targets:
+                for kind in _kinds(field_annotation):
+                    text_values = [str(v) for v in BAD_VALUES[kind] if not isinstance(v, float)]
+                    text_values += ["1e3", "100.0"] if kind is int else []
+                    for bad in text_values:
+                        if annotation is field_annotation:
+                            _, errors = param.validate(bad, {}, loc=("query", name))
+                            assert errors, (path, name, bad)
+                        else:
+                            with pytest.raises(ValidationError):
+                                annotation.model_validate({name: bad})
+                    checked += 1
+        assert checked >= 4
