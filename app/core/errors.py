@@ -246,7 +246,8 @@ def complete_problem_responses(openapi: dict[str, Any]) -> None:
     """Document what every operation can answer whatever its route declares.
 
     422 is always a problem (never the framework's own shape); a body can be malformed (400),
-    too large (413) or of another media type than the route takes (415); a route behind a bearer token can answer 401.
+    too large (413) or of another media type than the route takes (415); a route behind a
+    bearer token can answer 401.
     """
     for operations in openapi.get("paths", {}).values():
         for operation in operations.values():

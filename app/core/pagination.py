@@ -41,7 +41,7 @@ class PageRequest:
 def page_request(
     limit: Annotated[
         QueryWholeNumber, Query(ge=1, le=MAX_LIMIT, description="Page size (at most 200).")
-    ] = (DEFAULT_LIMIT),
+    ] = DEFAULT_LIMIT,
     cursor: Annotated[
         str | None, Query(max_length=1000, description="Opaque cursor from `next_cursor`.")
     ] = None,

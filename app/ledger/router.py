@@ -145,14 +145,14 @@ async def list_ledger(
 
 
 CSV_RESPONSE = {
-    "description": "The statement; with `?format=csv` or `Accept: text/csv`, as CSV (UTF-8, "
-    "a header row, an opening line, one movement per row with the running balance, a closing "
-    "line).",
+    "description": "The statement; with `?format=csv` or `Accept: text/csv`, as CSV (UTF-8 "
+    "with a byte-order mark, every cell quoted, a header row, an opening line, one movement "
+    "per row with the running balance, a closing line).",
     "content": {
         CSV_MEDIA_TYPE: {
             "schema": {"type": "string"},
-            "example": "date,transaction_id,kind,amount_pence,balance_pence,memo\r\n"
-            "2026-03-01,,opening_balance,,0,Opening balance\r\n",
+            "example": '"date","transaction_id","kind","amount_pence","balance_pence","memo"\r\n'
+            '"2026-03-01","","opening_balance","","0","Opening balance"\r\n',
         }
     },
 }

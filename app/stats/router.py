@@ -21,13 +21,14 @@ from app.stats.schemas import AreaSummary, WalesTable
 router = APIRouter(tags=["local authorities"])
 
 SUMMARY_CSV = {
-    "description": "The summary; with `?format=csv` or `Accept: text/csv`, as CSV (UTF-8, "
-    "a header row, then one figure a row: section, key, field, value, suppressed).",
+    "description": "The summary; with `?format=csv` or `Accept: text/csv`, as CSV (UTF-8 with "
+    "a byte-order mark, every cell quoted, a header row, then one figure a row: section, key, "
+    "field, value, suppressed).",
     "content": {
         CSV_MEDIA_TYPE: {
             "schema": {"type": "string"},
-            "example": "section,key,field,value,suppressed\r\n"
-            "area,W06000015,holders_pooling,,true\r\n",
+            "example": '"section","key","field","value","suppressed"\r\n'
+            '"area","W06000015","holders_pooling","","true"\r\n',
         }
     },
 }

@@ -20,14 +20,15 @@ from app.support.schemas import DirectPaymentReturnRead
 router = APIRouter(prefix="/coops/{coop_id}", tags=["support"])
 
 CSV_RESPONSE = {
-    "description": "The return; with `?format=csv` or `Accept: text/csv`, as CSV (UTF-8, a "
-    "header row `line,service_type,provider_id,provider_name,value`, one figure per row and "
-    "one `care_bought` row per provider).",
+    "description": "The return; with `?format=csv` or `Accept: text/csv`, as CSV (UTF-8 with "
+    "a byte-order mark, every cell quoted, a header row "
+    "`line,service_type,provider_id,provider_name,value`, one figure per row and one "
+    "`care_bought` row per provider).",
     "content": {
         CSV_MEDIA_TYPE: {
             "schema": {"type": "string"},
-            "example": "line,service_type,provider_id,provider_name,value\r\n"
-            "opening_balance_pence,,,,12000\r\n",
+            "example": '"line","service_type","provider_id","provider_name","value"\r\n'
+            '"opening_balance_pence","","","","12000"\r\n',
         }
     },
 }
