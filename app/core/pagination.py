@@ -11,20 +11,21 @@ from enum import Enum
 from typing import Annotated, Any, Generic, TypeVar
 
 from fastapi import Depends, Query
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 from sqlalchemy import Select, and_, or_
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import QueryableAttribute
 from sqlalchemy.sql.elements import ColumnElement
 
 from app.core.errors import ValidationFailed
-from app.core.schemas import FIRST_MOMENT, LAST_MOMENT, QueryWholeNumber
+from app.core.schemas import FIRST_MOMENT, LAST_MOMENT, DigitsOnly
 
 T = TypeVar("T")
 Row = TypeVar("Row")
 
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 200
+PageLimit = Annotated[int, Field(ge=1, le=MAX_LIMIT), DigitsOnly]
 
 
 class CursorPage(BaseModel, Generic[T]):
@@ -39,9 +40,7 @@ class PageRequest:
 
 
 def page_request(
-    limit: Annotated[
-        QueryWholeNumber, Query(ge=1, le=MAX_LIMIT, description="Page size (at most 200).")
-    ] = DEFAULT_LIMIT,
+    limit: Annotated[PageLimit, Query(description="Page size (at most 200).")] = DEFAULT_LIMIT,
     cursor: Annotated[
         str | None, Query(max_length=1000, description="Opaque cursor from `next_cursor`.")
     ] = None,

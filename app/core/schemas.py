@@ -29,14 +29,15 @@ DIGITS = re.compile(r"-?[0-9]{1,18}")
 
 
 def _digits(value: Any) -> Any:
-    # A query string is text, so integers there cannot be strict: "2500" is taken, but
-    # "2500.0", "2.5e3" and a number of a thousand digits are not whole numbers as written.
     if isinstance(value, str) and not DIGITS.fullmatch(value):
         raise ValueError("a whole number, written in digits")
     return value
 
 
-QueryWholeNumber = Annotated[int, BeforeValidator(_digits)]
+# A query string is text, so integers there cannot be strict: "2500" is taken, but "2500.0",
+# "2.5e3" and a number of a thousand digits are not whole numbers as written. Put it after the
+# bounds (`Annotated[int, Field(ge=..., le=...), DigitsOnly]`) so the schema still shows them.
+DigitsOnly = BeforeValidator(_digits)
 
 
 # Deeper than any body the service takes: a request nested hundreds deep is refused before
@@ -87,22 +88,30 @@ def _day_in_range(value: date) -> date:
 
 
 def _moment_in_range(value: datetime) -> datetime:
-    # Aware datetimes compare in UTC without overflowing, whatever their offsets.
-    if not FIRST_MOMENT <= value <= LAST_MOMENT:
+    # The year as written, as the schema's pattern says; with any offset it stays far from
+    # the ends of what datetimes can hold.
+    if not FIRST_YEAR <= value.year <= LAST_YEAR:
         raise ValueError(f"the time must be {RANGE_TEXT}")
     return value
 
 
+# The schema states the years too, so clients (and schema-driven tests) know the range.
 Day = Annotated[
     date,
     BeforeValidator(_plain_day),
     AfterValidator(_day_in_range),
-    Field(description=f"A day, YYYY-MM-DD, {RANGE_TEXT}."),
+    Field(
+        description=f"A day, YYYY-MM-DD, {RANGE_TEXT}.",
+        json_schema_extra={"pattern": f"^{YEAR_PATTERN}-[0-9]{{2}}-[0-9]{{2}}$"},
+    ),
 ]
 Moment = Annotated[
     AwareDatetime,
     AfterValidator(_moment_in_range),
-    Field(description=f"An ISO 8601 time with a UTC offset, {RANGE_TEXT}."),
+    Field(
+        description=f"An ISO 8601 time with a UTC offset, {RANGE_TEXT}.",
+        json_schema_extra={"pattern": f"^{YEAR_PATTERN}-"},
+    ),
 ]
 MONTH_PATTERN = rf"^{YEAR_PATTERN}-(0[1-9]|1[0-2])$"
 QUARTER_PATTERN = rf"^{YEAR_PATTERN}-Q[1-4]$"

@@ -6,16 +6,16 @@ from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, Field, StringConstraints, field_validator
 
-from app.core.pagination import DEFAULT_LIMIT, MAX_LIMIT, PageRequest
+from app.core.pagination import DEFAULT_LIMIT, PageLimit, PageRequest
 from app.core.schemas import (
     AreaCodes,
+    DigitsOnly,
     Distinct,
     Email,
     Input,
     Output,
     Patch,
     PositivePence,
-    QueryWholeNumber,
     ShortText,
 )
 from app.providers.models import ProviderStatus, ServiceType, WelshLanguage, search_key
@@ -168,13 +168,11 @@ class AreaListingQuery(BaseModel):
         default=None,
         description="At least this Welsh offer: `some` matches `some` and `full`.",
     )
-    max_hourly_rate_pence: QueryWholeNumber | None = Field(
-        default=None, ge=1, le=MAX_HOURLY_RATE_PENCE, description="Charges at most this per hour."
-    )
+    max_hourly_rate_pence: (
+        Annotated[int, Field(ge=1, le=MAX_HOURLY_RATE_PENCE), DigitsOnly] | None
+    ) = Field(default=None, description="Charges at most this per hour.")
     q: str | None = Field(default=None, max_length=200, description="Part of the name, any case.")
-    limit: QueryWholeNumber = Field(
-        default=DEFAULT_LIMIT, ge=1, le=MAX_LIMIT, description="Page size (at most 200)."
-    )
+    limit: PageLimit = Field(default=DEFAULT_LIMIT, description="Page size (at most 200).")
     cursor: str | None = Field(
         default=None, max_length=1000, description="Opaque cursor from `next_cursor`."
     )
