@@ -8,7 +8,7 @@ from app.audit.router import router as audit_router
 from app.auth.router import router as auth_router
 from app.coops.members_router import router as coop_members_router
 from app.coops.router import router as coops_router
-from app.core.deps import reject_unknown_query
+from app.core.deps import reject_unknown_query, require_json_media_type
 from app.councils.router import router as councils_router
 from app.direct_payments.router import router as direct_payments_router
 from app.governance.router import coop_router as coop_proposals_router
@@ -38,7 +38,10 @@ from app.tenders.router import coop_router as coop_tenders_router
 from app.tenders.router import router as tenders_router
 from app.tenders.router import tender_router
 
-api_router = APIRouter(prefix="/api/v1", dependencies=[Depends(reject_unknown_query)])
+api_router = APIRouter(
+    prefix="/api/v1",
+    dependencies=[Depends(reject_unknown_query), Depends(require_json_media_type)],
+)
 for domain_router in (
     auth_router,
     me_router,

@@ -12,7 +12,7 @@ from app.auth.passwords import Passwords
 from app.auth.schemas import RefreshRequest, TokenRead, UserCreate, UserRead
 from app.core.db import unit_of_work
 from app.core.deps import NowDep, SessionDep, SessionmakerDep, SettingsDep, SleeperDep
-from app.core.errors import ValidationFailed, problems
+from app.core.errors import NO_NUL, ValidationFailed, problems
 from app.core.schemas import EMAIL_MAX_LENGTH, normalise_email
 
 router = APIRouter(prefix="/auth", tags=["auth"])
@@ -76,10 +76,10 @@ async def issue_token(
     sleeper: SleeperDep,
     basic: Annotated[HTTPBasicCredentials | None, Depends(basic_scheme)],
     grant_type: Annotated[Literal["password", "client_credentials"], Form()] = "password",
-    username: Annotated[str | None, Form(min_length=1, max_length=254)] = None,
-    password: Annotated[str | None, Form(min_length=1, max_length=1024)] = None,
-    client_id: Annotated[str | None, Form(min_length=1, max_length=64)] = None,
-    client_secret: Annotated[str | None, Form(min_length=1, max_length=256)] = None,
+    username: Annotated[str | None, Form(min_length=1, max_length=254, pattern=NO_NUL)] = None,
+    password: Annotated[str | None, Form(min_length=1, max_length=1024, pattern=NO_NUL)] = None,
+    client_id: Annotated[str | None, Form(min_length=1, max_length=64, pattern=NO_NUL)] = None,
+    client_secret: Annotated[str | None, Form(min_length=1, max_length=256, pattern=NO_NUL)] = None,
 ) -> service.TokenPair:
     """Log in (OAuth2 password grant: `username` is the e-mail address) or, for a council's
     system, obtain a read-only token with `grant_type=client_credentials` (credentials in the
@@ -97,6 +97,10 @@ async def issue_token(
     if grant_type == "client_credentials":
         if basic is not None:
             client_id, client_secret = basic.username, basic.password
+            if "\x00" in client_id or "\x00" in client_secret:
+                raise ValidationFailed(
+                    [{"loc": ["header", "Authorization"], "msg": "text may not contain NUL"}]
+                )
         if not client_id or not client_secret:
             raise ValidationFailed(
                 [{"loc": ["body", "client_id"], "msg": "client_id and client_secret are required"}]

@@ -12,6 +12,8 @@ from app.core.schemas import AreaCodes, Input, LongText, Output, Pence, ShortTex
 Percent = Annotated[WholeNumber, Field(ge=0, le=100)]
 Weight = Annotated[WholeNumber, Field(ge=0, le=100)]
 WEIGHTS_TOTAL = 100
+# As large as any one refund may be: above it, every refund would need one admin only.
+MAX_THRESHOLD_PENCE = 1_000_000_000
 
 
 def check_rules(
@@ -42,7 +44,7 @@ class CoopRules(Input):
         default=50, description="A proposal passes when its yes share is strictly greater."
     )
     award_requires_vote: StrictBool = True
-    refund_second_approval_pence: Annotated[Pence, Field(ge=0)] = 50_000
+    refund_second_approval_pence: Annotated[Pence, Field(ge=0, le=MAX_THRESHOLD_PENCE)] = 50_000
 
     @model_validator(mode="after")
     def _weights_match_mode(self) -> Self:
@@ -59,7 +61,9 @@ class CoopRulesUpdate(Input):
     quorum_percent: Percent | None = None
     pass_percent: Percent | None = None
     award_requires_vote: StrictBool | None = None
-    refund_second_approval_pence: Annotated[Pence, Field(ge=0)] | None = None
+    refund_second_approval_pence: Annotated[Pence, Field(ge=0, le=MAX_THRESHOLD_PENCE)] | None = (
+        None
+    )
 
 
 class CoopRulesRead(Output):

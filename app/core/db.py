@@ -100,6 +100,8 @@ def create_engine(settings: Settings, *, bounded: bool = True, **kwargs: Any) ->
         kwargs.setdefault("pool_size", settings.db_pool_size)
         kwargs.setdefault("max_overflow", settings.db_max_overflow)
         kwargs.setdefault("pool_timeout", wait)
+    # Bound values (password hashes, names, e-mail addresses) never appear in error messages.
+    kwargs.setdefault("hide_parameters", True)
     if url.startswith("sqlite"):
         engine = create_async_engine(url, connect_args={"timeout": wait}, **kwargs)
         configure_sqlite(engine, busy_timeout_ms=round(wait * 1000))

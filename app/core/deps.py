@@ -4,7 +4,7 @@ from collections.abc import AsyncIterator
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, Request, params
 from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute
 from pydantic import BaseModel
@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from app.core.clock import Clock, Sleeper
 from app.core.config import Settings
 from app.core.db import unit_of_work
-from app.core.errors import ValidationFailed
+from app.core.errors import UnsupportedMediaType, ValidationFailed
 
 
 async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
@@ -92,3 +92,41 @@ async def reject_unknown_query(request: Request) -> None:
         raise ValidationFailed(
             [{"loc": ["query", name], "msg": "Unknown query parameter."} for name in unknown]
         )
+
+
+_TAKES_JSON: dict[int, bool] = {}
+
+
+def _takes_json(route: APIRoute) -> bool:
+    key = id(route)
+    if key not in _TAKES_JSON:
+        fields = route.dependant.body_params
+        _TAKES_JSON[key] = bool(fields) and not any(
+            isinstance(field.field_info, params.Form | params.File) for field in fields
+        )
+    return _TAKES_JSON[key]
+
+
+def _is_json(content_type: str) -> bool:
+    media_type = content_type.partition(";")[0].strip().lower()
+    return media_type == "application/json" or (
+        media_type.startswith("application/") and media_type.endswith("+json")
+    )
+
+
+async def require_json_media_type(request: Request) -> None:
+    """A route that reads a JSON body refuses a body of any other declared type (415).
+
+    Left to the framework, `text/plain` holding JSON would be read as a plain string and
+    answer a confusing 422; forms keep their own types (the login form is a form).
+    """
+    route = request.scope.get("route")
+    if not isinstance(route, APIRoute) or not _takes_json(route):
+        return
+    has_body = request.headers.get("content-length", "0") != "0" or (
+        "transfer-encoding" in request.headers
+    )
+    declared = request.headers.get("content-type")
+    # Without a declared type the body is read as JSON, as the framework does.
+    if has_body and declared is not None and not _is_json(declared):
+        raise UnsupportedMediaType(expected="application/json")

@@ -255,8 +255,9 @@ def _error(code: str) -> type[AppError]:
 def complete_problem_responses(openapi: dict[str, Any]) -> None:
     """Document what every operation can answer whatever its route declares.
 
-    422 is always a problem (never the framework's own shape); a body can be malformed (400)
-    or too large (413); a route behind a bearer token can answer 401.
+    422 is always a problem (never the framework's own shape); a body can be malformed (400),
+    too large (413) or of another media type than the route takes (415); a route behind a
+    bearer token can answer 401.
     """
     for operations in openapi.get("paths", {}).values():
         for operation in operations.values():
@@ -266,7 +267,7 @@ def complete_problem_responses(openapi: dict[str, Any]) -> None:
             responses = operation["responses"]
             extra: list[type[AppError]] = [BadRequest, ValidationFailed, InternalError, Busy]
             if "requestBody" in operation:
-                extra += [MalformedBody, BodyTooLarge]
+                extra += [MalformedBody, BodyTooLarge, UnsupportedMediaType]
             if operation.get("security"):
                 extra.append(NotAuthenticated)
             parameters = {p.get("name", "").lower() for p in operation.get("parameters", [])}

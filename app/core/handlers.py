@@ -16,6 +16,7 @@ from app.core.db import is_busy
 from app.core.errors import (
     AppError,
     BadRequest,
+    BodyTooLarge,
     Busy,
     MalformedBody,
     MethodNotAllowed,
@@ -98,6 +99,8 @@ def install_handlers(app: FastAPI) -> None:
             error = MethodNotAllowed()
         elif exc.status_code == 401:
             error = NotAuthenticated()
+        elif exc.status_code == 413:
+            error = BodyTooLarge(limit=request.app.state.settings.max_body_bytes)
         elif exc.status_code == 415:
             error = UnsupportedMediaType(expected="application/json")
         elif exc.status_code == 400:

@@ -7,6 +7,7 @@ import time
 import uuid
 from typing import Any
 
+from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.core.db import is_busy
@@ -35,8 +36,12 @@ REPLACED_HEADERS = (
 CREDENTIAL_HEADERS = frozenset({b"authorization", b"cookie"})
 
 
-class _BodyTooLargeError(Exception):
-    pass
+class _BodyTooLargeError(HTTPException):
+    """Raised while the body streams in. An HTTPException, so that the framework's body
+    reader (which turns any other error into a 400) lets it through as a 413."""
+
+    def __init__(self) -> None:
+        super().__init__(status_code=413)
 
 
 def _header(scope: Scope, name: bytes) -> str | None:

@@ -3,12 +3,15 @@
 import csv
 import re
 import unicodedata
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Annotated, Any, ClassVar
 
 from pydantic import (
     AfterValidator,
+    AwareDatetime,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     GetJsonSchemaHandler,
@@ -18,24 +21,101 @@ from pydantic import (
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import CoreSchema
 
-# Strict: a fraction (10.5), a boolean or a string is refused, never coerced. (Input bodies
-# take 5033.0 as the number 5033: JSON has one kind of number.)
+# Strict: a fraction (10.5), a number written as a fraction or with an exponent (100.0, 1e3),
+# a boolean or a string is refused, never coerced. Money is never a float on the wire.
 WholeNumber = Annotated[int, Field(strict=True)]
 Pence = Annotated[int, Field(strict=True, description="An amount in integer pence.")]
 PositivePence = Annotated[int, Field(strict=True, ge=1, description="An amount in integer pence.")]
+DIGITS = re.compile(r"-?[0-9]{1,18}")
 
 
-def _whole_numbers(value: Any) -> Any:
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    if isinstance(value, str) and "\x00" in value:
-        # PostgreSQL text cannot hold NUL, and no person's text needs it.
-        raise ValueError("text may not contain the NUL character")
-    if isinstance(value, dict):
-        return {key: _whole_numbers(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [_whole_numbers(item) for item in value]
+def _digits(value: Any) -> Any:
+    if isinstance(value, str) and not DIGITS.fullmatch(value):
+        raise ValueError("a whole number, written in digits")
     return value
+
+
+# A query string is text, so integers there cannot be strict: "2500" is taken, but "2500.0",
+# "2.5e3" and a number of a thousand digits are not whole numbers as written. Put it after the
+# bounds (`Annotated[int, Field(ge=..., le=...), DigitsOnly]`) so the schema still shows them.
+DigitsOnly = BeforeValidator(_digits)
+
+
+# Deeper than any body the service takes: a request nested hundreds deep is refused before
+# anything walks it recursively.
+MAX_NESTING = 32
+
+
+def _no_nul(data: Any) -> Any:
+    """Refuse NUL in any text, and nesting beyond MAX_NESTING (walked without recursion)."""
+    stack: list[tuple[Any, int]] = [(data, 0)]
+    while stack:
+        value, depth = stack.pop()
+        if isinstance(value, str):
+            if "\x00" in value:
+                # PostgreSQL text cannot hold NUL, and no person's text needs it.
+                raise ValueError("text may not contain the NUL character")
+        elif isinstance(value, dict | list):
+            if depth >= MAX_NESTING:
+                raise ValueError(f"the body may not be nested more than {MAX_NESTING} deep")
+            items = value.values() if isinstance(value, dict) else value
+            stack.extend((item, depth + 1) for item in items)
+    return data
+
+
+# The calendar the service counts in. Beyond it, a day plus one, a year before, a quarter's
+# last day or a time moved to Europe/London would leave what dates can hold (year 1 to 9999),
+# and no Direct Payment, tender or statement is about such a day.
+FIRST_YEAR, LAST_YEAR = 1900, 2200
+FIRST_DAY, LAST_DAY = date(FIRST_YEAR, 1, 1), date(LAST_YEAR, 12, 31)
+FIRST_MOMENT = datetime(FIRST_YEAR, 1, 1, tzinfo=UTC)
+LAST_MOMENT = datetime(LAST_YEAR, 12, 31, 23, 59, 59, 999_999, tzinfo=UTC)
+YEAR_PATTERN = r"(19[0-9]{2}|2[01][0-9]{2}|2200)"
+DAY_TEXT = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+RANGE_TEXT = f"between {FIRST_DAY.isoformat()} and {LAST_DAY.isoformat()}"
+
+
+def _plain_day(value: Any) -> Any:
+    # A day is written YYYY-MM-DD: "2026-03-01T00:00:00" is a moment, not a day.
+    if isinstance(value, datetime) or (isinstance(value, str) and not DAY_TEXT.fullmatch(value)):
+        raise ValueError("a day is written YYYY-MM-DD")
+    return value
+
+
+def _day_in_range(value: date) -> date:
+    if not FIRST_DAY <= value <= LAST_DAY:
+        raise ValueError(f"the day must be {RANGE_TEXT}")
+    return value
+
+
+def _moment_in_range(value: datetime) -> datetime:
+    # The year as written, as the schema's pattern says; with any offset it stays far from
+    # the ends of what datetimes can hold.
+    if not FIRST_YEAR <= value.year <= LAST_YEAR:
+        raise ValueError(f"the time must be {RANGE_TEXT}")
+    return value
+
+
+# The schema states the years too, so clients (and schema-driven tests) know the range.
+Day = Annotated[
+    date,
+    BeforeValidator(_plain_day),
+    AfterValidator(_day_in_range),
+    Field(
+        description=f"A day, YYYY-MM-DD, {RANGE_TEXT}.",
+        json_schema_extra={"pattern": f"^{YEAR_PATTERN}-[0-9]{{2}}-[0-9]{{2}}$"},
+    ),
+]
+Moment = Annotated[
+    AwareDatetime,
+    AfterValidator(_moment_in_range),
+    Field(
+        description=f"An ISO 8601 time with a UTC offset, {RANGE_TEXT}.",
+        json_schema_extra={"pattern": f"^{YEAR_PATTERN}-"},
+    ),
+]
+MONTH_PATTERN = rf"^{YEAR_PATTERN}-(0[1-9]|1[0-2])$"
+QUARTER_PATTERN = rf"^{YEAR_PATTERN}-Q[1-4]$"
 
 
 def _area_codes() -> tuple[str, ...]:
@@ -151,10 +231,8 @@ class Input(BaseModel):
 
     @model_validator(mode="before")
     @classmethod
-    def _json_numbers(cls, data: Any) -> Any:
-        # JSON has one kind of number, so 5033.0 is the number 5033; strict integer fields
-        # still refuse 10.5, true and "5033".
-        return _whole_numbers(data)
+    def _no_nul_anywhere(cls, data: Any) -> Any:
+        return _no_nul(data)
 
 
 class Patch(Input):

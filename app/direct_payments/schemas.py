@@ -5,14 +5,14 @@ from typing import Annotated, Self
 
 from pydantic import Field, model_validator
 
-from app.core.schemas import AreaCode, Input, Output, Pence, WholeNumber
+from app.core.schemas import AreaCode, Day, Input, Output, Pence, WholeNumber
 
 
 class DirectPaymentSet(Input):
     area_code: AreaCode = Field(description="The council that pays the Direct Payment.")
     weekly_amount_pence: Annotated[Pence, Field(ge=1, le=10_000_000)]
-    start_date: date = Field(description="Four-week payment cycles are counted from this day.")
-    end_date: date | None = Field(default=None, description="Last day in force (inclusive).")
+    start_date: Day = Field(description="Four-week payment cycles are counted from this day.")
+    end_date: Day | None = Field(default=None, description="Last day in force (inclusive).")
     assessed_hours_per_week: Annotated[WholeNumber, Field(ge=1, le=168)] | None = None
 
     @model_validator(mode="after")

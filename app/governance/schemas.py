@@ -3,9 +3,9 @@
 import uuid
 from datetime import datetime
 
-from pydantic import AwareDatetime, Field
+from pydantic import Field
 
-from app.core.schemas import Input, LongText, Output, ShortText
+from app.core.schemas import Input, LongText, Moment, Output, ShortText
 from app.governance.models import ProposalKind, ProposalStatus
 from app.governance.tally import VoteChoice
 
@@ -13,7 +13,7 @@ from app.governance.tally import VoteChoice
 class ProposalCreate(Input):
     title: ShortText
     body: LongText
-    closes_at: AwareDatetime = Field(description="When voting ends; must be in the future.")
+    closes_at: Moment = Field(description="When voting ends; must be in the future.")
 
 
 class VoteCast(Input):

@@ -1,7 +1,6 @@
 """The pooled budget: the pool's totals, contributions, the ledger and member statements."""
 
 import uuid
-from datetime import date
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Query, Request, Response
@@ -11,9 +10,11 @@ from app.auth.dependencies import acting_for
 from app.auth.errors import NoMandate, OutsideMandate
 from app.coops.dependencies import CurrentMembership, ViewActor
 from app.coops.errors import CoopNotFound, MemberNotFound
+from app.core.csv_answer import CSV_MEDIA_TYPE, csv_response, wants_csv
 from app.core.deps import NowDep, SessionDep
 from app.core.errors import problems
 from app.core.pagination import CursorPage, PageDep, Sort, paginate
+from app.core.schemas import Day
 from app.direct_payments.errors import ExceedsDirectPayment, NoDirectPayment, NotAHolder
 from app.idempotency.dependencies import IdempotencyRequired
 from app.idempotency.errors import (
@@ -144,14 +145,14 @@ async def list_ledger(
 
 
 CSV_RESPONSE = {
-    "description": "The statement; with `?format=csv` or `Accept: text/csv`, as CSV (UTF-8, "
-    "a header row, an opening line, one movement per row with the running balance, a closing "
-    "line).",
+    "description": "The statement; with `?format=csv` or `Accept: text/csv`, as CSV (UTF-8 "
+    "with a byte-order mark, every cell quoted, a header row, an opening line, one movement "
+    "per row with the running balance, a closing line).",
     "content": {
-        statements.CSV_MEDIA_TYPE: {
+        CSV_MEDIA_TYPE: {
             "schema": {"type": "string"},
-            "example": "date,transaction_id,kind,amount_pence,balance_pence,memo\r\n"
-            "2026-03-01,,opening_balance,,0,Opening balance\r\n",
+            "example": '"date","transaction_id","kind","amount_pence","balance_pence","memo"\r\n'
+            '"2026-03-01","","opening_balance","","0","Opening balance"\r\n',
         }
     },
 }
@@ -173,10 +174,10 @@ async def get_statement(
     actor: ViewActor,
     now: NowDep,
     from_date: Annotated[
-        date | None, Query(alias="from", description="First day (default: account opened).")
+        Day | None, Query(alias="from", description="First day (default: account opened).")
     ] = None,
     to_date: Annotated[
-        date | None, Query(alias="to", description="Last day (default: today).")
+        Day | None, Query(alias="to", description="Last day (default: today).")
     ] = None,
     format_: Annotated[
         Literal["json", "csv"] | None,
@@ -191,11 +192,7 @@ async def get_statement(
     read = await statements.statement(
         session, target, from_date=from_date, to_date=to_date, now=now
     )
-    if not statements.wants_csv(format_, request.headers.get("accept")):
+    if not wants_csv(format_, request.headers.get("accept")):
         return read
     filename = f"statement-{target.id}-{read.from_date}-{read.to_date}.csv"
-    return Response(
-        content=statements.to_csv(read).encode("utf-8"),
-        media_type=statements.CSV_MEDIA_TYPE,
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
-    )
+    return csv_response(statements.to_csv(read), filename=filename)

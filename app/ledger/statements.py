@@ -1,7 +1,5 @@
 """Member statements: opening balance, movements, closing balance and weeks of budget held."""
 
-import csv
-import io
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -10,6 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.coops.models import Member
 from app.core.clock import day_range, local_date
+from app.core.csv_answer import csv_text
 from app.core.errors import ValidationFailed
 from app.direct_payments import service as direct_payments
 from app.ledger import service as ledger
@@ -17,10 +16,7 @@ from app.ledger.models import LedgerAccount, LedgerPosting, LedgerTransaction
 from app.ledger.schemas import MovementRead, StatementRead
 
 SURPLUS_WEEKS = 8
-CSV_MEDIA_TYPE = "text/csv"
 CSV_COLUMNS = ("date", "transaction_id", "kind", "amount_pence", "balance_pence", "memo")
-# A spreadsheet runs a cell that starts with one of these as a formula.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,61 +108,23 @@ async def statement(
     )
 
 
-def wants_csv(format_: str | None, accept: str | None) -> bool:
-    """`?format=` decides; else the first media range of the Accept header (by quality,
-    then the order given) that this answer can take."""
-    if format_ is not None:
-        return format_ == "csv"
-    ranges: list[tuple[float, str]] = []
-    for part in (accept or "").split(","):
-        media, *params = (piece.strip().lower() for piece in part.split(";"))
-        quality = 1.0
-        for param in params:
-            name, _, value = param.partition("=")
-            if name.strip() == "q":
-                try:
-                    quality = float(value)
-                except ValueError:
-                    quality = 0.0
-        ranges.append((quality, media))
-    for quality, media in sorted(ranges, key=lambda r: -r[0]):  # stable: ties keep order
-        if quality <= 0:
-            break
-        if media in (CSV_MEDIA_TYPE, "text/*"):
-            return True
-        if media in ("application/json", "application/*", "*/*"):
-            return False
-    return False
-
-
-def cell(text: str) -> str:
-    """A cell as written, unless a spreadsheet would run it as a formula."""
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
-
-
 def to_csv(read: StatementRead) -> str:
     """One movement per row between an opening and a closing line, each with the running
     balance; UTF-8, so Welsh text stays as written."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(CSV_COLUMNS)
+    rows: list[list[object]] = [list(CSV_COLUMNS)]
     balance = read.opening_balance_pence
-    writer.writerow(
-        [read.from_date.isoformat(), "", "opening_balance", "", balance, "Opening balance"]
-    )
+    rows.append([read.from_date, "", "opening_balance", "", balance, "Opening balance"])
     for movement in read.movements:
         balance += movement.amount_pence
-        writer.writerow(
+        rows.append(
             [
-                local_date(movement.at).isoformat(),
-                str(movement.transaction_id),
+                local_date(movement.at),
+                movement.transaction_id,
                 movement.kind.value,
                 movement.amount_pence,
                 balance,
-                cell(movement.memo),
+                movement.memo,
             ]
         )
-    writer.writerow(
-        [read.to_date.isoformat(), "", "closing_balance", "", balance, "Closing balance"]
-    )
-    return out.getvalue()
+    rows.append([read.to_date, "", "closing_balance", "", balance, "Closing balance"])
+    return csv_text(rows)

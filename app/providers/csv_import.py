@@ -16,7 +16,8 @@ FIELDS = tuple(ProviderCreate.model_fields)
 LIST_FIELDS = frozenset({"service_types", "area_codes"})
 INTEGER_FIELDS = frozenset({"hourly_rate_pence", "capacity_hours_per_week"})
 REQUIRED_FIELDS = frozenset(n for n, f in ProviderCreate.model_fields.items() if f.is_required())
-WHOLE_NUMBER = re.compile(r"[0-9]+")
+# Digits, and few enough of them to be a number any column can hold.
+WHOLE_NUMBER = re.compile(r"[0-9]{1,15}")
 
 Error = dict[str, Any]
 

@@ -4,12 +4,13 @@ import uuid
 from datetime import datetime
 from typing import Annotated
 
-from pydantic import BaseModel, Field, StringConstraints, field_validator
+from pydantic import AfterValidator, BaseModel, Field, StringConstraints, field_validator
 
-from app.core.pagination import DEFAULT_LIMIT, MAX_LIMIT, PageRequest
+from app.core.pagination import DEFAULT_LIMIT, PageLimit, PageRequest
 from app.core.schemas import (
     AreaCodes,
     ContactEmail,
+    DigitsOnly,
     Distinct,
     Input,
     Output,
@@ -19,7 +20,21 @@ from app.core.schemas import (
 )
 from app.providers.models import ProviderStatus, ServiceType, WelshLanguage, search_key
 
-ProviderName = ShortText
+NAME_SEARCH_LENGTH = 200
+
+
+def _folds_to_fit(name: str) -> str:
+    # Folding can lengthen a name ("ß" is "ss", "ﬃ" is "ffi", U+FDFA is 18 letters): the
+    # folded form is stored too, so it must fit its column as well as the name does.
+    if len(search_key(name)) > NAME_SEARCH_LENGTH:
+        raise ValueError(
+            f"the name is too long once its letters are spelled out in full "
+            f"(at most {NAME_SEARCH_LENGTH} characters)"
+        )
+    return name
+
+
+ProviderName = Annotated[ShortText, AfterValidator(_folds_to_fit)]
 CiwServiceId = Annotated[
     str,
     StringConstraints(
@@ -34,7 +49,10 @@ CiwServiceId = Annotated[
 ServiceTypes = Annotated[
     list[ServiceType], Field(min_length=1, max_length=len(ServiceType)), *Distinct
 ]
-HourlyRate = Annotated[PositivePence, Field(le=100_000, description="Pence per hour.")]
+MAX_HOURLY_RATE_PENCE = 100_000
+HourlyRate = Annotated[
+    PositivePence, Field(le=MAX_HOURLY_RATE_PENCE, description="Pence per hour.")
+]
 CapacityHours = Annotated[
     int, Field(strict=True, ge=1, le=100_000, description="Hours of care a week it can take on.")
 ]
@@ -149,13 +167,11 @@ class AreaListingQuery(BaseModel):
         default=None,
         description="At least this Welsh offer: `some` matches `some` and `full`.",
     )
-    max_hourly_rate_pence: int | None = Field(
-        default=None, ge=1, description="Charges at most this per hour."
-    )
+    max_hourly_rate_pence: (
+        Annotated[int, Field(ge=1, le=MAX_HOURLY_RATE_PENCE), DigitsOnly] | None
+    ) = Field(default=None, description="Charges at most this per hour.")
     q: str | None = Field(default=None, max_length=200, description="Part of the name, any case.")
-    limit: int = Field(
-        default=DEFAULT_LIMIT, ge=1, le=MAX_LIMIT, description="Page size (at most 200)."
-    )
+    limit: PageLimit = Field(default=DEFAULT_LIMIT, description="Page size (at most 200).")
     cursor: str | None = Field(
         default=None, max_length=1000, description="Opaque cursor from `next_cursor`."
     )

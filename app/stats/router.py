@@ -1,7 +1,6 @@
 """Councils' figures: an area's summary for its officers and systems, and the public Wales
 table."""
 
-from datetime import date
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Request, Response
@@ -9,25 +8,27 @@ from fastapi import APIRouter, Query, Request, Response
 from app.areas.errors import AreaNotFound
 from app.auth.errors import InvalidToken
 from app.core.clock import local_date
+from app.core.csv_answer import CSV_MEDIA_TYPE, csv_response, wants_csv
 from app.core.deps import NowDep, SessionDep
 from app.core.errors import problems
 from app.core.http_cache import RenderCache, conditional, rendered
+from app.core.schemas import Day
 from app.councils.dependencies import CurrentAreaReader
 from app.councils.errors import NotThisArea
-from app.ledger.statements import wants_csv
 from app.stats import service
 from app.stats.schemas import AreaSummary, WalesTable
 
 router = APIRouter(tags=["local authorities"])
 
 SUMMARY_CSV = {
-    "description": "The summary; with `?format=csv` or `Accept: text/csv`, as CSV (UTF-8, "
-    "a header row, then one figure a row: section, key, field, value, suppressed).",
+    "description": "The summary; with `?format=csv` or `Accept: text/csv`, as CSV (UTF-8 with "
+    "a byte-order mark, every cell quoted, a header row, then one figure a row: section, key, "
+    "field, value, suppressed).",
     "content": {
-        service.CSV_MEDIA_TYPE: {
+        CSV_MEDIA_TYPE: {
             "schema": {"type": "string"},
-            "example": "section,key,field,value,suppressed\r\n"
-            "area,W06000015,holders_pooling,,true\r\n",
+            "example": '"section","key","field","value","suppressed"\r\n'
+            '"area","W06000015","holders_pooling","","true"\r\n',
         }
     },
 }
@@ -45,10 +46,10 @@ async def area_summary(
     session: SessionDep,
     now: NowDep,
     from_date: Annotated[
-        date | None, Query(alias="from", description="First day (default: a year before `to`).")
+        Day | None, Query(alias="from", description="First day (default: a year before `to`).")
     ] = None,
     to_date: Annotated[
-        date | None, Query(alias="to", description="Last day (default: today).")
+        Day | None, Query(alias="to", description="Last day (default: today).")
     ] = None,
     format_: Annotated[
         Literal["json", "csv"] | None,
@@ -71,11 +72,7 @@ async def area_summary(
     if not wants_csv(format_, request.headers.get("accept")):
         return summary
     filename = f"summary-{summary.area_code}-{first}-{last}.csv"
-    return Response(
-        content=service.summary_csv(summary).encode("utf-8"),
-        media_type=service.CSV_MEDIA_TYPE,
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
-    )
+    return csv_response(service.summary_csv(summary), filename=filename)
 
 
 def _wales_cache(request: Request) -> RenderCache | None:

@@ -1,7 +1,5 @@
 """The councils' figures: database aggregates, then disclosure control, then the answer."""
 
-import csv
-import io
 from collections.abc import Sequence
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
@@ -11,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.areas.models import Area
 from app.core.clock import day_range
+from app.core.csv_answer import csv_text
 from app.core.errors import ValidationFailed
 from app.providers import service as providers
 from app.providers.models import ServiceType
@@ -153,27 +152,16 @@ async def wales(session: AsyncSession, *, today: date) -> WalesTable:
     return WalesTable(items=items, next_cursor=None)
 
 
-CSV_MEDIA_TYPE = "text/csv"
 CSV_COLUMNS = ("section", "key", "field", "value", "suppressed")
-
-
-def _value(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return str(value)
 
 
 def summary_csv(summary: AreaSummary) -> str:
     """The summary as long-format CSV: one figure a row (section, key, field, value,
     suppressed); a suppressed figure has an empty value and `true`."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(CSV_COLUMNS)
+    rows: list[list[object]] = [list(CSV_COLUMNS)]
 
     def row(section: str, key: str, field: str, value: object, suppressed: bool = False) -> None:
-        writer.writerow([section, key, field, _value(value), _value(suppressed)])
+        rows.append([section, key, field, value, suppressed])
 
     def figure(section: str, key: str, field: str, fig: Published) -> None:
         row(section, key, field, fig.value, fig.suppressed)
@@ -202,4 +190,4 @@ def summary_csv(summary: AreaSummary) -> str:
             "providers_by_service_type", key, "welsh_language_providers", p.welsh_language_providers
         )
         row("providers_by_service_type", key, "gap", p.gap)
-    return out.getvalue()
+    return csv_text(rows)

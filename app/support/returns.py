@@ -8,8 +8,6 @@ leaving pay out. A reversal counts with the kind of the transaction it reverses,
 reversed invoice lowers care bought rather than breaking the sum.
 """
 
-import csv
-import io
 import uuid
 from datetime import date, datetime
 
@@ -19,6 +17,7 @@ from sqlalchemy.orm import aliased
 
 from app.coops.models import Member
 from app.core.clock import day_range
+from app.core.csv_answer import csv_text
 from app.direct_payments import service as direct_payments
 from app.ledger import service as ledger
 from app.ledger import statements
@@ -179,34 +178,32 @@ CSV_COLUMNS = ("line", "service_type", "provider_id", "provider_name", "value")
 
 def to_csv(read: DirectPaymentReturnRead) -> str:
     """One figure per row (`line`, `value`), care bought one row per provider; UTF-8, so
-    Welsh names stay as written; cells a spreadsheet would run as formulas are defused."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(CSV_COLUMNS)
+    Welsh names stay as written."""
+    rows: list[list[object]] = [list(CSV_COLUMNS)]
 
     def figure(line: str, value: object) -> None:
-        writer.writerow([line, "", "", "", "" if value is None else value])
+        rows.append([line, "", "", "", value])
 
     figure("member_id", read.member_id)
     figure("period", read.period)
-    figure("from", read.from_date.isoformat())
-    figure("to", read.to_date.isoformat())
+    figure("from", read.from_date)
+    figure("to", read.to_date)
     figure("opening_balance_pence", read.opening_balance_pence)
     figure("contributions_pence", read.contributions_pence)
-    for item in read.care_bought:
-        writer.writerow(
-            [
-                "care_bought",
-                item.service_type or "",
-                str(item.provider_id),
-                statements.cell(item.provider_name or ""),
-                item.amount_pence,
-            ]
-        )
+    rows.extend(
+        [
+            "care_bought",
+            item.service_type,
+            item.provider_id,
+            item.provider_name,
+            item.amount_pence,
+        ]
+        for item in read.care_bought
+    )
     figure("care_total_pence", read.care_total_pence)
     figure("shared_charges_pence", read.shared_charges_pence)
     figure("refunds_pence", read.refunds_pence)
     figure("closing_balance_pence", read.closing_balance_pence)
     figure("weeks_of_budget_held", read.weeks_of_budget_held)
-    figure("surplus", None if read.surplus is None else str(read.surplus).lower())
-    return out.getvalue()
+    figure("surplus", read.surplus)
+    return csv_text(rows)

@@ -9,24 +9,26 @@ from app.auth.errors import NoMandate, OutsideMandate
 from app.coops import service as coops
 from app.coops.dependencies import CurrentMembership, ViewActor
 from app.coops.errors import CoopNotFound, MemberNotFound
+from app.core.csv_answer import CSV_MEDIA_TYPE, csv_response, wants_csv
 from app.core.deps import SessionDep
 from app.core.errors import problems
+from app.core.schemas import QUARTER_PATTERN
 from app.ledger import repository as ledger_repository
-from app.ledger import statements
 from app.support import returns
-from app.support.schemas import QUARTER_PATTERN, DirectPaymentReturnRead
+from app.support.schemas import DirectPaymentReturnRead
 
 router = APIRouter(prefix="/coops/{coop_id}", tags=["support"])
 
 CSV_RESPONSE = {
-    "description": "The return; with `?format=csv` or `Accept: text/csv`, as CSV (UTF-8, a "
-    "header row `line,service_type,provider_id,provider_name,value`, one figure per row and "
-    "one `care_bought` row per provider).",
+    "description": "The return; with `?format=csv` or `Accept: text/csv`, as CSV (UTF-8 with "
+    "a byte-order mark, every cell quoted, a header row "
+    "`line,service_type,provider_id,provider_name,value`, one figure per row and one "
+    "`care_bought` row per provider).",
     "content": {
-        statements.CSV_MEDIA_TYPE: {
+        CSV_MEDIA_TYPE: {
             "schema": {"type": "string"},
-            "example": "line,service_type,provider_id,provider_name,value\r\n"
-            "opening_balance_pence,,,,12000\r\n",
+            "example": '"line","service_type","provider_id","provider_name","value"\r\n'
+            '"opening_balance_pence","","","","12000"\r\n',
         }
     },
 }
@@ -72,11 +74,7 @@ async def get_dp_return(
     else:
         raise MemberNotFound
     read = await returns.dp_return(session, target, period=period)
-    if not statements.wants_csv(format_, request.headers.get("accept")):
+    if not wants_csv(format_, request.headers.get("accept")):
         return read
     filename = f"dp-return-{target.id}-{period}.csv"
-    return Response(
-        content=returns.to_csv(read).encode("utf-8"),
-        media_type=statements.CSV_MEDIA_TYPE,
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
-    )
+    return csv_response(returns.to_csv(read), filename=filename)

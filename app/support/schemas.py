@@ -6,7 +6,14 @@ from typing import Annotated
 
 from pydantic import Field
 
-from app.core.schemas import Input, LongText, Output, Pence, ShortText
+from app.core.schemas import (
+    MONTH_PATTERN,
+    Input,
+    LongText,
+    Output,
+    Pence,
+    ShortText,
+)
 from app.support.models import Priority, SupportCategory, SupportStatus
 
 MAX_MONTHLY_FEE_PENCE = 10_000_000
@@ -103,10 +110,6 @@ class SupportRequestRead(Output):
 
 class SupportRequestDetail(SupportRequestRead):
     comments: list[SupportCommentRead] = Field(description="Oldest first.")
-
-
-MONTH_PATTERN = r"^[0-9]{4}-(0[1-9]|1[0-2])$"
-QUARTER_PATTERN = r"^[0-9]{4}-Q[1-4]$"
 
 
 class ChargeCreate(Input):

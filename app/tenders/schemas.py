@@ -4,12 +4,14 @@ import uuid
 from datetime import date, datetime
 from typing import Annotated, ClassVar, Self
 
-from pydantic import AwareDatetime, Field, field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
 
 from app.core.schemas import (
     AreaCodes,
+    Day,
     Input,
     LongText,
+    Moment,
     Output,
     Patch,
     PositivePence,
@@ -55,7 +57,7 @@ class TenderCreate(Input):
     )
     price_weight: Weight
     quality_weight: Weight = Field(description="price_weight + quality_weight = 100.")
-    submission_deadline: AwareDatetime = Field(
+    submission_deadline: Moment = Field(
         description="Bids are taken until this moment; it must be in the future at publication."
     )
     standstill_days: StandstillDays
@@ -93,7 +95,7 @@ class TenderUpdate(Patch):
     welsh_language_required: WelshLanguage | None = None
     price_weight: Weight | None = None
     quality_weight: Weight | None = None
-    submission_deadline: AwareDatetime | None = None
+    submission_deadline: Moment | None = None
     standstill_days: StandstillDays | None = None
 
     @field_validator(*TENDER_FIELDS)
@@ -241,7 +243,7 @@ class CallOffRead(Output):
 
 
 class CallOffEnd(Input):
-    last_day: date | None = Field(
+    last_day: Day | None = Field(
         default=None,
         description="The last day of care to buy under the call-off: today or later "
         "(today when left out).",
@@ -272,8 +274,8 @@ class InvoiceLineCreate(Input):
 
 
 class InvoiceCreate(Input):
-    period_start: date
-    period_end: date = Field(description="Inclusive; not before period_start.")
+    period_start: Day
+    period_end: Day = Field(description="Inclusive; not before period_start.")
     lines: Annotated[list[InvoiceLineCreate], Field(min_length=1, max_length=MAX_INVOICE_LINES)]
 
     @model_validator(mode="after")

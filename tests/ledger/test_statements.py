@@ -11,7 +11,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from app.core.clock import FrozenClock
-from app.ledger.statements import wants_csv, weeks_held
+from app.core.csv_answer import wants_csv
+from app.ledger.statements import weeks_held
 from tests.factories import Person, contribute, fresh_token, request_refund
 from tests.helpers import problem
 from tests.ledger.conftest import WEEKLY, Pool
@@ -164,7 +165,7 @@ class TestGetStatement:
         assert response.status_code == 200, response.text
         assert response.headers["content-type"] == "text/csv; charset=utf-8"
         assert "attachment" in response.headers["content-disposition"]
-        rows = list(csv.reader(io.StringIO(response.content.decode("utf-8"))))
+        rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
         assert rows[0] == [
             "date",
             "transaction_id",

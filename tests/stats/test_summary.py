@@ -216,7 +216,7 @@ async def test_csv_by_query_or_accept(client: httpx.AsyncClient, world: World) -
         assert response.headers["content-type"].startswith("text/csv")
         assert "charset=utf-8" in response.headers["content-type"]
     assert by_query.content == by_accept.content
-    rows = list(csv.reader(io.StringIO(by_query.content.decode("utf-8"))))
+    rows = list(csv.reader(io.StringIO(by_query.content.decode("utf-8-sig"))))
     assert rows[0] == ["section", "key", "field", "value", "suppressed"]
     assert ["area", SWANSEA, "holders_pooling", "", "true"] in rows
     assert ["area", SWANSEA, "coops_active", "1", "false"] in rows

@@ -300,7 +300,7 @@ async def test_csv_keeps_welsh_names(client: httpx.AsyncClient, quarterly: Quart
         assert response.headers["content-type"].startswith("text/csv")
         assert "attachment" in response.headers["content-disposition"]
     assert by_param.content == by_accept.content
-    rows = list(csv.reader(io.StringIO(by_param.content.decode("utf-8"))))
+    rows = list(csv.reader(io.StringIO(by_param.content.decode("utf-8-sig"))))
     assert rows[0] == ["line", "service_type", "provider_id", "provider_name", "value"]
     figures = {row[0]: row[4] for row in rows[1:] if row[0] != "care_bought"}
     assert figures["closing_balance_pence"] == "43500"

@@ -1,0 +1,88 @@
+"""CSV answers: the one writer every CSV the service sends goes through."""
+
+import csv
+import io
+import re
+from collections.abc import Iterable
+from datetime import date, datetime
+from decimal import Decimal
+
+from fastapi.responses import Response
+
+CSV_MEDIA_TYPE = "text/csv"
+# Excel reads a CSV file as the machine's legacy code page unless it starts with a byte-order
+# mark: without it, "ŵ" and "ŷ" arrive as mojibake.
+BYTE_ORDER_MARK = "\ufeff"
+# A spreadsheet runs a cell as a formula when it starts with one of these. The separator it
+# splits on depends on the locale ("," in English, ";" across much of Europe, a tab when
+# pasted, "|" in some tools), and a reader splitting on another separator than the file's
+# no longer sees the quotes around a cell: "x;=1+1" becomes the cells "x" and "=1+1". So a
+# trigger after any separator or line break (past spaces and quotes) is a start too.
+_TRIGGER = r"[ \t\r\n\"]*[=+\-@\t\r]"
+_STARTS_WITH_TRIGGER = re.compile(_TRIGGER)
+_SEPARATOR_BEFORE_TRIGGER = re.compile(rf"([,;\t|\r\n])(?={_TRIGGER})")
+_NUMBER = re.compile(r"-?[0-9]+(?:\.[0-9]+)?")
+
+
+def safe_cell(value: object) -> object:
+    """A value as a cell: numbers as numbers; text that a spreadsheet in any locale could take
+    for a formula, in whole or after a separator inside it, gets a `'` before the cell and
+    before each such part, so every way of splitting it reads as text."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | Decimal):
+        return value
+    text = value.isoformat() if isinstance(value, date | datetime) else str(value)
+    if _NUMBER.fullmatch(text):
+        return text
+    inner = _SEPARATOR_BEFORE_TRIGGER.sub(r"\1'", text)
+    if inner == text and not _STARTS_WITH_TRIGGER.match(text):
+        return text
+    return "'" + inner
+
+
+def csv_text(rows: Iterable[Iterable[object]]) -> str:
+    """Rows as CSV text: every cell through `safe_cell` and quoted (so a reader splitting on
+    the file's own separator never splits a cell), CRLF line ends."""
+    out = io.StringIO()
+    writer = csv.writer(out, quoting=csv.QUOTE_ALL, lineterminator="\r\n")
+    writer.writerows([safe_cell(value) for value in row] for row in rows)
+    return out.getvalue()
+
+
+def csv_response(text: str, *, filename: str) -> Response:
+    """A CSV answer to download: UTF-8 with a byte-order mark first."""
+    return Response(
+        content=(BYTE_ORDER_MARK + text).encode("utf-8"),
+        media_type=CSV_MEDIA_TYPE,
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
+def wants_csv(format_: str | None, accept: str | None) -> bool:
+    """`?format=` decides; else the first media range of the Accept header (by quality,
+    then the order given) that this answer can take."""
+    if format_ is not None:
+        return format_ == "csv"
+    ranges: list[tuple[float, str]] = []
+    for part in (accept or "").split(","):
+        media, *params = (piece.strip().lower() for piece in part.split(";"))
+        quality = 1.0
+        for param in params:
+            name, _, value = param.partition("=")
+            if name.strip() == "q":
+                try:
+                    quality = float(value)
+                except ValueError:
+                    quality = 0.0
+        ranges.append((quality, media))
+    for quality, media in sorted(ranges, key=lambda r: -r[0]):  # stable: ties keep order
+        if quality <= 0:
+            break
+        if media in (CSV_MEDIA_TYPE, "text/*"):
+            return True
+        if media in ("application/json", "application/*", "*/*"):
+            return False
+    return False
