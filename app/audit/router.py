@@ -28,7 +28,7 @@ async def verify_audit_chain(
     actor: PlatformAdmin,
     seq: Annotated[
         int | None,
-        Query(ge=0, description="A kept checkpoint's `seq` (give `hash` with it)."),
+        Query(ge=0, le=2**63 - 1, description="A kept checkpoint's `seq` (give `hash` with it)."),
     ] = None,
     hash: Annotated[
         str | None,

@@ -157,7 +157,7 @@ async def _go_ahead(
     posted and waiting refunds of the same four-week cycle together exceed the co-op's
     threshold. The member's row is locked first, so two refunds at once are counted one after
     the other (neither can slip under the threshold by not seeing the other)."""
-    await session.execute(select(Member.id).where(Member.id == refund.member_id).with_for_update())
+    await coops.lock_members(session, [refund.member_id])
     member = await coops.get_member(session, coop_id=refund.coop_id, member_id=refund.member_id)
     total = refund.amount_pence + await refunded_in_cycle(session, refund, member)
     if total > coop.refund_second_approval_pence:

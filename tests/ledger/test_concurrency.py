@@ -200,7 +200,6 @@ async def count(engine: AsyncEngine, kind: TransactionKind) -> int:
 async def test_parallel_contributions_and_refunds_end_as_if_run_one_by_one(
     server: Server,
 ) -> None:
-    started = time.monotonic()
     limits = httpx.Limits(
         max_connections=200, max_keepalive_connections=200, keepalive_expiry=KEEPALIVE
     )
@@ -316,4 +315,3 @@ async def test_parallel_contributions_and_refunds_end_as_if_run_one_by_one(
     assert books.balance("external:payouts") == PARALLEL * SMALL + (SEED // BIG) * BIG
     assert await count(server.engine, TransactionKind.contribution) == 2 + PARALLEL
     assert await count(server.engine, TransactionKind.refund) == PARALLEL + SEED // BIG + 10
-    assert time.monotonic() - started < 30
