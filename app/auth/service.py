@@ -33,7 +33,8 @@ class TokenPair:
 
 
 class ClientAuthenticator(Protocol):
-    """Checks client credentials; answers the client's id, or None (installed by councils)."""
+    """Checks client credentials; answers the client's id, or None (the councils' is
+    registered in `app.workflows.registry`)."""
 
     async def __call__(
         self, session: AsyncSession, *, client_id: str, client_secret: str
@@ -46,6 +47,10 @@ _client_authenticators: list[ClientAuthenticator] = []
 def register_client_authenticator(authenticator: ClientAuthenticator) -> None:
     if authenticator not in _client_authenticators:
         _client_authenticators.append(authenticator)
+
+
+def client_authenticators() -> tuple[ClientAuthenticator, ...]:
+    return tuple(_client_authenticators)
 
 
 async def client_login(

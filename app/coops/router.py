@@ -37,6 +37,7 @@ from app.core.errors import problems
 from app.core.pagination import CursorPage, PageDep, Sort, paginate
 from app.core.schemas import AreaCode
 from app.stats.disclosure import people_count
+from app.workflows import membership
 
 router = APIRouter(prefix="/coops", tags=["co-operatives"])
 
@@ -72,7 +73,7 @@ async def create_coop(
 ) -> CoopRead:
     """Found a co-operative. You become its first active member (class `service_user` unless
     `founder_class` says otherwise) and its first administrator."""
-    coop = await service.create_coop(
+    coop = await membership.found_coop(
         session,
         actor,
         name=body.name,

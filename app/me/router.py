@@ -15,6 +15,7 @@ from app.core.errors import problems
 from app.core.pagination import CursorPage, PageDep, Sort, paginate
 from app.me import privacy, service
 from app.me.schemas import MeRead
+from app.workflows import membership
 
 router = APIRouter(prefix="/me", tags=["me"])
 
@@ -55,5 +56,5 @@ async def close_my_account(session: SessionDep, actor: CurrentActor, now: NowDep
     mandates and logins are revoked, and your name and e-mail are replaced by a pseudonym.
     Money records stay (kept six years for audit). A membership with open commitments, or a
     co-op whose last administrator you are, stops the closure (409) and nothing changes."""
-    await privacy.close_account(session, actor, now=now)
+    await membership.close_account(session, actor, now=now)
     return Response(status_code=204)
