@@ -61,6 +61,31 @@ async def get_coop(session: AsyncSession, coop_id: uuid.UUID) -> Coop:
     return coop
 
 
+async def find_coop(session: AsyncSession, coop_id: uuid.UUID) -> Coop | None:
+    return await repository.get_coop(session, coop_id)
+
+
+async def find_member(
+    session: AsyncSession, *, coop_id: uuid.UUID, member_id: uuid.UUID
+) -> Member | None:
+    return await repository.get_member(session, coop_id=coop_id, member_id=member_id)
+
+
+async def active_membership(
+    session: AsyncSession, *, coop_id: uuid.UUID, user_id: uuid.UUID
+) -> Member | None:
+    """The person's active membership of the co-op (with its user loaded), or None."""
+    return await repository.active_membership(session, coop_id=coop_id, user_id=user_id)
+
+
+async def active_members(session: AsyncSession, coop_id: uuid.UUID) -> list[Member]:
+    return await repository.active_members(session, coop_id)
+
+
+async def memberships_of_user(session: AsyncSession, user_id: uuid.UUID) -> list[Member]:
+    return await repository.memberships_of_user(session, user_id)
+
+
 async def get_member(session: AsyncSession, *, coop_id: uuid.UUID, member_id: uuid.UUID) -> Member:
     member = await repository.get_member(session, coop_id=coop_id, member_id=member_id)
     if member is None:

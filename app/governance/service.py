@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.audit import service as audit
 from app.auth.actor import Actor
-from app.coops import repository as coops
+from app.coops import service as coops
 from app.coops.models import Coop, Member, VotingMode
 from app.core.errors import ValidationFailed
 from app.governance.errors import NotInElectorate, ProposalClosed, ProposalNotFound
