@@ -5,9 +5,8 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse, Response
-from sqlalchemy import select
 
-from app.audit.models import AuditEntry
+from app.audit import service as audit
 from app.audit.schemas import AuditEntryRead
 from app.auth.dependencies import CurrentActor, OptionalActor
 from app.auth.errors import NoMandate, OutsideMandate
@@ -273,10 +272,7 @@ async def list_coop_audit(
 ) -> CursorPage[AuditEntryRead]:
     """The co-op's audit trail, newest first (administrators)."""
     del admin
-    stmt = select(AuditEntry).where(AuditEntry.coop_id == coop_id)
-    items, next_cursor = await paginate(
-        session, stmt, page, order=[Sort(AuditEntry.seq, descending=True)], key=lambda e: (e.seq,)
-    )
+    items, next_cursor = await audit.coop_trail(session, coop_id, page)
     return CursorPage[AuditEntryRead](
         items=[AuditEntryRead.model_validate(e) for e in items], next_cursor=next_cursor
     )

@@ -10,7 +10,6 @@ from app.coops.models import Member
 from app.direct_payments import service
 from app.direct_payments.errors import ExceedsDirectPayment, NoDirectPayment, NotAHolder
 from app.direct_payments.models import DirectPaymentAward
-from app.workflows.allowance import allowance
 from tests.factories import (
     CARDIFF,
     SWANSEA,
@@ -203,17 +202,6 @@ class TestContributionAllowance:
             service.check_fits(headroom, amount_pence=70_001)
         assert refused.value.extra == {"remaining_pence": 70_000}
         assert "2026-03-02" in refused.value.detail_in("cy")
-
-    async def test_the_allowance_view_counts_what_the_ledger_holds(
-        self, client: httpx.AsyncClient, session: AsyncSession
-    ) -> None:
-        holder_id, _ = await self.holder_member(client, session)
-        award = await service.award_in_force(session, holder_id, on=date(2026, 2, 2))
-        headroom = await allowance(session, award, on=date(2026, 2, 2))
-        assert headroom is not None
-        assert headroom.remaining_pence == 100_000
-        assert headroom.cycle.number == 0
-        assert await allowance(session, award, on=date(2026, 2, 1)) is None
 
     async def test_only_a_service_user_holder_contributes(
         self, client: httpx.AsyncClient, session: AsyncSession
