@@ -12,7 +12,6 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from app import models  # noqa: F401  (every table registered before anything queries)
 from app.api import api_router
 from app.auth.passwords import Passwords
-from app.coops.service import register_on_leave
 from app.core.clock import Clock, Sleeper, SystemClock, real_sleep
 from app.core.config import Settings, get_settings
 from app.core.db import create_engine, create_sessionmaker
@@ -28,10 +27,8 @@ from app.core.handlers import install_handlers
 from app.core.logging import configure_logging
 from app.core.middleware import RequestContextMiddleware
 from app.core.ops import router as ops_router
-from app.ledger import hooks as ledger_hooks
 from app.representatives.service import resolve_mandate
-from app.support.services import end_subscriptions_on_leaving
-from app.tenders import hooks as tender_hooks
+from app.workflows import registry
 
 DESCRIPTION = """
 The system of record for Direct Payments co-operatives in Wales: holders of a Direct
@@ -144,14 +141,11 @@ def create_app(
 
 
 def install_extensions(app: FastAPI) -> None:
-    """Hooks that later domains fill in: the mandate resolver for X-On-Behalf-Of, what leaving
-    a co-op does beyond the membership, the ledger's part in founding, admission, leaving,
-    allowances and approvals; and what they hold open that must be closed at shutdown."""
+    """The mandate resolver for X-On-Behalf-Of, the open sets of handlers
+    (`app.workflows.registry`), and what is held open that must be closed at shutdown."""
     app.state.mandate_resolver = resolve_mandate
     app.state.on_shutdown = []
-    register_on_leave(end_subscriptions_on_leaving)
-    ledger_hooks.install()
-    tender_hooks.install()
+    registry.install()
 
 
 def _default_app() -> FastAPI:

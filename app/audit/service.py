@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import Select, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.audit.chain import (
@@ -19,6 +19,7 @@ from app.audit.chain import (
 from app.audit.models import AuditChainHead, AuditEntry
 from app.auth.actor import Actor
 from app.core.db import on_before_commit
+from app.core.pagination import PageRequest, Sort, paginate
 
 PENDING_KEY = "audit_pending"
 VERIFY_BATCH = 5000
@@ -251,3 +252,28 @@ def about_person(user_id: uuid.UUID) -> Any:
         AuditEntry.on_behalf_of_user_id == user_id,
         AuditEntry.about_user_id == user_id,
     )
+
+
+async def _newest_first(
+    session: AsyncSession, stmt: Select[Any], page: PageRequest
+) -> tuple[list[AuditEntry], str | None]:
+    items, next_cursor = await paginate(
+        session, stmt, page, order=[Sort(AuditEntry.seq, descending=True)], key=lambda e: (e.seq,)
+    )
+    return list(items), next_cursor
+
+
+async def coop_trail(
+    session: AsyncSession, coop_id: uuid.UUID, page: PageRequest
+) -> tuple[list[AuditEntry], str | None]:
+    """A page of the co-op's audit trail, newest first, and the cursor of the next."""
+    return await _newest_first(
+        session, select(AuditEntry).where(AuditEntry.coop_id == coop_id), page
+    )
+
+
+async def activity_of(
+    session: AsyncSession, user_id: uuid.UUID, page: PageRequest
+) -> tuple[list[AuditEntry], str | None]:
+    """A page of every entry about the person (acts on their behalf included), newest first."""
+    return await _newest_first(session, select(AuditEntry).where(about_person(user_id)), page)

@@ -14,6 +14,7 @@ from app.core.db import unit_of_work
 from app.core.deps import NowDep, SessionDep, SessionmakerDep, SettingsDep, SleeperDep
 from app.core.errors import NO_NUL, ValidationFailed, problems
 from app.core.schemas import EMAIL_MAX_LENGTH, normalise_email
+from app.workflows import accounts
 
 router = APIRouter(prefix="/auth", tags=["auth"])
 basic_scheme = HTTPBasic(auto_error=False, description="API client credentials.")
@@ -51,7 +52,7 @@ async def register(
             limit=settings.registrations_per_address_per_hour,
         )
     passwords: Passwords = request.app.state.passwords
-    return await service.register(
+    return await accounts.register(
         session,
         passwords,
         email=body.email,
@@ -143,7 +144,7 @@ async def issue_token(
         else:
             user = await service.authenticate(session, passwords, email=login_name, password=secret)
             if user is not None:
-                pair = await service.start_login(session, settings, user=user, now=now)
+                pair = await accounts.start_login(session, settings, user=user, now=now)
         if pair is not None:
             await throttle.clear_failures(session, name=login_name, client_address=address)
             return pair
@@ -163,7 +164,7 @@ async def refresh_token(
             )
     except service.SpentRefreshToken as spent:
         async with unit_of_work(sessionmaker) as session:
-            await service.revoke_login(
+            await accounts.revoke_login(
                 session, login_id=spent.login_id, user_id=spent.user_id, now=now
             )
         raise InvalidToken from None

@@ -9,8 +9,6 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.audit import service as audit
-from app.auth.actor import Actor
 from app.auth.errors import EmailTaken, InvalidToken
 from app.auth.models import (
     AuthSession,
@@ -33,7 +31,8 @@ class TokenPair:
 
 
 class ClientAuthenticator(Protocol):
-    """Checks client credentials; answers the client's id, or None (installed by councils)."""
+    """Checks client credentials; answers the client's id, or None (the councils' is
+    registered in `app.workflows.registry`)."""
 
     async def __call__(
         self, session: AsyncSession, *, client_id: str, client_secret: str
@@ -46,6 +45,10 @@ _client_authenticators: list[ClientAuthenticator] = []
 def register_client_authenticator(authenticator: ClientAuthenticator) -> None:
     if authenticator not in _client_authenticators:
         _client_authenticators.append(authenticator)
+
+
+def client_authenticators() -> tuple[ClientAuthenticator, ...]:
+    return tuple(_client_authenticators)
 
 
 async def client_login(
@@ -92,7 +95,6 @@ async def register(
             await session.flush()
     except IntegrityError as exc:  # a concurrent registration won the race
         raise EmailTaken from exc
-    audit.record(session, Actor(user=user), "user.registered", "user", user.id, about=user.id)
     return user
 
 
@@ -107,17 +109,15 @@ async def authenticate(
     return user if ok and user is not None else None
 
 
-async def start_login(
-    session: AsyncSession, settings: Settings, *, user: User, now: datetime
-) -> TokenPair:
+async def open_login(session: AsyncSession, *, user: User, now: datetime) -> AuthSession:
+    """A new login for `user`; its tokens come from `issue_pair`."""
     login = AuthSession(user_id=user.id, created_at=now)
     session.add(login)
     await session.flush()
-    audit.record(session, Actor(user=user), "auth.login", "auth_session", login.id, about=user.id)
-    return await _issue_pair(session, settings, user_id=user.id, login_id=login.id, now=now)
+    return login
 
 
-async def _issue_pair(
+async def issue_pair(
     session: AsyncSession,
     settings: Settings,
     *,
@@ -177,23 +177,20 @@ async def refresh(
     user = await session.get(User, login.user_id)
     if user is None or user.closed_at is not None:
         raise InvalidToken
-    return await _issue_pair(session, settings, user_id=user.id, login_id=login.id, now=now)
+    return await issue_pair(session, settings, user_id=user.id, login_id=login.id, now=now)
 
 
 async def revoke_login(
     session: AsyncSession, *, login_id: uuid.UUID, user_id: uuid.UUID, now: datetime
-) -> None:
-    """Theft detection: every token of this login stops working at once."""
+) -> User | None:
+    """Theft detection: every token of this login stops working at once. The login's user,
+    if they still exist."""
     await session.execute(
         update(AuthSession)
         .where(AuthSession.id == login_id, AuthSession.revoked_at.is_(None))
         .values(revoked_at=now)
     )
-    user = await session.get(User, user_id)
-    if user is not None:
-        audit.record(
-            session, Actor(user=user), "auth.login_revoked", "auth_session", login_id, about=user_id
-        )
+    return await session.get(User, user_id)
 
 
 async def load_user_for_token(

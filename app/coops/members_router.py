@@ -32,6 +32,7 @@ from app.core.errors import problems
 from app.core.pagination import CursorPage, PageDep, Sort, paginate
 from app.idempotency.dependencies import IdempotencyOptional
 from app.idempotency.errors import IdempotencyInProgress, IdempotencyKeyReused
+from app.workflows import membership
 
 router = APIRouter(prefix="/coops/{coop_id}", tags=["co-operatives"])
 ADMIN_PROBLEMS = (CoopNotFound, CoopAdminRequired, MemberNotFound, OutsideMandate, NoMandate)
@@ -104,7 +105,7 @@ async def approve_member(
     """Admit an applicant, or reinstate a suspended member (administrators). The first
     approval's time is kept: shared charges are split in approval order."""
     member = await service.get_member(session, coop_id=admin.coop_id, member_id=member_id)
-    return await service.approve_member(session, actor, member, now=now)
+    return await membership.admit_member(session, actor, member, now=now)
 
 
 @router.post(
@@ -169,5 +170,5 @@ async def leave_coop(
     active administrator must appoint another first (409 `last_admin`). `Idempotency-Key` is
     honoured."""
     del member_id  # read by LeavingMember, which decides who may end this membership
-    left = await service.leave(session, actor, member, now=now)
+    left = await membership.leave_coop(session, actor, member, now=now)
     return await guard.respond(MemberRead.model_validate(left))

@@ -5,9 +5,8 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse, Response
-from sqlalchemy import select
 
-from app.audit.models import AuditEntry
+from app.audit import service as audit
 from app.audit.schemas import AuditEntryRead
 from app.auth.dependencies import CurrentActor, OptionalActor
 from app.auth.errors import NoMandate, OutsideMandate
@@ -37,6 +36,7 @@ from app.core.errors import problems
 from app.core.pagination import CursorPage, PageDep, Sort, paginate
 from app.core.schemas import AreaCode
 from app.stats.disclosure import people_count
+from app.workflows import membership
 
 router = APIRouter(prefix="/coops", tags=["co-operatives"])
 
@@ -72,7 +72,7 @@ async def create_coop(
 ) -> CoopRead:
     """Found a co-operative. You become its first active member (class `service_user` unless
     `founder_class` says otherwise) and its first administrator."""
-    coop = await service.create_coop(
+    coop = await membership.found_coop(
         session,
         actor,
         name=body.name,
@@ -272,10 +272,7 @@ async def list_coop_audit(
 ) -> CursorPage[AuditEntryRead]:
     """The co-op's audit trail, newest first (administrators)."""
     del admin
-    stmt = select(AuditEntry).where(AuditEntry.coop_id == coop_id)
-    items, next_cursor = await paginate(
-        session, stmt, page, order=[Sort(AuditEntry.seq, descending=True)], key=lambda e: (e.seq,)
-    )
+    items, next_cursor = await audit.coop_trail(session, coop_id, page)
     return CursorPage[AuditEntryRead](
         items=[AuditEntryRead.model_validate(e) for e in items], next_cursor=next_cursor
     )

@@ -1,7 +1,7 @@
 """Co-operatives and their members: founding, rules, applications, roles and leaving."""
 
 import uuid
-from collections.abc import Awaitable, Callable, Collection
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -33,54 +33,6 @@ from app.coops.models import (
 from app.coops.schemas import CoopRules
 from app.core.errors import ValidationFailed
 
-OnCoopCreated = Callable[[AsyncSession, Actor, Coop, datetime], Awaitable[None]]
-OnMemberApproved = Callable[[AsyncSession, Actor, Member, datetime], Awaitable[None]]
-OnLeave = Callable[[AsyncSession, Actor, Member, datetime], Awaitable[None]]
-_on_coop_created: list[OnCoopCreated] = []
-_on_member_approved: list[OnMemberApproved] = []
-_on_leave: list[OnLeave] = []
-
-
-def register_on_coop_created(callback: OnCoopCreated) -> None:
-    """Have `callback(session, actor, coop, now)` run, in the founding transaction, whenever a
-    co-op is founded (after its row is flushed, before its founder is admitted).
-
-    The ledger opens the co-op's `shared`, `external:deposits` and `external:payouts`
-    accounts here. Registering the same callback twice has no further effect.
-    """
-    if callback not in _on_coop_created:
-        _on_coop_created.append(callback)
-
-
-def register_on_member_approved(callback: OnMemberApproved) -> None:
-    """Have `callback(session, actor, member, now)` run, in the same transaction, whenever a
-    member is admitted: the founder at founding, an applicant at approval, and a suspended
-    member at reinstatement (so callbacks must keep what already exists).
-
-    The ledger opens `member:<id>` here: accounts are opened eagerly, never on first use.
-    Registering the same callback twice has no further effect.
-    """
-    if callback not in _on_member_approved:
-        _on_member_approved.append(callback)
-
-
-def register_on_leave(callback: OnLeave) -> None:
-    """Have `callback` run, in the leaving transaction, whenever a member leaves a co-op.
-
-    This is where other domains take part in leaving. The ledger registers one that refuses
-    a member with open call-offs or unpaid invoice lines (raising
-    `app.coops.errors.MemberHasCommitments`) and refunds the unspent balance of
-    `member:<id>`. Callbacks run in registration order, before the membership's status
-    changes, inside the request's transaction: a callback that raises undoes the whole leave,
-    refund included. Registering the same callback twice has no further effect.
-    """
-    if callback not in _on_leave:
-        _on_leave.append(callback)
-
-
-def on_leave_callbacks() -> tuple[OnLeave, ...]:
-    return tuple(_on_leave)
-
 
 async def lock_membership(session: AsyncSession, member: Member) -> Member:
     """Hold `member`'s row until the transaction ends and read it afresh.
@@ -109,6 +61,31 @@ async def get_coop(session: AsyncSession, coop_id: uuid.UUID) -> Coop:
     return coop
 
 
+async def find_coop(session: AsyncSession, coop_id: uuid.UUID) -> Coop | None:
+    return await repository.get_coop(session, coop_id)
+
+
+async def find_member(
+    session: AsyncSession, *, coop_id: uuid.UUID, member_id: uuid.UUID
+) -> Member | None:
+    return await repository.get_member(session, coop_id=coop_id, member_id=member_id)
+
+
+async def active_membership(
+    session: AsyncSession, *, coop_id: uuid.UUID, user_id: uuid.UUID
+) -> Member | None:
+    """The person's active membership of the co-op (with its user loaded), or None."""
+    return await repository.active_membership(session, coop_id=coop_id, user_id=user_id)
+
+
+async def active_members(session: AsyncSession, coop_id: uuid.UUID) -> list[Member]:
+    return await repository.active_members(session, coop_id)
+
+
+async def memberships_of_user(session: AsyncSession, user_id: uuid.UUID) -> list[Member]:
+    return await repository.memberships_of_user(session, user_id)
+
+
 async def get_member(session: AsyncSession, *, coop_id: uuid.UUID, member_id: uuid.UUID) -> Member:
     member = await repository.get_member(session, coop_id=coop_id, member_id=member_id)
     if member is None:
@@ -126,8 +103,12 @@ async def create_coop(
     rules: CoopRules,
     founder_class: MemberClass,
     now: datetime,
-) -> Coop:
-    """Found a co-op; the founder is its first active member and administrator."""
+) -> tuple[Coop, Member]:
+    """Found a co-op; the founder is its first active member and administrator.
+
+    Only the co-op's own rows: the founding story (`app.workflows.membership.found_coop`)
+    opens its accounts.
+    """
     codes = list(dict.fromkeys(area_codes))
     await areas.require_codes(session, codes, loc=("body", "area_codes"))
     coop = Coop(name=name, description=description, created_at=now)
@@ -144,12 +125,8 @@ async def create_coop(
         joined_at=now,
         approved_at=now,
     )
-    for on_created in tuple(_on_coop_created):
-        await on_created(session, actor, coop, now)
     session.add(founder)
     await session.flush()
-    for on_approved in tuple(_on_member_approved):
-        await on_approved(session, actor, founder, now)
     audit.record(
         session, actor, "coop.created", "coop", coop.id, coop_id=coop.id, data={"area_codes": codes}
     )
@@ -162,7 +139,7 @@ async def create_coop(
         coop_id=coop.id,
         data={"is_admin": True},
     )
-    return coop
+    return coop, founder
 
 
 def _apply_rules(coop: Coop, rules: CoopRules) -> None:
@@ -384,8 +361,6 @@ async def approve_member(
     if member.approved_at is None:
         member.approved_at = now
     await session.flush()
-    for callback in tuple(_on_member_approved):
-        await callback(session, actor, member, now)
     audit.record(
         session,
         actor,
@@ -453,19 +428,25 @@ async def set_admin(
     return member
 
 
-async def leave(session: AsyncSession, actor: Actor, member: Member, *, now: datetime) -> Member:
-    """End a membership (an applicant withdrawing, a member leaving, or an admin removing one).
+async def start_leaving(session: AsyncSession, member: Member) -> Member:
+    """Hold the membership that is to end and refuse what may not end.
 
-    The registered on-leave callbacks run first, in this transaction (see `register_on_leave`).
-    The membership is locked before anything else (see `lock_membership`): money on its way
-    into the account either lands before the leave and is paid out, or is refused after it.
+    The first step of leaving (`app.workflows.membership.leave_coop`): the membership is locked
+    before anything else (see `lock_membership`), so money on its way into the account either
+    lands before the leave and is paid out, or is refused after it. A membership already
+    ended, or the co-op's last active administrator, is refused.
     """
     await lock_membership(session, member)
     if member.status == MemberStatus.left:
         raise InvalidMemberTransition(extra={"member_status": member.status.value})
     await _keep_an_admin(session, member)
-    for callback in on_leave_callbacks():
-        await callback(session, actor, member, now)
+    return member
+
+
+async def mark_left(
+    session: AsyncSession, actor: Actor, member: Member, *, now: datetime
+) -> Member:
+    """The last step of leaving: the membership ends now (held by `start_leaving`)."""
     member.status = MemberStatus.left
     member.left_at = now
     await session.flush()

@@ -27,6 +27,7 @@ from app.core.errors import (
     problem_body,
 )
 from app.core.i18n import DEFAULT_LANGUAGE, Language
+from app.core.replay import IdempotentReplay
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
 logger = logging.getLogger("app.request")
@@ -73,8 +74,6 @@ def validation_problem(exc: RequestValidationError) -> AppError:
 
 
 def install_handlers(app: FastAPI) -> None:
-    from app.idempotency.service import IdempotentReplay
-
     async def app_error(request: Request, exc: Exception) -> Response:
         if not isinstance(exc, AppError):  # pragma: no cover - registered for that type
             raise exc

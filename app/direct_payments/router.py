@@ -9,20 +9,18 @@ from app.core.clock import local_date
 from app.core.deps import NowDep, SessionDep
 from app.core.errors import problems
 from app.direct_payments import service
-from app.direct_payments.errors import DirectPaymentNotFound, NoDirectPayment
+from app.direct_payments.errors import DirectPaymentNotFound
 from app.direct_payments.models import DirectPaymentAward
 from app.direct_payments.schemas import CycleRead, DirectPaymentRead, DirectPaymentSet
+from app.workflows.allowance import allowance
 
 router = APIRouter(prefix="/me/direct-payment", tags=["direct payments"])
 
 
 async def _read(session: SessionDep, award: DirectPaymentAward, now: NowDep) -> DirectPaymentRead:
     read = DirectPaymentRead.model_validate(award)
-    try:
-        headroom = await service.contribution_headroom(
-            session, holder_user_id=award.user_id, on=local_date(now)
-        )
-    except NoDirectPayment:
+    headroom = await allowance(session, award, on=local_date(now))
+    if headroom is None:
         return read
     read.current_cycle = CycleRead(
         number=headroom.cycle.number,

@@ -1,19 +1,17 @@
-"""Direct Payment awards and the four-weekly contribution allowance the ledger enforces.
+"""Direct Payment awards and the four-weekly contribution allowance.
 
-The ledger owns contributions; this module owns the rule about them. Two seams join them:
+The ledger owns contributions and sums them; this module owns the rule about them and
+decides with pure functions (pull the data, push the decision):
 
-* `register_contribution_source(source)`: the ledger registers a function answering "how
-  many pence has this holder contributed, across all co-ops, from `first_day` to `last_day`
-  inclusive?". With none registered the answer is 0 (nothing can have been contributed
-  before the ledger exists).
-* `check_contribution(...)` / `contribution_headroom(...)`: what the ledger calls before it
-  posts a contribution, raising `NotAHolder`, `NoDirectPayment` or `ExceedsDirectPayment`.
+    award = await direct_payments.award_in_force(session, holder_id, on=today, lock=True)
+    cycle = direct_payments.cycle_of(award, today)
+    used = await ledger.contributed_between(session, holder_id, cycle.first_day, cycle.last_day)
+    direct_payments.check_fits(direct_payments.headroom(award, cycle, used), amount)
 """
 
 import uuid
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Protocol
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -26,39 +24,6 @@ from app.coops.models import Member, MemberClass
 from app.direct_payments.cycles import Cycle, cycle_allowance_pence, cycle_containing
 from app.direct_payments.errors import ExceedsDirectPayment, NoDirectPayment, NotAHolder
 from app.direct_payments.models import DirectPaymentAward
-
-
-class ContributionSource(Protocol):
-    """Pence a holder contributed, across all co-ops, from `first_day` to `last_day` inclusive."""
-
-    async def __call__(
-        self,
-        session: AsyncSession,
-        *,
-        holder_user_id: uuid.UUID,
-        first_day: date,
-        last_day: date,
-    ) -> int: ...
-
-
-_sources: list[ContributionSource] = []
-
-
-def register_contribution_source(source: ContributionSource) -> None:
-    """Count `source`'s contributions against the allowance (registering twice counts once)."""
-    if source not in _sources:
-        _sources.append(source)
-
-
-async def contributed_between(
-    session: AsyncSession, *, holder_user_id: uuid.UUID, first_day: date, last_day: date
-) -> int:
-    total = 0
-    for source in _sources:
-        total += await source(
-            session, holder_user_id=holder_user_id, first_day=first_day, last_day=last_day
-        )
-    return total
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,60 +101,44 @@ async def set_award(
     return award
 
 
-async def contribution_headroom(
-    session: AsyncSession, *, holder_user_id: uuid.UUID, on: date
-) -> Headroom:
-    """How much the holder may still contribute, across all co-ops, in the cycle holding `on`:
-    four times the weekly award less what they already contributed in that cycle.
+async def award_in_force(
+    session: AsyncSession, holder_user_id: uuid.UUID, *, on: date, lock: bool = False
+) -> DirectPaymentAward:
+    """The holder's award in force on `on`, else `NoDirectPayment`.
 
-    Raises `NoDirectPayment` when no award is in force on `on`.
+    `lock` holds the award's row until the transaction ends, so two contributions from one
+    holder (to any co-ops) are checked one after the other and cannot both fit in the same
+    remaining allowance.
     """
-    award = await get_award(session, holder_user_id)
-    return await _headroom(session, award, holder_user_id=holder_user_id, on=on)
-
-
-async def _headroom(
-    session: AsyncSession,
-    award: DirectPaymentAward | None,
-    *,
-    holder_user_id: uuid.UUID,
-    on: date,
-) -> Headroom:
+    award = await get_award(session, holder_user_id, lock=lock)
     if award is None or not award.in_force_on(on):
         raise NoDirectPayment(day=on.isoformat())
-    cycle = cycle_containing(award.start_date, on)
-    contributed = await contributed_between(
-        session, holder_user_id=holder_user_id, first_day=cycle.first_day, last_day=cycle.last_day
-    )
+    return award
+
+
+def cycle_of(award: DirectPaymentAward, on: date) -> Cycle:
+    """The four-week cycle, counted from the award's start, that holds `on`."""
+    return cycle_containing(award.start_date, on)
+
+
+def headroom(award: DirectPaymentAward, cycle: Cycle, *, contributed_pence: int) -> Headroom:
+    """How much the holder may still contribute in `cycle`, across all co-ops: four times the
+    weekly award less what they already contributed in it."""
     return Headroom(
         cycle=cycle,
         allowance_pence=cycle_allowance_pence(award.weekly_amount_pence),
-        contributed_pence=contributed,
+        contributed_pence=contributed_pence,
     )
 
 
-async def check_contribution(
-    session: AsyncSession,
-    *,
-    holder_user_id: uuid.UUID,
-    member: Member,
-    amount_pence: int,
-    on: date,
-) -> Headroom:
-    """Refuse a contribution the Direct Payment rules do not allow; else return the headroom
-    it fits in.
-
-    `member` is the membership the money goes to and must be of the service_user class
-    (`NotAHolder`) and belong to the holder; an award must be in force on `on`
-    (`NoDirectPayment`); the amount must fit in what the cycle has left
-    (`ExceedsDirectPayment`). The holder's award row stays locked until the transaction ends,
-    so two contributions from one holder (to any co-ops) are checked one after the other and
-    cannot both fit in the same remaining allowance.
-    """
+def check_holder(member: Member, *, holder_user_id: uuid.UUID) -> None:
+    """Money from a Direct Payment goes only to the holder's own service_user membership."""
     if member.member_class != MemberClass.service_user or member.user_id != holder_user_id:
         raise NotAHolder
-    award = await get_award(session, holder_user_id, lock=True)
-    headroom = await _headroom(session, award, holder_user_id=holder_user_id, on=on)
+
+
+def check_fits(headroom: Headroom, *, amount_pence: int) -> None:
+    """Refuse an amount beyond what the cycle has left (`ExceedsDirectPayment`)."""
     if amount_pence > headroom.remaining_pence:
         raise ExceedsDirectPayment(
             first_day=headroom.cycle.first_day.isoformat(),
@@ -197,4 +146,3 @@ async def check_contribution(
             remaining_pence=headroom.remaining_pence,
             extra={"remaining_pence": headroom.remaining_pence},
         )
-    return headroom

@@ -1,8 +1,8 @@
 """Proposals and votes: opening with a frozen electorate, voting, and closing exactly once.
 
 Other domains open proposals with `open_proposal` and act on their outcome through a
-handler registered per kind (`register_outcome_handler("award_tender", handler)`), which
-runs in the transaction that closes the proposal.
+handler registered per kind (`register_outcome_handler("award_tender", handler)`, from
+`app.workflows.registry`), which runs in the transaction that closes the proposal.
 
 A proposal closes when `closes_at` has passed, checked whenever it is read or voted on
 (through the injectable clock, so nothing needs a scheduler), or as soon as every elector
@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.audit import service as audit
 from app.auth.actor import Actor
-from app.coops import repository as coops
+from app.coops import service as coops
 from app.coops.models import Coop, Member, VotingMode
 from app.core.errors import ValidationFailed
 from app.governance.errors import NotInElectorate, ProposalClosed, ProposalNotFound
@@ -43,6 +43,10 @@ def register_outcome_handler(kind: ProposalKind | str, handler: OutcomeHandler) 
     if existing is not None and existing is not handler:
         raise ValueError(f"proposal kind {kind!r} already has an outcome handler")
     _outcome_handlers[kind] = handler
+
+
+def outcome_handlers() -> dict[ProposalKind, OutcomeHandler]:
+    return dict(_outcome_handlers)
 
 
 async def open_proposal(

@@ -20,17 +20,9 @@ from fastapi.responses import Response
 from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.core.replay import IdempotentReplay
 from app.idempotency.errors import IdempotencyInProgress, IdempotencyKeyReused
 from app.idempotency.models import IdempotencyRecord
-
-
-class IdempotentReplay(Exception):
-    """Raised to answer with a stored response; rendered as it was first sent."""
-
-    def __init__(self, status: int, body: bytes) -> None:
-        super().__init__("idempotent replay")
-        self.status = status
-        self.body = body
 
 
 def request_fingerprint(body: bytes) -> str:

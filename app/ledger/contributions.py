@@ -1,8 +1,8 @@
 """Contributions: money paid into a member's account from the holder's Direct Payment.
 
-Also the two figures other domains ask the ledger for: what a holder contributed in a
-period (the Direct Payment allowance) and what a representative moved for a holder (the
-mandate's per-cycle limit).
+The ledger sums the two figures the rules need (what a holder contributed in a cycle, what
+a representative moved for a holder) and hands them to the domains that own the rules, whose
+pure functions decide: the Direct Payment allowance and the mandate's per-cycle limit.
 """
 
 import uuid
@@ -62,14 +62,16 @@ async def contribute(
     if target.status != MemberStatus.active:
         raise MemberNotActive
     today = local_date(now)
-    await direct_payments.check_contribution(
-        session,
-        holder_user_id=target.user_id,
-        member=target,
-        amount_pence=amount_pence,
-        on=today,
+    direct_payments.check_holder(target, holder_user_id=target.user_id)
+    award = await direct_payments.award_in_force(session, target.user_id, on=today, lock=True)
+    cycle = direct_payments.cycle_of(award, today)
+    used = await contributed_between(
+        session, holder_user_id=target.user_id, first_day=cycle.first_day, last_day=cycle.last_day
     )
-    await representatives.check_mandate_limit(session, actor, amount_pence=amount_pence, on=today)
+    direct_payments.check_fits(
+        direct_payments.headroom(award, cycle, contributed_pence=used), amount_pence=amount_pence
+    )
+    await check_mandate_limit(session, actor, amount_pence=amount_pence, on=today)
     return await ledger.post(
         session,
         actor,
@@ -88,10 +90,7 @@ async def contribute(
 async def contributed_between(
     session: AsyncSession, *, holder_user_id: uuid.UUID, first_day: date, last_day: date
 ) -> int:
-    """Pence paid into the holder's member accounts, in every co-op, on those days.
-
-    Registered as the Direct Payment contribution source.
-    """
+    """Pence paid into the holder's member accounts, in every co-op, on those days."""
     start, end = day_range(first_day, last_day)
     total = await session.scalar(
         select(func.coalesce(func.sum(LedgerPosting.amount_pence), 0))
@@ -118,10 +117,7 @@ async def moved_for_holder(
 ) -> int:
     """Pence a representative moved for a holder on those days: contributions they made on
     the holder's behalf, and refunds they asked for that were not refused (counted when
-    asked: a refund waiting for approval already uses the mandate).
-
-    Registered as the mandate usage source.
-    """
+    asked: a refund waiting for approval already uses the mandate)."""
     start, end = day_range(first_day, last_day)
     contributed = await session.scalar(
         select(func.coalesce(func.sum(LedgerPosting.amount_pence), 0))
@@ -146,3 +142,27 @@ async def moved_for_holder(
         )
     )
     return int(contributed or 0) + int(refunded or 0)
+
+
+async def check_mandate_limit(
+    session: AsyncSession, actor: Actor, *, amount_pence: int, on: date
+) -> None:
+    """Refuse money a representative would move beyond their mandate's per-cycle limit;
+    acting as oneself is never limited.
+
+    Counts everything this representative moved for this holder in the mandate's cycle
+    holding `on`, across their mandates; the live mandate's row is locked first
+    (`representatives.mandate_in_use`).
+    """
+    if not actor.is_representing:
+        return
+    mandate = await representatives.mandate_in_use(session, actor)
+    cycle = await representatives.mandate_cycle(session, mandate, on)
+    moved = await moved_for_holder(
+        session,
+        representative_user_id=actor.user.id,
+        holder_user_id=actor.principal.id,
+        first_day=cycle.first_day,
+        last_day=cycle.last_day,
+    )
+    representatives.check_within_limit(mandate, cycle, moved_pence=moved, amount_pence=amount_pence)

@@ -23,7 +23,7 @@ from app.core.clock import day_range, local_date
 from app.direct_payments import service as direct_payments
 from app.direct_payments.cycles import CYCLE_DAYS, cycle_containing
 from app.ledger import service as ledger
-from app.ledger.contributions import check_may_move
+from app.ledger.contributions import check_mandate_limit, check_may_move
 from app.ledger.errors import (
     InsufficientFunds,
     RefundNotFound,
@@ -32,7 +32,6 @@ from app.ledger.errors import (
 )
 from app.ledger.models import Refund, RefundStatus, TransactionKind
 from app.representatives import approvals
-from app.representatives import service as representatives
 from app.representatives.models import Approval
 
 APPROVAL_KIND = "refund"
@@ -201,9 +200,7 @@ async def request_refund(
         on_behalf_of_user_id=actor.on_behalf_of.id if actor.on_behalf_of else None,
     )
     if actor.is_representing:
-        await representatives.check_mandate_limit(
-            session, actor, amount_pence=amount_pence, on=local_date(now)
-        )
+        await check_mandate_limit(session, actor, amount_pence=amount_pence, on=local_date(now))
         session.add(refund)
         await session.flush()
         await approvals.request_approval(

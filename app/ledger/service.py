@@ -19,7 +19,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.audit import service as audit
 from app.auth.actor import Actor
 from app.coops import service as coops
-from app.coops.models import MemberStatus
+from app.coops.models import Member, MemberStatus
+from app.ledger import repository
 from app.ledger.errors import InsufficientFunds, MemberNotActive, UnbalancedTransaction
 from app.ledger.models import (
     AccountKind,
@@ -28,6 +29,7 @@ from app.ledger.models import (
     LedgerTransaction,
     TransactionKind,
 )
+from app.ledger.schemas import LedgerTransactionRead
 
 SHARED = "shared"
 DEPOSITS = "external:deposits"
@@ -294,3 +296,13 @@ async def totals_by_kind(session: AsyncSession, *, coop_id: uuid.UUID) -> dict[A
     for kind, total in rows.all():
         totals[kind] = int(total)
     return totals
+
+
+def viewer(actor: Actor, member: Member) -> repository.Viewer:
+    """What `actor`, through `member`, may see of the co-op's books."""
+    return repository.viewer(actor, member)
+
+
+async def as_posted(session: AsyncSession, transaction: LedgerTransaction) -> LedgerTransactionRead:
+    """A transaction as its answer shows it, postings included."""
+    return await repository.as_posted(session, transaction)

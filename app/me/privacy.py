@@ -159,13 +159,10 @@ async def export(session: AsyncSession, user: User) -> dict[str, Any]:
     }
 
 
-async def close_account(session: AsyncSession, actor: Actor, *, now: datetime) -> None:
-    """End memberships as leaving does, revoke mandates and logins, pseudonymise the person.
-
-    A membership that cannot end (open commitments, or the co-op's last administrator) stops
-    the whole closure with that refusal, and nothing changes.
-    """
-    user = actor.user
+async def hold_live_memberships(session: AsyncSession, user: User) -> list[Member]:
+    """The memberships of `user` that have not ended, every one locked, in id order (the lock
+    order of money: see `coops.lock_membership`), so no posting into any of them slips past
+    a closure of the account."""
     live = (
         await session.scalars(
             select(Member)
@@ -173,13 +170,15 @@ async def close_account(session: AsyncSession, actor: Actor, *, now: datetime) -
             .order_by(Member.id)
         )
     ).all()
-    # Every membership locked first, in id order (the lock order of money: see
-    # `coops.lock_membership`), so no posting into any of them slips past the closure.
     for member in live:
         await coops.lock_membership(session, member)
-    for member in live:
-        if member.status != MemberStatus.left:  # ended meanwhile by a leave of its own
-            await coops.leave(session, actor, member, now=now)
+    return list(live)
+
+
+async def close_account(session: AsyncSession, actor: Actor, *, now: datetime) -> None:
+    """Revoke the person's mandates and logins and pseudonymise them; their memberships have
+    ended first (`app.workflows.membership.close_account`)."""
+    user = actor.user
     await session.execute(
         update(Mandate)
         .where(

@@ -3,18 +3,17 @@
 from typing import Any
 
 from fastapi import APIRouter, Response
-from sqlalchemy import select
 
-from app.audit.models import AuditEntry
+from app.audit import service as audit
 from app.audit.schemas import AuditEntryRead
-from app.audit.service import about_person
 from app.auth.dependencies import CurrentActor
 from app.coops.errors import LastAdmin, MemberHasCommitments
 from app.core.deps import NowDep, SessionDep
 from app.core.errors import problems
-from app.core.pagination import CursorPage, PageDep, Sort, paginate
+from app.core.pagination import CursorPage, PageDep
 from app.me import privacy, service
 from app.me.schemas import MeRead
+from app.workflows import membership
 
 router = APIRouter(prefix="/me", tags=["me"])
 
@@ -30,10 +29,7 @@ async def list_my_activity(
     session: SessionDep, actor: CurrentActor, page: PageDep
 ) -> CursorPage[AuditEntryRead]:
     """Every audit entry about you, newest first, including acts done on your behalf."""
-    stmt = select(AuditEntry).where(about_person(actor.user.id))
-    items, next_cursor = await paginate(
-        session, stmt, page, order=[Sort(AuditEntry.seq, descending=True)], key=lambda e: (e.seq,)
-    )
+    items, next_cursor = await audit.activity_of(session, actor.user.id, page)
     return CursorPage[AuditEntryRead](
         items=[AuditEntryRead.model_validate(e) for e in items], next_cursor=next_cursor
     )
@@ -55,5 +51,5 @@ async def close_my_account(session: SessionDep, actor: CurrentActor, now: NowDep
     mandates and logins are revoked, and your name and e-mail are replaced by a pseudonym.
     Money records stay (kept six years for audit). A membership with open commitments, or a
     co-op whose last administrator you are, stops the closure (409) and nothing changes."""
-    await privacy.close_account(session, actor, now=now)
+    await membership.close_account(session, actor, now=now)
     return Response(status_code=204)

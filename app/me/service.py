@@ -3,7 +3,7 @@
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.auth.models import User
-from app.coops import repository as coops
+from app.coops import service as coops
 from app.councils import service as councils
 from app.me.schemas import MembershipSummary, MeRead, PersonSummary
 from app.providers import service as providers

@@ -278,6 +278,15 @@ async def remove_staff(
     )
 
 
+async def provider_with_offer(session: AsyncSession, provider_id: uuid.UUID) -> Provider | None:
+    """The provider with what it offers (service types, areas) loaded."""
+    return await session.scalar(repository.with_offer().where(Provider.id == provider_id))
+
+
+async def is_staff(session: AsyncSession, *, provider_id: uuid.UUID, user_id: uuid.UUID) -> bool:
+    return await repository.is_staff(session, provider_id=provider_id, user_id=user_id)
+
+
 async def staff_provider_ids(session: AsyncSession, user_id: uuid.UUID) -> list[uuid.UUID]:
     return list(
         (

@@ -1,7 +1,7 @@
 """The holder's approvals queue: acts by a representative that wait for the holder.
 
-A domain that wants an act approved registers a handler for its kind once
-(`register_approval_handler("refund", handler)`) and queues items with `request_approval`;
+A domain that wants an act approved has a handler for its kind registered once, in
+`app.workflows.registry` (`register_approval_handler("refund", handler)`), and queues items with `request_approval`;
 items of a kind with no handler cannot be created, so every item can be decided. When the
 holder decides, the handler runs in the same transaction as the decision: if it fails (the
 refund no longer fits the balance, say) the decision is undone and the item still waits.
@@ -38,6 +38,10 @@ def register_approval_handler(kind: str, handler: ApprovalHandler) -> None:
     if existing is not None and existing is not handler:
         raise ValueError(f"approval kind {kind!r} already has a handler")
     _handlers[kind] = handler
+
+
+def approval_handlers() -> dict[str, ApprovalHandler]:
+    return dict(_handlers)
 
 
 def handler_for(kind: str) -> ApprovalHandler:

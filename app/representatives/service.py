@@ -1,14 +1,13 @@
 """Mandates: granting, revoking, resolving X-On-Behalf-Of, and the per-cycle limit.
 
-The per-cycle limit needs to know what a representative has already moved for a holder,
-which only the ledger knows. The ledger registers a `MandateUsageSource` for that with
-`register_mandate_usage_source`; with none registered a representative has moved nothing.
+What a representative has already moved for a holder is summed by the ledger, which owns the
+money; the limit is decided here by a pure function (`check_within_limit`).
 """
 
 import math
 import uuid
 from datetime import date, datetime, timedelta
-from typing import Any, Protocol, cast
+from typing import Any, cast
 
 from sqlalchemy import Select, and_, func, or_, select
 from sqlalchemy.exc import IntegrityError
@@ -33,31 +32,6 @@ from app.representatives.errors import (
     TooManyGrants,
 )
 from app.representatives.models import LIVE_STATUSES, Mandate, MandateScope, MandateStatus
-
-
-class MandateUsageSource(Protocol):
-    """Pence `representative_user_id` moved for `holder_user_id`, `first_day` to `last_day`
-    inclusive."""
-
-    async def __call__(
-        self,
-        session: AsyncSession,
-        *,
-        representative_user_id: uuid.UUID,
-        holder_user_id: uuid.UUID,
-        first_day: date,
-        last_day: date,
-    ) -> int: ...
-
-
-_usage_sources: list[MandateUsageSource] = []
-
-
-def register_mandate_usage_source(source: MandateUsageSource) -> None:
-    """Count `source`'s movements against mandates' limits (registering twice counts once)."""
-    if source not in _usage_sources:
-        _usage_sources.append(source)
-
 
 GRANTS_PER_HOUR = 20
 GRANT_WINDOW = timedelta(hours=1)
@@ -328,54 +302,28 @@ async def mandate_cycle(session: AsyncSession, mandate: Mandate, on: date) -> Cy
     return cycle_containing(start, on)
 
 
-async def moved_in_cycle(
-    session: AsyncSession,
-    *,
-    representative_user_id: uuid.UUID,
-    holder_user_id: uuid.UUID,
-    cycle: Cycle,
-) -> int:
-    total = 0
-    for source in _usage_sources:
-        total += await source(
-            session,
-            representative_user_id=representative_user_id,
-            holder_user_id=holder_user_id,
-            first_day=cycle.first_day,
-            last_day=cycle.last_day,
-        )
-    return total
-
-
-async def check_mandate_limit(
-    session: AsyncSession, actor: Actor, *, amount_pence: int, on: date
-) -> None:
-    """Refuse money a representative would move beyond their mandate's per-cycle limit
-    (`BeyondMandateLimit`, 403 `outside_mandate`); acting as oneself is never limited.
-
-    Counts everything this representative moved for this holder in the cycle holding `on`
-    (through the registered usage sources), across their mandates. The live mandate's row is
-    locked until the transaction ends, so two movements by one representative are checked
-    one after the other; a mandate revoked meanwhile answers `NoMandate`.
-    """
-    if not actor.is_representing:
-        return
+async def mandate_in_use(session: AsyncSession, actor: Actor) -> Mandate:
+    """The live mandate a representing `actor` acts under, locked until the transaction ends
+    (so two movements by one representative are checked one after the other); a mandate
+    revoked meanwhile answers `NoMandate`."""
     mandate = await _live(
         session, holder_id=actor.principal.id, representative_id=actor.user.id, lock=True
     )
     if mandate is None:
         raise NoMandate
-    cycle = await mandate_cycle(session, mandate, on)
-    moved = await moved_in_cycle(
-        session,
-        representative_user_id=actor.user.id,
-        holder_user_id=actor.principal.id,
-        cycle=cycle,
-    )
-    if moved + amount_pence > mandate.limit_pence_per_cycle:
+    return mandate
+
+
+def check_within_limit(
+    mandate: Mandate, cycle: Cycle, *, moved_pence: int, amount_pence: int
+) -> None:
+    """Refuse money beyond the mandate's per-cycle limit (`BeyondMandateLimit`, 403
+    `outside_mandate`), given what the representative already moved for the holder in
+    `cycle` across their mandates."""
+    if moved_pence + amount_pence > mandate.limit_pence_per_cycle:
         raise BeyondMandateLimit(
             first_day=cycle.first_day.isoformat(),
             last_day=cycle.last_day.isoformat(),
             limit_pence=mandate.limit_pence_per_cycle,
-            extra={"remaining_pence": max(0, mandate.limit_pence_per_cycle - moved)},
+            extra={"remaining_pence": max(0, mandate.limit_pence_per_cycle - moved_pence)},
         )

@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.audit import service as audit
 from app.auth.actor import Actor
-from app.coops import repository as coops
+from app.coops import service as coops
 from app.coops.models import Member, MemberClass, MemberStatus
 from app.support import repository
 from app.support.errors import AssigneeNotAWorker, SupportRequestNotFound, SupportStaffRequired
@@ -164,7 +164,7 @@ async def update_request(
 async def _require_worker(
     session: AsyncSession, *, coop_id: uuid.UUID, member_id: uuid.UUID
 ) -> None:
-    assignee = await coops.get_member(session, coop_id=coop_id, member_id=member_id)
+    assignee = await coops.find_member(session, coop_id=coop_id, member_id=member_id)
     if (
         assignee is None
         or assignee.status != MemberStatus.active

@@ -13,7 +13,7 @@ from app.core.csv_answer import CSV_MEDIA_TYPE, csv_response, wants_csv
 from app.core.deps import SessionDep
 from app.core.errors import problems
 from app.core.schemas import QUARTER_PATTERN
-from app.ledger import repository as ledger_repository
+from app.ledger import service as ledger
 from app.support import returns
 from app.support.schemas import DirectPaymentReturnRead
 
@@ -69,7 +69,7 @@ async def get_dp_return(
     `surplus` are as on the statement."""
     if member_id == member.id:
         target = member
-    elif ledger_repository.viewer(actor, member).is_admin:
+    elif ledger.viewer(actor, member).is_admin:
         target = await coops.get_member(session, coop_id=member.coop_id, member_id=member_id)
     else:
         raise MemberNotFound

@@ -20,7 +20,7 @@ from app.idempotency.errors import (
     IdempotencyKeyRequired,
     IdempotencyKeyReused,
 )
-from app.ledger import repository as ledger_repository
+from app.ledger import service as ledger
 from app.ledger.errors import InsufficientMemberFunds
 from app.ledger.schemas import LedgerTransactionRead
 from app.support import charges, repository, services
@@ -194,4 +194,4 @@ async def create_charge(
     transaction = await charges.charge(
         session, actor, service, period=body.period, amount_pence=body.amount_pence, now=now
     )
-    return await guard.respond(await ledger_repository.as_posted(session, transaction), 201)
+    return await guard.respond(await ledger.as_posted(session, transaction), 201)

@@ -172,7 +172,7 @@ def _end(period: SubscriptionPeriod, today: date) -> None:
 async def end_subscriptions_on_leaving(
     session: AsyncSession, actor: Actor, member: Member, now: datetime
 ) -> None:
-    """On leaving a co-op, every running subscription ends that day (registered with coops)."""
+    """On leaving a co-op, every running subscription ends that day."""
     for period in await repository.open_periods_of_member(session, member.id):
         _end(period, local_date(now))
         await session.flush()

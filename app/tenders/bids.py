@@ -14,7 +14,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.audit import service as audit
 from app.auth.actor import Actor
 from app.core.errors import ValidationFailed
-from app.providers import repository as providers
 from app.providers import service as provider_service
 from app.providers.models import Provider, ProviderStatus, WelshLanguage
 from app.tenders import repository, service
@@ -57,7 +56,7 @@ async def bidding_provider(
         provider_id = staff_of[0]
     elif provider_id not in staff_of:
         raise NotProviderStaff
-    provider = await session.scalar(providers.with_offer().where(Provider.id == provider_id))
+    provider = await provider_service.provider_with_offer(session, provider_id)
     assert provider is not None  # noqa: S101 - staff rows belong to existing providers
     return provider
 
@@ -127,7 +126,7 @@ async def own_bid(
 ) -> TenderBid:
     """A live bid of a provider the caller is staff of; anyone else's does not exist."""
     bid = await repository.get_bid(session, tender.id, bid_id, lock=True)
-    if bid is None or not await providers.is_staff(
+    if bid is None or not await provider_service.is_staff(
         session, provider_id=bid.provider_id, user_id=actor.user.id
     ):
         raise BidNotFound
@@ -146,7 +145,7 @@ async def amend(
     tender = await service.lock(session, tender)
     bid = await own_bid(session, actor, tender, bid_id)
     require_taking_bids(tender)
-    provider = await session.scalar(providers.with_offer().where(Provider.id == bid.provider_id))
+    provider = await provider_service.provider_with_offer(session, bid.provider_id)
     assert provider is not None  # noqa: S101 - a bid's provider exists
     check_eligible(tender, provider)
     check_offer(tender, fields)

@@ -10,12 +10,12 @@ from sqlalchemy.orm import selectinload
 
 from app.audit import service as audit
 from app.auth.actor import Actor
-from app.coops import repository as coops
+from app.coops import service as coops
 from app.coops.models import Member, MemberStatus
 from app.core.clock import local_date
 from app.core.errors import ValidationFailed
 from app.ledger import service as ledger
-from app.providers import repository as providers
+from app.providers import service as providers
 from app.tenders import repository, service
 from app.tenders.errors import (
     CallOffEnded,

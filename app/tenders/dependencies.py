@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.auth.actor import Actor
 from app.auth.dependencies import AnyActor, CurrentActor, OptionalActor, acting_for
-from app.coops import repository as coops
+from app.coops import service as coops
 from app.coops.errors import CoopAdminRequired
 from app.coops.models import Coop, Member
 from app.core.deps import NowDep, SessionDep
@@ -96,7 +96,7 @@ async def admin_tender(seen: SignedInTender, session: SessionDep) -> Administere
     """A tender the caller administers (as a co-op administrator, in person)."""
     if not seen.is_admin or seen.member is None:
         raise CoopAdminRequired
-    coop = await coops.get_coop(session, seen.tender.coop_id)
+    coop = await coops.find_coop(session, seen.tender.coop_id)
     assert coop is not None  # noqa: S101 - a tender's co-op is never deleted
     return Administered(seen.tender, seen.member, coop)
 

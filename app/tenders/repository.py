@@ -8,7 +8,7 @@ from sqlalchemy import ColumnElement, Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
-from app.coops import repository as coops
+from app.coops import service as coops
 from app.coops.models import Member
 from app.providers.models import ServiceType
 from app.tenders.models import (

@@ -1,16 +1,14 @@
 import uuid
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 import httpx
 import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.auth.actor import Actor
-from app.coops import service as coops_service
-from app.coops.errors import MemberHasCommitments
 from app.coops.models import Member, MemberStatus
 from app.core.clock import FrozenClock
+from app.tenders import commitments as tender_commitments
 from tests.factories import (
     Person,
     apply_to_coop,
@@ -500,22 +498,17 @@ class TestLeave:
         )
         assert await status_of(session, admin_member) == MemberStatus.active
 
-    async def test_on_leave_callbacks_run_and_can_refuse_in_the_same_transaction(
+    async def test_commitments_are_asked_while_the_membership_is_held_and_refuse_the_leave(
         self, client: httpx.AsyncClient, session: AsyncSession, monkeypatch: pytest.MonkeyPatch
     ) -> None:
-        monkeypatch.setattr(coops_service, "_on_leave", [])
         seen: list[tuple[uuid.UUID, MemberStatus]] = []
         committed = {"refuse": True}
 
-        async def ledger_like(
-            session: AsyncSession, actor: Actor, member: Member, now: datetime
-        ) -> None:
+        async def commitments(session: AsyncSession, *, member: Member, today: date) -> list[str]:
             seen.append((member.id, member.status))
-            if committed["refuse"]:
-                raise MemberHasCommitments
+            return [f"call_off:{member.id}"] if committed["refuse"] else []
 
-        coops_service.register_on_leave(ledger_like)
-        coops_service.register_on_leave(ledger_like)
+        monkeypatch.setattr(tender_commitments, "commitments", commitments)
         coop_id, admin = await coop_with_admin(client)
         person = await register_person(client)
         member_id = await join_coop(client, coop_id, person, admin)

@@ -171,7 +171,7 @@ class TestGetDirectPayment:
 
 
 class TestContributionAllowance:
-    """The seam the ledger uses: headroom and the contribution check."""
+    """The rule the ledger applies: an award in force, its cycle, and what is left of it."""
 
     async def holder_member(
         self, client: httpx.AsyncClient, session: AsyncSession, member_class: str = "service_user"
@@ -187,84 +187,38 @@ class TestContributionAllowance:
         assert member is not None
         return holder.id, member
 
-    async def test_headroom_is_four_weeks_less_what_the_ledger_reports(
-        self, client: httpx.AsyncClient, session: AsyncSession, monkeypatch: pytest.MonkeyPatch
+    async def test_headroom_is_four_weeks_less_what_was_contributed(
+        self, client: httpx.AsyncClient, session: AsyncSession
     ) -> None:
-        monkeypatch.setattr(service, "_sources", [])
-        asked: list[tuple[uuid.UUID, date, date]] = []
-
-        async def ledger(
-            session: AsyncSession, *, holder_user_id: uuid.UUID, first_day: date, last_day: date
-        ) -> int:
-            asked.append((holder_user_id, first_day, last_day))
-            return 30_000
-
-        service.register_contribution_source(ledger)
-        holder_id, member = await self.holder_member(client, session)
-        headroom = await service.contribution_headroom(
-            session, holder_user_id=holder_id, on=date(2026, 3, 29)
-        )
+        holder_id, _ = await self.holder_member(client, session)
+        award = await service.award_in_force(session, holder_id, on=date(2026, 3, 29))
+        cycle = service.cycle_of(award, date(2026, 3, 29))
+        assert (cycle.first_day, cycle.last_day) == (date(2026, 3, 2), date(2026, 3, 29))
+        headroom = service.headroom(award, cycle, contributed_pence=30_000)
         assert (headroom.allowance_pence, headroom.contributed_pence) == (100_000, 30_000)
         assert headroom.remaining_pence == 70_000
-        assert asked[-1] == (holder_id, date(2026, 3, 2), date(2026, 3, 29))
-        fits = await service.check_contribution(
-            session,
-            holder_user_id=holder_id,
-            member=member,
-            amount_pence=70_000,
-            on=date(2026, 3, 5),
-        )
-        assert fits.remaining_pence == 70_000
+        service.check_fits(headroom, amount_pence=70_000)
         with pytest.raises(ExceedsDirectPayment) as refused:
-            await service.check_contribution(
-                session,
-                holder_user_id=holder_id,
-                member=member,
-                amount_pence=70_001,
-                on=date(2026, 3, 5),
-            )
+            service.check_fits(headroom, amount_pence=70_001)
         assert refused.value.extra == {"remaining_pence": 70_000}
         assert "2026-03-02" in refused.value.detail_in("cy")
-
-    async def test_without_a_registered_source_nothing_has_been_contributed(
-        self, client: httpx.AsyncClient, session: AsyncSession, monkeypatch: pytest.MonkeyPatch
-    ) -> None:
-        monkeypatch.setattr(service, "_sources", [])
-        holder_id, _ = await self.holder_member(client, session)
-        headroom = await service.contribution_headroom(
-            session, holder_user_id=holder_id, on=date(2026, 2, 2)
-        )
-        assert headroom.remaining_pence == 100_000
-        assert headroom.cycle.number == 0
 
     async def test_only_a_service_user_holder_contributes(
         self, client: httpx.AsyncClient, session: AsyncSession
     ) -> None:
         holder_id, carer = await self.holder_member(client, session, member_class="carer")
         with pytest.raises(NotAHolder):
-            await service.check_contribution(
-                session, holder_user_id=holder_id, member=carer, amount_pence=1, on=date(2026, 3, 5)
-            )
+            service.check_holder(carer, holder_user_id=holder_id)
         _, someone_elses = await self.holder_member(client, session)
         with pytest.raises(NotAHolder):
-            await service.check_contribution(
-                session,
-                holder_user_id=holder_id,
-                member=someone_elses,
-                amount_pence=1,
-                on=date(2026, 3, 5),
-            )
+            service.check_holder(someone_elses, holder_user_id=holder_id)
 
     async def test_an_award_must_be_in_force(
         self, client: httpx.AsyncClient, session: AsyncSession
     ) -> None:
-        holder_id, member = await self.holder_member(client, session)
+        holder_id, _ = await self.holder_member(client, session)
         for day in (date(2026, 2, 1), date(2020, 1, 1)):
             with pytest.raises(NoDirectPayment):
-                await service.check_contribution(
-                    session, holder_user_id=holder_id, member=member, amount_pence=1, on=day
-                )
+                await service.award_in_force(session, holder_id, on=day)
         with pytest.raises(NoDirectPayment):
-            await service.contribution_headroom(
-                session, holder_user_id=uuid.uuid4(), on=date(2026, 3, 5)
-            )
+            await service.award_in_force(session, uuid.uuid4(), on=date(2026, 3, 5))

@@ -5,10 +5,10 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.coops.models import Member
-from app.ledger import leaving
 from app.ledger import service as ledger
 from app.ledger.errors import MemberNotActive
 from app.ledger.models import TransactionKind
+from app.tenders import commitments as tender_commitments
 from tests.conftest import START
 from tests.factories import apply_to_coop, contribute, register_person, request_refund
 from tests.helpers import problem
@@ -114,15 +114,12 @@ class TestLeaving:
         funded: Pool,
         monkeypatch: pytest.MonkeyPatch,
     ) -> None:
-        monkeypatch.setattr(leaving, "_checks", [])
-
         async def open_call_offs(
             session: AsyncSession, *, member: Member, today: date
         ) -> list[str]:
             return [f"call_off:{member.id}"]
 
-        leaving.register_commitment_check(open_call_offs)
-        leaving.register_commitment_check(open_call_offs)
+        monkeypatch.setattr(tender_commitments, "commitments", open_call_offs)
         before = await funded.books(session)
         body = problem(
             await leave(client, funded, funded.holder.headers), 409, "member_has_commitments"
@@ -132,12 +129,15 @@ class TestLeaving:
         me = (await client.get("/api/v1/me", headers=funded.holder.headers)).json()
         assert me["memberships"][0]["status"] == "active"
 
-    async def test_with_no_checks_registered_nobody_has_commitments(
+    async def test_without_call_offs_or_invoices_nothing_binds_a_member(
         self, session: AsyncSession, pool: Pool
     ) -> None:
         member = await session.get(Member, pool.holder_member)
         assert member is not None
-        assert await leaving.commitments_of(session, member, date(2026, 3, 2)) == []
+        assert (
+            await tender_commitments.commitments(session, member=member, today=date(2026, 3, 2))
+            == []
+        )
 
 
 async def test_no_posting_pays_into_the_account_of_a_member_who_has_left(

@@ -1,16 +1,11 @@
-"""Where tenders take part in other domains' work: award votes and members leaving."""
+"""What still binds a member to the co-op's purchasing: asked before a member leaves."""
 
 from datetime import date
 
 from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.coops import service as coops
 from app.coops.models import Member
-from app.governance import service as governance
-from app.governance.models import ProposalKind
-from app.ledger import leaving
-from app.tenders import award, demand
 from app.tenders.models import (
     CallOff,
     Contract,
@@ -23,9 +18,10 @@ from app.tenders.models import (
 
 
 async def commitments(session: AsyncSession, *, member: Member, today: date) -> list[str]:
-    """What still binds a member: call-offs under a running contract that have not ended or
-    whose last day is still to come (the provider may yet invoice it), and invoice lines
-    that are charged to them and not yet paid."""
+    """What still binds a member, as short references (`"call_off:<id>"`,
+    `"invoice_line:<id>"`): call-offs under a running contract that have not ended or whose
+    last day is still to come (the provider may yet invoice it), and invoice lines that are
+    charged to them and not yet paid. Empty when nothing does."""
     call_offs = (
         await session.scalars(
             select(CallOff.id)
@@ -51,10 +47,3 @@ async def commitments(session: AsyncSession, *, member: Member, today: date) -> 
         )
     ).all()
     return [f"call_off:{c}" for c in call_offs] + [f"invoice_line:{i}" for i in unpaid]
-
-
-def install() -> None:
-    """Register the tenders' callbacks with the domains that call them (idempotent)."""
-    governance.register_outcome_handler(ProposalKind.award_tender, award.on_award_vote)
-    coops.register_on_leave(demand.withdraw_on_leaving)
-    leaving.register_commitment_check(commitments)
