@@ -33,10 +33,10 @@ from app.coops.schemas import (
     RuleChangeRead,
 )
 from app.core.deps import NowDep, SessionDep
+from app.core.disclosure import people_count
 from app.core.errors import problems
 from app.core.pagination import CursorPage, PageDep, Sort, paginate
 from app.core.schemas import AreaCode
-from app.stats.disclosure import people_count
 
 router = APIRouter(prefix="/coops", tags=["co-operatives"])
 

@@ -3,12 +3,11 @@
 import uuid
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Query, Request, Response
+from fastapi import APIRouter, Query, Request, Response
 
-from app.auth.actor import Actor
-from app.auth.dependencies import acting_for
+from app.auth.dependencies import ContributeActor, ViewActor
 from app.auth.errors import NoMandate, OutsideMandate
-from app.coops.dependencies import CurrentMembership, ViewActor
+from app.coops.dependencies import CurrentMembership
 from app.coops.errors import CoopNotFound, MemberNotFound
 from app.core.csv_answer import CSV_MEDIA_TYPE, csv_response, wants_csv
 from app.core.deps import NowDep, SessionDep
@@ -34,7 +33,6 @@ from app.ledger.schemas import (
 )
 
 router = APIRouter(prefix="/coops/{coop_id}", tags=["pooled budget"])
-ContributeActor = Annotated[Actor, Depends(acting_for("contribute"))]
 READ_PROBLEMS = (CoopNotFound, OutsideMandate, NoMandate)
 
 

@@ -8,13 +8,14 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.areas.models import Area
+from app.core import disclosure
 from app.core.clock import day_range
 from app.core.csv_answer import csv_text
+from app.core.disclosure import Figure
 from app.core.errors import ValidationFailed
 from app.providers import service as providers
 from app.providers.models import ServiceType
-from app.stats import disclosure, queries
-from app.stats.disclosure import Figure
+from app.stats import queries
 from app.stats.schemas import (
     AreaSummary,
     ProvidersByServiceType,

@@ -5,9 +5,10 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Request, Response
 
+from app.auth.dependencies import ViewActor
 from app.auth.errors import NoMandate, OutsideMandate
 from app.coops import service as coops
-from app.coops.dependencies import CurrentMembership, ViewActor
+from app.coops.dependencies import CurrentMembership
 from app.coops.errors import CoopNotFound, MemberNotFound
 from app.core.csv_answer import CSV_MEDIA_TYPE, csv_response, wants_csv
 from app.core.deps import SessionDep
