@@ -32,6 +32,21 @@ PROBLEM_MEDIA_TYPE = "application/problem+json"
 logger = logging.getLogger("app.request")
 
 
+def stored_answer(status: int, body: bytes) -> Response:
+    """A JSON answer from bytes serialised once: the first answer to an idempotent request,
+    and every replay of it, byte for byte."""
+    return Response(content=body, status_code=status, media_type="application/json")
+
+
+class IdempotentReplay(Exception):
+    """Raised to answer with a stored response; rendered as it was first sent."""
+
+    def __init__(self, status: int, body: bytes) -> None:
+        super().__init__("idempotent replay")
+        self.status = status
+        self.body = body
+
+
 class ProblemResponse(JSONResponse):
     media_type = PROBLEM_MEDIA_TYPE
 
@@ -73,8 +88,6 @@ def validation_problem(exc: RequestValidationError) -> AppError:
 
 
 def install_handlers(app: FastAPI) -> None:
-    from app.idempotency.service import IdempotentReplay
-
     async def app_error(request: Request, exc: Exception) -> Response:
         if not isinstance(exc, AppError):  # pragma: no cover - registered for that type
             raise exc
@@ -116,7 +129,7 @@ def install_handlers(app: FastAPI) -> None:
         del request
         if not isinstance(exc, IdempotentReplay):  # pragma: no cover - registered for that type
             raise exc
-        return Response(content=exc.body, status_code=exc.status, media_type="application/json")
+        return stored_answer(exc.status, exc.body)
 
     async def database_busy(request: Request, exc: Exception) -> Response:
         if not is_busy(exc):

@@ -20,17 +20,9 @@ from fastapi.responses import Response
 from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.core.handlers import IdempotentReplay, stored_answer
 from app.idempotency.errors import IdempotencyInProgress, IdempotencyKeyReused
 from app.idempotency.models import IdempotencyRecord
-
-
-class IdempotentReplay(Exception):
-    """Raised to answer with a stored response; rendered as it was first sent."""
-
-    def __init__(self, status: int, body: bytes) -> None:
-        super().__init__("idempotent replay")
-        self.status = status
-        self.body = body
 
 
 def request_fingerprint(body: bytes) -> str:
@@ -139,4 +131,4 @@ class IdempotencyGuard:
             record.created_at = self.now
             record.expires_at = self.now + self.retention
             await self.session.flush()
-        return Response(content=body, status_code=status_code, media_type="application/json")
+        return stored_answer(status_code, body)
