@@ -138,3 +138,48 @@ def test_migrate_and_create_admin_work_from_any_directory(
     created = run_cli("create-admin", "--email", "a@example.org", env=env, cwd=elsewhere)
     assert created.returncode == 0, created.stderr
     assert list(elsewhere.iterdir()) == []
+
+
+def test_a_complete_venv_starts_without_the_package_index(tmp_path: Path) -> None:
+    """scripts/install (run by scripts/serve) reaches pip only when the lock, pyproject.toml
+    or the Python changed since the last install: the second start never calls pip."""
+    import shutil
+
+    tree = tmp_path / "tree"
+    (tree / "scripts").mkdir(parents=True)
+    for name in ("requirements.lock", "requirements-dev.lock", "pyproject.toml"):
+        shutil.copy(PROJECT_ROOT / name, tree / name)
+    shutil.copy(PROJECT_ROOT / "scripts" / "install", tree / "scripts" / "install")
+    calls = tmp_path / "pip-calls"
+    fake = tree / ".venv" / "bin" / "python"
+    fake.parent.mkdir(parents=True)
+    fake.write_text(
+        "#!/bin/sh\n"
+        'if [ "$1" = "-VV" ]; then echo "Python 3.11.9 (fake)"; exit 0; fi\n'
+        f'echo "$@" >> "{calls}"\n'
+        'exit "${PIP_FAILS:-0}"\n',
+        encoding="utf-8",
+    )
+    fake.chmod(0o755)
+
+    def install(*extra: str, **env: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(  # noqa: S603 - the project's own script
+            [str(tree / "scripts" / "install"), "requirements.lock", *extra],
+            env={**os.environ, "PYTHON": sys.executable, **env},
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+
+    first = install()
+    assert first.returncode == 0, first.stderr
+    assert len(calls.read_text().splitlines()) == 2  # the lock, then the project
+    offline = {"PIP_FAILS": "1", "PIP_INDEX_URL": "http://127.0.0.1:9/"}
+    again = install("requirements-dev.lock", **offline)
+    assert again.returncode == 0, again.stderr
+    assert len(calls.read_text().splitlines()) == 2  # pip was not asked again
+    (tree / "requirements.lock").write_text("changed\n", encoding="utf-8")
+    changed = install(**offline)
+    assert changed.returncode != 0  # a changed lock does reach pip
+    assert len(calls.read_text().splitlines()) == 3
