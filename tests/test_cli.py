@@ -183,3 +183,36 @@ def test_a_complete_venv_starts_without_the_package_index(tmp_path: Path) -> Non
     changed = install(**offline)
     assert changed.returncode != 0  # a changed lock does reach pip
     assert len(calls.read_text().splitlines()) == 3
+
+
+def test_the_readme_docs_and_openapi_stand_alone() -> None:
+    """A clone has nothing beside it: nothing it reads or points readers to is outside it."""
+    import json
+    import re
+
+    from app.main import create_app
+
+    texts = {
+        str(path.relative_to(PROJECT_ROOT)): path.read_text(encoding="utf-8")
+        for path in [PROJECT_ROOT / "README.md", *sorted((PROJECT_ROOT / "docs").glob("*.md"))]
+    }
+    texts["openapi"] = json.dumps(create_app().openapi())
+    texts.update(
+        {
+            str(path.relative_to(PROJECT_ROOT)): path.read_text(encoding="utf-8")
+            for path in (PROJECT_ROOT / "app").rglob("*.py")
+        }
+    )
+    outside = {name for name, text in texts.items() if re.search(r"\.\./shared|SPEC\.md", text)}
+    assert outside == set()
+    assert not re.search(r"\bSPEC\b", texts["openapi"])
+
+
+def test_every_setting_the_scripts_read_is_in_the_readme() -> None:
+    import re
+
+    readme = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
+    scripts = (PROJECT_ROOT / "scripts" / "serve").read_text(encoding="utf-8")
+    scripts += (PROJECT_ROOT / "Dockerfile").read_text(encoding="utf-8")
+    for name in sorted(set(re.findall(r"\bDPC_[A-Z_]+", scripts))):
+        assert f"`{name}`" in readme, name
