@@ -7,6 +7,7 @@ import os
 import sys
 from datetime import UTC, datetime
 
+from pydantic import ValidationError
 from sqlalchemy import delete, inspect, make_url, select
 from sqlalchemy.exc import ArgumentError, DBAPIError
 
@@ -135,7 +136,17 @@ def main(argv: list[str] | None = None) -> int:
     commands.add_parser("demo", help="load synthetic demo data")
     commands.add_parser("purge-expired", help="delete expired idempotency records")
     args = parser.parse_args(argv)
-    settings = get_settings()
+    try:
+        settings = get_settings()
+    except ValidationError as exc:
+        reasons = "; ".join(
+            str(error["msg"]).removeprefix("Value error, ") for error in exc.errors()
+        )
+        print(
+            f"python -m app.cli {args.command}: the settings are refused: {reasons}",
+            file=sys.stderr,
+        )
+        return 1
     try:
         return run(args, settings)
     except CommandFailed as exc:

@@ -96,6 +96,12 @@ def test_demo_data_is_refused_in_production(cli_env: dict[str, str]) -> None:
         db.close()
 
 
+def test_production_without_a_secret_key_is_one_line(cli_env: dict[str, str]) -> None:
+    env = {k: v for k, v in cli_env.items() if k != "DPC_SECRET_KEY"}
+    line = _one_line(run_cli("demo", env={**env, "DPC_ENV": "production"}))
+    assert "DPC_SECRET_KEY" in line
+
+
 def test_create_admin_before_migrate_says_what_to_do(
     cli_env: dict[str, str], tmp_path: Path
 ) -> None:
