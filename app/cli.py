@@ -7,7 +7,9 @@ import os
 import sys
 from datetime import UTC, datetime
 
-from sqlalchemy import delete, select
+from pydantic import ValidationError
+from sqlalchemy import delete, inspect, make_url, select
+from sqlalchemy.exc import ArgumentError, DBAPIError
 
 from app.audit import service as audit
 from app.auth.models import PreferredLanguage, User
@@ -17,6 +19,65 @@ from app.core.db import create_engine, create_sessionmaker, unit_of_work
 from app.core.ops import PROJECT_ROOT
 from app.core.schemas import normalise_email
 from app.idempotency.models import IdempotencyRecord
+
+
+class CommandFailed(Exception):
+    """A reason a command cannot run, said in one line."""
+
+
+def database_name(settings: Settings) -> str:
+    """The database URL as it may be printed: without its password."""
+    try:
+        return make_url(settings.async_database_url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return "(an unreadable DPC_DATABASE_URL)"
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(getattr(exc, "orig", None) or exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
+def unreachable(settings: Settings, exc: BaseException) -> CommandFailed:
+    return CommandFailed(
+        f"cannot reach the database at {database_name(settings)}: {_first_line(exc)}"
+    )
+
+
+def require_schema(settings: Settings) -> None:
+    """Refuse, in one line, a database that cannot be reached or has not been migrated."""
+    no_schema = CommandFailed(
+        f"the database at {database_name(settings)} has no schema yet: "
+        "run `python -m app.cli migrate`"
+    )
+    url = make_url(settings.async_database_url)
+    on_file = url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:")
+    if on_file and not os.path.exists(str(url.database)):
+        raise no_schema
+
+    async def migrated() -> bool:
+        engine = create_engine(settings)
+        try:
+            async with engine.connect() as connection:
+                return await connection.run_sync(
+                    lambda sync: inspect(sync).has_table("alembic_version")
+                )
+        finally:
+            await engine.dispose()
+
+    try:
+        found = asyncio.run(migrated())
+    except (DBAPIError, OSError, TimeoutError) as exc:
+        raise unreachable(settings, exc) from exc
+    if not found:
+        raise no_schema
+
+
+def refuse_demo_in_production(settings: Settings) -> None:
+    if settings.env == "production":
+        raise CommandFailed(
+            "refusing to load invented demo data into a production database (DPC_ENV=production)"
+        )
 
 
 def migrate(settings: Settings) -> None:
@@ -75,16 +136,37 @@ def main(argv: list[str] | None = None) -> int:
     commands.add_parser("demo", help="load synthetic demo data")
     commands.add_parser("purge-expired", help="delete expired idempotency records")
     args = parser.parse_args(argv)
-    settings = get_settings()
+    try:
+        settings = get_settings()
+    except ValidationError as exc:
+        reasons = "; ".join(
+            str(error["msg"]).removeprefix("Value error, ") for error in exc.errors()
+        )
+        print(
+            f"python -m app.cli {args.command}: the settings are refused: {reasons}",
+            file=sys.stderr,
+        )
+        return 1
+    try:
+        return run(args, settings)
+    except CommandFailed as exc:
+        print(f"python -m app.cli {args.command}: {exc}", file=sys.stderr)
+        return 1
 
+
+def run(args: argparse.Namespace, settings: Settings) -> int:
     if args.command == "migrate":
-        migrate(settings)
+        try:
+            migrate(settings)
+        except (DBAPIError, OSError, TimeoutError) as exc:
+            raise unreachable(settings, exc) from exc
         return 0
     if args.command == "create-admin":
         password = os.environ.get("DPC_ADMIN_PASSWORD") or getpass.getpass("Password: ")
         if len(password) < 12:
             print("The password must have at least 12 characters.", file=sys.stderr)
             return 2
+        require_schema(settings)
         user_id = asyncio.run(
             create_admin(settings, email=args.email, password=password, full_name=args.full_name)
         )
@@ -93,9 +175,12 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "demo":
         from app.demo import load_demo
 
+        refuse_demo_in_production(settings)
+        require_schema(settings)
         print(asyncio.run(load_demo(settings)))
         return 0
     if args.command == "purge-expired":
+        require_schema(settings)
         print(f"deleted {asyncio.run(purge_expired(settings))} expired idempotency records")
         return 0
     return 2

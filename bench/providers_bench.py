@@ -44,8 +44,8 @@ from sqlalchemy.dialects import postgresql, sqlite
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from app.areas.reference import load_areas  # noqa: E402
 from app.cli import migrate  # noqa: E402
+from app.core.area_list import load_areas  # noqa: E402
 from app.core.config import Settings  # noqa: E402
 from app.core.db import create_engine, create_sessionmaker, unit_of_work  # noqa: E402
 from app.providers import repository  # noqa: E402

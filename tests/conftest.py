@@ -23,9 +23,22 @@ from app.core.db import create_engine
 from app.main import create_app
 from tests.helpers import run_alembic
 
+# The server the suite connects to (through this database, which it never changes). The suite
+# works in databases of its own there, created by it and marked as its own (SUITE_MARK), which
+# it drops and rebuilds: dpc_test_<worker>, or dpc_test_<database>_<worker> when the URL names
+# another database than `postgres` (so two checkouts sharing a server keep apart).
 POSTGRES_URL = os.environ.get(
-    "DPC_TEST_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test"
+    "DPC_TEST_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres"
 )
+SUITE_MARK = "created by the dpc test suite; dropped and rebuilt by it"
+
+
+def suite_database_name(url: str, worker: str | None) -> str:
+    base = make_url(url).database
+    own = "dpc_test" if base in (None, "", "postgres") else f"dpc_test_{base}"
+    return f"{own}_{worker or 'main'}"
+
+
 BACKENDS = [
     b.strip() for b in os.environ.get("TEST_BACKENDS", "sqlite,postgresql").split(",") if b.strip()
 ]
@@ -91,10 +104,10 @@ async def database(
     elif backend == "postgresql":
         url = POSTGRES_URL
         problem = await _postgres_reachable(url)
-        worker = os.environ.get("PYTEST_XDIST_WORKER")
-        if problem is None and worker:
-            # Parallel workers each get a database of their own, beside the one named.
-            url = await ensure_database(url, f"{make_url(url).database}_{worker}")
+        if problem is None:
+            # Parallel workers each get a database of their own.
+            name = suite_database_name(url, os.environ.get("PYTEST_XDIST_WORKER"))
+            url = await ensure_database(url, name)
         if problem is not None:
             if IN_CI:
                 pytest.fail(f"PostgreSQL is required in CI but unreachable at {url}: {problem}")
@@ -110,17 +123,33 @@ async def database(
 
 
 async def ensure_database(url: str, name: str) -> str:
-    """The URL of database `name` on the server of `url`, created if it is missing."""
+    """The URL of database `name` on the server of `url`, created (and marked as the suite's)
+    if it is missing. A database of that name the suite did not create is never used: its
+    schema would be dropped."""
     admin = create_engine(Settings(database_url=url)).execution_options(
         isolation_level="AUTOCOMMIT"
     )
-    async with admin.connect() as connection:
-        exists = await connection.scalar(
-            text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}
-        )
-        if not exists:
-            await connection.execute(text(f'CREATE DATABASE "{name}"'))
-    await admin.dispose()
+    try:
+        async with admin.connect() as connection:
+            found = await connection.execute(
+                text(
+                    "SELECT shobj_description(oid, 'pg_database') FROM pg_database "
+                    "WHERE datname = :n"
+                ),
+                {"n": name},
+            )
+            row = found.first()
+            if row is None:
+                await connection.execute(text(f'CREATE DATABASE "{name}"'))
+                mark = SUITE_MARK.replace("'", "''")
+                await connection.execute(text(f"COMMENT ON DATABASE \"{name}\" IS '{mark}'"))
+            elif row[0] != SUITE_MARK:
+                pytest.fail(
+                    f"PostgreSQL database {name!r} exists and was not created by the test suite; "
+                    "it is left alone (drop it, or point DPC_TEST_POSTGRES_URL elsewhere)"
+                )
+    finally:
+        await admin.dispose()
     return make_url(url).set(database=name).render_as_string(hide_password=False)
 
 

@@ -80,6 +80,14 @@ def acting_for(scope: str) -> Callable[[Actor], Coroutine[Any, Any, Actor]]:
     return dependency
 
 
+# What a representative may do for the holder, one scope of their mandate each (holders always may).
+ViewActor = Annotated[Actor, Depends(acting_for("view"))]
+ContributeActor = Annotated[Actor, Depends(acting_for("contribute"))]
+RefundActor = Annotated[Actor, Depends(acting_for("refund"))]
+SupportActor = Annotated[Actor, Depends(acting_for("support"))]
+VoteActor = Annotated[Actor, Depends(acting_for("vote"))]
+
+
 async def platform_admin(actor: CurrentActor) -> Actor:
     if not actor.user.is_platform_admin:
         raise PlatformAdminRequired

@@ -5,16 +5,12 @@ from typing import Annotated
 
 from fastapi import Depends
 
-from app.auth.actor import Actor
-from app.auth.dependencies import AnyActor, CurrentActor, acting_for
+from app.auth.dependencies import AnyActor, CurrentActor
 from app.auth.errors import OutsideMandate
 from app.coops import repository
 from app.coops.errors import CoopAdminRequired, CoopNotFound, MemberNotFound, NotThisMember
 from app.coops.models import Member
 from app.core.deps import SessionDep
-
-# Reading what the holder may read: a representative needs the `view` scope.
-ViewActor = Annotated[Actor, Depends(acting_for("view"))]
 
 
 async def current_membership(coop_id: uuid.UUID, session: SessionDep, actor: AnyActor) -> Member:

@@ -6,14 +6,13 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
-from app.auth.dependencies import CurrentActor
+from app.auth.dependencies import CurrentActor, ViewActor
 from app.auth.errors import NoMandate, OutsideMandate
 from app.coops import repository, service
 from app.coops.dependencies import (
     CoopAdmin,
     CurrentMembership,
     LeavingMember,
-    ViewActor,
 )
 from app.coops.errors import (
     AlreadyMember,

@@ -32,10 +32,10 @@ from app.coops.schemas import (
     RuleChangeRead,
 )
 from app.core.deps import NowDep, SessionDep
+from app.core.disclosure import people_count
 from app.core.errors import problems
 from app.core.pagination import CursorPage, PageDep, Sort, paginate
 from app.core.schemas import AreaCode
-from app.stats.disclosure import people_count
 from app.workflows import membership
 
 router = APIRouter(prefix="/coops", tags=["co-operatives"])

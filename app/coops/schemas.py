@@ -29,7 +29,7 @@ def check_rules(
 
 
 class CoopRules(Input):
-    """How the co-op decides and guards its money (see SPEC sections 6 and 7)."""
+    """How the co-op decides and guards its money: its voting rules and safeguards."""
 
     voting_mode: VotingMode = VotingMode.one_member_one_vote
     class_weights: dict[MemberClass, Weight] | None = Field(

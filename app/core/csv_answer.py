@@ -3,10 +3,12 @@
 import csv
 import io
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Annotated, Any, Literal, TypeVar
 
+from fastapi import Query, Request
 from fastapi.responses import Response
 
 CSV_MEDIA_TYPE = "text/csv"
@@ -86,3 +88,35 @@ def wants_csv(format_: str | None, accept: str | None) -> bool:
         if media in ("application/json", "application/*", "*/*"):
             return False
     return False
+
+
+# `?format=` on an answer that can also be CSV.
+FormatQuery = Annotated[
+    Literal["json", "csv"] | None,
+    Query(alias="format", description="`csv` for CSV (as `Accept: text/csv`)."),
+]
+
+
+def csv_alternative(description: str, *, example: str) -> dict[str, Any]:
+    """The OpenAPI 200 answer of a route that answers JSON or, when asked, CSV."""
+    return {
+        "description": description,
+        "content": {CSV_MEDIA_TYPE: {"schema": {"type": "string"}, "example": example}},
+    }
+
+
+_Answer = TypeVar("_Answer")
+
+
+def json_or_csv(
+    request: Request,
+    format_: str | None,
+    answer: _Answer,
+    *,
+    to_csv: Callable[[_Answer], str],
+    filename: str,
+) -> _Answer | Response:
+    """The answer as it is (JSON), or as a CSV download when `?format=` or Accept asks."""
+    if not wants_csv(format_, request.headers.get("accept")):
+        return answer
+    return csv_response(to_csv(answer), filename=filename)

@@ -27,7 +27,7 @@ from app.core.errors import (
     problem_body,
 )
 from app.core.i18n import DEFAULT_LANGUAGE, Language
-from app.core.replay import IdempotentReplay
+from app.core.replay import IdempotentReplay, stored_answer
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
 logger = logging.getLogger("app.request")
@@ -115,7 +115,7 @@ def install_handlers(app: FastAPI) -> None:
         del request
         if not isinstance(exc, IdempotentReplay):  # pragma: no cover - registered for that type
             raise exc
-        return Response(content=exc.body, status_code=exc.status, media_type="application/json")
+        return stored_answer(exc.status, exc.body)
 
     async def database_busy(request: Request, exc: Exception) -> Response:
         if not is_busy(exc):

@@ -1,10 +1,8 @@
 """Wire-format bases and shared field types."""
 
-import csv
 import re
 import unicodedata
 from datetime import UTC, date, datetime
-from pathlib import Path
 from typing import Annotated, Any, ClassVar
 
 from pydantic import (
@@ -20,6 +18,8 @@ from pydantic import (
 )
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import CoreSchema
+
+from app.core.area_list import AREA_CODES
 
 # Strict: a fraction (10.5), a number written as a fraction or with an exponent (100.0, 1e3),
 # a boolean or a string is refused, never coerced. Money is never a float on the wire.
@@ -118,14 +118,6 @@ MONTH_PATTERN = rf"^{YEAR_PATTERN}-(0[1-9]|1[0-2])$"
 QUARTER_PATTERN = rf"^{YEAR_PATTERN}-Q[1-4]$"
 
 
-def _area_codes() -> tuple[str, ...]:
-    # The same file the migration loads the areas from; read once, at import.
-    path = Path(__file__).resolve().parents[1] / "areas" / "data" / "areas.csv"
-    with path.open(encoding="utf-8", newline="") as handle:
-        return tuple(row["code"] for row in csv.DictReader(handle))
-
-
-AREA_CODES = _area_codes()
 AreaCode = Annotated[
     str,
     Field(

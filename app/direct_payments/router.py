@@ -2,9 +2,8 @@
 
 from fastapi import APIRouter
 
-from app.auth.dependencies import CurrentActor
+from app.auth.dependencies import CurrentActor, ViewActor
 from app.auth.errors import NoMandate, OutsideMandate
-from app.coops.dependencies import ViewActor
 from app.core.clock import local_date
 from app.core.deps import NowDep, SessionDep
 from app.core.errors import problems

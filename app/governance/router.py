@@ -3,13 +3,12 @@
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Query
 
-from app.auth.actor import Actor
-from app.auth.dependencies import CurrentActor, acting_for
+from app.auth.dependencies import CurrentActor, ViewActor, VoteActor
 from app.auth.errors import NoMandate, OutsideMandate
 from app.coops import service as coops
-from app.coops.dependencies import CurrentMembership, ViewActor
+from app.coops.dependencies import CurrentMembership
 from app.coops.errors import CoopNotFound
 from app.core.deps import NowDep, SessionDep
 from app.core.errors import problems
@@ -22,7 +21,6 @@ from app.governance.tally import VoteChoice
 
 coop_router = APIRouter(prefix="/coops/{coop_id}/proposals", tags=["governance"])
 router = APIRouter(prefix="/proposals", tags=["governance"])
-VoteActor = Annotated[Actor, Depends(acting_for("vote"))]
 
 
 def _read(proposal: Proposal, my_vote: VoteChoice | None) -> ProposalRead:

@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from fractions import Fraction
 
+from app.core.money import decimal_text
+
 ONE_MEMBER_ONE_VOTE = "one_member_one_vote"
 CLASS_WEIGHTED = "class_weighted"
 SHARE_PLACES = 4
@@ -116,7 +118,4 @@ def format_share(share: Fraction, places: int = SHARE_PLACES) -> str:
     """A non-negative fraction as a decimal string, rounded half up: 2/7 -> "0.2857"."""
     if share < 0:
         raise ValueError("a share is never negative")
-    scale = 10**places
-    scaled = (2 * share.numerator * scale + share.denominator) // (2 * share.denominator)
-    whole, part = divmod(scaled, scale)
-    return f"{whole}.{part:0{places}d}" if places else str(whole)
+    return decimal_text(share, places)

@@ -20,7 +20,7 @@ from fastapi.responses import Response
 from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.core.replay import IdempotentReplay
+from app.core.replay import IdempotentReplay, stored_answer
 from app.idempotency.errors import IdempotencyInProgress, IdempotencyKeyReused
 from app.idempotency.models import IdempotencyRecord
 
@@ -131,4 +131,4 @@ class IdempotencyGuard:
             record.created_at = self.now
             record.expires_at = self.now + self.retention
             await self.session.flush()
-        return Response(content=body, status_code=status_code, media_type="application/json")
+        return stored_answer(status_code, body)

@@ -3,12 +3,11 @@
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Response
+from fastapi import APIRouter, Query, Response
 
-from app.auth.actor import Actor
-from app.auth.dependencies import CurrentActor, acting_for
+from app.auth.dependencies import CurrentActor, RefundActor, ViewActor
 from app.auth.errors import NoMandate, OutsideMandate
-from app.coops.dependencies import CoopAdmin, CurrentMembership, ViewActor
+from app.coops.dependencies import CoopAdmin, CurrentMembership
 from app.coops.errors import CoopAdminRequired, CoopNotFound, MemberNotFound
 from app.core.deps import NowDep, SessionDep
 from app.core.errors import problems
@@ -31,7 +30,6 @@ from app.ledger.models import Refund, RefundStatus
 from app.ledger.schemas import RefundCreate, RefundRead
 
 router = APIRouter(prefix="/coops/{coop_id}/pool/refunds", tags=["pooled budget"])
-RefundActor = Annotated[Actor, Depends(acting_for("refund"))]
 KEY_PROBLEMS = (IdempotencyKeyReused, IdempotencyInProgress)
 DECISION_PROBLEMS = (CoopNotFound, CoopAdminRequired, OutsideMandate, NoMandate, RefundNotFound)
 

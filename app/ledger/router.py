@@ -1,16 +1,15 @@
 """The pooled budget: the pool's totals, contributions, the ledger and member statements."""
 
 import uuid
-from typing import Annotated, Literal
+from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request, Response
+from fastapi import APIRouter, Query, Request, Response
 
-from app.auth.actor import Actor
-from app.auth.dependencies import acting_for
+from app.auth.dependencies import ContributeActor, ViewActor
 from app.auth.errors import NoMandate, OutsideMandate
-from app.coops.dependencies import CurrentMembership, ViewActor
+from app.coops.dependencies import CurrentMembership
 from app.coops.errors import CoopNotFound, MemberNotFound
-from app.core.csv_answer import CSV_MEDIA_TYPE, csv_response, wants_csv
+from app.core.csv_answer import FormatQuery, csv_alternative, json_or_csv
 from app.core.deps import NowDep, SessionDep
 from app.core.errors import problems
 from app.core.pagination import CursorPage, PageDep, Sort, paginate
@@ -34,7 +33,6 @@ from app.ledger.schemas import (
 )
 
 router = APIRouter(prefix="/coops/{coop_id}", tags=["pooled budget"])
-ContributeActor = Annotated[Actor, Depends(acting_for("contribute"))]
 READ_PROBLEMS = (CoopNotFound, OutsideMandate, NoMandate)
 
 
@@ -144,18 +142,13 @@ async def list_ledger(
     )
 
 
-CSV_RESPONSE = {
-    "description": "The statement; with `?format=csv` or `Accept: text/csv`, as CSV (UTF-8 "
+CSV_RESPONSE = csv_alternative(
+    "The statement; with `?format=csv` or `Accept: text/csv`, as CSV (UTF-8 "
     "with a byte-order mark, every cell quoted, a header row, an opening line, one movement "
     "per row with the running balance, a closing line).",
-    "content": {
-        CSV_MEDIA_TYPE: {
-            "schema": {"type": "string"},
-            "example": '"date","transaction_id","kind","amount_pence","balance_pence","memo"\r\n'
-            '"2026-03-01","","opening_balance","","0","Opening balance"\r\n',
-        }
-    },
-}
+    example='"date","transaction_id","kind","amount_pence","balance_pence","memo"\r\n'
+    '"2026-03-01","","opening_balance","","0","Opening balance"\r\n',
+)
 
 
 @router.get(
@@ -179,10 +172,7 @@ async def get_statement(
     to_date: Annotated[
         Day | None, Query(alias="to", description="Last day (default: today).")
     ] = None,
-    format_: Annotated[
-        Literal["json", "csv"] | None,
-        Query(alias="format", description="`csv` for CSV (as `Accept: text/csv`)."),
-    ] = None,
+    format_: FormatQuery = None,
 ) -> StatementRead | Response:
     """A member's statement for the days `from` to `to` inclusive (days in Wales): the member, their
     representative with `view`, or an administrator. `weeks_of_budget_held` is the closing
@@ -192,7 +182,5 @@ async def get_statement(
     read = await statements.statement(
         session, target, from_date=from_date, to_date=to_date, now=now
     )
-    if not wants_csv(format_, request.headers.get("accept")):
-        return read
     filename = f"statement-{target.id}-{read.from_date}-{read.to_date}.csv"
-    return csv_response(statements.to_csv(read), filename=filename)
+    return json_or_csv(request, format_, read, to_csv=statements.to_csv, filename=filename)

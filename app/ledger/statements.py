@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from fractions import Fraction
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -10,6 +11,7 @@ from app.coops.models import Member
 from app.core.clock import day_range, local_date
 from app.core.csv_answer import csv_text
 from app.core.errors import ValidationFailed
+from app.core.money import decimal_text
 from app.direct_payments import service as direct_payments
 from app.ledger import service as ledger
 from app.ledger.models import LedgerAccount, LedgerPosting, LedgerTransaction
@@ -30,12 +32,8 @@ def weeks_held(balance_pence: int, weekly_pence: int) -> WeeksHeld:
     value exceeds 8 weeks. Integer arithmetic: exact whatever the figures."""
     if weekly_pence <= 0:
         raise ValueError("a weekly award is at least 1 penny")
-    tenths, remainder = divmod(abs(balance_pence) * 10, weekly_pence)
-    if 2 * remainder >= weekly_pence:
-        tenths += 1
-    sign = "-" if balance_pence < 0 and tenths else ""
     return WeeksHeld(
-        weeks=f"{sign}{tenths // 10}.{tenths % 10}",
+        weeks=decimal_text(Fraction(balance_pence, weekly_pence), 1),
         surplus=balance_pence > SURPLUS_WEEKS * weekly_pence,
     )
 

@@ -9,7 +9,7 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.areas.reference import load_areas
+from app.core.area_list import load_areas
 from app.providers.csv_import import ImportRow
 from app.providers.imports import upsert_verified
 from app.providers.models import ServiceType, WelshLanguage

@@ -1,14 +1,14 @@
 """Councils' figures: an area's summary for its officers and systems, and the public Wales
 table."""
 
-from typing import Annotated, Literal
+from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response
 
 from app.areas.errors import AreaNotFound
 from app.auth.errors import InvalidToken
 from app.core.clock import local_date
-from app.core.csv_answer import CSV_MEDIA_TYPE, csv_response, wants_csv
+from app.core.csv_answer import FormatQuery, csv_alternative, json_or_csv
 from app.core.deps import NowDep, SessionDep
 from app.core.errors import problems
 from app.core.http_cache import RenderCache, conditional, rendered
@@ -20,18 +20,13 @@ from app.stats.schemas import AreaSummary, WalesTable
 
 router = APIRouter(tags=["local authorities"])
 
-SUMMARY_CSV = {
-    "description": "The summary; with `?format=csv` or `Accept: text/csv`, as CSV (UTF-8 with "
+SUMMARY_CSV = csv_alternative(
+    "The summary; with `?format=csv` or `Accept: text/csv`, as CSV (UTF-8 with "
     "a byte-order mark, every cell quoted, a header row, then one figure a row: section, key, "
     "field, value, suppressed).",
-    "content": {
-        CSV_MEDIA_TYPE: {
-            "schema": {"type": "string"},
-            "example": '"section","key","field","value","suppressed"\r\n'
-            '"area","W06000015","holders_pooling","","true"\r\n',
-        }
-    },
-}
+    example='"section","key","field","value","suppressed"\r\n'
+    '"area","W06000015","holders_pooling","","true"\r\n',
+)
 
 
 @router.get(
@@ -51,10 +46,7 @@ async def area_summary(
     to_date: Annotated[
         Day | None, Query(alias="to", description="Last day (default: today).")
     ] = None,
-    format_: Annotated[
-        Literal["json", "csv"] | None,
-        Query(alias="format", description="`csv` for CSV (as `Accept: text/csv`)."),
-    ] = None,
+    format_: FormatQuery = None,
 ) -> AreaSummary | Response:
     """An area's figures for the days `from` to `to` inclusive (days in Wales; default the twelve
     months to today): that area's council officers, its API clients, platform admins.
@@ -69,10 +61,8 @@ async def area_summary(
     """
     first, last = service.period(from_date, to_date, local_date(now))
     summary = await service.area_summary(session, reader.area_code, first=first, last=last)
-    if not wants_csv(format_, request.headers.get("accept")):
-        return summary
     filename = f"summary-{summary.area_code}-{first}-{last}.csv"
-    return csv_response(service.summary_csv(summary), filename=filename)
+    return json_or_csv(request, format_, summary, to_csv=service.summary_csv, filename=filename)
 
 
 def _wales_cache(request: Request) -> RenderCache | None:

@@ -2,19 +2,21 @@
 
 from collections.abc import Sequence
 from datetime import date, timedelta
-from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.areas.models import Area
+from app.core import disclosure
 from app.core.clock import day_range
 from app.core.csv_answer import csv_text
+from app.core.disclosure import Figure
 from app.core.errors import ValidationFailed
+from app.core.money import decimal_text, round_half_up
 from app.providers import service as providers
 from app.providers.models import ServiceType
-from app.stats import disclosure, queries
-from app.stats.disclosure import Figure
+from app.stats import queries
 from app.stats.schemas import (
     AreaSummary,
     ProvidersByServiceType,
@@ -52,15 +54,14 @@ def average(total_pence: int, count: int) -> int | None:
     """An average of prices in whole pence, half up (organisations' prices, not people's)."""
     if count <= 0:
         return None
-    return int((Decimal(total_pence) / Decimal(count)).quantize(Decimal(1), ROUND_HALF_UP))
+    return round_half_up(total_pence, count)
 
 
 def saving_percent(listed: int | None, contracted: int | None) -> str | None:
     """(listed - contracted) / listed x 100 from the published averages, 1 place, half up."""
     if listed is None or contracted is None or listed == 0:
         return None
-    exact = Decimal(listed - contracted) * 100 / Decimal(listed)
-    return str(exact.quantize(Decimal("0.1"), ROUND_HALF_UP))
+    return decimal_text(Fraction((listed - contracted) * 100, listed), 1)
 
 
 def spend_rows(rows: Sequence[queries.SpendRow], holders_pooling: int) -> list[SpendByServiceType]:

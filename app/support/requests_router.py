@@ -3,12 +3,11 @@
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Query
 
-from app.auth.actor import Actor
-from app.auth.dependencies import acting_for
+from app.auth.dependencies import SupportActor, ViewActor
 from app.auth.errors import NoMandate, OutsideMandate
-from app.coops.dependencies import CurrentMembership, ViewActor
+from app.coops.dependencies import CurrentMembership
 from app.coops.errors import CoopNotFound
 from app.core.deps import NowDep, SessionDep
 from app.core.errors import problems
@@ -29,8 +28,6 @@ from app.support.schemas import (
 router = APIRouter(prefix="/coops/{coop_id}/support/requests", tags=["support"])
 MEMBER_PROBLEMS = (CoopNotFound, OutsideMandate, NoMandate)
 # Writing to a request for the holder (raising, commenting, resolving) needs the `support`
-# scope; reading one needs `view`.
-SupportActor = Annotated[Actor, Depends(acting_for("support"))]
 
 
 async def _detail(session: SessionDep, request: SupportRequest) -> SupportRequestDetail:

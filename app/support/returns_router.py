@@ -1,15 +1,16 @@
 """The quarterly Direct Payment monitoring return of a member."""
 
 import uuid
-from typing import Annotated, Literal
+from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response
 
+from app.auth.dependencies import ViewActor
 from app.auth.errors import NoMandate, OutsideMandate
 from app.coops import service as coops
-from app.coops.dependencies import CurrentMembership, ViewActor
+from app.coops.dependencies import CurrentMembership
 from app.coops.errors import CoopNotFound, MemberNotFound
-from app.core.csv_answer import CSV_MEDIA_TYPE, csv_response, wants_csv
+from app.core.csv_answer import FormatQuery, csv_alternative, json_or_csv
 from app.core.deps import SessionDep
 from app.core.errors import problems
 from app.core.schemas import QUARTER_PATTERN
@@ -19,19 +20,14 @@ from app.support.schemas import DirectPaymentReturnRead
 
 router = APIRouter(prefix="/coops/{coop_id}", tags=["support"])
 
-CSV_RESPONSE = {
-    "description": "The return; with `?format=csv` or `Accept: text/csv`, as CSV (UTF-8 with "
+CSV_RESPONSE = csv_alternative(
+    "The return; with `?format=csv` or `Accept: text/csv`, as CSV (UTF-8 with "
     "a byte-order mark, every cell quoted, a header row "
     "`line,service_type,provider_id,provider_name,value`, one figure per row and one "
     "`care_bought` row per provider).",
-    "content": {
-        CSV_MEDIA_TYPE: {
-            "schema": {"type": "string"},
-            "example": '"line","service_type","provider_id","provider_name","value"\r\n'
-            '"opening_balance_pence","","","","12000"\r\n',
-        }
-    },
-}
+    example='"line","service_type","provider_id","provider_name","value"\r\n'
+    '"opening_balance_pence","","","","12000"\r\n',
+)
 
 
 @router.get(
@@ -56,10 +52,7 @@ async def get_dp_return(
             examples=["2026-Q1"],
         ),
     ],
-    format_: Annotated[
-        Literal["json", "csv"] | None,
-        Query(alias="format", description="`csv` for CSV (as `Accept: text/csv`)."),
-    ] = None,
+    format_: FormatQuery = None,
 ) -> DirectPaymentReturnRead | Response:
     """The quarterly Direct Payment monitoring return a council asks a holder for (the
     member, their representative with `view`, or an administrator; anyone else's return is
@@ -74,7 +67,5 @@ async def get_dp_return(
     else:
         raise MemberNotFound
     read = await returns.dp_return(session, target, period=period)
-    if not wants_csv(format_, request.headers.get("accept")):
-        return read
     filename = f"dp-return-{target.id}-{period}.csv"
-    return csv_response(returns.to_csv(read), filename=filename)
+    return json_or_csv(request, format_, read, to_csv=returns.to_csv, filename=filename)

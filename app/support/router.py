@@ -1,14 +1,12 @@
 """Shared services: the co-op's catalogue and members' subscriptions."""
 
 import uuid
-from typing import Annotated
 
-from fastapi import APIRouter, Depends, Response
+from fastapi import APIRouter, Response
 
-from app.auth.actor import Actor
-from app.auth.dependencies import CurrentActor, acting_for
+from app.auth.dependencies import ContributeActor, CurrentActor, ViewActor
 from app.auth.errors import NoMandate, OutsideMandate
-from app.coops.dependencies import CoopAdmin, CurrentMembership, ViewActor
+from app.coops.dependencies import CoopAdmin, CurrentMembership
 from app.coops.errors import CoopAdminRequired, CoopNotFound
 from app.core.clock import local_date
 from app.core.deps import NowDep, SessionDep
@@ -40,8 +38,6 @@ from app.support.schemas import (
 )
 
 router = APIRouter(prefix="/coops/{coop_id}/support/services", tags=["support"])
-# Subscribing commits the holder's money every month, so a mandate must cover contributing.
-ContributeActor = Annotated[Actor, Depends(acting_for("contribute"))]
 
 
 @router.post(

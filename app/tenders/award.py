@@ -11,6 +11,7 @@ from sqlalchemy.orm import selectinload
 from app.audit import service as audit
 from app.auth.actor import Actor
 from app.coops.models import Coop
+from app.core.money import pounds_text
 from app.governance import service as governance
 from app.governance.models import Proposal, ProposalKind, ProposalStatus
 from app.providers.models import Provider
@@ -39,10 +40,6 @@ def ranking(tender: Tender, bids: list[TenderBid]) -> list[evaluation.Ranked]:
     )
 
 
-def _pounds(pence: int) -> str:
-    return f"£{pence // 100}.{pence % 100:02d}"
-
-
 async def _proposal_text(
     session: AsyncSession, tender: Tender, bid: TenderBid, bids: list[TenderBid]
 ) -> tuple[str, str]:
@@ -50,7 +47,7 @@ async def _proposal_text(
     name = provider.name if provider else str(bid.provider_id)
     place = next(r for r in ranking(tender, bids) if r.bid.bid_id == bid.id)
     total = evaluation.points_text(place.total_points or Fraction(0))
-    rate = _pounds(bid.hourly_rate_pence)
+    rate = pounds_text(bid.hourly_rate_pence)
     title = f"Dyfarnu / Award: {tender.title}"[:200]
     body = (
         f"Award the tender to {name} at {rate} an hour: ranked {place.rank} of {len(bids)} "

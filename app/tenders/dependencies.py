@@ -9,7 +9,7 @@ from fastapi import Depends
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.auth.actor import Actor
-from app.auth.dependencies import AnyActor, CurrentActor, OptionalActor, acting_for
+from app.auth.dependencies import AnyActor, ContributeActor, CurrentActor, OptionalActor
 from app.coops import service as coops
 from app.coops.errors import CoopAdminRequired
 from app.coops.models import Coop, Member
@@ -102,8 +102,6 @@ async def admin_tender(seen: SignedInTender, session: SessionDep) -> Administere
 
 
 TenderAdmin = Annotated[Administered, Depends(admin_tender)]
-
-ContributeActor = Annotated[Actor, Depends(acting_for("contribute"))]
 
 
 async def demanding_member(

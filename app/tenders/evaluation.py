@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from fractions import Fraction
 
-from app.governance.tally import format_share
+from app.core.money import decimal_text
 
 HUNDRED = 100
 POINTS_PLACES = 2
@@ -81,4 +81,4 @@ def rank(bids: Sequence[Bid], *, price_weight: int, quality_weight: int) -> list
 
 def points_text(value: Fraction) -> str:
     """A figure as published: a decimal string with two places, rounded half up ("86.77")."""
-    return format_share(value, places=POINTS_PLACES)
+    return decimal_text(value, POINTS_PLACES)

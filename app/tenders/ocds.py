@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from app.coops.models import Coop
+from app.core.money import pounds, pounds_text
 from app.providers.models import Provider, ServiceType
 from app.reference.labels import LABELS
 from app.tenders import repository
@@ -28,8 +29,6 @@ from app.tenders.states import TenderStatus
 
 OCDS_VERSION = "1.1"
 CURRENCY = "GBP"
-PENNIES = Decimal(100)
-TWO_PLACES = Decimal("0.01")
 HOUR = {"scheme": "UNCEFACT", "id": "HUR", "name": "hour"}
 WITH_ACCOMMODATION = {
     ServiceType.care_home_adults,
@@ -48,10 +47,6 @@ class Process:
     tenderers: Sequence[Provider]
     award: TenderAward | None
     contract: Contract | None
-
-
-def pounds(pence: int) -> Decimal:
-    return (Decimal(pence) / PENNIES).quantize(TWO_PLACES)
 
 
 def money(pence: int) -> dict[str, Any]:
@@ -155,7 +150,7 @@ def releases(process: Process, *, prefix: str) -> list[dict[str, Any]]:
             "awardCriteria": "ratedCriteria",
             "awardCriteriaDetails": (
                 f"Price {tender.price_weight}%, quality {tender.quality_weight}%; at most "
-                f"£{pounds(tender.max_hourly_rate_pence)} an hour"
+                f"{pounds_text(tender.max_hourly_rate_pence)} an hour"
             ),
             "submissionMethod": ["electronicSubmission"],
             "eligibilityCriteria": (

@@ -4,10 +4,10 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from app.auth.dependencies import CurrentActor, OptionalActor
+from app.auth.dependencies import CurrentActor, OptionalActor, ViewActor
 from app.auth.errors import NoMandate, OutsideMandate
 from app.coops import service as coops
-from app.coops.dependencies import CoopAdmin, CurrentMembership, ViewActor
+from app.coops.dependencies import CoopAdmin, CurrentMembership
 from app.coops.errors import CoopAdminRequired, CoopNotFound
 from app.core.deps import NowDep, SessionDep
 from app.core.errors import problems

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-from app.areas.reference import load_areas
+from app.core.area_list import load_areas
 
 revision: str = "0001"
 down_revision: str | None = None

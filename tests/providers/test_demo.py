@@ -2,7 +2,7 @@ import httpx
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.areas.reference import load_areas
+from app.core.area_list import load_areas
 from app.core.db import commit_unit_of_work
 from app.providers.demo import demo_rows, load_demo_providers
 from app.providers.models import Provider

@@ -1,7 +1,7 @@
 from hypothesis import given
 from hypothesis import strategies as st
 
-from app.stats.disclosure import (
+from app.core.disclosure import (
     Figure,
     average_pence,
     money_from_people,

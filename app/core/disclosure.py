@@ -12,7 +12,9 @@ Counts of organisations (providers, co-ops, tenders) are not people and are not 
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
+
+from app.core.money import decimal_text, round_half_up
 
 SMALLEST_PUBLISHED = 8
 ROUND_TO = 5
@@ -60,16 +62,14 @@ def average_pence(total_pence: int, count: int, people: int) -> Figure:
     """An average of `count` amounts, in whole pence rounded half up, from 8+ people."""
     if people < SMALLEST_PUBLISHED or count <= 0:
         return Figure(value=None, suppressed=people > 0)
-    average = (Decimal(total_pence) / Decimal(count)).quantize(Decimal(1), ROUND_HALF_UP)
-    return Figure(value=int(average), suppressed=False)
+    return Figure(value=round_half_up(total_pence, count), suppressed=False)
 
 
 def percent(numerator: Figure, denominator: Figure, places: int = 1) -> str | None:
     """A percentage from published figures, as a decimal string; None when either is hidden."""
     if numerator.value is None or denominator.value is None or denominator.value == 0:
         return None
-    exact = Decimal(numerator.value) * 100 / Decimal(denominator.value)
-    return str(exact.quantize(Decimal(1).scaleb(-places), ROUND_HALF_UP))
+    return decimal_text(Fraction(numerator.value * 100, denominator.value), places)
 
 
 def protect_with_total(cells: Sequence[Figure], raw: Sequence[int]) -> list[Figure]:
