@@ -35,7 +35,7 @@ from app.core.db import create_engine
 from app.core.ops import PROJECT_ROOT
 from app.ledger.models import LedgerTransaction, TransactionKind
 from tests.conftest import Database, make_test_settings
-from tests.helpers import scratch_database_url
+from tests.helpers import ok, scratch_database_url
 from tests.ledger.checks import assert_books_balance
 
 SEED = 100_000
@@ -224,7 +224,7 @@ async def test_parallel_contributions_and_refunds_end_as_if_run_one_by_one(
             headers=holder,
         )
         member = applied.json()["id"]
-        await client.post(f"/api/v1/coops/{coop}/members/{member}/approve", headers=admin)
+        ok(await client.post(f"/api/v1/coops/{coop}/members/{member}/approve", headers=admin))
         award = await client.put(
             "/api/v1/me/direct-payment",
             json={
@@ -291,8 +291,10 @@ async def test_parallel_contributions_and_refunds_end_as_if_run_one_by_one(
             headers=holder,
         )
         strict_member = joined.json()["id"]
-        await client.post(
-            f"/api/v1/coops/{strict_coop}/members/{strict_member}/approve", headers=admin
+        ok(
+            await client.post(
+                f"/api/v1/coops/{strict_coop}/members/{strict_member}/approve", headers=admin
+            )
         )
         strict_seed = await fire(
             client,
