@@ -1,8 +1,8 @@
 """Parallel money through a real server: nothing lost, nothing twice, nothing overdrawn.
 
-uvicorn runs in a subprocess against a scratch database of the test's backend (on
-PostgreSQL the account row locks do the work; on SQLite writers serialise) and is hit
-through HTTP by many requests at once, some of them retries with the same Idempotency-Key.
+uvicorn runs in a subprocess against a scratch PostgreSQL database (the account row locks do
+the work; SQLite writers would simply serialise) and is
+hit through HTTP by many requests at once, some of them retries with the same Idempotency-Key.
 The outcome is designed to be exact whatever order the server serialises them in:
 
 * phase 1: 50 contributions and 50 refunds of 1,000 at once on 100,000 (every refund fits
@@ -47,6 +47,8 @@ RETRIES = 10
 THRESHOLD = 10_000
 # Under the server's keep-alive timeout (5 s): a connection the server is closing is never reused.
 KEEPALIVE = 2.0
+
+pytestmark = pytest.mark.postgresql_only
 
 
 @dataclass
