@@ -55,3 +55,9 @@ async def scratch_database_url(base_url: str, *, suffix: str, tmp_dir: Path) -> 
         await connection.execute(text("CREATE SCHEMA public"))
     await scratch.dispose()
     return url
+
+
+def ok(response: Any) -> Any:
+    """Assert an arranging call succeeded (a 2xx answer), and return the response."""
+    assert 200 <= response.status_code < 300, f"{response.status_code}: {response.text}"
+    return response

@@ -18,7 +18,7 @@ from tests.factories import (
     member_id_of,
     register_person,
 )
-from tests.helpers import problem
+from tests.helpers import ok, problem
 
 
 async def status_of(session: AsyncSession, member_id: uuid.UUID) -> MemberStatus:
@@ -184,8 +184,10 @@ class TestListMembers:
         problem(await client.get(url, headers=applicant.headers), 404, "not_found")
         suspended = await register_person(client)
         suspended_id = await join_coop(client, coop_id, suspended, admin)
-        await client.post(
-            f"/api/v1/coops/{coop_id}/members/{suspended_id}/suspend", headers=admin.headers
+        ok(
+            await client.post(
+                f"/api/v1/coops/{coop_id}/members/{suspended_id}/suspend", headers=admin.headers
+            )
         )
         problem(await client.get(url, headers=suspended.headers), 404, "not_found")
 
@@ -253,8 +255,10 @@ class TestApprove:
         coop_id, admin = await coop_with_admin(client)
         member_id = await join_coop(client, coop_id, await register_person(client), admin)
         first = clock.now()
-        await client.post(
-            f"/api/v1/coops/{coop_id}/members/{member_id}/suspend", headers=admin.headers
+        ok(
+            await client.post(
+                f"/api/v1/coops/{coop_id}/members/{member_id}/suspend", headers=admin.headers
+            )
         )
         clock.advance(timedelta(minutes=7))
         response = await client.post(
@@ -481,7 +485,7 @@ class TestLeave:
         person = await register_person(client)
         member_id = await join_coop(client, coop_id, person, admin)
         url = f"/api/v1/coops/{coop_id}/members/{member_id}/leave"
-        await client.post(url, headers=person.headers)
+        ok(await client.post(url, headers=person.headers))
         problem(await client.post(url, headers=person.headers), 409, "invalid_transition")
 
     async def test_the_last_admin_cannot_leave(

@@ -180,6 +180,7 @@ BURST = 100
 WRITES = 20  # one holder's contributions, all queued on the same account; the rest read
 
 
+@pytest.mark.postgresql_only
 async def test_a_burst_of_a_hundred_parallel_requests_is_served(
     database: Database, tmp_path_factory: pytest.TempPathFactory
 ) -> None:

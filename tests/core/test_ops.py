@@ -11,7 +11,7 @@ from app.core.db import create_engine
 from app.main import create_app
 from tests.conftest import Database, make_test_settings
 from tests.factories import register_person
-from tests.helpers import problem
+from tests.helpers import ok, problem
 
 
 class TestHealth:
@@ -61,7 +61,7 @@ class TestMetrics:
     async def test_metrics_are_prometheus_text(
         self, client: httpx.AsyncClient, app: FastAPI
     ) -> None:
-        await client.get("/api/v1/areas")
+        ok(await client.get("/api/v1/areas"))
         local = httpx.ASGITransport(app=app, client=("127.0.0.1", 50000))
         async with httpx.AsyncClient(transport=local, base_url="http://test") as scraper:
             response = await scraper.get("/metrics")
@@ -115,7 +115,11 @@ class TestRequestContext:
         logging.getLogger().addHandler(handler)
         try:
             person = await register_person(client, password="a very secret password 1")
-            await client.get("/api/v1/me", headers={**person.headers, "X-Request-ID": "trace-me"})
+            ok(
+                await client.get(
+                    "/api/v1/me", headers={**person.headers, "X-Request-ID": "trace-me"}
+                )
+            )
         finally:
             logging.getLogger().removeHandler(handler)
         parsed = [json.loads(line) for line in records]

@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.councils.dependencies import CurrentAreaReader
 from app.councils.models import ApiClient
 from tests.factories import platform_admin, register_person
-from tests.helpers import problem
+from tests.helpers import ok, problem
 
 CARDIFF = "W06000015"
 SWANSEA = "W06000011"
@@ -168,10 +168,12 @@ class TestAreaReaders:
     ) -> None:
         admin = await platform_admin(client, session)
         officer = await register_person(client)
-        await client.post(
-            "/api/v1/admin/la-officers",
-            json={"user_id": str(officer.id), "area_code": CARDIFF},
-            headers=admin.headers,
+        ok(
+            await client.post(
+                "/api/v1/admin/la-officers",
+                json={"user_id": str(officer.id), "area_code": CARDIFF},
+                headers=admin.headers,
+            )
         )
         assert (
             await client.get(f"/test/areas/{CARDIFF}/figures", headers=officer.headers)

@@ -19,7 +19,7 @@ from tests.factories import (
     register_person,
     set_direct_payment,
 )
-from tests.helpers import problem
+from tests.helpers import ok, problem
 
 URL = "/api/v1/me/direct-payment"
 
@@ -163,7 +163,7 @@ class TestGetDirectPayment:
             403,
             "outside_mandate",
         )
-        await client.delete(f"/api/v1/me/representatives/{mandate_id}", headers=holder.headers)
+        ok(await client.delete(f"/api/v1/me/representatives/{mandate_id}", headers=holder.headers))
         problem(await client.get(URL, headers=viewer.on_behalf_of(holder)), 403, "no_mandate")
 
     async def test_anonymous_is_refused(self, client: httpx.AsyncClient) -> None:

@@ -26,7 +26,7 @@ from tests.factories import (
     register_person,
     set_admin,
 )
-from tests.helpers import problem
+from tests.helpers import ok, problem
 
 
 def soon(clock: FrozenClock, minutes: int = 5) -> datetime:
@@ -415,7 +415,7 @@ class TestVote:
         stored = await session.scalar(select(Vote).where(Vote.proposal_id == proposal_id))
         assert stored is not None
         assert stored.cast_by_user_id == rep.id
-        await client.delete(f"/api/v1/me/representatives/{mandate_id}", headers=holder.headers)
+        ok(await client.delete(f"/api/v1/me/representatives/{mandate_id}", headers=holder.headers))
         problem(
             await vote(client, proposal_id, rep, "no", headers=rep.on_behalf_of(holder)),
             403,

@@ -24,7 +24,7 @@ from tests.factories import (
     member_id_of,
     register_person,
 )
-from tests.helpers import run_alembic, scratch_database_url
+from tests.helpers import ok, run_alembic, scratch_database_url
 from tests.ledger.checks import read_books
 from tests.ledger.conftest import Pool
 
@@ -60,8 +60,10 @@ class TestEagerAccounts:
         applicant = await register_person(client)
         member_id = await apply_to_coop(client, coop_id, applicant)
         assert f"member:{member_id}" not in await account_ids(session, coop_id)
-        await client.post(
-            f"/api/v1/coops/{coop_id}/members/{member_id}/approve", headers=admin.headers
+        ok(
+            await client.post(
+                f"/api/v1/coops/{coop_id}/members/{member_id}/approve", headers=admin.headers
+            )
         )
         assert f"member:{member_id}" in await account_ids(session, coop_id)
 

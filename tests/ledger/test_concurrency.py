@@ -1,8 +1,8 @@
 """Parallel money through a real server: nothing lost, nothing twice, nothing overdrawn.
 
-uvicorn runs in a subprocess against a scratch database of the test's backend (on
-PostgreSQL the account row locks do the work; on SQLite writers serialise) and is hit
-through HTTP by many requests at once, some of them retries with the same Idempotency-Key.
+uvicorn runs in a subprocess against a scratch PostgreSQL database (the account row locks do
+the work; SQLite writers would simply serialise) and is
+hit through HTTP by many requests at once, some of them retries with the same Idempotency-Key.
 The outcome is designed to be exact whatever order the server serialises them in:
 
 * phase 1: 50 contributions and 50 refunds of 1,000 at once on 100,000 (every refund fits
@@ -35,7 +35,7 @@ from app.core.db import create_engine
 from app.core.ops import PROJECT_ROOT
 from app.ledger.models import LedgerTransaction, TransactionKind
 from tests.conftest import Database, make_test_settings
-from tests.helpers import scratch_database_url
+from tests.helpers import ok, scratch_database_url
 from tests.ledger.checks import assert_books_balance
 
 SEED = 100_000
@@ -47,6 +47,8 @@ RETRIES = 10
 THRESHOLD = 10_000
 # Under the server's keep-alive timeout (5 s): a connection the server is closing is never reused.
 KEEPALIVE = 2.0
+
+pytestmark = pytest.mark.postgresql_only
 
 
 @dataclass
@@ -223,7 +225,7 @@ async def test_parallel_contributions_and_refunds_end_as_if_run_one_by_one(
             headers=holder,
         )
         member = applied.json()["id"]
-        await client.post(f"/api/v1/coops/{coop}/members/{member}/approve", headers=admin)
+        ok(await client.post(f"/api/v1/coops/{coop}/members/{member}/approve", headers=admin))
         award = await client.put(
             "/api/v1/me/direct-payment",
             json={
@@ -290,8 +292,10 @@ async def test_parallel_contributions_and_refunds_end_as_if_run_one_by_one(
             headers=holder,
         )
         strict_member = joined.json()["id"]
-        await client.post(
-            f"/api/v1/coops/{strict_coop}/members/{strict_member}/approve", headers=admin
+        ok(
+            await client.post(
+                f"/api/v1/coops/{strict_coop}/members/{strict_member}/approve", headers=admin
+            )
         )
         strict_seed = await fire(
             client,

@@ -15,7 +15,7 @@ from tests.factories import (
     register_person,
     set_direct_payment,
 )
-from tests.helpers import problem
+from tests.helpers import ok, problem
 from tests.ledger.checks import assert_books_balance
 from tests.ledger.conftest import REP_LIMIT, WEEKLY, Pool
 
@@ -260,8 +260,10 @@ class TestCreateContribution:
     async def test_a_suspended_member_receives_nothing(
         self, client: httpx.AsyncClient, session: AsyncSession, pool: Pool
     ) -> None:
-        await client.post(
-            pool.url(f"/members/{pool.other_member}/suspend"), headers=pool.admin.headers
+        ok(
+            await client.post(
+                pool.url(f"/members/{pool.other_member}/suspend"), headers=pool.admin.headers
+            )
         )
         problem(
             await contribute(

@@ -24,6 +24,7 @@ from tests.factories import (
     register_person,
     set_direct_payment,
 )
+from tests.helpers import ok
 from tests.ledger.checks import assert_books_balance
 
 WEEKLY = 20_000  # a cycle's allowance: 80,000
@@ -363,10 +364,12 @@ async def start_run(client: httpx.AsyncClient, admins: tuple[Person, Person]) ->
     coop_id = await create_coop(client, cast.admin, refund_second_approval_pence=THRESHOLD)
     run = Run(client, cast, coop_id)
     second = await join_coop(client, coop_id, cast.second, cast.admin, member_class="worker")
-    await client.post(
-        f"/api/v1/coops/{coop_id}/members/{second}/admin",
-        json={"is_admin": True},
-        headers=cast.admin.headers,
+    ok(
+        await client.post(
+            f"/api/v1/coops/{coop_id}/members/{second}/admin",
+            json={"is_admin": True},
+            headers=cast.admin.headers,
+        )
     )
     for name in HOLDERS:
         run.members[name] = await join_coop(client, coop_id, cast.person(name), cast.admin)

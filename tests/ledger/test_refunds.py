@@ -16,7 +16,7 @@ from tests.factories import (
     request_refund,
     sign_in_again,
 )
-from tests.helpers import problem
+from tests.helpers import ok, problem
 from tests.ledger.checks import assert_books_balance
 from tests.ledger.conftest import REP_LIMIT, THRESHOLD, Pool
 
@@ -190,10 +190,12 @@ class TestApproveRefund:
     async def test_the_member_paid_cannot_approve_even_as_an_admin(
         self, client: httpx.AsyncClient, session: AsyncSession, funded: Pool
     ) -> None:
-        await client.post(
-            funded.url(f"/members/{funded.holder_member}/admin"),
-            json={"is_admin": True},
-            headers=funded.admin.headers,
+        ok(
+            await client.post(
+                funded.url(f"/members/{funded.holder_member}/admin"),
+                json={"is_admin": True},
+                headers=funded.admin.headers,
+            )
         )
         waiting = await refund_of(client, funded, funded.admin, 60_000)
         problem(
@@ -346,7 +348,11 @@ class TestRepresentativeRefund:
             client, funded, big, THRESHOLD + 1, headers=big.on_behalf_of(funded.holder)
         )
         approval = await approval_for(client, funded.holder, body["id"])
-        await client.post(f"/api/v1/me/approvals/{approval}/approve", headers=funded.holder.headers)
+        ok(
+            await client.post(
+                f"/api/v1/me/approvals/{approval}/approve", headers=funded.holder.headers
+            )
+        )
         refund = await client.get(
             funded.url(f"/pool/refunds/{body['id']}"), headers=funded.admin.headers
         )
@@ -447,7 +453,11 @@ class TestRepresentativeRefund:
     ) -> None:
         body = await refund_of(client, funded, funded.rep, REP_LIMIT, headers=funded.as_rep)
         approval = await approval_for(client, funded.holder, body["id"])
-        await client.post(f"/api/v1/me/approvals/{approval}/refuse", headers=funded.holder.headers)
+        ok(
+            await client.post(
+                f"/api/v1/me/approvals/{approval}/refuse", headers=funded.holder.headers
+            )
+        )
         await refund_of(client, funded, funded.rep, REP_LIMIT, headers=funded.as_rep)
 
 

@@ -14,7 +14,7 @@ from app.core.clock import FrozenClock
 from app.core.csv_answer import wants_csv
 from app.ledger.statements import weeks_held
 from tests.factories import Person, contribute, fresh_token, request_refund
-from tests.helpers import problem
+from tests.helpers import ok, problem
 from tests.ledger.conftest import WEEKLY, Pool
 
 
@@ -100,14 +100,16 @@ class TestGetStatement:
     async def test_more_than_eight_weeks_is_a_surplus(
         self, client: httpx.AsyncClient, history: Pool
     ) -> None:
-        await client.put(
-            "/api/v1/me/direct-payment",
-            json={
-                "area_code": "W06000015",
-                "weekly_amount_pence": 16_874,
-                "start_date": "2026-03-02",
-            },
-            headers=history.holder.headers,
+        ok(
+            await client.put(
+                "/api/v1/me/direct-payment",
+                json={
+                    "area_code": "W06000015",
+                    "weekly_amount_pence": 16_874,
+                    "start_date": "2026-03-02",
+                },
+                headers=history.holder.headers,
+            )
         )
         body = (await statement(client, history, history.holder.headers)).json()
         # 135,000 / 16,874 = 8.0004...: published as 8.0, yet above eight weeks.

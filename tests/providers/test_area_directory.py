@@ -11,7 +11,7 @@ from tests.factories import (
     register_person,
     verified_provider,
 )
-from tests.helpers import problem
+from tests.helpers import ok, problem
 
 CARDIFF = "W06000015"
 GWYNEDD = "W06000002"
@@ -46,7 +46,7 @@ class TestListAreaProviders:
         staff = await register_person(client)
         await create_provider(client, staff, name="Pending")
         suspended = await verified_provider(client, session, admin=admin, name="Suspended")
-        await client.post(f"/api/v1/providers/{suspended['id']}/suspend", headers=admin.headers)
+        ok(await client.post(f"/api/v1/providers/{suspended['id']}/suspend", headers=admin.headers))
         await verified_provider(client, session, admin=admin, name="Listed")
         assert await names(client) == ["Listed"]
         for person in (staff, admin):
@@ -185,8 +185,10 @@ class TestListAreaProviders:
             await client.get(LISTING, headers={"If-None-Match": f'"other", W/{etag}'})
         ).status_code == 304
 
-        await client.patch(
-            f"/api/v1/providers/{provider['id']}", json={"name": "Dau"}, headers=staff.headers
+        ok(
+            await client.patch(
+                f"/api/v1/providers/{provider['id']}", json={"name": "Dau"}, headers=staff.headers
+            )
         )
         renamed = await client.get(LISTING, headers={"If-None-Match": etag})
         assert renamed.status_code == 200
@@ -194,10 +196,10 @@ class TestListAreaProviders:
 
         newcomer = await create_provider(client, staff, name="Tri")
         assert await names(client) == ["Dau"]
-        await client.post(f"/api/v1/providers/{newcomer['id']}/verify", headers=admin.headers)
+        ok(await client.post(f"/api/v1/providers/{newcomer['id']}/verify", headers=admin.headers))
         assert sorted(await names(client)) == ["Dau", "Tri"]
 
-        await client.post(f"/api/v1/providers/{provider['id']}/suspend", headers=admin.headers)
+        ok(await client.post(f"/api/v1/providers/{provider['id']}/suspend", headers=admin.headers))
         assert await names(client) == ["Tri"]
 
     async def test_the_same_query_gets_the_same_etag(
@@ -303,7 +305,7 @@ class TestAreaCoverage:
         assert after.status_code == 200
         respite = next(r for r in after.json()["items"] if r["service_type"] == "respite")
         assert respite["provider_count"] == 1
-        await client.post(f"/api/v1/providers/{provider['id']}/suspend", headers=admin.headers)
+        ok(await client.post(f"/api/v1/providers/{provider['id']}/suspend", headers=admin.headers))
         again = (await client.get(url)).json()
         assert all(r["gap"] for r in again["items"])
 

@@ -6,7 +6,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.audit.models import AuditEntry
 from app.providers.models import Provider
 from tests.factories import Person, platform_admin, register_person, verified_provider
-from tests.helpers import problem
+from tests.helpers import ok, problem
 
 URL = "/api/v1/providers/import"
 HEADER = (
@@ -77,7 +77,7 @@ class TestImportProviders:
             name="Gofal Ŵyn",
             contact_email="wyn@example.org",
         )
-        await client.post(f"/api/v1/providers/{pending['id']}/suspend", headers=admin.headers)
+        ok(await client.post(f"/api/v1/providers/{pending['id']}/suspend", headers=admin.headers))
         text = (
             "name,ciw_service_id,service_types,area_codes,hourly_rate_pence,"
             "capacity_hours_per_week,welsh_language,contact_email\n"

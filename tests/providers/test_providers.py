@@ -17,7 +17,7 @@ from tests.factories import (
     register_person,
     verified_provider,
 )
-from tests.helpers import problem
+from tests.helpers import ok, problem
 
 
 async def provider_count(session: AsyncSession) -> int:
@@ -294,7 +294,7 @@ class TestGetProvider:
         assert unchanged.status_code == 304
         assert unchanged.headers["etag"] == etag
         assert unchanged.content == b""
-        await client.patch(url, json={"hourly_rate_pence": 2999}, headers=staff.headers)
+        ok(await client.patch(url, json={"hourly_rate_pence": 2999}, headers=staff.headers))
         changed = await client.get(url, headers={"If-None-Match": etag})
         assert changed.status_code == 200
         assert changed.json()["hourly_rate_pence"] == 2999
@@ -513,7 +513,7 @@ class TestRemoveProviderStaff:
         created = await create_provider(client, staff)
         leaver = await register_person(client)
         url = f"/api/v1/providers/{created['id']}/staff"
-        await client.post(url, json={"user_id": str(leaver.id)}, headers=staff.headers)
+        ok(await client.post(url, json={"user_id": str(leaver.id)}, headers=staff.headers))
         response = await client.delete(f"{url}/{leaver.id}", headers=staff.headers)
         assert response.status_code == 204, response.text
         # The provider is pending: to anyone but its staff it does not exist.
@@ -544,10 +544,12 @@ class TestRemoveProviderStaff:
         admin = await platform_admin(client, session)
         problem(await client.delete(url, headers=admin.headers), 409, "last_staff")
         colleague = await register_person(client)
-        await client.post(
-            f"/api/v1/providers/{created['id']}/staff",
-            json={"user_id": str(colleague.id)},
-            headers=staff.headers,
+        ok(
+            await client.post(
+                f"/api/v1/providers/{created['id']}/staff",
+                json={"user_id": str(colleague.id)},
+                headers=staff.headers,
+            )
         )
         # With a colleague in place, one may leave of their own accord.
         assert (await client.delete(url, headers=staff.headers)).status_code == 204
@@ -565,7 +567,7 @@ class TestRemoveProviderStaff:
         provider = await verified_provider(client, session, staff=staff)
         colleague = await register_person(client)
         url = f"/api/v1/providers/{provider['id']}/staff"
-        await client.post(url, json={"user_id": str(colleague.id)}, headers=staff.headers)
+        ok(await client.post(url, json={"user_id": str(colleague.id)}, headers=staff.headers))
         outsider = await register_person(client)
         problem(
             await client.delete(f"{url}/{colleague.id}", headers=outsider.headers),

@@ -14,7 +14,7 @@ from app.core.errors import Conflict
 from app.representatives import approvals, service
 from app.representatives.models import Approval, ApprovalStatus
 from tests.factories import Person, grant_mandate, register_person
-from tests.helpers import problem
+from tests.helpers import ok, problem
 
 URL = "/api/v1/me/approvals"
 KIND = "test_refund"
@@ -142,7 +142,7 @@ class TestListApprovals:
     ) -> None:
         holder, rep = await pair(client)
         approval_id = await request(sessionmaker, clock, rep, holder)
-        await client.post(f"{URL}/{approval_id}/refuse", headers=holder.headers)
+        ok(await client.post(f"{URL}/{approval_id}/refuse", headers=holder.headers))
         assert (await client.get(URL, headers=holder.headers)).json()["items"] == []
         refused = await client.get(URL, params={"status": "refused"}, headers=holder.headers)
         assert [i["id"] for i in refused.json()["items"]] == [str(approval_id)]
@@ -182,7 +182,7 @@ class TestApprove:
     ) -> None:
         holder, rep = await pair(client)
         approval_id = await request(sessionmaker, clock, rep, holder)
-        await client.post(f"{URL}/{approval_id}/approve", headers=holder.headers)
+        ok(await client.post(f"{URL}/{approval_id}/approve", headers=holder.headers))
         problem(
             await client.post(f"{URL}/{approval_id}/refuse", headers=holder.headers),
             409,

@@ -11,7 +11,7 @@ from app.core.clock import FrozenClock
 from app.representatives.models import Mandate, MandateStatus
 from app.representatives.service import GRANTS_PER_HOUR
 from tests.factories import Person, grant_mandate, register_person, sign_in_again, unique_email
-from tests.helpers import problem
+from tests.helpers import ok, problem
 
 URL = "/api/v1/me/representatives"
 MINE = "/api/v1/me/representing"
@@ -120,7 +120,7 @@ class TestAcceptance:
         holder = await register_person(client)
         rep = await register_person(client)
         mandate_id = await grant_mandate(client, holder, rep, accept=False)
-        await client.delete(f"{URL}/{mandate_id}", headers=holder.headers)
+        ok(await client.delete(f"{URL}/{mandate_id}", headers=holder.headers))
         assert (await client.get(MINE, headers=rep.headers)).json()["items"] == []
         problem(
             await client.post(f"{MINE}/{mandate_id}/accept", headers=rep.headers),
@@ -168,7 +168,7 @@ class TestUnknownAddresses:
         assert 0 < int(refused.headers["Retry-After"]) <= 3600
         # Revoking does not give grants back.
         listed = (await client.get(URL, headers=holder.headers)).json()["items"]
-        await client.delete(f"{URL}/{listed[0]['id']}", headers=holder.headers)
+        ok(await client.delete(f"{URL}/{listed[0]['id']}", headers=holder.headers))
         problem(
             await client.post(
                 URL,

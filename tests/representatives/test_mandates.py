@@ -8,7 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.auth.models import User
 from app.representatives.models import Mandate
 from tests.factories import grant_mandate, register_person, unique_email
-from tests.helpers import problem
+from tests.helpers import ok, problem
 
 URL = "/api/v1/me/representatives"
 
@@ -124,7 +124,7 @@ class TestGrantMandate:
         body = {"email": rep.email, "scopes": ["vote"], "limit_pence_per_cycle": 0}
         problem(await client.post(URL, json=body, headers=holder.headers), 409, "mandate_exists")
         assert await mandates(session) == before
-        await client.delete(f"{URL}/{first}", headers=holder.headers)
+        ok(await client.delete(f"{URL}/{first}", headers=holder.headers))
         assert (await client.post(URL, json=body, headers=holder.headers)).status_code == 201
 
     async def test_who_may_not(self, client: httpx.AsyncClient, session: AsyncSession) -> None:
@@ -154,7 +154,7 @@ class TestListMandates:
         holder = await register_person(client)
         first = await grant_mandate(client, holder, await register_person(client))
         second = await grant_mandate(client, holder, await register_person(client))
-        await client.delete(f"{URL}/{first}", headers=holder.headers)
+        ok(await client.delete(f"{URL}/{first}", headers=holder.headers))
         someone = await register_person(client)
         await grant_mandate(client, someone, await register_person(client))
         response = await client.get(URL, headers=holder.headers)
@@ -242,5 +242,5 @@ class TestMeShowsRepresentation:
             }
         ]
         assert holder_me["representing"] == []
-        await client.delete(f"{URL}/{mandate_id}", headers=holder.headers)
+        ok(await client.delete(f"{URL}/{mandate_id}", headers=holder.headers))
         assert (await client.get("/api/v1/me", headers=rep.headers)).json()["representing"] == []

@@ -45,6 +45,7 @@ from tests.factories import (
     tender_fields,
     verified_provider,
 )
+from tests.helpers import ok
 
 ROLES = (
     "anonymous",
@@ -95,10 +96,12 @@ async def world(client: httpx.AsyncClient, session: AsyncSession, clock: FrozenC
     )
     representative = await register_person(client, full_name="Representative")
     mandate = await grant_mandate(client, people["member"], representative, scopes=("view",))
-    await client.post(
-        "/api/v1/admin/la-officers",
-        json={"user_id": str(people["officer"].id), "area_code": SWANSEA},
-        headers=people["platform_admin"].headers,
+    ok(
+        await client.post(
+            "/api/v1/admin/la-officers",
+            json={"user_id": str(people["officer"].id), "area_code": SWANSEA},
+            headers=people["platform_admin"].headers,
+        )
     )
     api_client = await client.post(
         "/api/v1/admin/api-clients",

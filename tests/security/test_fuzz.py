@@ -21,7 +21,7 @@ from app.cli import create_admin, migrate
 from app.core.db import create_engine
 from app.main import create_app
 from tests.conftest import Database, make_test_settings
-from tests.helpers import scratch_database_url
+from tests.helpers import ok, scratch_database_url
 
 ADMIN_EMAIL = "fuzz-admin@example.org"
 PASSWORD = "fuzzing password 123"
@@ -45,9 +45,11 @@ def fuzz_app(database: Database, tmp_path_factory: pytest.TempPathFactory) -> Fa
 def _token(app: FastAPI, email: str) -> str:
     client = TestClient(app)
     if email != ADMIN_EMAIL:
-        client.post(
-            "/api/v1/auth/register",
-            json={"email": email, "password": PASSWORD, "full_name": "Fuzz User"},
+        ok(
+            client.post(
+                "/api/v1/auth/register",
+                json={"email": email, "password": PASSWORD, "full_name": "Fuzz User"},
+            )
         )
     response = client.post("/api/v1/auth/token", data={"username": email, "password": PASSWORD})
     assert response.status_code == 200, response.text
@@ -80,6 +82,10 @@ RULES_BEYOND_THE_SCHEMA = {
     "POST /api/v1/tenders/{tender_id}/bids": "staff of several providers must name the bidder",
     "POST /api/v1/contracts/{contract_id}/invoices": "period_end may not be before period_start",
     "GET /api/v1/admin/audit/verify": "a kept checkpoint is given as seq and hash together",
+    # JSON Schema counts 201.0 as an integer; money is refused written with a fraction part
+    # (tests/security/test_inputs.py, TestMoneyIsNeverAFloat).
+    "POST /api/v1/providers": "hourly_rate_pence may not be written as 201.0",
+    "PATCH /api/v1/providers/{provider_id}": "hourly_rate_pence may not be written as 201.0",
 }
 
 MODES = (schemathesis.GenerationMode.POSITIVE, schemathesis.GenerationMode.NEGATIVE)
@@ -118,18 +124,46 @@ def fuzz_operation(
     exercise()
 
 
+HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+
+
+def _operation_labels() -> list[str]:
+    """Every operation of the app's OpenAPI, known at collection time (no database is opened)."""
+    spec = create_app(make_test_settings("sqlite+aiosqlite:///unused-at-collection.sqlite3"))
+    paths = spec.openapi()["paths"]
+    return [
+        f"{method.upper()} {path}"
+        for path, item in paths.items()
+        for method in item
+        if method in HTTP_METHODS
+    ]
+
+
+OPERATIONS = _operation_labels()
+
+
+@pytest.fixture(scope="session")
+def fuzz_schema(fuzz_app: FastAPI) -> schemathesis.BaseSchema:
+    return schemathesis.openapi.from_asgi("/openapi.json", fuzz_app)
+
+
+def test_each_operation_is_fuzzed(fuzz_schema: schemathesis.BaseSchema) -> None:
+    """The tests below are one per operation: none of the schema's operations is left out."""
+    assert sorted(OPERATIONS) == sorted(r.ok().label for r in fuzz_schema.get_all_operations())
+
+
+@pytest.mark.parametrize("label", OPERATIONS)
 def test_every_operation_holds_its_schema(
-    fuzz_app: FastAPI, fuzz_headers: dict[str, dict[str, str]]
+    label: str, fuzz_schema: schemathesis.BaseSchema, fuzz_headers: dict[str, dict[str, str]]
 ) -> None:
-    schema = schemathesis.openapi.from_asgi("/openapi.json", fuzz_app)
+    method, path = label.split(" ", 1)
+    operation = fuzz_schema[path][method]
     failures: list[str] = []
-    for result in schema.get_all_operations():
-        operation = result.ok()
-        for mode in MODES:
-            try:
-                fuzz_operation(operation, mode, fuzz_headers)
-            except Unsatisfiable:
-                continue  # nothing to make invalid (no parameters, no body)
-            except (Exception, BaseExceptionGroup) as exc:  # report every operation's failure
-                failures.append(f"{operation.label} [{mode.value}]: {exc}")
+    for mode in MODES:
+        try:
+            fuzz_operation(operation, mode, fuzz_headers)
+        except Unsatisfiable:
+            continue  # nothing to make invalid (no parameters, no body)
+        except (Exception, BaseExceptionGroup) as exc:  # report both modes' failures
+            failures.append(f"{operation.label} [{mode.value}]: {exc}")
     assert not failures, "\n\n".join(failures)

@@ -17,7 +17,7 @@ from tests.factories import (
     raise_support_request,
     register_person,
 )
-from tests.helpers import problem
+from tests.helpers import ok, problem
 from tests.support.conftest import World
 
 GOOD_REQUEST = {
@@ -408,10 +408,12 @@ class TestUpdateRequest:
     ) -> None:
         request_id = await raise_support_request(client, world.coop_id, world.holder.headers)
         url = request_url(world, request_id)
-        await client.patch(
-            url,
-            json={"assignee_member_id": str(world.worker_member_id)},
-            headers=world.admin.headers,
+        ok(
+            await client.patch(
+                url,
+                json={"assignee_member_id": str(world.worker_member_id)},
+                headers=world.admin.headers,
+            )
         )
         response = await client.patch(
             url,
@@ -433,9 +435,11 @@ class TestUpdateRequest:
         )
         suspended = await register_person(client)
         suspended_id = await join_coop(client, world.coop_id, suspended, world.admin, "worker")
-        await client.post(
-            f"/api/v1/coops/{world.coop_id}/members/{suspended_id}/suspend",
-            headers=world.admin.headers,
+        ok(
+            await client.post(
+                f"/api/v1/coops/{world.coop_id}/members/{suspended_id}/suspend",
+                headers=world.admin.headers,
+            )
         )
         for assignee in (
             str(world.carer_member_id),
@@ -491,7 +495,7 @@ class TestUpdateRequest:
         request_id = await raise_support_request(client, world.coop_id, world.holder.headers)
         url = request_url(world, request_id)
         if start != "open":
-            await client.patch(url, json={"status": start}, headers=world.worker.headers)
+            ok(await client.patch(url, json={"status": start}, headers=world.worker.headers))
         before = len(await desk_entries(session, request_id))
         body = {k: str(world.worker_member_id) if v == "worker" else v for k, v in change.items()}
         problem(await client.patch(url, json=body, headers=world.holder.headers), 403, "forbidden")

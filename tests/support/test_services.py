@@ -20,7 +20,7 @@ from tests.factories import (
     register_person,
     sign_in_again,
 )
-from tests.helpers import problem
+from tests.helpers import ok, problem
 from tests.support.conftest import World
 
 GOOD_SERVICE = {
@@ -170,8 +170,8 @@ class TestListServices:
         training = await create_support_service(
             client, world.coop_id, world.admin, name="Moving and handling", category="training"
         )
-        await client.post(subscription_url(world, payroll), headers=world.holder.headers)
-        await client.post(subscription_url(world, payroll), headers=world.admin.headers)
+        ok(await client.post(subscription_url(world, payroll), headers=world.holder.headers))
+        ok(await client.post(subscription_url(world, payroll), headers=world.admin.headers))
         mine = (await client.get(services_url(world), headers=world.holder.headers)).json()
         assert [(i["id"], i["subscribed"], i["subscriber_count"]) for i in mine["items"]] == [
             (str(payroll), True, 2),
@@ -219,7 +219,7 @@ class TestListServices:
         self, client: httpx.AsyncClient, world: World
     ) -> None:
         service = await create_support_service(client, world.coop_id, world.admin)
-        await client.post(subscription_url(world, service), headers=world.holder.headers)
+        ok(await client.post(subscription_url(world, service), headers=world.holder.headers))
         viewer = await register_person(client)
         await grant_mandate(client, world.holder, viewer, scopes=("view",))
         response = await client.get(services_url(world), headers=viewer.on_behalf_of(world.holder))
@@ -287,7 +287,7 @@ class TestSubscribe:
         service = await create_support_service(client, world.coop_id, world.admin)
         url = subscription_url(world, service)
         first = (await client.post(url, headers=world.holder.headers)).json()
-        await client.delete(url, headers=world.holder.headers)
+        ok(await client.delete(url, headers=world.holder.headers))
         again = await client.post(url, headers=world.holder.headers)
         assert again.status_code == 201
         assert again.json() == first
@@ -301,7 +301,7 @@ class TestSubscribe:
         first = (await client.post(url, headers=world.holder.headers)).json()
         clock.advance(timedelta(days=1))
         await sign_in_again(client, world.holder)
-        await client.delete(url, headers=world.holder.headers)
+        ok(await client.delete(url, headers=world.holder.headers))
         clock.advance(timedelta(days=1))
         await sign_in_again(client, world.holder)
         again = (await client.post(url, headers=world.holder.headers)).json()
@@ -390,8 +390,8 @@ class TestUnsubscribe:
         service = await create_support_service(client, world.coop_id, world.admin)
         url = subscription_url(world, service)
         problem(await client.delete(url, headers=world.holder.headers), 404, "not_found")
-        await client.post(url, headers=world.holder.headers)
-        await client.delete(url, headers=world.holder.headers)
+        ok(await client.post(url, headers=world.holder.headers))
+        ok(await client.delete(url, headers=world.holder.headers))
         problem(await client.delete(url, headers=world.holder.headers), 404, "not_found")
         assert await count(session, SubscriptionPeriod, service_id=service) == 1
         assert len(await actions(session, world.coop_id, "support.")) == 2
@@ -401,7 +401,7 @@ class TestUnsubscribe:
     ) -> None:
         service = await create_support_service(client, world.coop_id, world.admin)
         url = subscription_url(world, service)
-        await client.post(url, headers=world.holder.headers)
+        ok(await client.post(url, headers=world.holder.headers))
         viewer = await register_person(client)
         await grant_mandate(client, world.holder, viewer, scopes=("view",))
         problem(
@@ -420,7 +420,7 @@ class TestUnsubscribe:
     ) -> None:
         service = await create_support_service(client, world.coop_id, world.admin)
         url = subscription_url(world, service)
-        await client.post(url, headers=world.holder.headers)
+        ok(await client.post(url, headers=world.holder.headers))
         problem(await client.delete(url), 401, "not_authenticated")
         problem(await client.delete(url, headers=world.outsider.headers), 404, "not_found")
         problem(await client.delete(url, headers=world.elsewhere.headers), 404, "not_found")
@@ -440,10 +440,10 @@ class TestSubscribersInMonth:
     ) -> None:
         service = await create_support_service(client, world.coop_id, world.admin)
         url = subscription_url(world, service)
-        await client.post(url, headers=world.holder.headers)  # 2 March
+        ok(await client.post(url, headers=world.holder.headers))  # 2 March
         clock.set(datetime(2026, 4, 20, 9, 0, tzinfo=UTC))
         await sign_in_again(client, world.holder)
-        await client.delete(url, headers=world.holder.headers)
+        ok(await client.delete(url, headers=world.holder.headers))
 
         async def members_of(year: int, month: int) -> list[uuid.UUID]:
             found = await subscribers_in_month(session, service_id=service, year=year, month=month)
@@ -463,10 +463,10 @@ class TestSubscribersInMonth:
         # Welsh days: one minute before midnight on 31 March (BST), one after on 1 May.
         clock.set(datetime(2026, 3, 31, 23, 59, tzinfo=WALES))
         await sign_in_again(client, world.holder)
-        await client.post(url, headers=world.holder.headers)
+        ok(await client.post(url, headers=world.holder.headers))
         clock.set(datetime(2026, 5, 1, 0, 1, tzinfo=WALES))
         await sign_in_again(client, world.holder)
-        await client.delete(url, headers=world.holder.headers)
+        ok(await client.delete(url, headers=world.holder.headers))
         for month, expected in ((3, True), (4, True), (5, True), (6, False)):
             found = await subscribers_in_month(session, service_id=service, year=2026, month=month)
             assert (world.holder_member_id in [m.id for m in found]) is expected, month
@@ -486,13 +486,13 @@ class TestSubscribersInMonth:
         # Subscribed in the opposite order to their approval, and the holder twice over.
         await sign_in_again(client, world.holder, *later)
         for person in (*reversed(later), world.holder, world.admin):
-            await client.post(url, headers=person.headers)
+            ok(await client.post(url, headers=person.headers))
         clock.advance(timedelta(days=1))
         await sign_in_again(client, world.holder)
-        await client.delete(url, headers=world.holder.headers)
+        ok(await client.delete(url, headers=world.holder.headers))
         clock.advance(timedelta(days=1))
         await sign_in_again(client, world.holder)
-        await client.post(url, headers=world.holder.headers)
+        ok(await client.post(url, headers=world.holder.headers))
         found = await subscribers_in_month(session, service_id=service, year=2026, month=3)
         # The founder and the holder were approved at the same moment: member id decides.
         expected = [*sorted([world.admin_member_id, world.holder_member_id]), *later_ids]
@@ -511,7 +511,7 @@ class TestSubscribersInMonth:
         training = await create_support_service(
             client, world.coop_id, world.admin, name="Training", category="training"
         )
-        await client.post(subscription_url(world, training), headers=world.holder.headers)
+        ok(await client.post(subscription_url(world, training), headers=world.holder.headers))
         assert await subscribers_in_month(session, service_id=payroll, year=2026, month=3) == []
 
 

@@ -19,7 +19,7 @@ from tests.factories import (
     submit_bid,
     verified_provider,
 )
-from tests.helpers import problem
+from tests.helpers import ok, problem
 from tests.tenders.conftest import DEADLINE, World
 from tests.tenders.helpers import audit_entries, count
 
@@ -111,10 +111,12 @@ class TestSubmitBid:
         tender_id = await open_tender(client, world.coop_id, world.admin)
         await submit_bid(client, tender_id, world.staff_1)
         colleague = await register_person(client)
-        await client.post(
-            f"/api/v1/providers/{world.provider_1}/staff",
-            json={"user_id": str(colleague.id)},
-            headers=world.staff_1.headers,
+        ok(
+            await client.post(
+                f"/api/v1/providers/{world.provider_1}/staff",
+                json={"user_id": str(colleague.id)},
+                headers=world.staff_1.headers,
+            )
         )
         problem(
             await client.post(bids_url(tender_id), json=bid_fields(), headers=colleague.headers),
@@ -226,10 +228,12 @@ class TestSubmitBid:
         self, client: httpx.AsyncClient, session: AsyncSession, world: World
     ) -> None:
         tender_id = await open_tender(client, world.coop_id, world.admin)
-        await client.post(
-            f"/api/v1/providers/{world.provider_2}/staff",
-            json={"user_id": str(world.staff_1.id)},
-            headers=world.staff_2.headers,
+        ok(
+            await client.post(
+                f"/api/v1/providers/{world.provider_2}/staff",
+                json={"user_id": str(world.staff_1.id)},
+                headers=world.staff_2.headers,
+            )
         )
         body = problem(
             await client.post(
@@ -315,10 +319,12 @@ class TestListBids:
     ) -> None:
         tender_id = await open_tender(client, world.coop_id, world.admin)
         await submit_bid(client, tender_id, world.staff_1)
-        await client.post(
-            f"/api/v1/tenders/{tender_id}/cancel",
-            json={"reason": "Withdrawn"},
-            headers=world.admin.headers,
+        ok(
+            await client.post(
+                f"/api/v1/tenders/{tender_id}/cancel",
+                json={"reason": "Withdrawn"},
+                headers=world.admin.headers,
+            )
         )
         await past_deadline(client, clock, world)
         problem(
@@ -413,7 +419,7 @@ class TestWithdrawBid:
     ) -> None:
         tender_id = await open_tender(client, world.coop_id, world.admin)
         bid_id = await submit_bid(client, tender_id, world.staff_1)
-        await client.delete(f"{bids_url(tender_id)}/{bid_id}", headers=world.staff_1.headers)
+        ok(await client.delete(f"{bids_url(tender_id)}/{bid_id}", headers=world.staff_1.headers))
         await past_deadline(client, clock, world)
         tender = await client.get(f"/api/v1/tenders/{tender_id}")
         assert tender.json()["status"] == "unsuccessful"

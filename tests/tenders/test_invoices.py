@@ -12,7 +12,7 @@ from app.ledger.models import LedgerAccount, LedgerTransaction
 from app.tenders.invoices import allowance_minutes, line_amount
 from app.tenders.models import Invoice
 from tests.factories import Person, contribute, grant_mandate, register_person, set_direct_payment
-from tests.helpers import problem
+from tests.helpers import ok, problem
 from tests.lock_order import watching_locks
 from tests.tenders.conftest import World, travel
 from tests.tenders.helpers import audit_entries, count
@@ -243,15 +243,19 @@ class TestSubmitInvoice:
             client, contract_id, world.staff_2, invoice_body(line(world.holder_a_member_id, 600))
         )
         line_id = first["lines"][0]["id"]
-        await client.post(
-            f"/api/v1/invoices/{first['id']}/lines/{line_id}/dispute",
-            json={"reason": "Nobody came on Tuesday."},
-            headers=world.holder_a.headers,
+        ok(
+            await client.post(
+                f"/api/v1/invoices/{first['id']}/lines/{line_id}/dispute",
+                json={"reason": "Nobody came on Tuesday."},
+                headers=world.holder_a.headers,
+            )
         )
-        await client.post(
-            f"/api/v1/invoices/{first['id']}/lines/{line_id}/resolve",
-            json={"outcome": "upheld", "note": "The rota confirms it."},
-            headers=world.admin.headers,
+        ok(
+            await client.post(
+                f"/api/v1/invoices/{first['id']}/lines/{line_id}/resolve",
+                json={"outcome": "upheld", "note": "The rota confirms it."},
+                headers=world.admin.headers,
+            )
         )
         await submitted(
             client, contract_id, world.staff_2, invoice_body(line(world.holder_a_member_id, 600))
@@ -575,10 +579,12 @@ class TestApprove:
     ) -> None:
         await fund(client, world, world.holder_b, 30_000)
         invoice, line_id = await disputed(client, clock, world)
-        await client.post(
-            f"/api/v1/invoices/{invoice['id']}/lines/{line_id}/resolve",
-            json={"outcome": "upheld", "note": "No visit."},
-            headers=world.admin.headers,
+        ok(
+            await client.post(
+                f"/api/v1/invoices/{invoice['id']}/lines/{line_id}/resolve",
+                json={"outcome": "upheld", "note": "No visit."},
+                headers=world.admin.headers,
+            )
         )
         response = await client.post(
             f"/api/v1/invoices/{invoice['id']}/approve", headers=world.admin.headers
@@ -620,7 +626,7 @@ class TestPay:
         problem(
             await client.post(url + "/pay", headers=world.admin.headers), 409, "invalid_transition"
         )
-        await client.post(url + "/approve", headers=world.admin.headers)
+        ok(await client.post(url + "/approve", headers=world.admin.headers))
         key = {"Idempotency-Key": "pay-march"}
         paid = await client.post(url + "/pay", headers={**world.admin.headers, **key})
         assert paid.status_code == 200, paid.text

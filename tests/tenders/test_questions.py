@@ -7,7 +7,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.core.clock import FrozenClock
 from app.tenders.models import TenderQuestion
 from tests.factories import create_provider, create_tender, open_tender, register_person
-from tests.helpers import problem
+from tests.helpers import ok, problem
 from tests.tenders.conftest import World, travel
 from tests.tenders.helpers import audit_entries, count
 
@@ -159,10 +159,12 @@ class TestListQuestions:
         tender_id = await open_tender(client, world.coop_id, world.admin)
         answered = await ask(client, tender_id, world)
         waiting = await ask(client, tender_id, world)
-        await client.post(
-            f"{questions_url(tender_id)}/{answered}/answer",
-            json={"answer": "Yes."},
-            headers=world.admin.headers,
+        ok(
+            await client.post(
+                f"{questions_url(tender_id)}/{answered}/answer",
+                json={"answer": "Yes."},
+                headers=world.admin.headers,
+            )
         )
         public = await client.get(questions_url(tender_id))
         assert [q["id"] for q in public.json()["items"]] == [answered]
