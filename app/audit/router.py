@@ -13,6 +13,7 @@ from app.auth.dependencies import PlatformAdmin
 from app.auth.errors import PlatformAdminRequired
 from app.core.deps import NowDep, SessionDep, SettingsDep
 from app.core.errors import ValidationFailed, problems
+from app.core.schemas import DigitsOnly
 
 router = APIRouter(prefix="/admin/audit", tags=["admin"])
 public_router = APIRouter(prefix="/audit", tags=["audit"])
@@ -27,7 +28,7 @@ async def verify_audit_chain(
     session: SessionDep,
     actor: PlatformAdmin,
     seq: Annotated[
-        int | None,
+        Annotated[int, DigitsOnly] | None,
         Query(ge=0, le=2**63 - 1, description="A kept checkpoint's `seq` (give `hash` with it)."),
     ] = None,
     hash: Annotated[
