@@ -1,6 +1,9 @@
 """The /api/v1 router: every domain's routes."""
 
+import re
+
 from fastapi import APIRouter, Depends
+from fastapi.routing import APIRoute
 
 from app.areas.router import router as areas_router
 from app.audit.router import public_router as audit_public_router
@@ -37,6 +40,13 @@ from app.tenders.questions_router import router as tender_questions_router
 from app.tenders.router import coop_router as coop_tenders_router
 from app.tenders.router import router as tenders_router
 from app.tenders.router import tender_router
+
+
+def route_operation_id(route: APIRoute) -> str:
+    """`<tag>-<function name>` (`tenders-submit_bid`): what generated clients name their methods."""
+    tag = re.sub(r"[^a-z0-9]+", "_", str(route.tags[0]).lower()) if route.tags else "api"
+    return f"{tag}-{route.name}"
+
 
 api_router = APIRouter(
     prefix="/api/v1",

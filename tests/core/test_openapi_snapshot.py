@@ -1,7 +1,8 @@
 """The published contract does not move: paths, methods, parameters, bodies, responses and
 component schemas are compared with a committed snapshot. Operation ids are left out (they
 name client methods, not the wire), and so are the names the framework derives from them
-(the `Body_<operation id>` schemas of form bodies), which are renamed after their route.
+(the `Body_<operation id>` schemas of form bodies and the `Response <operation id>` titles
+of inline answers), which are renamed after their route.
 
 To regenerate after an intended change to the contract:
     DPC_WRITE_OPENAPI_SNAPSHOT=1 python -m pytest -n 0 tests/core/test_openapi_snapshot.py
@@ -35,6 +36,11 @@ def contract_shape(schema: dict[str, Any]) -> dict[str, Any]:
             if method not in METHODS:
                 continue
             operation.pop("operationId", None)
+            for status, response in operation.get("responses", {}).items():
+                for media_type, media in response.get("content", {}).items():
+                    inline = media.get("schema", {})
+                    if str(inline.get("title", "")).startswith("Response "):
+                        inline["title"] = f"Response[{method.upper()} {path} {status} {media_type}]"
             for media in operation.get("requestBody", {}).get("content", {}).values():
                 ref = media.get("schema", {}).get("$ref", "")
                 if ref.startswith(BODY_REF):
