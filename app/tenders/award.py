@@ -11,6 +11,7 @@ from sqlalchemy.orm import selectinload
 from app.audit import service as audit
 from app.auth.actor import Actor
 from app.coops.models import Coop
+from app.core.errors import must_exist
 from app.governance import service as governance
 from app.governance.models import Proposal, ProposalKind, ProposalStatus
 from app.providers.models import Provider
@@ -152,7 +153,7 @@ async def on_award_vote(session: AsyncSession, actor: Actor | None, proposal: Pr
     if decision is None or decision.status != AwardStatus.pending_vote:
         return
     tender = await repository.get_tender(session, decision.tender_id, lock=True)
-    assert tender is not None  # noqa: S101 - an award's tender exists
+    tender = must_exist(tender, "an award's tender exists")
     closed_at = proposal.closed_at or proposal.closes_at
     if (
         proposal.status == ProposalStatus.passed

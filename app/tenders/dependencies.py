@@ -14,6 +14,7 @@ from app.coops import repository as coops
 from app.coops.errors import CoopAdminRequired
 from app.coops.models import Coop, Member
 from app.core.deps import NowDep, SessionDep
+from app.core.errors import must_exist
 from app.tenders import contracts, invoices, repository, service
 from app.tenders.contracts import ContractViewer
 from app.tenders.errors import ContractNotFound, InvoiceNotFound, NotCoopMember, TenderNotFound
@@ -97,7 +98,7 @@ async def admin_tender(seen: SignedInTender, session: SessionDep) -> Administere
     if not seen.is_admin or seen.member is None:
         raise CoopAdminRequired
     coop = await coops.get_coop(session, seen.tender.coop_id)
-    assert coop is not None  # noqa: S101 - a tender's co-op is never deleted
+    coop = must_exist(coop, "a tender's co-op is never deleted")
     return Administered(seen.tender, seen.member, coop)
 
 
@@ -156,7 +157,7 @@ async def seen_invoice(invoice_id: uuid.UUID, session: SessionDep, actor: AnyAct
     if invoice is None:
         raise InvoiceNotFound
     contract = await contracts.get_contract(session, invoice.contract_id)
-    assert contract is not None  # noqa: S101 - an invoice's contract exists
+    contract = must_exist(contract, "an invoice's contract exists")
     try:
         viewer = await contracts.viewer(session, actor, contract)
     except ContractNotFound as exc:

@@ -19,7 +19,7 @@ from sqlalchemy.orm import selectinload
 from app.audit import service as audit
 from app.auth.actor import Actor
 from app.core.clock import local_date
-from app.core.errors import ValidationFailed
+from app.core.errors import ValidationFailed, must_exist
 from app.ledger import service as ledger
 from app.ledger.errors import InsufficientMemberFunds
 from app.ledger.models import TransactionKind
@@ -227,7 +227,7 @@ def visible_line(invoice: Invoice, line_id: uuid.UUID, seen_by: ContractViewer) 
 async def _lock(session: AsyncSession, invoice: Invoice) -> Invoice:
     """The invoice read afresh under a row lock: changes to one invoice happen one at a time."""
     locked = await get_invoice(session, invoice.id, lock=True)
-    assert locked is not None  # noqa: S101 - invoices are never deleted
+    locked = must_exist(locked, "invoices are never deleted")
     return locked
 
 
