@@ -33,7 +33,7 @@ from app.core.pagination import CursorPage, PageDep, Sort, paginate
 from app.idempotency.dependencies import IdempotencyOptional
 from app.idempotency.errors import IdempotencyInProgress, IdempotencyKeyReused
 
-router = APIRouter(prefix="/coops/{coop_id}", tags=["co-operatives"])
+router = APIRouter(prefix="/{coop_id}")
 ADMIN_PROBLEMS = (CoopNotFound, CoopAdminRequired, MemberNotFound, OutsideMandate, NoMandate)
 
 

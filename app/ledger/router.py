@@ -196,3 +196,9 @@ async def get_statement(
         return read
     filename = f"statement-{target.id}-{read.from_date}-{read.to_date}.csv"
     return csv_response(statements.to_csv(read), filename=filename)
+
+
+# The sub-resources' routes, under this router's prefix and tags.
+from app.ledger.refunds_router import router as refunds_router  # noqa: E402
+
+router.include_router(refunds_router)

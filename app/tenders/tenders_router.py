@@ -21,9 +21,7 @@ from app.tenders.models import Tender
 from app.tenders.schemas import TenderCancel, TenderCreate, TenderRead, TenderUpdate
 from app.tenders.states import TenderStatus
 
-coop_router = APIRouter(prefix="/coops/{coop_id}/tenders", tags=["tenders"])
-router = APIRouter(prefix="/tenders", tags=["tenders"])
-tender_router = APIRouter(prefix="/tenders/{tender_id}", tags=["tenders"])
+router = APIRouter(tags=["tenders"])
 
 ADMIN_PROBLEMS = (TenderNotFound, CoopAdminRequired, OutsideMandate, NoMandate)
 NEWEST_FIRST = [Sort(Tender.created_at, descending=True), Sort(Tender.id, descending=True)]
@@ -33,8 +31,8 @@ def _newest_first(tender: Tender) -> tuple[object, ...]:
     return (tender.created_at, tender.id)
 
 
-@coop_router.post(
-    "",
+@router.post(
+    "/coops/{coop_id}/tenders",  # noqa: FAST003 - a dependency reads `coop_id`
     status_code=201,
     response_model=TenderRead,
     responses=problems(CoopNotFound, CoopAdminRequired, OutsideMandate, NoMandate),
@@ -50,8 +48,8 @@ async def create_tender(
     return await service.read(session, tender)
 
 
-@coop_router.get(
-    "",
+@router.get(
+    "/coops/{coop_id}/tenders",  # noqa: FAST003 - a dependency reads `coop_id`
     response_model=CursorPage[TenderRead],
     responses=problems(CoopNotFound, OutsideMandate, NoMandate),
 )
@@ -73,7 +71,7 @@ async def list_coop_tenders(
     )
 
 
-@router.get("", response_model=CursorPage[TenderRead], responses=problems())
+@router.get("/tenders", response_model=CursorPage[TenderRead], responses=problems())
 async def list_tenders(
     session: SessionDep,
     actor: OptionalActor,
@@ -100,8 +98,8 @@ async def list_tenders(
     )
 
 
-@tender_router.get(
-    "",
+@router.get(
+    "/tenders/{tender_id}",  # noqa: FAST003 - a dependency reads `tender_id`
     response_model=TenderRead,
     responses=problems(TenderNotFound, OutsideMandate, NoMandate),
 )
@@ -112,8 +110,8 @@ async def get_tender(seen: PublicTender, session: SessionDep) -> TenderRead:
     return await service.read(session, seen.tender)
 
 
-@tender_router.patch(
-    "",
+@router.patch(
+    "/tenders/{tender_id}",  # noqa: FAST003 - a dependency reads `tender_id`
     response_model=TenderRead,
     responses=problems(*ADMIN_PROBLEMS, InvalidTenderTransition),
 )
@@ -128,8 +126,8 @@ async def update_tender(
     return await service.read(session, tender)
 
 
-@tender_router.post(
-    "/publish",
+@router.post(
+    "/tenders/{tender_id}/publish",  # noqa: FAST003 - a dependency reads `tender_id`
     response_model=TenderRead,
     responses=problems(*ADMIN_PROBLEMS, InvalidTenderTransition, DeadlineNotInFuture),
 )
@@ -142,8 +140,8 @@ async def publish_tender(
     return await service.read(session, tender)
 
 
-@tender_router.post(
-    "/cancel",
+@router.post(
+    "/tenders/{tender_id}/cancel",  # noqa: FAST003 - a dependency reads `tender_id`
     response_model=TenderRead,
     responses=problems(*ADMIN_PROBLEMS, InvalidTenderTransition),
 )

@@ -1,0 +1,27 @@
+"""The tenders domain's routes: tenders, then their sub-resources (demand, questions, bids,
+evaluation and award, contracts, invoices, open data)."""
+
+from fastapi import APIRouter
+
+from app.tenders.bids_router import router as bids_router
+from app.tenders.contracts_router import router as contracts_router
+from app.tenders.demand_router import router as demand_router
+from app.tenders.evaluation_router import router as evaluation_router
+from app.tenders.invoices_router import router as invoices_router
+from app.tenders.ocds_router import router as ocds_router
+from app.tenders.questions_router import router as questions_router
+from app.tenders.tenders_router import router as tenders_router
+
+router = APIRouter()
+# Order matters where paths overlap: as listed, the order the routes are matched in.
+for sub_router in (
+    tenders_router,
+    demand_router,
+    questions_router,
+    bids_router,
+    evaluation_router,
+    contracts_router,
+    invoices_router,
+    ocds_router,
+):
+    router.include_router(sub_router)

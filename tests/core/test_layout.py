@@ -1,0 +1,55 @@
+"""The layout shows the architecture: one router per module, one `router.py` per domain that
+gathers its sub-routers, and `app/api.py` including exactly one router per domain."""
+
+import ast
+from pathlib import Path
+
+APP = Path(__file__).resolve().parent.parent.parent / "app"
+
+
+def _modules() -> list[tuple[Path, ast.Module]]:
+    return [
+        (path, ast.parse(path.read_text(encoding="utf-8"))) for path in sorted(APP.rglob("*.py"))
+    ]
+
+
+def _router_calls(tree: ast.Module) -> int:
+    return sum(
+        1
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call)
+        and (
+            (isinstance(node.func, ast.Name) and node.func.id == "APIRouter")
+            or (isinstance(node.func, ast.Attribute) and node.func.attr == "APIRouter")
+        )
+    )
+
+
+def test_no_module_defines_several_routers() -> None:
+    several = {str(p.relative_to(APP)): n for p, t in _modules() if (n := _router_calls(t)) > 1}
+    assert several == {}
+
+
+def test_every_domain_with_routes_has_one_router_py() -> None:
+    for path, tree in _modules():
+        if _router_calls(tree) and path.parent != APP and path.parent.name != "core":
+            domain = path.relative_to(APP).parts[0]
+            assert (APP / domain / "router.py").exists(), path
+
+
+def test_the_api_includes_one_router_per_domain() -> None:
+    tree = ast.parse((APP / "api.py").read_text(encoding="utf-8"))
+    sources = [
+        node.module
+        for node in ast.walk(tree)
+        if isinstance(node, ast.ImportFrom) and node.module and node.module.endswith("router")
+    ]
+    domains = [module.split(".")[1] for module in sources]
+    assert all(module == f"app.{d}.router" for module, d in zip(sources, domains, strict=True))
+    assert len(domains) == len(set(domains))
+    with_routes = {
+        path.relative_to(APP).parts[0]
+        for path, tree in _modules()
+        if _router_calls(tree) and path.parent != APP and path.parent.name != "core"
+    }
+    assert set(domains) == with_routes
