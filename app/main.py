@@ -30,7 +30,7 @@ from app.core.middleware import RequestContextMiddleware
 from app.core.ops import router as ops_router
 from app.ledger import hooks as ledger_hooks
 from app.representatives.service import resolve_mandate
-from app.support.services import end_subscriptions_on_leaving
+from app.support.shared_services import end_subscriptions_on_leaving
 from app.tenders import hooks as tender_hooks
 
 DESCRIPTION = """

@@ -23,7 +23,7 @@ from app.idempotency.errors import (
 from app.ledger import repository as ledger_repository
 from app.ledger.errors import InsufficientMemberFunds
 from app.ledger.schemas import LedgerTransactionRead
-from app.support import charges, repository, services
+from app.support import charges, repository, shared_services
 from app.support.errors import (
     AlreadyCharged,
     NoSubscribers,
@@ -60,7 +60,7 @@ async def create_service(
     """Add a shared service to the catalogue (co-op administrators). `monthly_fee_pence` is
     what a month of it costs the co-op, shared exactly among that month's subscribers when it
     is charged."""
-    service = await services.create_service(
+    service = await shared_services.create_service(
         session,
         actor,
         admin.coop_id,
@@ -70,7 +70,7 @@ async def create_service(
         monthly_fee_pence=body.monthly_fee_pence,
         now=now,
     )
-    [read] = await services.describe(session, [service], viewer=admin)
+    [read] = await shared_services.describe(session, [service], viewer=admin)
     return read
 
 
@@ -94,7 +94,7 @@ async def list_services(
         key=lambda s: (s.created_at, s.id),
     )
     return CursorPage[SupportServiceRead](
-        items=await services.describe(session, items, viewer=member), next_cursor=next_cursor
+        items=await shared_services.describe(session, items, viewer=member), next_cursor=next_cursor
     )
 
 
@@ -124,8 +124,10 @@ async def subscribe(
     (`service_user` members) subscribe (422 `not_a_holder`): charges are paid from pooled
     money. A representative needs the `contribute` scope, since subscribing commits the
     holder's money."""
-    service = await services.get_service(session, coop_id=member.coop_id, service_id=service_id)
-    period, created = await services.subscribe(
+    service = await shared_services.get_service(
+        session, coop_id=member.coop_id, service_id=service_id
+    )
+    period, created = await shared_services.subscribe(
         session, actor, service, member, today=local_date(now)
     )
     if not created:
@@ -148,8 +150,10 @@ async def unsubscribe(
     """End your subscription; today is its last day, so this month is still shared with you.
     The answer is the ended subscription. Not subscribed: 404 `not_found`. A representative
     needs the `contribute` scope. Leaving the co-op ends every subscription the same way."""
-    service = await services.get_service(session, coop_id=member.coop_id, service_id=service_id)
-    return await services.unsubscribe(session, actor, service, member, today=local_date(now))
+    service = await shared_services.get_service(
+        session, coop_id=member.coop_id, service_id=service_id
+    )
+    return await shared_services.unsubscribe(session, actor, service, member, today=local_date(now))
 
 
 @router.post(
@@ -190,7 +194,9 @@ async def create_charge(
     left (leaving refunds their balance), so charge a month before its subscribers leave. A
     month already charged: 409 `already_charged`. Nobody subscribed that month: 422
     `no_subscribers`. A month not yet begun: 422 `validation_error`."""
-    service = await services.get_service(session, coop_id=admin.coop_id, service_id=service_id)
+    service = await shared_services.get_service(
+        session, coop_id=admin.coop_id, service_id=service_id
+    )
     transaction = await charges.charge(
         session, actor, service, period=body.period, amount_pence=body.amount_pence, now=now
     )
