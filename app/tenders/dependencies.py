@@ -15,9 +15,11 @@ from app.coops.errors import CoopAdminRequired
 from app.coops.models import Coop, Member
 from app.core.deps import NowDep, SessionDep
 from app.core.errors import must_exist
-from app.tenders import contracts, invoices, repository, service
-from app.tenders.contracts import ContractViewer
+from app.tenders import repository, service
+from app.tenders.contracts import service as contracts
+from app.tenders.contracts.service import ContractViewer
 from app.tenders.errors import ContractNotFound, InvoiceNotFound, NotCoopMember, TenderNotFound
+from app.tenders.invoices import service as invoices
 from app.tenders.models import Contract, Invoice, Tender
 from app.tenders.states import TenderStatus
 

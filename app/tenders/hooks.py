@@ -10,7 +10,8 @@ from app.coops.models import Member
 from app.governance import service as governance
 from app.governance.models import ProposalKind
 from app.ledger import leaving
-from app.tenders import award, demand
+from app.tenders.award import service as award
+from app.tenders.demand import service as demand
 from app.tenders.models import (
     CallOff,
     Contract,

@@ -3,13 +3,13 @@ evaluation and award, contracts, invoices, open data)."""
 
 from fastapi import APIRouter
 
-from app.tenders.bids_router import router as bids_router
-from app.tenders.contracts_router import router as contracts_router
-from app.tenders.demand_router import router as demand_router
-from app.tenders.evaluation_router import router as evaluation_router
-from app.tenders.invoices_router import router as invoices_router
-from app.tenders.ocds_router import router as ocds_router
-from app.tenders.questions_router import router as questions_router
+from app.tenders.bids.router import router as bids_router
+from app.tenders.contracts.router import router as contracts_router
+from app.tenders.demand.router import router as demand_router
+from app.tenders.evaluation.router import router as evaluation_router
+from app.tenders.invoices.router import router as invoices_router
+from app.tenders.ocds.router import router as ocds_router
+from app.tenders.questions.router import router as questions_router
 from app.tenders.tenders_router import router as tenders_router
 
 router = APIRouter()

@@ -15,8 +15,9 @@ from app.core.errors import must_exist
 from app.governance import service as governance
 from app.governance.models import Proposal, ProposalKind, ProposalStatus
 from app.providers.models import Provider
-from app.tenders import evaluation, repository, service
+from app.tenders import repository, service
 from app.tenders.errors import BidNotFound, BidsNotScored
+from app.tenders.evaluation import service as evaluation
 from app.tenders.models import AwardStatus, Tender, TenderAward, TenderBid
 from app.tenders.states import TenderStatus
 

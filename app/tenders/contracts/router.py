@@ -9,7 +9,7 @@ from app.auth.errors import NoMandate, OutsideMandate
 from app.coops.errors import CoopAdminRequired
 from app.core.deps import NowDep, SessionDep
 from app.core.errors import problems
-from app.tenders import contracts
+from app.tenders.contracts import service as contracts
 from app.tenders.dependencies import SeenContract, TenderAdmin
 from app.tenders.errors import (
     CallOffEnded,

@@ -5,7 +5,7 @@ from fastapi import APIRouter
 from app.auth.errors import NoMandate, OutsideMandate
 from app.core.deps import NowDep, SessionDep
 from app.core.errors import must_exist, problems
-from app.tenders import demand
+from app.tenders.demand import service as demand
 from app.tenders.dependencies import DemandingMember, PublicTender
 from app.tenders.errors import (
     DemandNotAHolder,

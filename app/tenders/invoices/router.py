@@ -13,7 +13,6 @@ from app.core.pagination import CursorPage, PageDep, Sort, paginate
 from app.idempotency.dependencies import IdempotencyOptional
 from app.idempotency.errors import IdempotencyInProgress, IdempotencyKeyReused
 from app.ledger.errors import InsufficientFunds, InsufficientMemberFunds
-from app.tenders import invoices
 from app.tenders.dependencies import InvoiceSeen, SeenContract, SeenInvoice
 from app.tenders.errors import (
     BeyondCallOff,
@@ -26,6 +25,7 @@ from app.tenders.errors import (
     NotProviderStaff,
     NotTheLinesMember,
 )
+from app.tenders.invoices import service as invoices
 from app.tenders.models import Invoice
 from app.tenders.schemas import DisputeCreate, InvoiceCreate, InvoiceRead, ResolutionCreate
 

@@ -23,8 +23,8 @@ from app.core.errors import ValidationFailed, must_exist
 from app.ledger import service as ledger
 from app.ledger.errors import InsufficientMemberFunds
 from app.ledger.models import TransactionKind
-from app.tenders import contracts
-from app.tenders.contracts import ContractViewer
+from app.tenders.contracts import service as contracts
+from app.tenders.contracts.service import ContractViewer
 from app.tenders.errors import (
     BeyondCallOff,
     InvalidInvoiceTransition,

@@ -12,9 +12,10 @@ from app.core.deps import NowDep, SessionDep, SettingsDep
 from app.core.errors import problems
 from app.councils.dependencies import CurrentAreaReader
 from app.councils.errors import NotThisArea
-from app.tenders import ocds, service
+from app.tenders import service
 from app.tenders.dependencies import PublicTender
 from app.tenders.errors import NoReleases, TenderNotFound
+from app.tenders.ocds import service as ocds
 
 router = APIRouter(tags=["open data"])
 
