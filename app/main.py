@@ -10,7 +10,7 @@ from fastapi.openapi.utils import get_openapi
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from app import models  # noqa: F401  (every table registered before anything queries)
-from app.api import api_router
+from app.api import api_router, route_operation_id
 from app.auth.passwords import Passwords
 from app.core.clock import Clock, Sleeper, SystemClock, real_sleep
 from app.core.config import Settings, get_settings
@@ -102,6 +102,7 @@ def create_app(
         # A redirect to the other spelling would be built from the request's Host header (a
         # forged Host would appear in Location): an address with a stray slash is just 404.
         redirect_slashes=False,
+        generate_unique_id_function=route_operation_id,
     )
     app.state.settings = settings
     app.state.engine = engine

@@ -15,12 +15,12 @@ from app.core.deps import NowDep, SessionDep, SettingsDep
 from app.core.errors import ValidationFailed, problems
 from app.core.schemas import DigitsOnly
 
-router = APIRouter(prefix="/admin/audit", tags=["admin"])
-public_router = APIRouter(prefix="/audit", tags=["audit"])
+router = APIRouter()
 
 
 @router.get(
-    "/verify",
+    "/admin/audit/verify",
+    tags=["admin"],
     response_model=AuditVerification,
     responses=problems(PlatformAdminRequired),
 )
@@ -57,7 +57,10 @@ async def verify_audit_chain(
 
 
 @router.get(
-    "/checkpoint", response_model=AuditCheckpoint, responses=problems(PlatformAdminRequired)
+    "/admin/audit/checkpoint",
+    tags=["admin"],
+    response_model=AuditCheckpoint,
+    responses=problems(PlatformAdminRequired),
 )
 async def audit_checkpoint(
     session: SessionDep, actor: PlatformAdmin, settings: SettingsDep, now: NowDep
@@ -76,7 +79,9 @@ async def audit_checkpoint(
     )
 
 
-@public_router.get("/public-key", response_model=AuditPublicKey, responses=problems())
+@router.get(
+    "/audit/public-key", tags=["audit"], response_model=AuditPublicKey, responses=problems()
+)
 async def audit_public_key(settings: SettingsDep) -> AuditPublicKey:
     """The Ed25519 public key audit checkpoints are signed with (public): `public_key` is
     standard base64 of the raw 32 bytes; `key_id` the first 16 hex digits of its SHA-256."""

@@ -33,7 +33,7 @@ from app.idempotency.dependencies import IdempotencyOptional
 from app.idempotency.errors import IdempotencyInProgress, IdempotencyKeyReused
 from app.workflows import membership
 
-router = APIRouter(prefix="/coops/{coop_id}", tags=["co-operatives"])
+router = APIRouter(prefix="/{coop_id}")
 ADMIN_PROBLEMS = (CoopNotFound, CoopAdminRequired, MemberNotFound, OutsideMandate, NoMandate)
 
 

@@ -276,3 +276,9 @@ async def list_coop_audit(
     return CursorPage[AuditEntryRead](
         items=[AuditEntryRead.model_validate(e) for e in items], next_cursor=next_cursor
     )
+
+
+# The sub-resources' routes, under this router's prefix and tags.
+from app.coops.members_router import router as members_router  # noqa: E402
+
+router.include_router(members_router)

@@ -1,11 +1,13 @@
 """One error hierarchy: each class carries its status, stable code and bilingual texts."""
 
 from collections.abc import Iterable, Iterator
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypeVar
 
 from pydantic import BaseModel, Field
 
 from app.core.i18n import Language
+
+T = TypeVar("T")
 
 
 class AppError(Exception):
@@ -125,6 +127,25 @@ class TooManyRequests(AppError):
 
 class InternalError(AppError):
     pass
+
+
+class InternalInconsistency(InternalError):
+    """Something the data model promises did not hold (a row that is never deleted is gone):
+    500 `internal_error`. The reason is for the logs and is never sent."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__()
+        self.reason = reason
+
+    def __str__(self) -> str:
+        return f"{self.code}: {self.reason}"
+
+
+def must_exist(value: T | None, reason: str) -> T:
+    """The value, which the data model promises is there; InternalInconsistency if not."""
+    if value is None:
+        raise InternalInconsistency(reason)
+    return value
 
 
 class NotReady(AppError):

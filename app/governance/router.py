@@ -19,8 +19,7 @@ from app.governance.models import Proposal, ProposalKind, ProposalStatus
 from app.governance.schemas import ProposalCreate, ProposalRead, TallyRead, VoteCast
 from app.governance.tally import VoteChoice
 
-coop_router = APIRouter(prefix="/coops/{coop_id}/proposals", tags=["governance"])
-router = APIRouter(prefix="/proposals", tags=["governance"])
+router = APIRouter(tags=["governance"])
 
 
 def _read(proposal: Proposal, my_vote: VoteChoice | None) -> ProposalRead:
@@ -49,8 +48,8 @@ def _read(proposal: Proposal, my_vote: VoteChoice | None) -> ProposalRead:
     )
 
 
-@coop_router.post(
-    "",
+@router.post(
+    "/coops/{coop_id}/proposals",  # noqa: FAST003 - a dependency reads `coop_id`
     status_code=201,
     response_model=ProposalRead,
     responses=problems(CoopNotFound, OutsideMandate, NoMandate),
@@ -78,8 +77,8 @@ async def open_proposal(
     return _read(proposal, None)
 
 
-@coop_router.get(
-    "",
+@router.get(
+    "/coops/{coop_id}/proposals",  # noqa: FAST003 - a dependency reads `coop_id`
     response_model=CursorPage[ProposalRead],
     responses=problems(CoopNotFound, OutsideMandate, NoMandate),
 )
@@ -107,7 +106,7 @@ async def list_proposals(
 
 
 @router.get(
-    "/{proposal_id}",
+    "/proposals/{proposal_id}",
     response_model=ProposalRead,
     responses=problems(ProposalNotFound, OutsideMandate, NoMandate),
 )
@@ -125,7 +124,7 @@ async def get_proposal(
 
 
 @router.post(
-    "/{proposal_id}/votes",
+    "/proposals/{proposal_id}/votes",
     response_model=ProposalRead,
     responses=problems(
         ProposalNotFound, ProposalClosed, NotInElectorate, OutsideMandate, NoMandate

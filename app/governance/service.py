@@ -21,7 +21,7 @@ from app.audit import service as audit
 from app.auth.actor import Actor
 from app.coops import service as coops
 from app.coops.models import Coop, Member, VotingMode
-from app.core.errors import ValidationFailed
+from app.core.errors import ValidationFailed, must_exist
 from app.governance.errors import NotInElectorate, ProposalClosed, ProposalNotFound
 from app.governance.models import Proposal, ProposalElector, ProposalKind, ProposalStatus, Vote
 from app.governance.tally import Ballot, Result, VoteChoice, VotingRules, format_share, tally
@@ -136,7 +136,7 @@ async def _lock(session: AsyncSession, proposal: Proposal) -> Proposal:
         .with_for_update()
         .execution_options(populate_existing=True)
     )
-    assert locked is not None  # noqa: S101 - proposals are never deleted
+    locked = must_exist(locked, "proposals are never deleted")
     return locked
 
 

@@ -29,7 +29,7 @@ from app.ledger.errors import (
 from app.ledger.models import Refund, RefundStatus
 from app.ledger.schemas import RefundCreate, RefundRead
 
-router = APIRouter(prefix="/coops/{coop_id}/pool/refunds", tags=["pooled budget"])
+router = APIRouter(prefix="/pool/refunds")
 KEY_PROBLEMS = (IdempotencyKeyReused, IdempotencyInProgress)
 DECISION_PROBLEMS = (CoopNotFound, CoopAdminRequired, OutsideMandate, NoMandate, RefundNotFound)
 

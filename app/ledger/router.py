@@ -184,3 +184,9 @@ async def get_statement(
     )
     filename = f"statement-{target.id}-{read.from_date}-{read.to_date}.csv"
     return json_or_csv(request, format_, read, to_csv=statements.to_csv, filename=filename)
+
+
+# The sub-resources' routes, under this router's prefix and tags.
+from app.ledger.refunds_router import router as refunds_router  # noqa: E402
+
+router.include_router(refunds_router)

@@ -16,6 +16,7 @@ from app.audit import service as audit
 from app.auth.actor import Actor
 from app.coops import service as coops
 from app.coops.models import Member, MemberClass, MemberStatus
+from app.core.errors import must_exist
 from app.support import repository
 from app.support.errors import AssigneeNotAWorker, SupportRequestNotFound, SupportStaffRequired
 from app.support.models import Priority, SupportCategory, SupportComment, SupportRequest
@@ -98,7 +99,7 @@ async def visible_request(
 
 async def _requester_user_id(session: AsyncSession, request: SupportRequest) -> uuid.UUID:
     requester = await session.get(Member, request.requester_member_id)
-    assert requester is not None  # noqa: S101 - memberships are never deleted
+    requester = must_exist(requester, "memberships are never deleted")
     return requester.user_id
 
 

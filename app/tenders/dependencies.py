@@ -14,9 +14,12 @@ from app.coops import service as coops
 from app.coops.errors import CoopAdminRequired
 from app.coops.models import Coop, Member
 from app.core.deps import NowDep, SessionDep
-from app.tenders import contracts, invoices, repository, service
-from app.tenders.contracts import ContractViewer
+from app.core.errors import must_exist
+from app.tenders import repository, service
+from app.tenders.contracts import service as contracts
+from app.tenders.contracts.service import ContractViewer
 from app.tenders.errors import ContractNotFound, InvoiceNotFound, NotCoopMember, TenderNotFound
+from app.tenders.invoices import service as invoices
 from app.tenders.models import Contract, Invoice, Tender
 from app.tenders.states import TenderStatus
 
@@ -97,7 +100,7 @@ async def admin_tender(seen: SignedInTender, session: SessionDep) -> Administere
     if not seen.is_admin or seen.member is None:
         raise CoopAdminRequired
     coop = await coops.find_coop(session, seen.tender.coop_id)
-    assert coop is not None  # noqa: S101 - a tender's co-op is never deleted
+    coop = must_exist(coop, "a tender's co-op is never deleted")
     return Administered(seen.tender, seen.member, coop)
 
 
@@ -154,7 +157,7 @@ async def seen_invoice(invoice_id: uuid.UUID, session: SessionDep, actor: AnyAct
     if invoice is None:
         raise InvoiceNotFound
     contract = await contracts.get_contract(session, invoice.contract_id)
-    assert contract is not None  # noqa: S101 - an invoice's contract exists
+    contract = must_exist(contract, "an invoice's contract exists")
     try:
         viewer = await contracts.viewer(session, actor, contract)
     except ContractNotFound as exc:

@@ -17,7 +17,7 @@ from app.audit import service as audit
 from app.auth.actor import Actor
 from app.coops import safeguards
 from app.coops.models import Coop
-from app.core.errors import ValidationFailed
+from app.core.errors import ValidationFailed, must_exist
 from app.governance import service as governance
 from app.governance.models import Proposal, ProposalKind, ProposalStatus
 from app.tenders import repository, states
@@ -167,7 +167,7 @@ async def publish(session: AsyncSession, actor: Actor, tender: Tender, *, now: d
         raise DeadlineNotInFuture
     tender.published_at = now
     coop = await session.get(Coop, tender.coop_id)
-    assert coop is not None  # noqa: S101 - a tender's co-op exists
+    coop = must_exist(coop, "a tender's co-op exists")
     tender.rules_at_publication = tender_rules(coop)
     await session.flush()
     audit.record(

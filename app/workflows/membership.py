@@ -13,9 +13,9 @@ from app.core.clock import local_date
 from app.ledger import leaving as ledger_leaving
 from app.ledger import service as ledger
 from app.me import privacy
-from app.support import services as support
+from app.support import shared_services as support
 from app.tenders import commitments as tender_commitments
-from app.tenders import demand
+from app.tenders.demand import service as demand
 
 
 async def found_coop(

@@ -11,7 +11,7 @@ from app.governance import service as governance
 from app.governance.models import ProposalKind
 from app.ledger import refunds
 from app.representatives import approvals
-from app.tenders import award
+from app.tenders.award import service as award
 
 
 def install() -> None:

@@ -11,7 +11,7 @@ from app.core import disclosure, money
 from app.governance.tally import format_share
 from app.ledger.statements import weeks_held
 from app.stats.service import average, saving_percent
-from app.tenders.evaluation import points_text
+from app.tenders.evaluation.service import points_text
 
 BIG = st.integers(min_value=-(10**30), max_value=10**30)
 POSITIVE = st.integers(min_value=1, max_value=10**30)

@@ -8,7 +8,7 @@ from fractions import Fraction
 from hypothesis import given
 from hypothesis import strategies as st
 
-from app.tenders.evaluation import Bid, Ranked, points_text, rank
+from app.tenders.evaluation.service import Bid, Ranked, points_text, rank
 
 T0 = datetime(2026, 3, 10, 9, 0, tzinfo=UTC)
 

@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from app.core.clock import FrozenClock
 from app.ledger.models import LedgerAccount, LedgerTransaction
-from app.tenders.invoices import allowance_minutes, line_amount
+from app.tenders.invoices.limits import allowance_minutes, line_amount
 from app.tenders.models import Invoice
 from tests.factories import Person, contribute, grant_mandate, register_person, set_direct_payment
 from tests.helpers import ok, problem

@@ -11,12 +11,14 @@ from sqlalchemy.orm import selectinload
 from app.audit import service as audit
 from app.auth.actor import Actor
 from app.coops.models import Coop
+from app.core.errors import must_exist
 from app.core.money import pounds_text
 from app.governance import service as governance
 from app.governance.models import Proposal, ProposalKind, ProposalStatus
 from app.providers.models import Provider
-from app.tenders import evaluation, repository, service
+from app.tenders import repository, service
 from app.tenders.errors import BidNotFound, BidsNotScored
+from app.tenders.evaluation import service as evaluation
 from app.tenders.models import AwardStatus, Tender, TenderAward, TenderBid
 from app.tenders.states import TenderStatus
 
@@ -149,7 +151,7 @@ async def on_award_vote(session: AsyncSession, actor: Actor | None, proposal: Pr
     if decision is None or decision.status != AwardStatus.pending_vote:
         return
     tender = await repository.get_tender(session, decision.tender_id, lock=True)
-    assert tender is not None  # noqa: S101 - an award's tender exists
+    tender = must_exist(tender, "an award's tender exists")
     closed_at = proposal.closed_at or proposal.closes_at
     if (
         proposal.status == ProposalStatus.passed

@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from app.coops.models import Coop
+from app.core.errors import must_exist
 from app.core.money import pounds, pounds_text
 from app.providers.models import Provider, ServiceType
 from app.reference.labels import LABELS
@@ -238,11 +239,11 @@ def _award(
     status: str,
 ) -> dict[str, Any]:
     supplier = next(t for t in tenderers if t["id"] == _party_id("provider", award.bid.provider_id))
-    assert award.awarded_at is not None  # noqa: S101 - only made awards are published
+    awarded_at = must_exist(award.awarded_at, "only made awards are published")
     return {
         "id": str(award.id),
         "status": status,
-        "date": when(award.awarded_at),
+        "date": when(awarded_at),
         "suppliers": [_ref(supplier)],
         "items": [_item(tender, hours_per_week, award.bid.hourly_rate_pence)],
     }

@@ -10,7 +10,7 @@ from app.coops.errors import CoopAdminRequired
 from app.core.deps import NowDep, SessionDep
 from app.core.errors import problems
 from app.core.pagination import CursorPage, PageDep, page_of_list
-from app.tenders import bids
+from app.tenders.bids import service as bids
 from app.tenders.dependencies import SignedInTender, TenderAdmin
 from app.tenders.errors import (
     BidExists,

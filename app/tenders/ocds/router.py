@@ -12,12 +12,12 @@ from app.core.deps import NowDep, SessionDep, SettingsDep
 from app.core.errors import problems
 from app.councils.dependencies import CurrentAreaReader
 from app.councils.errors import NotThisArea
-from app.tenders import ocds, service
+from app.tenders import service
 from app.tenders.dependencies import PublicTender
 from app.tenders.errors import NoReleases, TenderNotFound
+from app.tenders.ocds import service as ocds
 
-tender_router = APIRouter(prefix="/tenders/{tender_id}/ocds", tags=["open data"])
-area_router = APIRouter(prefix="/la/areas/{code}/ocds", tags=["open data"])
+router = APIRouter(tags=["open data"])
 
 
 class ReleasePackage(BaseModel):
@@ -42,8 +42,8 @@ def _answer(request: Request, settings: Settings, releases: list[dict[str, Any]]
     return Response(content=ocds.render(body).encode("utf-8"), media_type="application/json")
 
 
-@tender_router.get(
-    "",
+@router.get(
+    "/tenders/{tender_id}/ocds",  # noqa: FAST003 - a dependency reads `tender_id`
     response_class=Response,
     responses={**PACKAGE, **problems(TenderNotFound, OutsideMandate, NoMandate)},
 )
@@ -62,8 +62,8 @@ async def tender_ocds(
     return _answer(request, settings, releases)
 
 
-@area_router.get(
-    "",
+@router.get(
+    "/la/areas/{code}/ocds",  # noqa: FAST003 - a dependency reads `code`
     response_class=Response,
     responses={**PACKAGE, **problems(AreaNotFound, NotThisArea, NoReleases)},
 )

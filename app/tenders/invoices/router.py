@@ -13,7 +13,6 @@ from app.core.pagination import CursorPage, PageDep, Sort, paginate
 from app.idempotency.dependencies import IdempotencyOptional
 from app.idempotency.errors import IdempotencyInProgress, IdempotencyKeyReused
 from app.ledger.errors import InsufficientFunds, InsufficientMemberFunds
-from app.tenders import invoices
 from app.tenders.dependencies import InvoiceSeen, SeenContract, SeenInvoice
 from app.tenders.errors import (
     BeyondCallOff,
@@ -26,11 +25,11 @@ from app.tenders.errors import (
     NotProviderStaff,
     NotTheLinesMember,
 )
+from app.tenders.invoices import service as invoices
 from app.tenders.models import Invoice
 from app.tenders.schemas import DisputeCreate, InvoiceCreate, InvoiceRead, ResolutionCreate
 
-contract_router = APIRouter(prefix="/contracts/{contract_id}/invoices", tags=["contracts"])
-router = APIRouter(prefix="/invoices/{invoice_id}", tags=["contracts"])
+router = APIRouter(tags=["contracts"])
 SEEN = (InvoiceNotFound, OutsideMandate, NoMandate)
 IDEMPOTENCY = (IdempotencyKeyReused, IdempotencyInProgress)
 
@@ -40,8 +39,8 @@ def _admin(seen: InvoiceSeen) -> None:
         raise CoopAdminRequired
 
 
-@contract_router.post(
-    "",
+@router.post(
+    "/contracts/{contract_id}/invoices",  # noqa: FAST003 - a dependency reads `contract_id`
     status_code=201,
     response_model=InvoiceRead,
     responses=problems(
@@ -78,8 +77,8 @@ async def submit_invoice(
     return invoices.read(invoice, seen.viewer)
 
 
-@contract_router.get(
-    "",
+@router.get(
+    "/contracts/{contract_id}/invoices",  # noqa: FAST003 - a dependency reads `contract_id`
     response_model=CursorPage[InvoiceRead],
     responses=problems(ContractNotFound, OutsideMandate, NoMandate),
 )
@@ -102,7 +101,7 @@ async def list_invoices(
     )
 
 
-@router.get("", response_model=InvoiceRead, responses=problems(*SEEN))
+@router.get("/invoices/{invoice_id}", response_model=InvoiceRead, responses=problems(*SEEN))  # noqa: FAST003 - a dependency reads `invoice_id`
 async def get_invoice(seen: SeenInvoice) -> InvoiceRead:
     """An invoice (the provider's staff, the co-op's administrators; a member, or their
     representative with `view`, sees their own lines only, and their total)."""
@@ -110,7 +109,7 @@ async def get_invoice(seen: SeenInvoice) -> InvoiceRead:
 
 
 @router.post(
-    "/lines/{line_id}/dispute",
+    "/invoices/{invoice_id}/lines/{line_id}/dispute",  # noqa: FAST003 - a dependency reads `invoice_id`
     response_model=InvoiceRead,
     responses=problems(*SEEN, InvoiceLineNotFound, NotTheLinesMember, InvalidInvoiceTransition),
 )
@@ -135,7 +134,7 @@ async def dispute_line(
 
 
 @router.post(
-    "/lines/{line_id}/resolve",
+    "/invoices/{invoice_id}/lines/{line_id}/resolve",  # noqa: FAST003 - a dependency reads `invoice_id`
     response_model=InvoiceRead,
     responses=problems(*SEEN, InvoiceLineNotFound, CoopAdminRequired, InvalidInvoiceTransition),
 )
@@ -165,7 +164,7 @@ async def resolve_dispute(
 
 
 @router.post(
-    "/approve",
+    "/invoices/{invoice_id}/approve",  # noqa: FAST003 - a dependency reads `invoice_id`
     response_model=InvoiceRead,
     responses=problems(
         *SEEN,
@@ -193,7 +192,7 @@ async def approve_invoice(
 
 
 @router.post(
-    "/pay",
+    "/invoices/{invoice_id}/pay",  # noqa: FAST003 - a dependency reads `invoice_id`
     response_model=InvoiceRead,
     responses=problems(
         *SEEN, CoopAdminRequired, InvalidInvoiceTransition, InsufficientFunds, *IDEMPOTENCY

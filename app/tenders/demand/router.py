@@ -4,8 +4,8 @@ from fastapi import APIRouter
 
 from app.auth.errors import NoMandate, OutsideMandate
 from app.core.deps import NowDep, SessionDep
-from app.core.errors import problems
-from app.tenders import demand
+from app.core.errors import must_exist, problems
+from app.tenders.demand import service as demand
 from app.tenders.dependencies import DemandingMember, PublicTender
 from app.tenders.errors import (
     DemandNotAHolder,
@@ -38,12 +38,12 @@ async def set_my_demand(
     (`service_user` members of the tender's co-op) declare demand (422 `not_a_holder`). A
     representative needs the `contribute` scope: the demand becomes a call-off the holder's
     money pays for. The answer is the demand as you now see it."""
-    assert seen.actor is not None  # noqa: S101 - DemandingMember needs a token
-    assert seen.member is not None  # noqa: S101 - and a membership
+    actor = must_exist(seen.actor, "DemandingMember needs a token")
+    member = must_exist(seen.member, "and a membership")
     await demand.set_demand(
-        session, seen.actor, seen.tender, seen.member, hours_per_week=body.hours_per_week, now=now
+        session, actor, seen.tender, member, hours_per_week=body.hours_per_week, now=now
     )
-    return await demand.view(session, seen.tender, member=seen.member, show_lines=seen.is_admin)
+    return await demand.view(session, seen.tender, member=member, show_lines=seen.is_admin)
 
 
 @router.get(

@@ -13,7 +13,7 @@ from app.auth.actor import Actor
 from app.coops import service as coops
 from app.coops.models import Member, MemberStatus
 from app.core.clock import local_date
-from app.core.errors import ValidationFailed
+from app.core.errors import ValidationFailed, must_exist
 from app.ledger import service as ledger
 from app.providers import service as providers
 from app.tenders import repository, service
@@ -37,10 +37,10 @@ async def create_contract(
     tender = await service.lock(session, tender)
     service.require_status(tender, TenderStatus.awarded)
     award = await repository.live_award(session, tender.id)
-    assert award is not None  # noqa: S101 - an awarded tender has its award
-    assert award.standstill_ends_at is not None  # noqa: S101 - set when awarded
-    if now < award.standstill_ends_at:
-        raise StandstillNotOver(standstill_ends_at=award.standstill_ends_at.isoformat())
+    award = must_exist(award, "an awarded tender has its award")
+    standstill_ends_at = must_exist(award.standstill_ends_at, "set when awarded")
+    if now < standstill_ends_at:
+        raise StandstillNotOver(standstill_ends_at=standstill_ends_at.isoformat())
     # Demand from members who have since left becomes no call-off.
     demand = (
         await session.execute(
@@ -140,7 +140,7 @@ async def lock(session: AsyncSession, contract: Contract) -> Contract:
         .with_for_update(of=Contract)
         .execution_options(populate_existing=True)
     )
-    assert locked is not None  # noqa: S101 - contracts are never deleted
+    locked = must_exist(locked, "contracts are never deleted")
     return locked
 
 

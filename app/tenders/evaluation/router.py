@@ -8,7 +8,9 @@ from app.coops.errors import CoopAdminRequired
 from app.core.deps import NowDep, SessionDep
 from app.core.errors import problems
 from app.core.pagination import CursorPage, PageDep, page_of_list
-from app.tenders import award, bids, evaluation, repository, service
+from app.tenders import repository, service
+from app.tenders.award import service as award
+from app.tenders.bids import service as bids
 from app.tenders.dependencies import SignedInTender, TenderAdmin
 from app.tenders.errors import (
     BidNotFound,
@@ -18,6 +20,7 @@ from app.tenders.errors import (
     InvalidTenderTransition,
     TenderNotFound,
 )
+from app.tenders.evaluation import service as evaluation
 from app.tenders.schemas import AwardCreate, EvaluationItem, TenderRead
 
 router = APIRouter(prefix="/tenders/{tender_id}", tags=["tenders"])

@@ -9,7 +9,7 @@ from app.auth.errors import NoMandate, OutsideMandate
 from app.coops.errors import CoopAdminRequired
 from app.core.deps import NowDep, SessionDep
 from app.core.errors import problems
-from app.tenders import contracts
+from app.tenders.contracts import service as contracts
 from app.tenders.dependencies import SeenContract, TenderAdmin
 from app.tenders.errors import (
     CallOffEnded,
@@ -22,12 +22,11 @@ from app.tenders.errors import (
 )
 from app.tenders.schemas import CallOffEnd, ContractRead
 
-tender_router = APIRouter(prefix="/tenders/{tender_id}/contract", tags=["contracts"])
-router = APIRouter(prefix="/contracts/{contract_id}", tags=["contracts"])
+router = APIRouter(tags=["contracts"])
 
 
-@tender_router.post(
-    "",
+@router.post(
+    "/tenders/{tender_id}/contract",  # noqa: FAST003 - a dependency reads `tender_id`
     status_code=201,
     response_model=ContractRead,
     responses=problems(
@@ -46,7 +45,7 @@ async def create_contract(
 
 
 @router.get(
-    "",
+    "/contracts/{contract_id}",  # noqa: FAST003 - a dependency reads `contract_id`
     response_model=ContractRead,
     responses=problems(ContractNotFound, OutsideMandate, NoMandate),
 )
@@ -58,7 +57,7 @@ async def get_contract(seen: SeenContract) -> ContractRead:
 
 
 @router.post(
-    "/call-offs/{member_id}/end",
+    "/contracts/{contract_id}/call-offs/{member_id}/end",  # noqa: FAST003 - a dependency reads `contract_id`
     response_model=ContractRead,
     responses=problems(
         ContractNotFound,

@@ -10,7 +10,6 @@ from app.coops.errors import CoopAdminRequired
 from app.core.deps import NowDep, SessionDep
 from app.core.errors import problems
 from app.core.pagination import CursorPage, PageDep, Sort, paginate
-from app.tenders import questions
 from app.tenders.dependencies import PublicTender, SignedInTender, TenderAdmin
 from app.tenders.errors import (
     AlreadyAnswered,
@@ -21,6 +20,7 @@ from app.tenders.errors import (
     TenderNotFound,
 )
 from app.tenders.models import TenderQuestion
+from app.tenders.questions import service as questions
 from app.tenders.schemas import AnswerCreate, QuestionCreate, QuestionRead
 
 router = APIRouter(prefix="/tenders/{tender_id}/questions", tags=["tenders"])

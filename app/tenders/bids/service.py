@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.audit import service as audit
 from app.auth.actor import Actor
-from app.core.errors import ValidationFailed
+from app.core.errors import ValidationFailed, must_exist
 from app.providers import service as provider_service
 from app.providers.models import Provider, ProviderStatus, WelshLanguage
 from app.tenders import repository, service
@@ -57,7 +57,7 @@ async def bidding_provider(
     elif provider_id not in staff_of:
         raise NotProviderStaff
     provider = await provider_service.provider_with_offer(session, provider_id)
-    assert provider is not None  # noqa: S101 - staff rows belong to existing providers
+    provider = must_exist(provider, "staff rows belong to existing providers")
     return provider
 
 
@@ -146,7 +146,7 @@ async def amend(
     bid = await own_bid(session, actor, tender, bid_id)
     require_taking_bids(tender)
     provider = await provider_service.provider_with_offer(session, bid.provider_id)
-    assert provider is not None  # noqa: S101 - a bid's provider exists
+    provider = must_exist(provider, "a bid's provider exists")
     check_eligible(tender, provider)
     check_offer(tender, fields)
     for name, value in fields.model_dump(include=BID_FIELDS).items():
