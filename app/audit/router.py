@@ -3,6 +3,7 @@
 from typing import Annotated
 
 from fastapi import APIRouter, Query
+from pydantic import Field
 
 from app.audit import service
 from app.audit.chain import GENESIS_HASH
@@ -28,8 +29,8 @@ async def verify_audit_chain(
     session: SessionDep,
     actor: PlatformAdmin,
     seq: Annotated[
-        Annotated[int, DigitsOnly] | None,
-        Query(ge=0, le=2**63 - 1, description="A kept checkpoint's `seq` (give `hash` with it)."),
+        Annotated[int, Field(ge=0, le=2**63 - 1), DigitsOnly] | None,
+        Query(description="A kept checkpoint's `seq` (give `hash` with it)."),
     ] = None,
     hash: Annotated[
         str | None,
