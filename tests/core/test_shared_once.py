@@ -37,7 +37,7 @@ def test_stored_answers_are_built_in_one_place() -> None:
     """The first answer to an idempotent request and its replays are one builder's bytes."""
     assert _modules_matching(r"class IdempotentReplay\b") == ["core/replay.py"]
     assert _modules_matching(r'status_code=\w+, media_type="application/json"') == [
-        "core/handlers.py"
+        "core/replay.py"
     ]
 
 
