@@ -7,8 +7,6 @@ client address given by `X-Forwarded-For` from a trusted proxy (127.0.0.1).
 """
 
 import asyncio
-import os
-import sys
 import uuid
 from collections import Counter
 from collections.abc import AsyncIterator
@@ -28,7 +26,6 @@ from app.auth.passwords import Passwords
 from app.cli import migrate
 from app.core.clock import FrozenClock
 from app.core.config import Settings
-from app.core.ops import PROJECT_ROOT
 from app.main import create_app
 from tests.conftest import START, Database, RecordingSleeper, make_test_settings
 from tests.councils.test_api_clients import client_token, new_client
@@ -40,7 +37,7 @@ from tests.factories import (
     unique_email,
 )
 from tests.helpers import problem, scratch_database_url
-from tests.ledger.test_concurrency import free_port, wait_until_ready
+from tests.servers import running_server
 
 WRONG = "not the password at all"
 
@@ -266,46 +263,14 @@ class TestInProcessParallel:
 async def real_server(
     committed: Committed, tmp_path_factory: pytest.TempPathFactory
 ) -> AsyncIterator[str]:
-    port = free_port()
     log: Path = tmp_path_factory.mktemp("throttle-server") / "server.log"
-    env = {
-        **os.environ,
-        "DPC_DATABASE_URL": committed.settings.database_url,
-        "DPC_ENV": "test",
-        "DPC_SECRET_KEY": committed.settings.signing_key,
-        "DPC_ARGON2_MEMORY_KIB": "1024",
-        "DPC_ARGON2_TIME_COST": "1",
-        "DPC_LOG_LEVEL": "WARNING",
-        "DPC_REGISTRATIONS_PER_ADDRESS_PER_HOUR": "20",
-    }
-    with log.open("wb") as sink:
-        process = await asyncio.create_subprocess_exec(
-            sys.executable,
-            "-m",
-            "uvicorn",
-            "app.main:app",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--workers",
-            "2",
-            "--proxy-headers",
-            "--forwarded-allow-ips",
-            "127.0.0.1",
-            "--no-access-log",
-            cwd=PROJECT_ROOT,
-            env=env,
-            stdout=sink,
-            stderr=sink,
-        )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        await wait_until_ready(base, process, log)
+    async with running_server(
+        committed.settings,
+        log=log,
+        env={"DPC_REGISTRATIONS_PER_ADDRESS_PER_HOUR": "20"},
+        uvicorn_args=["--proxy-headers", "--forwarded-allow-ips", "127.0.0.1"],
+    ) as base:
         yield base
-    finally:
-        process.terminate()
-        await process.wait()
 
 
 @pytest.mark.postgresql_only

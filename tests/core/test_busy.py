@@ -5,13 +5,10 @@ the pool drained, on connections of their own, outside the app's transaction.
 """
 
 import asyncio
-import os
-import sys
 import time
 import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from pathlib import Path
 
 import httpx
 import pytest
@@ -23,12 +20,12 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from app.cli import migrate
 from app.core.config import Settings
 from app.core.db import create_engine, is_busy
-from app.core.ops import PROJECT_ROOT
 from app.ledger.models import LedgerTransaction, TransactionKind
 from app.main import create_app
 from tests.conftest import Database, make_test_settings
 from tests.helpers import problem, scratch_database_url
-from tests.ledger.test_concurrency import free_port, person, wait_until_ready
+from tests.ledger.test_concurrency import person
+from tests.servers import running_server
 
 WAIT = 1.0
 
@@ -191,67 +188,36 @@ async def test_a_burst_of_a_hundred_parallel_requests_is_served(
     )
     settings = make_test_settings(url)
     await asyncio.to_thread(migrate, settings)
-    port = free_port()
     log = tmp / "server.log"
-    env = {
-        **os.environ,
-        "DPC_DATABASE_URL": url,
-        "DPC_ENV": "test",
-        "DPC_SECRET_KEY": settings.signing_key,
-        "DPC_ARGON2_MEMORY_KIB": "1024",
-        "DPC_ARGON2_TIME_COST": "1",
-        "DPC_LOG_LEVEL": "WARNING",
-    }
-    with log.open("wb") as sink:
-        process = await asyncio.create_subprocess_exec(
-            sys.executable,
-            "-m",
-            "uvicorn",
-            "app.main:app",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--workers",
-            "2",
-            "--no-access-log",
-            cwd=PROJECT_ROOT,
-            env=env,
-            stdout=sink,
-            stderr=sink,
-        )
-    base = f"http://127.0.0.1:{port}"
     engine = create_engine(settings)
     try:
-        await wait_until_ready(base, process, Path(log))
-        limits = httpx.Limits(max_connections=BURST, max_keepalive_connections=BURST)
-        async with httpx.AsyncClient(base_url=base, timeout=60, limits=limits) as client:
-            pool = await make_pool(client)
-            path = f"/api/v1/coops/{pool.coop}/pool/contributions"
+        async with running_server(settings, log=log) as base:
+            limits = httpx.Limits(max_connections=BURST, max_keepalive_connections=BURST)
+            async with httpx.AsyncClient(base_url=base, timeout=60, limits=limits) as client:
+                pool = await make_pool(client)
+                path = f"/api/v1/coops/{pool.coop}/pool/contributions"
 
-            async def contribute(n: int) -> httpx.Response:
-                return await client.post(
-                    path,
-                    json={"amount_pence": 100, "reference": f"b{n}"},
-                    headers={**pool.holder, "Idempotency-Key": f"b{n}"},
+                async def contribute(n: int) -> httpx.Response:
+                    return await client.post(
+                        path,
+                        json={"amount_pence": 100, "reference": f"b{n}"},
+                        headers={**pool.holder, "Idempotency-Key": f"b{n}"},
+                    )
+
+                async def read() -> httpx.Response:
+                    return await client.get(f"/api/v1/coops/{pool.coop}/pool", headers=pool.holder)
+
+                answers = await asyncio.gather(
+                    *(contribute(n) for n in range(WRITES)),
+                    *(read() for _ in range(BURST - WRITES)),
                 )
-
-            async def read() -> httpx.Response:
-                return await client.get(f"/api/v1/coops/{pool.coop}/pool", headers=pool.holder)
-
-            answers = await asyncio.gather(
-                *(contribute(n) for n in range(WRITES)),
-                *(read() for _ in range(BURST - WRITES)),
+            statuses = sorted(a.status_code for a in answers)
+            assert statuses == [200] * (BURST - WRITES) + [201] * WRITES, (
+                [a.text for a in answers if a.status_code >= 300][:3],
+                await asyncio.to_thread(log.read_text),
             )
-        statuses = sorted(a.status_code for a in answers)
-        assert statuses == [200] * (BURST - WRITES) + [201] * WRITES, (
-            [a.text for a in answers if a.status_code >= 300][:3],
-            await asyncio.to_thread(log.read_text),
-        )
-        assert await contributions(engine) == WRITES
+            assert await contributions(engine) == WRITES
     finally:
-        process.terminate()
-        await process.wait()
         await engine.dispose()
 
 

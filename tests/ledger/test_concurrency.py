@@ -14,10 +14,6 @@ The outcome is designed to be exact whatever order the server serialises them in
 """
 
 import asyncio
-import os
-import socket
-import sys
-import time
 import uuid
 from collections import defaultdict
 from collections.abc import AsyncIterator
@@ -32,11 +28,11 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from app.cli import migrate
 from app.core.db import create_engine
-from app.core.ops import PROJECT_ROOT
 from app.ledger.models import LedgerTransaction, TransactionKind
 from tests.conftest import Database, make_test_settings
 from tests.helpers import ok, scratch_database_url
 from tests.ledger.checks import assert_books_balance
+from tests.servers import running_server
 
 SEED = 100_000
 SMALL = 1_000
@@ -58,13 +54,6 @@ class Server:
     log: Path
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
 @pytest.fixture
 async def server(
     database: Database, tmp_path_factory: pytest.TempPathFactory
@@ -75,63 +64,16 @@ async def server(
     )
     settings = make_test_settings(url)
     await asyncio.to_thread(migrate, settings)
-    port = free_port()
     log = tmp / "server.log"
-    env = {
-        **os.environ,
-        "DPC_DATABASE_URL": url,
-        "DPC_ENV": "test",
-        "DPC_SECRET_KEY": settings.signing_key,
-        "DPC_ARGON2_MEMORY_KIB": "1024",
-        "DPC_ARGON2_TIME_COST": "1",
-        "DPC_LOG_LEVEL": "WARNING",
-        # 120 postings queue on one member's account at once: this test is about exact
-        # outcomes under contention, so waits may be long; the bounded wait (503 `busy`) has
-        # tests of its own in tests/core/test_busy.py.
-        "DPC_DB_WAIT_SECONDS": "30",
-    }
-    with log.open("wb") as sink:
-        process = await asyncio.create_subprocess_exec(
-            sys.executable,
-            "-m",
-            "uvicorn",
-            "app.main:app",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--workers",
-            "2",
-            "--no-access-log",
-            cwd=PROJECT_ROOT,
-            env=env,
-            stdout=sink,
-            stderr=sink,
-        )
-    base = f"http://127.0.0.1:{port}"
+    # 120 postings queue on one member's account at once: this test is about exact outcomes
+    # under contention, so waits may be long; the bounded wait (503 `busy`) has tests of its
+    # own in tests/core/test_busy.py.
     engine = create_engine(settings)
     try:
-        await wait_until_ready(base, process, log)
-        yield Server(url=base, engine=engine, log=log)
+        async with running_server(settings, log=log, env={"DPC_DB_WAIT_SECONDS": "30"}) as base:
+            yield Server(url=base, engine=engine, log=log)
     finally:
-        process.terminate()
-        await process.wait()
         await engine.dispose()
-
-
-async def wait_until_ready(base: str, process: Any, log: Path) -> None:
-    deadline = time.monotonic() + 30
-    async with httpx.AsyncClient(base_url=base) as client:
-        while time.monotonic() < deadline:
-            if process.returncode is not None:
-                pytest.fail(f"the server stopped:\n{await asyncio.to_thread(log.read_text)}")
-            try:
-                if (await client.get("/readyz")).status_code == 200:
-                    return
-            except httpx.TransportError:
-                pass
-            await asyncio.sleep(0.1)
-    pytest.fail(f"the server did not start:\n{await asyncio.to_thread(log.read_text)}")
 
 
 async def person(client: httpx.AsyncClient, name: str) -> dict[str, str]:
