@@ -22,6 +22,7 @@ from app.core.config import Settings
 from app.core.db import create_engine
 from app.main import create_app
 from tests.helpers import run_alembic
+from tests.mail_server import smtp_server  # noqa: F401  (a fixture for every test package)
 
 # The server the suite connects to (through this database, which it never changes). The suite
 # works in databases of its own there, created by it and marked as its own (SUITE_MARK), which

@@ -84,7 +84,12 @@ def _elsewhere(env: dict[str, str]) -> dict[str, str]:
 
 def test_demo_data_is_refused_in_production(cli_env: dict[str, str]) -> None:
     assert run_cli("migrate", env=cli_env).returncode == 0
-    production = {**cli_env, "DPC_ENV": "production", "DPC_SECRET_KEY": "p" * 48}
+    production = {
+        **cli_env,
+        "DPC_ENV": "production",
+        "DPC_SECRET_KEY": "p" * 48,
+        "DPC_SMTP_URL": "smtp://127.0.0.1:2525",
+    }
     line = _one_line(run_cli("demo", env=production))
     assert "production" in line
     import sqlite3

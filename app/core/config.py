@@ -81,6 +81,11 @@ class Settings(BaseSettings):
     metrics_allow: str = "127.0.0.1/32,::1/128"
     # DPC_BENCH_ENDPOINTS=1 adds /bench/bare, the baseline the benchmarks in bench/ compare with.
     bench_endpoints: bool = False
+    # Mail: smtp://user:pass@host:587?starttls=true (or smtps://host:465). Unset outside
+    # production, messages are written as .eml files to mail_dir instead of being sent.
+    smtp_url: SecretStr | None = None
+    mail_from: str = "Direct Payments co-operatives <no-reply@localhost>"
+    mail_dir: str = "./mail"
 
     @model_validator(mode="after")
     def _audit_signing_key_is_a_key(self) -> Self:
@@ -105,6 +110,8 @@ class Settings(BaseSettings):
                 )
             if self.bench_endpoints:
                 raise ValueError("DPC_BENCH_ENDPOINTS may not be set when DPC_ENV=production")
+            if self.smtp_url is None:
+                raise ValueError("DPC_SMTP_URL is required when DPC_ENV=production")
         return self
 
     @field_validator("metrics_allow")

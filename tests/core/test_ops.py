@@ -138,7 +138,14 @@ class TestSettings:
             Settings(env="production")
         with pytest.raises(ValueError, match="DPC_SECRET_KEY"):
             Settings(env="production", secret_key="short")  # type: ignore[arg-type]
-        assert Settings(env="production", secret_key="x" * 40).env == "production"  # type: ignore[arg-type]
+        with pytest.raises(ValueError, match="DPC_SMTP_URL"):
+            Settings(env="production", secret_key="x" * 40)  # type: ignore[arg-type]
+        production = Settings(
+            env="production",
+            secret_key="x" * 40,  # type: ignore[arg-type]
+            smtp_url="smtp://mail.example.org:587?starttls=true",  # type: ignore[arg-type]
+        )
+        assert production.env == "production"
 
     def test_plain_urls_map_to_async_drivers(self) -> None:
         assert (
