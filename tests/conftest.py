@@ -21,6 +21,7 @@ from app.core.clock import FrozenClock
 from app.core.config import Settings
 from app.core.db import create_engine
 from app.main import create_app
+from app.workflows import registry
 from tests.helpers import run_alembic
 from tests.mail_server import smtp_server  # noqa: F401  (a fixture for every test package)
 
@@ -178,6 +179,7 @@ def sessionmaker(connection: AsyncConnection) -> async_sessionmaker[AsyncSession
         join_transaction_mode="create_savepoint",
         expire_on_commit=False,
         autoflush=False,
+        info=registry.build().session_info(),
     )
 
 
