@@ -9,6 +9,7 @@ import os
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 import httpx
 import pytest
@@ -210,17 +211,36 @@ def sleeper() -> RecordingSleeper:
     return RecordingSleeper()
 
 
+@dataclass(frozen=True)
+class SharedApp:
+    application: FastAPI
+    initial_state: dict[str, Any]
+
+
+@pytest.fixture(scope="session")
+def shared_app(database: Database) -> SharedApp:
+    """One app per backend for the whole run. FastAPI analyses each route's dependencies on
+    its first call, per app: building a fresh app for every test repeated that work for every
+    route a test touched, a large share of the suite's time."""
+    application = create_app(database.settings, engine=database.engine)
+    return SharedApp(application, dict(application.state._state))
+
+
 @pytest.fixture
 def app(
-    database: Database,
+    shared_app: SharedApp,
     sessionmaker: async_sessionmaker[AsyncSession],
     clock: FrozenClock,
     sleeper: RecordingSleeper,
 ) -> FastAPI:
-    application = create_app(
-        database.settings, engine=database.engine, clock=clock, sleeper=sleeper
-    )
-    application.state.sessionmaker = sessionmaker
+    """The shared app, with every test starting from the state it was created with (caches a
+    request filled in are gone; a test's changes to settings or passwords do not carry over),
+    the test's own transaction, clock and sleeper."""
+    application = shared_app.application
+    state = application.state._state
+    state.clear()
+    state.update(shared_app.initial_state)
+    state.update(sessionmaker=sessionmaker, clock=clock, sleeper=sleeper, on_shutdown=[])
     return application
 
 
