@@ -69,10 +69,10 @@ async def add(
         session,
         None,
         "ocds.release_published",
-        "ocds_release",
-        release_id,
+        "tender",
+        tender_id,
         coop_id=coop_id,
-        data={"ocid": stored.ocid, "tag": tag, "tender_id": tender_id},
+        data={"release_id": release_id, "tag": tag},
     )
     _pending(session).append(Pending(tender_id=tender_id, tag=tag, stored=stored))
     on_before_commit(session, write_pending)
