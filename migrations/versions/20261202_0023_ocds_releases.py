@@ -100,6 +100,8 @@ def downgrade() -> None:
     if op.get_bind().dialect.name == "postgresql":
         op.execute("DROP FUNCTION IF EXISTS ocds_release_append_only()")
     op.drop_table("ocds_feed_head")
-    with op.batch_alter_table("tender", schema=None) as batch_op:
+    # In place, never by copying the table: SQLite (3.35 and later) drops a plain column
+    # itself, and copying `tender` would mean dropping a table other rows refer to.
+    with op.batch_alter_table("tender", schema=None, recreate="never") as batch_op:
         batch_op.drop_column("description_cy")
         batch_op.drop_column("title_cy")
