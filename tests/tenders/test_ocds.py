@@ -1,7 +1,7 @@
 import json
 import uuid
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -10,9 +10,11 @@ import httpx
 import pytest
 from sqlalchemy import select, text, update
 from sqlalchemy.exc import DBAPIError
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from app.core.clock import FrozenClock
+from app.core.db import unit_of_work
+from app.tenders.ocds import service as ocds
 from app.tenders.ocds.models import OcdsRelease
 from tests.factories import (
     CARDIFF,
@@ -32,6 +34,7 @@ from tests.tenders.conftest import DEADLINE, World, travel
 from tests.tenders.helpers import audit_entries
 from tests.tenders.ocds_review import assert_valid
 from tests.tenders.test_award import no_vote_needed, score_all
+from tests.tenders.test_contracts import contracted
 
 BASE = "http://localhost:8000"  # DPC_PUBLIC_BASE_URL's default, which the tests keep
 FEED = "/api/v1/ocds/releases"
@@ -587,3 +590,48 @@ class TestAreaOcds:
             404,
             "area_not_found",
         )
+
+
+class TestContractEvents:
+    """Variations and the contract's end are recorded elsewhere; they publish through
+    `record_release` with plain data."""
+
+    async def test_a_variation_and_the_end_are_published_through_record_release(
+        self,
+        client: httpx.AsyncClient,
+        sessionmaker: async_sessionmaker[AsyncSession],
+        clock: FrozenClock,
+        world: World,
+        tmp_path: Path,
+    ) -> None:
+        tender_id, contract_id = await contracted(client, clock, world)
+        variation_id = uuid.uuid4()
+        async with unit_of_work(sessionmaker) as session:
+            written = await ocds.record_release(
+                session,
+                ocds.ContractVaried(
+                    contract_id, variation_id, 2240, date(2026, 5, 1), "The living wage rose."
+                ),
+                at=clock.now(),
+            )
+        assert written == f"{ocid(tender_id)}-variation-{variation_id}"
+        for _ in range(2):  # the same end recorded twice is published once
+            async with unit_of_work(sessionmaker) as session:
+                await ocds.record_release(
+                    session,
+                    ocds.ContractEnded(contract_id, date(2026, 6, 30)),
+                    at=datetime(2026, 7, 1, 0, 5, tzinfo=UTC),
+                )
+        package = parsed(await client.get(ocds_url(tender_id)))
+        assert [r["tag"][0] for r in package["releases"]][-3:] == [
+            "contract",
+            "contractAmendment",
+            "contractTermination",
+        ]
+        record = await client.get(f"/api/v1/ocds/records/{ocid(tender_id)}")
+        assert_valid(record.content, tmp_path)
+        [contract] = parsed(record)["records"][0]["compiledRelease"]["contracts"]
+        assert contract["status"] == "terminated"
+        assert contract["period"]["endDate"] == "2026-06-30T23:59:59+01:00"
+        assert contract["items"][0]["unit"]["value"]["amount"] == Decimal("22.40")
+        assert contract["amendments"][0]["rationale"] == "The living wage rose."
