@@ -31,6 +31,7 @@ from app.tenders.models import (
     TenderBid,
     TenderQuestion,
 )
+from app.tenders.ocds.models import OcdsFeedHead, OcdsRelease
 
 __all__ = [
     "ApiClient",
@@ -56,6 +57,8 @@ __all__ = [
     "LoginFailure",
     "Mandate",
     "Member",
+    "OcdsFeedHead",
+    "OcdsRelease",
     "Proposal",
     "ProposalElector",
     "Provider",

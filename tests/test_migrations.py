@@ -3,6 +3,8 @@
 import uuid
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
+from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from alembic.autogenerate import compare_metadata
@@ -18,8 +20,10 @@ from app.audit.service import verify_chain
 from app.core.config import Settings
 from app.core.db import alembic_render_item, create_engine
 from app.models import Base
+from app.tenders.ocds.packages import Publisher, Stored, parse, record_package
 from tests.conftest import Database
 from tests.helpers import alembic_config, run_alembic, scratch_database_url
+from tests.tenders.ocds_review import assert_valid
 
 
 @pytest.fixture
@@ -434,3 +438,289 @@ class TestTenderRules:
         await run_alembic(scratch_engine, "downgrade", "0013")
         async with scratch_engine.connect() as connection:
             assert await connection.scalar(text("SELECT count(*) FROM tender")) == 2
+
+
+def _published_rows() -> tuple[dict[str, uuid.UUID], dict[str, list[dict[str, object]]]]:
+    """In the schema of 0019: a tender taken to a contract paid in two quarters (8 holders),
+    with an answered question and an award voted down; a tender cancelled; a draft."""
+
+    def at(month: int, day: int, hour: int = 9) -> datetime:
+        return datetime(2026, month, day, hour, tzinfo=UTC)
+
+    ids = {name: uuid.uuid4() for name in ("coop", "admin", "contracted", "cancelled", "draft")}
+    ids |= {name: uuid.uuid4() for name in ("p1", "p2", "b1", "b2", "a0", "a1", "k", "i1", "i2")}
+    ids["question"] = uuid.uuid4()
+    holders = [uuid.uuid4() for _ in range(8)]
+    members = [uuid.uuid4() for _ in range(8)]
+    user = {"preferred_language": "en", "is_platform_admin": False, "created_at": at(3, 1)}
+    tender = {
+        "coop_id": ids["coop"],
+        "description": "Care at home",
+        "service_type": "domiciliary_support",
+        "max_hourly_rate_pence": 2500,
+        "welsh_language_required": "some",
+        "price_weight": 60,
+        "quality_weight": 40,
+        "submission_deadline": at(3, 16, 12),
+        "standstill_days": 10,
+        "created_at": at(3, 1),
+        "created_by_user_id": ids["admin"],
+    }
+    provider = {
+        "hourly_rate_pence": 2000,
+        "capacity_hours_per_week": 100,
+        "welsh_language": "full",
+        "status": "verified",
+        "created_at": at(3, 1),
+        "updated_at": at(3, 1),
+    }
+    bid = {
+        "tender_id": ids["contracted"],
+        "status": "submitted",
+        "capacity_hours_per_week": 100,
+        "quality_statement": "Good",
+        "welsh_language": "full",
+        "submitted_by_user_id": ids["admin"],
+    }
+    award = {"tender_id": ids["contracted"], "proposed_by_user_id": ids["admin"]}
+    return ids, {
+        "user_account": [
+            {**user, "id": ids["admin"], "email": "admin@example.org", "full_name": "Admin"},
+            *(
+                {**user, "id": h, "email": f"holder{n}@example.org", "full_name": f"Holder {n}"}
+                for n, h in enumerate(holders)
+            ),
+        ],
+        "coop": [
+            {
+                "id": ids["coop"],
+                "name": "Cwmni Gofal",
+                "description": "",
+                "created_at": at(3, 1),
+                "voting_mode": "one_member_one_vote",
+                "quorum_percent": 25,
+                "pass_percent": 50,
+                "award_requires_vote": True,
+                "refund_second_approval_pence": 10000,
+            }
+        ],
+        "coop_member": [
+            {
+                "id": m,
+                "coop_id": ids["coop"],
+                "user_id": h,
+                "member_class": "service_user",
+                "is_admin": False,
+                "status": "active",
+                "joined_at": at(3, 1),
+            }
+            for m, h in zip(members, holders, strict=True)
+        ],
+        "provider": [
+            {
+                **provider,
+                "id": ids[p],
+                "name": name,
+                "name_search": name.lower(),
+                "contact_email": f"{p}@example.org",
+            }
+            for p, name in (("p1", "Gofal Un"), ("p2", "Gofal Dau"))
+        ],
+        "tender": [
+            {
+                **tender,
+                "id": ids["contracted"],
+                "title": "Evening calls",
+                "status": "contracted",
+                "published_at": at(3, 2),
+                "bids_opened_at": at(3, 16, 12),
+            },
+            {
+                **tender,
+                "id": ids["cancelled"],
+                "title": "Respite",
+                "status": "cancelled",
+                "published_at": at(3, 4),
+                "cancelled_at": at(3, 5),
+                "cancellation_reason": "Found elsewhere.",
+            },
+            {**tender, "id": ids["draft"], "title": "Draft", "status": "draft"},
+        ],
+        "tender_area": [
+            {"tender_id": ids[t], "area_code": "W06000015"}
+            for t in ("contracted", "cancelled", "draft")
+        ],
+        "tender_demand": [
+            {
+                "tender_id": ids["contracted"],
+                "member_id": m,
+                "hours_per_week": 5,
+                "updated_at": at(3, 1),
+            }
+            for m in members
+        ],
+        "tender_question": [
+            {
+                "id": ids["question"],
+                "tender_id": ids["contracted"],
+                "question": "Welsh?",
+                "asked_at": at(3, 3),
+                "answer": "Some.",
+                "answered_at": at(3, 3, 10),
+            }
+        ],
+        "tender_bid": [
+            {
+                **bid,
+                "id": ids["b1"],
+                "provider_id": ids["p1"],
+                "hourly_rate_pence": 1975,
+                "submitted_at": at(3, 5),
+            },
+            {
+                **bid,
+                "id": ids["b2"],
+                "provider_id": ids["p2"],
+                "hourly_rate_pence": 2135,
+                "submitted_at": at(3, 6),
+            },
+        ],
+        "tender_award": [
+            {
+                **award,
+                "id": ids["a0"],
+                "bid_id": ids["b2"],
+                "status": "rejected",
+                "proposed_at": at(3, 16, 13),
+                "decided_at": at(3, 23, 13),
+            },
+            {
+                **award,
+                "id": ids["a1"],
+                "bid_id": ids["b2"],
+                "status": "awarded",
+                "proposed_at": at(3, 23, 14),
+                "decided_at": at(3, 30, 14),
+                "awarded_at": at(3, 30, 14),
+                "standstill_ends_at": at(4, 9, 14),
+            },
+        ],
+        "contract": [
+            {
+                "id": ids["k"],
+                "tender_id": ids["contracted"],
+                "coop_id": ids["coop"],
+                "bid_id": ids["b2"],
+                "provider_id": ids["p2"],
+                "hourly_rate_pence": 2135,
+                "status": "active",
+                "created_at": at(4, 9, 15),
+                "created_by_user_id": ids["admin"],
+            }
+        ],
+        "contract_call_off": [
+            {"id": uuid.uuid4(), "contract_id": ids["k"], "member_id": m, "hours_per_week": 5}
+            for m in members
+        ],
+        "invoice": [
+            {
+                "id": ids[i],
+                "contract_id": ids["k"],
+                "period_start": start.date(),
+                "period_end": start.date(),
+                "status": "paid",
+                "submitted_at": paid,
+                "submitted_by_user_id": ids["admin"],
+                "paid_at": paid,
+            }
+            for i, start, paid in (("i1", at(4, 13), at(5, 4)), ("i2", at(6, 1), at(7, 2)))
+        ],
+        "invoice_line": [
+            {
+                "id": uuid.uuid4(),
+                "invoice_id": ids[i],
+                "position": n,
+                "member_id": m,
+                "minutes": 60,
+                "description": "Call",
+                "amount_pence": 2135,
+                "status": "ok",
+            }
+            for i in ("i1", "i2")
+            for n, m in enumerate(members)
+        ],
+    }
+
+
+class TestOcdsReleases:
+    """Revision 0023 stores the releases of tenders already published, once, as their first."""
+
+    async def test_published_tenders_get_their_releases_rebuilt_in_date_order(
+        self, scratch_engine: AsyncEngine, tmp_path: Path
+    ) -> None:
+        await run_alembic(scratch_engine, "upgrade", _before("0023"))
+        ids, rows = _published_rows()
+        async with scratch_engine.begin() as connection:
+            # Row by row: the rows of one table do not all give the same columns.
+            for name, values in rows.items():
+                for value in values:
+                    await connection.run_sync(_insert, {name: [value]})
+        await run_alembic(scratch_engine, "upgrade", "0023")
+
+        async with scratch_engine.connect() as connection:
+            stored = (
+                await connection.execute(
+                    text(
+                        "SELECT seq, release_id, ocid, tag, date, body FROM ocds_release ORDER BY seq"
+                    )
+                )
+            ).all()
+            head = await connection.scalar(text("SELECT last_seq FROM ocds_feed_head"))
+        contracted, cancelled = (f"ocds-dpcwales-{ids[t]}" for t in ("contracted", "cancelled"))
+        assert [(r.seq, r.release_id, r.tag) for r in stored] == [
+            (1, f"{contracted}-tender", "tender"),
+            (2, f"{contracted}-clarification-{ids['question']}", "tenderAmendment"),
+            (3, f"{cancelled}-tender", "tender"),
+            (4, f"{cancelled}-cancellation", "tenderCancellation"),
+            (5, f"{contracted}-bids-opened", "tenderUpdate"),
+            (6, f"{contracted}-award-vote-{ids['a0']}", "tenderAmendment"),
+            (7, f"{contracted}-award", "award"),
+            (8, f"{contracted}-contract", "contract"),
+            (9, f"{contracted}-payment-{ids['i2']}", "implementation"),
+        ]
+        assert head == 9
+        releases = [parse(r.body) for r in stored]
+        assert releases[4]["date"] == "2026-03-16T12:00:00Z"
+        assert releases[4]["tender"]["numberOfTenderers"] == 2
+        [quarter] = releases[8]["contracts"][0]["implementation"]["transactions"]
+        assert quarter["value"]["amount"] == Decimal("170.80")
+        record = record_package(
+            [
+                Stored(
+                    release_id=r.release_id,
+                    ocid=r.ocid,
+                    date=datetime.fromisoformat(releases[n]["date"]),
+                    body=r.body,
+                )
+                for n, r in enumerate(stored)
+                if r.ocid == contracted
+            ],
+            uri="https://example.org/record",
+            publisher=Publisher(
+                name="Test",
+                license="https://example.org/l",
+                publication_policy="https://example.org/p",
+            ),
+        )
+        assert_valid(record, tmp_path)
+
+        for statement in ("UPDATE ocds_release SET body = '{}'", "DELETE FROM ocds_release"):
+            async with scratch_engine.begin() as connection:
+                with pytest.raises(DBAPIError, match="append-only"):
+                    await connection.execute(text(statement))
+
+        await run_alembic(scratch_engine, "downgrade", _before("0023"))
+        async with scratch_engine.connect() as connection:
+            assert "ocds_release" not in await connection.run_sync(_tables)
+            assert await connection.scalar(text("SELECT count(*) FROM tender")) == 3
+            assert await connection.scalar(text("SELECT count(*) FROM invoice_line")) == 16

@@ -46,6 +46,17 @@ class Settings(BaseSettings):
     ocid_prefix: str = "ocds-dpcwales"
     # Named as the publisher of the open-contracting (OCDS) release packages.
     ocds_publisher: str = "Direct Payments co-operatives in Wales"
+    # Where the service is reached from outside (scheme, host, any path prefix; no trailing
+    # slash): absolute links in open data (OCDS packages' `uri` and `links.next`) start here.
+    public_base_url: str = Field(
+        default="http://localhost:8000", pattern=r"^https?://[^\s]*[^/\s]$"
+    )
+    # The licence of the published open data (OCDS packages' `license`): the Open Government
+    # Licence v3.0 by default.
+    ocds_license: str = "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/"
+    # The publication policy OCDS packages link to; unset, the one the service itself serves
+    # at /api/v1/ocds/publication-policy.
+    ocds_policy_url: str | None = None
     cors_origins: list[str] = Field(default_factory=list)
     max_body_bytes: int = Field(default=1_048_576, ge=1024)
     log_level: str = "INFO"
@@ -123,6 +134,10 @@ class Settings(BaseSettings):
     @property
     def metrics_networks(self) -> tuple[IPv4Network | IPv6Network, ...]:
         return parse_networks(self.metrics_allow)
+
+    @property
+    def ocds_publication_policy(self) -> str:
+        return self.ocds_policy_url or f"{self.public_base_url}/api/v1/ocds/publication-policy"
 
     @property
     def async_database_url(self) -> str:

@@ -20,7 +20,7 @@ from sqlalchemy.ext.asyncio import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
 
-from app.core.config import Settings
+from app.core.config import Settings, get_settings
 from app.core.open_sets import OpenSets
 
 NAMING_CONVENTION = {
@@ -178,6 +178,16 @@ def create_sessionmaker(
 
 
 BeforeCommitHook = Callable[[AsyncSession], Awaitable[None]]
+SETTINGS_KEY = "settings"
+
+
+def settings_of(session: AsyncSession) -> Settings:
+    """The settings of the app whose request opened this session; outside a request (the CLI,
+    a data step), the environment's."""
+    settings = session.info.get(SETTINGS_KEY)
+    if isinstance(settings, Settings):
+        return settings
+    return get_settings()
 
 
 def on_before_commit(session: AsyncSession, hook: BeforeCommitHook) -> None:

@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from app.core.clock import Clock, Sleeper
 from app.core.config import Settings
-from app.core.db import unit_of_work
+from app.core.db import SETTINGS_KEY, unit_of_work
 from app.core.errors import UnsupportedMediaType, ValidationFailed
 
 
@@ -20,6 +20,7 @@ async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
     """One session and one transaction per request, committed before the response is sent."""
     sessionmaker: async_sessionmaker[AsyncSession] = request.app.state.sessionmaker
     async with unit_of_work(sessionmaker) as session:
+        session.info[SETTINGS_KEY] = request.app.state.settings
         yield session
 
 

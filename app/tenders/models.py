@@ -72,6 +72,9 @@ class Tender(UUIDPrimaryKey, Base):
     coop_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("coop.id"))
     title: Mapped[str] = mapped_column(String(200))
     description: Mapped[str] = mapped_column(Text)
+    # Welsh versions, when the co-op writes them (published as OCDS language variants).
+    title_cy: Mapped[str | None] = mapped_column(String(200))
+    description_cy: Mapped[str | None] = mapped_column(Text)
     service_type: Mapped[ServiceType] = mapped_column(enum_column(ServiceType))
     max_hourly_rate_pence: Mapped[int] = mapped_column(Integer)
     welsh_language_required: Mapped[WelshLanguage] = mapped_column(enum_column(WelshLanguage))

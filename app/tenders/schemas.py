@@ -47,6 +47,8 @@ def check_weights(price_weight: int | None, quality_weight: int | None) -> None:
 class TenderCreate(Input):
     title: ShortText
     description: LongText
+    title_cy: ShortText | None = Field(default=None, description="The title in Welsh.")
+    description_cy: LongText | None = Field(default=None, description="The description in Welsh.")
     service_type: ServiceType
     area_codes: AreaCodes = Field(
         description="Where the care is bought: some or all of the co-operative's areas."
@@ -89,6 +91,12 @@ class TenderUpdate(Patch):
 
     title: ShortText | None = None
     description: LongText | None = None
+    title_cy: ShortText | None = Field(
+        default=None, description="The title in Welsh; null removes it."
+    )
+    description_cy: LongText | None = Field(
+        default=None, description="The description in Welsh; null removes it."
+    )
     service_type: ServiceType | None = None
     area_codes: AreaCodes | None = None
     max_hourly_rate_pence: HourlyRate | None = None
@@ -126,6 +134,8 @@ class TenderRead(Output):
     coop_id: uuid.UUID
     title: str
     description: str
+    title_cy: str | None
+    description_cy: str | None
     service_type: ServiceType
     area_codes: list[str]
     max_hourly_rate_pence: int

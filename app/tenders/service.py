@@ -23,6 +23,7 @@ from app.governance.models import Proposal, ProposalKind, ProposalStatus
 from app.tenders import repository, states
 from app.tenders.errors import DeadlineNotInFuture, InvalidTenderTransition, TenderNotFound
 from app.tenders.models import Tender, TenderArea
+from app.tenders.ocds import service as ocds
 from app.tenders.schemas import (
     AwardRead,
     DemandSummary,
@@ -95,6 +96,8 @@ async def create_tender(
         coop_id=coop.id,
         title=fields.title,
         description=fields.description,
+        title_cy=fields.title_cy,
+        description_cy=fields.description_cy,
         service_type=fields.service_type,
         max_hourly_rate_pence=fields.max_hourly_rate_pence,
         welsh_language_required=fields.welsh_language_required,
@@ -179,6 +182,7 @@ async def publish(session: AsyncSession, actor: Actor, tender: Tender, *, now: d
         coop_id=tender.coop_id,
         data={"submission_deadline": tender.submission_deadline},
     )
+    await ocds.record_release(session, ocds.Published(tender.id), at=now)
     return tender
 
 
@@ -193,6 +197,7 @@ async def cancel(
     tender.cancellation_reason = reason
     await session.flush()
     audit.record(session, actor, "tender.cancelled", "tender", tender.id, coop_id=tender.coop_id)
+    await ocds.record_release(session, ocds.Cancelled(tender.id), at=now)
     return tender
 
 
@@ -230,6 +235,7 @@ async def _close_bidding(session: AsyncSession, tender: Tender) -> None:
         coop_id=tender.coop_id,
         data={"status": tender.status, "bids": bids},
     )
+    await ocds.record_release(session, ocds.BiddingClosed(tender.id), at=tender.submission_deadline)
 
 
 async def settle_due(
@@ -280,6 +286,8 @@ async def describe(session: AsyncSession, items: Sequence[Tender]) -> list[Tende
                 coop_id=tender.coop_id,
                 title=tender.title,
                 description=tender.description,
+                title_cy=tender.title_cy,
+                description_cy=tender.description_cy,
                 service_type=tender.service_type,
                 area_codes=tender.area_codes,
                 max_hourly_rate_pence=tender.max_hourly_rate_pence,

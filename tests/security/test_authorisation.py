@@ -664,6 +664,11 @@ TABLE: dict[str, Row] = {
     "GET /api/v1/tenders/{tender_id}/ocds": Row(
         "/api/v1/tenders/{tender_open}/ocds", everyone(200)
     ),
+    "GET /api/v1/ocds/releases": Row("/api/v1/ocds/releases", everyone(200)),
+    "GET /api/v1/ocds/records/{ocid}": Row(
+        "/api/v1/ocds/records/ocds-dpcwales-{tender_open}", everyone(200)
+    ),
+    "GET /api/v1/ocds/publication-policy": Row("/api/v1/ocds/publication-policy", everyone(200)),
     "GET /api/v1/la/areas/{code}/ocds": Row(
         f"/api/v1/la/areas/{SWANSEA}/ocds",
         {**signed_in(403), "officer": 200, "platform_admin": 200},

@@ -42,6 +42,8 @@ class TestCreateTender:
             **tender_fields(),
             "id": body["id"],
             "coop_id": str(world.coop_id),
+            "title_cy": None,
+            "description_cy": None,
             "submission_deadline": "2026-03-16T12:00:00Z",
             "status": "draft",
             "created_at": "2026-03-02T09:00:00Z",

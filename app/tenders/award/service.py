@@ -20,6 +20,7 @@ from app.tenders import repository, service
 from app.tenders.errors import BidNotFound, BidsNotScored
 from app.tenders.evaluation import service as evaluation
 from app.tenders.models import AwardStatus, Tender, TenderAward, TenderBid
+from app.tenders.ocds import service as ocds
 from app.tenders.states import TenderStatus
 
 VOTE_DAYS = 7
@@ -123,6 +124,7 @@ async def award(
             "proposal_id": decision.proposal_id,
         },
     )
+    await ocds.record_release(session, ocds.AwardDecided(tender.id, decision.id), at=now)
     return tender
 
 
@@ -175,3 +177,4 @@ async def on_award_vote(session: AsyncSession, actor: Actor | None, proposal: Pr
         coop_id=tender.coop_id,
         data={"bid_id": decision.bid_id, "proposal_id": proposal.id, "vote": proposal.status},
     )
+    await ocds.record_release(session, ocds.AwardDecided(tender.id, decision.id), at=closed_at)

@@ -25,6 +25,7 @@ from app.tenders.errors import (
     StandstillNotOver,
 )
 from app.tenders.models import CallOff, Contract, ContractStatus, DemandLine, Tender
+from app.tenders.ocds import service as ocds
 from app.tenders.schemas import CallOffRead, ContractRead
 from app.tenders.states import TenderStatus
 
@@ -83,6 +84,7 @@ async def create_contract(
             "call_offs": [[str(c.member_id), c.hours_per_week] for c in contract.call_offs],
         },
     )
+    await ocds.record_release(session, ocds.Contracted(contract.id), at=now)
     return contract
 
 

@@ -41,6 +41,7 @@ from app.tenders.models import (
     InvoiceLineStatus,
     InvoiceStatus,
 )
+from app.tenders.ocds import service as ocds
 from app.tenders.schemas import InvoiceLineCreate, InvoiceLineRead, InvoiceRead
 
 
@@ -345,4 +346,5 @@ async def pay(
         coop_id=contract.coop_id,
         data={"total_pence": total, "transaction_id": invoice.payment_transaction_id},
     )
+    await ocds.record_release(session, ocds.InvoicePaid(invoice.id), at=now)
     return invoice

@@ -1,333 +1,336 @@
-"""Open Contracting Data Standard 1.1 release packages for published tenders.
+"""OCDS as a record of publication: a release is stored when its event happens, never rebuilt.
 
-A tender's releases follow it through planning, tender, the close of bidding, award,
-contract or cancellation, each tagged for its stage and dated when it happened. Nothing about
-bids appears before the deadline; afterwards the tenderers are named, and the award carries
-the awarded rate alone. Amounts are pounds (pence / 100 as Decimal, two places) and are
-written as JSON numbers without ever passing through a float.
+The tender's events call `record_release` in the transaction that makes the change, with
+what happened (`Published`, `ClarificationAnswered`, `BiddingClosed`, `AwardDecided`,
+`Cancelled`, `Contracted`, `InvoicePaid`, `ContractVaried`, `ContractEnded`). It gathers the
+facts as they stand at that moment, has `build` write the release, and `store` queues it to
+be numbered and written just before the commit. A release's id follows from its event, so
+recording the same event twice (a deadline noticed by two readers) writes it once. A tender
+that was never published has no releases: events of a draft record nothing.
 """
 
-import json
 import uuid
-from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
-from decimal import Decimal
-from typing import Any
+from datetime import date, datetime
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from app.coops.models import Coop
+from app.core.db import settings_of
 from app.core.errors import must_exist
-from app.core.money import pounds, pounds_text
-from app.providers.models import Provider, ServiceType
-from app.reference.labels import LABELS
+from app.providers.models import Provider
 from app.tenders import repository
-from app.tenders.models import AwardStatus, Contract, Tender, TenderArea, TenderAward, TenderBid
+from app.tenders.models import (
+    AwardStatus,
+    Contract,
+    Invoice,
+    InvoiceLineStatus,
+    InvoiceStatus,
+    Tender,
+    TenderAward,
+    TenderQuestion,
+)
+from app.tenders.ocds import build, common, contract_releases, spend, store
 from app.tenders.states import TenderStatus
-
-OCDS_VERSION = "1.1"
-CURRENCY = "GBP"
-HOUR = {"scheme": "UNCEFACT", "id": "HUR", "name": "hour"}
-WITH_ACCOMMODATION = {
-    ServiceType.care_home_adults,
-    ServiceType.supported_living,
-    ServiceType.adult_placement,
-}
 
 
 @dataclass(frozen=True, slots=True)
-class Process:
-    """Everything the releases of one tender are made from."""
-
-    tender: Tender
-    coop: Coop
-    total_hours_per_week: int
-    tenderers: Sequence[Provider]
-    award: TenderAward | None
-    contract: Contract | None
+class Published:
+    tender_id: uuid.UUID
 
 
-def money(pence: int) -> dict[str, Any]:
-    return {"amount": pounds(pence), "currency": CURRENCY}
+@dataclass(frozen=True, slots=True)
+class ClarificationAnswered:
+    tender_id: uuid.UUID
+    question_id: uuid.UUID
 
 
-def when(at: datetime) -> str:
-    return at.astimezone(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+@dataclass(frozen=True, slots=True)
+class BiddingClosed:
+    tender_id: uuid.UUID
 
 
-def ocid(prefix: str, tender_id: uuid.UUID) -> str:
-    return f"{prefix}-{tender_id}"
+@dataclass(frozen=True, slots=True)
+class AwardDecided:
+    """An award made (with or without a vote), or rejected by the members' vote."""
+
+    tender_id: uuid.UUID
+    award_id: uuid.UUID
 
 
-def _party_id(kind: str, id_: uuid.UUID) -> str:
-    return f"dpc-{kind}-{id_}"
+@dataclass(frozen=True, slots=True)
+class Cancelled:
+    tender_id: uuid.UUID
 
 
-def _ref(party: dict[str, Any]) -> dict[str, Any]:
-    return {"id": party["id"], "name": party["name"]}
+@dataclass(frozen=True, slots=True)
+class Contracted:
+    contract_id: uuid.UUID
 
 
-def _item(tender: Tender, hours_per_week: int, rate_pence: int | None) -> dict[str, Any]:
-    label = LABELS["service_type"][tender.service_type.value]["en"]
-    with_accommodation = tender.service_type in WITH_ACCOMMODATION
-    unit: dict[str, Any] = dict(HOUR)
-    if rate_pence is not None:
-        unit["value"] = money(rate_pence)
-    return {
-        "id": "1",
-        "description": f"{label}: hours of care a week",
-        "classification": {
-            "scheme": "CPV",
-            "id": "85311000" if with_accommodation else "85312000",
-            "description": "Social work services with accommodation"
-            if with_accommodation
-            else "Social work services without accommodation",
-        },
-        "quantity": hours_per_week,
-        "unit": unit,
-    }
+@dataclass(frozen=True, slots=True)
+class InvoicePaid:
+    invoice_id: uuid.UUID
 
 
-def releases(process: Process, *, prefix: str) -> list[dict[str, Any]]:
-    """The tender's releases in the order they happened (a draft has none)."""
-    tender = process.tender
+@dataclass(frozen=True, slots=True)
+class ContractVaried:
+    """A variation in force (applied at once, or once its vote passed)."""
+
+    contract_id: uuid.UUID
+    variation_id: uuid.UUID
+    hourly_rate_pence: int
+    from_date: date
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class ContractEnded:
+    contract_id: uuid.UUID
+    last_day: date
+
+
+Event = (
+    Published
+    | ClarificationAnswered
+    | BiddingClosed
+    | AwardDecided
+    | Cancelled
+    | Contracted
+    | InvoicePaid
+    | ContractVaried
+    | ContractEnded
+)
+
+
+async def record_release(session: AsyncSession, event: Event, *, at: datetime) -> str | None:
+    """Store the release this event makes (`at`: when it happened), and say its id; None when
+    the event publishes nothing (a draft's, a vote still open, no closed quarter to show) or
+    its release is already stored."""
+    tender_id = await _tender_id(session, event)
+    tender = await repository.get_tender(session, tender_id)
+    tender = must_exist(tender, "an event's tender exists")
     if tender.published_at is None:
-        return []
-    the_ocid = ocid(prefix, tender.id)
-    buyer = {
-        "id": _party_id("coop", process.coop.id),
-        "name": process.coop.name,
-        "roles": ["buyer", "procuringEntity"],
-    }
-    award = process.award if process.award and process.award.status == AwardStatus.awarded else None
-    supplier_id = _party_id("provider", award.bid.provider_id) if award else None
-    tenderers = [
-        {"id": _party_id("provider", p.id), "name": p.name, "roles": ["tenderer"]}
-        for p in process.tenderers
-    ]
-
-    def parties(sections: dict[str, Any]) -> list[dict[str, Any]]:
-        """The buyer; the tenderers once named; the supplier as such once awarded."""
-        if "tenderers" not in sections.get("tender", {}):
-            return [buyer]
-        awarding = "awards" in sections
-        return [
-            buyer,
-            *(
-                {**t, "roles": ["tenderer", "supplier"]}
-                if awarding and t["id"] == supplier_id
-                else t
-                for t in tenderers
-            ),
-        ]
-
-    def release(stage: str, at: datetime, tags: list[str], **sections: Any) -> dict[str, Any]:
-        return {
-            "ocid": the_ocid,
-            "id": f"{the_ocid}-{stage}",
-            "date": when(at),
-            "tag": tags,
-            "initiationType": "tender",
-            "language": "en",
-            "parties": parties(sections),
-            "buyer": _ref(buyer),
-            **sections,
-        }
-
-    def tender_section(status: str, *, bids_opened: bool) -> dict[str, Any]:
-        section: dict[str, Any] = {
-            "id": str(tender.id),
-            "title": tender.title,
-            "description": tender.description,
-            "status": status,
-            "procuringEntity": _ref(buyer),
-            "items": [_item(tender, process.total_hours_per_week, tender.max_hourly_rate_pence)],
-            "procurementMethod": "open",
-            "procurementMethodDetails": "Collective tender of a Direct Payments co-operative",
-            "mainProcurementCategory": "services",
-            "awardCriteria": "ratedCriteria",
-            "awardCriteriaDetails": (
-                f"Price {tender.price_weight}%, quality {tender.quality_weight}%; at most "
-                f"{pounds_text(tender.max_hourly_rate_pence)} an hour"
-            ),
-            "submissionMethod": ["electronicSubmission"],
-            "eligibilityCriteria": (
-                "Verified providers offering the service type in every area: "
-                f"{', '.join(tender.area_codes)}; Welsh language offer at least "
-                f"'{tender.welsh_language_required.value}'"
-            ),
-            "tenderPeriod": {
-                "startDate": when(tender.published_at or tender.created_at),
-                "endDate": when(tender.submission_deadline),
-            },
-        }
-        if bids_opened:
-            section["numberOfTenderers"] = len(tenderers)
-            section["tenderers"] = [_ref(t) for t in tenderers]
-        return section
-
-    out = [
-        release(
-            "planning",
-            tender.created_at,
-            ["planning"],
-            planning={"rationale": tender.description},
-            tender={"id": str(tender.id), "title": tender.title, "status": "planned"},
-        ),
-        release(
-            "tender",
-            tender.published_at,
-            ["tender"],
-            tender=tender_section("active", bids_opened=False),
-        ),
-    ]
-    opened = tender.bids_opened_at
-    if opened is not None and (tender.cancelled_at is None or opened <= tender.cancelled_at):
-        status = "unsuccessful" if tender.status == TenderStatus.unsuccessful else "active"
-        out.append(
-            release(
-                "bids-opened",
-                opened,
-                ["tenderUpdate"],
-                tender=tender_section(status, bids_opened=True),
-            )
-        )
-    awarded_at = award.awarded_at if award else None
-    if award is not None and awarded_at is not None:
-        out.append(
-            release(
-                "award",
-                awarded_at,
-                ["award"],
-                tender=tender_section("complete", bids_opened=True),
-                awards=[_award(tender, award, tenderers, process.total_hours_per_week, "active")],
-            )
-        )
-    if process.contract is not None and award is not None:
-        out.append(
-            release(
-                "contract",
-                process.contract.created_at,
-                ["contract"],
-                tender=tender_section("complete", bids_opened=True),
-                awards=[_award(tender, award, tenderers, process.total_hours_per_week, "active")],
-                contracts=[_contract(tender, process.contract, award)],
-            )
-        )
-    if tender.cancelled_at is not None:
-        sections: dict[str, Any] = {
-            "tender": tender_section(
-                "cancelled", bids_opened=opened is not None and opened <= tender.cancelled_at
-            )
-        }
-        if award is not None and awarded_at is not None:
-            sections["awards"] = [
-                _award(tender, award, tenderers, process.total_hours_per_week, "cancelled")
-            ]
-        out.append(release("cancellation", tender.cancelled_at, ["tenderCancellation"], **sections))
-    return sorted(out, key=lambda r: r["date"])
+        return None
+    facts = await _facts(session, tender)
+    release = await _build(session, event, facts, tender, at=at)
+    if release is None:
+        return None
+    return await store.add(session, tender_id=tender.id, coop_id=tender.coop_id, release=release)
 
 
-def _award(
-    tender: Tender,
-    award: TenderAward,
-    tenderers: Sequence[dict[str, Any]],
-    hours_per_week: int,
-    status: str,
-) -> dict[str, Any]:
-    supplier = next(t for t in tenderers if t["id"] == _party_id("provider", award.bid.provider_id))
-    awarded_at = must_exist(award.awarded_at, "only made awards are published")
-    return {
-        "id": str(award.id),
-        "status": status,
-        "date": when(awarded_at),
-        "suppliers": [_ref(supplier)],
-        "items": [_item(tender, hours_per_week, award.bid.hourly_rate_pence)],
-    }
+async def _tender_id(session: AsyncSession, event: Event) -> uuid.UUID:
+    match event:
+        case Contracted(contract_id) | ContractVaried(contract_id) | ContractEnded(contract_id):
+            contract = await session.get(Contract, contract_id)
+            return must_exist(contract, "an event's contract exists").tender_id
+        case InvoicePaid(invoice_id):
+            invoice = await session.get(Invoice, invoice_id)
+            invoice = must_exist(invoice, "an event's invoice exists")
+            contract = await session.get(Contract, invoice.contract_id)
+            return must_exist(contract, "an invoice's contract exists").tender_id
+        case _:
+            return event.tender_id
 
 
-def _contract(tender: Tender, contract: Contract, award: TenderAward) -> dict[str, Any]:
-    hours = sum(c.hours_per_week for c in contract.call_offs)
-    return {
-        "id": str(contract.id),
-        "awardID": str(award.id),
-        "status": "active",
-        "dateSigned": when(contract.created_at),
-        "period": {"startDate": when(contract.created_at)},
-        "items": [_item(tender, hours, contract.hourly_rate_pence)],
-    }
-
-
-def package(items: Sequence[dict[str, Any]], *, uri: str, publisher: str) -> dict[str, Any]:
-    """A release package; generated on demand, it is dated by its latest release."""
-    return {
-        "uri": uri,
-        "version": OCDS_VERSION,
-        "publishedDate": max(r["date"] for r in items),
-        "publisher": {"name": publisher},
-        "releases": list(items),
-    }
-
-
-def render(value: Any) -> str:
-    """JSON with Decimals as exact numbers and Welsh letters as they are (not \\u escapes)."""
-    if isinstance(value, Decimal):
-        return format(value, "f")
-    if isinstance(value, dict):
-        return "{" + ",".join(f"{render(str(k))}:{render(v)}" for k, v in value.items()) + "}"
-    if isinstance(value, list | tuple):
-        return "[" + ",".join(render(v) for v in value) + "]"
-    return json.dumps(value, ensure_ascii=False)
-
-
-async def processes(session: AsyncSession, items: Sequence[Tender]) -> list[Process]:
-    """What the releases of these tenders are made from, read in a few queries."""
-    ids = [t.id for t in items]
-    coops = {
-        c.id: c
-        for c in await session.scalars(select(Coop).where(Coop.id.in_({t.coop_id for t in items})))
-    }
-    demand = await repository.demand_totals(session, ids)
-    awards = await repository.live_awards(session, ids)
-    bidders = await session.execute(
-        select(TenderBid.tender_id, Provider)
-        .join(Provider, Provider.id == TenderBid.provider_id)
-        .where(TenderBid.tender_id.in_(ids), repository.live_bid())
-        .order_by(TenderBid.submitted_at, TenderBid.id)
+async def _facts(session: AsyncSession, tender: Tender) -> common.TenderFacts:
+    coop = must_exist(await session.get(Coop, tender.coop_id), "a tender's co-op exists")
+    published_at = must_exist(tender.published_at, "only published tenders have releases")
+    the_ocid = await store.ocid_of(session, tender.id) or common.ocid(
+        settings_of(session).ocid_prefix, tender.id
     )
-    tenderers: dict[uuid.UUID, list[Provider]] = {}
-    for tender_id, provider in bidders.all():
-        tenderers.setdefault(tender_id, []).append(provider)
-    contracts = {
-        c.tender_id: c
-        for c in await session.scalars(
-            select(Contract)
-            .where(Contract.tender_id.in_(ids))
-            .options(selectinload(Contract.call_offs))
+    return common.TenderFacts(
+        process=common.Process(ocid=the_ocid, buyer=common.party("coop", coop.id, coop.name)),
+        tender_id=tender.id,
+        title=tender.title,
+        title_cy=tender.title_cy,
+        description=tender.description,
+        description_cy=tender.description_cy,
+        service_type=tender.service_type,
+        area_codes=tuple(tender.area_codes),
+        max_hourly_rate_pence=tender.max_hourly_rate_pence,
+        welsh_language_required=tender.welsh_language_required,
+        price_weight=tender.price_weight,
+        quality_weight=tender.quality_weight,
+        published_at=published_at,
+        submission_deadline=tender.submission_deadline,
+    )
+
+
+async def _provider(session: AsyncSession, provider_id: uuid.UUID) -> common.Party:
+    provider = must_exist(await session.get(Provider, provider_id), "a bidder exists")
+    return common.party("provider", provider.id, provider.name)
+
+
+async def _demand(session: AsyncSession, tender_id: uuid.UUID) -> repository.Demand:
+    return (await repository.demand_totals(session, [tender_id])).get(
+        tender_id, repository.Demand()
+    )
+
+
+async def _build(
+    session: AsyncSession,
+    event: Event,
+    facts: common.TenderFacts,
+    tender: Tender,
+    *,
+    at: datetime,
+) -> dict[str, object] | None:
+    match event:
+        case Published():
+            demand = await _demand(session, tender.id)
+            return build.tender_release(facts, hours_per_week=demand.total_hours_per_week)
+        case ClarificationAnswered(_, question_id):
+            question = await session.get(TenderQuestion, question_id)
+            question = must_exist(question, "an answered question exists")
+            return build.clarification_release(
+                facts,
+                question_id=question.id,
+                question=question.question,
+                answer=must_exist(question.answer, "an answered question has its answer"),
+                at=question.answered_at or at,
+            )
+        case BiddingClosed():
+            bids = await repository.bids_of(session, tender.id)
+            demand = await _demand(session, tender.id)
+            return build.bids_opened_release(
+                facts,
+                tenderers=[await _provider(session, b.provider_id) for b in bids],
+                hours_per_week=demand.total_hours_per_week,
+                people=demand.members,
+            )
+        case AwardDecided(_, award_id):
+            return await _award(session, facts, tender, award_id, at=at)
+        case Cancelled():
+            award = await repository.live_award(session, tender.id)
+            made = award if award is not None and award.status == AwardStatus.awarded else None
+            return build.cancellation_release(
+                facts,
+                reason=tender.cancellation_reason or "",
+                award_id=made.id if made else None,
+                at=tender.cancelled_at or at,
+            )
+        case Contracted(contract_id):
+            contract = await _contract(session, contract_id)
+            supplier = await _provider(session, contract.provider_id)
+            return contract_releases.contract_release(
+                facts,
+                contract=await _ref(session, contract),
+                supplier=supplier,
+                hourly_rate_pence=contract.hourly_rate_pence,
+                hours_per_week=sum(c.hours_per_week for c in contract.call_offs),
+                signed_at=contract.created_at,
+            )
+        case InvoicePaid(invoice_id):
+            return await _implementation(session, facts, invoice_id, at=at)
+        case ContractVaried(contract_id, variation_id, rate, from_date, reason):
+            return contract_releases.contract_amendment_release(
+                facts.process,
+                contract=await _ref(session, await _contract(session, contract_id)),
+                variation_id=variation_id,
+                hourly_rate_pence=rate,
+                from_date=from_date,
+                reason=reason,
+                at=at,
+            )
+        case ContractEnded(contract_id, last_day):
+            return contract_releases.contract_termination_release(
+                facts.process,
+                contract=await _ref(session, await _contract(session, contract_id)),
+                last_day=last_day,
+                at=at,
+            )
+    return None
+
+
+async def _award(
+    session: AsyncSession,
+    facts: common.TenderFacts,
+    tender: Tender,
+    award_id: uuid.UUID,
+    *,
+    at: datetime,
+) -> dict[str, object] | None:
+    """The award release once made; a rejected one is an amendment of the tender, back in
+    evaluation (unless it was cancelled meanwhile); one still put to the vote, nothing."""
+    award = await session.scalar(
+        select(TenderAward).where(TenderAward.id == award_id).options(selectinload(TenderAward.bid))
+    )
+    award = must_exist(award, "a decided award exists")
+    if award.status == AwardStatus.awarded:
+        demand = await _demand(session, tender.id)
+        return build.award_release(
+            facts,
+            award=common.AwardFacts(
+                award_id=award.id,
+                supplier=await _provider(session, award.bid.provider_id),
+                hourly_rate_pence=award.bid.hourly_rate_pence,
+                hours_per_week=demand.total_hours_per_week,
+                awarded_at=award.awarded_at or at,
+            ),
         )
-    }
-    return [
-        Process(
-            tender=t,
-            coop=coops[t.coop_id],
-            total_hours_per_week=demand.get(t.id, repository.Demand()).total_hours_per_week,
-            tenderers=tenderers.get(t.id, []) if t.bids_opened_at is not None else [],
-            award=awards.get(t.id),
-            contract=contracts.get(t.id),
+    if award.status == AwardStatus.rejected and tender.status == TenderStatus.evaluation:
+        return build.award_rejected_release(facts, award_id=award.id, at=award.decided_at or at)
+    return None
+
+
+async def _contract(session: AsyncSession, contract_id: uuid.UUID) -> Contract:
+    contract = await session.scalar(
+        select(Contract).where(Contract.id == contract_id).options(selectinload(Contract.call_offs))
+    )
+    return must_exist(contract, "an event's contract exists")
+
+
+async def _ref(session: AsyncSession, contract: Contract) -> common.ContractRef:
+    award_id = await session.scalar(
+        select(TenderAward.id)
+        .where(TenderAward.tender_id == contract.tender_id, TenderAward.bid_id == contract.bid_id)
+        .where(TenderAward.status == AwardStatus.awarded)
+    )
+    return common.ContractRef(
+        contract_id=contract.id, award_id=must_exist(award_id, "a contract has its award")
+    )
+
+
+async def _implementation(
+    session: AsyncSession, facts: common.TenderFacts, invoice_id: uuid.UUID, *, at: datetime
+) -> dict[str, object] | None:
+    """The contract's closed quarters that may be published, when this payment is the first
+    to find one not published yet (see `spend`)."""
+    invoice = must_exist(await session.get(Invoice, invoice_id), "a paid invoice exists")
+    contract = await _contract(session, invoice.contract_id)
+    paid = await session.scalars(
+        select(Invoice)
+        .where(Invoice.contract_id == contract.id, Invoice.status == InvoiceStatus.paid)
+        .options(selectinload(Invoice.lines))
+    )
+    payments = [
+        spend.Payment(
+            paid_at=must_exist(i.paid_at, "a paid invoice has its time"),
+            amount_pence=i.total_pence,
+            member_ids=frozenset(
+                line.member_id for line in i.lines if line.status != InvoiceLineStatus.voided
+            ),
         )
-        for t in items
+        for i in paid.all()
     ]
-
-
-def in_area(area_code: str) -> Any:
-    return (
-        repository.tenders()
-        .where(
-            Tender.status != TenderStatus.draft,
-            Tender.id.in_(select(TenderArea.tender_id).where(TenderArea.area_code == area_code)),
-        )
-        .order_by(Tender.created_at, Tender.id)
+    quarters = spend.publishable_quarters(payments, now=at)
+    ref = await _ref(session, contract)
+    shown = {
+        str(transaction["id"])
+        for body in await store.published_bodies(session, contract.tender_id, tag="implementation")
+        for c in body.get("contracts", [])
+        for transaction in c.get("implementation", {}).get("transactions", [])
+    }
+    if all(f"{ref.contract_id}-{q.key}" in shown for q in quarters):
+        return None
+    return contract_releases.implementation_release(
+        facts.process,
+        contract=ref,
+        supplier=await _provider(session, contract.provider_id),
+        invoice_id=invoice_id,
+        quarters=quarters,
+        at=at,
     )

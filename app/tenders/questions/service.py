@@ -21,6 +21,7 @@ from app.tenders.errors import (
     SubmissionClosed,
 )
 from app.tenders.models import Tender, TenderQuestion
+from app.tenders.ocds import service as ocds
 from app.tenders.states import TenderStatus
 
 
@@ -94,6 +95,7 @@ async def answer(
         coop_id=tender.coop_id,
         data={"tender_id": tender.id},
     )
+    await ocds.record_release(session, ocds.ClarificationAnswered(tender.id, asked.id), at=now)
     return asked
 
 
