@@ -54,12 +54,19 @@ def csv_text(rows: Iterable[Iterable[object]]) -> str:
     return out.getvalue()
 
 
+def csv_bytes(text: str) -> bytes:
+    """CSV text as it is sent: UTF-8 with a byte-order mark first."""
+    return (BYTE_ORDER_MARK + text).encode("utf-8")
+
+
+def csv_download_headers(filename: str) -> dict[str, str]:
+    return {"Content-Disposition": f'attachment; filename="{filename}"'}
+
+
 def csv_response(text: str, *, filename: str) -> Response:
     """A CSV answer to download: UTF-8 with a byte-order mark first."""
     return Response(
-        content=(BYTE_ORDER_MARK + text).encode("utf-8"),
-        media_type=CSV_MEDIA_TYPE,
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+        content=csv_bytes(text), media_type=CSV_MEDIA_TYPE, headers=csv_download_headers(filename)
     )
 
 

@@ -233,7 +233,10 @@ class TestGetTender:
         body = response.json()
         assert body["status"] == "open"
         assert body["published_at"] == "2026-03-02T09:00:00Z"
-        assert body["demand"] == {"total_hours_per_week": 16, "members": 2}
+        assert body["demand"] == {
+            "total_hours_per_week": 16,
+            "members": {"value": None, "suppressed": True},
+        }
 
     async def test_after_the_deadline_it_reads_as_evaluation_and_that_is_audited(
         self,
