@@ -11,6 +11,8 @@ from typing import Annotated, Any, Literal, TypeVar
 from fastapi import Query, Request
 from fastapi.responses import Response
 
+from app.core.http_cache import conditional, rendered
+
 CSV_MEDIA_TYPE = "text/csv"
 # Excel reads a CSV file as the machine's legacy code page unless it starts with a byte-order
 # mark: without it, "ŵ" and "ŷ" arrive as mojibake.
@@ -127,3 +129,25 @@ def json_or_csv(
     if not wants_csv(format_, request.headers.get("accept")):
         return answer
     return csv_response(to_csv(answer), filename=filename)
+
+
+def conditional_json_or_csv(
+    request: Request,
+    format_: str | None,
+    answer: _Answer,
+    *,
+    to_json: Callable[[_Answer], bytes],
+    to_csv: Callable[[_Answer], str],
+    filename: str,
+) -> Response:
+    """As `json_or_csv`, for an answer that is the same bytes whenever its data is the same:
+    each form carries a strong ETag of its exact bytes, and a client holding them gets 304."""
+    if wants_csv(format_, request.headers.get("accept")):
+        return conditional(
+            request,
+            rendered(csv_bytes(to_csv(answer))),
+            media_type=CSV_MEDIA_TYPE,
+            vary="Accept",
+            headers=csv_download_headers(filename),
+        )
+    return conditional(request, rendered(to_json(answer)), vary="Accept")

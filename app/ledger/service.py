@@ -259,7 +259,7 @@ async def insufficient_member_funds(
             .join(User, User.id == Member.user_id)
             .where(Member.coop_id == coop_id, Member.id.in_([s.member_id for s in short]))
         )
-        names = dict(rows.tuples().all())
+        names = {row[0]: row[1] for row in rows.all()}
     return InsufficientMemberFunds(
         extra={
             "members": [

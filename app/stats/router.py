@@ -9,17 +9,13 @@ from app.areas.errors import AreaNotFound
 from app.auth.errors import InvalidToken
 from app.core.clock import local_date
 from app.core.csv_answer import (
-    CSV_MEDIA_TYPE,
     FormatQuery,
+    conditional_json_or_csv,
     csv_alternative,
-    csv_bytes,
-    csv_download_headers,
     json_or_csv,
-    wants_csv,
 )
 from app.core.deps import NowDep, SessionDep
 from app.core.errors import problems
-from app.core.http_cache import conditional, rendered
 from app.core.schemas import Day
 from app.councils.dependencies import CurrentAreaReader
 from app.councils.errors import NotThisArea
@@ -132,16 +128,12 @@ async def wales(
     table was made (the directory keeps no history). Answers carry a strong `ETag`; send it
     in `If-None-Match` for a 304."""
     found, _ = await wales_table.edition(session, now=now, today=local_date(now))
-    answer = wales_table.table(found)
-    if wants_csv(format_, request.headers.get("accept")):
-        filename = f"wales-{found.edition.first_day:%Y-%m}-{found.edition.last_day:%Y-%m}.csv"
-        return conditional(
-            request,
-            rendered(csv_bytes(wales_table.table_csv(answer))),
-            media_type=CSV_MEDIA_TYPE,
-            vary="Accept",
-            headers=csv_download_headers(filename),
-        )
-    return conditional(
-        request, rendered(answer.model_dump_json(by_alias=True).encode()), vary="Accept"
+    first, last = found.edition.first_day, found.edition.last_day
+    return conditional_json_or_csv(
+        request,
+        format_,
+        wales_table.table(found),
+        to_json=lambda table: table.model_dump_json(by_alias=True).encode(),
+        to_csv=wales_table.table_csv,
+        filename=f"wales-{first:%Y-%m}-{last:%Y-%m}.csv",
     )

@@ -187,7 +187,7 @@ async def test_no_sequence_of_pulls_in_a_month_changes_a_published_figure(
 
 @EXAMPLES
 @given(
-    fakes=st.lists(st.tuples(AREAS, AMOUNTS), min_size=1, max_size=9),
+    fakes=st.lists(st.tuples(AREAS, AMOUNTS), min_size=1, max_size=5),
     csv=st.booleans(),
 )
 async def test_holders_the_table_does_not_count_change_nothing_published(

@@ -49,7 +49,7 @@ class TestCreateTender:
             "bids_opened_at": None,
             "cancelled_at": None,
             "cancellation_reason": None,
-            "demand": {"total_hours_per_week": 0, "members": 0},
+            "demand": {"total_hours_per_week": 0, "members": {"value": 0, "suppressed": False}},
             "award_proposal_id": None,
             "award": None,
             "contract_id": None,
