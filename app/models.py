@@ -18,6 +18,7 @@ from app.providers.models import (
     ProviderStaff,
 )
 from app.representatives.models import Approval, Mandate
+from app.stats.models import WalesEdition, WalesEditionRow
 from app.support.models import SubscriptionPeriod, SupportComment, SupportRequest, SupportService
 from app.tenders.models import (
     CallOff,
@@ -79,4 +80,6 @@ __all__ = [
     "TenderQuestion",
     "User",
     "Vote",
+    "WalesEdition",
+    "WalesEditionRow",
 ]

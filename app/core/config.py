@@ -70,9 +70,6 @@ class Settings(BaseSettings):
     # keyed by the directory's stamp, so a write is visible on the next request regardless.
     directory_cache_entries: int = Field(default=1024, ge=0)
     directory_cache_seconds: float = Field(default=30.0, gt=0)
-    # The public Wales table reads every contribution of the year: each process keeps it this
-    # long (0 computes it on every request), so open data cannot be used to load the database.
-    wales_cache_seconds: float = Field(default=300.0, ge=0)
     # Signs the audit checkpoints: base64 of a raw 32-byte Ed25519 private key. Unset, the key
     # is derived from DPC_SECRET_KEY (HKDF), so every worker signs with the same key.
     audit_signing_key: SecretStr | None = None

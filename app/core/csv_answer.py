@@ -11,6 +11,8 @@ from typing import Annotated, Any, Literal, TypeVar
 from fastapi import Query, Request
 from fastapi.responses import Response
 
+from app.core.http_cache import conditional, rendered
+
 CSV_MEDIA_TYPE = "text/csv"
 # Excel reads a CSV file as the machine's legacy code page unless it starts with a byte-order
 # mark: without it, "ŵ" and "ŷ" arrive as mojibake.
@@ -54,12 +56,19 @@ def csv_text(rows: Iterable[Iterable[object]]) -> str:
     return out.getvalue()
 
 
+def csv_bytes(text: str) -> bytes:
+    """CSV text as it is sent: UTF-8 with a byte-order mark first."""
+    return (BYTE_ORDER_MARK + text).encode("utf-8")
+
+
+def csv_download_headers(filename: str) -> dict[str, str]:
+    return {"Content-Disposition": f'attachment; filename="{filename}"'}
+
+
 def csv_response(text: str, *, filename: str) -> Response:
     """A CSV answer to download: UTF-8 with a byte-order mark first."""
     return Response(
-        content=(BYTE_ORDER_MARK + text).encode("utf-8"),
-        media_type=CSV_MEDIA_TYPE,
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+        content=csv_bytes(text), media_type=CSV_MEDIA_TYPE, headers=csv_download_headers(filename)
     )
 
 
@@ -120,3 +129,25 @@ def json_or_csv(
     if not wants_csv(format_, request.headers.get("accept")):
         return answer
     return csv_response(to_csv(answer), filename=filename)
+
+
+def conditional_json_or_csv(
+    request: Request,
+    format_: str | None,
+    answer: _Answer,
+    *,
+    to_json: Callable[[_Answer], bytes],
+    to_csv: Callable[[_Answer], str],
+    filename: str,
+) -> Response:
+    """As `json_or_csv`, for an answer that is the same bytes whenever its data is the same:
+    each form carries a strong ETag of its exact bytes, and a client holding them gets 304."""
+    if wants_csv(format_, request.headers.get("accept")):
+        return conditional(
+            request,
+            rendered(csv_bytes(to_csv(answer))),
+            media_type=CSV_MEDIA_TYPE,
+            vary="Accept",
+            headers=csv_download_headers(filename),
+        )
+    return conditional(request, rendered(to_json(answer)), vary="Accept")

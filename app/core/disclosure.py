@@ -8,6 +8,11 @@ is drawn from 8 or more people; percentages come from the published (rounded) fi
 stays 0. Where one cell of a row or column is suppressed and its total is shown, the next
 smallest cell is suppressed too, so no suppressed value can be recovered by subtraction.
 Counts of organisations (providers, co-ops, tenders) are not people and are not controlled.
+
+A sum of people's money that is published (the councils' figures) is also rounded half up to
+the nearest £100 once the 8-people rule lets it through (SPEC sections 18 and 25), so that two
+published sums never differ by one person's payment to the penny. Prices (hourly rates) are
+organisations' figures and are published to the penny.
 """
 
 from collections.abc import Sequence
@@ -18,6 +23,7 @@ from app.core.money import decimal_text, round_half_up
 
 SMALLEST_PUBLISHED = 8
 ROUND_TO = 5
+MONEY_ROUND_TO_PENCE = 10_000  # £100
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +62,16 @@ def money_from_people(amount_pence: int, people: int) -> Figure:
     if people < SMALLEST_PUBLISHED:
         return Figure.hidden()
     return Figure(value=amount_pence, suppressed=False)
+
+
+def published_money(amount_pence: int, people: int) -> Figure:
+    """A sum of people's money as the councils' figures publish it: shown only when drawn from
+    8 or more people (`money_from_people`), then rounded half up to the nearest £100."""
+    figure = money_from_people(amount_pence, people)
+    if figure.value is None:
+        return figure
+    rounded = MONEY_ROUND_TO_PENCE * round_half_up(figure.value, MONEY_ROUND_TO_PENCE)
+    return Figure(value=rounded, suppressed=False)
 
 
 def average_pence(total_pence: int, count: int, people: int) -> Figure:

@@ -38,14 +38,21 @@ def etag_matches(if_none_match: str | None, etag: str) -> bool:
     return etag in tags
 
 
-def conditional(request: Request, answer: Rendered, *, vary: str | None = None) -> Response:
+def conditional(
+    request: Request,
+    answer: Rendered,
+    *,
+    vary: str | None = None,
+    media_type: str = JSON,
+    headers: dict[str, str] | None = None,
+) -> Response:
     """200 with the body, or 304 when the client already holds this version."""
-    headers = {"ETag": answer.etag, "Cache-Control": "no-cache"}
+    sent = {"ETag": answer.etag, "Cache-Control": "no-cache"}
     if vary:
-        headers["Vary"] = vary
+        sent["Vary"] = vary
     if etag_matches(request.headers.get("if-none-match"), answer.etag):
-        return Response(status_code=304, headers=headers)
-    return Response(content=answer.body, media_type=JSON, headers=headers)
+        return Response(status_code=304, headers=sent)
+    return Response(content=answer.body, media_type=media_type, headers={**sent, **(headers or {})})
 
 
 class RenderCache:

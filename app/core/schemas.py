@@ -20,6 +20,7 @@ from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import CoreSchema
 
 from app.core.area_list import AREA_CODES
+from app.core.disclosure import Figure
 
 # Strict: a fraction (10.5), a number written as a fraction or with an exponent (100.0, 1e3),
 # a boolean or a string is refused, never coerced. Money is never a float on the wire.
@@ -258,3 +259,17 @@ class Output(BaseModel):
     """Response bodies, read from ORM objects."""
 
     model_config = ConfigDict(from_attributes=True)
+
+
+class Published(Output):
+    """A figure about people or their money under disclosure control (SPEC section 10):
+    `value` is null exactly when `suppressed` (1-7 people, or money drawn from fewer than 8
+    people); a count of 8 or more is rounded to the nearest 5 and a sum of money to the
+    nearest £100 (10,000 pence); zero stays 0."""
+
+    value: int | None
+    suppressed: bool
+
+    @classmethod
+    def of(cls, figure: Figure) -> "Published":
+        return cls(value=figure.value, suppressed=figure.suppressed)

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import ColumnElement, Select, func, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.coops.models import CoopArea, Member
@@ -21,7 +21,15 @@ from app.ledger.models import (
     TransactionKind,
 )
 from app.providers.models import Provider, ProviderArea, ProviderServiceType, ProviderStatus
-from app.tenders.models import Contract, ContractStatus, Invoice, Tender, TenderArea
+from app.tenders.models import (
+    AwardStatus,
+    Contract,
+    ContractStatus,
+    Invoice,
+    Tender,
+    TenderArea,
+    TenderAward,
+)
 from app.tenders.states import TenderStatus
 
 
@@ -63,10 +71,22 @@ async def pooling(session: AsyncSession, area_code: str, start: datetime, end: d
     return Pooling(holders=int(row[1]), contributions_pence=int(row[2]))
 
 
+def counted_in_public_table() -> ColumnElement[bool]:
+    """Which holders the public Wales table counts: the one place that says so.
+
+    SPEC sections 17 and 25 count only holders whose award the council confirmed. Until awards
+    carry a confirmation every award counts; the table still leaves out whatever happens in
+    the month it is served in, since it is made from the months before."""
+    return true()
+
+
 async def pooling_by_area(
     session: AsyncSession, start: datetime, end: datetime
 ) -> dict[str, Pooling]:
-    rows = (await session.execute(_contributions(start, end))).all()
+    """Holders pooling and their money in [start, end), by the paying council, for the public
+    table (only the holders it counts)."""
+    stmt = _contributions(start, end).where(counted_in_public_table())
+    rows = (await session.execute(stmt)).all()
     return {r[0]: Pooling(holders=int(r[1]), contributions_pence=int(r[2])) for r in rows}
 
 
@@ -191,19 +211,19 @@ async def tenders_by_status(
     return {str(r[1]): int(r[2]) for r in (await session.execute(stmt)).all()}
 
 
-AWARDED = (TenderStatus.awarded, TenderStatus.contracted)
-
-
 async def tenders_awarded_by_area(
     session: AsyncSession, start: datetime, end: datetime
 ) -> dict[str, int]:
-    """Tenders published in the period and awarded (contracted ones included), by area."""
+    """Tenders published in [start, end) whose award was made before `end`, by area: as things
+    stood at `end`, so an award made later does not reach back into a closed period."""
     stmt = (
-        select(TenderArea.area_code, func.count())
+        select(TenderArea.area_code, func.count(func.distinct(Tender.id)))
         .select_from(TenderArea)
         .join(Tender, Tender.id == TenderArea.tender_id)
+        .join(TenderAward, TenderAward.tender_id == Tender.id)
         .where(
-            Tender.status.in_(AWARDED),
+            TenderAward.status == AwardStatus.awarded,
+            TenderAward.awarded_at < end,
             Tender.published_at >= start,
             Tender.published_at < end,
         )

@@ -8,14 +8,20 @@ from fastapi import APIRouter, Query, Request, Response
 from app.areas.errors import AreaNotFound
 from app.auth.errors import InvalidToken
 from app.core.clock import local_date
-from app.core.csv_answer import FormatQuery, csv_alternative, json_or_csv
+from app.core.csv_answer import (
+    FormatQuery,
+    conditional_json_or_csv,
+    csv_alternative,
+    json_or_csv,
+)
 from app.core.deps import NowDep, SessionDep
 from app.core.errors import problems
-from app.core.http_cache import RenderCache, conditional, rendered
 from app.core.schemas import Day
 from app.councils.dependencies import CurrentAreaReader
 from app.councils.errors import NotThisArea
 from app.stats import service
+from app.stats import wales as wales_table
+from app.stats.errors import PeriodNotWholeMonths
 from app.stats.schemas import AreaSummary, WalesTable
 
 router = APIRouter(tags=["local authorities"])
@@ -33,7 +39,10 @@ SUMMARY_CSV = csv_alternative(
     "/la/areas/{code}/summary",  # noqa: FAST003 - the area reader reads `code`
     response_model=AreaSummary,
     response_model_by_alias=True,
-    responses={**problems(InvalidToken, NotThisArea, AreaNotFound), 200: SUMMARY_CSV},
+    responses={
+        **problems(InvalidToken, NotThisArea, AreaNotFound, PeriodNotWholeMonths),
+        200: SUMMARY_CSV,
+    },
 )
 async def area_summary(
     request: Request,
@@ -41,23 +50,39 @@ async def area_summary(
     session: SessionDep,
     now: NowDep,
     from_date: Annotated[
-        Day | None, Query(alias="from", description="First day (default: a year before `to`).")
+        Day | None,
+        Query(
+            alias="from",
+            description="The first day of a month (default: the first day of the month eleven "
+            "months before `to`'s).",
+        ),
     ] = None,
     to_date: Annotated[
-        Day | None, Query(alias="to", description="Last day (default: today).")
+        Day | None,
+        Query(alias="to", description="The last day of a month, or today (default: today)."),
     ] = None,
     format_: FormatQuery = None,
 ) -> AreaSummary | Response:
-    """An area's figures for the days `from` to `to` inclusive (days in Wales; default the twelve
-    months to today): that area's council officers, its API clients, platform admins.
+    """An area's figures for the days `from` to `to` inclusive (days in Wales): that area's
+    council officers, its API clients, platform admins.
+
+    Periods are whole calendar months, so that no two summaries differ by a few days' worth
+    of someone's money: `from` is the first day of a month and `to` the last day of a month
+    or today, else 422 `period_not_whole_months` (with `errors` naming the parameter); `from`
+    after `to` is 422 `validation_error`. By default the summary runs from the first day of
+    the month eleven months before this one to today (this month so far and the eleven
+    before it).
 
     Money and people are counted by the council that pays the holder's Direct Payment, not
     by where the co-op operates. Figures about people or their money are
     `{"value", "suppressed"}` under disclosure control: 1-7 people suppressed, 8 or more
-    rounded to the nearest 5, money shown only when drawn from 8 or more people, and a lone
-    suppressed cell of `spend_by_service_type` takes the next smallest with it. Counts of
-    organisations (providers, co-ops, tenders) are plain numbers. `saving_percent` is
-    (listed - contracted) / listed x 100 from the published averages, 1 place, half up.
+    rounded to the nearest 5, money shown only when drawn from 8 or more people and then
+    rounded half up to the nearest £100 (10,000 pence: `contributions_pence`, each
+    `spend_pence`), and a lone suppressed cell of `spend_by_service_type` takes the next
+    smallest with it. Counts of organisations (providers, co-ops, tenders) are plain numbers.
+    Hourly rates are prices, published to the penny (whole pence, half up), and
+    `saving_percent` is (listed - contracted) / listed x 100 from those published averages,
+    1 place, half up.
     """
     first, last = service.period(from_date, to_date, local_date(now))
     summary = await service.area_summary(session, reader.area_code, first=first, last=last)
@@ -65,30 +90,50 @@ async def area_summary(
     return json_or_csv(request, format_, summary, to_csv=service.summary_csv, filename=filename)
 
 
-def _wales_cache(request: Request) -> RenderCache | None:
-    found: RenderCache | None = getattr(request.app.state, "wales_cache", None)
-    if found is None:
-        seconds = request.app.state.settings.wales_cache_seconds
-        if seconds <= 0:
-            return None
-        found = RenderCache(max_entries=2, ttl_seconds=seconds)
-        request.app.state.wales_cache = found
-    return found
+WALES_CSV = csv_alternative(
+    "This month's table; with `?format=csv` or `Accept: text/csv`, as CSV (UTF-8 with a "
+    "byte-order mark, every cell quoted, a header row, then one row an area; a suppressed "
+    "figure has an empty cell and `true` in the `_suppressed` column beside it).",
+    example='"area_code","name_en","name_cy","from","to","holders_pooling",'
+    '"holders_pooling_suppressed","contributions_pence","contributions_pence_suppressed",'
+    '"coops_active","tenders_awarded","gaps"\r\n'
+    '"W06000015","Cardiff","Caerdydd","2025-03-01","2026-02-28","10","false","120000","false",'
+    '"1","0","7"\r\n',
+)
 
 
-@router.get("/stats/wales", response_model=WalesTable, responses=problems())
-async def wales(request: Request, session: SessionDep, now: NowDep) -> Response:
-    """Public: one row per council area for the twelve months to today, under the same
-    disclosure control as the councils' summary (`gaps` = service types no verified
-    provider offers in the area). Each server process keeps the table for a few minutes
-    (`DPC_WALES_CACHE_SECONDS`, default 300), so it may lag the ledger by that much; answers
-    carry a strong `ETag` for conditional requests."""
-    today = local_date(now)
-    cache = _wales_cache(request)
-    answer = cache.get(today) if cache is not None else None
-    if answer is None:
-        table = await service.wales(session, today=today)
-        answer = rendered(table.model_dump_json(by_alias=True).encode())
-        if cache is not None:
-            cache.put(today, answer)
-    return conditional(request, answer)
+@router.get(
+    "/stats/wales",
+    response_model=WalesTable,
+    response_model_by_alias=True,
+    responses={**problems(), 200: WALES_CSV, 304: {"description": "Not modified (ETag)."}},
+)
+async def wales(
+    request: Request, session: SessionDep, now: NowDep, format_: FormatQuery = None
+) -> Response:
+    """Public: one row per council area (with its `name_en` and `name_cy`) for the last twelve
+    complete calendar months, never the current one: a pull in March covers 1 March of the
+    year before to the end of February (`from` and `to` on each row, days in Wales).
+
+    The table is made at the first request of each month from the data as it stood at the
+    end of the month before, stored, and served unchanged, byte for byte, for the rest of the
+    month, whatever is recorded meanwhile; so no two pulls in one month can be subtracted to
+    reveal anyone. Figures about people or their money are `{"value", "suppressed"}` under
+    the disclosure control of the councils' summary (1-7 people suppressed, 8 or more rounded
+    to the nearest 5, money shown only when drawn from 8 or more people), and
+    `contributions_pence` is then rounded half up to the nearest £100 (10,000 pence).
+    `holders_pooling` counts distinct holders with a contribution in those months and
+    `contributions_pence` what they paid in, by the council that pays each holder's Direct
+    Payment. `gaps` counts service types no verified provider offered in the area when the
+    table was made (the directory keeps no history). Answers carry a strong `ETag`; send it
+    in `If-None-Match` for a 304."""
+    found, _ = await wales_table.edition(session, now=now, today=local_date(now))
+    first, last = found.edition.first_day, found.edition.last_day
+    return conditional_json_or_csv(
+        request,
+        format_,
+        wales_table.table(found),
+        to_json=lambda table: table.model_dump_json(by_alias=True).encode(),
+        to_csv=wales_table.table_csv,
+        filename=f"wales-{first:%Y-%m}-{last:%Y-%m}.csv",
+    )

@@ -4,16 +4,8 @@ from datetime import date
 
 from pydantic import Field
 
-from app.core.schemas import Output
+from app.core.schemas import Output, Published
 from app.providers.models import ServiceType
-
-
-class Published(Output):
-    """A figure about people or their money under disclosure control: `value` is null
-    exactly when `suppressed` (1-7 people; money drawn from fewer than 8 people)."""
-
-    value: int | None
-    suppressed: bool
 
 
 class SpendByServiceType(Output):
@@ -46,11 +38,31 @@ class AreaSummary(Output):
 
 class WalesRow(Output):
     area_code: str
-    holders_pooling: Published
-    contributions_pence: Published
-    coops_active: int
-    tenders_awarded: int
-    gaps: int
+    name_en: str
+    name_cy: str
+    from_date: date = Field(
+        serialization_alias="from", description="The first day counted (the first of a month)."
+    )
+    to_date: date = Field(
+        serialization_alias="to",
+        description="The last day counted: the last day of the month before this one.",
+    )
+    holders_pooling: Published = Field(
+        description="Distinct holders paid by this council with a contribution in the period."
+    )
+    contributions_pence: Published = Field(
+        description="What they paid in, rounded half up to the nearest £100 (10,000 pence)."
+    )
+    coops_active: int = Field(
+        description="Co-operatives serving the area with a contribution in the period."
+    )
+    tenders_awarded: int = Field(
+        description="Tenders buying care in the area, published in the period and awarded in it."
+    )
+    gaps: int = Field(
+        description="Service types no verified provider offered in the area when the table "
+        "was made."
+    )
 
 
 class WalesTable(Output):

@@ -1,46 +1,44 @@
-"""The councils' figures: database aggregates, then disclosure control, then the answer."""
+"""An area's summary for its council: database aggregates, then disclosure control, then
+the answer."""
 
 from collections.abc import Sequence
-from datetime import date, timedelta
+from datetime import date
 from fractions import Fraction
+from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.areas.models import Area
 from app.core import disclosure
 from app.core.clock import day_range
 from app.core.csv_answer import csv_text
 from app.core.disclosure import Figure
 from app.core.errors import ValidationFailed
 from app.core.money import decimal_text, round_half_up
+from app.core.schemas import Published
 from app.providers import service as providers
 from app.providers.models import ServiceType
-from app.stats import queries
-from app.stats.schemas import (
-    AreaSummary,
-    ProvidersByServiceType,
-    Published,
-    SpendByServiceType,
-    WalesRow,
-    WalesTable,
-)
+from app.stats import periods, queries
+from app.stats.errors import PeriodNotWholeMonths
+from app.stats.schemas import AreaSummary, ProvidersByServiceType, SpendByServiceType
 from app.tenders.states import TenderStatus
 
 
-def twelve_months_to(today: date) -> tuple[date, date]:
-    """The twelve months ending today: from the day after this date a year ago."""
-    try:
-        year_ago = today.replace(year=today.year - 1)
-    except ValueError:  # 29 February
-        year_ago = today.replace(year=today.year - 1, day=28)
-    return year_ago + timedelta(days=1), today
-
-
 def period(from_date: date | None, to_date: date | None, today: date) -> tuple[date, date]:
-    """Inclusive days; a missing end defaults to the twelve months to today."""
-    default_from, default_to = twelve_months_to(to_date or today)
-    first, last = from_date or default_from, to_date or default_to
+    """Inclusive days on whole calendar months: `from` the first day of a month, `to` the last
+    day of a month or today. By default `to` is today and `from` the first day of the month
+    eleven months before `to`'s (so twelve calendar months, the last one running to `to`)."""
+    last = to_date or today
+    first = from_date or periods.summary_default_from(last)
+    starts, ends = periods.is_whole_months(first, last, today=today)
+    wrong: list[dict[str, Any]] = []
+    if not starts:
+        wrong.append({"loc": ["query", "from"], "msg": "'from' must be the first day of a month."})
+    if not ends:
+        wrong.append(
+            {"loc": ["query", "to"], "msg": "'to' must be the last day of a month, or today."}
+        )
+    if wrong:
+        raise PeriodNotWholeMonths(extra={"errors": wrong})
     if first > last:
         raise ValidationFailed([{"loc": ["query", "from"], "msg": "'from' is after 'to'."}])
     return first, last
@@ -72,7 +70,7 @@ def spend_rows(rows: Sequence[queries.SpendRow], holders_pooling: int) -> list[S
         holders = disclosure.protect_with_total(holders, [r.holders for r in rows])
     out: list[SpendByServiceType] = []
     for row, cell in zip(rows, holders, strict=True):
-        money = disclosure.money_from_people(row.spend_pence, row.holders)
+        money = disclosure.published_money(row.spend_pence, row.holders)
         if cell.suppressed:
             money = Figure.hidden()
         out.append(
@@ -102,7 +100,7 @@ async def area_summary(
         to_date=last,
         holders_pooling=published(disclosure.people_count(pool.holders)),
         contributions_pence=published(
-            disclosure.money_from_people(pool.contributions_pence, pool.holders)
+            disclosure.published_money(pool.contributions_pence, pool.holders)
         ),
         spend_by_service_type=spend_rows(spend, pool.holders),
         coops_active=await queries.coops_active(session, area_code, start, end),
@@ -124,33 +122,6 @@ async def area_summary(
             for c in coverage
         ],
     )
-
-
-async def wales(session: AsyncSession, *, today: date) -> WalesTable:
-    first, last = twelve_months_to(today)
-    start, end = day_range(first, last)
-    codes = (await session.scalars(select(Area.code).order_by(Area.code))).all()
-    pools = await queries.pooling_by_area(session, start, end)
-    coops = await queries.coops_active_by_area(session, start, end)
-    offered = await queries.types_offered_by_area(session)
-    awarded = await queries.tenders_awarded_by_area(session, start, end)
-    none = queries.Pooling(holders=0, contributions_pence=0)
-    items = []
-    for code in codes:
-        pool = pools.get(code, none)
-        items.append(
-            WalesRow(
-                area_code=code,
-                holders_pooling=published(disclosure.people_count(pool.holders)),
-                contributions_pence=published(
-                    disclosure.money_from_people(pool.contributions_pence, pool.holders)
-                ),
-                coops_active=coops.get(code, 0),
-                tenders_awarded=awarded.get(code, 0),
-                gaps=len(ServiceType) - offered.get(code, 0),
-            )
-        )
-    return WalesTable(items=items, next_cursor=None)
 
 
 CSV_COLUMNS = ("section", "key", "field", "value", "suppressed")

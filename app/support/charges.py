@@ -23,7 +23,6 @@ from app.auth.actor import Actor
 from app.core.clock import local_date
 from app.core.errors import ValidationFailed
 from app.ledger import service as ledger
-from app.ledger.errors import InsufficientMemberFunds
 from app.ledger.models import LedgerTransaction, TransactionKind
 from app.support import repository
 from app.support.errors import AlreadyCharged
@@ -83,13 +82,11 @@ async def charge(
     )
     if await _already_charged(session, service, period):
         raise AlreadyCharged(period=period)
-    short = [
-        str(member_id)
-        for (member_id, pence), code in zip(shares, codes, strict=True)
-        if code not in accounts or accounts[code].balance_pence < pence
-    ]
+    short = ledger.member_shortfalls(accounts, shares)
     if short:
-        raise InsufficientMemberFunds(extra={"members": short})
+        raise await ledger.insufficient_member_funds(
+            session, actor, coop_id=service.coop_id, short=short
+        )
     transaction = await ledger.post(
         session,
         actor,

@@ -186,10 +186,12 @@ async def create_charge(
     (as in `GET .../ledger`).
 
     A member short of their share makes the whole charge 409 `insufficient_member_funds`,
-    naming them in `members`, and nothing is posted; that includes a member who has since
-    left (leaving refunds their balance), so charge a month before its subscribers leave. A
-    month already charged: 409 `already_charged`. Nobody subscribed that month: 422
-    `no_subscribers`. A month not yet begun: 422 `validation_error`."""
+    listing them in `members: [{member_id, holder_name, short_by_pence}]` (`holder_name` for
+    the co-op's administrators only, null for anyone else), and nothing is posted; that
+    includes a member who has since left (leaving refunds their balance), so charge a month
+    before its subscribers leave. A month already charged: 409 `already_charged`. Nobody
+    subscribed that month: 422 `no_subscribers`. A month not yet begun: 422
+    `validation_error`."""
     service = await shared_services.get_service(
         session, coop_id=admin.coop_id, service_id=service_id
     )

@@ -15,6 +15,7 @@ from app.core.schemas import (
     Output,
     Patch,
     PositivePence,
+    Published,
     ShortText,
     WholeNumber,
 )
@@ -115,8 +116,13 @@ class TenderUpdate(Patch):
 
 
 class DemandSummary(Output):
-    total_hours_per_week: int = Field(description="Hours a week all members want, together.")
-    members: int = Field(description="How many members declared demand.")
+    total_hours_per_week: int = Field(
+        description="Hours a week all members want, together (public: providers bid on it)."
+    )
+    members: Published = Field(
+        description="How many members declared demand, a count of people under disclosure "
+        "control: 1-7 suppressed, 8 or more rounded to the nearest 5, 0 stays 0."
+    )
 
 
 class AwardRead(Output):

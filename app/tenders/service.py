@@ -17,7 +17,9 @@ from app.audit import service as audit
 from app.auth.actor import Actor
 from app.coops import safeguards
 from app.coops.models import Coop
+from app.core.disclosure import people_count
 from app.core.errors import ValidationFailed, must_exist
+from app.core.schemas import Published
 from app.governance import service as governance
 from app.governance.models import Proposal, ProposalKind, ProposalStatus
 from app.tenders import repository, states
@@ -303,7 +305,8 @@ async def describe(session: AsyncSession, items: Sequence[Tender]) -> list[Tende
                 cancelled_at=tender.cancelled_at,
                 cancellation_reason=tender.cancellation_reason,
                 demand=DemandSummary(
-                    total_hours_per_week=totals.total_hours_per_week, members=totals.members
+                    total_hours_per_week=totals.total_hours_per_week,
+                    members=Published.of(people_count(totals.members)),
                 ),
                 award_proposal_id=award.proposal_id
                 if award is not None and tender.status == TenderStatus.award_pending_vote

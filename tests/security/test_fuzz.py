@@ -82,6 +82,8 @@ RULES_BEYOND_THE_SCHEMA = {
     "POST /api/v1/tenders/{tender_id}/bids": "staff of several providers must name the bidder",
     "POST /api/v1/contracts/{contract_id}/invoices": "period_end may not be before period_start",
     "GET /api/v1/admin/audit/verify": "a kept checkpoint is given as seq and hash together",
+    "GET /api/v1/la/areas/{code}/summary": "from and to must fall on whole calendar months "
+    "(from a first day to a last day, or today), and from not after to",
     # JSON Schema counts 201.0 as an integer; money is refused written with a fraction part
     # (tests/security/test_inputs.py, TestMoneyIsNeverAFloat).
     "POST /api/v1/providers": "hourly_rate_pence may not be written as 201.0",

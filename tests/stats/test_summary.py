@@ -1,94 +1,17 @@
-"""The councils' summary and the Wales table on a small world, with figures checked by hand.
-
-One co-op spans Cardiff and Swansea. Nine of its holders are paid by Cardiff (one pays in
-twice) and three by Swansea: Cardiff sees 9 holders (published 10) and 10,000p; Swansea's 3
-holders and their money are suppressed, though they pool in the same co-op.
-"""
+"""An area's summary for its council, on the world of tests/stats/conftest.py, with figures
+checked by hand."""
 
 import csv
 import io
-from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
 import httpx
-import pytest
-from fastapi import FastAPI
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.stats import queries
-from app.stats.service import saving_percent, spend_rows, twelve_months_to
-from tests.factories import (
-    CARDIFF,
-    SWANSEA,
-    Person,
-    contribute,
-    create_coop,
-    join_coop,
-    platform_admin,
-    register_person,
-    set_direct_payment,
-    verified_provider,
-)
+from app.stats.service import period, saving_percent, spend_rows
+from tests.factories import CARDIFF, SWANSEA
 from tests.helpers import problem
-
-HIDDEN = {"value": None, "suppressed": True}
-
-
-@dataclass
-class World:
-    admin: Person
-    cardiff_officer: Person
-    swansea_officer: Person
-    coop: Any
-    founder: Person
-
-
-async def holder(
-    client: httpx.AsyncClient, coop: Any, admin: Person, *, area: str, amounts: list[int]
-) -> None:
-    person = await register_person(client, full_name="Holder")
-    await set_direct_payment(client, person, area_code=area)
-    await join_coop(client, coop, person, admin)
-    for amount in amounts:
-        response = await contribute(client, coop, person, amount_pence=amount)
-        assert response.status_code == 201, response.text
-
-
-async def appoint(client: httpx.AsyncClient, admin: Person, area: str) -> Person:
-    officer = await register_person(client, full_name="Officer")
-    response = await client.post(
-        "/api/v1/admin/la-officers",
-        json={"user_id": str(officer.id), "area_code": area},
-        headers=admin.headers,
-    )
-    assert response.status_code == 201, response.text
-    return officer
-
-
-@pytest.fixture
-async def world(client: httpx.AsyncClient, session: AsyncSession) -> World:
-    admin = await platform_admin(client, session)
-    founder = await register_person(client, full_name="Founder")
-    coop = await create_coop(client, founder, area_codes=(CARDIFF, SWANSEA))
-    for i in range(9):
-        await holder(
-            client, coop, founder, area=CARDIFF, amounts=[1000, 1000] if i == 0 else [1000]
-        )
-    for _ in range(3):
-        await holder(client, coop, founder, area=SWANSEA, amounts=[500])
-    # Listed rates in Cardiff: (2200 + 2301) / 2 = 2250.5, published 2251 (half up).
-    await verified_provider(client, session, admin=admin, hourly_rate_pence=2200)
-    await verified_provider(
-        client, session, admin=admin, hourly_rate_pence=2301, welsh_language="full"
-    )
-    return World(
-        admin=admin,
-        cardiff_officer=await appoint(client, admin, CARDIFF),
-        swansea_officer=await appoint(client, admin, SWANSEA),
-        coop=coop,
-        founder=founder,
-    )
+from tests.stats.conftest import CARDIFF_PUBLISHED, HIDDEN, World
 
 
 def summary_url(area: str) -> str:
@@ -99,10 +22,12 @@ async def test_cardiff_counts_its_own_holders_only(client: httpx.AsyncClient, wo
     response = await client.get(summary_url(CARDIFF), headers=world.cardiff_officer.headers)
     assert response.status_code == 200, response.text
     body = response.json()
-    # The test clock stands on 2026-03-02: the twelve months to today.
-    assert (body["area_code"], body["from"], body["to"]) == (CARDIFF, "2025-03-03", "2026-03-02")
+    # The test clock stands on 2026-03-02: by default, from the first day of the month eleven
+    # months before this one, to today.
+    assert (body["area_code"], body["from"], body["to"]) == (CARDIFF, "2025-04-01", "2026-03-02")
     assert body["holders_pooling"] == {"value": 10, "suppressed": False}
-    assert body["contributions_pence"] == {"value": 10_000, "suppressed": False}
+    # 123,450p from 9 holders: shown, and rounded half up to the nearest £100.
+    assert body["contributions_pence"] == {"value": CARDIFF_PUBLISHED, "suppressed": False}
     assert body["coops_active"] == 1
     assert body["listed_average_hourly_rate_pence"] == 2251
     assert body["contracted_average_hourly_rate_pence"] is None
@@ -142,26 +67,119 @@ async def test_swansea_holders_are_few_and_suppressed(
     assert body["listed_average_hourly_rate_pence"] is None
 
 
-async def test_a_period_with_nothing_in_it_shows_zero(
+async def test_a_month_with_nothing_in_it_shows_zero(
     client: httpx.AsyncClient, world: World
 ) -> None:
     response = await client.get(
         summary_url(CARDIFF),
-        params={"from": "2026-03-03", "to": "2026-03-31"},
+        params={"from": "2026-03-01", "to": "2026-03-31"},
         headers=world.admin.headers,
     )
     assert response.status_code == 200, response.text
     body = response.json()
-    assert (body["from"], body["to"]) == ("2026-03-03", "2026-03-31")
+    assert (body["from"], body["to"]) == ("2026-03-01", "2026-03-31")
     assert body["holders_pooling"] == {"value": 0, "suppressed": False}
     assert body["contributions_pence"] == {"value": 0, "suppressed": False}
     assert body["coops_active"] == 0
 
 
+async def test_one_whole_month_counts_that_month(client: httpx.AsyncClient, world: World) -> None:
+    response = await client.get(
+        summary_url(CARDIFF),
+        params={"from": "2026-02-01", "to": "2026-02-28"},
+        headers=world.cardiff_officer.headers,
+    )
+    body = response.json()
+    assert body["holders_pooling"] == {"value": 10, "suppressed": False}
+    assert body["contributions_pence"] == {"value": CARDIFF_PUBLISHED, "suppressed": False}
+    assert body["coops_active"] == 1
+
+
+class TestWholeMonths:
+    async def test_from_must_start_a_month(self, client: httpx.AsyncClient, world: World) -> None:
+        body = problem(
+            await client.get(
+                summary_url(CARDIFF),
+                params={"from": "2026-02-02", "to": "2026-02-28"},
+                headers=world.cardiff_officer.headers,
+            ),
+            422,
+            "period_not_whole_months",
+        )
+        assert [e["loc"] for e in body["errors"]] == [["query", "from"]]
+
+    async def test_to_must_end_a_month_or_be_today(
+        self, client: httpx.AsyncClient, world: World
+    ) -> None:
+        body = problem(
+            await client.get(
+                summary_url(CARDIFF),
+                params={"from": "2026-02-01", "to": "2026-02-27"},
+                headers=world.cardiff_officer.headers,
+            ),
+            422,
+            "period_not_whole_months",
+        )
+        assert [e["loc"] for e in body["errors"]] == [["query", "to"]]
+        # Yesterday is not today, and the day before the end of a month ends none.
+        for to in ("2026-03-01", "2026-03-30"):
+            problem(
+                await client.get(
+                    summary_url(CARDIFF),
+                    params={"from": "2026-03-01", "to": to},
+                    headers=world.cardiff_officer.headers,
+                ),
+                422,
+                "period_not_whole_months",
+            )
+        today = await client.get(
+            summary_url(CARDIFF),
+            params={"from": "2026-02-01", "to": "2026-03-02"},
+            headers=world.cardiff_officer.headers,
+        )
+        assert today.status_code == 200, today.text
+        assert today.json()["contributions_pence"]["value"] == CARDIFF_PUBLISHED
+
+    async def test_both_wrong_names_both_and_in_welsh(
+        self, client: httpx.AsyncClient, world: World
+    ) -> None:
+        body = problem(
+            await client.get(
+                summary_url(CARDIFF),
+                params={"from": "2025-03-03", "to": "2026-02-14"},
+                headers={**world.cardiff_officer.headers, "Accept-Language": "cy"},
+            ),
+            422,
+            "period_not_whole_months",
+        )
+        assert [e["loc"] for e in body["errors"]] == [["query", "from"], ["query", "to"]]
+        assert body["title"] == "Nid misoedd calendr cyfan"
+
+    async def test_a_to_alone_runs_twelve_months_to_it(
+        self, client: httpx.AsyncClient, world: World
+    ) -> None:
+        response = await client.get(
+            summary_url(CARDIFF), params={"to": "2026-01-31"}, headers=world.admin.headers
+        )
+        assert response.status_code == 200, response.text
+        body = response.json()
+        assert (body["from"], body["to"]) == ("2025-02-01", "2026-01-31")
+        assert body["holders_pooling"] == {"value": 0, "suppressed": False}
+
+    async def test_a_from_alone_runs_to_today(
+        self, client: httpx.AsyncClient, world: World
+    ) -> None:
+        response = await client.get(
+            summary_url(CARDIFF), params={"from": "2026-02-01"}, headers=world.admin.headers
+        )
+        assert response.status_code == 200, response.text
+        assert (response.json()["from"], response.json()["to"]) == ("2026-02-01", "2026-03-02")
+
+
 async def test_from_after_to_is_a_validation_error(client: httpx.AsyncClient, world: World) -> None:
     response = await client.get(
         summary_url(CARDIFF),
-        params={"from": "2026-03-03", "to": "2026-03-01"},
+        params={"from": "2026-03-01", "to": "2026-02-28"},
         headers=world.admin.headers,
     )
     assert problem(response, 422, "validation_error")
@@ -230,59 +248,12 @@ async def test_openapi_documents_csv(client: httpx.AsyncClient) -> None:
     assert "application/json" in content
 
 
-async def test_the_wales_table(client: httpx.AsyncClient, world: World) -> None:
-    response = await client.get("/api/v1/stats/wales")
-    assert response.status_code == 200, response.text
-    body = response.json()
-    assert body["next_cursor"] is None
-    rows = {row["area_code"]: row for row in body["items"]}
-    assert len(rows) == 22
-    assert rows[CARDIFF] == {
-        "area_code": CARDIFF,
-        "holders_pooling": {"value": 10, "suppressed": False},
-        "contributions_pence": {"value": 10_000, "suppressed": False},
-        "coops_active": 1,
-        "tenders_awarded": 0,
-        "gaps": 7,
-    }
-    assert rows[SWANSEA]["holders_pooling"] == HIDDEN
-    assert rows[SWANSEA]["contributions_pence"] == HIDDEN
-    assert rows[SWANSEA]["coops_active"] == 1
-    assert rows[SWANSEA]["gaps"] == 8
-    quiet = rows["W06000001"]
-    assert quiet["holders_pooling"] == {"value": 0, "suppressed": False}
-    assert quiet["coops_active"] == 0
-
-
-async def test_the_wales_table_is_kept_for_a_while_and_revalidated_by_etag(
-    app: FastAPI, client: httpx.AsyncClient, world: World
-) -> None:
-    first = await client.get("/api/v1/stats/wales")
-    assert first.status_code == 200, first.text
-    etag = first.headers["ETag"]
-    for _ in range(5):
-        await holder(client, world.coop, world.founder, area=CARDIFF, amounts=[1000])
-    # Kept: the same answer, byte for byte, and a 304 for a client holding it.
-    again = await client.get("/api/v1/stats/wales")
-    assert (again.content, again.headers["ETag"]) == (first.content, etag)
-    unchanged = await client.get("/api/v1/stats/wales", headers={"If-None-Match": etag})
-    assert unchanged.status_code == 304
-    # With the cache off (DPC_WALES_CACHE_SECONDS=0) every request counts afresh.
-    app.state.settings = app.state.settings.model_copy(update={"wales_cache_seconds": 0})
-    app.state.wales_cache = None
-    fresh = await client.get("/api/v1/stats/wales")
-    assert fresh.headers["ETag"] != etag
-    cardiff = next(r for r in fresh.json()["items"] if r["area_code"] == CARDIFF)
-    assert cardiff["holders_pooling"] == {"value": 15, "suppressed": False}
-    assert cardiff["contributions_pence"] == {"value": 15_000, "suppressed": False}
-
-
 def test_secondary_suppression_of_the_holders_column() -> None:
     rows = [
         queries.SpendRow("domiciliary_support", 30, 300_000),
         queries.SpendRow("respite", 3, 9_000),
         queries.SpendRow("day_opportunities", 9, 40_000),
-        queries.SpendRow("personal_assistant", 12, 50_000),
+        queries.SpendRow("personal_assistant", 12, 55_000),
     ]
     out = spend_rows(rows, holders_pooling=54)
     cells = {
@@ -291,17 +262,21 @@ def test_secondary_suppression_of_the_holders_column() -> None:
     assert cells["respite"] == (HIDDEN, HIDDEN)
     # The next smallest goes too, so respite is not 54 - 30 - 12 away.
     assert cells["day_opportunities"] == (HIDDEN, HIDDEN)
+    # Shown spend is rounded half up to the nearest £100: 55,000p is half way, so 60,000p.
     assert cells["personal_assistant"] == (
         {"value": 10, "suppressed": False},
-        {"value": 50_000, "suppressed": False},
+        {"value": 60_000, "suppressed": False},
     )
-    assert cells["domiciliary_support"][0] == {"value": 30, "suppressed": False}
+    assert cells["domiciliary_support"] == (
+        {"value": 30, "suppressed": False},
+        {"value": 300_000, "suppressed": False},
+    )
 
 
-def test_saving_percent_and_the_default_period() -> None:
+def test_saving_percent_uses_rates_to_the_penny() -> None:
     assert saving_percent(2251, 2000) == "11.2"  # 251 / 2251 = 11.15...%
     assert saving_percent(None, 2000) is None
-    assert twelve_months_to(date(2028, 2, 29)) == (
-        date(2027, 3, 1),
-        date(2028, 2, 29),
-    )
+
+
+def test_the_default_period_on_a_leap_day() -> None:
+    assert period(None, None, date(2028, 2, 29)) == (date(2027, 3, 1), date(2028, 2, 29))

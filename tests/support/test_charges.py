@@ -223,7 +223,11 @@ async def test_members_short_of_their_share_are_named_and_nothing_is_posted(
     body = problem(
         await charge(client, charged, {"period": "2026-03"}), 409, "insufficient_member_funds"
     )
-    assert body["members"] == [str(charged.member_ids[1]), str(charged.member_ids[2])]
+    # Shares of 334p, 333p and 333p: Bryn and Carys are short by their whole share.
+    assert body["members"] == [
+        {"member_id": str(charged.member_ids[1]), "holder_name": "Bryn", "short_by_pence": 333},
+        {"member_id": str(charged.member_ids[2]), "holder_name": "Carys", "short_by_pence": 333},
+    ]
     after = (
         await client.get(f"/api/v1/coops/{charged.coop_id}/pool", headers=charged.admin.headers)
     ).json()
@@ -293,7 +297,9 @@ async def test_a_member_who_left_in_the_month_is_named_when_charged_after_leavin
     body = problem(
         await charge(client, charged, {"period": "2026-03"}), 409, "insufficient_member_funds"
     )
-    assert body["members"] == [str(charged.member_ids[2])]
+    assert body["members"] == [
+        {"member_id": str(charged.member_ids[2]), "holder_name": "Carys", "short_by_pence": 333}
+    ]
     assert await charges_posted(session, charged.coop_id) == 0
 
 

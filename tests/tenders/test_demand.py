@@ -10,6 +10,7 @@ from tests.factories import (
     create_tender,
     declare_demand,
     grant_mandate,
+    join_coop,
     open_tender,
     register_person,
     sign_in_again,
@@ -17,6 +18,9 @@ from tests.factories import (
 from tests.helpers import problem
 from tests.tenders.conftest import DEADLINE, World
 from tests.tenders.helpers import audit_entries, count
+
+HIDDEN = {"value": None, "suppressed": True}
+NOBODY = {"value": 0, "suppressed": False}
 
 
 def demand_url(tender_id: uuid.UUID) -> str:
@@ -33,9 +37,10 @@ class TestSetDemand:
             url, json={"hours_per_week": 12}, headers=world.holder_a.headers
         )
         assert response.status_code == 200, response.text
+        # One member is a count of people from 1 to 7: suppressed, even to themselves.
         assert response.json() == {
             "total_hours_per_week": 12,
-            "members": 1,
+            "members": HIDDEN,
             "my_hours_per_week": 12,
             "lines": None,
         }
@@ -46,7 +51,7 @@ class TestSetDemand:
         )
         assert withdrawn.json() == {
             "total_hours_per_week": 0,
-            "members": 0,
+            "members": NOBODY,
             "my_hours_per_week": None,
             "lines": None,
         }
@@ -184,7 +189,7 @@ class TestGetDemand:
         public = await client.get(demand_url(tender_id))
         assert public.json() == {
             "total_hours_per_week": 16,
-            "members": 2,
+            "members": HIDDEN,
             "my_hours_per_week": None,
             "lines": None,
         }
@@ -192,10 +197,32 @@ class TestGetDemand:
         assert mine.json()["my_hours_per_week"] == 6
         assert mine.json()["lines"] is None
         admin = await client.get(demand_url(tender_id), headers=world.admin.headers)
+        # Administrators have the lines, and the count under the same rule as everyone.
+        assert admin.json()["members"] == HIDDEN
         assert sorted(admin.json()["lines"], key=lambda line: line["hours_per_week"]) == [
             {"member_id": str(world.holder_b_member_id), "hours_per_week": 6},
             {"member_id": str(world.holder_a_member_id), "hours_per_week": 10},
         ]
+
+    async def test_eight_or_more_members_are_counted_to_the_nearest_5(
+        self, client: httpx.AsyncClient, world: World
+    ) -> None:
+        tender_id = await open_tender(client, world.coop_id, world.admin)
+        holders = [world.holder_a, world.holder_b]
+        for _ in range(6):
+            person = await register_person(client, full_name="Another Holder")
+            await join_coop(client, world.coop_id, person, world.admin)
+            holders.append(person)
+        for person in holders:
+            await declare_demand(client, tender_id, person, 2)
+        public = (await client.get(demand_url(tender_id))).json()
+        assert public["members"] == {"value": 10, "suppressed": False}
+        assert public["total_hours_per_week"] == 16
+        tender = (await client.get(f"/api/v1/tenders/{tender_id}")).json()
+        assert tender["demand"] == {
+            "total_hours_per_week": 16,
+            "members": {"value": 10, "suppressed": False},
+        }
 
     async def test_a_drafts_demand_is_for_members_only(
         self, client: httpx.AsyncClient, world: World
@@ -220,4 +247,4 @@ class TestLeaving:
         assert response.status_code == 200, response.text
         assert await count(session, DemandLine) == 0
         demand = (await client.get(demand_url(tender_id))).json()
-        assert (demand["total_hours_per_week"], demand["members"]) == (0, 0)
+        assert (demand["total_hours_per_week"], demand["members"]) == (0, NOBODY)

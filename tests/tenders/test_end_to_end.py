@@ -77,7 +77,10 @@ async def test_a_tender_from_draft_to_a_paid_invoice(
         )
     opened = await ok(await client.post(f"{tender}/publish", headers=admin.headers))
     assert opened["status"] == "open"
-    assert opened["demand"] == {"total_hours_per_week": 16, "members": 2}
+    assert opened["demand"] == {
+        "total_hours_per_week": 16,
+        "members": {"value": None, "suppressed": True},
+    }
 
     # A clarification, answered for every bidder alike.
     question = await ok(

@@ -7,7 +7,10 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
+from app.auth.actor import Actor
+from app.auth.models import User
 from app.core.clock import FrozenClock
+from app.ledger import service as ledger
 from app.ledger.models import LedgerAccount, LedgerTransaction
 from app.tenders.invoices.limits import allowance_minutes, line_amount
 from app.tenders.models import Invoice
@@ -563,12 +566,43 @@ class TestApprove:
             409,
             "insufficient_member_funds",
         )
-        assert body["members"] == [str(world.holder_b_member_id)]
+        # 60 minutes at 2,135p an hour with 100p in the pool: 2,035p short. Administrators
+        # are told who.
+        assert body["members"] == [
+            {
+                "member_id": str(world.holder_b_member_id),
+                "holder_name": "Hawys Holder",
+                "short_by_pence": 2_035,
+            }
+        ]
         assert await balances(session, world.coop_id) == before
         assert await count(session, LedgerTransaction, kind="invoice_approval") == 0
         stored = await session.get(Invoice, uuid.UUID(invoice["id"]))
         assert stored is not None
         assert stored.status == "submitted"
+
+    async def test_only_the_coops_administrators_are_told_who_is_short(
+        self, session: AsyncSession, world: World
+    ) -> None:
+        short = [ledger.Shortfall(member_id=world.holder_b_member_id, short_by_pence=2_035)]
+        for person, name in (
+            (world.admin, "Hawys Holder"),
+            (world.holder_a, None),
+            (world.platform_admin, None),
+            (world.outsider, None),
+        ):
+            user = await session.get(User, person.id)
+            assert user is not None
+            error = await ledger.insufficient_member_funds(
+                session, Actor(user=user), coop_id=world.coop_id, short=short
+            )
+            assert error.extra["members"] == [
+                {
+                    "member_id": str(world.holder_b_member_id),
+                    "holder_name": name,
+                    "short_by_pence": 2_035,
+                }
+            ]
 
     async def test_a_voided_line_is_not_charged(
         self,

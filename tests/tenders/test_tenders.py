@@ -51,7 +51,7 @@ class TestCreateTender:
             "bids_opened_at": None,
             "cancelled_at": None,
             "cancellation_reason": None,
-            "demand": {"total_hours_per_week": 0, "members": 0},
+            "demand": {"total_hours_per_week": 0, "members": {"value": 0, "suppressed": False}},
             "award_proposal_id": None,
             "award": None,
             "contract_id": None,
@@ -235,7 +235,10 @@ class TestGetTender:
         body = response.json()
         assert body["status"] == "open"
         assert body["published_at"] == "2026-03-02T09:00:00Z"
-        assert body["demand"] == {"total_hours_per_week": 16, "members": 2}
+        assert body["demand"] == {
+            "total_hours_per_week": 16,
+            "members": {"value": None, "suppressed": True},
+        }
 
     async def test_after_the_deadline_it_reads_as_evaluation_and_that_is_audited(
         self,

@@ -52,6 +52,9 @@ async def set_my_demand(
     responses=problems(TenderNotFound, OutsideMandate, NoMandate),
 )
 async def get_demand(seen: PublicTender, session: SessionDep) -> DemandRead:
-    """The tender's total demand: hours a week and how many members (public once published).
-    A member also sees their own line; the co-op's administrators see every line."""
+    """The tender's total demand (public once published): `total_hours_per_week`, which
+    providers bid on, and `members`, how many declared demand, as a count of people under
+    disclosure control (`{"value", "suppressed"}`: 1-7 suppressed, 8 or more rounded to the
+    nearest 5, 0 stays 0) for every caller, administrators included. A member also sees their
+    own line; the co-op's administrators see every line."""
     return await demand.view(session, seen.tender, member=seen.member, show_lines=seen.is_admin)

@@ -8,6 +8,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.audit import service as audit
 from app.auth.actor import Actor
 from app.coops.models import Member, MemberClass
+from app.core.disclosure import people_count
+from app.core.schemas import Published
 from app.tenders import repository, service, states
 from app.tenders.errors import DemandNotAHolder
 from app.tenders.models import DemandLine, Tender
@@ -60,12 +62,13 @@ async def set_demand(
 async def view(
     session: AsyncSession, tender: Tender, *, member: Member | None, show_lines: bool
 ) -> DemandRead:
-    """The total for everyone; the member's own line; every line for an administrator."""
+    """The total for everyone, with how many members as a count of people under disclosure
+    control (the lines themselves are for administrators); the member's own line."""
     lines = await repository.demand_lines(session, tender.id)
     mine = next((line for line in lines if member and line.member_id == member.id), None)
     return DemandRead(
         total_hours_per_week=sum(line.hours_per_week for line in lines),
-        members=len(lines),
+        members=Published.of(people_count(len(lines))),
         my_hours_per_week=mine.hours_per_week if mine else None,
         lines=[DemandLineRead.model_validate(line) for line in lines] if show_lines else None,
     )

@@ -184,8 +184,10 @@ async def approve_invoice(
 ) -> Response:
     """Approve an invoice (co-op administrators): every line not voided is charged to its
     member and credited to the provider, in one ledger transaction, or nothing is (409
-    `insufficient_member_funds`, naming the `members` short). An open dispute must be
-    resolved first (409 `invoice_disputed`). `Idempotency-Key` is honoured."""
+    `insufficient_member_funds` with `members: [{member_id, holder_name, short_by_pence}]`,
+    every member short and by how much; `holder_name` is given to the co-op's administrators
+    only, null for anyone else). An open dispute must be resolved first (409
+    `invoice_disputed`). `Idempotency-Key` is honoured."""
     _admin(seen)
     invoice = await invoices.approve(session, actor, seen.invoice, seen.contract, now=now)
     return await guard.respond(invoices.read(invoice, seen.viewer))

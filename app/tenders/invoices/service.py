@@ -15,7 +15,6 @@ from app.auth.actor import Actor
 from app.core.clock import local_date
 from app.core.errors import must_exist
 from app.ledger import service as ledger
-from app.ledger.errors import InsufficientMemberFunds
 from app.ledger.models import TransactionKind
 from app.tenders.contracts import service as contracts
 from app.tenders.contracts.service import ContractViewer
@@ -279,10 +278,10 @@ async def approve(
         accounts = await ledger.lock_accounts(
             session, coop_id=contract.coop_id, codes=[p.account for p in postings]
         )
-        short = set(ledger.short_accounts(accounts, postings))
+        short = ledger.member_shortfalls(accounts, owed.items())
         if short:
-            raise InsufficientMemberFunds(
-                extra={"members": [str(m) for m in owed if ledger.member_account(m) in short]}
+            raise await ledger.insufficient_member_funds(
+                session, actor, coop_id=contract.coop_id, short=short
             )
         transaction = await ledger.post(
             session,
