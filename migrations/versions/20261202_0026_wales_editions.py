@@ -7,7 +7,7 @@ ever stored), so the first request after this revision makes the current month's
 Triggers refuse any UPDATE or DELETE of a published edition.
 
 Revision ID: 0026
-Revises: 0019
+Revises: 0023
 Create Date: 2026-12-02 10:00:00.000000
 """
 
@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0026"
-down_revision: str | None = "0019"
+down_revision: str | None = "0023"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
