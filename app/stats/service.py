@@ -44,10 +44,6 @@ def period(from_date: date | None, to_date: date | None, today: date) -> tuple[d
     return first, last
 
 
-def published(figure: Figure) -> Published:
-    return Published(value=figure.value, suppressed=figure.suppressed)
-
-
 def average(total_pence: int, count: int) -> int | None:
     """An average of prices in whole pence, half up (organisations' prices, not people's)."""
     if count <= 0:
@@ -76,8 +72,8 @@ def spend_rows(rows: Sequence[queries.SpendRow], holders_pooling: int) -> list[S
         out.append(
             SpendByServiceType(
                 service_type=ServiceType(row.service_type),
-                holders=published(cell),
-                spend_pence=published(money),
+                holders=Published.of(cell),
+                spend_pence=Published.of(money),
             )
         )
     return out
@@ -98,8 +94,8 @@ async def area_summary(
         area_code=area_code,
         from_date=first,
         to_date=last,
-        holders_pooling=published(disclosure.people_count(pool.holders)),
-        contributions_pence=published(
+        holders_pooling=Published.of(disclosure.people_count(pool.holders)),
+        contributions_pence=Published.of(
             disclosure.published_money(pool.contributions_pence, pool.holders)
         ),
         spend_by_service_type=spend_rows(spend, pool.holders),
