@@ -129,9 +129,7 @@ def upgrade() -> None:
 
     op.add_column("provider", sa.Column("verified_name_key", sa.String(length=200), nullable=True))
     _claim_verified_names(op.get_bind())
-    op.create_index(
-        "uq_provider_verified_name_key", "provider", ["verified_name_key"], unique=True
-    )
+    op.create_index("uq_provider_verified_name_key", "provider", ["verified_name_key"], unique=True)
 
 
 def downgrade() -> None:
