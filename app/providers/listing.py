@@ -219,7 +219,11 @@ async def _request(
         "provider.changes_requested",
         "provider",
         provider.id,
-        data={"change_id": change.id, "fields": sorted(wanted)},
+        data={
+            "change_id": change.id,
+            "fields": sorted(wanted),
+            **({"replaces": waiting.id} if waiting is not None else {}),
+        },
     )
 
 
@@ -274,7 +278,8 @@ async def verify(
     await check_changes(session, provider, changes, running, verified_after=True)
     previous = provider.status
     apply_fields(provider, changes)
-    settle_status(provider, ProviderStatus.verified)
+    if previous != ProviderStatus.verified:
+        settle_status(provider, ProviderStatus.verified)
     provider.updated_at = now
     await flush_unique(session)
     await touch_directory(session)

@@ -245,6 +245,13 @@ class TestChangesThatWait:
         assert sorted(statuses) == sorted(
             [ProviderChangeStatus.superseded, ProviderChangeStatus.withdrawn]
         )
+        # What the staff asked for is theirs to see in their export.
+        export = ok(await client.get("/api/v1/me/export", headers=staff.headers)).json()
+        asked = export["provider_changes_requested"]
+        assert {c["status"]: c["fields"] for c in asked} == {
+            "superseded": {"name": "Gofal Dau"},
+            "withdrawn": {"area_codes": [SWANSEA]},
+        }
         problem(
             await client.post(f"{url}/verify", headers=admin.headers), 409, "invalid_transition"
         )
@@ -334,6 +341,38 @@ class TestFoldedNames:
         problem(
             await client.post(f"{url}/verify", headers=admin.headers), 409, "provider_name_taken"
         )
+
+    async def test_a_name_shared_before_the_rule_stays_and_other_changes_still_apply(
+        self, client: httpx.AsyncClient, session: AsyncSession, admin: Person, staff: Person
+    ) -> None:
+        await listed(client, admin, await register_person(client), session, name="Gofal Cymru")
+        provider_id = await listed(client, admin, staff, session, name="Gofal Hŷn")
+        # As revision 0021 leaves a verified duplicate stored before the rule: kept, unclaimed.
+        twin = await session.get(Provider, uuid.UUID(provider_id))
+        assert twin is not None
+        twin.name, twin.name_search, twin.verified_name_key = "GOFAL CYMRÛ", "gofal cymru", None
+        await session.flush()
+        url = f"/api/v1/providers/{provider_id}"
+        ok(
+            await client.patch(
+                url, json={"area_codes": [SWANSEA], "phone": "01222 000000"}, headers=staff.headers
+            )
+        )
+        applied = ok(await client.post(f"{url}/verify", headers=admin.headers)).json()
+        assert (applied["name"], applied["area_codes"], applied["phone"]) == (
+            "GOFAL CYMRÛ",
+            [SWANSEA],
+            "01222 000000",
+        )
+        # Verifying it anew is checked like any other; under a name of its own it is listed.
+        ok(await client.post(f"{url}/suspend", headers=admin.headers))
+        problem(
+            await client.post(f"{url}/verify", headers=admin.headers), 409, "provider_name_taken"
+        )
+        ok(await client.patch(url, json={"name": "Gofal Hŷn"}, headers=staff.headers))
+        ok(await client.post(f"{url}/verify", headers=admin.headers))
+        await session.refresh(twin)
+        assert twin.verified_name_key == "gofal hyn"
 
     async def test_the_database_refuses_two_verified_providers_of_one_name(
         self, client: httpx.AsyncClient, session: AsyncSession, admin: Person, staff: Person
