@@ -724,3 +724,63 @@ class TestOcdsReleases:
             assert "ocds_release" not in await connection.run_sync(_tables)
             assert await connection.scalar(text("SELECT count(*) FROM tender")) == 3
             assert await connection.scalar(text("SELECT count(*) FROM invoice_line")) == 16
+
+
+class TestProviderListings:
+    """Revision 0021: verified names are claimed once folded, duplicates kept and listed."""
+
+    async def test_the_oldest_verified_provider_holds_a_shared_name_and_the_rest_are_listed(
+        self, scratch_engine: AsyncEngine, caplog: pytest.LogCaptureFixture
+    ) -> None:
+        await run_alembic(scratch_engine, "upgrade", _before("0021"))
+        first, twin, pending, other = (uuid.uuid4() for _ in range(4))
+
+        def row(provider_id: uuid.UUID, name: str, status: str, day: int) -> dict[str, object]:
+            when = datetime(2026, 3, day, 9, tzinfo=UTC)
+            return {
+                "id": provider_id,
+                "name": name,
+                "name_search": name.casefold(),
+                "hourly_rate_pence": 2000,
+                "capacity_hours_per_week": 10,
+                "welsh_language": "none",
+                "contact_email": f"{provider_id}@example.org",
+                "status": status,
+                "created_at": when,
+                "updated_at": when,
+            }
+
+        rows = [
+            row(twin, "GOFAL CYMRÛ", "verified", 2),
+            row(first, "Gofal Cymru", "verified", 1),
+            row(pending, "gofal cymru", "pending", 1),
+            row(other, "Cymorth Tŷ", "verified", 3),
+        ]
+        async with scratch_engine.begin() as connection:
+            await connection.run_sync(_insert, {"provider": rows})
+        with caplog.at_level("WARNING"):
+            await run_alembic(scratch_engine, "upgrade", "head")
+
+        async with scratch_engine.connect() as connection:
+            keys = dict(
+                (await connection.execute(text("SELECT id, verified_name_key FROM provider"))).all()
+            )
+        keys = {uuid.UUID(str(k)): v for k, v in keys.items()}
+        assert keys == {first: "gofal cymru", twin: None, pending: None, other: "cymorth ty"}
+        assert str(twin) in caplog.text
+        assert str(first) in caplog.text
+        async with scratch_engine.begin() as connection:
+            with pytest.raises(IntegrityError):
+                await connection.execute(
+                    text("UPDATE provider SET verified_name_key = 'gofal cymru' WHERE id = :id"),
+                    {"id": twin.hex if connection.dialect.name == "sqlite" else twin},
+                )
+
+        await run_alembic(scratch_engine, "downgrade", _before("0021"))
+        async with scratch_engine.connect() as connection:
+            columns = await connection.run_sync(
+                lambda c: {col["name"] for col in inspect(c).get_columns("provider")}
+            )
+            assert "verified_name_key" not in columns
+            assert "provider_change" not in await connection.run_sync(_tables)
+            assert await connection.scalar(text("SELECT count(*) FROM provider")) == 4

@@ -39,7 +39,7 @@ from app.councils.models import LaOfficer
 from app.direct_payments.models import DirectPaymentAward
 from app.governance.models import Vote
 from app.ledger.models import LedgerAccount, LedgerPosting, LedgerTransaction, Refund
-from app.providers.models import ProviderStaff
+from app.providers.models import ProviderChange, ProviderStaff
 from app.representatives.models import LIVE_STATUSES, Approval, Mandate, MandateStatus
 from app.support.models import SubscriptionPeriod, SupportComment, SupportRequest
 from app.tenders.models import CallOff, DemandLine, Invoice, InvoiceLine, TenderBid
@@ -146,6 +146,9 @@ async def export(session: AsyncSession, user: User) -> dict[str, Any]:
         ),
         "invoices_submitted": await _rows(
             session, Invoice, Invoice.submitted_by_user_id == user.id
+        ),
+        "provider_changes_requested": await _rows(
+            session, ProviderChange, ProviderChange.requested_by_user_id == user.id
         ),
         "council_roles": await _rows(session, LaOfficer, LaOfficer.user_id == user.id),
         "activity": [

@@ -1,7 +1,7 @@
 """Bulk import of verified providers: every row is applied, or none."""
 
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -13,8 +13,18 @@ from app.auth.actor import Actor
 from app.core.errors import ValidationFailed
 from app.providers import repository
 from app.providers.csv_import import ImportRow, parse_csv
-from app.providers.models import Provider, ProviderStatus
-from app.providers.service import apply_fields, flush_unique, new_provider, touch_directory
+from app.providers.listing import ContractTerms, contracts_broken
+from app.providers.models import Provider, ProviderStatus, fold_name
+from app.providers.service import (
+    apply_fields,
+    flush_unique,
+    new_provider,
+    settle_status,
+    touch_directory,
+)
+
+# The running contracts of the providers named (the workflow asks the contracts for them).
+RunningTerms = Callable[[Sequence[uuid.UUID]], Awaitable[Sequence[ContractTerms]]]
 
 # Well under every backend's limit on bound parameters in one statement.
 CHUNK = 500
@@ -108,7 +118,7 @@ async def _apply(
             continue
         differs = apply_fields(found, fields)
         if found.status != ProviderStatus.verified:
-            found.status = ProviderStatus.verified
+            settle_status(found, ProviderStatus.verified)
             differs = True
         if differs:
             found.updated_at = now
@@ -128,24 +138,113 @@ async def _apply(
     return len(created), len(plan) - len(created)
 
 
+def _claims_a_name(row: ImportRow, provider: Provider | None) -> bool:
+    """Whether the row names a verified provider anew: it creates one, verifies one, or
+    renames one (a new spelling of the same folded name is no rename)."""
+    return (
+        provider is None
+        or provider.status != ProviderStatus.verified
+        or fold_name(row.details.name) != provider.name_search
+    )
+
+
+async def _name_errors(
+    session: AsyncSession, plan: Sequence[tuple[ImportRow, Provider | None]]
+) -> list[dict[str, Any]]:
+    """Rows that would list two verified providers under one name, letter case and accents
+    aside: another row of the file with that name, or a verified provider the file leaves as
+    it is. Names already shared before the rule was made are left alone."""
+    folded = {row.line: fold_name(row.details.name) for row, _ in plan}
+    lines_of: dict[str, list[int]] = {}
+    for row, _ in plan:
+        lines_of.setdefault(folded[row.line], []).append(row.line)
+    claiming = [row for row, provider in plan if _claims_a_name(row, provider)]
+    updated = {provider.id for _, provider in plan if provider is not None}
+    holders: dict[str, Provider] = {}
+    for chunk in _chunks(sorted({folded[row.line] for row in claiming})):
+        stmt = repository.with_offer().where(
+            Provider.status == ProviderStatus.verified, Provider.name_search.in_(chunk)
+        )
+        for provider in (await session.scalars(stmt)).all():
+            if provider.id not in updated:
+                holders.setdefault(provider.name_search, provider)
+    errors: list[dict[str, Any]] = []
+    for row in claiming:
+        others = [line for line in lines_of[folded[row.line]] if line != row.line]
+        holder = holders.get(folded[row.line])
+        if others:
+            msg = (
+                f"The same name as line {others[0]} once letter case and accents are set "
+                "aside: two verified providers may not share a name."
+            )
+        elif holder is not None:
+            msg = (
+                f"A verified provider is already listed as {holder.name!r} (letter case and "
+                "accents aside): two verified providers may not share a name."
+            )
+        else:
+            continue
+        errors.append({"loc": ["body", row.line, "name"], "msg": msg})
+    return errors
+
+
+async def _contract_errors(
+    plan: Sequence[tuple[ImportRow, Provider | None]], running: RunningTerms | None
+) -> list[dict[str, Any]]:
+    """Rows that would drop an area or a service type a running contract is for."""
+    updating = [(row, provider) for row, provider in plan if provider is not None]
+    if running is None or not updating:
+        return []
+    terms = await running([provider.id for _, provider in updating])
+    errors: list[dict[str, Any]] = []
+    for row, provider in updating:
+        for field in ("service_types", "area_codes"):
+            if field not in row.columns:
+                continue
+            broken = contracts_broken(provider, {field: getattr(row.details, field)}, terms)
+            if broken:
+                errors.append(
+                    {
+                        "loc": ["body", row.line, field],
+                        "msg": f"Drops what {len(broken)} running contract(s) of this "
+                        "provider are for: it keeps them until the contracts end.",
+                    }
+                )
+    return errors
+
+
 async def upsert_verified(
-    session: AsyncSession, actor: Actor | None, rows: Sequence[ImportRow], *, now: datetime
+    session: AsyncSession,
+    actor: Actor | None,
+    rows: Sequence[ImportRow],
+    *,
+    now: datetime,
+    running: RunningTerms | None = None,
 ) -> tuple[int, int]:
-    """Create or update a verified provider per row: (created, updated). Used by demo data too."""
+    """Create or update a verified provider per row: (created, updated). Used by demo data too
+    (with no contracts to ask about)."""
     plan, errors = _plan(rows, *await _existing(session, rows))
+    errors += await _name_errors(session, plan)
+    errors += await _contract_errors(plan, running)
     if errors:
-        raise ValidationFailed(errors)
+        raise ValidationFailed(sorted(errors, key=lambda e: e["loc"][1]))
     return await _apply(session, actor, plan, now=now)
 
 
 async def import_csv(
-    session: AsyncSession, actor: Actor, *, text: str, now: datetime
+    session: AsyncSession,
+    actor: Actor,
+    *,
+    text: str,
+    now: datetime,
+    running: RunningTerms | None = None,
 ) -> tuple[int, int]:
     """Import a CSV file: every row is applied, or the answer lists an error for every bad row."""
     known = {area.code for area in await areas.list_areas(session)}
     rows, errors = parse_csv(text, known_area_codes=known)
     plan, match_errors = _plan(rows, *await _existing(session, rows))
-    errors = sorted([*errors, *match_errors], key=lambda e: e["loc"][1])
+    errors = [*errors, *match_errors, *await _name_errors(session, plan)]
+    errors += await _contract_errors(plan, running)
     if errors:
-        raise ValidationFailed(errors)
+        raise ValidationFailed(sorted(errors, key=lambda e: e["loc"][1]))
     return await _apply(session, actor, plan, now=now)

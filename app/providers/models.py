@@ -4,8 +4,9 @@ import unicodedata
 import uuid
 from datetime import datetime
 from enum import StrEnum
+from typing import Any
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, String
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.core.db import Base, UUIDPrimaryKey, enum_column
@@ -45,6 +46,11 @@ def search_key(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
 
 
+# Names are unique among verified providers in this same form (SPEC 25: NFKD, combining marks
+# removed, then case-folded): "Gofal Cymru" and "GOFAL CYMRÛ" are one name.
+fold_name = search_key
+
+
 class Provider(UUIDPrimaryKey, Base):
     __tablename__ = "provider"
     __table_args__ = (
@@ -53,10 +59,18 @@ class Provider(UUIDPrimaryKey, Base):
         # The area listing walks verified providers cheapest first and stops after a page.
         Index("ix_provider_status_rate_name", "status", "hourly_rate_pence", "name_search", "id"),
         Index("ix_provider_name_search_contact_email", "name_search", "contact_email"),
+        # Null is no value to a unique index on either backend: only claimed names count.
+        Index("uq_provider_verified_name_key", "verified_name_key", unique=True),
     )
 
     name: Mapped[str] = mapped_column(String(200))
+    # The folded name (`fold_name`): searched, sorted and compared in.
     name_search: Mapped[str] = mapped_column(String(200))
+    # The folded name while the provider is verified and holds it, else null: the unique index
+    # makes two verified providers of one name impossible even when both are verified at the
+    # same moment. Null too for the few verified duplicates stored before the rule (revision
+    # 0021 keeps them and lists them); renaming or verifying one again claims its name.
+    verified_name_key: Mapped[str | None] = mapped_column(String(200))
     ciw_service_id: Mapped[str | None] = mapped_column(String(50), unique=True)
     hourly_rate_pence: Mapped[int] = mapped_column(Integer)
     capacity_hours_per_week: Mapped[int] = mapped_column(Integer)
@@ -133,3 +147,43 @@ class ProviderDirectoryStamp(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     stamp: Mapped[uuid.UUID]
+
+
+class ProviderChangeStatus(StrEnum):
+    pending = "pending"
+    applied = "applied"
+    rejected = "rejected"
+    # Superseded by a later request of the provider's staff (which replaces what waits).
+    superseded = "superseded"
+    # The staff sent the listed values back: nothing is left to wait.
+    withdrawn = "withdrawn"
+
+
+class ProviderChange(UUIDPrimaryKey, Base):
+    """Changes to a verified provider's listing that wait for a platform administrator.
+
+    The listing keeps the verified values until one applies them (with `verify`); at most one
+    request waits per provider (the partial index), and decided ones stay as the record.
+    """
+
+    __tablename__ = "provider_change"
+    __table_args__ = (
+        Index(
+            "uq_provider_change_pending",
+            "provider_id",
+            unique=True,
+            postgresql_where=text("status = 'pending'"),
+            sqlite_where=text("status = 'pending'"),
+        ),
+    )
+
+    provider_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("provider.id"), index=True)
+    status: Mapped[ProviderChangeStatus] = mapped_column(enum_column(ProviderChangeStatus))
+    # The fields that change and their new values, as on the wire (only those that differ).
+    fields: Mapped[dict[str, Any]] = mapped_column(JSON)
+    requested_at: Mapped[datetime]
+    requested_by_user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("user_account.id"))
+    decided_at: Mapped[datetime | None]
+    decided_by_user_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("user_account.id"))
+    # Why a platform administrator refused it (given to `changes/reject`).
+    reason: Mapped[str | None] = mapped_column(Text)

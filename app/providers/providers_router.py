@@ -11,25 +11,32 @@ from app.core.deps import NowDep, SessionDep
 from app.core.errors import NotAuthenticated, UnsupportedMediaType, problems
 from app.core.http_cache import conditional, rendered
 from app.core.pagination import CursorPage, PageDep
-from app.providers import imports, service
+from app.providers import listing, service
 from app.providers.dependencies import CsvBody, OptionalActor
 from app.providers.errors import (
     CiwServiceIdTaken,
     LastStaff,
+    NoPendingChanges,
+    NothingToVerify,
     NotProviderStaff,
+    ProviderHasContracts,
+    ProviderNameTaken,
     ProviderNotFound,
     StaffNotFound,
 )
 from app.providers.models import Provider, ProviderStaff, ProviderStatus
 from app.providers.schemas import (
+    ChangesReject,
     ImportResult,
     ProviderCreate,
+    ProviderDetail,
     ProviderRead,
     ProviderStaffCreate,
     ProviderStaffMember,
     ProviderStaffRead,
     ProviderUpdate,
 )
+from app.workflows import provider_listing
 
 router = APIRouter(prefix="/providers", tags=["providers"])
 
@@ -96,35 +103,50 @@ async def import_providers(
 
     The header row names fields of `POST /providers`; `service_types` and `area_codes` are
     `;`-separated inside their cell, and an empty cell leaves an optional field empty.
-    Imported providers are `verified`. A row updates the provider with its `ciw_service_id`,
-    else one with the same name (ignoring case) and `contact_email`; other rows create
-    providers; `updated` counts the rows that matched one. Every row is applied or none: a bad file answers 422 with an error for every
-    bad row, `loc` being `["body", <line>, <field>]` with the header as line 1.
+    Imported providers are `verified`, and the file's values apply at once (changes waiting
+    for approval are left as they are). A row updates the provider with its
+    `ciw_service_id`, else one with the same name (ignoring case and accents) and
+    `contact_email`; other rows create providers; `updated` counts the rows that matched one.
+    Every row is applied or none: a bad file answers 422 with an error for every bad row,
+    `loc` being `["body", <line>, <field>]` with the header as line 1. Besides bad values, a
+    row is refused when it would list two verified providers under one name (letter case
+    and accents aside: "Gofal Cymru" and "GOFAL CYMRÛ" are one name), whether with another
+    row or a provider already listed, and when it drops an area or a service type the
+    provider holds a running contract for.
     """
-    created, updated = await imports.import_csv(session, actor, text=text, now=now)
+    created, updated = await provider_listing.import_providers(session, actor, text=text, now=now)
     return ImportResult(created=created, updated=updated)
 
 
 @router.get(
     "/{provider_id}",
-    response_model=ProviderRead,
+    response_model=ProviderDetail,
     responses={**problems(NotAuthenticated, ProviderNotFound), **NOT_MODIFIED},
 )
 async def get_provider(
     provider_id: uuid.UUID, request: Request, session: SessionDep, actor: OptionalActor
 ) -> Response:
-    """One provider. Verified providers are public; a pending or suspended one is visible to
-    its staff and platform administrators only (404 for anyone else). Answers carry a strong
+    """One provider, with its listed (verified) values. Verified providers are public; a
+    pending or suspended one is visible to its staff and platform administrators only (404
+    for anyone else). Its staff and platform administrators also see `pending_changes`: what
+    waits for a platform administrator (null for everyone else). Answers carry a strong
     `ETag`; send it back in `If-None-Match` to get 304 while nothing changed."""
     provider = await service.get_provider(session, actor, provider_id)
-    body = ProviderRead.model_validate(provider).model_dump_json().encode()
-    return conditional(request, rendered(body), vary="Authorization")
+    shown = await listing.detail(session, actor, provider)
+    return conditional(request, rendered(shown.model_dump_json().encode()), vary="Authorization")
 
 
 @router.patch(
     "/{provider_id}",
-    response_model=ProviderRead,
-    responses=problems(NotAuthenticated, NotProviderStaff, ProviderNotFound, CiwServiceIdTaken),
+    response_model=ProviderDetail,
+    responses=problems(
+        NotAuthenticated,
+        NotProviderStaff,
+        ProviderNotFound,
+        CiwServiceIdTaken,
+        ProviderNameTaken,
+        ProviderHasContracts,
+    ),
 )
 async def update_provider(
     provider_id: uuid.UUID,
@@ -132,42 +154,88 @@ async def update_provider(
     session: SessionDep,
     actor: CurrentActor,
     now: NowDep,
-) -> Provider:
+) -> ProviderDetail:
     """Change a provider's details (its staff or a platform administrator). Only the fields
-    sent change; `null` clears `ciw_service_id`, `phone` or `website`; lists are replaced."""
+    sent change; `null` clears `ciw_service_id`, `phone` or `website`; lists are replaced.
+
+    On a verified provider its staff's changes to `hourly_rate_pence`,
+    `capacity_hours_per_week`, `welsh_language`, `phone` and `website` apply at once; changes
+    to `name`, `ciw_service_id`, `contact_email`, `service_types` and `area_codes` wait for
+    a platform administrator: the answer (200) and every listing keep the verified values,
+    and the fields sent that differ from them replace `pending_changes` (sending the listed
+    values withdraws what waits). A platform administrator's changes, and any change to a
+    provider not verified, apply at once.
+
+    409 `provider_has_contracts` when the change would drop an area or a service type the
+    provider holds a running contract for; 409 `provider_name_taken` when the new name is a
+    verified provider's (letter case and accents aside); 409 `ciw_service_id_taken`.
+    """
     provider = await service.get_provider(session, actor, provider_id)
     changes = body.model_dump(exclude_unset=True)
-    return await service.update_provider(session, actor, provider, changes=changes, now=now)
+    provider = await provider_listing.update_provider(
+        session, actor, provider, changes=changes, now=now
+    )
+    return await listing.detail(session, actor, provider)
 
 
 @router.post(
     "/{provider_id}/verify",
-    response_model=ProviderRead,
-    responses=problems(NotAuthenticated, PlatformAdminRequired, ProviderNotFound),
+    response_model=ProviderDetail,
+    responses=problems(
+        NotAuthenticated,
+        PlatformAdminRequired,
+        ProviderNotFound,
+        NothingToVerify,
+        CiwServiceIdTaken,
+        ProviderNameTaken,
+        ProviderHasContracts,
+    ),
 )
 async def verify_provider(
     provider_id: uuid.UUID, actor: PlatformAdmin, session: SessionDep, now: NowDep
-) -> Provider:
-    """Mark a provider `verified` (platform administrators): it is then listed and may bid."""
+) -> ProviderDetail:
+    """Mark a provider `verified` and apply its `pending_changes` (platform administrators):
+    it is then listed, under those values, and may bid. A verified provider with nothing
+    waiting: 409 `invalid_transition`. Refused (409 `provider_name_taken`) when a verified
+    provider already has its name, letter case and accents aside, and (409
+    `provider_has_contracts`) when the changes would drop what a running contract is for."""
     provider = await service.get_provider(session, actor, provider_id)
-    return await service.set_status(
-        session, actor, provider, status=ProviderStatus.verified, now=now
-    )
+    provider = await provider_listing.verify_provider(session, actor, provider, now=now)
+    return await listing.detail(session, actor, provider)
+
+
+@router.post(
+    "/{provider_id}/changes/reject",
+    response_model=ProviderDetail,
+    responses=problems(NotAuthenticated, PlatformAdminRequired, ProviderNotFound, NoPendingChanges),
+)
+async def reject_provider_changes(
+    provider_id: uuid.UUID,
+    body: ChangesReject,
+    actor: PlatformAdmin,
+    session: SessionDep,
+    now: NowDep,
+) -> ProviderDetail:
+    """Drop the provider's `pending_changes` (platform administrators), giving the reason:
+    the listing stays as it is. Nothing waiting: 409 `invalid_transition`."""
+    provider = await service.get_provider(session, actor, provider_id)
+    provider = await listing.reject_changes(session, actor, provider, reason=body.reason, now=now)
+    return await listing.detail(session, actor, provider)
 
 
 @router.post(
     "/{provider_id}/suspend",
-    response_model=ProviderRead,
+    response_model=ProviderDetail,
     responses=problems(NotAuthenticated, PlatformAdminRequired, ProviderNotFound),
 )
 async def suspend_provider(
     provider_id: uuid.UUID, actor: PlatformAdmin, session: SessionDep, now: NowDep
-) -> Provider:
-    """Mark a provider `suspended` (platform administrators): it leaves every listing."""
+) -> ProviderDetail:
+    """Mark a provider `suspended` (platform administrators): it leaves every listing, and
+    its name is free for another verified provider. What waits keeps waiting."""
     provider = await service.get_provider(session, actor, provider_id)
-    return await service.set_status(
-        session, actor, provider, status=ProviderStatus.suspended, now=now
-    )
+    provider = await listing.suspend(session, actor, provider, now=now)
+    return await listing.detail(session, actor, provider)
 
 
 @router.post(

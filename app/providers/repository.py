@@ -11,6 +11,8 @@ from app.auth.actor import Actor
 from app.providers.models import (
     Provider,
     ProviderArea,
+    ProviderChange,
+    ProviderChangeStatus,
     ProviderServiceType,
     ProviderStaff,
     ProviderStatus,
@@ -115,3 +117,45 @@ async def rate_histogram(
     )
     rows = (await session.execute(stmt)).all()
     return [(row[0], row[1], row[2], row[3]) for row in rows]
+
+
+async def lock(session: AsyncSession, provider_id: uuid.UUID) -> Provider | None:
+    """The provider's row, locked, read afresh with its offer: edits, verification and
+    decisions on its changes happen one after the other."""
+    return await session.scalar(
+        with_offer()
+        .where(Provider.id == provider_id)
+        .with_for_update(of=Provider)
+        .execution_options(populate_existing=True)
+    )
+
+
+async def pending_change(session: AsyncSession, provider_id: uuid.UUID) -> ProviderChange | None:
+    return await session.scalar(
+        select(ProviderChange).where(
+            ProviderChange.provider_id == provider_id,
+            ProviderChange.status == ProviderChangeStatus.pending,
+        )
+    )
+
+
+async def verified_holder_of(
+    session: AsyncSession, folded_name: str, *, other_than: uuid.UUID | None
+) -> uuid.UUID | None:
+    """A verified provider (not `other_than`) whose folded name is this one, if any."""
+    stmt = select(Provider.id).where(
+        Provider.status == ProviderStatus.verified, Provider.name_search == folded_name
+    )
+    if other_than is not None:
+        stmt = stmt.where(Provider.id != other_than)
+    return await session.scalar(stmt.limit(1))
+
+
+async def ciw_holder_of(
+    session: AsyncSession, ciw_service_id: str, *, other_than: uuid.UUID
+) -> uuid.UUID | None:
+    return await session.scalar(
+        select(Provider.id).where(
+            Provider.ciw_service_id == ciw_service_id, Provider.id != other_than
+        )
+    )

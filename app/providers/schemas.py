@@ -2,9 +2,20 @@
 
 import uuid
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Any, ClassVar
 
-from pydantic import AfterValidator, BaseModel, Field, StringConstraints, field_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    Field,
+    GetJsonSchemaHandler,
+    SerializerFunctionWrapHandler,
+    StringConstraints,
+    WrapSerializer,
+    field_validator,
+)
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import CoreSchema
 
 from app.core.pagination import DEFAULT_LIMIT, PageLimit, PageRequest
 from app.core.schemas import (
@@ -13,9 +24,9 @@ from app.core.schemas import (
     DigitsOnly,
     Distinct,
     Input,
+    LongText,
     Output,
     Patch,
-    PositivePence,
     ShortText,
 )
 from app.providers.models import ProviderStatus, ServiceType, WelshLanguage, search_key
@@ -49,9 +60,17 @@ CiwServiceId = Annotated[
 ServiceTypes = Annotated[
     list[ServiceType], Field(min_length=1, max_length=len(ServiceType)), *Distinct
 ]
+# SPEC 19: no listing or bid below £10 an hour (a typing slip, or care no one can staff).
+MIN_HOURLY_RATE_PENCE = 1_000
 MAX_HOURLY_RATE_PENCE = 100_000
 HourlyRate = Annotated[
-    PositivePence, Field(le=MAX_HOURLY_RATE_PENCE, description="Pence per hour.")
+    int,
+    Field(
+        strict=True,
+        ge=MIN_HOURLY_RATE_PENCE,
+        le=MAX_HOURLY_RATE_PENCE,
+        description="Pence per hour (at least 1,000).",
+    ),
 ]
 CapacityHours = Annotated[
     int, Field(strict=True, ge=1, le=100_000, description="Hours of care a week it can take on.")
@@ -140,6 +159,67 @@ class ProviderRead(Output):
     website: str | None
     status: ProviderStatus
     created_at: datetime
+
+
+class PendingChanges(Output):
+    """What waits for a platform administrator: only the fields that change are present
+    (`ciw_service_id: null` means the id is to be cleared)."""
+
+    not_null: ClassVar[frozenset[str]] = frozenset(
+        {"name", "contact_email", "service_types", "area_codes"}
+    )
+
+    name: str | None = None
+    ciw_service_id: str | None = None
+    contact_email: str | None = None
+    service_types: list[ServiceType] | None = None
+    area_codes: list[str] | None = None
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, core_schema: CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        # Present or absent, never null (bar ciw_service_id): say so to clients.
+        schema = handler(core_schema)
+        target = handler.resolve_ref_schema(schema)
+        for name in cls.not_null:
+            prop = target.get("properties", {}).get(name)
+            if prop and "anyOf" in prop:
+                kept = [o for o in prop["anyOf"] if o.get("type") != "null"]
+                del prop["anyOf"]
+                prop.update(kept[0])
+                prop.pop("default", None)
+        return schema
+
+
+def _fields_sent(value: Any, handler: SerializerFunctionWrapHandler) -> Any:
+    data = handler(value)
+    if isinstance(value, PendingChanges) and isinstance(data, dict):
+        return {k: v for k, v in data.items() if k in value.model_fields_set}
+    return data
+
+
+class ProviderDetail(ProviderRead):
+    """One provider as its page shows it: the listed (verified) values, and for its staff and
+    platform administrators what waits to be applied."""
+
+    # A lambda has no return annotation, so the schema stays PendingChanges' own.
+    pending_changes: Annotated[
+        PendingChanges | None, WrapSerializer(lambda v, h: _fields_sent(v, h))
+    ] = Field(
+        default=None,
+        description="Changes to `name`, `ciw_service_id`, `contact_email`, `service_types` or "
+        "`area_codes` waiting for a platform administrator (`verify` applies them, "
+        "`changes/reject` drops them). Shown to the provider's staff and platform "
+        "administrators only: null for everyone else, and when nothing waits.",
+    )
+    pending_changes_requested_at: datetime | None = Field(
+        default=None, description="When the staff asked for them (null as `pending_changes`)."
+    )
+
+
+class ChangesReject(Input):
+    reason: LongText = Field(description="Why the changes are refused, for the provider's staff.")
 
 
 class ProviderStaffCreate(Input):

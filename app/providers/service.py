@@ -21,6 +21,7 @@ from app.providers.errors import (
     CiwServiceIdTaken,
     LastStaff,
     NotProviderStaff,
+    ProviderNameTaken,
     ProviderNotFound,
     StaffNotFound,
 )
@@ -33,7 +34,7 @@ from app.providers.models import (
     ProviderStatus,
     ServiceType,
     WelshLanguage,
-    search_key,
+    fold_name,
 )
 from app.providers.schemas import ProviderCreate, ProviderStaffMember
 
@@ -84,9 +85,26 @@ def apply_fields(provider: Provider, fields: Mapping[str, Any]) -> bool:
         elif getattr(provider, name) != value:
             setattr(provider, name, value)
             if name == "name":
-                provider.name_search = search_key(value)
+                rename(provider, value)
             changed = True
     return changed
+
+
+def rename(provider: Provider, name: str) -> None:
+    """Set the folded name; a verified provider whose folded name changes claims the new one
+    (its old name is free at once). A new spelling of the same folded name claims nothing."""
+    folded = fold_name(name)
+    if folded != provider.name_search:
+        provider.name_search = folded
+        if provider.status == ProviderStatus.verified:
+            provider.verified_name_key = folded
+
+
+def settle_status(provider: Provider, status: ProviderStatus) -> None:
+    """Set the status: a provider that becomes verified claims its folded name, one that
+    stops being verified lets it go."""
+    provider.status = status
+    provider.verified_name_key = provider.name_search if status == ProviderStatus.verified else None
 
 
 def new_provider(*, status: ProviderStatus, now: datetime) -> Provider:
@@ -96,11 +114,14 @@ def new_provider(*, status: ProviderStatus, now: datetime) -> Provider:
 
 
 async def flush_unique(session: AsyncSession) -> None:
-    """Flush, turning a CIW id another provider holds (even one registered a moment ago) into a 409."""
+    """Flush, turning a CIW id or a verified name another provider holds (even one taken a
+    moment ago, by a request running alongside) into a 409."""
     try:
         async with session.begin_nested():
             await session.flush()
     except IntegrityError as exc:
+        if "verified_name_key" in str(exc.orig):
+            raise ProviderNameTaken from exc
         raise CiwServiceIdTaken from exc
 
 
@@ -134,61 +155,6 @@ async def require_staff_or_admin(session: AsyncSession, actor: Actor, provider: 
         return
     if not await repository.is_staff(session, provider_id=provider.id, user_id=actor.user.id):
         raise NotProviderStaff
-
-
-async def update_provider(
-    session: AsyncSession,
-    actor: Actor,
-    provider: Provider,
-    *,
-    changes: Mapping[str, Any],
-    now: datetime,
-) -> Provider:
-    """Change the fields given; the caller must be the provider's staff or a platform admin."""
-    await require_staff_or_admin(session, actor, provider)
-    if "area_codes" in changes:
-        await areas.require_codes(session, changes["area_codes"], loc=("body", "area_codes"))
-    if not apply_fields(provider, changes):
-        return provider
-    provider.updated_at = now
-    await flush_unique(session)
-    await touch_directory(session)
-    audit.record(
-        session,
-        actor,
-        "provider.updated",
-        "provider",
-        provider.id,
-        data={"fields": sorted(changes)},
-    )
-    return provider
-
-
-async def set_status(
-    session: AsyncSession,
-    actor: Actor,
-    provider: Provider,
-    *,
-    status: ProviderStatus,
-    now: datetime,
-) -> Provider:
-    """Verify or suspend (platform admins); asking for the status it already has changes nothing."""
-    if provider.status == status:
-        return provider
-    previous = provider.status
-    provider.status = status
-    provider.updated_at = now
-    await session.flush()
-    await touch_directory(session)
-    audit.record(
-        session,
-        actor,
-        f"provider.{status.value}",
-        "provider",
-        provider.id,
-        data={"from": previous.value},
-    )
-    return provider
 
 
 async def add_staff(

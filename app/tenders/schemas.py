@@ -20,11 +20,21 @@ from app.core.schemas import (
     WholeNumber,
 )
 from app.providers.models import ServiceType, WelshLanguage
+from app.providers.schemas import MIN_HOURLY_RATE_PENCE
 from app.tenders.models import ContractStatus, DisputeOutcome, InvoiceLineStatus, InvoiceStatus
 from app.tenders.states import TenderStatus
 
 WEIGHTS_TOTAL = 100
 MAX_RATE_PENCE = 1_000_000
+# A bid, like a listing, is at least £10 an hour (SPEC 19).
+BidRate = Annotated[
+    PositivePence,
+    Field(
+        ge=MIN_HOURLY_RATE_PENCE,
+        le=MAX_RATE_PENCE,
+        description="Pence an hour (at least 1,000, at most 1,000,000).",
+    ),
+]
 Weight = Annotated[WholeNumber, Field(ge=0, le=WEIGHTS_TOTAL)]
 HourlyRate = Annotated[
     PositivePence, Field(le=MAX_RATE_PENCE, description="Pence an hour (at most 1,000,000).")
@@ -207,7 +217,7 @@ class QuestionRead(Output):
 
 
 class BidFields(Input):
-    hourly_rate_pence: HourlyRate
+    hourly_rate_pence: BidRate
     capacity_hours_per_week: Annotated[WholeNumber, Field(ge=1, le=100_000)]
     quality_statement: LongText
     welsh_language: WelshLanguage

@@ -75,7 +75,7 @@ async def test_a_change_committed_through_one_worker_shows_on_the_next_request_t
     ).status_code == 304
 
     await one.patch(
-        f"/api/v1/providers/{provider_id}", json={"name": "Gofal Dau"}, headers=staff.headers
+        f"/api/v1/providers/{provider_id}", json={"name": "Gofal Dau"}, headers=admin.headers
     )
     renamed = await two.get(LISTING, headers={"If-None-Match": listed.headers["etag"]})
     assert renamed.status_code == 200

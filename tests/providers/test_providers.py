@@ -205,7 +205,7 @@ class TestVerifyProvider:
             "not_found",
         )
 
-    async def test_verifying_a_verified_provider_changes_nothing(
+    async def test_verifying_a_verified_provider_with_nothing_waiting_is_refused(
         self, client: httpx.AsyncClient, session: AsyncSession
     ) -> None:
         admin = await platform_admin(client, session)
@@ -213,8 +213,7 @@ class TestVerifyProvider:
         response = await client.post(
             f"/api/v1/providers/{provider['id']}/verify", headers=admin.headers
         )
-        assert response.status_code == 200
-        assert response.json()["status"] == "verified"
+        problem(response, 409, "invalid_transition")
         assert (await audit_actions(session, provider["id"])).count("provider.verified") == 1
 
 
@@ -379,7 +378,7 @@ class TestUpdateProvider:
         await create_provider(client, other_staff)
         response = await client.patch(
             f"/api/v1/providers/{provider['id']}",
-            json={"hourly_rate_pence": 1},
+            json={"hourly_rate_pence": 2300},
             headers=other_staff.headers,
         )
         problem(response, 403, "forbidden")
@@ -417,7 +416,11 @@ class TestUpdateProvider:
         )
         problem(response, 422, "validation_error")
         after = await client.get(f"/api/v1/providers/{created['id']}", headers=staff.headers)
-        assert after.json() == created
+        assert after.json() == {
+            **created,
+            "pending_changes": None,
+            "pending_changes_requested_at": None,
+        }
 
 
 class TestAddProviderStaff:

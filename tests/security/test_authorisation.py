@@ -114,6 +114,14 @@ async def world(client: httpx.AsyncClient, session: AsyncSession, clock: FrozenC
     other_provider = await verified_provider(
         client, session, staff=people["other_provider_staff"], admin=people["platform_admin"]
     )
+    # A rename waiting for a platform administrator, for verify and changes/reject to act on.
+    ok(
+        await client.patch(
+            f"/api/v1/providers/{provider['id']}",
+            json={"name": "Gofal Wedi'i Ailenwi"},
+            headers=people["provider_staff"].headers,
+        )
+    )
     service = await create_support_service(client, coop, people["admin"])
     subscribed = await client.post(
         f"/api/v1/coops/{coop}/support/services/{service}/subscription",
@@ -370,6 +378,11 @@ TABLE: dict[str, Row] = {
     ),
     "POST /api/v1/providers/{provider_id}/verify": Row(
         "/api/v1/providers/{provider}/verify", platform_admin_only(200)
+    ),
+    "POST /api/v1/providers/{provider_id}/changes/reject": Row(
+        "/api/v1/providers/{provider}/changes/reject",
+        platform_admin_only(200),
+        lambda w: {"reason": "The CIW register names the service otherwise."},
     ),
     "POST /api/v1/providers/{provider_id}/suspend": Row(
         "/api/v1/providers/{provider}/suspend", platform_admin_only(200)

@@ -252,6 +252,23 @@ class TestSubmitBid:
         assert response.status_code == 201, response.text
         assert response.json()["provider_id"] == str(world.provider_2)
 
+    async def test_a_bid_below_ten_pounds_an_hour_is_refused(
+        self, client: httpx.AsyncClient, session: AsyncSession, world: World
+    ) -> None:
+        tender_id = await open_tender(client, world.coop_id, world.admin)
+        body = problem(
+            await client.post(
+                bids_url(tender_id),
+                json=bid_fields(hourly_rate_pence=999),
+                headers=world.staff_1.headers,
+            ),
+            422,
+            "validation_error",
+        )
+        assert [e["loc"] for e in body["errors"]] == [["body", "hourly_rate_pence"]]
+        assert await count(session, TenderBid) == 0
+        await submit_bid(client, tender_id, world.staff_1, hourly_rate_pence=1000)
+
     async def test_a_draft_takes_no_bids(self, client: httpx.AsyncClient, world: World) -> None:
         tender_id = await create_tender(client, world.coop_id, world.admin)
         problem(
