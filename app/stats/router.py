@@ -52,7 +52,13 @@ async def area_summary(
     months to today): that area's council officers, its API clients, platform admins.
 
     Money and people are counted by the council that pays the holder's Direct Payment, not
-    by where the co-op operates. Figures about people or their money are
+    by where the co-op operates: each posting under the award version in force on its day,
+    so a holder who moves council leaves their past here. Versions declared and confirmed
+    count (rejected ones nowhere); `holders_pooling` and `contributions_pence` count Direct
+    Payment money only (not top-ups or client contributions), `spend_by_service_type` all the
+    care those holders bought. `awards` counts the holders this council pays with a version
+    in force during the period, once each, by the status of their latest one: `declared`
+    ones wait for the council's confirmation. Figures about people or their money are
     `{"value", "suppressed"}` under disclosure control: 1-7 people suppressed, 8 or more
     rounded to the nearest 5, money shown only when drawn from 8 or more people, and a lone
     suppressed cell of `spend_by_service_type` takes the next smallest with it. Counts of
@@ -79,7 +85,9 @@ def _wales_cache(request: Request) -> RenderCache | None:
 @router.get("/stats/wales", response_model=WalesTable, responses=problems())
 async def wales(request: Request, session: SessionDep, now: NowDep) -> Response:
     """Public: one row per council area for the twelve months to today, under the same
-    disclosure control as the councils' summary (`gaps` = service types no verified
+    disclosure control as the councils' summary. Only holders whose award version was
+    confirmed by the paying council count, and only their Direct Payment money (`gaps` =
+    service types no verified
     provider offers in the area). Each server process keeps the table for a few minutes
     (`DPC_WALES_CACHE_SECONDS`, default 300), so it may lag the ledger by that much; answers
     carry a strong `ETag` for conditional requests."""

@@ -14,11 +14,13 @@ from app.core.csv_answer import csv_text
 from app.core.disclosure import Figure
 from app.core.errors import ValidationFailed
 from app.core.money import decimal_text, round_half_up
+from app.direct_payments.models import AwardStatus
 from app.providers import service as providers
 from app.providers.models import ServiceType
-from app.stats import queries
+from app.stats import attribution, queries
 from app.stats.schemas import (
     AreaSummary,
+    AwardsSummary,
     ProvidersByServiceType,
     Published,
     SpendByServiceType,
@@ -89,13 +91,17 @@ async def area_summary(
     session: AsyncSession, area_code: str, *, first: date, last: date
 ) -> AreaSummary:
     start, end = day_range(first, last)
-    pool = await queries.pooling(session, area_code, start, end)
+    # An officer's figures count declared and confirmed awards; the public table confirmed.
+    pool = await queries.pooling(session, area_code, start, end, statuses=attribution.OFFICERS)
     listed_total, listed_count = await queries.listed_rates(session, area_code)
     listed = average(listed_total, listed_count)
     contracted = average(*await queries.contracted_rates(session, area_code))
     coverage = await providers.area_coverage(session, area_code)
-    spend = await queries.spend_by_service_type(session, area_code, start, end)
+    spend = await queries.spend_by_service_type(
+        session, area_code, start, end, statuses=attribution.OFFICERS
+    )
     tenders = await queries.tenders_by_status(session, area_code, start, end)
+    awards = await queries.awards_by_status(session, area_code, first, last)
     return AreaSummary(
         area_code=area_code,
         from_date=first,
@@ -103,6 +109,10 @@ async def area_summary(
         holders_pooling=published(disclosure.people_count(pool.holders)),
         contributions_pence=published(
             disclosure.money_from_people(pool.contributions_pence, pool.holders)
+        ),
+        awards=AwardsSummary(
+            declared=published(disclosure.people_count(awards.get(AwardStatus.declared, 0))),
+            confirmed=published(disclosure.people_count(awards.get(AwardStatus.confirmed, 0))),
         ),
         spend_by_service_type=spend_rows(spend, pool.holders),
         coops_active=await queries.coops_active(session, area_code, start, end),
@@ -130,7 +140,7 @@ async def wales(session: AsyncSession, *, today: date) -> WalesTable:
     first, last = twelve_months_to(today)
     start, end = day_range(first, last)
     codes = (await session.scalars(select(Area.code).order_by(Area.code))).all()
-    pools = await queries.pooling_by_area(session, start, end)
+    pools = await queries.pooling_by_area(session, start, end, statuses=attribution.PUBLIC)
     coops = await queries.coops_active_by_area(session, start, end)
     offered = await queries.types_offered_by_area(session)
     awarded = await queries.tenders_awarded_by_area(session, start, end)
@@ -172,6 +182,8 @@ def summary_csv(summary: AreaSummary) -> str:
     row("area", summary.area_code, "to", summary.to_date.isoformat())
     figure("area", summary.area_code, "holders_pooling", summary.holders_pooling)
     figure("area", summary.area_code, "contributions_pence", summary.contributions_pence)
+    figure("awards", summary.area_code, "declared", summary.awards.declared)
+    figure("awards", summary.area_code, "confirmed", summary.awards.confirmed)
     row("area", summary.area_code, "coops_active", summary.coops_active)
     for name in (
         "contracted_average_hourly_rate_pence",
