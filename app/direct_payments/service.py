@@ -144,7 +144,7 @@ async def versions_in_force_for_members(
         .join(DirectPaymentAward, DirectPaymentAward.user_id == Member.user_id)
         .where(Member.id.in_(list(member_ids)), *_in_force_on(on))
     )
-    return dict(rows.tuples().all())
+    return dict(rows.all())
 
 
 async def set_award(

@@ -235,10 +235,6 @@ async def post(
     account keeps the holder's Direct Payment award version in force that day, if any: the
     councils' figures count it under that version's council. `about` is the person the
     posting concerns, for their activity (default: the person acted for)."""
-    if (kind is TransactionKind.contribution and source is None) or (
-        source is not None and kind not in (TransactionKind.contribution, TransactionKind.reversal)
-    ):
-        raise InternalInconsistency(f"a {kind} transaction with source {source}")
     check_balanced(lines)
     accounts, statuses = await _lock_all(
         session, coop_id=coop_id, codes=[line.account for line in lines]
@@ -250,6 +246,10 @@ async def post(
     short = short_accounts(accounts, lines)
     if short:
         raise InsufficientFunds(extra={"accounts": short})
+    if (kind is TransactionKind.contribution and source is None) or (
+        source is not None and kind not in (TransactionKind.contribution, TransactionKind.reversal)
+    ):
+        raise InternalInconsistency(f"a {kind} transaction with source {source}")
     transaction = LedgerTransaction(
         id=uuid.uuid4(),
         coop_id=coop_id,

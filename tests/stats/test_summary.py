@@ -22,6 +22,7 @@ from tests.factories import (
     CARDIFF,
     SWANSEA,
     Person,
+    confirm_award,
     contribute,
     create_coop,
     join_coop,
@@ -45,10 +46,20 @@ class World:
 
 
 async def holder(
-    client: httpx.AsyncClient, coop: Any, admin: Person, *, area: str, amounts: list[int]
+    client: httpx.AsyncClient,
+    coop: Any,
+    admin: Person,
+    *,
+    area: str,
+    amounts: list[int],
+    officer: Person | None = None,
 ) -> None:
+    """A holder paid by `area` who pays `amounts` in; their award is confirmed by `officer`
+    when one is given (only confirmed awards count in the public table)."""
     person = await register_person(client, full_name="Holder")
-    await set_direct_payment(client, person, area_code=area)
+    award = await set_direct_payment(client, person, area_code=area)
+    if officer is not None:
+        await confirm_award(client, officer, award["id"])
     await join_coop(client, coop, person, admin)
     for amount in amounts:
         response = await contribute(client, coop, person, amount_pence=amount)
@@ -71,12 +82,19 @@ async def world(client: httpx.AsyncClient, session: AsyncSession) -> World:
     admin = await platform_admin(client, session)
     founder = await register_person(client, full_name="Founder")
     coop = await create_coop(client, founder, area_codes=(CARDIFF, SWANSEA))
+    cardiff_officer = await appoint(client, admin, CARDIFF)
+    swansea_officer = await appoint(client, admin, SWANSEA)
     for i in range(9):
         await holder(
-            client, coop, founder, area=CARDIFF, amounts=[1000, 1000] if i == 0 else [1000]
+            client,
+            coop,
+            founder,
+            area=CARDIFF,
+            amounts=[1000, 1000] if i == 0 else [1000],
+            officer=cardiff_officer,
         )
     for _ in range(3):
-        await holder(client, coop, founder, area=SWANSEA, amounts=[500])
+        await holder(client, coop, founder, area=SWANSEA, amounts=[500], officer=swansea_officer)
     # Listed rates in Cardiff: (2200 + 2301) / 2 = 2250.5, published 2251 (half up).
     await verified_provider(client, session, admin=admin, hourly_rate_pence=2200)
     await verified_provider(
@@ -84,8 +102,8 @@ async def world(client: httpx.AsyncClient, session: AsyncSession) -> World:
     )
     return World(
         admin=admin,
-        cardiff_officer=await appoint(client, admin, CARDIFF),
-        swansea_officer=await appoint(client, admin, SWANSEA),
+        cardiff_officer=cardiff_officer,
+        swansea_officer=swansea_officer,
         coop=coop,
         founder=founder,
     )
@@ -261,7 +279,14 @@ async def test_the_wales_table_is_kept_for_a_while_and_revalidated_by_etag(
     assert first.status_code == 200, first.text
     etag = first.headers["ETag"]
     for _ in range(5):
-        await holder(client, world.coop, world.founder, area=CARDIFF, amounts=[1000])
+        await holder(
+            client,
+            world.coop,
+            world.founder,
+            area=CARDIFF,
+            amounts=[1000],
+            officer=world.cardiff_officer,
+        )
     # Kept: the same answer, byte for byte, and a 304 for a client holding it.
     again = await client.get("/api/v1/stats/wales")
     assert (again.content, again.headers["ETag"]) == (first.content, etag)
