@@ -44,9 +44,7 @@ AWARD_CHECKS = {
 POSTING_CHECKS = {
     "contributionsource": sa.column("source").in_(SOURCES),
     "contribution_has_source": sa.text("kind <> 'contribution' OR source IS NOT NULL"),
-    "source_of_contributions": sa.text(
-        "source IS NULL OR kind IN ('contribution', 'reversal')"
-    ),
+    "source_of_contributions": sa.text("source IS NULL OR kind IN ('contribution', 'reversal')"),
 }
 AWARD_FK = "fk_ledger_posting_award_id_direct_payment_award"
 AWARD_INDEX = "ix_ledger_posting_award_id_created_at"
