@@ -54,9 +54,12 @@ STEPS: list[tuple[str, str]] = [
         """
         INSERT INTO direct_payment_award (id, user_id, area_code, weekly_amount_pence,
                                           start_date, end_date, assessed_hours_per_week,
-                                          created_at, updated_at)
+                                          status, confirmed_at, created_at, updated_at)
         SELECT md5('award' || i)::uuid, md5('holder' || i)::uuid, a.code,
                20000 + (i * 37) % 30000, date '2025-01-01', NULL, 10 + i % 30,
+               -- One in ten still waits for the council's confirmation.
+               CASE WHEN i % 10 = 0 THEN 'declared' ELSE 'confirmed' END,
+               CASE WHEN i % 10 = 0 THEN NULL ELSE timestamptz '2025-01-02' END,
                timestamptz '2025-01-01', timestamptz '2025-01-01'
         FROM generate_series(0, :holders - 1) AS i
         JOIN g_area a ON a.n = i % 22
@@ -128,6 +131,7 @@ STEPS: list[tuple[str, str]] = [
         """
         CREATE TEMP TABLE g_contribution AS
         SELECT md5('tx' || m.i || '-' || n)::uuid AS tx_id, m.coop_id, m.account_id,
+               md5('award' || m.i)::uuid AS award_id,
                ('deposits:' || m.coop_id)::text AS coop_key,
                500 + (m.i * 31 + n * 17) % 20000 AS amount,
                timestamptz :today - make_interval(days => n * 30 + m.i % 30,
@@ -148,13 +152,14 @@ STEPS: list[tuple[str, str]] = [
         "postings",
         """
         INSERT INTO ledger_posting (id, transaction_id, kind, account_id, position,
-                                    amount_pence, created_at)
-        SELECT md5('p0' || c.tx_id)::uuid, c.tx_id, 'contribution', d.id, 0, -c.amount, c.at
+                                    amount_pence, created_at, source, award_id)
+        SELECT md5('p0' || c.tx_id)::uuid, c.tx_id, 'contribution', d.id, 0, -c.amount, c.at,
+               'direct_payment', NULL::uuid
         FROM g_contribution c JOIN ledger_account d
           ON d.coop_id = c.coop_id AND d.code = 'external:deposits'
         UNION ALL
         SELECT md5('p1' || c.tx_id)::uuid, c.tx_id, 'contribution', c.account_id, 1, c.amount,
-               c.at
+               c.at, 'direct_payment', c.award_id
         FROM g_contribution c
         """,
     ),
@@ -328,13 +333,14 @@ STEPS: list[tuple[str, str]] = [
         FROM g_line;
 
         INSERT INTO ledger_posting (id, transaction_id, kind, account_id, position,
-                                    amount_pence, created_at)
-        SELECT md5('pl' || line_id)::uuid, tx_id, 'invoice_approval', account_id, position,
-               -amount, approved_at
-        FROM g_line
+                                    amount_pence, created_at, award_id)
+        SELECT md5('pl' || l.line_id)::uuid, l.tx_id, 'invoice_approval', l.account_id,
+               l.position, -l.amount, l.approved_at, a.id
+        FROM g_line l JOIN coop_member m ON m.id = l.member_id
+        JOIN direct_payment_award a ON a.user_id = m.user_id
         UNION ALL
         SELECT md5('pp' || invoice_id)::uuid, tx_id, 'invoice_approval',
-               min(provider_account_id::text)::uuid, 0, sum(amount), min(approved_at)
+               min(provider_account_id::text)::uuid, 0, sum(amount), min(approved_at), NULL::uuid
         FROM g_line GROUP BY invoice_id, tx_id
         """,
     ),

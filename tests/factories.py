@@ -239,6 +239,42 @@ async def set_direct_payment(
     return body
 
 
+async def appoint_officer(
+    client: httpx.AsyncClient, admin: Person, area_code: str, officer: Person | None = None
+) -> Person:
+    """A council officer for `area_code` (a new person unless `officer` is given)."""
+    officer = officer or await register_person(client, full_name="Council Officer")
+    response = await client.post(
+        "/api/v1/admin/la-officers",
+        json={"user_id": str(officer.id), "area_code": area_code},
+        headers=admin.headers,
+    )
+    assert response.status_code == 201, response.text
+    return officer
+
+
+async def confirm_award(
+    client: httpx.AsyncClient,
+    officer: Person,
+    award_id: uuid.UUID | str,
+    *,
+    weekly_amount_pence: int | None = None,
+    council_reference: str | None = None,
+) -> dict[str, Any]:
+    """The paying council's officer confirms an award version."""
+    body: dict[str, Any] = {}
+    if weekly_amount_pence is not None:
+        body["weekly_amount_pence"] = weekly_amount_pence
+    if council_reference is not None:
+        body["council_reference"] = council_reference
+    response = await client.post(
+        f"/api/v1/la/awards/{award_id}/confirm", json=body, headers=officer.headers
+    )
+    assert response.status_code == 200, response.text
+    confirmed: dict[str, Any] = response.json()
+    return confirmed
+
+
 def provider_fields(**overrides: Any) -> dict[str, Any]:
     """A valid POST /providers body; keyword arguments replace or add fields."""
     fields: dict[str, Any] = {

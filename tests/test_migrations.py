@@ -2,7 +2,7 @@
 
 import uuid
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
 
@@ -784,3 +784,163 @@ class TestProviderListings:
             assert "verified_name_key" not in columns
             assert "provider_change" not in await connection.run_sync(_tables)
             assert await connection.scalar(text("SELECT count(*) FROM provider")) == 4
+
+
+def _award_rows() -> tuple[dict[str, uuid.UUID], dict[str, list[dict[str, object]]]]:
+    """A holder with one award, paying into a co-op, in the schema of revision 0019."""
+    when = datetime(2026, 3, 2, 9, tzinfo=UTC)
+    ids = {
+        name: uuid.uuid4() for name in ("user", "coop", "member", "award", "account", "deposits")
+    }
+    ids["contribution"], ids["refund"] = uuid.uuid4(), uuid.uuid4()
+    rows: dict[str, list[dict[str, object]]] = {
+        "user_account": [
+            {
+                "id": ids["user"],
+                "email": "holder@example.org",
+                "full_name": "Holder",
+                "preferred_language": "cy",
+                "is_platform_admin": False,
+                "created_at": when,
+            }
+        ],
+        **{k: v for k, v in _ledger_rows().items() if k == "coop"},
+        "direct_payment_award": [
+            {
+                "id": ids["award"],
+                "user_id": ids["user"],
+                "area_code": "W06000015",
+                "weekly_amount_pence": 25_000,
+                "start_date": date(2026, 3, 2),
+                "end_date": None,
+                "created_at": when,
+                "updated_at": when,
+            }
+        ],
+    }
+    rows["coop"][0]["id"] = ids["coop"]
+    rows["coop_member"] = [
+        {
+            "id": ids["member"],
+            "coop_id": ids["coop"],
+            "user_id": ids["user"],
+            "member_class": "service_user",
+            "is_admin": False,
+            "status": "active",
+            "joined_at": when,
+            "approved_at": when,
+        }
+    ]
+    rows["ledger_account"] = [
+        {
+            "id": account_id,
+            "coop_id": ids["coop"],
+            "code": code,
+            "kind": kind,
+            "member_id": member_id,
+            "balance_pence": balance,
+            "opened_at": when,
+        }
+        for account_id, code, kind, member_id, balance in (
+            (ids["deposits"], "external:deposits", "external", None, -4000),
+            (ids["account"], f"member:{ids['member']}", "member", ids["member"], 4000),
+        )
+    ]
+    rows["ledger_transaction"] = [
+        {"id": t, "coop_id": ids["coop"], "kind": kind, "memo": "", "created_at": when}
+        for t, kind in ((ids["contribution"], "contribution"), (ids["refund"], "refund"))
+    ]
+    rows["ledger_posting"] = [
+        {
+            "id": uuid.uuid4(),
+            "transaction_id": t,
+            "kind": kind,
+            "account_id": account,
+            "position": position,
+            "amount_pence": amount,
+            "created_at": when,
+        }
+        for t, kind, pairs in (
+            (
+                ids["contribution"],
+                "contribution",
+                ((ids["deposits"], -5000), (ids["account"], 5000)),
+            ),
+            (ids["refund"], "refund", ((ids["account"], -1000), (ids["deposits"], 1000))),
+        )
+        for position, (account, amount) in enumerate(pairs)
+    ]
+    return ids, rows
+
+
+class TestAwardVersions:
+    """Revision 0020: the single award becomes a first, declared version; existing postings
+    keep it and existing contributions were Direct Payment money."""
+
+    async def test_the_award_becomes_a_declared_version_that_its_postings_keep(
+        self, scratch_engine: AsyncEngine
+    ) -> None:
+        await run_alembic(scratch_engine, "upgrade", _before("0020"))
+        ids, rows = _award_rows()
+        async with scratch_engine.begin() as connection:
+            await connection.run_sync(_insert, rows)
+        await run_alembic(scratch_engine, "upgrade", "0020")
+
+        async with scratch_engine.connect() as connection:
+            award = (
+                await connection.execute(
+                    text("SELECT status, confirmed_at FROM direct_payment_award")
+                )
+            ).one()
+            postings = (
+                await connection.execute(
+                    text(
+                        "SELECT account_id, kind, source, award_id FROM ledger_posting "
+                        "ORDER BY kind, amount_pence"
+                    )
+                )
+            ).all()
+        assert (award.status, award.confirmed_at) == ("declared", None)
+
+        def ident(value: object) -> uuid.UUID | None:
+            return None if value is None else uuid.UUID(str(value))
+
+        assert [(ident(p.account_id), p.kind, p.source, ident(p.award_id)) for p in postings] == [
+            (ids["deposits"], "contribution", "direct_payment", None),
+            (ids["account"], "contribution", "direct_payment", ids["award"]),
+            (ids["account"], "refund", None, ids["award"]),
+            (ids["deposits"], "refund", None, None),
+        ]
+        async with scratch_engine.begin() as connection:
+            with pytest.raises(DBAPIError, match="append-only"):
+                await connection.execute(text("UPDATE ledger_posting SET source = 'top_up'"))
+        # A contribution without a source is refused by the database.
+        unsourced = {**rows["ledger_posting"][0], "id": uuid.uuid4()}
+        async with scratch_engine.begin() as connection:
+            with pytest.raises(IntegrityError):
+                await connection.run_sync(_insert, {"ledger_posting": [unsourced]})
+
+        # Versions the old schema cannot hold: a later one the council rejected, and the
+        # downgrade keeps the latest not rejected.
+        rejected = {
+            **rows["direct_payment_award"][0],
+            "id": uuid.uuid4(),
+            "area_code": "W06000011",
+            "start_date": date(2026, 4, 6),
+            "status": "rejected",
+            "rejected_at": datetime(2026, 3, 3, tzinfo=UTC),
+        }
+        async with scratch_engine.begin() as connection:
+            await connection.run_sync(_insert, {"direct_payment_award": [rejected]})
+        await run_alembic(scratch_engine, "downgrade", _before("0020"))
+        async with scratch_engine.connect() as connection:
+            kept = (await connection.execute(text("SELECT id FROM direct_payment_award"))).all()
+            columns = await connection.run_sync(
+                lambda c: {col["name"] for col in inspect(c).get_columns("ledger_posting")}
+            )
+            assert await connection.scalar(text("SELECT count(*) FROM ledger_posting")) == 4
+        assert [ident(k.id) for k in kept] == [ids["award"]]
+        assert {"source", "award_id"}.isdisjoint(columns)
+        async with scratch_engine.begin() as connection:
+            with pytest.raises(DBAPIError, match="append-only"):
+                await connection.execute(text("DELETE FROM ledger_posting"))

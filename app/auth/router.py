@@ -83,8 +83,10 @@ async def issue_token(
     client_secret: Annotated[str | None, Form(min_length=1, max_length=256, pattern=NO_NUL)] = None,
 ) -> service.TokenPair:
     """Log in (OAuth2 password grant: `username` is the e-mail address) or, for a council's
-    system, obtain a read-only token with `grant_type=client_credentials` (credentials in the
-    form body or HTTP Basic). The password grant also gives a refresh token.
+    system, obtain a token with `grant_type=client_credentials` (credentials in the form body
+    or HTTP Basic): it reads its area's figures and open data, and lists, confirms and
+    rejects the Direct Payment awards its council pays. The password grant also gives a
+    refresh token.
 
     Unknown e-mail and wrong password get the same answer in about the same time. E-mail
     addresses are compared after Unicode NFKC normalisation and case folding. After 5 failed

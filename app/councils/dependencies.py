@@ -1,4 +1,5 @@
-"""Who may read an area's aggregate figures: its officers, its API clients, platform admins."""
+"""Who speaks for a council: its officers and API clients (and, for an area's aggregate
+figures, platform admins too)."""
 
 import uuid
 from dataclasses import dataclass
@@ -11,10 +12,11 @@ from app.areas import service as areas
 from app.auth import service as auth
 from app.auth.dependencies import bearer_scheme
 from app.auth.errors import InvalidToken
+from app.auth.models import User
 from app.auth.tokens import read_access_token
 from app.core.deps import NowDep, SessionDep, SettingsDep
 from app.councils import clients, service
-from app.councils.errors import NotThisArea
+from app.councils.errors import NotACouncil, NotThisArea
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,3 +60,55 @@ async def area_reader(
 
 
 CurrentAreaReader = Annotated[AreaReader, Depends(area_reader)]
+
+
+@dataclass(frozen=True, slots=True)
+class Council:
+    """A council acting: one of its officers (`user`, who may serve several areas) or its API
+    client (one area). Platform admins are not a council."""
+
+    area_codes: frozenset[str]
+    user: User | None = None
+    api_client_id: uuid.UUID | None = None
+
+
+async def council(
+    session: SessionDep,
+    settings: SettingsDep,
+    now: NowDep,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer_scheme)],
+) -> Council:
+    """The caller as a council: an officer or an API client; anyone else is 403."""
+    if credentials is None:
+        raise InvalidToken
+    claims = read_access_token(settings, credentials.credentials, now=now)
+    if claims is None:
+        raise InvalidToken
+    if claims.kind == "client":
+        client = await clients.active_client(session, claims.subject)
+        if client is None:
+            raise InvalidToken
+        return Council(area_codes=frozenset([client.area_code]), api_client_id=client.id)
+    user = await auth.load_user_for_token(
+        session, user_id=claims.subject, login_id=claims.session_id
+    )
+    if user is None:
+        raise InvalidToken
+    codes = await service.officer_area_codes(session, user.id)
+    if not codes:
+        raise NotACouncil
+    return Council(area_codes=frozenset(codes), user=user)
+
+
+CurrentCouncil = Annotated[Council, Depends(council)]
+
+
+async def area_council(code: str, session: SessionDep, caller: CurrentCouncil) -> Council:
+    """The caller as the council of area `code`: another council's area is 403."""
+    await areas.get_area(session, code)
+    if code not in caller.area_codes:
+        raise NotThisArea
+    return caller
+
+
+AreaCouncil = Annotated[Council, Depends(area_council)]

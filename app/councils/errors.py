@@ -11,3 +11,8 @@ class ApiClientNotFound(NotFound):
 class NotThisArea(Forbidden):
     detail = "You may read figures for your own council area only."
     detail_cy = "Cewch ddarllen ffigurau ar gyfer ardal eich cyngor eich hun yn unig."
+
+
+class NotACouncil(Forbidden):
+    detail = "Only a council's officers and API clients may do this."
+    detail_cy = "Dim ond swyddogion a chleientiaid API cyngor a gaiff wneud hyn."

@@ -49,8 +49,9 @@ async def create_api_client(
 ) -> ApiClientCreated:
     """Register a council's system to pull one area's figures with client credentials.
 
-    The `client_secret` is shown in this answer only; keep it safe. The client's token is
-    read-only: that area's summary and open data, nothing else.
+    The `client_secret` is shown in this answer only; keep it safe. The client's token reads
+    that area's summary and open data, and lists, confirms and rejects the Direct Payment
+    awards that council pays; nothing else.
     """
     client, secret = await clients.create_client(
         session, actor, name=body.name, area_code=body.area_code, now=now

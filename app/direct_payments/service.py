@@ -1,4 +1,8 @@
-"""Direct Payment awards and the four-weekly contribution allowance.
+"""Direct Payment awards, as a history of versions, and the four-weekly contribution allowance.
+
+A holder declares their award with `PUT /me/direct-payment`; the paying council confirms or
+rejects each version (`app.direct_payments.council`). Declared and confirmed versions are in
+force between their dates; a rejected one is not.
 
 The ledger owns contributions and sums them; this module owns the rule about them and
 decides with pure functions (pull the data, push the decision):
@@ -10,20 +14,27 @@ decides with pure functions (pull the data, push the decision):
 """
 
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
-from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.areas import service as areas
 from app.audit import service as audit
 from app.auth.actor import Actor
+from app.auth.models import User
 from app.coops.models import Member, MemberClass
 from app.direct_payments.cycles import Cycle, cycle_allowance_pence, cycle_containing
-from app.direct_payments.errors import ExceedsDirectPayment, NoDirectPayment, NotAHolder
-from app.direct_payments.models import DirectPaymentAward
+from app.direct_payments.errors import (
+    AwardConfirmed,
+    AwardInPast,
+    ExceedsDirectPayment,
+    NoDirectPayment,
+    NotAHolder,
+)
+from app.direct_payments.models import IN_FORCE, AwardStatus, DirectPaymentAward
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,85 +50,193 @@ class Headroom:
         return max(0, self.allowance_pence - self.contributed_pence)
 
 
-async def get_award(
-    session: AsyncSession, user_id: uuid.UUID, *, lock: bool = False
+@dataclass(frozen=True, slots=True)
+class AwardFigures:
+    """What a holder declares for one version."""
+
+    area_code: str
+    weekly_amount_pence: int
+    start_date: date
+    end_date: date | None
+    assessed_hours_per_week: int | None
+
+
+async def hold_holder(session: AsyncSession, user_id: uuid.UUID) -> None:
+    """Lock the holder's account row until the transaction ends: every change to their award
+    history, every decision on it and every capped contribution take this lock first, so they
+    happen one after the other. (`FOR NO KEY UPDATE`: rows that only point at the person are
+    not held up.)"""
+    await session.execute(select(User.id).where(User.id == user_id).with_for_update(key_share=True))
+
+
+def _in_force_on(day: date) -> tuple[ColumnElement[bool], ...]:
+    return (
+        DirectPaymentAward.status.in_(IN_FORCE),
+        DirectPaymentAward.start_date <= day,
+        or_(DirectPaymentAward.end_date.is_(None), DirectPaymentAward.end_date >= day),
+    )
+
+
+async def history(session: AsyncSession, user_id: uuid.UUID) -> list[DirectPaymentAward]:
+    """Every version of the holder's award, the latest start first."""
+    return list(
+        (
+            await session.scalars(
+                select(DirectPaymentAward)
+                .where(DirectPaymentAward.user_id == user_id)
+                .order_by(DirectPaymentAward.start_date.desc())
+            )
+        ).all()
+    )
+
+
+async def latest_version(session: AsyncSession, user_id: uuid.UUID) -> DirectPaymentAward | None:
+    """The version with the latest start, whatever its status."""
+    return await session.scalar(
+        select(DirectPaymentAward)
+        .where(DirectPaymentAward.user_id == user_id)
+        .order_by(DirectPaymentAward.start_date.desc())
+        .limit(1)
+        .execution_options(populate_existing=True)
+    )
+
+
+async def version_in_force(
+    session: AsyncSession, user_id: uuid.UUID, *, on: date
 ) -> DirectPaymentAward | None:
-    stmt = select(DirectPaymentAward).where(DirectPaymentAward.user_id == user_id)
-    if lock:
-        stmt = stmt.with_for_update().execution_options(populate_existing=True)
-    return await session.scalar(stmt)
+    """The holder's version in force on `on` (declared or confirmed, within its dates)."""
+    return await session.scalar(
+        select(DirectPaymentAward)
+        .where(DirectPaymentAward.user_id == user_id, *_in_force_on(on))
+        .order_by(DirectPaymentAward.start_date.desc())
+        .limit(1)
+        .execution_options(populate_existing=True)
+    )
+
+
+async def latest_in_force_between(
+    session: AsyncSession, user_id: uuid.UUID, *, first: date, last: date
+) -> DirectPaymentAward | None:
+    """The holder's latest-starting version in force on some day from `first` to `last`: the
+    weekly amount a statement or return over those days measures the balance against."""
+    return await session.scalar(
+        select(DirectPaymentAward)
+        .where(
+            DirectPaymentAward.user_id == user_id,
+            DirectPaymentAward.status.in_(IN_FORCE),
+            DirectPaymentAward.start_date <= last,
+            or_(DirectPaymentAward.end_date.is_(None), DirectPaymentAward.end_date >= first),
+        )
+        .order_by(DirectPaymentAward.start_date.desc())
+        .limit(1)
+    )
+
+
+async def versions_in_force_for_members(
+    session: AsyncSession, member_ids: Sequence[uuid.UUID], *, on: date
+) -> dict[uuid.UUID, uuid.UUID]:
+    """For each membership, the id of its holder's version in force on `on` (where there is
+    one): what a posting into or out of that member's account is made under."""
+    if not member_ids:
+        return {}
+    rows = await session.execute(
+        select(Member.id, DirectPaymentAward.id)
+        .join(DirectPaymentAward, DirectPaymentAward.user_id == Member.user_id)
+        .where(Member.id.in_(list(member_ids)), *_in_force_on(on))
+    )
+    return dict(rows.all())
 
 
 async def set_award(
+    session: AsyncSession, actor: Actor, figures: AwardFigures, *, now: datetime
+) -> DirectPaymentAward:
+    """Declare a version of the holder's award, compared with the latest version:
+
+    - a later `start_date` starts a new version and ends the latest the day before (unless
+      it already ends sooner);
+    - the same `start_date` corrects the latest version while it is declared or rejected
+      (back to declared); a confirmed one is the council's to correct (`AwardConfirmed`);
+    - an earlier `start_date` is refused (`AwardInPast`): the past is not rewritten.
+    """
+    await areas.require_codes(session, [figures.area_code], loc=("body", "area_code"))
+    holder = actor.principal
+    await hold_holder(session, holder.id)
+    latest = await latest_version(session, holder.id)
+    if latest is not None and figures.start_date < latest.start_date:
+        raise AwardInPast(start_date=latest.start_date.isoformat())
+    if latest is not None and figures.start_date == latest.start_date:
+        if latest.status is AwardStatus.confirmed:
+            raise AwardConfirmed(start_date=latest.start_date.isoformat())
+        _apply(latest, figures, now=now)
+        latest.status = AwardStatus.declared
+        latest.rejected_at = None
+        latest.rejection_reason = None
+        latest.decided_by_user_id = None
+        latest.decided_by_api_client_id = None
+        await session.flush()
+        _audit(session, actor, "direct_payment.changed", latest)
+        return latest
+    ended = None
+    if latest is not None:
+        day_before = figures.start_date - timedelta(days=1)
+        if latest.end_date is None or latest.end_date > day_before:
+            latest.end_date = day_before
+            latest.updated_at = now
+            ended = latest.id
+    award = DirectPaymentAward(user_id=holder.id, status=AwardStatus.declared, created_at=now)
+    _apply(award, figures, now=now)
+    session.add(award)
+    await session.flush()
+    _audit(session, actor, "direct_payment.recorded", award, ended_award_id=ended)
+    return award
+
+
+def _apply(award: DirectPaymentAward, figures: AwardFigures, *, now: datetime) -> None:
+    award.area_code = figures.area_code
+    award.weekly_amount_pence = figures.weekly_amount_pence
+    award.start_date = figures.start_date
+    award.end_date = figures.end_date
+    award.assessed_hours_per_week = figures.assessed_hours_per_week
+    award.updated_at = now
+
+
+def _audit(
     session: AsyncSession,
     actor: Actor,
+    action: str,
+    award: DirectPaymentAward,
     *,
-    area_code: str,
-    weekly_amount_pence: int,
-    start_date: date,
-    end_date: date | None,
-    assessed_hours_per_week: int | None,
-    now: datetime,
-) -> DirectPaymentAward:
-    """Record the holder's award, replacing the one before (the audit log keeps the change)."""
-    await areas.require_codes(session, [area_code], loc=("body", "area_code"))
-    holder = actor.principal
-    figures = {
-        "area_code": area_code,
-        "weekly_amount_pence": weekly_amount_pence,
-        "start_date": start_date,
-        "end_date": end_date,
-        "assessed_hours_per_week": assessed_hours_per_week,
-        "updated_at": now,
-    }
-    award = await get_award(session, holder.id, lock=True)
-    created = award is None
-    if award is None:
-        award = DirectPaymentAward(user_id=holder.id, created_at=now, **figures)
-        session.add(award)
-        try:
-            async with session.begin_nested():
-                await session.flush()
-        except IntegrityError:
-            # A first award recorded by a simultaneous request won: this one replaces it.
-            award = await get_award(session, holder.id, lock=True)
-            if award is None:  # pragma: no cover - the row that won the race is there
-                raise
-            created = False
-    if not created:
-        for name, value in figures.items():
-            setattr(award, name, value)
-        await session.flush()
-    # The award's figures are personal data: the audit entry names the act, not the amounts.
+    ended_award_id: uuid.UUID | None = None,
+) -> None:
+    # The award's figures are personal data: the entry names the act and the council only.
+    data: dict[str, object] = {"area_code": award.area_code}
+    if ended_award_id is not None:
+        data["ended_award_id"] = ended_award_id
     audit.record(
-        session,
-        actor,
-        "direct_payment.recorded" if created else "direct_payment.changed",
-        "direct_payment_award",
-        award.id,
-        data={"area_code": area_code},
-        about=holder.id,
+        session, actor, action, "direct_payment_award", award.id, data=data, about=award.user_id
     )
-    return award
 
 
 async def award_in_force(
     session: AsyncSession, holder_user_id: uuid.UUID, *, on: date, lock: bool = False
 ) -> DirectPaymentAward:
-    """The holder's award in force on `on`, else `NoDirectPayment`.
+    """The holder's version in force on `on`, else `NoDirectPayment`.
 
-    `lock` holds the award's row until the transaction ends, so two contributions from one
-    holder (to any co-ops) are checked one after the other and cannot both fit in the same
-    remaining allowance.
+    `lock` holds the holder (`hold_holder`) until the transaction ends, so two contributions
+    from one holder (to any co-ops) are checked one after the other and cannot both fit in the
+    same remaining allowance, and a new version or a council's decision cannot slip between
+    the check and the posting.
     """
-    award = await get_award(session, holder_user_id, lock=lock)
-    if award is None or not award.in_force_on(on):
+    if lock:
+        await hold_holder(session, holder_user_id)
+    award = await version_in_force(session, holder_user_id, on=on)
+    if award is None:
         raise NoDirectPayment(day=on.isoformat())
     return award
 
 
 def cycle_of(award: DirectPaymentAward, on: date) -> Cycle:
-    """The four-week cycle, counted from the award's start, that holds `on`."""
+    """The four-week cycle, counted from the version's own start, that holds `on`."""
     return cycle_containing(award.start_date, on)
 
 
@@ -132,7 +251,7 @@ def headroom(award: DirectPaymentAward, cycle: Cycle, *, contributed_pence: int)
 
 
 def check_holder(member: Member, *, holder_user_id: uuid.UUID) -> None:
-    """Money from a Direct Payment goes only to the holder's own service_user membership."""
+    """Money goes only to the holder's own service_user membership."""
     if member.member_class != MemberClass.service_user or member.user_id != holder_user_id:
         raise NotAHolder
 

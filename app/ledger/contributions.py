@@ -1,8 +1,11 @@
-"""Contributions: money paid into a member's account from the holder's Direct Payment.
+"""Contributions: money paid into a holder's member account, from their Direct Payment
+(`direct_payment`, the default), or of their own (`top_up`, `client_contribution`).
 
-The ledger sums the two figures the rules need (what a holder contributed in a cycle, what
-a representative moved for a holder) and hands them to the domains that own the rules, whose
-pure functions decide: the Direct Payment allowance and the mandate's per-cycle limit.
+The ledger sums the two figures the rules need (what a holder contributed from their Direct
+Payment in a cycle, what a representative moved for a holder) and hands them to the domains
+that own the rules, whose pure functions decide: the Direct Payment allowance and the
+mandate's per-cycle limit. Only Direct Payment money is capped by the award; a top-up or a
+client contribution is the holder's own money and needs no award.
 """
 
 import uuid
@@ -20,6 +23,7 @@ from app.ledger import service as ledger
 from app.ledger.errors import MemberNotActive, NotYourAccount
 from app.ledger.models import (
     AccountKind,
+    ContributionSource,
     LedgerAccount,
     LedgerPosting,
     LedgerTransaction,
@@ -48,12 +52,14 @@ async def contribute(
     amount_pence: int,
     reference: str,
     now: datetime,
+    source: ContributionSource = ContributionSource.direct_payment,
 ) -> LedgerTransaction:
     """Move `amount_pence` from `external:deposits` into `member:<target>`.
 
-    The Direct Payment rules apply to the holder whose money it is, whoever records it: a
-    service_user member with an award in force, within the four-week cycle's allowance
-    across all co-ops. A representative also stays within the mandate's per-cycle limit.
+    The money is the holder's, whoever records it: it goes into a service_user membership.
+    Direct Payment money needs the award version in force today and stays within its
+    four-week cycle's allowance across all co-ops. A representative also stays within the
+    mandate's per-cycle limit, whatever the source.
     """
     check_may_move(actor, caller, target)
     # The membership first, read afresh: a leave that ended it meanwhile is seen here, and a
@@ -63,14 +69,23 @@ async def contribute(
         raise MemberNotActive
     today = local_date(now)
     direct_payments.check_holder(target, holder_user_id=target.user_id)
-    award = await direct_payments.award_in_force(session, target.user_id, on=today, lock=True)
-    cycle = direct_payments.cycle_of(award, today)
-    used = await contributed_between(
-        session, holder_user_id=target.user_id, first_day=cycle.first_day, last_day=cycle.last_day
-    )
-    direct_payments.check_fits(
-        direct_payments.headroom(award, cycle, contributed_pence=used), amount_pence=amount_pence
-    )
+    if source is ContributionSource.direct_payment:
+        award = await direct_payments.award_in_force(session, target.user_id, on=today, lock=True)
+        cycle = direct_payments.cycle_of(award, today)
+        used = await contributed_between(
+            session,
+            holder_user_id=target.user_id,
+            first_day=cycle.first_day,
+            last_day=cycle.last_day,
+        )
+        direct_payments.check_fits(
+            direct_payments.headroom(award, cycle, contributed_pence=used),
+            amount_pence=amount_pence,
+        )
+    else:
+        # Not capped, but held all the same: the award version the posting keeps cannot
+        # change between reading it and posting.
+        await direct_payments.hold_holder(session, target.user_id)
     await check_mandate_limit(session, actor, amount_pence=amount_pence, on=today)
     return await ledger.post(
         session,
@@ -84,13 +99,15 @@ async def contribute(
         ],
         now=now,
         about=target.user_id,
+        source=source,
     )
 
 
 async def contributed_between(
     session: AsyncSession, *, holder_user_id: uuid.UUID, first_day: date, last_day: date
 ) -> int:
-    """Pence paid into the holder's member accounts, in every co-op, on those days."""
+    """Direct Payment money paid into the holder's member accounts, in every co-op, on those
+    days (what counts against the award's cap: top-ups and client contributions do not)."""
     start, end = day_range(first_day, last_day)
     total = await session.scalar(
         select(func.coalesce(func.sum(LedgerPosting.amount_pence), 0))
@@ -100,6 +117,7 @@ async def contributed_between(
             Member.user_id == holder_user_id,
             LedgerAccount.kind == AccountKind.member,
             LedgerPosting.kind == TransactionKind.contribution,
+            LedgerPosting.source == ContributionSource.direct_payment,
             LedgerPosting.created_at >= start,
             LedgerPosting.created_at < end,
         )

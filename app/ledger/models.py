@@ -33,6 +33,15 @@ class AccountKind(StrEnum):
     external = "external"
 
 
+class ContributionSource(StrEnum):
+    """Whose money a contribution is: only `direct_payment` money counts against the award's
+    four-week cap and in the councils' figures (SPEC section 17)."""
+
+    direct_payment = "direct_payment"
+    top_up = "top_up"
+    client_contribution = "client_contribution"
+
+
 class TransactionKind(StrEnum):
     contribution = "contribution"
     refund = "refund"
@@ -100,6 +109,14 @@ class LedgerPosting(UUIDPrimaryKey, Base):
     __tablename__ = "ledger_posting"
     __table_args__ = (
         CheckConstraint("amount_pence <> 0", name="amount_not_zero"),
+        # Every posting of a contribution names its source; a reversal may name the source of
+        # the contribution it reverses; nothing else has one.
+        CheckConstraint(
+            "kind <> 'contribution' OR source IS NOT NULL", name="contribution_has_source"
+        ),
+        CheckConstraint(
+            "source IS NULL OR kind IN ('contribution', 'reversal')", name="source_of_contributions"
+        ),
         ForeignKeyConstraint(
             ["transaction_id", "kind"],
             ["ledger_transaction.id", "ledger_transaction.kind"],
@@ -110,6 +127,13 @@ class LedgerPosting(UUIDPrimaryKey, Base):
         Index(
             "ix_ledger_posting_account_id_created_at",
             "account_id",
+            "created_at",
+            postgresql_include=["amount_pence", "transaction_id", "kind"],
+        ),
+        # The councils' figures: the postings made under one award version in a period.
+        Index(
+            "ix_ledger_posting_award_id_created_at",
+            "award_id",
             "created_at",
             postgresql_include=["amount_pence", "transaction_id", "kind"],
         ),
@@ -125,6 +149,14 @@ class LedgerPosting(UUIDPrimaryKey, Base):
     amount_pence: Mapped[int] = mapped_column(BigInteger)
     # Copied from the transaction so statements and returns filter postings without a join.
     created_at: Mapped[datetime]
+    # A contribution's source, on each of its postings (see the CHECK constraints above), so
+    # the cap and the councils' figures pick Direct Payment money without a look-up.
+    source: Mapped[ContributionSource | None] = mapped_column(enum_column(ContributionSource))
+    # On a member account's posting: the holder's Direct Payment award version in force on
+    # the posting's day when it was made (for a contribution, the one its cap was checked
+    # against). The councils' figures count the posting under that version's council, so a
+    # holder who moves council leaves their past with the old one.
+    award_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("direct_payment_award.id"))
 
     account: Mapped[LedgerAccount] = relationship(lazy="raise")
 

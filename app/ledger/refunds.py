@@ -124,9 +124,9 @@ COUNTED = (RefundStatus.posted, *WAITING)
 
 async def refund_cycle(session: AsyncSession, member: Member, day: date) -> tuple[date, date]:
     """The four-week cycle a refund asked for on `day` counts in: the holder's Direct Payment
-    cycle (28 days from the award's `start_date`) when they have an award, else the 28 days
-    ending on `day`."""
-    award = await direct_payments.get_award(session, member.user_id)
+    cycle (28 days from the `start_date` of the award version in force that day) when there
+    is one, else the 28 days ending on `day`."""
+    award = await direct_payments.version_in_force(session, member.user_id, on=day)
     if award is not None:
         cycle = cycle_containing(award.start_date, day)
         return cycle.first_day, cycle.last_day

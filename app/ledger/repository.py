@@ -18,7 +18,13 @@ from app.auth.actor import Actor
 from app.coops import service as coops
 from app.coops.models import Member
 from app.ledger.errors import NotYourAccount
-from app.ledger.models import AccountKind, LedgerAccount, LedgerPosting, LedgerTransaction
+from app.ledger.models import (
+    AccountKind,
+    ContributionSource,
+    LedgerAccount,
+    LedgerPosting,
+    LedgerTransaction,
+)
 from app.ledger.schemas import LedgerTransactionRead, PostingRead
 
 MEMBERS = "members"
@@ -31,6 +37,7 @@ class PostingRow:
     kind: AccountKind
     member_id: uuid.UUID | None
     amount_pence: int
+    source: ContributionSource | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,14 +102,22 @@ async def postings_of(
             LedgerAccount.kind,
             LedgerAccount.member_id,
             LedgerPosting.amount_pence,
+            LedgerPosting.source,
         )
         .join(LedgerAccount, LedgerAccount.id == LedgerPosting.account_id)
         .where(LedgerPosting.transaction_id.in_(list(transaction_ids)))
         .order_by(LedgerPosting.transaction_id, LedgerPosting.position)
     )
-    for transaction_id, code, kind, member_id, amount in rows.all():
-        found[transaction_id].append(PostingRow(transaction_id, code, kind, member_id, amount))
+    for transaction_id, code, kind, member_id, amount, source in rows.all():
+        found[transaction_id].append(
+            PostingRow(transaction_id, code, kind, member_id, amount, source)
+        )
     return found
+
+
+def source_of(postings: Sequence[PostingRow]) -> ContributionSource | None:
+    """A contribution's source (every posting of it carries the same)."""
+    return next((p.source for p in postings if p.source is not None), None)
 
 
 def as_seen_by(
@@ -136,6 +151,7 @@ def as_seen_by(
         memo=None if withheld else transaction.memo,
         actor_user_id=None if withheld else transaction.actor_user_id,
         on_behalf_of_user_id=None if withheld else transaction.on_behalf_of_user_id,
+        source=None if withheld else source_of(postings),
         postings=[line for line in lines if line is not None],
     )
 
@@ -150,6 +166,7 @@ async def as_posted(session: AsyncSession, transaction: LedgerTransaction) -> Le
         memo=transaction.memo,
         actor_user_id=transaction.actor_user_id,
         on_behalf_of_user_id=transaction.on_behalf_of_user_id,
+        source=source_of(postings[transaction.id]),
         postings=[
             PostingRead(account=p.code, amount_pence=p.amount_pence)
             for p in postings[transaction.id]

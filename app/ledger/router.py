@@ -82,10 +82,13 @@ async def create_contribution(
     own account; a representative with `contribute` into the holder's, within the mandate's
     per-cycle limit; an administrator records a bank transfer for `member_id`.
 
-    The Direct Payment rules apply to the holder whose money it is: a `service_user` member
-    (else 422 `not_a_holder`) with an award in force (422 `no_direct_payment`), at most four
-    weeks of the award per four-week cycle across all co-ops (422 `exceeds_direct_payment`).
-    `Idempotency-Key` is required. The answer is the ledger transaction."""
+    The money goes into a `service_user` membership (else 422 `not_a_holder`). Direct
+    Payment money (`source: direct_payment`, the default) needs an award version in force
+    today (422 `no_direct_payment`), at most four weeks of it per four-week cycle, counted
+    from the version's `start_date`, across all co-ops (422 `exceeds_direct_payment`). A
+    `top_up` or `client_contribution` is the holder's own money: it needs no award, is not
+    capped, and is shown apart on statements and returns (it does not count in the councils'
+    figures). `Idempotency-Key` is required. The answer is the ledger transaction."""
     target = member
     if body.member_id is not None:
         target = await repository.visible_member(session, actor, member, body.member_id)
@@ -97,6 +100,7 @@ async def create_contribution(
         amount_pence=body.amount_pence,
         reference=body.reference,
         now=now,
+        source=body.source,
     )
     return await guard.respond(await repository.as_posted(session, transaction), 201)
 
@@ -145,9 +149,9 @@ async def list_ledger(
 CSV_RESPONSE = csv_alternative(
     "The statement; with `?format=csv` or `Accept: text/csv`, as CSV (UTF-8 "
     "with a byte-order mark, every cell quoted, a header row, an opening line, one movement "
-    "per row with the running balance, a closing line).",
-    example='"date","transaction_id","kind","amount_pence","balance_pence","memo"\r\n'
-    '"2026-03-01","","opening_balance","","0","Opening balance"\r\n',
+    "per row with the running balance and, for a contribution, its source, a closing line).",
+    example='"date","transaction_id","kind","amount_pence","balance_pence","memo","source"\r\n'
+    '"2026-03-01","","opening_balance","","0","Opening balance",""\r\n',
 )
 
 
@@ -176,8 +180,10 @@ async def get_statement(
 ) -> StatementRead | Response:
     """A member's statement for the days `from` to `to` inclusive (days in Wales): the member, their
     representative with `view`, or an administrator. `weeks_of_budget_held` is the closing
-    balance over the weekly Direct Payment (1 place, half up) and `surplus` is true above
-    8 weeks, both null without an award: councils may claw back an unspent surplus."""
+    balance over the weekly Direct Payment of the latest award version in force during the
+    period (1 place, half up) and `surplus` is true above 8 weeks, both null without one:
+    councils may claw back an unspent surplus. Each contribution shows its `source`, so Direct
+    Payment money and the holder's own top-ups and client contributions are told apart."""
     target = await repository.visible_member(session, actor, member, member_id)
     read = await statements.statement(
         session, target, from_date=from_date, to_date=to_date, now=now

@@ -7,7 +7,7 @@ from typing import Annotated
 from pydantic import Field
 
 from app.core.schemas import Input, Output, Pence, ShortText
-from app.ledger.models import RefundStatus, TransactionKind
+from app.ledger.models import ContributionSource, RefundStatus, TransactionKind
 
 ContributionPence = Annotated[Pence, Field(ge=1, le=10_000_000)]
 RefundPence = Annotated[Pence, Field(ge=1, le=1_000_000_000)]
@@ -22,6 +22,13 @@ class ContributionCreate(Input):
         "holder's).",
     )
     reference: ShortText = Field(description="Shown as the transaction's memo.")
+    source: ContributionSource = Field(
+        default=ContributionSource.direct_payment,
+        description="Whose money it is. `direct_payment` (the default) is paid from the "
+        "holder's Direct Payment and counts against the award's four-week cap and in the "
+        "councils' figures; `top_up` and `client_contribution` are the holder's own money, "
+        "need no award and are not capped.",
+    )
 
 
 class RefundCreate(Input):
@@ -49,6 +56,9 @@ class LedgerTransactionRead(Output):
     )
     actor_user_id: uuid.UUID | None
     on_behalf_of_user_id: uuid.UUID | None
+    source: ContributionSource | None = Field(
+        default=None, description="A contribution's source; null on every other kind."
+    )
     postings: list[PostingRead] = Field(description="They sum to exactly zero.")
 
 
@@ -81,6 +91,11 @@ class MovementRead(Output):
     kind: TransactionKind
     amount_pence: int = Field(description="Positive into the member's account, negative out.")
     memo: str
+    source: ContributionSource | None = Field(
+        default=None,
+        description="A contribution's source (Direct Payment money, a top-up, a client "
+        "contribution); null on every other kind.",
+    )
 
 
 class StatementRead(Output):

@@ -22,6 +22,9 @@ from app.auth.actor import Actor
 from app.auth.models import User
 from app.coops import service as coops
 from app.coops.models import Member, MemberStatus
+from app.core.clock import local_date
+from app.core.errors import InternalInconsistency
+from app.direct_payments import service as direct_payments
 from app.ledger import repository
 from app.ledger.errors import (
     InsufficientFunds,
@@ -31,6 +34,7 @@ from app.ledger.errors import (
 )
 from app.ledger.models import (
     AccountKind,
+    ContributionSource,
     LedgerAccount,
     LedgerPosting,
     LedgerTransaction,
@@ -285,12 +289,16 @@ async def post(
     now: datetime,
     reverses_id: uuid.UUID | None = None,
     about: uuid.UUID | None = None,
+    source: ContributionSource | None = None,
 ) -> LedgerTransaction:
     """Post one balanced transaction, or raise and post nothing: `InsufficientFunds`, or
     `MemberNotActive` for money paid into the account of a member who has left.
 
-    `about` is the person the posting concerns, for their activity (default: the person
-    acted for)."""
+    A contribution names its `source` (a reversal may name the reversed contribution's;
+    nothing else has one). Each posting on a member's
+    account keeps the holder's Direct Payment award version in force that day, if any: the
+    councils' figures count it under that version's council. `about` is the person the
+    posting concerns, for their activity (default: the person acted for)."""
     check_balanced(lines)
     accounts, statuses = await _lock_all(
         session, coop_id=coop_id, codes=[line.account for line in lines]
@@ -302,6 +310,10 @@ async def post(
     short = short_accounts(accounts, lines)
     if short:
         raise InsufficientFunds(extra={"accounts": short})
+    if (kind is TransactionKind.contribution and source is None) or (
+        source is not None and kind not in (TransactionKind.contribution, TransactionKind.reversal)
+    ):
+        raise InternalInconsistency(f"a {kind} transaction with source {source}")
     transaction = LedgerTransaction(
         id=uuid.uuid4(),
         coop_id=coop_id,
@@ -314,6 +326,10 @@ async def post(
     )
     session.add(transaction)
     await session.flush()
+    member_ids = [a.member_id for a in accounts.values() if a.member_id is not None]
+    awards = await direct_payments.versions_in_force_for_members(
+        session, member_ids, on=local_date(now)
+    )
     for position, line in enumerate(lines):
         account = accounts[line.account]
         account.balance_pence += line.amount_pence
@@ -325,6 +341,8 @@ async def post(
                 position=position,
                 amount_pence=line.amount_pence,
                 created_at=now,
+                source=source,
+                award_id=awards.get(account.member_id) if account.member_id else None,
             )
         )
     await session.flush()
@@ -335,7 +353,10 @@ async def post(
         "ledger_transaction",
         transaction.id,
         coop_id=coop_id,
-        data={"postings": [[line.account, line.amount_pence] for line in lines]},
+        data={
+            "postings": [[line.account, line.amount_pence] for line in lines],
+            **({"source": source.value} if source is not None else {}),
+        },
         about=about,
     )
     return transaction

@@ -18,7 +18,15 @@ from app.ledger.models import LedgerAccount, LedgerPosting, LedgerTransaction
 from app.ledger.schemas import MovementRead, StatementRead
 
 SURPLUS_WEEKS = 8
-CSV_COLUMNS = ("date", "transaction_id", "kind", "amount_pence", "balance_pence", "memo")
+CSV_COLUMNS = (
+    "date",
+    "transaction_id",
+    "kind",
+    "amount_pence",
+    "balance_pence",
+    "memo",
+    "source",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,7 +55,7 @@ async def statement(
     now: datetime,
 ) -> StatementRead:
     """The member's account from `from_date` (default: the day it opened) to `to_date`
-    (default: today), both inclusive, days in Wales."""
+    (default: today), both inclusive, days in Wales. Each contribution names its source."""
     account = await session.scalar(
         select(LedgerAccount).where(
             LedgerAccount.coop_id == member.coop_id,
@@ -72,7 +80,7 @@ async def statement(
             or 0
         )
         rows = await session.execute(
-            select(LedgerTransaction, LedgerPosting.amount_pence)
+            select(LedgerTransaction, LedgerPosting.amount_pence, LedgerPosting.source)
             .join(LedgerPosting, LedgerPosting.transaction_id == LedgerTransaction.id)
             .where(
                 LedgerPosting.account_id == account.id,
@@ -88,11 +96,15 @@ async def statement(
                 kind=transaction.kind,
                 amount_pence=amount,
                 memo=transaction.memo,
+                source=source,
             )
-            for transaction, amount in rows.all()
+            for transaction, amount, source in rows.all()
         ]
     closing = opening + sum(m.amount_pence for m in movements)
-    award = await direct_payments.get_award(session, member.user_id)
+    # Weeks of the latest award version in force during the statement's days.
+    award = await direct_payments.latest_in_force_between(
+        session, member.user_id, first=first, last=last
+    )
     held = weeks_held(closing, award.weekly_amount_pence) if award is not None else None
     return StatementRead(
         member_id=member.id,
@@ -111,7 +123,7 @@ def to_csv(read: StatementRead) -> str:
     balance; UTF-8, so Welsh text stays as written."""
     rows: list[list[object]] = [list(CSV_COLUMNS)]
     balance = read.opening_balance_pence
-    rows.append([read.from_date, "", "opening_balance", "", balance, "Opening balance"])
+    rows.append([read.from_date, "", "opening_balance", "", balance, "Opening balance", ""])
     for movement in read.movements:
         balance += movement.amount_pence
         rows.append(
@@ -122,7 +134,8 @@ def to_csv(read: StatementRead) -> str:
                 movement.amount_pence,
                 balance,
                 movement.memo,
+                movement.source.value if movement.source else "",
             ]
         )
-    rows.append([read.to_date, "", "closing_balance", "", balance, "Closing balance"])
+    rows.append([read.to_date, "", "closing_balance", "", balance, "Closing balance", ""])
     return csv_text(rows)

@@ -144,6 +144,16 @@ LABELS: Labels = {
         withdrawn=("Withdrawn", "Wedi'i dynnu'n ôl"),
         superseded=("Superseded by a later change", "Wedi'i ddisodli gan newid diweddarach"),
     ),
+    "award_status": _pairs(
+        declared=("Declared by the holder", "Wedi'i ddatgan gan y deiliad"),
+        confirmed=("Confirmed by the council", "Wedi'i gadarnhau gan y cyngor"),
+        rejected=("Rejected by the council", "Wedi'i wrthod gan y cyngor"),
+    ),
+    "contribution_source": _pairs(
+        direct_payment=("Direct Payment", "Taliad Uniongyrchol"),
+        top_up=("Top-up", "Ychwanegiad"),
+        client_contribution=("Client contribution", "Cyfraniad y cleient"),
+    ),
     "preferred_language": _pairs(
         en=("English", "Saesneg"),
         cy=("Welsh", "Cymraeg"),

@@ -295,9 +295,10 @@ async def answer_invitation(
 
 
 async def mandate_cycle(session: AsyncSession, mandate: Mandate, on: date) -> Cycle:
-    """The four-week cycle a limit applies to: the holder's Direct Payment cycle, or, for a
-    holder with no award recorded, four-week cycles counted from the day of the grant."""
-    award = await direct_payments.get_award(session, mandate.holder_user_id)
+    """The four-week cycle a limit applies to: the holder's Direct Payment cycle (of the award
+    version in force on `on`), or, for a holder with none in force, four-week cycles counted
+    from the day of the grant."""
+    award = await direct_payments.version_in_force(session, mandate.holder_user_id, on=on)
     start = award.start_date if award is not None else local_date(mandate.created_at)
     return cycle_containing(start, on)
 

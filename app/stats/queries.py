@@ -1,28 +1,28 @@
 """The aggregate queries behind the councils' figures: every sum and count is the database's.
 
 Money and people are counted by the council that pays the holder's Direct Payment (the
-award's `area_code`), not by where the co-op operates (SPEC section 10).
+`area_code` of the award version each posting was made under), not by where the co-op
+operates (SPEC sections 10 and 17); which postings count is `app.stats.attribution`'s rule.
 """
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import ColumnElement, Select, func, select, true
+from sqlalchemy import Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.coops.models import CoopArea, Member
-from app.direct_payments.models import DirectPaymentAward
+from app.coops.models import CoopArea
+from app.direct_payments.models import AwardStatus
 from app.ledger.models import (
-    AccountKind,
-    LedgerAccount,
     LedgerPosting,
     LedgerTransaction,
     TransactionKind,
 )
 from app.providers.models import Provider, ProviderArea, ProviderServiceType, ProviderStatus
+from app.stats import attribution
+from app.tenders.models import AwardStatus as TenderAwardStatus
 from app.tenders.models import (
-    AwardStatus,
     Contract,
     ContractStatus,
     Invoice,
@@ -41,53 +41,62 @@ class Pooling:
     contributions_pence: int
 
 
-def _contributions(start: datetime, end: datetime) -> Select[str, int, int]:
-    """Contributions into member accounts in [start, end), by the paying council."""
-    return (
+def _contributions(
+    start: datetime, end: datetime, statuses: Sequence[AwardStatus]
+) -> Select[str, int, int]:
+    """Direct Payment contributions in [start, end), by the paying council."""
+    stmt = (
         select(
-            DirectPaymentAward.area_code,
-            func.count(func.distinct(Member.user_id)),
+            attribution.paying_area,
+            func.count(func.distinct(attribution.holder)),
             func.coalesce(func.sum(LedgerPosting.amount_pence), 0),
         )
         .select_from(LedgerPosting)
-        .join(LedgerAccount, LedgerAccount.id == LedgerPosting.account_id)
-        .join(Member, Member.id == LedgerAccount.member_id)
-        .join(DirectPaymentAward, DirectPaymentAward.user_id == Member.user_id)
         .where(
             LedgerPosting.kind == TransactionKind.contribution,
-            LedgerAccount.kind == AccountKind.member,
             LedgerPosting.created_at >= start,
             LedgerPosting.created_at < end,
         )
-        .group_by(DirectPaymentAward.area_code)
+        .group_by(attribution.paying_area)
     )
+    return attribution.direct_payment_money(attribution.counted(stmt, statuses=statuses))
 
 
-async def pooling(session: AsyncSession, area_code: str, start: datetime, end: datetime) -> Pooling:
-    stmt = _contributions(start, end).where(DirectPaymentAward.area_code == area_code)
+async def pooling(
+    session: AsyncSession,
+    area_code: str,
+    start: datetime,
+    end: datetime,
+    *,
+    statuses: Sequence[AwardStatus],
+) -> Pooling:
+    stmt = _contributions(start, end, statuses).where(attribution.paying_area == area_code)
     row = (await session.execute(stmt)).first()
     if row is None:
         return Pooling(holders=0, contributions_pence=0)
     return Pooling(holders=int(row[1]), contributions_pence=int(row[2]))
 
 
-def counted_in_public_table() -> ColumnElement[bool]:
-    """Which holders the public Wales table counts: the one place that says so.
-
-    SPEC sections 17 and 25 count only holders whose award the council confirmed. Until awards
-    carry a confirmation every award counts; the table still leaves out whatever happens in
-    the month it is served in, since it is made from the months before."""
-    return true()
-
-
 async def pooling_by_area(
-    session: AsyncSession, start: datetime, end: datetime
+    session: AsyncSession,
+    start: datetime,
+    end: datetime,
+    *,
+    statuses: Sequence[AwardStatus],
 ) -> dict[str, Pooling]:
-    """Holders pooling and their money in [start, end), by the paying council, for the public
-    table (only the holders it counts)."""
-    stmt = _contributions(start, end).where(counted_in_public_table())
-    rows = (await session.execute(stmt)).all()
+    """Holders pooling and their money in [start, end), by the council paying the award version
+    each posting was made under, counting only versions in `statuses`."""
+    rows = (await session.execute(_contributions(start, end, statuses))).all()
     return {r[0]: Pooling(holders=int(r[1]), contributions_pence=int(r[2])) for r in rows}
+
+
+async def awards_by_status(
+    session: AsyncSession, area_code: str, first: date, last: date
+) -> dict[AwardStatus, int]:
+    """Holders with a declared or confirmed award from this council in force during the
+    period, each once, by the status of their latest such version."""
+    rows = (await session.execute(attribution.holders_by_status(area_code, first, last))).all()
+    return {AwardStatus(status): int(count) for status, count in rows}
 
 
 def _coops_active(start: datetime, end: datetime) -> Select[str, int]:
@@ -156,33 +165,36 @@ class SpendRow:
 
 
 async def spend_by_service_type(
-    session: AsyncSession, area_code: str, start: datetime, end: datetime
+    session: AsyncSession,
+    area_code: str,
+    start: datetime,
+    end: datetime,
+    *,
+    statuses: Sequence[AwardStatus],
 ) -> Sequence[SpendRow]:
     """Care paid for through approved invoices, by the kind of care the tender bought:
-    distinct holders paid by this council and the pence that left their accounts."""
+    distinct holders paid by this council and the pence that left their accounts (whatever
+    money paid for it)."""
     stmt = (
         select(
             Tender.service_type,
-            func.count(func.distinct(Member.user_id)),
+            func.count(func.distinct(attribution.holder)),
             func.coalesce(func.sum(-LedgerPosting.amount_pence), 0),
         )
         .select_from(LedgerPosting)
-        .join(LedgerAccount, LedgerAccount.id == LedgerPosting.account_id)
-        .join(Member, Member.id == LedgerAccount.member_id)
-        .join(DirectPaymentAward, DirectPaymentAward.user_id == Member.user_id)
         .join(Invoice, Invoice.approval_transaction_id == LedgerPosting.transaction_id)
         .join(Contract, Contract.id == Invoice.contract_id)
         .join(Tender, Tender.id == Contract.tender_id)
         .where(
             LedgerPosting.kind == TransactionKind.invoice_approval,
-            LedgerAccount.kind == AccountKind.member,
             LedgerPosting.created_at >= start,
             LedgerPosting.created_at < end,
-            DirectPaymentAward.area_code == area_code,
+            attribution.paying_area == area_code,
         )
         .group_by(Tender.service_type)
         .order_by(Tender.service_type)
     )
+    stmt = attribution.counted(stmt, statuses=statuses)
     return [
         SpendRow(service_type=str(row[0]), holders=int(row[1]), spend_pence=int(row[2]))
         for row in (await session.execute(stmt)).all()
@@ -222,7 +234,7 @@ async def tenders_awarded_by_area(
         .join(Tender, Tender.id == TenderArea.tender_id)
         .join(TenderAward, TenderAward.tender_id == Tender.id)
         .where(
-            TenderAward.status == AwardStatus.awarded,
+            TenderAward.status == TenderAwardStatus.awarded,
             TenderAward.awarded_at < end,
             Tender.published_at >= start,
             Tender.published_at < end,

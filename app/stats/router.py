@@ -74,7 +74,13 @@ async def area_summary(
     before it).
 
     Money and people are counted by the council that pays the holder's Direct Payment, not
-    by where the co-op operates. Figures about people or their money are
+    by where the co-op operates: each posting under the award version in force on its day,
+    so a holder who moves council leaves their past here. Versions declared and confirmed
+    count (rejected ones nowhere); `holders_pooling` and `contributions_pence` count Direct
+    Payment money only (not top-ups or client contributions), `spend_by_service_type` all the
+    care those holders bought. `awards` counts the holders this council pays with a version
+    in force during the period, once each, by the status of their latest one: `declared`
+    ones wait for the council's confirmation. Figures about people or their money are
     `{"value", "suppressed"}` under disclosure control: 1-7 people suppressed, 8 or more
     rounded to the nearest 5, money shown only when drawn from 8 or more people and then
     rounded half up to the nearest £100 (10,000 pence: `contributions_pence`, each
@@ -122,9 +128,10 @@ async def wales(
     the disclosure control of the councils' summary (1-7 people suppressed, 8 or more rounded
     to the nearest 5, money shown only when drawn from 8 or more people), and
     `contributions_pence` is then rounded half up to the nearest £100 (10,000 pence).
-    `holders_pooling` counts distinct holders with a contribution in those months and
-    `contributions_pence` what they paid in, by the council that pays each holder's Direct
-    Payment. `gaps` counts service types no verified provider offered in the area when the
+    `holders_pooling` counts distinct holders with a Direct Payment contribution in those
+    months and `contributions_pence` what they paid in (top-ups and client contributions
+    excluded), by the council paying the award version each contribution was made under, and
+    only under versions that council confirmed: a declared award counts in no public figure. `gaps` counts service types no verified provider offered in the area when the
     table was made (the directory keeps no history). Answers carry a strong `ETag`; send it
     in `If-None-Match` for a 304."""
     found, _ = await wales_table.edition(session, now=now, today=local_date(now))

@@ -21,12 +21,22 @@ class ProvidersByServiceType(Output):
     gap: bool
 
 
+class AwardsSummary(Output):
+    """Holders this council pays with an award version in force during the period, each
+    counted once by the status of their latest such version (people, under disclosure
+    control)."""
+
+    declared: Published = Field(description="Waiting for the council to confirm.")
+    confirmed: Published
+
+
 class AreaSummary(Output):
     area_code: str
     from_date: date = Field(serialization_alias="from")
     to_date: date = Field(serialization_alias="to")
     holders_pooling: Published
     contributions_pence: Published
+    awards: AwardsSummary
     spend_by_service_type: list[SpendByServiceType]
     coops_active: int
     contracted_average_hourly_rate_pence: int | None

@@ -15,11 +15,17 @@ from app.core.disclosure import Figure
 from app.core.errors import ValidationFailed
 from app.core.money import decimal_text, round_half_up
 from app.core.schemas import Published
+from app.direct_payments.models import AwardStatus
 from app.providers import service as providers
 from app.providers.models import ServiceType
-from app.stats import periods, queries
+from app.stats import attribution, periods, queries
 from app.stats.errors import PeriodNotWholeMonths
-from app.stats.schemas import AreaSummary, ProvidersByServiceType, SpendByServiceType
+from app.stats.schemas import (
+    AreaSummary,
+    AwardsSummary,
+    ProvidersByServiceType,
+    SpendByServiceType,
+)
 from app.tenders.states import TenderStatus
 
 
@@ -83,13 +89,17 @@ async def area_summary(
     session: AsyncSession, area_code: str, *, first: date, last: date
 ) -> AreaSummary:
     start, end = day_range(first, last)
-    pool = await queries.pooling(session, area_code, start, end)
+    # An officer's figures count declared and confirmed awards; the public table confirmed.
+    pool = await queries.pooling(session, area_code, start, end, statuses=attribution.OFFICERS)
     listed_total, listed_count = await queries.listed_rates(session, area_code)
     listed = average(listed_total, listed_count)
     contracted = average(*await queries.contracted_rates(session, area_code))
     coverage = await providers.area_coverage(session, area_code)
-    spend = await queries.spend_by_service_type(session, area_code, start, end)
+    spend = await queries.spend_by_service_type(
+        session, area_code, start, end, statuses=attribution.OFFICERS
+    )
     tenders = await queries.tenders_by_status(session, area_code, start, end)
+    awards = await queries.awards_by_status(session, area_code, first, last)
     return AreaSummary(
         area_code=area_code,
         from_date=first,
@@ -97,6 +107,10 @@ async def area_summary(
         holders_pooling=Published.of(disclosure.people_count(pool.holders)),
         contributions_pence=Published.of(
             disclosure.published_money(pool.contributions_pence, pool.holders)
+        ),
+        awards=AwardsSummary(
+            declared=Published.of(disclosure.people_count(awards.get(AwardStatus.declared, 0))),
+            confirmed=Published.of(disclosure.people_count(awards.get(AwardStatus.confirmed, 0))),
         ),
         spend_by_service_type=spend_rows(spend, pool.holders),
         coops_active=await queries.coops_active(session, area_code, start, end),
@@ -139,6 +153,8 @@ def summary_csv(summary: AreaSummary) -> str:
     row("area", summary.area_code, "to", summary.to_date.isoformat())
     figure("area", summary.area_code, "holders_pooling", summary.holders_pooling)
     figure("area", summary.area_code, "contributions_pence", summary.contributions_pence)
+    figure("awards", summary.area_code, "declared", summary.awards.declared)
+    figure("awards", summary.area_code, "confirmed", summary.awards.confirmed)
     row("area", summary.area_code, "coops_active", summary.coops_active)
     for name in (
         "contracted_average_hourly_rate_pence",

@@ -17,7 +17,7 @@ from app.core.csv_answer import csv_text
 from app.core.errors import must_exist
 from app.core.schemas import Published
 from app.providers.models import ServiceType
-from app.stats import periods, queries
+from app.stats import attribution, periods, queries
 from app.stats.models import WalesEdition, WalesEditionRow
 from app.stats.schemas import WalesRow, WalesTable
 
@@ -49,7 +49,7 @@ async def _figures(
     `gaps` is the directory as it stands when the edition is made."""
     start, end = day_range(first, last)
     areas = (await session.scalars(select(Area).order_by(Area.code))).all()
-    pools = await queries.pooling_by_area(session, start, end)
+    pools = await queries.pooling_by_area(session, start, end, statuses=attribution.PUBLIC)
     coops = await queries.coops_active_by_area(session, start, end)
     offered = await queries.types_offered_by_area(session)
     awarded = await queries.tenders_awarded_by_area(session, start, end)

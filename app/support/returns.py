@@ -1,7 +1,8 @@
 """The quarterly Direct Payment monitoring return: a member's account over a calendar
 quarter, summed by the database by kind of movement.
 
-closing = opening + contributions - care - shared charges - refunds. Every posting on a
+closing = opening + contributions - care - shared charges - refunds; contributions are also
+given by source (Direct Payment money, top-ups, client contributions). Every posting on a
 member account belongs to one of those kinds: contributions pay in, invoice approvals buy
 care (member -> provider), support charges pay the shared fund, refunds and the refund on
 leaving pay out. A reversal counts with the kind of the transaction it reverses, so a
@@ -22,9 +23,10 @@ from app.direct_payments import service as direct_payments
 from app.ledger import service as ledger
 from app.ledger import statements
 from app.ledger.models import AccountKind, LedgerAccount, LedgerPosting, LedgerTransaction
+from app.ledger.models import ContributionSource as Source
 from app.ledger.models import TransactionKind as Kind
 from app.providers.models import Provider, ProviderServiceType
-from app.support.schemas import CareBoughtRead, DirectPaymentReturnRead
+from app.support.schemas import CareBoughtRead, ContributionsBySource, DirectPaymentReturnRead
 from app.tenders.models import Contract, Invoice, Tender
 
 QUARTER_MONTHS = {1: (1, 3), 2: (4, 6), 3: (7, 9), 4: (10, 12)}
@@ -52,6 +54,7 @@ async def dp_return(
     )
     opening = 0
     by_kind: dict[Kind, int] = {}
+    by_source: dict[Source, int] = {}
     care: list[CareBoughtRead] = []
     if account_id is not None:
         opening = int(
@@ -69,21 +72,27 @@ async def dp_return(
             LedgerPosting.created_at >= start,
             LedgerPosting.created_at < end,
         )
+        source = LedgerPosting.source
         rows = await session.execute(
-            select(kind, func.sum(LedgerPosting.amount_pence))
+            select(kind, source, func.sum(LedgerPosting.amount_pence))
             .join(LedgerTransaction, LedgerTransaction.id == LedgerPosting.transaction_id)
             .outerjoin(original, original.id == LedgerTransaction.reverses_id)
             .where(*in_quarter)
-            .group_by(kind)
+            .group_by(kind, source)
         )
-        by_kind = {Kind(k): int(total) for k, total in rows.all()}
+        for k, from_source, total in rows.all():
+            by_kind[Kind(k)] = by_kind.get(Kind(k), 0) + int(total)
+            if from_source is not None:
+                by_source[Source(from_source)] = by_source.get(Source(from_source), 0) + int(total)
         care = await _care_bought(session, account_id=account_id, start=start, end=end)
     contributions = by_kind.get(Kind.contribution, 0)
     care_total = -by_kind.get(Kind.invoice_approval, 0)
     charges = -by_kind.get(Kind.support_charge, 0)
     refunds = -sum(by_kind.get(k, 0) for k in REFUND_KINDS)
     closing = opening + contributions - care_total - charges - refunds
-    award = await direct_payments.get_award(session, member.user_id)
+    award = await direct_payments.latest_in_force_between(
+        session, member.user_id, first=first, last=last
+    )
     held = statements.weeks_held(closing, award.weekly_amount_pence) if award else None
     return DirectPaymentReturnRead(
         member_id=member.id,
@@ -92,6 +101,11 @@ async def dp_return(
         to_date=last,
         opening_balance_pence=opening,
         contributions_pence=contributions,
+        contributions_by_source=ContributionsBySource(
+            direct_payment_pence=by_source.get(Source.direct_payment, 0),
+            top_up_pence=by_source.get(Source.top_up, 0),
+            client_contribution_pence=by_source.get(Source.client_contribution, 0),
+        ),
         care_bought=care,
         care_total_pence=care_total,
         shared_charges_pence=charges,
@@ -190,6 +204,10 @@ def to_csv(read: DirectPaymentReturnRead) -> str:
     figure("to", read.to_date)
     figure("opening_balance_pence", read.opening_balance_pence)
     figure("contributions_pence", read.contributions_pence)
+    by_source = read.contributions_by_source
+    figure("contributions_direct_payment_pence", by_source.direct_payment_pence)
+    figure("contributions_top_up_pence", by_source.top_up_pence)
+    figure("contributions_client_contribution_pence", by_source.client_contribution_pence)
     rows.extend(
         [
             "care_bought",

@@ -140,6 +140,14 @@ class CareBoughtRead(Output):
     amount_pence: int
 
 
+class ContributionsBySource(Output):
+    """Contributions by whose money they were: only Direct Payment money is the council's."""
+
+    direct_payment_pence: int
+    top_up_pence: int
+    client_contribution_pence: int
+
+
 class DirectPaymentReturnRead(Output):
     """The quarterly Direct Payment monitoring return: closing = opening + contributions -
     care - shared charges - refunds."""
@@ -149,7 +157,11 @@ class DirectPaymentReturnRead(Output):
     from_date: date = Field(serialization_alias="from", description="First day (inclusive).")
     to_date: date = Field(serialization_alias="to", description="Last day (inclusive).")
     opening_balance_pence: int
-    contributions_pence: int
+    contributions_pence: int = Field(description="Every contribution, whatever its source.")
+    contributions_by_source: ContributionsBySource = Field(
+        description="`contributions_pence` by source: the holder's Direct Payment, their "
+        "top-ups and client contributions."
+    )
     care_bought: list[CareBoughtRead] = Field(description="Care paid for, by provider.")
     care_total_pence: int
     shared_charges_pence: int

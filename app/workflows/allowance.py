@@ -12,7 +12,8 @@ from app.ledger import contributions
 async def allowance(
     session: AsyncSession, award: DirectPaymentAward, *, on: date
 ) -> direct_payments.Headroom | None:
-    """The cycle holding `on` and what is left of it; None when the award is not in force."""
+    """The cycle holding `on` (counted from the version's start) and what is left of it; None
+    when the version is not in force that day."""
     if not award.in_force_on(on):
         return None
     cycle = direct_payments.cycle_of(award, on)

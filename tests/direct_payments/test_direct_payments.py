@@ -60,7 +60,7 @@ class TestSetDirectPayment:
             "remaining_pence": 100_000,
         }
 
-    async def test_a_second_put_replaces_the_award(
+    async def test_a_second_put_with_the_same_start_corrects_the_declared_version(
         self, client: httpx.AsyncClient, session: AsyncSession
     ) -> None:
         holder = await register_person(client)
@@ -86,8 +86,9 @@ class TestSetDirectPayment:
         holder = await register_person(client)
         body = await set_direct_payment(client, holder, start_date=date(2026, 4, 1))
         assert body["current_cycle"] is None
+        other = await register_person(client)
         ended = await set_direct_payment(
-            client, holder, start_date=date(2025, 1, 1), end_date=date(2026, 3, 1)
+            client, other, start_date=date(2025, 1, 1), end_date=date(2026, 3, 1)
         )
         assert ended["current_cycle"] is None
 

@@ -175,16 +175,25 @@ class TestGetStatement:
             "amount_pence",
             "balance_pence",
             "memo",
+            "source",
         ]
-        assert rows[1] == ["2026-03-02", "", "opening_balance", "", "0", "Opening balance"]
-        assert [row[2:5] for row in rows[2:5]] == [
-            ["contribution", "40000", "40000"],
-            ["refund", "-5000", "35000"],
-            ["contribution", "100000", "135000"],
+        assert rows[1] == ["2026-03-02", "", "opening_balance", "", "0", "Opening balance", ""]
+        assert [row[2:5] + row[6:] for row in rows[2:5]] == [
+            ["contribution", "40000", "40000", "direct_payment"],
+            ["refund", "-5000", "35000", ""],
+            ["contribution", "100000", "135000", "direct_payment"],
         ]
         assert rows[3][5] == '\'=HYPERLINK("http://evil")'
         assert rows[4][5] == "Ebrill: seibiant i Siân a'i ŵyr"
-        assert rows[5] == ["2026-03-31", "", "closing_balance", "", "135000", "Closing balance"]
+        assert rows[5] == [
+            "2026-03-31",
+            "",
+            "closing_balance",
+            "",
+            "135000",
+            "Closing balance",
+            "",
+        ]
 
     async def test_json_is_the_default_and_format_json_overrides_accept(
         self, client: httpx.AsyncClient, history: Pool

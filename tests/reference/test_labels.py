@@ -5,9 +5,10 @@ import pytest
 
 from app.auth.models import PreferredLanguage
 from app.coops.models import MemberClass, MemberStatus, RuleChangeStatus, VotingMode
+from app.direct_payments.models import AwardStatus
 from app.governance.models import ProposalKind, ProposalStatus
 from app.governance.tally import VoteChoice
-from app.ledger.models import RefundStatus
+from app.ledger.models import ContributionSource, RefundStatus
 from app.providers.models import ProviderStatus, ServiceType, WelshLanguage
 from app.reference.labels import LABELS
 from app.representatives.models import MandateScope
@@ -38,6 +39,8 @@ API_ENUMS: dict[str, type[StrEnum]] = {
     "dispute_outcome": DisputeOutcome,
     "mandate_scope": MandateScope,
     "rule_change_status": RuleChangeStatus,
+    "award_status": AwardStatus,
+    "contribution_source": ContributionSource,
 }
 SPEC_ENUMS = {
     "service_type",

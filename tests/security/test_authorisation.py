@@ -130,6 +130,9 @@ async def world(client: httpx.AsyncClient, session: AsyncSession, clock: FrozenC
     assert subscribed.status_code == 201, subscribed.text
     support_request = await raise_support_request(client, coop, people["member"].headers)
     await set_direct_payment(client, people["member"], weekly_amount_pence=50_000)
+    # A holder paid by Swansea, whose officer decides their declared award.
+    swansea_holder = await register_person(client, full_name="Swansea Holder")
+    swansea_award = await set_direct_payment(client, swansea_holder, area_code=SWANSEA)
     funded = await contribute(client, coop, people["member"], amount_pence=150_000)
     assert funded.status_code == 201, funded.text
     member_id = await member_id_of(client, coop, people["member"])
@@ -154,6 +157,7 @@ async def world(client: httpx.AsyncClient, session: AsyncSession, clock: FrozenC
         representative=str(representative.id),
         trusted_email=(await register_person(client, full_name="Trusted")).email,
         api_client=api_client.json()["id"],
+        swansea_award=swansea_award["id"],
         missing=str(uuid.uuid4()),
     )
     await add_tenders(client, clock, world)
@@ -575,6 +579,24 @@ TABLE: dict[str, Row] = {
     ),
     "GET /api/v1/me/direct-payment": Row(
         "/api/v1/me/direct-payment", {**signed_in(404), "member": 200}
+    ),
+    "GET /api/v1/me/direct-payment/history": Row(
+        "/api/v1/me/direct-payment/history", signed_in(200)
+    ),
+    # Awards are the paying council's to decide: its officers (and API clients, tests in
+    # tests/direct_payments); platform admins are no council. Another council's award is 404.
+    "GET /api/v1/la/areas/{code}/awards": Row(
+        f"/api/v1/la/areas/{SWANSEA}/awards", {**signed_in(403), "officer": 200}
+    ),
+    "POST /api/v1/la/awards/{award_id}/confirm": Row(
+        "/api/v1/la/awards/{swansea_award}/confirm",
+        {**signed_in(403), "officer": 200},
+        lambda w: {"council_reference": "SWA-1"},
+    ),
+    "POST /api/v1/la/awards/{award_id}/reject": Row(
+        "/api/v1/la/awards/{swansea_award}/reject",
+        {**signed_in(403), "officer": 200},
+        lambda w: {"reason": "No such award"},
     ),
     "POST /api/v1/me/representatives": Row(
         "/api/v1/me/representatives",

@@ -68,7 +68,8 @@ def fuzz_headers(fuzz_app: FastAPI) -> dict[str, dict[str, str]]:
 # 422 is a right answer to positive data. Everything else must accept what its schema allows.
 RULES_BEYOND_THE_SCHEMA = {
     "POST /api/v1/auth/token": "which fields are required depends on grant_type",
-    "PUT /api/v1/me/direct-payment": "end_date may not be before start_date",
+    "PUT /api/v1/me/direct-payment": "end_date may not be before start_date, nor start_date "
+    "before the latest version's (and a confirmed version is the council's to correct)",
     "POST /api/v1/auth/register": "the e-mail is checked again once normalised: NFKC and case "
     "folding can lengthen it or change its shape",
     "POST /api/v1/me/representatives": "the e-mail may not be the holder's own, and is checked "

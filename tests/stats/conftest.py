@@ -21,6 +21,7 @@ from tests.factories import (
     CARDIFF,
     SWANSEA,
     Person,
+    confirm_award,
     contribute,
     create_coop,
     join_coop,
@@ -60,10 +61,15 @@ async def holder(
     area: str,
     amounts: list[int],
     award_from: date = date(2026, 2, 1),
+    officer: Person | None = None,
 ) -> Person:
-    """A holder paid by `area`'s council who joins the co-op and pays in `amounts` now."""
+    """A holder paid by `area`'s council who joins the co-op and pays in `amounts` now; their
+    award is confirmed by `officer` when one is given (only confirmed awards count in the
+    public table)."""
     person = await register_person(client, full_name="Holder")
-    await set_direct_payment(client, person, area_code=area, start_date=award_from)
+    award = await set_direct_payment(client, person, area_code=area, start_date=award_from)
+    if officer is not None:
+        await confirm_award(client, officer, award["id"])
     await join_coop(client, coop, person, admin)
     for amount in amounts:
         response = await contribute(client, coop, person, amount_pence=amount)
@@ -88,9 +94,12 @@ async def world(client: httpx.AsyncClient, session: AsyncSession, clock: FrozenC
     admin = await platform_admin(client, session)
     founder = await register_person(client, full_name="Founder")
     coop = await create_coop(client, founder, area_codes=(CARDIFF, SWANSEA))
+    officers = {CARDIFF: await appoint(client, admin, CARDIFF)}
+    officers[SWANSEA] = await appoint(client, admin, SWANSEA)
     paid_in = [(CARDIFF, [PAYMENT, PAYMENT])] + [(CARDIFF, [PAYMENT])] * 8 + [(SWANSEA, [500])] * 3
     holders = [
-        await holder(client, coop, founder, area=area, amounts=amounts) for area, amounts in paid_in
+        await holder(client, coop, founder, area=area, amounts=amounts, officer=officers[area])
+        for area, amounts in paid_in
     ]
     # Listed rates in Cardiff: (2200 + 2301) / 2 = 2250.5, published 2251 (half up).
     await verified_provider(client, session, admin=admin, hourly_rate_pence=2200)
@@ -99,8 +108,8 @@ async def world(client: httpx.AsyncClient, session: AsyncSession, clock: FrozenC
     )
     built = World(
         admin=admin,
-        cardiff_officer=await appoint(client, admin, CARDIFF),
-        swansea_officer=await appoint(client, admin, SWANSEA),
+        cardiff_officer=officers[CARDIFF],
+        swansea_officer=officers[SWANSEA],
         coop=coop,
         founder=founder,
         holders=holders,

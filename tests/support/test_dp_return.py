@@ -190,6 +190,11 @@ async def test_the_first_quarter(client: httpx.AsyncClient, quarterly: Quarterly
         "to": "2026-03-31",
         "opening_balance_pence": 0,
         "contributions_pence": 50_000,
+        "contributions_by_source": {
+            "direct_payment_pence": 50_000,
+            "top_up_pence": 0,
+            "client_contribution_pence": 0,
+        },
         "care_bought": [
             {
                 "service_type": "respite",

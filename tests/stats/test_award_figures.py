@@ -1,0 +1,197 @@
+"""Which awards and which money the councils' figures count (SPEC sections 17 and 25).
+
+Each posting counts under the award version it was made under, so a holder who moves
+council leaves their past with the old one; officers count declared and confirmed versions,
+the public table confirmed ones only; only Direct Payment money is counted as paid in.
+
+Amounts are whole hundreds of pounds and periods whole months, so the figures read the same
+whatever rounding of money or choice of months a published figure uses.
+"""
+
+import uuid
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+import httpx
+import pytest
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.core.clock import FrozenClock
+from tests.factories import (
+    CARDIFF,
+    SWANSEA,
+    Person,
+    appoint_officer,
+    confirm_award,
+    contribute,
+    create_coop,
+    join_coop,
+    platform_admin,
+    register_person,
+    set_direct_payment,
+    sign_in_again,
+)
+from tests.helpers import ok
+
+PEOPLE = 8  # the fewest people whose money is published
+
+
+@dataclass
+class Holder:
+    person: Person
+    award_id: str
+
+
+@dataclass
+class World:
+    admin: Person
+    cardiff: Person
+    swansea: Person
+    founder: Person
+    coop: uuid.UUID
+
+    def everyone(self) -> list[Person]:
+        return [self.admin, self.cardiff, self.swansea, self.founder]
+
+
+@pytest.fixture
+async def world(client: httpx.AsyncClient, session: AsyncSession) -> World:
+    admin = await platform_admin(client, session)
+    founder = await register_person(client, full_name="Founder")
+    return World(
+        admin=admin,
+        cardiff=await appoint_officer(client, admin, CARDIFF),
+        swansea=await appoint_officer(client, admin, SWANSEA),
+        founder=founder,
+        coop=await create_coop(client, founder, area_codes=(CARDIFF, SWANSEA)),
+    )
+
+
+async def holders(
+    client: httpx.AsyncClient,
+    world: World,
+    *,
+    area: str,
+    pay: int,
+    confirm: Person | None,
+    top_up: int = 0,
+) -> list[Holder]:
+    """Eight holders paid by `area`, each paying `pay` in (and `top_up` of their own)."""
+    made = []
+    for _ in range(PEOPLE):
+        person = await register_person(client, full_name="Holder")
+        award = await set_direct_payment(client, person, area_code=area)
+        if confirm is not None:
+            await confirm_award(client, confirm, award["id"])
+        await join_coop(client, world.coop, person, world.founder)
+        ok(await contribute(client, world.coop, person, amount_pence=pay))
+        if top_up:
+            ok(
+                await client.post(
+                    f"/api/v1/coops/{world.coop}/pool/contributions",
+                    json={"amount_pence": top_up, "reference": "Fy arian i", "source": "top_up"},
+                    headers={**person.headers, "Idempotency-Key": uuid.uuid4().hex},
+                )
+            )
+        made.append(Holder(person=person, award_id=award["id"]))
+    return made
+
+
+async def summary(
+    client: httpx.AsyncClient, officer: Person, area: str, first: str, last: str
+) -> dict[str, Any]:
+    response = await client.get(
+        f"/api/v1/la/areas/{area}/summary",
+        params={"from": first, "to": last},
+        headers=officer.headers,
+    )
+    assert response.status_code == 200, response.text
+    body: dict[str, Any] = response.json()
+    return body
+
+
+async def wales(client: httpx.AsyncClient) -> dict[str, dict[str, Any]]:
+    response = await client.get("/api/v1/stats/wales")
+    assert response.status_code == 200, response.text
+    return {row["area_code"]: row for row in response.json()["items"]}
+
+
+def shown(value: int) -> dict[str, object]:
+    return {"value": value, "suppressed": False}
+
+
+async def test_an_unconfirmed_award_counts_in_no_public_figure(
+    client: httpx.AsyncClient, clock: FrozenClock, world: World
+) -> None:
+    await holders(client, world, area=CARDIFF, pay=10_000, confirm=world.cardiff, top_up=30_000)
+    await holders(client, world, area=CARDIFF, pay=20_000, confirm=None)
+
+    # The officer, who confirms, counts both: 16 holders (published 15), Direct Payment money
+    # only (the top-ups are the holders' own).
+    march = await summary(client, world.cardiff, CARDIFF, "2026-03-01", "2026-03-31")
+    assert march["holders_pooling"] == shown(15)
+    assert march["contributions_pence"] == shown(8 * 10_000 + 8 * 20_000)
+    assert march["awards"] == {"declared": shown(10), "confirmed": shown(10)}
+
+    # The public table, once March is over, counts the confirmed eight alone.
+    clock.advance(timedelta(days=31))
+    table = await wales(client)
+    assert table[CARDIFF]["holders_pooling"] == shown(10)
+    assert table[CARDIFF]["contributions_pence"] == shown(8 * 10_000)
+
+
+async def test_a_rejected_award_counts_nowhere(client: httpx.AsyncClient, world: World) -> None:
+    await holders(client, world, area=CARDIFF, pay=10_000, confirm=world.cardiff)
+    refused = await holders(client, world, area=CARDIFF, pay=20_000, confirm=None)
+    for holder in refused:
+        ok(
+            await client.post(
+                f"/api/v1/la/awards/{holder.award_id}/reject",
+                json={"reason": "No such award"},
+                headers=world.cardiff.headers,
+            )
+        )
+    march = await summary(client, world.cardiff, CARDIFF, "2026-03-01", "2026-03-31")
+    assert march["holders_pooling"] == shown(10)
+    assert march["contributions_pence"] == shown(8 * 10_000)
+    assert march["awards"] == {"declared": shown(0), "confirmed": shown(10)}
+
+
+async def test_a_holder_who_moves_council_keeps_their_past_in_the_old_councils_figures(
+    client: httpx.AsyncClient, clock: FrozenClock, world: World
+) -> None:
+    movers = await holders(client, world, area=CARDIFF, pay=10_000, confirm=world.cardiff)
+    # In April each moves to Swansea, which confirms the new version; they pay in again.
+    clock.advance(timedelta(days=35))  # 2026-04-06
+    await sign_in_again(client, *world.everyone(), *(h.person for h in movers))
+    for holder in movers:
+        moved = await set_direct_payment(
+            client, holder.person, area_code=SWANSEA, start_date=date(2026, 4, 6)
+        )
+        await confirm_award(client, world.swansea, moved["id"])
+        ok(await contribute(client, world.coop, holder.person, amount_pence=5_000))
+
+    clock.advance(timedelta(days=28))  # 2026-05-04: March and April are closed months
+    await sign_in_again(client, *world.everyone())
+    cardiff = await summary(client, world.cardiff, CARDIFF, "2026-03-01", "2026-04-30")
+    swansea = await summary(client, world.swansea, SWANSEA, "2026-03-01", "2026-04-30")
+    assert (cardiff["holders_pooling"], cardiff["contributions_pence"]) == (
+        shown(10),
+        shown(8 * 10_000),
+    )
+    assert (swansea["holders_pooling"], swansea["contributions_pence"]) == (
+        shown(10),
+        shown(8 * 5_000),
+    )
+    # Cardiff's version ended the day before Swansea's began: in April, Cardiff still paid
+    # them for five days, and saw none of their money that month.
+    april = await summary(client, world.cardiff, CARDIFF, "2026-04-01", "2026-04-30")
+    assert april["contributions_pence"] == shown(0)
+    assert april["awards"]["confirmed"] == shown(10)
+    may = await summary(client, world.cardiff, CARDIFF, "2026-05-01", "2026-05-04")
+    assert may["awards"] == {"declared": shown(0), "confirmed": shown(0)}
+
+    table = await wales(client)
+    assert table[CARDIFF]["contributions_pence"] == shown(8 * 10_000)
+    assert table[SWANSEA]["contributions_pence"] == shown(8 * 5_000)
