@@ -76,6 +76,7 @@ async def test_the_same_all_month_whatever_happens_then_renewed_for_the_next(
             area=CARDIFF,
             amounts=[1000],
             award_from=date(2026, 3, 1),
+            officer=world.cardiff_officer,
         )
     await verified_provider(
         client, session, admin=world.admin, service_types=["respite"], area_codes=[SWANSEA]
