@@ -12,11 +12,15 @@ from app.governance.models import ProposalKind
 from app.ledger import refunds
 from app.representatives import approvals
 from app.tenders.award import service as award
+from app.tenders.contracts import variations
 
 
 def install() -> None:
     """Register every handler (registering again changes nothing)."""
     governance.register_outcome_handler(ProposalKind.award_tender, award.on_award_vote)
+    governance.register_outcome_handler(
+        ProposalKind.contract_variation, variations.on_variation_vote
+    )
     approvals.register_approval_handler(refunds.APPROVAL_KIND, refunds.holder_approval)
     auth.register_client_authenticator(clients.authenticate_client)
 

@@ -51,6 +51,7 @@ class TestCreateTender:
             "cancellation_reason": None,
             "demand": {"total_hours_per_week": 0, "members": 0},
             "award_proposal_id": None,
+            "award_proposal_ids": [],
             "award": None,
             "contract_id": None,
         }
