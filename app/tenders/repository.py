@@ -129,7 +129,13 @@ async def award_proposal_ids(
     rows = await session.execute(
         select(TenderAward.tender_id, TenderAward.proposal_id)
         .where(TenderAward.tender_id.in_(list(tender_ids)), TenderAward.proposal_id.is_not(None))
-        .order_by(TenderAward.proposed_at, TenderAward.id)
+        # At one instant, a decided award came before the one still waiting (one at a time).
+        .order_by(
+            TenderAward.proposed_at,
+            TenderAward.decided_at.is_(None),
+            TenderAward.decided_at,
+            TenderAward.id,
+        )
     )
     found: dict[uuid.UUID, list[uuid.UUID]] = {}
     for tender_id, proposal_id in rows.all():

@@ -345,7 +345,10 @@ class TestVote:
             "no": 0,
             "abstain": 1,
             "yes_share": "1.0000",
-            "by_class": {"carer": {"yes": 1, "no": 0, "abstain": 0, "weight": None}, "service_user": {"yes": 0, "no": 0, "abstain": 1, "weight": None}},
+            "by_class": {
+                "carer": {"yes": 1, "no": 0, "abstain": 0, "weight": None},
+                "service_user": {"yes": 0, "no": 0, "abstain": 1, "weight": None},
+            },
         }
         assert datetime.fromisoformat(body["closed_at"]) == clock.now()
         problem(await vote(client, proposal_id, carer, "no"), 409, "proposal_closed")
@@ -477,10 +480,13 @@ def recomputed_share(by_class: dict[str, dict[str, Any]]) -> Fraction:
     weight = sum(t["weight"] for t in voted.values())
     if not weight:
         return Fraction(0)
-    return sum(
-        (t["weight"] * Fraction(t["yes"], t["yes"] + t["no"]) for t in voted.values()),
-        Fraction(0),
-    ) / weight
+    return (
+        sum(
+            (t["weight"] * Fraction(t["yes"], t["yes"] + t["no"]) for t in voted.values()),
+            Fraction(0),
+        )
+        / weight
+    )
 
 
 def half_up(share: Fraction) -> str:
@@ -513,7 +519,9 @@ class TestTallyByClass:
             (supporter, "yes"),
         ):
             ok(await vote(client, proposal_id, person, choice))
-        body = (await client.get(f"/api/v1/proposals/{proposal_id}", headers=carer_2.headers)).json()
+        body = (
+            await client.get(f"/api/v1/proposals/{proposal_id}", headers=carer_2.headers)
+        ).json()
         tally = body["tally"]
         assert tally["by_class"] == {
             "carer": {"yes": 0, "no": 1, "abstain": 1, "weight": 25},

@@ -14,7 +14,10 @@ def test_the_open_sets_of_handlers_are_these_and_nothing_else() -> None:
     registry.install()
     registry.install()  # again: nothing doubles
     assert registry.registered() == {
-        "proposal_outcomes": ["award_tender: app.tenders.award.service.on_award_vote"],
+        "proposal_outcomes": [
+            "award_tender: app.tenders.award.service.on_award_vote",
+            "contract_variation: app.tenders.contracts.variations.on_variation_vote",
+        ],
         "approval_kinds": ["refund: app.ledger.refunds.HolderApproval"],
         "client_authenticators": ["app.councils.clients.authenticate_client"],
     }

@@ -74,7 +74,7 @@ async def last_invoiced_day(session: AsyncSession, contract_id: uuid.UUID) -> da
     return last
 
 
-async def _proposal_text(contract: Contract, rate_pence: int, from_date: date) -> tuple[str, str]:
+def _proposal_text(contract: Contract, rate_pence: int, from_date: date) -> tuple[str, str]:
     signed = pounds_text(contract.hourly_rate_pence)
     new = pounds_text(rate_pence)
     day = from_date.isoformat()
@@ -143,7 +143,7 @@ async def propose_variation(
     )
     vote = needs_vote(contract.hourly_rate_pence, hourly_rate_pence, coop.variation_vote_percent)
     if vote:
-        title, body = await _proposal_text(contract, hourly_rate_pence, from_date)
+        title, body = _proposal_text(contract, hourly_rate_pence, from_date)
         proposal = await governance.open_proposal(
             session,
             actor,
