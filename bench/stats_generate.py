@@ -70,9 +70,9 @@ STEPS: list[tuple[str, str]] = [
         """
         INSERT INTO coop (id, name, description, created_at, voting_mode, class_weights,
                           quorum_percent, pass_percent, award_requires_vote,
-                          refund_second_approval_pence)
+                          refund_second_approval_pence, variation_vote_percent)
         SELECT md5('coop' || j)::uuid, 'Cydweithfa ' || j, 'Benchmark co-op',
-               timestamptz '2025-01-01', 'one_member_one_vote', NULL, 50, 50, true, 50000
+               timestamptz '2025-01-01', 'one_member_one_vote', NULL, 50, 50, true, 50000, 5
         FROM generate_series(0, :coops - 1) AS j
         """,
     ),
@@ -263,11 +263,13 @@ STEPS: list[tuple[str, str]] = [
                published_at + interval '15 days', published_at + interval '25 days'
         FROM g_tender;
 
-        INSERT INTO contract (id, tender_id, coop_id, bid_id, provider_id, hourly_rate_pence,
-                              status, created_at, created_by_user_id)
-        SELECT contract_id, tender_id, coop_id, bid_id, provider_id, rate, 'active',
-               published_at + interval '26 days', user_id
-        FROM g_tender;
+        INSERT INTO contract (id, tender_id, coop_id, bid_id, provider_id, provider_name,
+                              hourly_rate_pence, status, created_at, created_by_user_id,
+                              start_date)
+        SELECT g.contract_id, g.tender_id, g.coop_id, g.bid_id, g.provider_id, p.name, g.rate,
+               'active', g.published_at + interval '26 days', g.user_id,
+               ((g.published_at + interval '26 days') AT TIME ZONE 'Europe/London')::date
+        FROM g_tender g JOIN provider p ON p.id = g.provider_id;
 
         INSERT INTO ledger_account (id, coop_id, code, kind, member_id, provider_id,
                                     balance_pence, opened_at)

@@ -944,3 +944,193 @@ class TestAwardVersions:
         async with scratch_engine.begin() as connection:
             with pytest.raises(DBAPIError, match="append-only"):
                 await connection.execute(text("DELETE FROM ledger_posting"))
+
+
+def _contract_rows() -> dict[str, list[dict[str, object]]]:
+    """The published tender of `_tender_rows`, awarded and contracted, with a call-off, an
+    invoice, the co-op's area and a closed vote, in the schema of 0019."""
+    published, _, rows = _tender_rows()
+    coop_id = rows["coop"][0]["id"]
+    user_id = rows["user_account"][0]["id"]
+    ids = {name: uuid.uuid4() for name in ("provider", "bid", "contract", "invoice", "proposal")}
+    members = {cls: uuid.uuid4() for cls in ("service_user", "worker", "carer")}
+    when = datetime(2026, 3, 2, 9, tzinfo=UTC)
+    # 00:30 on 1 April in Wales (BST): the contract's first day is 1 April, not 31 March.
+    signed = datetime(2026, 3, 31, 23, 30, tzinfo=UTC)
+    ids["tender"] = published
+    rows.update(
+        {
+            "coop_area": [{"coop_id": coop_id, "area_code": "W06000015"}],
+            "provider": [
+                {
+                    "id": ids["provider"],
+                    "name": "Gofal Da",
+                    "name_search": "gofal da",
+                    "hourly_rate_pence": 2100,
+                    "capacity_hours_per_week": 100,
+                    "welsh_language": "full",
+                    "contact_email": "gofal@example.org",
+                    "status": "verified",
+                    "created_at": when,
+                    "updated_at": when,
+                }
+            ],
+            "coop_member": [
+                {
+                    "id": member_id,
+                    "coop_id": coop_id,
+                    "user_id": user_id,
+                    "member_class": cls,
+                    "is_admin": False,
+                    "status": "left",
+                    "joined_at": when,
+                }
+                for cls, member_id in members.items()
+            ],
+            "tender_bid": [
+                {
+                    "id": ids["bid"],
+                    "tender_id": published,
+                    "provider_id": ids["provider"],
+                    "status": "submitted",
+                    "hourly_rate_pence": 2135,
+                    "capacity_hours_per_week": 50,
+                    "quality_statement": "Good",
+                    "welsh_language": "full",
+                    "submitted_at": when,
+                    "submitted_by_user_id": user_id,
+                }
+            ],
+            "contract": [
+                {
+                    "id": ids["contract"],
+                    "tender_id": published,
+                    "coop_id": coop_id,
+                    "bid_id": ids["bid"],
+                    "provider_id": ids["provider"],
+                    "hourly_rate_pence": 2135,
+                    "status": "active",
+                    "created_at": signed,
+                    "created_by_user_id": user_id,
+                }
+            ],
+            "contract_call_off": [
+                {
+                    "id": uuid.uuid4(),
+                    "contract_id": ids["contract"],
+                    "member_id": members["service_user"],
+                    "hours_per_week": 10,
+                }
+            ],
+            "invoice": [
+                {
+                    "id": ids["invoice"],
+                    "contract_id": ids["contract"],
+                    "period_start": date(2026, 4, 1),
+                    "period_end": date(2026, 4, 7),
+                    "status": "submitted",
+                    "submitted_at": signed,
+                    "submitted_by_user_id": user_id,
+                }
+            ],
+            "invoice_line": [
+                {
+                    "id": uuid.uuid4(),
+                    "invoice_id": ids["invoice"],
+                    "position": 1,
+                    "member_id": members["service_user"],
+                    "minutes": 60,
+                    "description": "Visit",
+                    "amount_pence": 2135,
+                    "status": "ok",
+                }
+            ],
+            "proposal": [
+                {
+                    "id": ids["proposal"],
+                    "coop_id": coop_id,
+                    "kind": "general",
+                    "title": "Meet monthly",
+                    "body": "",
+                    "status": "passed",
+                    "opened_by_user_id": user_id,
+                    "opened_at": when,
+                    "closes_at": signed,
+                    "closed_at": signed,
+                    "voting_mode": "class_weighted",
+                    "class_weights": {"service_user": 60, "worker": 40},
+                    "quorum_percent": 30,
+                    "pass_percent": 50,
+                    "electorate": 3,
+                    "yes_votes": 1,
+                    "no_votes": 1,
+                    "abstain_votes": 0,
+                    "yes_share": "0.6000",
+                }
+            ],
+            "proposal_elector": [
+                {"proposal_id": ids["proposal"], "member_id": member_id, "member_class": cls}
+                for cls, member_id in members.items()
+            ],
+            "proposal_vote": [
+                {
+                    "proposal_id": ids["proposal"],
+                    "member_id": members[cls],
+                    "choice": choice,
+                    "cast_by_user_id": user_id,
+                    "cast_at": when,
+                }
+                for cls, choice in (("service_user", "yes"), ("worker", "no"))
+            ],
+        }
+    )
+    return rows
+
+
+class TestContractChanges:
+    """Revision 0022 names contracts as their providers are named now, dates them in Wales,
+    gives co-ops the default variation rule and closed votes their counts by class, and
+    loses nothing that hangs from the tables it rebuilds."""
+
+    async def test_existing_contracts_and_votes_are_carried_forward_and_back(
+        self, scratch_engine: AsyncEngine
+    ) -> None:
+        await run_alembic(scratch_engine, "upgrade", _before("0022"))
+        rows = _contract_rows()
+        async with scratch_engine.begin() as connection:
+            await connection.run_sync(_insert, rows)
+        await run_alembic(scratch_engine, "upgrade", "head")
+
+        async with scratch_engine.connect() as connection:
+            contract = (
+                await connection.execute(
+                    text("SELECT provider_name, start_date, status, end_date FROM contract")
+                )
+            ).one()
+            counts = {
+                table: await connection.scalar(text(f"SELECT count(*) FROM {table}"))  # noqa: S608
+                for table in ("contract_call_off", "invoice", "invoice_line", "coop_area")
+            }
+            percent = await connection.scalar(text("SELECT variation_vote_percent FROM coop"))
+            proposals = Base.metadata.tables["proposal"]
+            tally = await connection.scalar(
+                proposals.select().with_only_columns(proposals.c.class_tally)
+            )
+        assert contract.provider_name == "Gofal Da"
+        assert str(contract.start_date) == "2026-04-01"
+        assert (contract.status, contract.end_date) == ("active", None)
+        assert counts == dict.fromkeys(counts, 1)
+        assert percent == 5
+        assert tally == {
+            "carer": {"yes": 0, "no": 0, "abstain": 0},
+            "service_user": {"yes": 1, "no": 0, "abstain": 0},
+            "worker": {"yes": 0, "no": 1, "abstain": 0},
+        }
+
+        await run_alembic(scratch_engine, "downgrade", _before("0022"))
+        async with scratch_engine.connect() as connection:
+            for table in ("contract", "contract_call_off", "invoice_line", "coop_area"):
+                assert (
+                    await connection.scalar(text(f"SELECT count(*) FROM {table}"))  # noqa: S608
+                    == 1
+                ), table

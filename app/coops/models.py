@@ -58,6 +58,9 @@ class Coop(UUIDPrimaryKey, Base):
         CheckConstraint(
             "refund_second_approval_pence >= 0", name="refund_second_approval_pence_non_negative"
         ),
+        CheckConstraint(
+            "variation_vote_percent BETWEEN 0 AND 100", name="variation_vote_percent_range"
+        ),
     )
 
     name: Mapped[str] = mapped_column(String(200))
@@ -70,6 +73,9 @@ class Coop(UUIDPrimaryKey, Base):
     pass_percent: Mapped[int] = mapped_column(Integer)
     award_requires_vote: Mapped[bool] = mapped_column(Boolean)
     refund_second_approval_pence: Mapped[int] = mapped_column(BigInteger)
+    # A contract's rate may rise by up to this % over the rate at signing without the members'
+    # vote; a rise beyond it is put to them.
+    variation_vote_percent: Mapped[int] = mapped_column(Integer)
 
     areas: Mapped[list["CoopArea"]] = relationship(
         lazy="raise", cascade="all, delete-orphan", order_by="CoopArea.area_code"
@@ -88,6 +94,7 @@ class Coop(UUIDPrimaryKey, Base):
             "pass_percent": self.pass_percent,
             "award_requires_vote": self.award_requires_vote,
             "refund_second_approval_pence": self.refund_second_approval_pence,
+            "variation_vote_percent": self.variation_vote_percent,
         }
 
 

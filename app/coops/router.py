@@ -132,8 +132,9 @@ async def get_coop(coop_id: uuid.UUID, session: SessionDep, actor: OptionalActor
 
 WEAKENING_TEXT = (
     "A change that weakens a safeguard does not apply at once: raising "
-    "`refund_second_approval_pence`, turning `award_requires_vote` off, lowering "
-    "`pass_percent` or `quorum_percent`, and any change of `voting_mode` or `class_weights`. "
+    "`refund_second_approval_pence` or `variation_vote_percent`, turning `award_requires_vote` "
+    "off, lowering `pass_percent` or `quorum_percent`, and any change of `voting_mode` or "
+    "`class_weights`. "
     "Then the whole request waits, harmless parts included, and the answer is 202 "
     "`{rule_change_id}`: it applies only when a different administrator approves it with "
     "`POST /coops/{id}/rule-changes/{rule_change_id}/approve`. Any other change applies at "

@@ -7,7 +7,7 @@ that safeguard weaker. A new rule is added to `CoopRules` and given its entry he
 `HARMLESS`); a test checks that every rule is in one or the other. Rules still to come take
 their places the same way, e.g. `invoice_dispute_days` (fewer days weakens),
 `visit_confirm_hours` (fewer hours weakens), `invoices_from_visits_only` (turning it off
-weakens), `variation_vote_percent` (raising it weakens).
+weakens).
 """
 
 import json
@@ -55,6 +55,8 @@ WEAKENING: dict[str, Weakens] = {
     # Either way can shift the power to decide between members and classes.
     "voting_mode": _changed,
     "class_weights": _changed,
+    # Larger rises of a contract's rate agreed without the members' vote.
+    "variation_vote_percent": _raised,
 }
 # Rules whose changes never weaken a safeguard (none so far: every rule guards something).
 HARMLESS: frozenset[str] = frozenset()

@@ -45,6 +45,12 @@ class CoopRules(Input):
     )
     award_requires_vote: StrictBool = True
     refund_second_approval_pence: Annotated[Pence, Field(ge=0, le=MAX_THRESHOLD_PENCE)] = 50_000
+    variation_vote_percent: Percent = Field(
+        default=5,
+        description="A contract's hourly rate may rise by up to this % over the rate at "
+        "signing (every variation counted) without the members' vote; a greater rise opens a "
+        "contract_variation proposal and applies only if it passes.",
+    )
 
     @model_validator(mode="after")
     def _weights_match_mode(self) -> Self:
@@ -64,6 +70,7 @@ class CoopRulesUpdate(Input):
     refund_second_approval_pence: Annotated[Pence, Field(ge=0, le=MAX_THRESHOLD_PENCE)] | None = (
         None
     )
+    variation_vote_percent: Percent | None = None
 
 
 class CoopRulesRead(Output):
@@ -73,6 +80,7 @@ class CoopRulesRead(Output):
     pass_percent: int
     award_requires_vote: bool
     refund_second_approval_pence: int
+    variation_vote_percent: int
 
 
 class CoopCreate(Input):

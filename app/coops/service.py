@@ -153,6 +153,7 @@ def _apply_rules(coop: Coop, rules: CoopRules) -> None:
     coop.pass_percent = rules.pass_percent
     coop.award_requires_vote = rules.award_requires_vote
     coop.refund_second_approval_pence = rules.refund_second_approval_pence
+    coop.variation_vote_percent = rules.variation_vote_percent
 
 
 def merge_rules(coop: Coop, changes: dict[str, Any]) -> CoopRules:

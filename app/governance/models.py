@@ -24,6 +24,7 @@ from app.governance.tally import VoteChoice
 class ProposalKind(StrEnum):
     general = "general"
     award_tender = "award_tender"
+    contract_variation = "contract_variation"
 
 
 class ProposalStatus(StrEnum):
@@ -50,7 +51,8 @@ class Proposal(UUIDPrimaryKey, Base):
 
     coop_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("coop.id"))
     kind: Mapped[ProposalKind] = mapped_column(enum_column(ProposalKind))
-    # What a proposal of a kind other than general is about (the tender, for award_tender).
+    # What a proposal of a kind other than general is about: the tender, for award_tender;
+    # the contract, for contract_variation.
     subject_id: Mapped[uuid.UUID | None] = mapped_column(index=True)
     title: Mapped[str] = mapped_column(String(200))
     body: Mapped[str] = mapped_column(Text)
@@ -70,6 +72,9 @@ class Proposal(UUIDPrimaryKey, Base):
     no_votes: Mapped[int | None] = mapped_column(Integer)
     abstain_votes: Mapped[int | None] = mapped_column(Integer)
     yes_share: Mapped[str | None] = mapped_column(String(10))
+    # The counts by the class each elector had at opening, written with the others at the
+    # close: {member_class: {"yes": n, "no": n, "abstain": n}}, every class present.
+    class_tally: Mapped[dict[str, dict[str, int]] | None] = mapped_column(JSON)
 
 
 class ProposalElector(Base):

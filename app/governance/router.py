@@ -10,16 +10,37 @@ from app.auth.errors import NoMandate, OutsideMandate
 from app.coops import service as coops
 from app.coops.dependencies import CurrentMembership
 from app.coops.errors import CoopNotFound
+from app.coops.models import MemberClass, VotingMode
 from app.core.deps import NowDep, SessionDep
 from app.core.errors import problems
 from app.core.pagination import CursorPage, PageDep, Sort, paginate
 from app.governance import service
 from app.governance.errors import NotInElectorate, ProposalClosed, ProposalNotFound
 from app.governance.models import Proposal, ProposalKind, ProposalStatus
-from app.governance.schemas import ProposalCreate, ProposalRead, TallyRead, VoteCast
+from app.governance.schemas import (
+    ClassTallyRead,
+    ProposalCreate,
+    ProposalRead,
+    TallyRead,
+    VoteCast,
+)
 from app.governance.tally import VoteChoice
 
 router = APIRouter(tags=["governance"])
+
+
+def _by_class(proposal: Proposal) -> dict[MemberClass, ClassTallyRead]:
+    weighted = proposal.voting_mode == VotingMode.class_weighted
+    weights = proposal.class_weights or {}
+    return {
+        MemberClass(member_class): ClassTallyRead(
+            yes=counts["yes"],
+            no=counts["no"],
+            abstain=counts["abstain"],
+            weight=weights.get(member_class, 0) if weighted else None,
+        )
+        for member_class, counts in (proposal.class_tally or {}).items()
+    }
 
 
 def _read(proposal: Proposal, my_vote: VoteChoice | None) -> ProposalRead:
@@ -31,6 +52,7 @@ def _read(proposal: Proposal, my_vote: VoteChoice | None) -> ProposalRead:
             no=proposal.no_votes or 0,
             abstain=proposal.abstain_votes or 0,
             yes_share=proposal.yes_share or "0.0000",
+            by_class=_by_class(proposal),
         )
     return ProposalRead(
         id=proposal.id,

@@ -25,7 +25,15 @@ from app.core.errors import ValidationFailed, must_exist
 from app.core.open_sets import keyed_set
 from app.governance.errors import NotInElectorate, ProposalClosed, ProposalNotFound
 from app.governance.models import Proposal, ProposalElector, ProposalKind, ProposalStatus, Vote
-from app.governance.tally import Ballot, Result, VoteChoice, VotingRules, format_share, tally
+from app.governance.tally import (
+    Ballot,
+    ClassCount,
+    Result,
+    VoteChoice,
+    VotingRules,
+    format_share,
+    tally,
+)
 
 OutcomeHandler = Callable[[AsyncSession, Actor | None, Proposal], Awaitable[None]]
 # The open set `app.workflows.registry.build()` fills: what a closed proposal of a kind does.
@@ -177,6 +185,25 @@ async def ballots(session: AsyncSession, proposal_id: uuid.UUID) -> list[Ballot]
     return [Ballot(member_class=str(cls), choice=VoteChoice(choice)) for cls, choice in rows.all()]
 
 
+async def electorate_classes(session: AsyncSession, proposal_id: uuid.UUID) -> list[str]:
+    """The member classes the electorate had when the proposal opened."""
+    rows = await session.scalars(
+        select(ProposalElector.member_class)
+        .where(ProposalElector.proposal_id == proposal_id)
+        .distinct()
+    )
+    return sorted(str(c) for c in rows.all())
+
+
+def class_tally(result: Result, classes: list[str]) -> dict[str, dict[str, int]]:
+    """The counts by class, as stored: every class of the electorate, voting or not."""
+    counts = {}
+    for member_class in sorted({*classes, *result.by_class}):
+        c = result.by_class.get(member_class, ClassCount())
+        counts[member_class] = {"yes": c.yes, "no": c.no, "abstain": c.abstain}
+    return counts
+
+
 def rules_of(proposal: Proposal) -> VotingRules:
     return VotingRules(
         voting_mode=str(proposal.voting_mode),
@@ -200,6 +227,7 @@ async def _close(
     proposal.no_votes = result.no
     proposal.abstain_votes = result.abstain
     proposal.yes_share = format_share(result.yes_share)
+    proposal.class_tally = class_tally(result, await electorate_classes(session, proposal.id))
     await session.flush()
     audit.record(
         session,
@@ -215,6 +243,7 @@ async def _close(
             "no": result.no,
             "abstain": result.abstain,
             "yes_share": proposal.yes_share,
+            "by_class": proposal.class_tally,
         },
     )
     handler = outcome_handler(session, proposal.kind)

@@ -36,6 +36,13 @@ class VotingRules:
 
 
 @dataclass(frozen=True, slots=True)
+class ClassCount:
+    yes: int = 0
+    no: int = 0
+    abstain: int = 0
+
+
+@dataclass(frozen=True, slots=True)
 class Result:
     electorate: int
     yes: int
@@ -44,6 +51,8 @@ class Result:
     yes_share: Fraction
     quorate: bool
     passed: bool
+    # The counts by the electors' class (only classes that cast a ballot).
+    by_class: Mapping[str, ClassCount] = field(default_factory=dict)
 
     @property
     def outcome(self) -> str:
@@ -83,21 +92,21 @@ def is_quorate(votes_cast: int, electorate: int, quorum_percent: int) -> bool:
 
 
 def tally(ballots: Iterable[Ballot], *, electorate: int, rules: VotingRules) -> Result:
-    yes = no = abstain = 0
-    by_class: dict[str, tuple[int, int]] = {}
+    counts: dict[str, ClassCount] = {}
     for ballot in ballots:
-        class_yes, class_no = by_class.get(ballot.member_class, (0, 0))
-        if ballot.choice == VoteChoice.yes:
-            yes += 1
-            class_yes += 1
-        elif ballot.choice == VoteChoice.no:
-            no += 1
-            class_no += 1
-        else:
-            abstain += 1
-        by_class[ballot.member_class] = (class_yes, class_no)
+        c = counts.get(ballot.member_class, ClassCount())
+        counts[ballot.member_class] = ClassCount(
+            yes=c.yes + (ballot.choice == VoteChoice.yes),
+            no=c.no + (ballot.choice == VoteChoice.no),
+            abstain=c.abstain + (ballot.choice == VoteChoice.abstain),
+        )
+    yes = sum(c.yes for c in counts.values())
+    no = sum(c.no for c in counts.values())
+    abstain = sum(c.abstain for c in counts.values())
     if rules.voting_mode == CLASS_WEIGHTED:
-        share = class_weighted_share(by_class, rules.class_weights)
+        share = class_weighted_share(
+            {cls: (c.yes, c.no) for cls, c in counts.items()}, rules.class_weights
+        )
     elif rules.voting_mode == ONE_MEMBER_ONE_VOTE:
         share = one_member_one_vote_share(yes, no)
     else:
@@ -111,6 +120,7 @@ def tally(ballots: Iterable[Ballot], *, electorate: int, rules: VotingRules) -> 
         yes_share=share,
         quorate=quorate,
         passed=quorate and share > Fraction(rules.pass_percent, 100),
+        by_class=counts,
     )
 
 

@@ -121,6 +121,9 @@ async def _care_bought(
 ) -> list[CareBoughtRead]:
     """Care paid from the account, by provider: the member's invoice-approval postings
     (and their reversals), each credited to the provider account of the same transaction.
+    The provider is named as in the contract the invoice was under (the name when it was
+    signed), so a provider renamed since appears under its old name, and one contracted
+    under two names appears once under each.
 
     The kind of care is the service type of the tender whose invoice the transaction
     approved (for a reversal, the original's); a posting made without an invoice falls back
@@ -142,10 +145,13 @@ async def _care_bought(
     )
     amount = -func.sum(LedgerPosting.amount_pence)
     kind_of_care = func.coalesce(Tender.service_type, single_type.c.service_type)
+    # The name the contract was signed under; the provider's own only for a posting made
+    # without an invoice.
+    name = func.coalesce(Contract.provider_name, Provider.name)
     rows = await session.execute(
         select(
             provider_account.provider_id,
-            Provider.name,
+            name,
             kind_of_care,
             amount,
         )
@@ -172,17 +178,17 @@ async def _care_bought(
             LedgerPosting.created_at < end,
             func.coalesce(original.kind, LedgerTransaction.kind) == Kind.invoice_approval,
         )
-        .group_by(provider_account.provider_id, Provider.name, kind_of_care)
-        .order_by(amount.desc(), provider_account.provider_id)
+        .group_by(provider_account.provider_id, name, kind_of_care)
+        .order_by(amount.desc(), provider_account.provider_id, name)
     )
     return [
         CareBoughtRead(
             service_type=None if service_type is None else str(service_type),
             provider_id=provider_id,
-            provider_name=name,
+            provider_name=provider_name,
             amount_pence=int(total),
         )
-        for provider_id, name, service_type, total in rows.all()
+        for provider_id, provider_name, service_type, total in rows.all()
         if provider_id is not None
     ]
 

@@ -17,6 +17,7 @@ from app.core.deps import NowDep, SessionDep
 from app.core.errors import must_exist
 from app.tenders import repository, service
 from app.tenders.contracts import service as contracts
+from app.tenders.contracts import variations
 from app.tenders.contracts.service import ContractViewer
 from app.tenders.errors import ContractNotFound, InvoiceNotFound, NotCoopMember, TenderNotFound
 from app.tenders.invoices import service as invoices
@@ -133,12 +134,17 @@ class ContractSeen:
 
 
 async def seen_contract(
-    contract_id: uuid.UUID, session: SessionDep, actor: AnyActor
+    contract_id: uuid.UUID, session: SessionDep, actor: AnyActor, now: NowDep
 ) -> ContractSeen:
+    """A contract the caller may see, brought up to date: a variation vote whose time has
+    come is closed (applying or rejecting it) and a contract past its last day ends."""
     contract = await contracts.get_contract(session, contract_id)
     if contract is None:
         raise ContractNotFound
-    return ContractSeen(contract, await contracts.viewer(session, actor, contract))
+    viewer = await contracts.viewer(session, actor, contract)
+    await variations.settle_votes(session, actor, [contract.id], now=now)
+    contract = await contracts.settle(session, contract, now=now)
+    return ContractSeen(contract, viewer)
 
 
 SeenContract = Annotated[ContractSeen, Depends(seen_contract)]

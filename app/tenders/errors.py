@@ -221,3 +221,65 @@ class CallOffEnded(Conflict):
     title, title_cy = "Call-off already ended", "Mae'r alwad eisoes wedi dod i ben"
     detail = "This call-off has already ended; its last day is {last_day}."
     detail_cy = "Mae'r alwad hon eisoes wedi dod i ben; ei diwrnod olaf yw {last_day}."
+
+
+class ContractEnded(Conflict):
+    code = "contract_ended"
+    title, title_cy = "Contract ended", "Contract wedi dod i ben"
+    detail = "This contract's last day is {last_day}: it cannot be ended again or varied after it."
+    detail_cy = (
+        "Diwrnod olaf y contract hwn yw {last_day}: ni ellir dod ag ef i ben eto na'i amrywio "
+        "ar ôl hynny."
+    )
+
+
+class InvoicedPeriod(Unprocessable):
+    code = "invoiced_period"
+    title, title_cy = "Period already invoiced", "Cyfnod wedi'i anfonebu eisoes"
+    detail = (
+        "Care up to {last_invoiced_day} has been invoiced at the rate then in force: a new rate "
+        "may start on {first_free_day} at the earliest."
+    )
+    detail_cy = (
+        "Mae gofal hyd at {last_invoiced_day} wedi'i anfonebu ar y gyfradd a oedd mewn grym "
+        "bryd hynny: gall cyfradd newydd ddechrau ar {first_free_day} ar y cynharaf."
+    )
+
+
+class VariationPending(Conflict):
+    code = "variation_pending"
+    title, title_cy = "Variation waiting for the vote", "Amrywiad yn aros am y bleidlais"
+    detail = (
+        "The members are voting on a new rate from {from_date}: care from that day is invoiced, "
+        "and another variation made, once the vote has closed."
+    )
+    detail_cy = (
+        "Mae'r aelodau'n pleidleisio ar gyfradd newydd o {from_date}: caiff gofal o'r diwrnod "
+        "hwnnw ei anfonebu, a gwneir amrywiad arall, pan fydd y bleidlais wedi cau."
+    )
+
+
+class PeriodSpansVariation(Unprocessable):
+    code = "period_spans_variation"
+    title, title_cy = "Period spans a change of rate", "Cyfnod yn croesi newid cyfradd"
+    detail = (
+        "The rate changes on {from_dates} within this period: invoice the days before and from "
+        "each change separately."
+    )
+    detail_cy = (
+        "Mae'r gyfradd yn newid ar {from_dates} o fewn y cyfnod hwn: anfonebwch y diwrnodau cyn "
+        "ac o bob newid ar wahân."
+    )
+
+
+class AwardRejected(Conflict):
+    code = "award_rejected"
+    title, title_cy = "Award rejected by the members", "Dyfarniad wedi'i wrthod gan yr aelodau"
+    detail = (
+        "The members voted against awarding the tender to this bid: it cannot be put to them "
+        "again. Award another bid, or cancel the tender."
+    )
+    detail_cy = (
+        "Pleidleisiodd yr aelodau yn erbyn dyfarnu'r tendr i'r cynnig hwn: ni ellir ei roi "
+        "iddynt eto. Dyfarnwch gynnig arall, neu canslwch y tendr."
+    )

@@ -37,6 +37,13 @@ class AwardStatus(StrEnum):
 
 class ContractStatus(StrEnum):
     active = "active"
+    ended = "ended"
+
+
+class VariationStatus(StrEnum):
+    applied = "applied"
+    pending_vote = "pending_vote"
+    rejected = "rejected"
 
 
 class InvoiceStatus(StrEnum):
@@ -210,21 +217,67 @@ class TenderAward(UUIDPrimaryKey, Base):
 
 
 class Contract(UUIDPrimaryKey, Base):
+    """A contract made from an award. `hourly_rate_pence` is the rate at signing and never
+    changes: variations are rows of their own, and the rate in force on a day is the
+    schedule they make (`app.tenders.invoices.pricing`)."""
+
     __tablename__ = "contract"
-    __table_args__ = (CheckConstraint("hourly_rate_pence > 0", name="rate_positive"),)
+    __table_args__ = (
+        CheckConstraint("hourly_rate_pence > 0", name="rate_positive"),
+        CheckConstraint("end_date IS NULL OR end_date >= start_date", name="ends_after_start"),
+    )
 
     tender_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("tender.id"), unique=True)
     coop_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("coop.id"), index=True)
     bid_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("tender_bid.id"))
     provider_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("provider.id"), index=True)
+    # The provider's name when the contract was signed: what invoices, statements and returns
+    # show, whatever the provider is called later.
+    provider_name: Mapped[str] = mapped_column(String(200))
     hourly_rate_pence: Mapped[int] = mapped_column(Integer)
     status: Mapped[ContractStatus] = mapped_column(enum_column(ContractStatus))
     created_at: Mapped[datetime]
     created_by_user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("user_account.id"))
+    # The first day of care under it: the day it was signed, in Wales.
+    start_date: Mapped[date]
+    # Once an administrator ends it: its last day, and why. It reads `ended` from the day
+    # after, when `ended_at` (the start of that day) is written.
+    end_date: Mapped[date | None]
+    end_reason: Mapped[str | None] = mapped_column(Text)
+    ended_at: Mapped[datetime | None]
 
     call_offs: Mapped[list["CallOff"]] = relationship(
         lazy="raise", order_by="CallOff.member_id", cascade="all, delete-orphan"
     )
+
+
+class ContractVariation(UUIDPrimaryKey, Base):
+    """A change of a contract's hourly rate from a day on: applied at once, or when the
+    members' vote on it passes (rejected when it does not). Never changed after deciding."""
+
+    __tablename__ = "contract_variation"
+    __table_args__ = (
+        CheckConstraint("hourly_rate_pence > 0", name="rate_positive"),
+        Index("ix_contract_variation_contract_id_from_date", "contract_id", "from_date"),
+        # One variation at a time waits for a vote on each contract.
+        Index(
+            "uq_contract_variation_pending",
+            "contract_id",
+            unique=True,
+            postgresql_where=text("status = 'pending_vote'"),
+            sqlite_where=text("status = 'pending_vote'"),
+        ),
+    )
+
+    contract_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("contract.id"))
+    hourly_rate_pence: Mapped[int] = mapped_column(Integer)
+    from_date: Mapped[date]
+    reason: Mapped[str] = mapped_column(Text)
+    status: Mapped[VariationStatus] = mapped_column(enum_column(VariationStatus))
+    proposal_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("proposal.id"), index=True)
+    created_at: Mapped[datetime]
+    created_by_user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("user_account.id"))
+    decided_at: Mapped[datetime | None]
 
 
 class CallOff(UUIDPrimaryKey, Base):

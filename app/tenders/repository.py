@@ -120,6 +120,30 @@ async def live_awards(
     return {award.tender_id: award for award in awards.all()}
 
 
+async def award_proposal_ids(
+    session: AsyncSession, tender_ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, list[uuid.UUID]]:
+    """Each tender's award proposals, every one it had, in the order they were opened."""
+    if not tender_ids:
+        return {}
+    rows = await session.execute(
+        select(TenderAward.tender_id, TenderAward.proposal_id)
+        .where(TenderAward.tender_id.in_(list(tender_ids)), TenderAward.proposal_id.is_not(None))
+        # At one instant, a decided award came before the one still waiting (one at a time).
+        .order_by(
+            TenderAward.proposed_at,
+            TenderAward.decided_at.is_(None),
+            TenderAward.decided_at,
+            TenderAward.id,
+        )
+    )
+    found: dict[uuid.UUID, list[uuid.UUID]] = {}
+    for tender_id, proposal_id in rows.all():
+        if proposal_id is not None:
+            found.setdefault(tender_id, []).append(proposal_id)
+    return found
+
+
 async def live_award(session: AsyncSession, tender_id: uuid.UUID) -> TenderAward | None:
     return (await live_awards(session, [tender_id])).get(tender_id)
 

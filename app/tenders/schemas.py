@@ -21,7 +21,13 @@ from app.core.schemas import (
 )
 from app.providers.models import ServiceType, WelshLanguage
 from app.providers.schemas import MIN_HOURLY_RATE_PENCE
-from app.tenders.models import ContractStatus, DisputeOutcome, InvoiceLineStatus, InvoiceStatus
+from app.tenders.models import (
+    ContractStatus,
+    DisputeOutcome,
+    InvoiceLineStatus,
+    InvoiceStatus,
+    VariationStatus,
+)
 from app.tenders.states import TenderStatus
 
 WEIGHTS_TOTAL = 100
@@ -172,6 +178,10 @@ class TenderRead(Output):
     award_proposal_id: uuid.UUID | None = Field(
         description="The members' vote on the proposed award, while it is open."
     )
+    award_proposal_ids: list[uuid.UUID] = Field(
+        description="Every members' vote on an award of this tender, the earliest first: "
+        "rejected ones stay listed, so the decisions can be checked."
+    )
     award: AwardRead | None = Field(description="The award, once made.")
     contract_id: uuid.UUID | None
 
@@ -276,17 +286,66 @@ class CallOffEnd(Input):
     )
 
 
+class VariationCreate(Input):
+    hourly_rate_pence: HourlyRate
+    from_date: Day = Field(
+        description="The first day at the new rate: after every period already invoiced, "
+        "within the contract."
+    )
+    reason: LongText
+
+
+class VariationRead(Output):
+    id: uuid.UUID
+    hourly_rate_pence: int
+    from_date: date
+    status: VariationStatus = Field(
+        description="applied: in force from from_date; pending_vote: waiting for the members' "
+        "vote (proposal_id); rejected: the vote did not pass, so it never applied."
+    )
+    proposal_id: uuid.UUID | None = Field(
+        description="The members' contract_variation proposal, when the rise needed a vote."
+    )
+    reason: str
+    created_at: datetime
+    decided_at: datetime | None = Field(
+        description="When it applied or was rejected (the vote's close, for one voted on)."
+    )
+
+
+class ContractEnd(Input):
+    last_day: Day = Field(
+        description="The last day of care under the contract: today or later. Every call-off "
+        "ends on it (or earlier, if it already ends earlier)."
+    )
+    reason: LongText
+
+
 class ContractRead(Output):
     id: uuid.UUID
     tender_id: uuid.UUID
     coop_id: uuid.UUID
     provider_id: uuid.UUID
-    hourly_rate_pence: int
+    provider_name: str = Field(
+        description="The provider's name when the contract was signed; it does not follow a "
+        "later change of name."
+    )
+    hourly_rate_pence: int = Field(
+        description="The rate at signing; `variations` say what applies from later days."
+    )
     call_offs: list[CallOffRead] = Field(
         description="Every member's call-off for administrators and the provider's staff; a "
         "member sees their own."
     )
-    status: ContractStatus
+    variations: list[VariationRead] = Field(
+        description="Every change of rate asked for, by from_date then when it was asked."
+    )
+    status: ContractStatus = Field(
+        description="active; ended from the day after end_date (care up to it may still be "
+        "invoiced)."
+    )
+    start_date: date = Field(description="The first day of care: the day it was signed.")
+    end_date: date | None = Field(description="Its last day, once an administrator ends it.")
     created_at: datetime
 
 
@@ -316,13 +375,16 @@ class InvoiceLineRead(Output):
     member_id: uuid.UUID
     minutes: int
     description: str
-    amount_pence: int = Field(description="(hourly_rate_pence x minutes + 30) // 60.")
+    amount_pence: int = Field(
+        description="(r x minutes + 30) // 60 at the rate r in force over the period."
+    )
     status: InvoiceLineStatus
 
 
 class InvoiceRead(Output):
     id: uuid.UUID
     contract_id: uuid.UUID
+    provider_name: str = Field(description="The provider, named as when the contract was signed.")
     period_start: date
     period_end: date
     status: InvoiceStatus

@@ -268,6 +268,7 @@ async def describe(session: AsyncSession, items: Sequence[Tender]) -> list[Tende
     ids = [t.id for t in items]
     demand = await repository.demand_totals(session, ids)
     awards = await repository.live_awards(session, ids)
+    proposals = await repository.award_proposal_ids(session, ids)
     contracts = await repository.contract_ids(session, ids)
     reads = []
     for tender in items:
@@ -311,6 +312,7 @@ async def describe(session: AsyncSession, items: Sequence[Tender]) -> list[Tende
                 award_proposal_id=award.proposal_id
                 if award is not None and tender.status == TenderStatus.award_pending_vote
                 else None,
+                award_proposal_ids=proposals.get(tender.id, []),
                 award=made,
                 contract_id=contracts.get(tender.id),
             )

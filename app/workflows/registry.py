@@ -16,12 +16,16 @@ from app.governance.service import PROPOSAL_OUTCOMES
 from app.ledger import refunds
 from app.representatives.approvals import APPROVAL_KINDS
 from app.tenders.award import service as award
+from app.tenders.contracts import variations
 
 
 def build() -> OpenSets:
     return OpenSets(
         keyed={
-            PROPOSAL_OUTCOMES: {ProposalKind.award_tender: award.on_award_vote},
+            PROPOSAL_OUTCOMES: {
+                ProposalKind.award_tender: award.on_award_vote,
+                ProposalKind.contract_variation: variations.on_variation_vote,
+            },
             APPROVAL_KINDS: {refunds.APPROVAL_KIND: refunds.holder_approval},
         },
         ordered={CLIENT_AUTHENTICATORS: (clients.authenticate_client,)},

@@ -52,6 +52,7 @@ class TestCreateCoop:
             "pass_percent": 50,
             "award_requires_vote": True,
             "refund_second_approval_pence": 50000,
+            "variation_vote_percent": 5,
         }
         assert body["member_count"] == {"value": None, "suppressed": True}
         me = (await client.get("/api/v1/me", headers=founder.headers)).json()
@@ -82,6 +83,7 @@ class TestCreateCoop:
             "pass_percent": 66,
             "award_requires_vote": False,
             "refund_second_approval_pence": 0,
+            "variation_vote_percent": 10,
         }
         response = await client.post(
             "/api/v1/coops", json=coop_body(rules=rules), headers=founder.headers

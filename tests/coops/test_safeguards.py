@@ -58,6 +58,9 @@ def test_every_rule_is_classified() -> None:
         ({"pass_percent": 51}, []),
         ({"quorum_percent": 24}, ["quorum_percent"]),
         ({"quorum_percent": 26}, []),
+        # Larger rises of a contract's rate agreed without the members' vote.
+        ({"variation_vote_percent": 6}, ["variation_vote_percent"]),
+        ({"variation_vote_percent": 4}, []),
         (
             {"voting_mode": "class_weighted", "class_weights": {"service_user": 100}},
             ["voting_mode", "class_weights"],
@@ -144,6 +147,7 @@ class TestWeakeningWaits:
             "pass_percent": 50,
             "award_requires_vote": True,
             "refund_second_approval_pence": 50_000,
+            "variation_vote_percent": 5,
         }
 
     async def test_a_patch_mixing_harmless_and_weakening_changes_waits_as_a_whole(

@@ -1,5 +1,8 @@
 import uuid
 from datetime import datetime, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
+from typing import Any
 
 import httpx
 import pytest
@@ -188,6 +191,11 @@ class TestListProposals:
             "no": 0,
             "abstain": 0,
             "yes_share": "1.0000",
+            "by_class": {
+                "carer": {"yes": 1, "no": 0, "abstain": 0, "weight": None},
+                "service_user": {"yes": 0, "no": 0, "abstain": 0, "weight": None},
+                "worker": {"yes": 0, "no": 0, "abstain": 0, "weight": None},
+            },
         }
         closed = (await client.get(url, params={"status": "passed"}, headers=worker.headers)).json()
         assert [i["id"] for i in closed["items"]] == [str(proposal_id)]
@@ -238,6 +246,12 @@ class TestGetProposal:
             "no": 1,
             "abstain": 0,
             "yes_share": "0.6667",
+            "by_class": {
+                "carer": {"yes": 1, "no": 0, "abstain": 0, "weight": None},
+                "community_supporter": {"yes": 1, "no": 0, "abstain": 0, "weight": None},
+                "service_user": {"yes": 0, "no": 0, "abstain": 0, "weight": None},
+                "worker": {"yes": 0, "no": 1, "abstain": 0, "weight": None},
+            },
         }
         assert datetime.fromisoformat(closed["closed_at"]) == datetime.fromisoformat(
             closed["closes_at"]
@@ -331,6 +345,10 @@ class TestVote:
             "no": 0,
             "abstain": 1,
             "yes_share": "1.0000",
+            "by_class": {
+                "carer": {"yes": 1, "no": 0, "abstain": 0, "weight": None},
+                "service_user": {"yes": 0, "no": 0, "abstain": 1, "weight": None},
+            },
         }
         assert datetime.fromisoformat(body["closed_at"]) == clock.now()
         problem(await vote(client, proposal_id, carer, "no"), 409, "proposal_closed")
@@ -376,6 +394,12 @@ class TestVote:
             "no": 1,
             "abstain": 0,
             "yes_share": "0.2857",
+            # The weights the vote was counted by (those at opening), not today's.
+            "by_class": {
+                "carer": {"yes": 0, "no": 0, "abstain": 0, "weight": 30},
+                "service_user": {"yes": 0, "no": 1, "abstain": 0, "weight": 50},
+                "worker": {"yes": 1, "no": 0, "abstain": 0, "weight": 20},
+            },
         }
         assert body["status"] == "rejected"
 
@@ -448,6 +472,94 @@ class TestVote:
             )
             == 0
         )
+
+
+def recomputed_share(by_class: dict[str, dict[str, Any]]) -> Fraction:
+    """What a member can work out from the published counts alone (SPEC section 7)."""
+    voted = {c: t for c, t in by_class.items() if t["yes"] + t["no"] > 0}
+    weight = sum(t["weight"] for t in voted.values())
+    if not weight:
+        return Fraction(0)
+    return (
+        sum(
+            (t["weight"] * Fraction(t["yes"], t["yes"] + t["no"]) for t in voted.values()),
+            Fraction(0),
+        )
+        / weight
+    )
+
+
+def half_up(share: Fraction) -> str:
+    exact = Decimal(share.numerator) / Decimal(share.denominator)
+    return str(exact.quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP))
+
+
+class TestTallyByClass:
+    async def test_a_member_recomputes_the_class_weighted_share_from_the_published_counts(
+        self, client: httpx.AsyncClient, clock: FrozenClock
+    ) -> None:
+        weights = {"service_user": 40, "worker": 25, "carer": 25, "community_supporter": 10}
+        coop_id, admin, [worker_1, worker_2, carer_1, carer_2, supporter] = await coop_of(
+            client,
+            "worker",
+            "worker",
+            "carer",
+            "carer",
+            "community_supporter",
+            voting_mode="class_weighted",
+            class_weights=weights,
+        )
+        proposal_id = await open_proposal(client, coop_id, admin, closes_at=soon(clock))
+        for person, choice in (
+            (admin, "yes"),
+            (worker_1, "yes"),
+            (worker_2, "no"),
+            (carer_1, "no"),
+            (carer_2, "abstain"),
+            (supporter, "yes"),
+        ):
+            ok(await vote(client, proposal_id, person, choice))
+        body = (
+            await client.get(f"/api/v1/proposals/{proposal_id}", headers=carer_2.headers)
+        ).json()
+        tally = body["tally"]
+        assert tally["by_class"] == {
+            "carer": {"yes": 0, "no": 1, "abstain": 1, "weight": 25},
+            "community_supporter": {"yes": 1, "no": 0, "abstain": 0, "weight": 10},
+            "service_user": {"yes": 1, "no": 0, "abstain": 0, "weight": 40},
+            "worker": {"yes": 1, "no": 1, "abstain": 0, "weight": 25},
+        }
+        # (40 x 1 + 25 x 1/2 + 25 x 0 + 10 x 1) / 100 = 0.625
+        share = recomputed_share(tally["by_class"])
+        assert share == Fraction(5, 8)
+        assert tally["yes_share"] == half_up(share) == "0.6250"
+        # The classes add up to the totals.
+        for choice in ("yes", "no", "abstain"):
+            assert sum(t[choice] for t in tally["by_class"].values()) == tally[choice]
+
+    async def test_one_member_one_vote_publishes_the_classes_without_weights(
+        self, client: httpx.AsyncClient, session: AsyncSession, clock: FrozenClock
+    ) -> None:
+        coop_id, admin, [worker] = await coop_of(client, "worker")
+        proposal_id = await open_proposal(client, coop_id, admin, closes_at=soon(clock))
+        ok(await vote(client, proposal_id, worker, "no"))
+        ok(await vote(client, proposal_id, admin, "yes"))
+        body = (await client.get(f"/api/v1/proposals/{proposal_id}", headers=worker.headers)).json()
+        assert body["tally"]["by_class"] == {
+            "service_user": {"yes": 1, "no": 0, "abstain": 0, "weight": None},
+            "worker": {"yes": 0, "no": 1, "abstain": 0, "weight": None},
+        }
+        # The close's audit entry, in the verifiable chain, holds the same counts.
+        entry = await session.scalar(
+            select(AuditEntry).where(
+                AuditEntry.subject_id == str(proposal_id), AuditEntry.action == "proposal.closed"
+            )
+        )
+        assert entry is not None
+        assert entry.data["by_class"] == {
+            "service_user": {"yes": 1, "no": 0, "abstain": 0},
+            "worker": {"yes": 0, "no": 1, "abstain": 0},
+        }
 
 
 class TestOutcomeHandlers:

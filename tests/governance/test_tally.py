@@ -6,6 +6,7 @@ from hypothesis import strategies as st
 
 from app.governance.tally import (
     Ballot,
+    ClassCount,
     VoteChoice,
     VotingRules,
     class_weighted_share,
@@ -162,3 +163,41 @@ class TestProperties:
         published = Fraction(format_share(result.yes_share))
         assert abs(published - result.yes_share) <= Fraction(1, 20000)
         assert result.yes + result.no + result.abstain == len(ballots)
+
+
+class TestByClass:
+    def test_each_class_is_counted_apart(self) -> None:
+        result = tally(
+            [
+                ballot("worker", "yes"),
+                ballot("worker", "abstain"),
+                ballot("carer", "no"),
+                ballot("worker", "no"),
+            ],
+            electorate=6,
+            rules=rules(),
+        )
+        assert result.by_class == {
+            "worker": ClassCount(yes=1, no=1, abstain=1),
+            "carer": ClassCount(yes=0, no=1, abstain=0),
+        }
+
+    @given(ballots_strategy, weights_strategy)
+    def test_the_class_counts_give_back_the_totals_and_the_weighted_share(
+        self, ballots: list[Ballot], weights: dict[str, int]
+    ) -> None:
+        result = tally(
+            ballots,
+            electorate=len(ballots),
+            rules=rules("class_weighted", class_weights=weights),
+        )
+        assert sum(c.yes for c in result.by_class.values()) == result.yes
+        assert sum(c.no for c in result.by_class.values()) == result.no
+        assert sum(c.abstain for c in result.by_class.values()) == result.abstain
+        voted = {cls: c for cls, c in result.by_class.items() if c.yes + c.no}
+        total = sum(weights.get(cls, 0) for cls in voted)
+        weighted = sum(
+            (Fraction(weights.get(cls, 0) * c.yes, c.yes + c.no) for cls, c in voted.items()),
+            Fraction(0),
+        )
+        assert result.yes_share == (weighted / total if total else 0)

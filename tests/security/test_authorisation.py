@@ -711,6 +711,20 @@ TABLE: dict[str, Row] = {
     "GET /api/v1/contracts/{contract_id}": Row(
         "/api/v1/contracts/{contract}", contract_parties(200)
     ),
+    "GET /api/v1/coops/{coop_id}/contracts": Row(
+        "/api/v1/coops/{coop}/contracts", coop_members(200)
+    ),
+    # After the day the world's invoices cover, and lower: applied at once, no vote.
+    "POST /api/v1/contracts/{contract_id}/variations": Row(
+        "/api/v1/contracts/{contract}/variations",
+        {**contract_parties(403), "admin": 201},
+        lambda w: {"hourly_rate_pence": 1500, "from_date": "2026-03-03", "reason": "Agreed"},
+    ),
+    "POST /api/v1/contracts/{contract_id}/end": Row(
+        "/api/v1/contracts/{contract}/end",
+        {**contract_parties(403), "admin": 200},
+        lambda w: {"last_day": "2026-03-02", "reason": "Provider closing"},
+    ),
     "POST /api/v1/contracts/{contract_id}/call-offs/{member_id}/end": Row(
         "/api/v1/contracts/{contract}/call-offs/{member}/end",
         {**contract_parties(200), "provider_staff": 403},

@@ -302,24 +302,70 @@ class TestAwardByVote:
         [entry] = await audit_entries(session, prefix="tender.awarded")
         assert entry.data["vote"] == "passed"
 
-    async def test_a_rejected_award_returns_to_evaluation_and_may_be_made_again(
+    async def test_a_rejected_award_returns_to_evaluation_and_another_bid_may_be_put(
         self, client: httpx.AsyncClient, clock: FrozenClock, world: World
+    ) -> None:
+        tender_id, bid_id, proposal_id = await self.award(client, clock, world)
+        everyone = [world.admin, world.holder_a, world.holder_b, world.carer]
+        await self.vote(client, proposal_id, everyone, "no")
+        tender = (await client.get(f"/api/v1/tenders/{tender_id}")).json()
+        assert tender["status"] == "evaluation"
+        assert tender["award_proposal_id"] is None
+        assert tender["award_proposal_ids"] == [str(proposal_id)]
+        bids = (
+            await client.get(f"/api/v1/tenders/{tender_id}/evaluation", headers=world.admin.headers)
+        ).json()["items"]
+        other = next(b["bid_id"] for b in bids if b["bid_id"] != str(bid_id))
+        again = await client.post(
+            f"/api/v1/tenders/{tender_id}/award",
+            json={"bid_id": other},
+            headers=world.admin.headers,
+        )
+        assert again.status_code == 200, again.text
+        assert again.json()["status"] == "award_pending_vote"
+        second = again.json()["award_proposal_id"]
+        assert second != str(proposal_id)
+        # Every vote the tender had stays listed, the earliest first.
+        assert again.json()["award_proposal_ids"] == [str(proposal_id), second]
+
+    async def test_a_bid_the_members_rejected_is_not_put_to_them_again(
+        self, client: httpx.AsyncClient, session: AsyncSession, clock: FrozenClock, world: World
     ) -> None:
         tender_id, bid_id, proposal_id = await self.award(client, clock, world)
         await self.vote(
             client, proposal_id, [world.admin, world.holder_a, world.holder_b, world.carer], "no"
         )
+        problem(
+            await client.post(
+                f"/api/v1/tenders/{tender_id}/award",
+                json={"bid_id": str(bid_id)},
+                headers=world.admin.headers,
+            ),
+            409,
+            "award_rejected",
+        )
+        assert await count(session, Proposal) == 1
         tender = (await client.get(f"/api/v1/tenders/{tender_id}")).json()
-        assert tender["status"] == "evaluation"
-        assert tender["award_proposal_id"] is None
+        assert (tender["status"], tender["award_proposal_ids"]) == (
+            "evaluation",
+            [str(proposal_id)],
+        )
+
+    async def test_a_vote_without_quorum_decided_nothing_so_the_bid_may_be_put_again(
+        self, client: httpx.AsyncClient, clock: FrozenClock, world: World
+    ) -> None:
+        tender_id, bid_id, first = await self.award(client, clock, world)
+        await travel(client, clock, world, timedelta(days=7))
         again = await client.post(
             f"/api/v1/tenders/{tender_id}/award",
             json={"bid_id": str(bid_id)},
             headers=world.admin.headers,
         )
         assert again.status_code == 200, again.text
-        assert again.json()["status"] == "award_pending_vote"
-        assert again.json()["award_proposal_id"] != str(proposal_id)
+        assert again.json()["award_proposal_ids"] == [
+            str(first),
+            again.json()["award_proposal_id"],
+        ]
 
     async def test_no_quorum_is_not_an_award(
         self, client: httpx.AsyncClient, clock: FrozenClock, world: World

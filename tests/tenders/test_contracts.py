@@ -63,11 +63,13 @@ class TestCreateContract:
         )
         assert response.status_code == 201, response.text
         body = response.json()
+        provider_name = body["provider_name"]
         assert body == {
             "id": body["id"],
             "tender_id": str(tender_id),
             "coop_id": str(world.coop_id),
             "provider_id": str(world.provider_2),
+            "provider_name": provider_name,
             "hourly_rate_pence": 2135,
             "call_offs": sorted(
                 [
@@ -84,9 +86,14 @@ class TestCreateContract:
                 ],
                 key=lambda c: c["member_id"],
             ),
+            "variations": [],
             "status": "active",
+            "start_date": "2026-03-26",
+            "end_date": None,
             "created_at": "2026-03-26T12:00:00Z",
         }
+        listed = await client.get(f"/api/v1/providers/{world.provider_2}")
+        assert listed.json()["name"] == provider_name
         tender = await client.get(f"/api/v1/tenders/{tender_id}")
         assert tender.json()["status"] == "contracted"
         assert tender.json()["contract_id"] == body["id"]
@@ -100,6 +107,7 @@ class TestCreateContract:
         assert account.balance_pence == 0
         [entry] = await audit_entries(session, prefix="contract.created")
         assert entry.data["hourly_rate_pence"] == 2135
+        assert entry.data["provider_name"] == provider_name
 
     async def test_a_contract_before_the_standstill_ends_is_refused(
         self,

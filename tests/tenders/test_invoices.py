@@ -111,9 +111,11 @@ class TestSubmitInvoice:
         )
         assert response.status_code == 201, response.text
         body = response.json()
+        provider = (await client.get(f"/api/v1/providers/{world.provider_2}")).json()
         assert body == {
             "id": body["id"],
             "contract_id": str(contract_id),
+            "provider_name": provider["name"],
             "period_start": "2026-03-27",
             "period_end": "2026-04-02",
             "status": "submitted",

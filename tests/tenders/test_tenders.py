@@ -53,6 +53,7 @@ class TestCreateTender:
             "cancellation_reason": None,
             "demand": {"total_hours_per_week": 0, "members": {"value": 0, "suppressed": False}},
             "award_proposal_id": None,
+            "award_proposal_ids": [],
             "award": None,
             "contract_id": None,
         }

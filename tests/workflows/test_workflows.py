@@ -12,7 +12,10 @@ from tests.factories import contribute, create_coop, join_coop, register_person,
 
 def test_the_open_sets_of_handlers_are_these_and_nothing_else() -> None:
     assert registry.registered() == {
-        "proposal_outcomes": ["award_tender: app.tenders.award.service.on_award_vote"],
+        "proposal_outcomes": [
+            "award_tender: app.tenders.award.service.on_award_vote",
+            "contract_variation: app.tenders.contracts.variations.on_variation_vote",
+        ],
         "approval_kinds": ["refund: app.ledger.refunds.HolderApproval"],
         "client_authenticators": ["app.councils.clients.authenticate_client"],
     }

@@ -17,7 +17,7 @@ from app.governance import service as governance
 from app.governance.models import Proposal, ProposalKind, ProposalStatus
 from app.providers.models import Provider
 from app.tenders import repository, service
-from app.tenders.errors import BidNotFound, BidsNotScored
+from app.tenders.errors import AwardRejected, BidNotFound, BidsNotScored
 from app.tenders.evaluation import service as evaluation
 from app.tenders.models import AwardStatus, Tender, TenderAward, TenderBid
 from app.tenders.ocds import service as ocds
@@ -72,7 +72,8 @@ async def award(
 ) -> Tender:
     """Award a bid once every bid is scored: put to the members' vote when the co-op's rules
     in force when the tender was published ask for one (a proposal closing in 7 days, or when
-    all have voted, under those rules' voting rules), else at once."""
+    all have voted, under those rules' voting rules), else at once. A bid the members have
+    voted down is not put to them again (`AwardRejected`)."""
     tender = await service.lock(session, tender)
     service.require_status(tender, TenderStatus.evaluation)
     bids = await repository.bids_of(session, tender.id)
@@ -81,6 +82,8 @@ async def award(
         raise BidNotFound
     if any(b.quality_score is None for b in bids):
         raise BidsNotScored
+    if await rejected_by_members(session, tender.id, chosen.id):
+        raise AwardRejected
     decision = TenderAward(
         tender_id=tender.id,
         bid_id=chosen.id,
@@ -126,6 +129,25 @@ async def award(
     )
     await ocds.record_release(session, ocds.AwardDecided(tender.id, decision.id), at=now)
     return tender
+
+
+async def rejected_by_members(
+    session: AsyncSession, tender_id: uuid.UUID, bid_id: uuid.UUID
+) -> bool:
+    """Whether the members have voted down awarding the tender to this bid. A vote without
+    quorum decided nothing, and a vote overtaken by the tender's cancellation neither: only a
+    proposal that closed `rejected` counts."""
+    found = await session.scalar(
+        select(TenderAward.id)
+        .join(Proposal, Proposal.id == TenderAward.proposal_id)
+        .where(
+            TenderAward.tender_id == tender_id,
+            TenderAward.bid_id == bid_id,
+            Proposal.status == ProposalStatus.rejected,
+        )
+        .limit(1)
+    )
+    return found is not None
 
 
 def _made(tender: Tender, decision: TenderAward, *, at: datetime) -> None:

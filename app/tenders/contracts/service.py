@@ -1,10 +1,18 @@
-"""Contracts: made from an award once the standstill is over, with the members' call-offs."""
+"""Contracts: made from an award once the standstill is over, with the members' call-offs;
+ending one member's call-off, or the whole contract.
+
+A contract ended by an administrator keeps running up to its last day and reads `ended` from
+the day after. No scheduler notices that day: whenever a contract is read or acted on after
+it, `settle` writes the end (`terminate`), with the start of that day as its time, in the
+transaction of the request that noticed.
+"""
 
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
@@ -12,21 +20,30 @@ from app.audit import service as audit
 from app.auth.actor import Actor
 from app.coops import service as coops
 from app.coops.models import Member, MemberStatus
-from app.core.clock import local_date
+from app.core.clock import WALES, local_date
 from app.core.errors import ValidationFailed, must_exist
 from app.ledger import service as ledger
 from app.providers import service as providers
+from app.providers.models import Provider
 from app.tenders import repository, service
 from app.tenders.errors import (
     CallOffEnded,
     CallOffNotFound,
+    ContractEnded,
     ContractNotFound,
     NotCallOffParty,
     StandstillNotOver,
 )
-from app.tenders.models import CallOff, Contract, ContractStatus, DemandLine, Tender
+from app.tenders.models import (
+    CallOff,
+    Contract,
+    ContractStatus,
+    ContractVariation,
+    DemandLine,
+    Tender,
+)
 from app.tenders.ocds import service as ocds
-from app.tenders.schemas import CallOffRead, ContractRead
+from app.tenders.schemas import CallOffRead, ContractRead, VariationRead
 from app.tenders.states import TenderStatus
 
 
@@ -34,7 +51,8 @@ async def create_contract(
     session: AsyncSession, actor: Actor, tender: Tender, *, now: datetime
 ) -> Contract:
     """Contract the awarded provider at its rate, each member's demand becoming their
-    call-off, and open the provider's account in the co-op's ledger."""
+    call-off, and open the provider's account in the co-op's ledger. The provider's name is
+    kept as it is now: what invoices, statements and returns will show."""
     tender = await service.lock(session, tender)
     service.require_status(tender, TenderStatus.awarded)
     award = await repository.live_award(session, tender.id)
@@ -51,15 +69,19 @@ async def create_contract(
             .order_by(DemandLine.member_id)
         )
     ).all()
+    provider = await session.get(Provider, award.bid.provider_id)
+    provider = must_exist(provider, "a bid's provider is never deleted")
     contract = Contract(
         tender_id=tender.id,
         coop_id=tender.coop_id,
         bid_id=award.bid_id,
-        provider_id=award.bid.provider_id,
+        provider_id=provider.id,
+        provider_name=provider.name,
         hourly_rate_pence=award.bid.hourly_rate_pence,
         status=ContractStatus.active,
         created_at=now,
         created_by_user_id=actor.user.id,
+        start_date=local_date(now),
     )
     contract.call_offs = [
         CallOff(member_id=member_id, hours_per_week=hours) for member_id, hours in demand
@@ -80,6 +102,7 @@ async def create_contract(
         data={
             "tender_id": tender.id,
             "provider_id": contract.provider_id,
+            "provider_name": contract.provider_name,
             "hourly_rate_pence": contract.hourly_rate_pence,
             "call_offs": [[str(c.member_id), c.hours_per_week] for c in contract.call_offs],
         },
@@ -170,16 +193,7 @@ async def end_call_off(
         raise NotCallOffParty
     today = local_date(now)
     last_day = today if last_day is None else last_day
-    if last_day < today:
-        raise ValidationFailed(
-            [
-                {
-                    "loc": ["body", "last_day"],
-                    "msg": "The last day may not be in the past: care already delivered "
-                    "stays invoiceable.",
-                }
-            ]
-        )
+    not_before_today(last_day, today)
     contract = await lock(session, contract)
     call_off = next((c for c in contract.call_offs if c.member_id == member_id), None)
     if call_off is None:
@@ -200,7 +214,143 @@ async def end_call_off(
     return contract
 
 
-def read(contract: Contract, seen_by: ContractViewer) -> ContractRead:
+def not_before_today(last_day: date, today: date, *, loc: str = "last_day") -> None:
+    if last_day < today:
+        raise ValidationFailed(
+            [
+                {
+                    "loc": ["body", loc],
+                    "msg": "The last day may not be in the past: care already delivered "
+                    "stays invoiceable.",
+                }
+            ]
+        )
+
+
+async def end_contract(
+    session: AsyncSession,
+    actor: Actor,
+    contract: Contract,
+    *,
+    last_day: date,
+    reason: str,
+    now: datetime,
+) -> Contract:
+    """End the contract after `last_day` (today or later; co-op administrators): every
+    call-off ends on that day, as a member's own ending does (one already ending earlier
+    keeps its day), and the contract reads `ended` from the day after (`terminate`).
+
+    Once only (`ContractEnded`). Where a `contractTermination` OCDS release is to be
+    recorded: in `terminate`, when the end takes effect, not here.
+    """
+    not_before_today(last_day, local_date(now))
+    contract = await lock(session, contract)
+    if contract.end_date is not None:
+        raise ContractEnded(last_day=contract.end_date.isoformat())
+    if last_day < contract.start_date:
+        raise ValidationFailed(
+            [{"loc": ["body", "last_day"], "msg": "The last day is before the contract began."}]
+        )
+    cut = []
+    for call_off in contract.call_offs:
+        if call_off.last_day is None or call_off.last_day > last_day:
+            call_off.last_day = last_day
+            cut.append(str(call_off.member_id))
+    contract.end_date = last_day
+    contract.end_reason = reason
+    await session.flush()
+    audit.record(
+        session,
+        actor,
+        "contract.end_set",
+        "contract",
+        contract.id,
+        coop_id=contract.coop_id,
+        data={"last_day": last_day.isoformat(), "reason": reason, "call_offs_ended": cut},
+    )
+    return contract
+
+
+def ends_at(last_day: date) -> datetime:
+    """The moment a contract with this last day ends: the start of the next day in Wales."""
+    return datetime.combine(last_day + timedelta(days=1), time(), tzinfo=WALES)
+
+
+async def terminate(session: AsyncSession, contract: Contract) -> None:
+    """The end takes effect: the contract reads `ended` from the start of the day after its
+    last day. The day's doing, not the reader's: audited without an actor.
+
+    The seam for OCDS: the `contractTermination` release is recorded here (dated
+    `contract.ended_at`), in the same transaction.
+    """
+    last_day = must_exist(contract.end_date, "only a contract with a last day ends")
+    contract.status = ContractStatus.ended
+    contract.ended_at = ends_at(last_day)
+    await session.flush()
+    audit.record(
+        session,
+        None,
+        "contract.ended",
+        "contract",
+        contract.id,
+        coop_id=contract.coop_id,
+        data={"last_day": last_day.isoformat(), "ended_at": contract.ended_at},
+    )
+
+
+def is_due_to_end(contract: Contract, now: datetime) -> bool:
+    return (
+        contract.status == ContractStatus.active
+        and contract.end_date is not None
+        and local_date(now) > contract.end_date
+    )
+
+
+async def settle(session: AsyncSession, contract: Contract, *, now: datetime) -> Contract:
+    """Bring the contract up to date: end it once its last day has passed."""
+    if not is_due_to_end(contract, now):
+        return contract
+    contract = await lock(session, contract)
+    if is_due_to_end(contract, now):
+        await terminate(session, contract)
+    return contract
+
+
+async def settle_due(session: AsyncSession, *, coop_id: uuid.UUID, now: datetime) -> None:
+    """End every contract of the co-op whose last day has passed."""
+    due = (
+        await session.scalars(
+            select(Contract)
+            .where(
+                Contract.coop_id == coop_id,
+                Contract.status == ContractStatus.active,
+                Contract.end_date < local_date(now),
+            )
+            .order_by(Contract.id)
+        )
+    ).all()
+    for contract in due:
+        await settle(session, contract, now=now)
+
+
+def contracts_of(coop_id: uuid.UUID, *, status: ContractStatus | None) -> Select[Contract]:
+    stmt = (
+        select(Contract)
+        .where(Contract.coop_id == coop_id)
+        .options(selectinload(Contract.call_offs))
+    )
+    if status is not None:
+        stmt = stmt.where(Contract.status == status)
+    return stmt
+
+
+def read_variation(variation: ContractVariation) -> VariationRead:
+    return VariationRead.model_validate(variation)
+
+
+def read(
+    contract: Contract, seen_by: ContractViewer, variations: Sequence[ContractVariation] = ()
+) -> ContractRead:
     call_offs = [
         CallOffRead(member_id=c.member_id, hours_per_week=c.hours_per_week, last_day=c.last_day)
         for c in contract.call_offs
@@ -211,8 +361,12 @@ def read(contract: Contract, seen_by: ContractViewer) -> ContractRead:
         tender_id=contract.tender_id,
         coop_id=contract.coop_id,
         provider_id=contract.provider_id,
+        provider_name=contract.provider_name,
         hourly_rate_pence=contract.hourly_rate_pence,
         call_offs=call_offs,
+        variations=[read_variation(v) for v in variations],
         status=contract.status,
+        start_date=contract.start_date,
+        end_date=contract.end_date,
         created_at=contract.created_at,
     )

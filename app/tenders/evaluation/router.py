@@ -13,6 +13,7 @@ from app.tenders.award import service as award
 from app.tenders.bids import service as bids
 from app.tenders.dependencies import SignedInTender, TenderAdmin
 from app.tenders.errors import (
+    AwardRejected,
     BidNotFound,
     BidsNotScored,
     BidsNotVisible,
@@ -67,7 +68,12 @@ async def get_evaluation(
     "/award",
     response_model=TenderRead,
     responses=problems(
-        TenderNotFound, CoopAdminRequired, BidNotFound, BidsNotScored, InvalidTenderTransition
+        TenderNotFound,
+        CoopAdminRequired,
+        BidNotFound,
+        BidsNotScored,
+        AwardRejected,
+        InvalidTenderTransition,
     ),
 )
 async def award_tender(
@@ -77,8 +83,11 @@ async def award_tender(
     `bids_not_scored`). When the co-op's rules ask for a vote (`award_requires_vote`), a
     proposal of kind `award_tender` is put to the members, closing in 7 days or when all have
     voted, and the tender is `award_pending_vote` (`award_proposal_id` names the proposal):
-    if it passes the tender is `awarded`, if not it returns to `evaluation`. Otherwise it is
-    `awarded` at once. The contract may follow when `standstill_days` have passed."""
+    if it passes the tender is `awarded`, if not it returns to `evaluation`, where another bid
+    may be awarded: a bid the members voted down is not put to them again (409
+    `award_rejected`; a vote without quorum decided nothing, so that bid may be). Every award
+    proposal the tender had stays listed in `award_proposal_ids`. Otherwise it is `awarded`
+    at once. The contract may follow when `standstill_days` have passed."""
     tender = await award.award(
         session, actor, admin.tender, admin.coop, bid_id=body.bid_id, now=now
     )

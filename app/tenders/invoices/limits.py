@@ -1,8 +1,7 @@
-"""What an invoice may claim under a contract: a line's price, a member's allowance for a
-period, the minutes already invoiced, and the period itself.
+"""What an invoice may claim under a contract: a member's allowance for a period, the minutes
+already invoiced, and the period itself (a line's price is `pricing`'s).
 
-A line costs (hourly_rate_pence x minutes + 30) // 60 pence: the exact price to the nearest
-penny, halves up. A member's allowance for a period is hours_per_week x 60 x days / 7
+A member's allowance for a period is hours_per_week x 60 x days / 7
 minutes, compared exactly; every line not voided, on any of the contract's invoices whose
 period overlaps this one, counts against it.
 """
@@ -14,16 +13,13 @@ from fractions import Fraction
 
 from sqlalchemy import Select, func, select
 
-from app.core.clock import local_date
 from app.core.errors import ValidationFailed
+from app.tenders.invoices.pricing import MINUTES_PER_HOUR, line_amount
 from app.tenders.models import Contract, Invoice, InvoiceLine, InvoiceLineStatus
 
-MINUTES_PER_HOUR = 60
+__all__ = ["allowance_minutes", "check_period", "line_amount", "overlapping_minutes"]
+
 DAYS_PER_WEEK = 7
-
-
-def line_amount(hourly_rate_pence: int, minutes: int) -> int:
-    return (hourly_rate_pence * minutes + MINUTES_PER_HOUR // 2) // MINUTES_PER_HOUR
 
 
 def allowance_minutes(hours_per_week: int, period_start: date, period_end: date) -> Fraction:
@@ -51,9 +47,9 @@ def overlapping_minutes(
 
 def check_period(contract: Contract, period_start: date, period_end: date, *, today: date) -> None:
     """Care is invoiced once delivered, under a contract that existed: the period may not
-    start before the contract was made nor end after today (422 `validation_error`)."""
+    start before the contract's first day nor end after today (422 `validation_error`)."""
     errors: list[dict[str, object]] = []
-    began = local_date(contract.created_at)
+    began = contract.start_date
     if period_start < began:
         errors.append(
             {

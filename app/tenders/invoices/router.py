@@ -24,6 +24,8 @@ from app.tenders.errors import (
     NoCallOff,
     NotProviderStaff,
     NotTheLinesMember,
+    PeriodSpansVariation,
+    VariationPending,
 )
 from app.tenders.invoices import service as invoices
 from app.tenders.models import Invoice
@@ -46,9 +48,10 @@ def _admin(seen: InvoiceSeen) -> None:
     responses=problems(
         ContractNotFound,
         NotProviderStaff,
-        InvalidInvoiceTransition,
         NoCallOff,
         BeyondCallOff,
+        PeriodSpansVariation,
+        VariationPending,
         OutsideMandate,
         NoMandate,
     ),
@@ -57,12 +60,20 @@ async def submit_invoice(
     body: InvoiceCreate, session: SessionDep, seen: SeenContract, actor: CurrentActor, now: NowDep
 ) -> InvoiceRead:
     """Invoice care delivered under the contract (the provider's staff). A line costs
-    `(hourly_rate_pence x minutes + 30) // 60` pence. Every line must be for a member with a
-    call-off (422 `no_call_off`) and within it (422 `beyond_call_off`): a member's allowance
+    `(r x minutes + 30) // 60` pence at the rate r in force over the period: the rate at
+    signing, or the latest applied variation from on or before `period_start`. The rate may
+    not change within the period (422 `period_spans_variation`, naming the `from_dates`):
+    invoice the days either side of a change separately. Care from the first day of a rise
+    the members are still voting on waits for the vote (409 `variation_pending`). An ended
+    contract may still be invoiced for care up to its last day.
+
+    Every line must be for a member with a call-off (422 `no_call_off`) and within it (422
+    `beyond_call_off`): a member's allowance
     for the period is `hours_per_week x 60 x days / 7` minutes, `days` counting both ends,
     and every line not voided on the contract's invoices for overlapping periods counts
     against it. Both problems name the `members` concerned. The period may not start before
-    the contract was made nor end after today (422 `validation_error`)."""
+    the contract's `start_date` nor end after today (422 `validation_error`). The invoice
+    names the provider as the contract does (`provider_name`, as when signed)."""
     if not seen.viewer.is_staff:
         raise NotProviderStaff
     invoice = await invoices.submit(
@@ -74,7 +85,7 @@ async def submit_invoice(
         lines=body.lines,
         now=now,
     )
-    return invoices.read(invoice, seen.viewer)
+    return invoices.read(invoice, seen.contract, seen.viewer)
 
 
 @router.get(
@@ -97,7 +108,7 @@ async def list_invoices(
         key=lambda i: (i.submitted_at, i.id),
     )
     return CursorPage[InvoiceRead](
-        items=[invoices.read(i, seen.viewer) for i in items], next_cursor=next_cursor
+        items=[invoices.read(i, seen.contract, seen.viewer) for i in items], next_cursor=next_cursor
     )
 
 
@@ -105,7 +116,7 @@ async def list_invoices(
 async def get_invoice(seen: SeenInvoice) -> InvoiceRead:
     """An invoice (the provider's staff, the co-op's administrators; a member, or their
     representative with `view`, sees their own lines only, and their total)."""
-    return invoices.read(seen.invoice, seen.viewer)
+    return invoices.read(seen.invoice, seen.contract, seen.viewer)
 
 
 @router.post(
@@ -130,7 +141,7 @@ async def dispute_line(
     invoice = await invoices.dispute(
         session, actor, seen.invoice, line_id, seen.contract.coop_id, reason=body.reason, now=now
     )
-    return invoices.read(invoice, seen.viewer)
+    return invoices.read(invoice, seen.contract, seen.viewer)
 
 
 @router.post(
@@ -160,7 +171,7 @@ async def resolve_dispute(
         note=body.note,
         now=now,
     )
-    return invoices.read(invoice, seen.viewer)
+    return invoices.read(invoice, seen.contract, seen.viewer)
 
 
 @router.post(
@@ -190,7 +201,7 @@ async def approve_invoice(
     `invoice_disputed`). `Idempotency-Key` is honoured."""
     _admin(seen)
     invoice = await invoices.approve(session, actor, seen.invoice, seen.contract, now=now)
-    return await guard.respond(invoices.read(invoice, seen.viewer))
+    return await guard.respond(invoices.read(invoice, seen.contract, seen.viewer))
 
 
 @router.post(
@@ -211,4 +222,4 @@ async def pay_invoice(
     the provider's account to `external:payouts`. `Idempotency-Key` is honoured."""
     _admin(seen)
     invoice = await invoices.pay(session, actor, seen.invoice, seen.contract, now=now)
-    return await guard.respond(invoices.read(invoice, seen.viewer))
+    return await guard.respond(invoices.read(invoice, seen.contract, seen.viewer))

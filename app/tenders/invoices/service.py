@@ -17,6 +17,7 @@ from app.core.errors import must_exist
 from app.ledger import service as ledger
 from app.ledger.models import TransactionKind
 from app.tenders.contracts import service as contracts
+from app.tenders.contracts import variations
 from app.tenders.contracts.service import ContractViewer
 from app.tenders.errors import (
     BeyondCallOff,
@@ -24,16 +25,13 @@ from app.tenders.errors import (
     InvoiceDisputed,
     InvoiceLineNotFound,
     NoCallOff,
+    PeriodSpansVariation,
+    VariationPending,
 )
-from app.tenders.invoices.limits import (
-    allowance_minutes,
-    check_period,
-    line_amount,
-    overlapping_minutes,
-)
+from app.tenders.invoices import pricing
+from app.tenders.invoices.limits import allowance_minutes, check_period, overlapping_minutes
 from app.tenders.models import (
     Contract,
-    ContractStatus,
     DisputeOutcome,
     Invoice,
     InvoiceLine,
@@ -55,15 +53,29 @@ async def submit(
     now: datetime,
 ) -> Invoice:
     """The provider's invoice; each line within the member's call-off (422 otherwise). A
-    call-off that has ended covers the days up to its last day only.
+    call-off that has ended covers the days up to its last day only, so an ended contract
+    may still be invoiced for care up to its last day.
+
+    Lines are priced by the rate in force over the period (`pricing`): a hand-typed line
+    states no days, so its period may not span a change of rate (`PeriodSpansVariation`), and
+    care from the first day of a rate still being voted on waits for the vote
+    (`VariationPending`).
 
     The contract's row is locked first, so two invoices for one contract are checked against
-    the call-offs one after the other and cannot both use the same minutes.
+    the call-offs one after the other and cannot both use the same minutes; a variation takes
+    the same lock, so the rates cannot change under an invoice being priced.
     """
     contract = await contracts.lock(session, contract)
-    if contract.status != ContractStatus.active:
-        raise InvalidInvoiceTransition(status=contract.status.value)
     check_period(contract, period_start, period_end, today=local_date(now))
+    varied = (await variations.variations_of(session, [contract.id])).get(contract.id, [])
+    waiting = variations.pending(varied)
+    if waiting is not None and period_end >= waiting.from_date:
+        raise VariationPending(from_date=waiting.from_date.isoformat())
+    schedule = variations.schedule_of(contract, varied)
+    spanned = schedule.changes_within(period_start, period_end)
+    if spanned:
+        days = [d.isoformat() for d in spanned]
+        raise PeriodSpansVariation(from_dates=", ".join(days), extra={"from_dates": days})
     called_off = {
         c.member_id: c for c in contract.call_offs if contracts.running_on(c, period_start)
     }
@@ -105,7 +117,9 @@ async def submit(
             member_id=line.member_id,
             minutes=line.minutes,
             description=line.description,
-            amount_pence=line_amount(contract.hourly_rate_pence, line.minutes),
+            # Within the period the rate does not change: the minutes are priced as on its
+            # first day. (Lines built from dated visits give their own days.)
+            amount_pence=pricing.price({period_start: line.minutes}, schedule),
             status=InvoiceLineStatus.ok,
         )
         for position, line in enumerate(lines, start=1)
@@ -148,12 +162,14 @@ def invoices_of(contract_id: uuid.UUID, *, member_id: uuid.UUID | None) -> Selec
     return stmt
 
 
-def read(invoice: Invoice, seen_by: ContractViewer) -> InvoiceRead:
-    """The whole invoice, or for a member only their own lines and what those come to."""
+def read(invoice: Invoice, contract: Contract, seen_by: ContractViewer) -> InvoiceRead:
+    """The whole invoice, or for a member only their own lines and what those come to; the
+    provider named as when the contract was signed."""
     lines = [line for line in invoice.lines if seen_by.sees(line.member_id)]
     return InvoiceRead(
         id=invoice.id,
         contract_id=invoice.contract_id,
+        provider_name=contract.provider_name,
         period_start=invoice.period_start,
         period_end=invoice.period_end,
         status=invoice.status,
@@ -253,9 +269,11 @@ async def resolve(
     return invoice
 
 
-def _memo(action_en: str, action_cy: str, invoice: Invoice) -> str:
+def _memo(action_en: str, action_cy: str, invoice: Invoice, contract: Contract) -> str:
+    """What statements show: the period and the provider, named as when it was contracted."""
     period = f"{invoice.period_start.isoformat()}..{invoice.period_end.isoformat()}"
-    return f"Invoice {period} {action_en} / Anfoneb {period} {action_cy}"
+    name = contract.provider_name
+    return f"Invoice {period} from {name} {action_en} / Anfoneb {period} gan {name} {action_cy}"
 
 
 async def approve(
@@ -288,7 +306,7 @@ async def approve(
             actor,
             coop_id=contract.coop_id,
             kind=TransactionKind.invoice_approval,
-            memo=_memo("approved", "wedi'i chymeradwyo", invoice),
+            memo=_memo("approved", "wedi'i chymeradwyo", invoice, contract),
             lines=postings,
             now=now,
         )
@@ -325,7 +343,7 @@ async def pay(
             actor,
             coop_id=contract.coop_id,
             kind=TransactionKind.invoice_payment,
-            memo=_memo("paid", "wedi'i thalu", invoice),
+            memo=_memo("paid", "wedi'i thalu", invoice, contract),
             lines=[
                 ledger.Line(ledger.provider_account(contract.provider_id), -total),
                 ledger.Line(ledger.PAYOUTS, total),
