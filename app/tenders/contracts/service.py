@@ -280,13 +280,16 @@ async def terminate(session: AsyncSession, contract: Contract) -> None:
     """The end takes effect: the contract reads `ended` from the start of the day after its
     last day. The day's doing, not the reader's: audited without an actor.
 
-    The seam for OCDS: the `contractTermination` release is recorded here (dated
-    `contract.ended_at`), in the same transaction.
+    Its `contractTermination` release is recorded here (dated `contract.ended_at`), in the
+    same transaction.
     """
     last_day = must_exist(contract.end_date, "only a contract with a last day ends")
     contract.status = ContractStatus.ended
     contract.ended_at = ends_at(last_day)
     await session.flush()
+    await ocds.record_release(
+        session, ocds.ContractEnded(contract.id, last_day), at=contract.ended_at
+    )
     audit.record(
         session,
         None,
@@ -316,19 +319,16 @@ async def settle(session: AsyncSession, contract: Contract, *, now: datetime) ->
     return contract
 
 
-async def settle_due(session: AsyncSession, *, coop_id: uuid.UUID, now: datetime) -> None:
-    """End every contract of the co-op whose last day has passed."""
-    due = (
-        await session.scalars(
-            select(Contract)
-            .where(
-                Contract.coop_id == coop_id,
-                Contract.status == ContractStatus.active,
-                Contract.end_date < local_date(now),
-            )
-            .order_by(Contract.id)
-        )
-    ).all()
+async def settle_due(
+    session: AsyncSession, *, now: datetime, coop_id: uuid.UUID | None = None
+) -> None:
+    """End every contract (of the co-op, or all) whose last day has passed."""
+    stmt = select(Contract).where(
+        Contract.status == ContractStatus.active, Contract.end_date < local_date(now)
+    )
+    if coop_id is not None:
+        stmt = stmt.where(Contract.coop_id == coop_id)
+    due = (await session.scalars(stmt.order_by(Contract.id))).all()
     for contract in due:
         await settle(session, contract, now=now)
 

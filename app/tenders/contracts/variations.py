@@ -28,6 +28,7 @@ from app.tenders.contracts import service as contracts
 from app.tenders.errors import ContractEnded, InvoicedPeriod, VariationPending
 from app.tenders.invoices.pricing import RateChange, RateSchedule, needs_vote
 from app.tenders.models import Contract, ContractVariation, Invoice, VariationStatus
+from app.tenders.ocds import service as ocds
 
 VOTE_DAYS = 7
 
@@ -190,12 +191,23 @@ async def apply_variation(
     """The new rate is in force from its `from_date`: invoices submitted from now on are
     priced by it.
 
-    The seam for OCDS: the `contractAmendment` release is recorded here (dated `at`), in the
-    same transaction, whether the variation applied at once or by the members' vote.
+    Its `contractAmendment` release is recorded here (dated `at`), in the same transaction,
+    whether the variation applied at once or by the members' vote.
     """
     variation.status = VariationStatus.applied
     variation.decided_at = at
     await session.flush()
+    await ocds.record_release(
+        session,
+        ocds.ContractVaried(
+            contract.id,
+            variation.id,
+            variation.hourly_rate_pence,
+            variation.from_date,
+            variation.reason,
+        ),
+        at=at,
+    )
     audit.record(
         session,
         actor,
@@ -250,24 +262,27 @@ async def on_variation_vote(session: AsyncSession, actor: Actor | None, proposal
 
 
 async def settle_votes(
-    session: AsyncSession, actor: Actor | None, contract_ids: Sequence[uuid.UUID], *, now: datetime
+    session: AsyncSession,
+    actor: Actor | None,
+    contract_ids: Sequence[uuid.UUID] | None,
+    *,
+    now: datetime,
 ) -> None:
-    """Close the variation votes of these contracts whose time has come: closing runs
-    `on_variation_vote`, which applies or rejects the variation."""
-    if not contract_ids:
+    """Close the variation votes of these contracts (None: of every contract) whose time has
+    come: closing runs `on_variation_vote`, which applies or rejects the variation."""
+    if contract_ids is not None and not contract_ids:
         return
-    due = (
-        await session.scalars(
-            select(Proposal)
-            .join(ContractVariation, ContractVariation.proposal_id == Proposal.id)
-            .where(
-                ContractVariation.contract_id.in_(list(contract_ids)),
-                ContractVariation.status == VariationStatus.pending_vote,
-                Proposal.status == ProposalStatus.open,
-                Proposal.closes_at <= now,
-            )
-            .order_by(Proposal.id)
+    stmt = (
+        select(Proposal)
+        .join(ContractVariation, ContractVariation.proposal_id == Proposal.id)
+        .where(
+            ContractVariation.status == VariationStatus.pending_vote,
+            Proposal.status == ProposalStatus.open,
+            Proposal.closes_at <= now,
         )
-    ).all()
+    )
+    if contract_ids is not None:
+        stmt = stmt.where(ContractVariation.contract_id.in_(list(contract_ids)))
+    due = (await session.scalars(stmt.order_by(Proposal.id))).all()
     for proposal in due:
         await governance.settle(session, actor, proposal, now=now)

@@ -1,11 +1,13 @@
 """Open data: the stored OCDS releases, per tender, per council area, as one feed, and as
 records with their compiled release."""
 
+from datetime import datetime
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Path, Query, Request, Response
 from pydantic import BaseModel, Field
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.areas.errors import AreaNotFound
 from app.auth.errors import NoMandate, OutsideMandate
@@ -18,6 +20,8 @@ from app.core.schemas import Moment
 from app.councils.dependencies import CurrentAreaReader
 from app.councils.errors import NotThisArea
 from app.tenders import repository, service
+from app.tenders.contracts import service as contracts
+from app.tenders.contracts import variations
 from app.tenders.dependencies import PublicTender
 from app.tenders.errors import NoReleases, TenderNotFound
 from app.tenders.ocds import store
@@ -63,6 +67,15 @@ class RecordPackage(BaseModel):
 PACKAGE: dict[int | str, dict[str, Any]] = {
     200: {"model": ReleasePackage, "description": "An OCDS 1.1 release package."}
 }
+
+
+async def settle_everything_due(session: AsyncSession, *, now: datetime) -> None:
+    """Bring every tender and contract up to date before open data is read: deadlines and
+    award votes that are due, variation votes that are due, contracts past their last day.
+    Each writes its release as it settles, so every release dated before now is there."""
+    await service.settle_due(session, None, now=now)
+    await variations.settle_votes(session, None, None, now=now)
+    await contracts.settle_due(session, now=now)
 
 
 def _publisher(settings: Settings) -> Publisher:
@@ -126,7 +139,7 @@ async def area_ocds(
     order, as one OCDS 1.1 release package (the area's council officers and API clients,
     platform administrators). While there is none, 404 `no_releases`: an empty package is
     not valid OCDS."""
-    await service.settle_due(session, None, now=now)
+    await settle_everything_due(session, now=now)
     releases = await store.in_area(session, reader.area_code)
     if not releases:
         raise NoReleases
@@ -165,7 +178,7 @@ async def list_releases(
     after = decode_cursor(cursor, 1, [int])[0] if cursor else None
     async with unit_of_work(sessionmaker) as settling:
         settling.info[SETTINGS_KEY] = settings
-        await service.settle_due(settling, None, now=now)
+        await settle_everything_due(settling, now=now)
     async with unit_of_work(sessionmaker) as reading:
         page = await store.feed(reading, since=since, after_seq=after, limit=limit)
     if not page.releases:

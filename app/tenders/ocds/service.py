@@ -164,6 +164,11 @@ async def _provider(session: AsyncSession, provider_id: uuid.UUID) -> common.Par
     return common.party("provider", provider.id, provider.name)
 
 
+def _signed_provider(contract: Contract) -> common.Party:
+    """The supplier as named when the contract was signed (SPEC 19), never a later name."""
+    return common.party("provider", contract.provider_id, contract.provider_name)
+
+
 async def _demand(session: AsyncSession, tender_id: uuid.UUID) -> repository.Demand:
     return (await repository.demand_totals(session, [tender_id])).get(
         tender_id, repository.Demand()
@@ -214,7 +219,7 @@ async def _build(
             )
         case Contracted(contract_id):
             contract = await _contract(session, contract_id)
-            supplier = await _provider(session, contract.provider_id)
+            supplier = _signed_provider(contract)
             return contract_releases.contract_release(
                 facts,
                 contract=await _ref(session, contract),
@@ -329,7 +334,7 @@ async def _implementation(
     return contract_releases.implementation_release(
         facts.process,
         contract=ref,
-        supplier=await _provider(session, contract.provider_id),
+        supplier=_signed_provider(contract),
         invoice_id=invoice_id,
         quarters=quarters,
         at=at,
