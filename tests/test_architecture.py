@@ -11,6 +11,7 @@ APP = Path(__file__).resolve().parents[1] / "app"
 # workflows, which sit above every domain.
 LAYERS = (
     "core",
+    "mail",
     "auth",
     "audit",
     "idempotency",

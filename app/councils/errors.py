@@ -11,3 +11,8 @@ class ApiClientNotFound(NotFound):
 class NotThisArea(Forbidden):
     detail = "You may read figures for your own council area only."
     detail_cy = "Cewch ddarllen ffigurau ar gyfer ardal eich cyngor eich hun yn unig."
+
+
+class AppointmentNotFound(NotFound):
+    detail = "There is no such officer appointment."
+    detail_cy = "Nid oes penodiad swyddog o'r fath."

@@ -6,6 +6,7 @@ from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, Field, StringConstraints, field_validator
 
+from app.auth.schemas import PersonRef
 from app.core.pagination import DEFAULT_LIMIT, PageLimit, PageRequest
 from app.core.schemas import (
     AreaCodes,
@@ -142,8 +143,8 @@ class ProviderRead(Output):
     created_at: datetime
 
 
-class ProviderStaffCreate(Input):
-    user_id: uuid.UUID
+class ProviderStaffCreate(PersonRef):
+    """The person to add, by `user_id` or `email`."""
 
 
 class ProviderStaffRead(Output):
