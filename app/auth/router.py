@@ -234,7 +234,13 @@ async def log_out(session: SessionDep, actor: AnyActor, now: NowDep) -> Response
     return Response(status_code=204)
 
 
-@router.post("/auth/password-reset", tags=AUTH, status_code=202, responses=problems())
+@router.post(
+    "/auth/password-reset",
+    tags=AUTH,
+    status_code=202,
+    response_class=Response,
+    responses={202: {"description": "Asked: no body, whatever the address."}, **problems()},
+)
 async def request_password_reset(
     body: PasswordResetRequest,
     request: Request,

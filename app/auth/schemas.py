@@ -53,6 +53,15 @@ class UserSummary(Output):
     full_name: str
 
 
+def refuse_nulls(names: frozenset[str], data: Any) -> Any:
+    """A field that may be left out is never sent as null."""
+    if isinstance(data, dict):
+        for name in sorted(names):
+            if name in data and data[name] is None:
+                raise ValueError(f"{name} may be left out but not null")
+    return data
+
+
 class PersonRef(Patch):
     """A registered person, named by `user_id` or by `email` (exactly one; the address is
     compared normalised, in any case). Nobody with that id or address: 404 `not_found`."""
@@ -67,11 +76,7 @@ class PersonRef(Patch):
     @model_validator(mode="before")
     @classmethod
     def _no_nulls(cls, data: Any) -> Any:
-        if isinstance(data, dict):
-            for name in cls.not_null:
-                if name in data and data[name] is None:
-                    raise ValueError(f"{name} may be left out but not null")
-        return data
+        return refuse_nulls(cls.not_null, data)
 
     @model_validator(mode="after")
     def _exactly_one(self) -> Self:

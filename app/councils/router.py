@@ -29,7 +29,10 @@ router = APIRouter(prefix="/admin", tags=["admin"])
     "/la-officers",
     status_code=201,
     response_model=LaOfficerRead,
-    responses=problems(PlatformAdminRequired, UserNotFound),
+    responses={
+        **problems(PlatformAdminRequired, UserNotFound),
+        200: {"model": LaOfficerRead, "description": "Appointed already: the appointment."},
+    },
 )
 async def appoint_la_officer(
     body: LaOfficerCreate,

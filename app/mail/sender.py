@@ -69,8 +69,9 @@ def build_message(settings: Settings, mail: OutgoingMail) -> EmailMessage:
     message["Subject"] = mail.subject
     message["Date"] = formatdate(localtime=False)
     message["Message-ID"] = make_msgid(domain="dpc.invalid")
-    message["Content-Language"] = mail.language
     message.set_content(mail.text)
+    # After the content: setting it clears every Content-* header.
+    message["Content-Language"] = mail.language
     return message
 
 

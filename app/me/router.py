@@ -8,7 +8,7 @@ from fastapi import APIRouter, Request, Response
 
 from app.audit import service as audit
 from app.auth import sessions
-from app.auth.dependencies import CurrentActor
+from app.auth.dependencies import CurrentActor, speak_as_preferred
 from app.auth.errors import (
     EmailTaken,
     InvalidEmailToken,
@@ -49,15 +49,19 @@ async def read_me(session: SessionDep, actor: CurrentActor) -> MeRead:
 
 
 @router.patch("", response_model=MeRead, responses=problems())
-async def update_me(body: MeUpdate, session: SessionDep, actor: CurrentActor) -> MeRead:
+async def update_me(
+    body: MeUpdate, request: Request, session: SessionDep, actor: CurrentActor
+) -> MeRead:
     """Change your name or preferred language (only the fields sent). The language is used
-    for every answer to your token unless `Accept-Language` puts Welsh first, and for e-mail."""
+    for every answer to your token unless `Accept-Language` puts Welsh first (this answer
+    included), and for e-mail."""
     user = await accounts.update_profile(
         session,
         actor,
         full_name=body.full_name,
         preferred_language=body.preferred_language,
     )
+    speak_as_preferred(request, user.preferred_language)
     return await service.describe(session, user)
 
 
@@ -99,7 +103,11 @@ async def change_my_password(
 @router.post(
     "/email",
     status_code=202,
-    responses=problems(WrongPassword, TooManyAttempts),
+    response_class=Response,
+    responses={
+        202: {"description": "Asked: the code is on its way to the new address (no body)."},
+        **problems(WrongPassword, TooManyAttempts),
+    },
 )
 async def change_my_email(
     body: EmailChangeRequest,

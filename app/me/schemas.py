@@ -2,13 +2,13 @@
 
 import uuid
 from datetime import datetime
-from typing import Annotated, ClassVar
+from typing import Annotated, Any, ClassVar
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from app.audit.schemas import AuditEntryRead
 from app.auth.models import PreferredLanguage
-from app.auth.schemas import FullName, Password
+from app.auth.schemas import FullName, Password, refuse_nulls
 from app.core.schemas import Email, Input, Opaque, Output, Patch
 
 
@@ -52,6 +52,11 @@ class MeUpdate(Patch):
     not_null: ClassVar[frozenset[str]] = frozenset({"full_name", "preferred_language"})
     full_name: FullName | None = None
     preferred_language: PreferredLanguage | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_nulls(cls, data: Any) -> Any:
+        return refuse_nulls(cls.not_null, data)
 
 
 class PasswordChange(Input):
