@@ -53,22 +53,14 @@ async def _memberships(session: AsyncSession, user_id: uuid.UUID) -> list[Member
         return []
     ids = [m.id for m in members]
     coop_ids = {m.coop_id for m in members}
-    names: dict[uuid.UUID, str] = {
-        coop_id: name
-        for coop_id, name in (
-            await session.execute(select(Coop.id, Coop.name).where(Coop.id.in_(coop_ids)))
-        ).all()
-    }
-    balances: dict[uuid.UUID | None, int] = {
-        member_id: balance
-        for member_id, balance in (
-            await session.execute(
-                select(LedgerAccount.member_id, LedgerAccount.balance_pence).where(
-                    LedgerAccount.member_id.in_(ids)
-                )
-            )
-        ).all()
-    }
+    coops_named = await session.execute(select(Coop.id, Coop.name).where(Coop.id.in_(coop_ids)))
+    names = {row.id: row.name for row in coops_named}
+    accounts = await session.execute(
+        select(LedgerAccount.member_id, LedgerAccount.balance_pence).where(
+            LedgerAccount.member_id.in_(ids)
+        )
+    )
+    balances = {row.member_id: row.balance_pence for row in accounts}
     return [
         MembershipSummary(
             id=m.id,
