@@ -137,8 +137,10 @@ def from_pydantic(
         "msg": str(error.get("msg", "")),
         "type": str(error.get("type", "value_error")),
     }
-    if error.get("ctx"):
-        item["ctx"] = clean_ctx(error["ctx"])
+    # `error` in Pydantic's ctx is the reason a validator gave (already in `msg`), not a limit.
+    ctx = {k: v for k, v in (error.get("ctx") or {}).items() if k != "error"}
+    if ctx:
+        item["ctx"] = clean_ctx(ctx)
     return item
 
 

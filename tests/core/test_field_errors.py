@@ -92,8 +92,14 @@ def test_a_pydantic_error_keeps_its_type_and_limits_and_never_its_input() -> Non
 
 def test_an_error_without_welsh_says_so_in_welsh_and_keeps_the_english_reason() -> None:
     item = from_pydantic(
-        {"type": "value_error", "loc": ("body",), "msg": "Value error, give exactly one"}
+        {
+            "type": "value_error",
+            "loc": ("body",),
+            "msg": "Value error, give exactly one",
+            "ctx": {"error": ValueError("give exactly one")},
+        }
     )
+    assert "ctx" not in item  # the reason is in msg; ctx is for limits
     [welsh] = localise([item], "cy")
     assert welsh["msg"] == "Nid yw'r gwerth hwn yn ddilys (give exactly one)"
     [english] = localise([item], "en")

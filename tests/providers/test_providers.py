@@ -134,6 +134,7 @@ class TestCreateProvider:
             {
                 "loc": ["body", "area_codes", 1],
                 "msg": "Value error, not a Welsh principal local authority: W06000007",
+                "type": "value_error",
             }
         ]
         assert await provider_count(session) == 0
