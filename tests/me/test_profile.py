@@ -6,6 +6,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.audit.models import AuditEntry
+from app.auth.models import EmailChange
 from tests.factories import contribute, create_coop, join_coop, register_person, set_direct_payment
 from tests.helpers import ok, problem
 
@@ -83,3 +84,25 @@ class TestActivity:
             "items"
         ]
         assert english[1]["description"] == "Signed in"
+
+
+class TestExportAndClosing:
+    async def test_the_export_holds_logins_and_address_changes_and_closing_drops_them(
+        self, client: httpx.AsyncClient, session: AsyncSession
+    ) -> None:
+        person = await register_person(client)
+        ok(
+            await client.post(
+                "/api/v1/me/email",
+                json={"new_email": "moving-house@example.org", "current_password": person.password},
+                headers=person.headers,
+            )
+        )
+        export = ok(await client.get("/api/v1/me/export", headers=person.headers)).json()
+        [change] = export["email_changes"]
+        assert change["new_email"] == "moving-house@example.org"
+        assert "token_hash" not in change
+        assert len(export["logins"]) == 1
+        assert (await client.delete("/api/v1/me", headers=person.headers)).status_code == 204
+        waiting = await session.scalar(select(EmailChange).where(EmailChange.user_id == person.id))
+        assert waiting is None
