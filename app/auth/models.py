@@ -39,7 +39,8 @@ class AuthSession(UUIDPrimaryKey, Base):
 
     user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("user_account.id"), index=True)
     created_at: Mapped[datetime]
-    last_used_at: Mapped[datetime]
+    # Always set (nullable in the schema only: see migration 0024); a null is never live.
+    last_used_at: Mapped[datetime] = mapped_column(nullable=True)
     # As the client sent it at sign-in (trimmed), so a person can tell their logins apart.
     user_agent: Mapped[str | None] = mapped_column(String(300))
     revoked_at: Mapped[datetime | None]

@@ -3,7 +3,9 @@ officers' appointments that end.
 
 * `auth_session` gains `last_used_at` (the sign-in or latest refresh; existing logins take
   the time their newest refresh token was issued, else when they began) and `user_agent`
-  (unknown, null, for existing logins).
+  (unknown, null, for existing logins). The service always sets `last_used_at`; the column
+  stays nullable because SQLite can add a NOT NULL column to a table others refer to only
+  by rebuilding it, which its foreign keys refuse inside a migration's transaction.
 * New tables `password_reset` and `email_change` hold the single-use tokens (as SHA-256).
 * `la_officer` becomes one row per appointment, with its own `id` and an `ended_at`; every
   existing appointment is carried over, in force, with a new id. At most one appointment in
@@ -96,10 +98,6 @@ def upgrade() -> None:
             last_used_at=sa.func.coalesce(newest_refresh, auth_session.c.created_at)
         )
     )
-    with op.batch_alter_table("auth_session", schema=None) as batch_op:
-        batch_op.alter_column(
-            "last_used_at", existing_type=sa.DateTime(timezone=True), nullable=False
-        )
 
     op.create_table(
         "password_reset",
@@ -215,6 +213,7 @@ def downgrade() -> None:
         batch_op.drop_index("ix_password_reset_client_address_requested_at")
     op.drop_table("password_reset")
 
-    with op.batch_alter_table("auth_session", schema=None) as batch_op:
-        batch_op.drop_column("user_agent")
-        batch_op.drop_column("last_used_at")
+    # Not in batch mode: rebuilding auth_session on SQLite would break the foreign keys that
+    # refer to it; SQLite (3.35 and later) drops a plain column in place.
+    op.drop_column("auth_session", "user_agent")
+    op.drop_column("auth_session", "last_used_at")
