@@ -79,7 +79,11 @@ class TestActivity:
             )
         ).json()["items"]
         assert english[0]["description"] == "Wedi mewngofnodi"  # English header: preference wins
-        await client.patch("/api/v1/me", json={"preferred_language": "en"}, headers=person.headers)
+        ok(
+            await client.patch(
+                "/api/v1/me", json={"preferred_language": "en"}, headers=person.headers
+            )
+        )
         english = ok(await client.get("/api/v1/me/activity", headers=person.headers)).json()[
             "items"
         ]
