@@ -159,9 +159,10 @@ async def request_password_reset(
     if requested is None:
         return
     user = requested.user
+    # Whoever asked is not known (anyone may ask for any address): no actor, about the owner.
     audit.record(
         session,
-        Actor(user=user) if user else None,
+        None,
         "user.password_reset_requested",
         "password_reset",
         requested.reset_id,
