@@ -7,6 +7,7 @@ from fastapi.routing import APIRoute
 
 from app.areas.router import router as areas_router
 from app.audit.router import router as audit_router
+from app.auth.dependencies import answer_in_their_language
 from app.auth.router import router as auth_router
 from app.coops.router import router as coops_router
 from app.core.deps import reject_unknown_query, require_json_media_type
@@ -31,7 +32,12 @@ def route_operation_id(route: APIRoute) -> str:
 
 api_router = APIRouter(
     prefix="/api/v1",
-    dependencies=[Depends(reject_unknown_query), Depends(require_json_media_type)],
+    # The language first, so that every refusal after it is in the person's language.
+    dependencies=[
+        Depends(answer_in_their_language),
+        Depends(reject_unknown_query),
+        Depends(require_json_media_type),
+    ],
 )
 # One router per domain. Order matters where paths overlap: routes are matched in this order.
 for domain_router in (

@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from app import models  # noqa: F401  (every table registered before anything queries)
 from app.api import api_router, route_operation_id
+from app.auth.dependencies import settle_language
 from app.auth.passwords import Passwords
 from app.core.clock import Clock, Sleeper, SystemClock, real_sleep
 from app.core.config import Settings, get_settings
@@ -38,10 +39,16 @@ co-op democratically, and give councils trustworthy aggregate figures.
 
 * Money is integer pence in fields named `*_pence`.
 * Errors are RFC 9457 `application/problem+json` with a stable `code` (table below).
-  Request validation answers 422 `validation_error` with `errors: [{loc, msg}]`; a body that
-  is not well-formed JSON answers 400 `malformed_body`.
-* `Accept-Language: cy` gives Welsh problem texts and `Content-Language: cy`; without the
-  header the signed-in user's `preferred_language` decides.
+  Request validation answers 422 `validation_error` with `errors: [{loc, msg, type, ctx}]`:
+  `type` is Pydantic's error type (`missing`, `string_too_short`, `int_type`, ...), `ctx` its
+  limits where it has any (`{"min_length": 12}`; strings and numbers only), `msg` in the
+  answer's language. A body that is not well-formed JSON answers 400 `malformed_body`.
+* Language: Welsh when `cy` (any region) has the highest weight in `Accept-Language` (ties go
+  to the range listed first); otherwise, with a valid token, the person's
+  `preferred_language`, on every route, public ones included; otherwise English. Browsers
+  send an English header whatever their user prefers, so a header naming English never
+  overrides a stated preference. Problems, validation messages, labels in `/me/activity` and
+  e-mails follow it; `Content-Language` says which was chosen.
 * `Idempotency-Key` (1-255 characters) answers are kept for 48 hours per caller, person
   acted for (`X-On-Behalf-Of`) and resource (the route and its resolved ids, however the
   URL spells them).
@@ -66,7 +73,9 @@ def build_openapi(app: FastAPI) -> dict[str, Any]:
         routes=app.routes,
     )
     schemas = schema.setdefault("components", {}).setdefault("schemas", {})
-    schemas["Problem"] = Problem.model_json_schema(ref_template="#/components/schemas/{model}")
+    problem = Problem.model_json_schema(ref_template="#/components/schemas/{model}")
+    schemas.update(problem.pop("$defs", {}))
+    schemas["Problem"] = problem
     # The framework's own 422 shapes are never sent: every 422 is a Problem.
     schemas.pop("HTTPValidationError", None)
     schemas.pop("ValidationError", None)
@@ -145,6 +154,7 @@ def install_extensions(app: FastAPI) -> None:
     """The mandate resolver for X-On-Behalf-Of, and what is held open that must be closed at
     shutdown."""
     app.state.mandate_resolver = resolve_mandate
+    app.state.settle_language = settle_language
     app.state.on_shutdown = []
 
 

@@ -2,7 +2,14 @@
 
 from app.areas.models import Area
 from app.audit.models import AuditChainHead, AuditEntry
-from app.auth.models import AuthSession, LoginFailure, RefreshToken, User
+from app.auth.models import (
+    AuthSession,
+    EmailChange,
+    LoginFailure,
+    PasswordReset,
+    RefreshToken,
+    User,
+)
 from app.coops.models import Coop, CoopArea, Member
 from app.core.db import Base
 from app.councils.models import ApiClient, LaOfficer
@@ -48,6 +55,7 @@ __all__ = [
     "CoopArea",
     "DemandLine",
     "DirectPaymentAward",
+    "EmailChange",
     "IdempotencyRecord",
     "Invoice",
     "InvoiceLine",
@@ -60,6 +68,7 @@ __all__ = [
     "Member",
     "OcdsFeedHead",
     "OcdsRelease",
+    "PasswordReset",
     "Proposal",
     "ProposalElector",
     "Provider",

@@ -6,15 +6,18 @@ it with savepoints, so the app's commits release a savepoint and nothing leaks b
 """
 
 import os
+import tempfile
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 from fastapi import FastAPI
 from hypothesis import settings as hypothesis_settings
+from pydantic import SecretStr
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker
@@ -25,7 +28,10 @@ from app.core.db import create_engine
 from app.main import create_app
 from app.workflows import registry
 from tests.helpers import run_alembic
-from tests.mail_server import smtp_server  # noqa: F401  (a fixture for every test package)
+from tests.mail_server import (
+    Mailbox,
+    smtp_server,  # noqa: F401  (a fixture for every test package)
+)
 
 # The server the suite connects to (through this database, which it never changes). The suite
 # works in databases of its own there, created by it and marked as its own (SUITE_MARK), which
@@ -64,6 +70,8 @@ def make_test_settings(database_url: str) -> Settings:
         argon2_time_cost=1,
         # Tests sign many people up from one address; the limit has a test of its own.
         registrations_per_address_per_hour=100_000,
+        # Mail a test sends without an SMTP server goes here, never into the working tree.
+        mail_dir=str(Path(tempfile.gettempdir()) / "dpc-test-mail"),
     )
 
 
@@ -265,3 +273,11 @@ async def client(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
     transport = httpx.ASGITransport(app=app, client=("203.0.113.10", 50000))
     async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
         yield client
+
+
+@pytest.fixture
+def mailbox(app: FastAPI, smtp_server: tuple[str, Mailbox]) -> Mailbox:  # noqa: F811
+    """The app sends its mail to a real SMTP server; what arrives is in the mailbox."""
+    url, box = smtp_server
+    app.state.settings = app.state.settings.model_copy(update={"smtp_url": SecretStr(url)})
+    return box

@@ -1134,3 +1134,75 @@ class TestContractChanges:
                     await connection.scalar(text(f"SELECT count(*) FROM {table}"))  # noqa: S608
                     == 1
                 ), table
+
+
+class TestAccounts:
+    """Revision 0024: logins gain their last use; officers' appointments get ids and an end."""
+
+    async def test_logins_and_appointments_are_carried_forward_and_back(
+        self, scratch_engine: AsyncEngine
+    ) -> None:
+        await run_alembic(scratch_engine, "upgrade", _before("0024"))
+        began = datetime(2026, 3, 2, 9, tzinfo=UTC)
+        refreshed = datetime(2026, 3, 5, 9, tzinfo=UTC)
+        user_id, used, unused = uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
+        rows: dict[str, list[dict[str, object]]] = {
+            "user_account": [
+                {
+                    "id": user_id,
+                    "email": "officer@example.org",
+                    "full_name": "Officer",
+                    "preferred_language": "cy",
+                    "is_platform_admin": False,
+                    "created_at": began,
+                }
+            ],
+            "auth_session": [
+                {"id": login_id, "user_id": user_id, "created_at": began}
+                for login_id in (used, unused)
+            ],
+            "refresh_token": [
+                {
+                    "id": uuid.uuid4(),
+                    "session_id": used,
+                    "token_hash": f"{n:064x}",
+                    "issued_at": issued,
+                    "expires_at": issued,
+                }
+                for n, issued in enumerate((began, refreshed))
+            ],
+        }
+        async with scratch_engine.begin() as connection:
+            await connection.run_sync(_insert, rows)
+            await connection.execute(
+                text(
+                    "INSERT INTO la_officer (user_id, area_code, appointed_at) "
+                    "VALUES (:u, 'W06000011', :at)"
+                ),
+                {
+                    "u": user_id if scratch_engine.dialect.name == "postgresql" else user_id.hex,
+                    "at": began,
+                },
+            )
+        await run_alembic(scratch_engine, "upgrade", "head")
+
+        async with scratch_engine.connect() as connection:
+            last_used = {
+                uuid.UUID(str(row.id)): row.last_used_at
+                for row in await connection.execute(
+                    text("SELECT id, last_used_at, user_agent FROM auth_session")
+                )
+            }
+            officers = (
+                await connection.execute(text("SELECT id, area_code, ended_at FROM la_officer"))
+            ).all()
+        assert str(last_used[used]).startswith("2026-03-05 09:00")
+        assert str(last_used[unused]).startswith("2026-03-02 09:00")
+        [(officer_id, area_code, ended_at)] = officers
+        assert officer_id is not None
+        assert (area_code, ended_at) == ("W06000011", None)
+
+        await run_alembic(scratch_engine, "downgrade", _before("0024"))
+        async with scratch_engine.connect() as connection:
+            assert await connection.scalar(text("SELECT area_code FROM la_officer")) == "W06000011"
+            assert await connection.scalar(text("SELECT count(*) FROM auth_session")) == 2

@@ -8,6 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.areas.errors import AreaNotFound
 from app.areas.models import Area
 from app.core.errors import ValidationFailed
+from app.core.field_errors import field_error
 
 
 async def list_areas(session: AsyncSession) -> list[Area]:
@@ -30,5 +31,12 @@ async def require_codes(
     unknown = [code for code in wanted if code not in known]
     if unknown:
         raise ValidationFailed(
-            [{"loc": [*loc], "msg": f"Not a Welsh principal local authority: {c}"} for c in unknown]
+            [
+                field_error(
+                    loc,
+                    f"Not a Welsh principal local authority: {c}",
+                    msg_cy=f"Nid yw hwn yn un o awdurdodau lleol Cymru: {c}",
+                )
+                for c in unknown
+            ]
         )

@@ -25,6 +25,8 @@ class Actor:
     user: User
     on_behalf_of: User | None = None
     mandate: Mandate | None = None
+    # The login the caller's token came from (None when not called through a token).
+    login_id: uuid.UUID | None = None
 
     @property
     def principal(self) -> User:

@@ -1,6 +1,13 @@
 """Authentication and authorisation errors."""
 
-from app.core.errors import Conflict, Forbidden, NotAuthenticated, NotFound, TooManyRequests
+from app.core.errors import (
+    BadRequest,
+    Conflict,
+    Forbidden,
+    NotAuthenticated,
+    NotFound,
+    TooManyRequests,
+)
 
 
 class InvalidCredentials(NotAuthenticated):
@@ -62,3 +69,37 @@ class OutsideMandate(Forbidden):
 class UserNotFound(NotFound):
     detail = "There is no such user."
     detail_cy = "Nid oes defnyddiwr o'r fath."
+
+
+class WrongPassword(Forbidden):
+    code = "wrong_password"
+    title, title_cy = "Wrong password", "Cyfrinair anghywir"
+    detail = "The current password is wrong."
+    detail_cy = "Mae'r cyfrinair presennol yn anghywir."
+
+
+class InvalidResetToken(BadRequest):
+    code = "invalid_reset_token"
+    title, title_cy = "Invalid reset code", "Cod ailosod annilys"
+    detail = "This reset code is unknown, used, expired or replaced by a newer one: ask again."
+    detail_cy = (
+        "Mae'r cod ailosod hwn yn anhysbys, wedi'i ddefnyddio, wedi dod i ben neu wedi'i "
+        "ddisodli gan un mwy newydd: gofynnwch eto."
+    )
+
+
+class InvalidEmailToken(BadRequest):
+    code = "invalid_email_token"
+    title, title_cy = "Invalid confirmation code", "Cod cadarnhau annilys"
+    detail = (
+        "This confirmation code is unknown, used, expired or replaced by a newer one: ask again."
+    )
+    detail_cy = (
+        "Mae'r cod cadarnhau hwn yn anhysbys, wedi'i ddefnyddio, wedi dod i ben neu wedi'i "
+        "ddisodli gan un mwy newydd: gofynnwch eto."
+    )
+
+
+class LoginNotFound(NotFound):
+    detail = "You have no such login, or it has ended already."
+    detail_cy = "Nid oes gennych fewngofnodiad o'r fath, neu mae wedi dod i ben yn barod."

@@ -9,7 +9,8 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.auth.errors import EmailTaken, InvalidToken
+from app.auth import sessions
+from app.auth.errors import EmailTaken, InvalidToken, UserNotFound
 from app.auth.models import (
     AuthSession,
     PreferredLanguage,
@@ -105,9 +106,16 @@ async def authenticate(
     return user if ok and user is not None else None
 
 
-async def open_login(session: AsyncSession, *, user: User, now: datetime) -> AuthSession:
+async def open_login(
+    session: AsyncSession, *, user: User, now: datetime, user_agent: str | None = None
+) -> AuthSession:
     """A new login for `user`; its tokens come from `issue_pair`."""
-    login = AuthSession(user_id=user.id, created_at=now)
+    login = AuthSession(
+        user_id=user.id,
+        created_at=now,
+        last_used_at=now,
+        user_agent=sessions.clean_agent(user_agent),
+    )
     session.add(login)
     await session.flush()
     return login
@@ -118,20 +126,24 @@ async def issue_pair(
     settings: Settings,
     *,
     user_id: uuid.UUID,
-    login_id: uuid.UUID,
+    login: AuthSession,
     now: datetime,
 ) -> TokenPair:
+    """A new access and refresh token from `login`; the refresh token dies with the login, at
+    the latest 90 days after it began."""
     token, token_hash = new_refresh_token()
     session.add(
         RefreshToken(
-            session_id=login_id,
+            session_id=login.id,
             token_hash=token_hash,
             issued_at=now,
-            expires_at=now + timedelta(days=settings.refresh_token_days),
+            expires_at=min(
+                now + timedelta(days=settings.refresh_token_days), sessions.hard_end(login)
+            ),
         )
     )
     await session.flush()
-    access = issue_access_token(settings, subject=user_id, session_id=login_id, now=now)
+    access = issue_access_token(settings, subject=user_id, session_id=login.id, now=now)
     return TokenPair(
         access_token=access, refresh_token=token, expires_in=settings.access_token_seconds
     )
@@ -149,7 +161,8 @@ class SpentRefreshToken(Exception):
 async def refresh(
     session: AsyncSession, settings: Settings, *, refresh_token: str, now: datetime
 ) -> TokenPair:
-    """Rotate: the presented token is spent and a new pair issued from the same login."""
+    """Rotate: the presented token is spent and a new pair issued from the same login, whose
+    last use is now. A login past its end (30 days unused, 90 days old, or revoked) gives none."""
     row = (
         await session.execute(
             select(RefreshToken, AuthSession)
@@ -160,7 +173,7 @@ async def refresh(
     if row is None:
         raise InvalidToken
     token, login = row
-    if login.revoked_at is not None or token.expires_at <= now:
+    if not sessions.is_live(login, now) or token.expires_at <= now:
         raise InvalidToken
     # Spend the token with a conditional update so that two racing refreshes cannot both win.
     spent = await session.execute(
@@ -173,7 +186,8 @@ async def refresh(
     user = await session.get(User, login.user_id)
     if user is None or user.closed_at is not None:
         raise InvalidToken
-    return await issue_pair(session, settings, user_id=user.id, login_id=login.id, now=now)
+    login.last_used_at = now
+    return await issue_pair(session, settings, user_id=user.id, login=login, now=now)
 
 
 async def revoke_login(
@@ -190,8 +204,9 @@ async def revoke_login(
 
 
 async def load_user_for_token(
-    session: AsyncSession, *, user_id: uuid.UUID, login_id: uuid.UUID
+    session: AsyncSession, *, user_id: uuid.UUID, login_id: uuid.UUID, now: datetime
 ) -> User | None:
+    """The person an access token speaks for, while its login is live."""
     return await session.scalar(
         select(User)
         .join(AuthSession, AuthSession.user_id == User.id)
@@ -199,6 +214,66 @@ async def load_user_for_token(
             User.id == user_id,
             User.closed_at.is_(None),
             AuthSession.id == login_id,
-            AuthSession.revoked_at.is_(None),
+            sessions.live(now),
         )
     )
+
+
+async def language_for_token(
+    session: AsyncSession, *, user_id: uuid.UUID, login_id: uuid.UUID, now: datetime
+) -> PreferredLanguage | None:
+    """The preferred language of the person an access token speaks for (None if it does not)."""
+    return await session.scalar(
+        select(User.preferred_language)
+        .join(AuthSession, AuthSession.user_id == User.id)
+        .where(
+            User.id == user_id,
+            User.closed_at.is_(None),
+            AuthSession.id == login_id,
+            sessions.live(now),
+        )
+    )
+
+
+async def users_by_email(session: AsyncSession, email: str) -> list[User]:
+    """The account (open, at most one) with exactly this address, compared normalised."""
+    return list(
+        (
+            await session.scalars(
+                select(User).where(User.email == normalise_email(email), User.closed_at.is_(None))
+            )
+        ).all()
+    )
+
+
+async def open_user(
+    session: AsyncSession, *, user_id: uuid.UUID | None = None, email: str | None = None
+) -> User:
+    """The open account named by id or by address; 404 `not_found` for anyone else."""
+    if user_id is not None:
+        user = await session.get(User, user_id)
+    else:
+        found = await users_by_email(session, email or "")
+        user = found[0] if found else None
+    if user is None or user.closed_at is not None:
+        raise UserNotFound
+    return user
+
+
+async def update_profile(
+    session: AsyncSession,
+    user: User,
+    *,
+    full_name: str | None = None,
+    preferred_language: PreferredLanguage | None = None,
+) -> list[str]:
+    """Change the fields given; the names of those that changed."""
+    changed = []
+    if full_name is not None and full_name != user.full_name:
+        user.full_name = full_name
+        changed.append("full_name")
+    if preferred_language is not None and preferred_language != user.preferred_language:
+        user.preferred_language = preferred_language
+        changed.append("preferred_language")
+    await session.flush()
+    return changed

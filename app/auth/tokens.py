@@ -76,3 +76,9 @@ def new_refresh_token() -> tuple[str, str]:
 
 def hash_refresh_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
+
+
+def new_single_use_token() -> tuple[str, str]:
+    """A token to mail (a password reset, an e-mail confirmation) and the SHA-256 it is kept
+    under: 256 random bits, so a fast hash is enough and the database never holds the token."""
+    return new_refresh_token()

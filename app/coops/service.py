@@ -32,6 +32,7 @@ from app.coops.models import (
 )
 from app.coops.schemas import CoopRules
 from app.core.errors import ValidationFailed
+from app.core.field_errors import from_pydantic
 
 
 async def lock_membership(session: AsyncSession, member: Member) -> Member:
@@ -169,7 +170,7 @@ def merge_rules(coop: Coop, changes: dict[str, Any]) -> CoopRules:
     except ValidationError as exc:
         raise ValidationFailed(
             [
-                {"loc": ["body", "rules", *(str(p) for p in error["loc"])], "msg": error["msg"]}
+                from_pydantic(error, loc=["body", "rules", *(str(p) for p in error["loc"])])
                 for error in exc.errors()
             ]
         ) from exc

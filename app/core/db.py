@@ -200,23 +200,55 @@ def on_before_commit(session: AsyncSession, hook: BeforeCommitHook) -> None:
         hooks.append(hook)
 
 
+AfterCommitJob = Callable[[], Awaitable[None]]
+AFTER_COMMIT_KEY = "after_commit"
+# Set on a request's session: where its after-commit jobs go (the response's background tasks,
+# run once the answer has been sent).
+DEFER_KEY = "defer_after_commit"
+
+
+def after_commit(session: AsyncSession, job: AfterCommitJob) -> None:
+    """Run `job` once this session's unit of work has committed, and never if it rolls back.
+
+    For what must not happen unless the change holds, such as an e-mail about it. In a
+    request the job runs after the answer is sent; elsewhere, right after the commit. A job
+    handles its own failures: the change it follows has already been kept.
+    """
+    jobs: list[AfterCommitJob] = session.info.setdefault(AFTER_COMMIT_KEY, [])
+    jobs.append(job)
+
+
 async def commit_unit_of_work(session: AsyncSession) -> None:
     hooks: list[BeforeCommitHook] = session.info.pop("before_commit", [])
     for hook in hooks:
         await hook(session)
     await session.commit()
+    jobs: list[AfterCommitJob] = session.info.pop(AFTER_COMMIT_KEY, [])
+    defer: Callable[[AfterCommitJob], None] | None = session.info.get(DEFER_KEY)
+    for job in jobs:
+        if defer is not None:
+            defer(job)
+        else:
+            await job()
 
 
 @asynccontextmanager
 async def unit_of_work(
     sessionmaker: async_sessionmaker[AsyncSession],
+    *,
+    defer: Callable[[AfterCommitJob], None] | None = None,
 ) -> AsyncIterator[AsyncSession]:
-    """One session, one transaction: committed when the work succeeds, rolled back otherwise."""
+    """One session, one transaction: committed when the work succeeds, rolled back otherwise
+    (and then what was to follow the commit is dropped). `defer` receives the after-commit
+    jobs instead of running them here."""
     async with sessionmaker() as session:
+        if defer is not None:
+            session.info[DEFER_KEY] = defer
         try:
             yield session
             await commit_unit_of_work(session)
         except BaseException:
+            session.info.pop(AFTER_COMMIT_KEY, None)
             await session.rollback()
             raise
 

@@ -4,7 +4,7 @@ from collections.abc import AsyncIterator
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import Depends, Request, params
+from fastapi import BackgroundTasks, Depends, Request, params
 from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute
 from pydantic import BaseModel
@@ -14,12 +14,14 @@ from app.core.clock import Clock, Sleeper
 from app.core.config import Settings
 from app.core.db import SETTINGS_KEY, unit_of_work
 from app.core.errors import UnsupportedMediaType, ValidationFailed
+from app.core.field_errors import field_error
 
 
-async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
-    """One session and one transaction per request, committed before the response is sent."""
+async def get_session(request: Request, background: BackgroundTasks) -> AsyncIterator[AsyncSession]:
+    """One session and one transaction per request, committed before the response is sent;
+    what was to follow the commit (`app.core.db.after_commit`) runs after the response."""
     sessionmaker: async_sessionmaker[AsyncSession] = request.app.state.sessionmaker
-    async with unit_of_work(sessionmaker) as session:
+    async with unit_of_work(sessionmaker, defer=background.add_task) as session:
         session.info[SETTINGS_KEY] = request.app.state.settings
         yield session
 
@@ -91,7 +93,15 @@ async def reject_unknown_query(request: Request) -> None:
     unknown = sorted(set(request.query_params.keys()) - _allowed_query(route))
     if unknown:
         raise ValidationFailed(
-            [{"loc": ["query", name], "msg": "Unknown query parameter."} for name in unknown]
+            [
+                field_error(
+                    ["query", name],
+                    "Unknown query parameter.",
+                    msg_cy="Paramedr ymholiad anhysbys.",
+                    type="extra_forbidden",
+                )
+                for name in unknown
+            ]
         )
 
 

@@ -5,6 +5,7 @@ from typing import Any, ClassVar, TypeVar
 
 from pydantic import BaseModel, Field
 
+from app.core.field_errors import FieldError, localise
 from app.core.i18n import Language
 
 T = TypeVar("T")
@@ -36,6 +37,11 @@ class AppError(Exception):
     def detail_in(self, language: Language) -> str:
         template = self.detail_cy if language == "cy" else self.detail
         return template.format(**self.params) if self.params else template
+
+    def extra_in(self, language: Language) -> dict[str, Any]:
+        """The problem's further members, in `language` where they hold text."""
+        del language
+        return self.extra
 
 
 class BadRequest(AppError):
@@ -107,8 +113,13 @@ class ValidationFailed(Unprocessable):
     detail = "Some fields are missing or invalid; see errors."
     detail_cy = "Mae rhai meysydd ar goll neu'n annilys; gweler errors."
 
-    def __init__(self, errors: list[dict[str, Any]]) -> None:
+    def __init__(self, errors: list[FieldError]) -> None:
+        """`errors`: items made by `app.core.field_errors` (`field_error`, `from_pydantic`); a
+        bare `{"loc", "msg"}` is sent with type `value_error`."""
         super().__init__(extra={"errors": errors})
+
+    def extra_in(self, language: Language) -> dict[str, Any]:
+        return {**self.extra, "errors": localise(self.extra["errors"], language)}
 
 
 class UnsupportedMediaType(AppError):
@@ -165,6 +176,25 @@ class Busy(AppError):
     )
 
 
+class FieldErrorRead(BaseModel):
+    """One field in error: where, what kind of error (Pydantic's error types), its limits, and
+    a message in the answer's language."""
+
+    loc: list[str | int] = Field(examples=[["body", "password"]])
+    msg: str = Field(examples=["String should have at least 12 characters"])
+    type: str = Field(
+        examples=["string_too_short"],
+        description="A machine error type: `missing`, `string_too_short`, `int_type`, "
+        "`greater_than_equal`, `extra_forbidden`, `value_error`, ...",
+    )
+    ctx: dict[str, str | int | float] | None = Field(
+        default=None,
+        examples=[{"min_length": 12}],
+        description="The limits the value broke, where the error has any (strings and "
+        "numbers only).",
+    )
+
+
 class Problem(BaseModel):
     """An RFC 9457 problem: the body of every error answer."""
 
@@ -173,8 +203,8 @@ class Problem(BaseModel):
     status: int
     detail: str
     code: str = Field(description="Stable machine-readable error code (snake_case).")
-    errors: list[dict[str, Any]] | None = Field(
-        default=None, description="For validation failures: [{loc, msg}]."
+    errors: list[FieldErrorRead] | None = Field(
+        default=None, description="For validation failures: one item per field in error."
     )
 
 
@@ -189,7 +219,7 @@ def problem_body(error: AppError, language: Language) -> dict[str, Any]:
         "detail": error.detail_in(language),
         "code": error.code,
     }
-    body.update(error.extra)
+    body.update(error.extra_in(language))
     return body
 
 

@@ -26,6 +26,7 @@ from app.core.errors import (
     ValidationFailed,
     problem_body,
 )
+from app.core.field_errors import from_pydantic
 from app.core.i18n import DEFAULT_LANGUAGE, Language
 from app.core.replay import IdempotentReplay, stored_answer
 
@@ -59,24 +60,28 @@ def busy_error(request: Request) -> Busy:
     return Busy(headers={"Retry-After": str(max(1, math.ceil(wait)))})
 
 
-def _clean_loc(loc: Any) -> list[str | int]:
-    return [part if isinstance(part, int) else str(part) for part in loc]
-
-
 def validation_problem(exc: RequestValidationError) -> AppError:
     errors = exc.errors()
     if any(e.get("type") == "json_invalid" for e in errors):
         return MalformedBody()
-    # Never echo the input back: it may hold a password.
-    return ValidationFailed(
-        [{"loc": _clean_loc(e.get("loc", ())), "msg": str(e.get("msg", ""))} for e in errors]
-    )
+    # Never echo the input back: it may hold a password (from_pydantic leaves it out).
+    return ValidationFailed([from_pydantic(e) for e in errors])
+
+
+async def settle_language(request: Request) -> None:
+    """A refusal can come before the caller's token was read: read it now (the hook installed
+    as `app.state.settle_language`), so the problem is in their language."""
+    settle = getattr(request.app.state, "settle_language", None)
+    if settle is not None:
+        await settle(request)
 
 
 def install_handlers(app: FastAPI) -> None:
     async def app_error(request: Request, exc: Exception) -> Response:
         if not isinstance(exc, AppError):  # pragma: no cover - registered for that type
             raise exc
+        if not isinstance(exc, Busy):
+            await settle_language(request)
         return render(request, exc)
 
     async def request_validation(request: Request, exc: Exception) -> Response:
@@ -84,6 +89,7 @@ def install_handlers(app: FastAPI) -> None:
             exc, RequestValidationError
         ):  # pragma: no cover - registered for that type
             raise exc
+        await settle_language(request)
         return render(request, validation_problem(exc))
 
     async def http_exception(request: Request, exc: Exception) -> Response:
@@ -106,6 +112,7 @@ def install_handlers(app: FastAPI) -> None:
             error = BadRequest()
         else:
             error = AppError()
+        await settle_language(request)
         response = render(request, error)
         if exc.status_code == 405 and exc.headers and "Allow" in exc.headers:
             response.headers["Allow"] = exc.headers["Allow"]

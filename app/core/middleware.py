@@ -13,7 +13,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from app.core.db import is_busy
 from app.core.docs import DOCS_CSP as DOCS_POLICY
 from app.core.errors import AppError, BadRequest, BodyTooLarge, Busy, InternalError, problem_body
-from app.core.i18n import DEFAULT_LANGUAGE, Language, negotiate
+from app.core.i18n import DEFAULT_LANGUAGE, Language, prefers_welsh
 from app.core.logging import request_id_var
 from app.core.metrics import LATENCY, REQUESTS
 
@@ -75,9 +75,12 @@ class RequestContextMiddleware:
         token = request_id_var.set(request_id)
         state: dict[str, Any] = scope.setdefault("state", {})
         state["request_id"] = request_id
-        negotiated = negotiate(_header(scope, b"accept-language"))
-        if negotiated:
-            state["language"] = negotiated
+        # Welsh first in the header decides now; otherwise a signed-in person's preference may
+        # (set once their token is read: app.auth.dependencies), else English.
+        welsh = prefers_welsh(_header(scope, b"accept-language"))
+        state["welsh_by_header"] = welsh
+        if welsh:
+            state["language"] = "cy"
         status_holder = {"status": 500, "started": False}
         personal = any(key in CREDENTIAL_HEADERS for key, _ in scope.get("headers", []))
 

@@ -18,6 +18,7 @@ from sqlalchemy.orm import QueryableAttribute
 from sqlalchemy.sql.elements import ColumnElement
 
 from app.core.errors import ValidationFailed
+from app.core.field_errors import FieldError, field_error
 from app.core.schemas import FIRST_MOMENT, LAST_MOMENT, DigitsOnly
 
 T = TypeVar("T")
@@ -68,6 +69,13 @@ def _encode_value(value: Any) -> Any:
 
 
 BAD_CURSOR = "The cursor is not one this service gave."
+BAD_CURSOR_CY = "Nid yw'r cyrchwr yn un a roddodd y gwasanaeth hwn."
+
+
+def bad_cursor() -> FieldError:
+    return field_error(["query", "cursor"], BAD_CURSOR, msg_cy=BAD_CURSOR_CY)
+
+
 # A bound parameter every backend can hold (PostgreSQL's bigint).
 INT_RANGE = range(-(2**63), 2**63)
 
@@ -138,7 +146,7 @@ def decode_cursor(cursor: str, width: int, types: Sequence[type | None] | None =
             decoded = [_as_column_value(v, t) for v, t in zip(decoded, types, strict=True)]
         return decoded
     except (ValueError, binascii.Error, UnicodeDecodeError, TypeError, RecursionError) as exc:
-        raise ValidationFailed([{"loc": ["query", "cursor"], "msg": BAD_CURSOR}]) from exc
+        raise ValidationFailed([bad_cursor()]) from exc
 
 
 def after(order: Sequence[Sort], values: Sequence[Any]) -> ColumnElement[bool]:
@@ -181,7 +189,7 @@ def page_of_list(items: Sequence[Row], page: PageRequest) -> tuple[list[Row], st
     if page.cursor:
         (start,) = decode_cursor(page.cursor, 1, [int])
         if start < 0:
-            raise ValidationFailed([{"loc": ["query", "cursor"], "msg": BAD_CURSOR}])
+            raise ValidationFailed([bad_cursor()])
     chunk = list(items[start : start + page.limit])
     more = start + page.limit < len(items)
     return chunk, encode_cursor([start + page.limit]) if more else None

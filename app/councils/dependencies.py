@@ -5,12 +5,12 @@ import uuid
 from dataclasses import dataclass
 from typing import Annotated
 
-from fastapi import Depends
+from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials
 
 from app.areas import service as areas
 from app.auth import service as auth
-from app.auth.dependencies import bearer_scheme
+from app.auth.dependencies import bearer_scheme, settles_language, speak_as_preferred
 from app.auth.errors import InvalidToken
 from app.auth.models import User
 from app.auth.tokens import read_access_token
@@ -26,7 +26,9 @@ class AreaReader:
     api_client_id: uuid.UUID | None = None
 
 
+@settles_language
 async def area_reader(
+    request: Request,
     code: str,
     session: SessionDep,
     settings: SettingsDep,
@@ -48,10 +50,11 @@ async def area_reader(
             raise NotThisArea
         return AreaReader(area_code=code, api_client_id=client.id)
     user = await auth.load_user_for_token(
-        session, user_id=claims.subject, login_id=claims.session_id
+        session, user_id=claims.subject, login_id=claims.session_id, now=now
     )
     if user is None:
         raise InvalidToken
+    speak_as_preferred(request, user.preferred_language)
     if not user.is_platform_admin and code not in await service.officer_area_codes(
         session, user.id
     ):
@@ -90,7 +93,7 @@ async def council(
             raise InvalidToken
         return Council(area_codes=frozenset([client.area_code]), api_client_id=client.id)
     user = await auth.load_user_for_token(
-        session, user_id=claims.subject, login_id=claims.session_id
+        session, user_id=claims.subject, login_id=claims.session_id, now=now
     )
     if user is None:
         raise InvalidToken

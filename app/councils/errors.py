@@ -16,3 +16,8 @@ class NotThisArea(Forbidden):
 class NotACouncil(Forbidden):
     detail = "Only a council's officers and API clients may do this."
     detail_cy = "Dim ond swyddogion a chleientiaid API cyngor a gaiff wneud hyn."
+
+
+class AppointmentNotFound(NotFound):
+    detail = "There is no such officer appointment."
+    detail_cy = "Nid oes penodiad swyddog o'r fath."

@@ -3,18 +3,35 @@
 import uuid
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import ForeignKey, Index, String, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.core.db import Base, UUIDPrimaryKey
 
+IN_FORCE = text("ended_at IS NULL")
 
-class LaOfficer(Base):
+
+class LaOfficer(UUIDPrimaryKey, Base):
+    """One appointment of a person as a council's officer, from `appointed_at` until
+    `ended_at` (kept afterwards: who could read an area's figures, and when). One appointment
+    in force per person and area."""
+
     __tablename__ = "la_officer"
+    __table_args__ = (
+        Index(
+            "uq_la_officer_in_force",
+            "user_id",
+            "area_code",
+            unique=True,
+            postgresql_where=IN_FORCE,
+            sqlite_where=IN_FORCE,
+        ),
+    )
 
-    user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("user_account.id"), primary_key=True)
-    area_code: Mapped[str] = mapped_column(ForeignKey("area.code"), primary_key=True)
+    user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("user_account.id"), index=True)
+    area_code: Mapped[str] = mapped_column(ForeignKey("area.code"))
     appointed_at: Mapped[datetime]
+    ended_at: Mapped[datetime | None]
 
 
 class ApiClient(UUIDPrimaryKey, Base):

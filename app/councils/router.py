@@ -1,16 +1,18 @@
 """Platform administration of council officers."""
 
 import uuid
+from typing import Annotated
 
-from fastapi import APIRouter, Response
+from fastapi import APIRouter, Query, Response
 
 from app.auth.dependencies import PlatformAdmin
 from app.auth.errors import PlatformAdminRequired, UserNotFound
 from app.core.deps import NowDep, SessionDep
 from app.core.errors import problems
 from app.core.pagination import CursorPage, PageDep, page_of_list
+from app.core.schemas import AreaCode
 from app.councils import clients, service
-from app.councils.errors import ApiClientNotFound
+from app.councils.errors import ApiClientNotFound, AppointmentNotFound
 from app.councils.models import LaOfficer
 from app.councils.schemas import (
     ApiClientCreate,
@@ -27,15 +29,62 @@ router = APIRouter(prefix="/admin", tags=["admin"])
     "/la-officers",
     status_code=201,
     response_model=LaOfficerRead,
-    responses=problems(PlatformAdminRequired, UserNotFound),
+    responses={
+        **problems(PlatformAdminRequired, UserNotFound),
+        200: {"model": LaOfficerRead, "description": "Appointed already: the appointment."},
+    },
 )
 async def appoint_la_officer(
-    body: LaOfficerCreate, session: SessionDep, actor: PlatformAdmin, now: NowDep
+    body: LaOfficerCreate,
+    response: Response,
+    session: SessionDep,
+    actor: PlatformAdmin,
+    now: NowDep,
 ) -> LaOfficer:
-    """Appoint a user as a local-authority officer for one area (platform admins only)."""
-    return await service.appoint_officer(
-        session, actor, user_id=body.user_id, area_code=body.area_code, now=now
+    """Appoint a person (by `user_id` or `email`) as a local-authority officer for one area
+    (platform admins only): 201 with the new appointment, or 200 with the one already in force
+    for that person and area."""
+    officer, created = await service.appoint_officer(
+        session, actor, user_id=body.user_id, email=body.email, area_code=body.area_code, now=now
     )
+    if not created:
+        response.status_code = 200
+    return officer
+
+
+@router.get(
+    "/la-officers",
+    response_model=CursorPage[LaOfficerRead],
+    responses=problems(PlatformAdminRequired),
+)
+async def list_la_officers(
+    session: SessionDep,
+    actor: PlatformAdmin,
+    page: PageDep,
+    area_code: Annotated[
+        AreaCode | None, Query(description="Only this area's appointments.")
+    ] = None,
+) -> CursorPage[LaOfficerRead]:
+    """Every officer appointment, ended ones included (`ended_at`), oldest first."""
+    del actor
+    items, next_cursor = await service.list_appointments(session, page, area_code=area_code)
+    return CursorPage[LaOfficerRead](
+        items=[LaOfficerRead.model_validate(o) for o in items], next_cursor=next_cursor
+    )
+
+
+@router.delete(
+    "/la-officers/{appointment_id}",
+    status_code=204,
+    responses=problems(PlatformAdminRequired, AppointmentNotFound),
+)
+async def end_la_officer(
+    appointment_id: uuid.UUID, session: SessionDep, actor: PlatformAdmin, now: NowDep
+) -> Response:
+    """End an officer's appointment at once: from their next request they may no longer read
+    the area's figures. The appointment stays listed, with `ended_at`."""
+    await service.end_appointment(session, actor, appointment_id=appointment_id, now=now)
+    return Response(status_code=204)
 
 
 @router.post(

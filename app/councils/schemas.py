@@ -5,18 +5,24 @@ from datetime import datetime
 
 from pydantic import Field
 
+from app.auth.schemas import PersonRef
 from app.core.schemas import AreaCode, Input, Output, ShortText
 
 
-class LaOfficerCreate(Input):
-    user_id: uuid.UUID
+class LaOfficerCreate(PersonRef):
+    """The person (by `user_id` or `email`) and the council area they will serve."""
+
     area_code: AreaCode
 
 
 class LaOfficerRead(Output):
+    """An officer's appointment: in force while `ended_at` is null."""
+
+    id: uuid.UUID
     user_id: uuid.UUID
     area_code: str
     appointed_at: datetime
+    ended_at: datetime | None
 
 
 class ApiClientCreate(Input):

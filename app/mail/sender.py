@@ -5,6 +5,7 @@ rolled-back change never mails anyone.
 """
 
 import asyncio
+import logging
 import uuid
 from dataclasses import dataclass
 from email.message import EmailMessage
@@ -13,8 +14,12 @@ from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
 import aiosmtplib
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.config import Settings
+from app.core.db import after_commit
+
+logger = logging.getLogger("app.mail")
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,8 +69,9 @@ def build_message(settings: Settings, mail: OutgoingMail) -> EmailMessage:
     message["Subject"] = mail.subject
     message["Date"] = formatdate(localtime=False)
     message["Message-ID"] = make_msgid(domain="dpc.invalid")
-    message["Content-Language"] = mail.language
     message.set_content(mail.text)
+    # After the content: setting it clears every Content-* header.
+    message["Content-Language"] = mail.language
     return message
 
 
@@ -93,3 +99,23 @@ async def send_mail(settings: Settings, mail: OutgoingMail) -> None:
         )
     except (aiosmtplib.SMTPException, OSError) as exc:
         raise MailNotSent(str(exc)) from exc
+
+
+async def deliver(settings: Settings, mail: OutgoingMail) -> None:
+    """Send, and log (without the address or the text) instead of raising when it cannot:
+    for work that follows a change already committed."""
+    try:
+        await send_mail(settings, mail)
+    except Exception as exc:  # the reason may name the recipient: only its kind is logged
+        logger.error("mail not sent: %s", type(exc).__name__)
+
+
+def send_after_commit(session: AsyncSession, settings: Settings, mail: OutgoingMail) -> None:
+    """Send `mail` once `session`'s transaction has committed; a rolled-back change sends
+    nothing. In a request it goes after the answer, so how long sending takes tells the
+    caller nothing (a password reset answers alike for known and unknown addresses)."""
+
+    async def job() -> None:
+        await deliver(settings, mail)
+
+    after_commit(session, job)

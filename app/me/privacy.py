@@ -1,5 +1,8 @@
 """A person's rights over their data (UK GDPR): everything held about them, and closing.
 
+Closing also ends their council appointments, drops a waiting change of address (it holds
+an address) and voids waiting reset codes.
+
 Closing an account pseudonymises the person's own fields, ends their memberships as leaving
 does (their unspent balances are refunded) and redacts what they wrote about themselves:
 
@@ -24,7 +27,7 @@ from decimal import Decimal
 from enum import Enum
 from typing import Any
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import delete, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import DeclarativeBase
 
@@ -32,7 +35,7 @@ from app.audit import service as audit
 from app.audit.chain import format_at
 from app.audit.models import AuditEntry
 from app.auth.actor import Actor
-from app.auth.models import AuthSession, User
+from app.auth.models import AuthSession, EmailChange, PasswordReset, User
 from app.coops import service as coops
 from app.coops.models import Member, MemberStatus
 from app.councils.models import LaOfficer
@@ -151,6 +154,8 @@ async def export(session: AsyncSession, user: User) -> dict[str, Any]:
             session, ProviderChange, ProviderChange.requested_by_user_id == user.id
         ),
         "council_roles": await _rows(session, LaOfficer, LaOfficer.user_id == user.id),
+        "logins": await _rows(session, AuthSession, AuthSession.user_id == user.id),
+        "email_changes": await _rows(session, EmailChange, EmailChange.user_id == user.id),
         "activity": [
             _row(entry)
             for entry in (
@@ -194,6 +199,18 @@ async def close_account(session: AsyncSession, actor: Actor, *, now: datetime) -
         update(AuthSession)
         .where(AuthSession.user_id == user.id, AuthSession.revoked_at.is_(None))
         .values(revoked_at=now)
+    )
+    await session.execute(
+        update(LaOfficer)
+        .where(LaOfficer.user_id == user.id, LaOfficer.ended_at.is_(None))
+        .values(ended_at=now)
+    )
+    # A waiting change of address holds an address; a waiting reset code must not work.
+    await session.execute(delete(EmailChange).where(EmailChange.user_id == user.id))
+    await session.execute(
+        update(PasswordReset)
+        .where(PasswordReset.user_id == user.id, PasswordReset.used_at.is_(None))
+        .values(voided_at=now)
     )
     await redact_what_they_wrote(session, user.id)
     user.email = f"closed-{user.id}@invalid.example"

@@ -252,10 +252,13 @@ async def add_provider_staff(
     actor: CurrentActor,
     now: NowDep,
 ) -> ProviderStaff:
-    """Add a registered user to the provider's staff (its staff or a platform administrator).
-    201 when added; 200 when they were staff already."""
+    """Add a registered person, by `user_id` or `email`, to the provider's staff (its staff or
+    a platform administrator). 201 when added; 200 when they were staff already; 404 when
+    nobody has that id or address."""
     provider = await service.get_provider(session, actor, provider_id)
-    staff, added = await service.add_staff(session, actor, provider, user_id=body.user_id, now=now)
+    staff, added = await service.add_staff(
+        session, actor, provider, user_id=body.user_id, email=body.email, now=now
+    )
     if not added:
         response.status_code = 200
     return staff

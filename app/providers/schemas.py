@@ -17,6 +17,7 @@ from pydantic import (
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import CoreSchema
 
+from app.auth.schemas import PersonRef
 from app.core.pagination import DEFAULT_LIMIT, PageLimit, PageRequest
 from app.core.schemas import (
     AreaCodes,
@@ -222,8 +223,8 @@ class ChangesReject(Input):
     reason: LongText = Field(description="Why the changes are refused, for the provider's staff.")
 
 
-class ProviderStaffCreate(Input):
-    user_id: uuid.UUID
+class ProviderStaffCreate(PersonRef):
+    """The person to add, by `user_id` or `email`."""
 
 
 class ProviderStaffRead(Output):

@@ -11,8 +11,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.areas import service as areas
 from app.audit import service as audit
+from app.auth import service as auth
 from app.auth.actor import Actor
-from app.auth.errors import UserNotFound
 from app.auth.models import User
 from app.core.pagination import PageRequest, Sort, paginate
 from app.providers import repository
@@ -162,14 +162,15 @@ async def add_staff(
     actor: Actor,
     provider: Provider,
     *,
-    user_id: uuid.UUID,
+    user_id: uuid.UUID | None = None,
+    email: str | None = None,
     now: datetime,
 ) -> tuple[ProviderStaff, bool]:
-    """Add a person to a provider's staff; adding someone already there returns them unchanged."""
+    """Add a person (by id or address) to a provider's staff; adding someone already there
+    returns them unchanged."""
     await require_staff_or_admin(session, actor, provider)
-    user = await session.get(User, user_id)
-    if user is None or user.closed_at is not None:
-        raise UserNotFound
+    user = await auth.open_user(session, user_id=user_id, email=email)
+    user_id = user.id
     existing = await session.get(ProviderStaff, (provider.id, user_id))
     if existing is not None:
         return existing, False

@@ -4,6 +4,8 @@ Front ends read these from GET /api/v1/reference/labels and keep no copy of thei
 A test checks that every value of every enum the API uses has both texts here.
 """
 
+from app.reference.audit_actions import AUDIT_ACTIONS
+
 Labels = dict[str, dict[str, dict[str, str]]]
 
 
@@ -137,6 +139,23 @@ LABELS: Labels = {
             "Raise and answer the holder's support requests",
             "Codi ac ateb ceisiadau cymorth y deiliad",
         ),
+        share=(
+            "Share the holder's evidence with their council",
+            "Rhannu tystiolaeth y deiliad â'u cyngor",
+        ),
+    ),
+    "mandate_role": _pairs(
+        helper=("Helper", "Cynorthwywr"),
+        suitable_person=("Suitable person", "Person addas"),
+        lpa_property_financial=(
+            "Attorney for property and financial affairs",
+            "Atwrnai ar gyfer eiddo a materion ariannol",
+        ),
+        deputy=(
+            "Deputy appointed by the Court of Protection",
+            "Dirprwy a benodwyd gan y Llys Gwarchod",
+        ),
+        parent=("Parent", "Rhiant"),
     ),
     "rule_change_status": _pairs(
         pending=("Awaiting a second administrator", "Yn aros am ail weinyddwr"),
@@ -144,18 +163,94 @@ LABELS: Labels = {
         withdrawn=("Withdrawn", "Wedi'i dynnu'n ôl"),
         superseded=("Superseded by a later change", "Wedi'i ddisodli gan newid diweddarach"),
     ),
+    "preferred_language": _pairs(
+        en=("English", "Saesneg"),
+        cy=("Welsh", "Cymraeg"),
+    ),
+    "transaction_kind": _pairs(
+        contribution=("Contribution", "Cyfraniad"),
+        refund=("Refund", "Ad-daliad"),
+        leaving_refund=("Refund on leaving", "Ad-daliad wrth adael"),
+        invoice_approval=(
+            "Care bought (invoice approved)",
+            "Gofal a brynwyd (anfoneb wedi'i chymeradwyo)",
+        ),
+        invoice_payment=("Payment to a provider", "Taliad i ddarparwr"),
+        support_charge=("Shared service charge", "Tâl gwasanaeth a rennir"),
+        payroll=("Payroll", "Cyflogres"),
+        reversal=("Correction (reversal)", "Cywiriad (gwrthdroi)"),
+    ),
+    "contribution_source": _pairs(
+        direct_payment=("Direct Payment", "Taliad Uniongyrchol"),
+        top_up=("Top-up from the holder's own money", "Ychwanegiad o arian y deiliad ei hun"),
+        client_contribution=("Client contribution", "Cyfraniad y cleient"),
+    ),
+    "visit_status": _pairs(
+        to_confirm=("To confirm", "I'w gadarnhau"),
+        confirmed=("Confirmed", "Wedi'i gadarnhau"),
+        queried=("Queried", "Wedi'i gwestiynu"),
+        rejected=("Rejected", "Wedi'i wrthod"),
+    ),
     "award_status": _pairs(
         declared=("Declared by the holder", "Wedi'i ddatgan gan y deiliad"),
         confirmed=("Confirmed by the council", "Wedi'i gadarnhau gan y cyngor"),
         rejected=("Rejected by the council", "Wedi'i wrthod gan y cyngor"),
     ),
-    "contribution_source": _pairs(
-        direct_payment=("Direct Payment", "Taliad Uniongyrchol"),
-        top_up=("Top-up", "Ychwanegiad"),
-        client_contribution=("Client contribution", "Cyfraniad y cleient"),
+    "compliance_kind": _pairs(
+        dbs_enhanced=("Enhanced DBS check", "Gwiriad DBS manwl"),
+        dbs_basic=("Basic DBS check", "Gwiriad DBS sylfaenol"),
+        right_to_work=("Right to work", "Hawl i weithio"),
+        employers_liability=("Employer's liability insurance", "Yswiriant atebolrwydd cyflogwr"),
+        public_liability=("Public liability insurance", "Yswiriant atebolrwydd cyhoeddus"),
+        ciw_registration=(
+            "Care Inspectorate Wales registration",
+            "Cofrestriad Arolygiaeth Gofal Cymru",
+        ),
+        training=("Training", "Hyfforddiant"),
+        employment_contract=("Contract of employment", "Contract cyflogaeth"),
     ),
-    "preferred_language": _pairs(
-        en=("English", "Saesneg"),
-        cy=("Welsh", "Cymraeg"),
+    "notification_type": _pairs(
+        **{
+            "membership.applied": (
+                "Someone applied to join",
+                "Mae rhywun wedi gwneud cais i ymuno",
+            ),
+            "membership.approved": ("Membership approved", "Aelodaeth wedi'i chymeradwyo"),
+            "proposal.opened": ("A proposal is open for votes", "Mae cynnig ar agor i bleidleisio"),
+            "proposal.closing_soon": ("A proposal closes soon", "Mae cynnig yn cau cyn bo hir"),
+            "proposal.closed": ("A proposal closed", "Mae cynnig wedi cau"),
+            "approval.waiting": ("Waiting for your approval", "Yn aros am eich cymeradwyaeth"),
+            "refund.waiting_second_approval": (
+                "A refund waits for a second administrator",
+                "Mae ad-daliad yn aros am ail weinyddwr",
+            ),
+            "refund.posted": ("Refund paid out", "Ad-daliad wedi'i dalu"),
+            "contribution.posted": ("Contribution received", "Cyfraniad wedi'i dderbyn"),
+            "invoice.submitted": ("New invoice", "Anfoneb newydd"),
+            "invoice.approved": ("Invoice approved", "Anfoneb wedi'i chymeradwyo"),
+            "visit.to_confirm": ("A visit to confirm", "Ymweliad i'w gadarnhau"),
+            "tender.published": ("New tender", "Tendr newydd"),
+            "tender.awarded": ("Tender awarded", "Tendr wedi'i ddyfarnu"),
+            "support.request_updated": (
+                "Support request updated",
+                "Cais am gymorth wedi'i ddiweddaru",
+            ),
+            "support.comment_added": (
+                "New comment on a support request",
+                "Sylw newydd ar gais am gymorth",
+            ),
+            "compliance.expiring": ("Paperwork expiring", "Gwaith papur yn dod i ben"),
+            "surplus.warning": (
+                "More than your council allows is held",
+                "Mae mwy nag y mae eich cyngor yn ei ganiatáu yn cael ei gadw",
+            ),
+            "account.password_changed": ("Password changed", "Cyfrinair wedi'i newid"),
+            "account.email_changed": ("E-mail address changed", "Cyfeiriad e-bost wedi'i newid"),
+            "account.new_login": (
+                "New sign-in to your account",
+                "Mewngofnodiad newydd i'ch cyfrif",
+            ),
+        }
     ),
+    "audit_action": AUDIT_ACTIONS,
 }

@@ -60,9 +60,11 @@ class TestCreateCoop:
             {
                 "id": me["memberships"][0]["id"],
                 "coop_id": body["id"],
+                "coop_name": body["name"],
                 "member_class": "service_user",
                 "is_admin": True,
                 "status": "active",
+                "balance_pence": 0,
             }
         ]
 

@@ -26,13 +26,17 @@ class TestProblemAnswers:
         )
         problem(response, 400, "malformed_body")
 
-    async def test_validation_errors_list_loc_and_msg(self, client: httpx.AsyncClient) -> None:
+    async def test_validation_errors_list_loc_msg_and_type(self, client: httpx.AsyncClient) -> None:
         response = await client.post("/api/v1/auth/register", json={"email": "not-an-email"})
         body = problem(response, 422, "validation_error")
-        locs = {tuple(e["loc"]) for e in body["errors"]}
-        assert ("body", "email") in locs
-        assert ("body", "password") in locs
-        assert all(set(e) == {"loc", "msg"} for e in body["errors"])
+        by_loc = {tuple(e["loc"]): e for e in body["errors"]}
+        assert by_loc[("body", "email")]["type"] == "string_pattern_mismatch"
+        assert by_loc[("body", "password")]["type"] == "missing"
+        assert all(
+            {"loc", "msg", "type"} <= set(e) <= {"loc", "msg", "type", "ctx"}
+            for e in body["errors"]
+        )
+        assert all("input" not in e and "url" not in e for e in body["errors"])
 
     async def test_an_oversized_body_is_body_too_large(self, client: httpx.AsyncClient) -> None:
         response = await client.post(

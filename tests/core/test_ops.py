@@ -89,16 +89,17 @@ class TestRequestContext:
         assert response.headers["x-frame-options"] == "DENY"
         assert response.headers["content-language"] == "en"
 
-    async def test_the_users_preferred_language_applies_without_a_header(
+    async def test_the_users_preferred_language_wins_over_an_english_header(
         self, client: httpx.AsyncClient
     ) -> None:
+        # Browsers always send an English header: a stated preference must win over it.
         person = await register_person(client, preferred_language="cy")
         response = await client.get("/api/v1/me", headers=person.headers)
         assert response.headers["content-language"] == "cy"
         english = await client.get(
-            "/api/v1/me", headers={**person.headers, "Accept-Language": "en"}
+            "/api/v1/me", headers={**person.headers, "Accept-Language": "en-GB,en;q=0.9"}
         )
-        assert english.headers["content-language"] == "en"
+        assert english.headers["content-language"] == "cy"
 
     async def test_logs_are_json_with_the_request_id_and_no_secrets(
         self, client: httpx.AsyncClient, capsys: pytest.CaptureFixture[str], app: FastAPI

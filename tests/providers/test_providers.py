@@ -134,6 +134,7 @@ class TestCreateProvider:
             {
                 "loc": ["body", "area_codes", 1],
                 "msg": "Value error, not a Welsh principal local authority: W06000007",
+                "type": "value_error",
             }
         ]
         assert await provider_count(session) == 0
@@ -473,6 +474,33 @@ class TestAddProviderStaff:
             headers=staff.headers,
         )
         problem(response, 404, "not_found")
+
+    async def test_a_colleague_is_added_by_address_in_any_case(
+        self, client: httpx.AsyncClient
+    ) -> None:
+        staff = await register_person(client)
+        created = await create_provider(client, staff)
+        colleague = await register_person(client)
+        url = f"/api/v1/providers/{created['id']}/staff"
+        response = await client.post(
+            url, json={"email": colleague.email.upper()}, headers=staff.headers
+        )
+        assert response.status_code == 201, response.text
+        assert response.json()["user_id"] == str(colleague.id)
+        problem(
+            await client.post(url, json={"email": "nobody@example.org"}, headers=staff.headers),
+            404,
+            "not_found",
+        )
+        problem(
+            await client.post(
+                url,
+                json={"email": colleague.email, "user_id": str(colleague.id)},
+                headers=staff.headers,
+            ),
+            422,
+            "validation_error",
+        )
 
 
 class TestProviderStaffList:

@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 from app.core.clock import FrozenClock
 from tests.factories import (
     CARDIFF,
+    DEFAULT_PASSWORD,
     SWANSEA,
     Person,
     apply_to_coop,
@@ -30,6 +31,7 @@ from tests.factories import (
     declare_demand,
     grant_mandate,
     join_coop,
+    login,
     member_id_of,
     open_proposal,
     open_tender,
@@ -96,13 +98,13 @@ async def world(client: httpx.AsyncClient, session: AsyncSession, clock: FrozenC
     )
     representative = await register_person(client, full_name="Representative")
     mandate = await grant_mandate(client, people["member"], representative, scopes=("view",))
-    ok(
+    appointment = ok(
         await client.post(
             "/api/v1/admin/la-officers",
             json={"user_id": str(people["officer"].id), "area_code": SWANSEA},
             headers=people["platform_admin"].headers,
         )
-    )
+    ).json()
     api_client = await client.post(
         "/api/v1/admin/api-clients",
         json={"name": "Swansea BI", "area_code": SWANSEA},
@@ -159,6 +161,7 @@ async def world(client: httpx.AsyncClient, session: AsyncSession, clock: FrozenC
         api_client=api_client.json()["id"],
         swansea_award=swansea_award["id"],
         missing=str(uuid.uuid4()),
+        officer_appointment=appointment["id"],
     )
     await add_tenders(client, clock, world)
     # A weakening rule change another administrator proposed, waiting for "admin" (it stays
@@ -173,6 +176,12 @@ async def world(client: httpx.AsyncClient, session: AsyncSession, clock: FrozenC
     world.ids["rule_change"] = proposed.json()["rule_change_id"]
     # Stood down again, "admin" is the co-op's last administrator once more.
     await set_admin(client, coop, co_admin, people["admin"], False)
+    # A second login of the member's, which only the member may end.
+    second = ok(await login(client, email=people["member"].email, password=DEFAULT_PASSWORD))
+    logins = await client.get(
+        "/api/v1/me/sessions", headers={"Authorization": f"Bearer {second.json()['access_token']}"}
+    )
+    world.ids["member_login"] = next(i["id"] for i in ok(logins).json()["items"] if i["current"])
     return world
 
 
@@ -368,6 +377,37 @@ TABLE: dict[str, Row] = {
         },
     ),
     "GET /api/v1/me": Row("/api/v1/me", signed_in(200)),
+    "PATCH /api/v1/me": Row("/api/v1/me", signed_in(200), lambda w: {"full_name": "Newly Named"}),
+    "POST /api/v1/me/password": Row(
+        "/api/v1/me/password",
+        signed_in(204),
+        lambda w: {"current_password": DEFAULT_PASSWORD, "new_password": "another long password"},
+    ),
+    "POST /api/v1/me/email": Row(
+        "/api/v1/me/email",
+        signed_in(202),
+        lambda w: {"new_email": "moving@example.org", "current_password": DEFAULT_PASSWORD},
+    ),
+    # The code is the credential, for anyone who has it: a made-up one is refused alike.
+    "POST /api/v1/me/email/confirm": Row(
+        "/api/v1/me/email/confirm", everyone(400), lambda w: {"token": "made-up"}
+    ),
+    "GET /api/v1/me/sessions": Row("/api/v1/me/sessions", signed_in(200)),
+    "DELETE /api/v1/me/sessions/{session_id}": Row(
+        "/api/v1/me/sessions/{member_login}", {**signed_in(404), "member": 204}
+    ),
+    "POST /api/v1/auth/logout": Row("/api/v1/auth/logout", signed_in(204)),
+    "POST /api/v1/auth/password-reset": Row(
+        "/api/v1/auth/password-reset", everyone(202), lambda w: {"email": "someone@example.org"}
+    ),
+    "POST /api/v1/auth/password-reset/confirm": Row(
+        "/api/v1/auth/password-reset/confirm",
+        everyone(400),
+        lambda w: {"token": "made-up", "new_password": "another long password"},
+    ),
+    "GET /api/v1/admin/users": Row(
+        "/api/v1/admin/users?email=someone@example.org", platform_admin_only(200)
+    ),
     "GET /api/v1/me/activity": Row("/api/v1/me/activity", signed_in(200)),
     "GET /api/v1/areas": Row("/api/v1/areas", everyone(200)),
     "GET /api/v1/areas/{code}": Row("/api/v1/areas/W06000015", everyone(200)),
@@ -417,6 +457,10 @@ TABLE: dict[str, Row] = {
         "/api/v1/admin/la-officers",
         platform_admin_only(201),
         lambda w: {"user_id": str(w.people["user"].id), "area_code": CARDIFF},
+    ),
+    "GET /api/v1/admin/la-officers": Row("/api/v1/admin/la-officers", platform_admin_only(200)),
+    "DELETE /api/v1/admin/la-officers/{appointment_id}": Row(
+        "/api/v1/admin/la-officers/{officer_appointment}", platform_admin_only(204)
     ),
     "POST /api/v1/admin/api-clients": Row(
         "/api/v1/admin/api-clients",

@@ -1,0 +1,218 @@
+"""English and Welsh labels for every audit action: `/reference/labels` (`audit_action`) and the
+`description` of each `/me/activity` item. A test fails when an action the code records has
+no label here."""
+
+from app.core.i18n import Language
+
+
+def _pairs(**values: tuple[str, str]) -> dict[str, dict[str, str]]:
+    return {value: {"en": en, "cy": cy} for value, (en, cy) in values.items()}
+
+
+def _group(prefix: str, **values: tuple[str, str]) -> dict[str, dict[str, str]]:
+    return {f"{prefix}.{name}": texts for name, texts in _pairs(**values).items()}
+
+
+AUDIT_ACTIONS: dict[str, dict[str, str]] = {
+    **_group(
+        "user",
+        registered=("Account created", "Cyfrif wedi'i greu"),
+        updated=("Profile changed", "Proffil wedi'i newid"),
+        password_changed=("Password changed", "Cyfrinair wedi'i newid"),
+        password_reset_requested=(
+            "Password reset asked for",
+            "Gofynnwyd am ailosod cyfrinair",
+        ),
+        password_reset=("Password reset", "Cyfrinair wedi'i ailosod"),
+        email_change_requested=(
+            "Change of e-mail address asked for",
+            "Gofynnwyd am newid cyfeiriad e-bost",
+        ),
+        email_changed=("E-mail address changed", "Cyfeiriad e-bost wedi'i newid"),
+        looked_up=(
+            "Account looked up by a platform administrator",
+            "Gweinyddwr y platfform wedi chwilio am y cyfrif",
+        ),
+        made_platform_admin=(
+            "Made a platform administrator",
+            "Wedi'i wneud yn weinyddwr y platfform",
+        ),
+        closed=("Account closed", "Cyfrif wedi'i gau"),
+    ),
+    **_group(
+        "auth",
+        login=("Signed in", "Wedi mewngofnodi"),
+        logout=("Signed out", "Wedi allgofnodi"),
+        login_ended=("A login ended", "Daeth mewngofnodiad i ben"),
+        login_revoked=(
+            "A login stopped: a used refresh token came back",
+            "Ataliwyd mewngofnodiad: daeth tocyn adnewyddu a ddefnyddiwyd yn ôl",
+        ),
+    ),
+    **_group(
+        "la_officer",
+        appointed=("Appointed a council officer", "Wedi'i benodi'n swyddog cyngor"),
+        ended=("Council officer appointment ended", "Daeth penodiad swyddog cyngor i ben"),
+    ),
+    **_group(
+        "api_client",
+        created=("Council API client registered", "Cleient API cyngor wedi'i gofrestru"),
+        revoked=("Council API client revoked", "Cleient API cyngor wedi'i ddirymu"),
+    ),
+    **_group(
+        "provider",
+        created=("Provider registered", "Darparwr wedi'i gofrestru"),
+        updated=("Provider details changed", "Manylion y darparwr wedi'u newid"),
+        pending=("Provider awaiting verification", "Darparwr yn aros am ddilysiad"),
+        verified=("Provider verified", "Darparwr wedi'i ddilysu"),
+        suspended=("Provider suspended", "Darparwr wedi'i atal"),
+        staff_added=("Added to a provider's staff", "Wedi'i ychwanegu at staff darparwr"),
+        staff_removed=("Taken off a provider's staff", "Wedi'i dynnu oddi ar staff darparwr"),
+    ),
+    **_group(
+        "coop",
+        created=("Co-operative founded", "Cydweithfa wedi'i sefydlu"),
+        updated=("Co-operative details changed", "Manylion y gydweithfa wedi'u newid"),
+        rule_change_proposed=(
+            "Change to the co-operative's rules proposed",
+            "Cynigiwyd newid i reolau'r gydweithfa",
+        ),
+        rule_change_approved=(
+            "Change to the co-operative's rules approved",
+            "Cymeradwywyd newid i reolau'r gydweithfa",
+        ),
+        rule_change_withdrawn=(
+            "Change to the co-operative's rules withdrawn",
+            "Tynnwyd newid i reolau'r gydweithfa yn ôl",
+        ),
+        rule_change_superseded=(
+            "Change to the co-operative's rules replaced by a later one",
+            "Disodlwyd newid i reolau'r gydweithfa gan un diweddarach",
+        ),
+    ),
+    **_group(
+        "member",
+        founded=("Founding member", "Aelod sefydlu"),
+        applied=("Applied to join", "Wedi gwneud cais i ymuno"),
+        approved=("Membership approved", "Aelodaeth wedi'i chymeradwyo"),
+        reinstated=("Membership reinstated", "Aelodaeth wedi'i hadfer"),
+        suspended=("Membership suspended", "Aelodaeth wedi'i hatal"),
+        left=("Left the co-operative", "Wedi gadael y gydweithfa"),
+        admin_granted=("Made an administrator", "Wedi'i wneud yn weinyddwr"),
+        admin_removed=("No longer an administrator", "Ddim yn weinyddwr mwyach"),
+    ),
+    **_group(
+        "direct_payment",
+        recorded=("Direct Payment award recorded", "Dyfarniad Taliad Uniongyrchol wedi'i gofnodi"),
+        changed=("Direct Payment award changed", "Dyfarniad Taliad Uniongyrchol wedi'i newid"),
+    ),
+    **_group(
+        "mandate",
+        granted=("Representative given a mandate", "Mandad wedi'i roi i gynrychiolydd"),
+        accepted=("Mandate accepted", "Mandad wedi'i dderbyn"),
+        declined=("Mandate declined", "Mandad wedi'i wrthod"),
+        revoked=("Mandate revoked", "Mandad wedi'i ddirymu"),
+    ),
+    **_group(
+        "approval",
+        requested=("Approval asked for", "Gofynnwyd am gymeradwyaeth"),
+        approved=("Approved", "Wedi'i gymeradwyo"),
+        refused=("Refused", "Wedi'i wrthod"),
+    ),
+    **_group(
+        "ledger",
+        contribution=("Money paid into the pool", "Arian wedi'i dalu i'r gronfa"),
+        refund=("Refund paid out", "Ad-daliad wedi'i dalu"),
+        leaving_refund=(
+            "Balance refunded on leaving",
+            "Balans wedi'i ad-dalu wrth adael",
+        ),
+        invoice_approval=("Invoice approved for payment", "Anfoneb wedi'i chymeradwyo i'w thalu"),
+        invoice_payment=("Provider paid", "Darparwr wedi'i dalu"),
+        support_charge=("Charge for a shared service", "Tâl am wasanaeth a rennir"),
+        payroll=("Payroll costs", "Costau cyflogres"),
+        reversal=("Correction (reversal)", "Cywiriad (gwrthdroi)"),
+    ),
+    **_group(
+        "refund",
+        requested=("Refund asked for", "Gofynnwyd am ad-daliad"),
+        holder_approved=(
+            "Refund approved by the holder",
+            "Ad-daliad wedi'i gymeradwyo gan y deiliad",
+        ),
+        approved=("Refund approved", "Ad-daliad wedi'i gymeradwyo"),
+        refused=("Refund refused", "Ad-daliad wedi'i wrthod"),
+    ),
+    **_group(
+        "proposal",
+        opened=("Proposal opened", "Cynnig wedi'i agor"),
+        vote_cast=("Vote cast", "Pleidlais wedi'i bwrw"),
+        vote_changed=("Vote changed", "Pleidlais wedi'i newid"),
+        closed=("Proposal closed", "Cynnig wedi'i gau"),
+    ),
+    **_group(
+        "tender",
+        created=("Tender drafted", "Tendr wedi'i ddrafftio"),
+        updated=("Tender changed", "Tendr wedi'i newid"),
+        published=("Tender published", "Tendr wedi'i gyhoeddi"),
+        demand_set=("Hours needed stated", "Oriau sydd eu hangen wedi'u nodi"),
+        demand_withdrawn=("Hours needed withdrawn", "Oriau sydd eu hangen wedi'u tynnu'n ôl"),
+        question_asked=("Clarification asked for", "Gofynnwyd am eglurhad"),
+        question_answered=("Clarification answered", "Eglurhad wedi'i ateb"),
+        bid_submitted=("Bid submitted", "Cynnig tendr wedi'i gyflwyno"),
+        bid_amended=("Bid amended", "Cynnig tendr wedi'i newid"),
+        bid_withdrawn=("Bid withdrawn", "Cynnig tendr wedi'i dynnu'n ôl"),
+        bidding_closed=("Bidding closed", "Cynigion wedi cau"),
+        bid_scored=("Bid scored", "Cynnig tendr wedi'i sgorio"),
+        award_proposed=(
+            "Award put to the members' vote",
+            "Dyfarniad wedi'i roi i bleidlais yr aelodau",
+        ),
+        award_rejected=("Award rejected by the members", "Dyfarniad wedi'i wrthod gan yr aelodau"),
+        awarded=("Tender awarded", "Tendr wedi'i ddyfarnu"),
+        cancelled=("Tender cancelled", "Tendr wedi'i ganslo"),
+    ),
+    **_group(
+        "contract",
+        created=("Contract signed", "Contract wedi'i lofnodi"),
+        call_off_ended=("Care under the contract ended", "Gofal dan y contract wedi dod i ben"),
+    ),
+    **_group(
+        "invoice",
+        submitted=("Invoice submitted", "Anfoneb wedi'i chyflwyno"),
+        line_disputed=("Invoice line disputed", "Llinell anfoneb dan anghydfod"),
+        line_resolved=("Invoice dispute settled", "Anghydfod anfoneb wedi'i setlo"),
+        approved=("Invoice approved", "Anfoneb wedi'i chymeradwyo"),
+        paid=("Invoice paid", "Anfoneb wedi'i thalu"),
+    ),
+    **_group(
+        "support",
+        subscribed=("Joined a shared service", "Wedi ymuno â gwasanaeth a rennir"),
+        unsubscribed=("Left a shared service", "Wedi gadael gwasanaeth a rennir"),
+    ),
+    **_group(
+        "support_service",
+        created=("Shared service offered", "Gwasanaeth a rennir wedi'i gynnig"),
+    ),
+    **_group(
+        "support_charge",
+        posted=("Shared service charged", "Tâl am wasanaeth a rennir wedi'i godi"),
+        member_charged=(
+            "Charged for a shared service",
+            "Wedi codi tâl am wasanaeth a rennir",
+        ),
+    ),
+    **_group(
+        "support_request",
+        raised=("Support request raised", "Cais am gymorth wedi'i godi"),
+        assigned=("Support request assigned", "Cais am gymorth wedi'i neilltuo"),
+        status_changed=("Support request updated", "Cais am gymorth wedi'i ddiweddaru"),
+        commented=("Comment on a support request", "Sylw ar gais am gymorth"),
+    ),
+}
+
+
+def describe_action(action: str, language: Language) -> str:
+    """The action's label in `language`; an action without one is shown as its code."""
+    texts = AUDIT_ACTIONS.get(action)
+    return texts[language] if texts else action
