@@ -10,6 +10,15 @@ from app.direct_payments.models import DirectPaymentAward
 from app.governance.models import Proposal, ProposalElector, Vote
 from app.idempotency.models import IdempotencyRecord
 from app.ledger.models import LedgerAccount, LedgerPosting, LedgerTransaction, Refund
+from app.notifications.models import (
+    Notification,
+    NotificationEvent,
+    NotificationFlag,
+    NotificationPreference,
+    Webhook,
+    WebhookAttempt,
+    WebhookDelivery,
+)
 from app.providers.models import (
     Provider,
     ProviderArea,
@@ -56,6 +65,10 @@ __all__ = [
     "LoginFailure",
     "Mandate",
     "Member",
+    "Notification",
+    "NotificationEvent",
+    "NotificationFlag",
+    "NotificationPreference",
     "Proposal",
     "ProposalElector",
     "Provider",
@@ -76,4 +89,7 @@ __all__ = [
     "TenderQuestion",
     "User",
     "Vote",
+    "Webhook",
+    "WebhookAttempt",
+    "WebhookDelivery",
 ]

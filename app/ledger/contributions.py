@@ -27,6 +27,8 @@ from app.ledger.models import (
     RefundStatus,
     TransactionKind,
 )
+from app.notifications.events import Event, EventType, Holders
+from app.notifications.service import notify
 from app.representatives import service as representatives
 
 
@@ -72,7 +74,7 @@ async def contribute(
         direct_payments.headroom(award, cycle, contributed_pence=used), amount_pence=amount_pence
     )
     await check_mandate_limit(session, actor, amount_pence=amount_pence, on=today)
-    return await ledger.post(
+    transaction = await ledger.post(
         session,
         actor,
         coop_id=target.coop_id,
@@ -85,6 +87,19 @@ async def contribute(
         now=now,
         about=target.user_id,
     )
+    await notify(
+        session,
+        Event(
+            type=EventType.contribution_posted,
+            subject_type="ledger_transaction",
+            subject_id=transaction.id,
+            at=now,
+            coop_id=target.coop_id,
+            recipients=[Holders([target.user_id])],
+            params={"amount_pence": amount_pence},
+        ),
+    )
+    return transaction
 
 
 async def contributed_between(

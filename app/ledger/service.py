@@ -20,7 +20,7 @@ from app.audit import service as audit
 from app.auth.actor import Actor
 from app.coops import service as coops
 from app.coops.models import Member, MemberStatus
-from app.ledger import repository
+from app.ledger import repository, surplus
 from app.ledger.errors import InsufficientFunds, MemberNotActive, UnbalancedTransaction
 from app.ledger.models import (
     AccountKind,
@@ -264,6 +264,7 @@ async def post(
             )
         )
     await session.flush()
+    await surplus.watch(session, [accounts[line.account] for line in lines], now=now)
     audit.record(
         session,
         actor,

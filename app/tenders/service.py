@@ -20,6 +20,8 @@ from app.coops.models import Coop
 from app.core.errors import ValidationFailed, must_exist
 from app.governance import service as governance
 from app.governance.models import Proposal, ProposalKind, ProposalStatus
+from app.notifications.events import Event, EventType, ProvidersServing
+from app.notifications.service import notify
 from app.tenders import repository, states
 from app.tenders.errors import DeadlineNotInFuture, InvalidTenderTransition, TenderNotFound
 from app.tenders.models import Tender, TenderArea
@@ -179,7 +181,25 @@ async def publish(session: AsyncSession, actor: Actor, tender: Tender, *, now: d
         coop_id=tender.coop_id,
         data={"submission_deadline": tender.submission_deadline},
     )
+    await notify(session, published_event(tender, now))
     return tender
+
+
+def published_event(tender: Tender, at: datetime) -> Event:
+    """For the staff of every verified provider offering the service in the tender's areas."""
+    return Event(
+        type=EventType.tender_published,
+        subject_type="tender",
+        subject_id=tender.id,
+        at=at,
+        coop_id=tender.coop_id,
+        recipients=[ProvidersServing(tender.area_codes, tender.service_type.value)],
+        params={
+            "title": tender.title,
+            "service_type": tender.service_type.value,
+            "submission_deadline_at": tender.submission_deadline.isoformat(),
+        },
+    )
 
 
 async def cancel(

@@ -11,6 +11,8 @@ from app.auth.actor import Actor
 from app.auth.models import PreferredLanguage, User
 from app.auth.passwords import Passwords
 from app.core.config import Settings
+from app.notifications.events import Event, EventType
+from app.notifications.service import notify
 
 
 async def register(
@@ -40,9 +42,21 @@ async def register(
 async def start_login(
     session: AsyncSession, settings: Settings, *, user: User, now: datetime
 ) -> auth.TokenPair:
-    """A login opened and recorded, then its first pair of tokens."""
+    """A login opened and recorded, the person told of it (`account.new_login`, on every
+    sign-in with a password), then its first pair of tokens."""
     login = await auth.open_login(session, user=user, now=now)
     audit.record(session, Actor(user=user), "auth.login", "auth_session", login.id, about=user.id)
+    await notify(
+        session,
+        Event(
+            type=EventType.account_new_login,
+            subject_type="auth_session",
+            subject_id=login.id,
+            at=now,
+            recipients=[user.id],
+            params={"signed_in_at": now.isoformat()},
+        ),
+    )
     return await auth.issue_pair(session, settings, user_id=user.id, login_id=login.id, now=now)
 
 

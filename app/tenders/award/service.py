@@ -15,6 +15,8 @@ from app.core.errors import must_exist
 from app.core.money import pounds_text
 from app.governance import service as governance
 from app.governance.models import Proposal, ProposalKind, ProposalStatus
+from app.notifications.events import CoopMembers, Event, EventType, ProviderStaff
+from app.notifications.service import notify
 from app.providers.models import Provider
 from app.tenders import repository, service
 from app.tenders.errors import BidNotFound, BidsNotScored
@@ -123,7 +125,28 @@ async def award(
             "proposal_id": decision.proposal_id,
         },
     )
+    if not needs_vote:
+        await notify(session, awarded_event(tender, decision, bids))
     return tender
+
+
+def awarded_event(tender: Tender, decision: TenderAward, bids: list[TenderBid]) -> Event:
+    """For the co-op's members and the staff of every provider that bid."""
+    at = must_exist(decision.awarded_at, "set when awarded")
+    return Event(
+        type=EventType.tender_awarded,
+        subject_type="tender",
+        subject_id=tender.id,
+        at=at,
+        coop_id=tender.coop_id,
+        recipients=[CoopMembers(), ProviderStaff([b.provider_id for b in bids])],
+        params={
+            "title": tender.title,
+            "standstill_ends_at": must_exist(
+                decision.standstill_ends_at, "set when awarded"
+            ).isoformat(),
+        },
+    )
 
 
 def _made(tender: Tender, decision: TenderAward, *, at: datetime) -> None:
@@ -175,3 +198,6 @@ async def on_award_vote(session: AsyncSession, actor: Actor | None, proposal: Pr
         coop_id=tender.coop_id,
         data={"bid_id": decision.bid_id, "proposal_id": proposal.id, "vote": proposal.status},
     )
+    if action == "tender.awarded":
+        bids = await repository.bids_of(session, tender.id)
+        await notify(session, awarded_event(tender, decision, bids))
