@@ -64,8 +64,9 @@ def build_message(settings: Settings, mail: OutgoingMail) -> EmailMessage:
     message["Subject"] = mail.subject
     message["Date"] = formatdate(localtime=False)
     message["Message-ID"] = make_msgid(domain="dpc.invalid")
-    message["Content-Language"] = mail.language
     message.set_content(mail.text)
+    # After the content: set_content replaces every Content-* header there was.
+    message["Content-Language"] = mail.language
     return message
 
 

@@ -58,7 +58,7 @@ async def _prepare(session: AsyncSession, notification_id: uuid.UUID) -> Prepare
     ).one_or_none()
     if row is None:
         return None
-    notification, event, user, coop_name, holder_name = row.tuple()
+    notification, event, user, coop_name, holder_name = row
 
     def prepared(mail: OutgoingMail | None, status: SendStatus) -> Prepared:
         return Prepared(notification.id, event.at, notification.email_attempts, mail, status)

@@ -193,7 +193,7 @@ async def mark_read(
     ).one_or_none()
     if row is None:
         raise NotificationNotFound
-    notification, event, coop_name, holder_name = row.tuple()
+    notification, event, coop_name, holder_name = row
     if notification.read_at is None:
         notification.read_at = now
         await session.flush()

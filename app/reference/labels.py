@@ -148,4 +148,35 @@ LABELS: Labels = {
         en=("English", "Saesneg"),
         cy=("Welsh", "Cymraeg"),
     ),
+    # Notification types are dotted (`proposal.opened`), so they are spelt out here.
+    "notification_type": {
+        value: {"en": en, "cy": cy}
+        for value, en, cy in (
+            ("membership.applied", "Someone applied to join", "Cais i ymuno"),
+            ("membership.approved", "Membership approved", "Aelodaeth wedi'i chymeradwyo"),
+            ("proposal.opened", "A vote opened", "Pleidlais wedi agor"),
+            ("proposal.closing_soon", "A vote closes soon", "Pleidlais yn cau cyn bo hir"),
+            ("proposal.closed", "A vote closed", "Pleidlais wedi cau"),
+            ("approval.waiting", "Waiting for your approval", "Yn aros am eich cymeradwyaeth"),
+            (
+                "refund.waiting_second_approval",
+                "A refund needs a second administrator",
+                "Ad-daliad angen ail weinyddwr",
+            ),
+            ("refund.posted", "Refund paid", "Ad-daliad wedi'i dalu"),
+            ("contribution.posted", "Payment received", "Taliad wedi'i dderbyn"),
+            ("invoice.submitted", "An invoice to check", "Anfoneb i'w gwirio"),
+            ("invoice.approved", "Invoice approved", "Anfoneb wedi'i chymeradwyo"),
+            ("visit.to_confirm", "A visit to confirm", "Ymweliad i'w gadarnhau"),
+            ("tender.published", "New tender", "Tendr newydd"),
+            ("tender.awarded", "Tender awarded", "Tendr wedi'i ddyfarnu"),
+            ("support.request_updated", "Support request updated", "Cais cymorth wedi newid"),
+            ("support.comment_added", "Support request comment", "Sylw ar gais cymorth"),
+            ("compliance.expiring", "A document expires soon", "Dogfen yn dod i ben"),
+            ("surplus.warning", "Surplus above 8 weeks", "Gwarged dros 8 wythnos"),
+            ("account.password_changed", "Password changed", "Cyfrinair wedi newid"),
+            ("account.email_changed", "E-mail address changed", "Cyfeiriad e-bost wedi newid"),
+            ("account.new_login", "New sign-in", "Mewngofnodi newydd"),
+        )
+    },
 }

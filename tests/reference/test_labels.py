@@ -8,6 +8,7 @@ from app.coops.models import MemberClass, MemberStatus, RuleChangeStatus, Voting
 from app.governance.models import ProposalKind, ProposalStatus
 from app.governance.tally import VoteChoice
 from app.ledger.models import RefundStatus
+from app.notifications.events import EventType
 from app.providers.models import ProviderStatus, ServiceType, WelshLanguage
 from app.reference.labels import LABELS
 from app.representatives.models import MandateScope
@@ -38,6 +39,7 @@ API_ENUMS: dict[str, type[StrEnum]] = {
     "dispute_outcome": DisputeOutcome,
     "mandate_scope": MandateScope,
     "rule_change_status": RuleChangeStatus,
+    "notification_type": EventType,
 }
 SPEC_ENUMS = {
     "service_type",

@@ -116,7 +116,10 @@ async def _load(
             .where(WebhookDelivery.id == delivery_id)
         )
     ).one_or_none()
-    return None if row is None else row.tuple()
+    if row is None:
+        return None
+    delivery, webhook, event = row
+    return delivery, webhook, event
 
 
 async def _record(
