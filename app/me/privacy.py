@@ -39,6 +39,7 @@ from app.councils.models import LaOfficer
 from app.direct_payments.models import DirectPaymentAward
 from app.governance.models import Vote
 from app.ledger.models import LedgerAccount, LedgerPosting, LedgerTransaction, Refund
+from app.notifications.models import Notification, NotificationPreference
 from app.providers.models import ProviderStaff
 from app.representatives.models import LIVE_STATUSES, Approval, Mandate, MandateStatus
 from app.support.models import SubscriptionPeriod, SupportComment, SupportRequest
@@ -148,6 +149,10 @@ async def export(session: AsyncSession, user: User) -> dict[str, Any]:
             session, Invoice, Invoice.submitted_by_user_id == user.id
         ),
         "council_roles": await _rows(session, LaOfficer, LaOfficer.user_id == user.id),
+        "notifications": await _rows(session, Notification, Notification.user_id == user.id),
+        "notification_preferences": await _rows(
+            session, NotificationPreference, NotificationPreference.user_id == user.id
+        ),
         "activity": [
             _row(entry)
             for entry in (

@@ -154,3 +154,19 @@ class TestTheFeed:
             "not_found",
         )
         assert (await feed(client, owner))[0]["read_at"] is None
+
+    async def test_my_export_holds_my_notifications_and_choices(
+        self, client: httpx.AsyncClient
+    ) -> None:
+        person = await register_person(client)
+        ok(
+            await client.put(
+                "/api/v1/me/notification-preferences",
+                json={"email": {"tender.published": False}},
+                headers=person.headers,
+            )
+        )
+        export = ok(await client.get("/api/v1/me/export", headers=person.headers)).json()
+        [item] = await feed(client, person)
+        assert [n["id"] for n in export["notifications"]] == [item["id"]]
+        assert export["notification_preferences"][0]["email"] == {"tender.published": False}
