@@ -103,7 +103,9 @@ class TestInTheServer:
                 "worker_poll_seconds": 0.05,
             }
         )
-        app = create_app(settings, engine=database.engine, clock=clock)
+        # An engine of its own: leaving the lifespan disposes of it. The work runs on the test's
+        # transaction all the same.
+        app = create_app(settings, engine=create_engine(settings), clock=clock)
         app.state.sessionmaker = sessionmaker
         async with app.router.lifespan_context(app):
             for _ in range(200):
