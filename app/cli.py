@@ -20,6 +20,7 @@ from app.core.db import create_engine, create_sessionmaker, unit_of_work
 from app.core.ops import PROJECT_ROOT
 from app.core.schemas import normalise_email
 from app.idempotency.models import IdempotencyRecord
+from app.workflows import registry
 
 
 class CommandFailed(Exception):
@@ -93,7 +94,7 @@ def migrate(settings: Settings) -> None:
 async def create_admin(settings: Settings, *, email: str, password: str, full_name: str) -> str:
     engine = create_engine(settings)
     try:
-        async with unit_of_work(create_sessionmaker(engine)) as session:
+        async with unit_of_work(create_sessionmaker(engine, registry.build())) as session:
             email = normalise_email(email)
             passwords = Passwords(settings)
             user = await session.scalar(select(User).where(User.email == email))
@@ -118,7 +119,7 @@ async def create_admin(settings: Settings, *, email: str, password: str, full_na
 async def purge_expired(settings: Settings) -> int:
     engine = create_engine(settings)
     try:
-        async with unit_of_work(create_sessionmaker(engine)) as session:
+        async with unit_of_work(create_sessionmaker(engine, registry.build())) as session:
             result = await session.execute(
                 delete(IdempotencyRecord).where(IdempotencyRecord.expires_at < datetime.now(UTC))
             )
@@ -133,7 +134,7 @@ async def run_worker(settings: Settings, *, once: bool) -> str:
     from app.worker import Worker
 
     engine = create_engine(settings)
-    worker = Worker(settings, create_sessionmaker(engine), clock=SystemClock())
+    worker = Worker(settings, create_sessionmaker(engine, registry.build()), clock=SystemClock())
     try:
         if once:
             done = await worker.run_once()

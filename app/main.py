@@ -117,7 +117,7 @@ def create_app(
     )
     app.state.settings = settings
     app.state.engine = engine
-    app.state.sessionmaker = create_sessionmaker(engine)
+    app.state.sessionmaker = create_sessionmaker(engine, registry.build())
     app.state.clock = clock or SystemClock()
     app.state.sleeper = sleeper or real_sleep
     app.state.passwords = Passwords(settings)
@@ -153,11 +153,10 @@ def create_app(
 
 
 def install_extensions(app: FastAPI) -> None:
-    """The mandate resolver for X-On-Behalf-Of, the open sets of handlers
-    (`app.workflows.registry`), and what is held open that must be closed at shutdown."""
+    """The mandate resolver for X-On-Behalf-Of, and what is held open that must be closed at
+    shutdown."""
     app.state.mandate_resolver = resolve_mandate
     app.state.on_shutdown = []
-    registry.install()
 
 
 def _default_app() -> FastAPI:

@@ -6,13 +6,15 @@ it with savepoints, so the app's commits release a savepoint and nothing leaks b
 """
 
 import os
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 import httpx
 import pytest
 from fastapi import FastAPI
+from hypothesis import settings as hypothesis_settings
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker
@@ -21,6 +23,7 @@ from app.core.clock import FrozenClock
 from app.core.config import Settings
 from app.core.db import create_engine
 from app.main import create_app
+from app.workflows import registry
 from tests.helpers import run_alembic
 from tests.mail_server import smtp_server  # noqa: F401  (a fixture for every test package)
 
@@ -39,6 +42,10 @@ def suite_database_name(url: str, worker: str | None) -> str:
     own = "dpc_test" if base in (None, "", "postgres") else f"dpc_test_{base}"
     return f"{own}_{worker or 'main'}"
 
+
+# Examples are judged by what they assert, never by how long they took on a busy machine.
+hypothesis_settings.register_profile("suite", deadline=None)
+hypothesis_settings.load_profile("suite")
 
 BACKENDS = [
     b.strip() for b in os.environ.get("TEST_BACKENDS", "sqlite,postgresql").split(",") if b.strip()
@@ -178,6 +185,7 @@ def sessionmaker(connection: AsyncConnection) -> async_sessionmaker[AsyncSession
         join_transaction_mode="create_savepoint",
         expire_on_commit=False,
         autoflush=False,
+        info=registry.build().session_info(),
     )
 
 
@@ -208,18 +216,48 @@ def sleeper() -> RecordingSleeper:
     return RecordingSleeper()
 
 
+@dataclass(frozen=True)
+class SharedApp:
+    application: FastAPI
+    initial_state: dict[str, Any]
+
+
+@pytest.fixture(scope="session")
+def shared_app(database: Database) -> SharedApp:
+    """One app per backend for the whole run. FastAPI analyses each route's dependencies on
+    its first call, per app: building a fresh app for every test repeated that work for every
+    route a test touched, a large share of the suite's time."""
+    application = create_app(database.settings, engine=database.engine)
+    return SharedApp(application, dict(application.state._state))
+
+
 @pytest.fixture
 def app(
+    request: pytest.FixtureRequest,
     database: Database,
+    shared_app: SharedApp,
     sessionmaker: async_sessionmaker[AsyncSession],
     clock: FrozenClock,
     sleeper: RecordingSleeper,
-) -> FastAPI:
-    application = create_app(
-        database.settings, engine=database.engine, clock=clock, sleeper=sleeper
-    )
-    application.state.sessionmaker = sessionmaker
-    return application
+) -> Iterator[FastAPI]:
+    """The shared app, with every test starting from the state it was created with (caches a
+    request filled in are gone; a test's changes to settings or passwords do not carry over),
+    the test's own transaction, clock and sleeper. A test marked `own_app` (it adds routes)
+    gets an app of its own."""
+    if request.node.get_closest_marker("own_app") is not None:
+        own = create_app(database.settings, engine=database.engine, clock=clock, sleeper=sleeper)
+        own.state.sessionmaker = sessionmaker
+        yield own
+        return
+    application = shared_app.application
+    state = application.state._state
+    state.clear()
+    state.update(shared_app.initial_state)
+    state.update(sessionmaker=sessionmaker, clock=clock, sleeper=sleeper, on_shutdown=[])
+    routes = len(application.routes)
+    yield application
+    if len(application.routes) != routes:
+        pytest.fail("the test added routes to the shared app: mark it @pytest.mark.own_app")
 
 
 @pytest.fixture

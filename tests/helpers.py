@@ -1,5 +1,6 @@
 """Small helpers shared by the tests (no fixtures here)."""
 
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -7,11 +8,13 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy import text
 from sqlalchemy.engine import Connection, make_url
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from app.core.config import Settings
 from app.core.db import create_engine
+from app.core.open_sets import OpenSets
 from app.core.ops import PROJECT_ROOT
+from app.workflows import registry
 
 
 def alembic_config(connection: Connection | None = None) -> Config:
@@ -61,3 +64,13 @@ def ok(response: Any) -> Any:
     """Assert an arranging call succeeded (a 2xx answer), and return the response."""
     assert 200 <= response.status_code < 300, f"{response.status_code}: {response.text}"
     return response
+
+
+def declare_open_set(
+    sessionmaker: async_sessionmaker[AsyncSession], name: str, handlers: Mapping[Any, Any]
+) -> None:
+    """Sessions opened from now on carry `handlers` as the open set `name` (a test's own
+    stand-in for what `app.workflows.registry.build()` declares)."""
+    sets = registry.build()
+    replaced = OpenSets(keyed={**sets.keyed, name: handlers}, ordered=sets.ordered)
+    sessionmaker.configure(info=replaced.session_info())

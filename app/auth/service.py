@@ -3,7 +3,7 @@
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Protocol
+from typing import Protocol, cast
 
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
@@ -19,6 +19,7 @@ from app.auth.models import (
 from app.auth.passwords import Passwords
 from app.auth.tokens import hash_refresh_token, issue_access_token, new_refresh_token
 from app.core.config import Settings
+from app.core.open_sets import ordered_set
 from app.core.schemas import normalise_email
 
 
@@ -32,30 +33,25 @@ class TokenPair:
 
 class ClientAuthenticator(Protocol):
     """Checks client credentials; answers the client's id, or None (the councils' is
-    registered in `app.workflows.registry`)."""
+    declared in `app.workflows.registry.build()`)."""
 
     async def __call__(
         self, session: AsyncSession, *, client_id: str, client_secret: str
     ) -> uuid.UUID | None: ...
 
 
-_client_authenticators: list[ClientAuthenticator] = []
-
-
-def register_client_authenticator(authenticator: ClientAuthenticator) -> None:
-    if authenticator not in _client_authenticators:
-        _client_authenticators.append(authenticator)
-
-
-def client_authenticators() -> tuple[ClientAuthenticator, ...]:
-    return tuple(_client_authenticators)
+# The open set `app.workflows.registry.build()` fills: who checks client credentials.
+CLIENT_AUTHENTICATORS = "client_authenticators"
 
 
 async def client_login(
     session: AsyncSession, settings: Settings, *, client_id: str, client_secret: str, now: datetime
 ) -> TokenPair | None:
     """A read-only access token for an API client (no refresh token: it simply asks again)."""
-    for authenticator in _client_authenticators:
+    authenticators = cast(
+        tuple[ClientAuthenticator, ...], ordered_set(session, CLIENT_AUTHENTICATORS)
+    )
+    for authenticator in authenticators:
         client_uuid = await authenticator(session, client_id=client_id, client_secret=client_secret)
         if client_uuid is not None:
             token = issue_access_token(

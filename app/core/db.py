@@ -21,6 +21,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
 
 from app.core.config import Settings
+from app.core.open_sets import OpenSets
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -167,8 +168,13 @@ def is_busy(exc: BaseException) -> bool:
     return "database is locked" in message or "database table is locked" in message
 
 
-def create_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
-    return async_sessionmaker(engine, expire_on_commit=False, autoflush=False)
+def create_sessionmaker(
+    engine: AsyncEngine, open_sets: OpenSets | None = None
+) -> async_sessionmaker[AsyncSession]:
+    """Sessions for the service; `open_sets` (`app.workflows.registry.build()`) is carried by
+    each, for the domains that call handlers declared above them."""
+    info = open_sets.session_info() if open_sets is not None else {}
+    return async_sessionmaker(engine, expire_on_commit=False, autoflush=False, info=info)
 
 
 BeforeCommitHook = Callable[[AsyncSession], Awaitable[None]]

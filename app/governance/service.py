@@ -1,8 +1,8 @@
 """Proposals and votes: opening with a frozen electorate, voting, and closing exactly once.
 
 Other domains open proposals with `open_proposal` and act on their outcome through a
-handler registered per kind (`register_outcome_handler("award_tender", handler)`, from
-`app.workflows.registry`), which runs in the transaction that closes the proposal.
+handler per kind, declared in `app.workflows.registry.build()` and carried by the session
+(`app.core.open_sets`), which runs in the transaction that closes the proposal.
 
 A proposal closes when `closes_at` has passed, checked whenever it is read or voted on
 (through the injectable clock, so nothing needs a scheduler), or as soon as every elector
@@ -12,7 +12,7 @@ has voted. The close, its audit entry and the outcome handler's work commit toge
 import uuid
 from collections.abc import Awaitable, Callable, Mapping
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -22,6 +22,7 @@ from app.auth.actor import Actor
 from app.coops import service as coops
 from app.coops.models import Coop, Member, VotingMode
 from app.core.errors import ValidationFailed, must_exist
+from app.core.open_sets import keyed_set
 from app.governance.errors import NotInElectorate, ProposalClosed, ProposalNotFound
 from app.governance.models import Proposal, ProposalElector, ProposalKind, ProposalStatus, Vote
 from app.governance.tally import Ballot, Result, VoteChoice, VotingRules, format_share, tally
@@ -33,26 +34,20 @@ from app.notifications.service import notify, sent_keys
 CLOSING_SOON = timedelta(hours=24)
 
 OutcomeHandler = Callable[[AsyncSession, Actor | None, Proposal], Awaitable[None]]
-_outcome_handlers: dict[ProposalKind, OutcomeHandler] = {}
+# The open set `app.workflows.registry.build()` fills: what a closed proposal of a kind does.
+PROPOSAL_OUTCOMES = "proposal_outcomes"
 
 
-def register_outcome_handler(kind: ProposalKind | str, handler: OutcomeHandler) -> None:
-    """Have `handler(session, actor, proposal)` run when a proposal of `kind` closes.
+def outcome_handler(session: AsyncSession, kind: ProposalKind) -> OutcomeHandler | None:
+    """`handler(session, actor, proposal)` for proposals of `kind`, run when one closes.
 
     It runs in the closing transaction, after the proposal's status and counts are written
     (`proposal.status` is passed, rejected or no_quorum; `proposal.subject_id` names what it
-    was about). `actor` is whoever's request closed it, or None outside a request. One
-    handler per kind; registering the same one again is fine.
+    was about). `actor` is whoever's request closed it, or None outside a request. A kind
+    without one (a general proposal) only records its result.
     """
-    kind = ProposalKind(kind)
-    existing = _outcome_handlers.get(kind)
-    if existing is not None and existing is not handler:
-        raise ValueError(f"proposal kind {kind!r} already has an outcome handler")
-    _outcome_handlers[kind] = handler
-
-
-def outcome_handlers() -> dict[ProposalKind, OutcomeHandler]:
-    return dict(_outcome_handlers)
+    handlers = cast(Mapping[ProposalKind, OutcomeHandler], keyed_set(session, PROPOSAL_OUTCOMES))
+    return handlers.get(kind)
 
 
 async def open_proposal(
@@ -300,7 +295,7 @@ async def _close(
         session,
         _event(proposal, EventType.proposal_closed, electorate, at, outcome=proposal.status.value),
     )
-    handler = _outcome_handlers.get(proposal.kind)
+    handler = outcome_handler(session, proposal.kind)
     if handler is not None:
         await handler(session, actor, proposal)
 

@@ -1,15 +1,16 @@
 """The holder's approvals queue: acts by a representative that wait for the holder.
 
-A domain that wants an act approved has a handler for its kind registered once, in
-`app.workflows.registry` (`register_approval_handler("refund", handler)`), and queues items with `request_approval`;
-items of a kind with no handler cannot be created, so every item can be decided. When the
+A domain that wants an act approved has a handler for its kind, declared in
+`app.workflows.registry.build()` and carried by the session (`app.core.open_sets`), and queues
+items with `request_approval`; items of a kind with no handler cannot be created, so every item can be decided. When the
 holder decides, the handler runs in the same transaction as the decision: if it fails (the
 refund no longer fits the balance, say) the decision is undone and the item still waits.
 """
 
 import uuid
+from collections.abc import Mapping
 from datetime import datetime
-from typing import Protocol
+from typing import Protocol, cast
 
 from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -17,6 +18,8 @@ from sqlalchemy.orm import joinedload
 
 from app.audit import service as audit
 from app.auth.actor import Actor
+from app.core.errors import InternalInconsistency
+from app.core.open_sets import keyed_set
 from app.representatives.errors import ApprovalDecided, ApprovalNotFound
 from app.representatives.models import Approval, ApprovalStatus
 
@@ -29,25 +32,15 @@ class ApprovalHandler(Protocol):
     async def on_refuse(self, session: AsyncSession, actor: Actor, approval: Approval) -> None: ...
 
 
-_handlers: dict[str, ApprovalHandler] = {}
+# The open set `app.workflows.registry.build()` fills: what deciding an approval does.
+APPROVAL_KINDS = "approval_kinds"
 
 
-def register_approval_handler(kind: str, handler: ApprovalHandler) -> None:
-    """Make `kind` approvable; one handler per kind (registering the same one again is fine)."""
-    existing = _handlers.get(kind)
-    if existing is not None and existing is not handler:
-        raise ValueError(f"approval kind {kind!r} already has a handler")
-    _handlers[kind] = handler
-
-
-def approval_handlers() -> dict[str, ApprovalHandler]:
-    return dict(_handlers)
-
-
-def handler_for(kind: str) -> ApprovalHandler:
-    handler = _handlers.get(kind)
+def handler_for(session: AsyncSession, kind: str) -> ApprovalHandler:
+    handlers = cast(Mapping[str, ApprovalHandler], keyed_set(session, APPROVAL_KINDS))
+    handler = handlers.get(kind)
     if handler is None:
-        raise LookupError(f"no approval handler is registered for {kind!r}")
+        raise InternalInconsistency(f"no approval handler is declared for {kind!r}")
     return handler
 
 
@@ -61,7 +54,7 @@ async def request_approval(
     coop_id: uuid.UUID | None = None,
 ) -> Approval:
     """Queue `subject_id` for the holder the representative `actor` acts for."""
-    handler_for(kind)
+    handler_for(session, kind)
     if not actor.is_representing:
         raise ValueError("only an act on someone's behalf waits for their approval")
     approval = Approval(
@@ -124,7 +117,7 @@ async def decide(
     approval.status = ApprovalStatus.approved if approve else ApprovalStatus.refused
     approval.decided_at = now
     await session.flush()
-    handler = handler_for(approval.kind)
+    handler = handler_for(session, approval.kind)
     if approve:
         await handler.on_approve(session, actor, approval)
     else:

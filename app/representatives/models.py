@@ -94,7 +94,7 @@ class Mandate(UUIDPrimaryKey, Base):
 class Approval(UUIDPrimaryKey, Base):
     """Something a representative started that waits for the holder (a refund, for one).
 
-    `kind` names the handler registered for it (see `approvals.register_approval_handler`);
+    `kind` names the handler registered for it (declared in `app.workflows.registry.build()`);
     `subject_id` is the id of the thing waiting, in that handler's domain.
     """
 

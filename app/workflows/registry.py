@@ -1,40 +1,47 @@
-"""The open sets of handlers, filled in this one place (`install`, called from `create_app`).
+"""The open sets of handlers, declared and filled in this one place.
 
 Only where the set is truly open: what a closed proposal does, by its kind; what deciding a
 holder's approval does, by its kind; and who checks client credentials at the token
 endpoint. Every other story that crosses domains is a plain function in `app.workflows`.
+`create_app`, the CLI and the worker hand `build()` to the sessionmaker, so every session
+the service opens carries these sets (`app.core.open_sets`); a session opened any other way
+carries none and the first lookup says so.
 """
 
-from app.auth import service as auth
+from app.auth.service import CLIENT_AUTHENTICATORS
+from app.core.open_sets import OpenSets
 from app.councils import clients
-from app.governance import service as governance
 from app.governance.models import ProposalKind
+from app.governance.service import PROPOSAL_OUTCOMES
 from app.ledger import refunds
-from app.representatives import approvals
+from app.representatives.approvals import APPROVAL_KINDS
 from app.tenders.award import service as award
 
 
-def install() -> None:
-    """Register every handler (registering again changes nothing)."""
-    governance.register_outcome_handler(ProposalKind.award_tender, award.on_award_vote)
-    approvals.register_approval_handler(refunds.APPROVAL_KIND, refunds.holder_approval)
-    auth.register_client_authenticator(clients.authenticate_client)
+def build() -> OpenSets:
+    return OpenSets(
+        keyed={
+            PROPOSAL_OUTCOMES: {ProposalKind.award_tender: award.on_award_vote},
+            APPROVAL_KINDS: {refunds.APPROVAL_KIND: refunds.holder_approval},
+        },
+        ordered={CLIENT_AUTHENTICATORS: (clients.authenticate_client,)},
+    )
 
 
-def registered() -> dict[str, list[str]]:
-    """What is registered, by registry: for a test to hold, and a reader to see."""
+def registered(sets: OpenSets | None = None) -> dict[str, list[str]]:
+    """What is declared, by set: for a test to hold, and a reader to see."""
+    sets = sets or build()
 
     def name(handler: object) -> str:
         # A function names itself; a handler object is named by its class.
         named = handler if hasattr(handler, "__qualname__") else type(handler)
         return f"{named.__module__}.{named.__qualname__}"
 
-    return {
-        "proposal_outcomes": sorted(
-            f"{kind}: {name(handler)}" for kind, handler in governance.outcome_handlers().items()
-        ),
-        "approval_kinds": sorted(
-            f"{kind}: {name(handler)}" for kind, handler in approvals.approval_handlers().items()
-        ),
-        "client_authenticators": [name(a) for a in auth.client_authenticators()],
+    described = {
+        set_name: sorted(f"{kind}: {name(handler)}" for kind, handler in handlers.items())
+        for set_name, handlers in sets.keyed.items()
     }
+    described.update(
+        {set_name: [name(h) for h in handlers] for set_name, handlers in sets.ordered.items()}
+    )
+    return described

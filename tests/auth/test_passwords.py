@@ -1,5 +1,4 @@
 import asyncio
-import time
 
 import httpx
 import pytest
@@ -22,14 +21,13 @@ async def test_hashing_with_owasp_parameters_leaves_the_event_loop_free() -> Non
             await asyncio.sleep(0.001)
 
     task = asyncio.create_task(ticker())
-    started = time.perf_counter()
     password_hash = await passwords.hash("a long enough password")
-    elapsed = time.perf_counter() - started
     done.set()
     await task
     assert password_hash.startswith("$argon2id$v=19$m=19456,t=2,p=1$")
-    # Had the hash run on the loop, the ticker could not have run while it did.
-    assert ticks >= max(2, int(elapsed / 0.001) // 4)
+    # Had the hash run on the loop, the ticker could have run only before and after it (twice
+    # at most); any more ticks ran while it did. No rate is asked for: a busy machine ticks less.
+    assert ticks >= 5
     assert await passwords.verify(password_hash, "a long enough password")
     assert not await passwords.verify(password_hash, "another password!!")
 

@@ -42,6 +42,7 @@ class TestProblemAnswers:
         )
         problem(response, 413, "body_too_large")
 
+    @pytest.mark.own_app
     async def test_an_unexpected_error_is_a_500_problem_without_a_traceback(
         self, app: FastAPI, client: httpx.AsyncClient, caplog: pytest.LogCaptureFixture
     ) -> None:

@@ -91,6 +91,7 @@ class TestCreateApiClient:
         )
 
 
+@pytest.mark.own_app
 @pytest.mark.usefixtures("app_with_area_figures")
 class TestClientCredentials:
     async def test_a_client_reads_its_own_area_with_form_or_basic_credentials(
@@ -161,6 +162,7 @@ class TestClientCredentials:
         )
 
 
+@pytest.mark.own_app
 @pytest.mark.usefixtures("app_with_area_figures")
 class TestAreaReaders:
     async def test_officers_read_their_area_only_and_admins_any(

@@ -4,7 +4,7 @@ from datetime import datetime, timedelta
 import httpx
 import pytest
 from sqlalchemy import func, select
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession, async_sessionmaker
 
 from app.audit.models import AuditEntry
 from app.auth.actor import Actor
@@ -12,7 +12,7 @@ from app.auth.models import User
 from app.coops.service import get_coop
 from app.core.clock import FrozenClock
 from app.core.db import unit_of_work
-from app.core.errors import Conflict
+from app.core.errors import Conflict, InternalInconsistency
 from app.governance import service
 from app.governance.models import Proposal, ProposalKind, ProposalStatus, Vote
 from tests.factories import (
@@ -26,7 +26,7 @@ from tests.factories import (
     register_person,
     set_admin,
 )
-from tests.helpers import ok, problem
+from tests.helpers import declare_open_set, ok, problem
 
 
 def soon(clock: FrozenClock, minutes: int = 5) -> datetime:
@@ -481,16 +481,15 @@ class TestOutcomeHandlers:
         client: httpx.AsyncClient,
         sessionmaker: async_sessionmaker[AsyncSession],
         clock: FrozenClock,
-        monkeypatch: pytest.MonkeyPatch,
     ) -> None:
-        monkeypatch.setattr(service, "_outcome_handlers", {})
         outcomes: list[tuple[uuid.UUID | None, ProposalStatus]] = []
 
         async def award(session: AsyncSession, actor: Actor | None, proposal: Proposal) -> None:
             outcomes.append((proposal.subject_id, proposal.status))
 
-        service.register_outcome_handler(ProposalKind.award_tender, award)
-        service.register_outcome_handler("award_tender", award)
+        declare_open_set(
+            sessionmaker, service.PROPOSAL_OUTCOMES, {ProposalKind.award_tender: award}
+        )
         proposal_id, tender_id, admin, carer = await self.open_award_vote(
             client, sessionmaker, clock
         )
@@ -507,14 +506,13 @@ class TestOutcomeHandlers:
         session: AsyncSession,
         sessionmaker: async_sessionmaker[AsyncSession],
         clock: FrozenClock,
-        monkeypatch: pytest.MonkeyPatch,
     ) -> None:
-        monkeypatch.setattr(service, "_outcome_handlers", {})
-
         async def refuse(session: AsyncSession, actor: Actor | None, proposal: Proposal) -> None:
             raise Conflict
 
-        service.register_outcome_handler("award_tender", refuse)
+        declare_open_set(
+            sessionmaker, service.PROPOSAL_OUTCOMES, {ProposalKind.award_tender: refuse}
+        )
         proposal_id, _, admin, carer = await self.open_award_vote(client, sessionmaker, clock)
         await vote(client, proposal_id, carer, "yes")
         problem(await vote(client, proposal_id, admin, "yes"), 409, "conflict")
@@ -523,15 +521,10 @@ class TestOutcomeHandlers:
         assert proposal.status == ProposalStatus.open
         assert await closings(session, proposal_id) == 0
 
-    def test_one_handler_per_kind(self, monkeypatch: pytest.MonkeyPatch) -> None:
-        monkeypatch.setattr(service, "_outcome_handlers", {})
-
-        async def one(session: AsyncSession, actor: Actor | None, proposal: Proposal) -> None:
-            return None
-
-        async def two(session: AsyncSession, actor: Actor | None, proposal: Proposal) -> None:
-            return None
-
-        service.register_outcome_handler("award_tender", one)
-        with pytest.raises(ValueError, match="already"):
-            service.register_outcome_handler("award_tender", two)
+    async def test_a_session_the_app_did_not_open_says_it_has_no_handlers(
+        self, connection: AsyncConnection
+    ) -> None:
+        bare = async_sessionmaker(bind=connection, join_transaction_mode="create_savepoint")
+        async with bare() as session:
+            with pytest.raises(InternalInconsistency, match="not opened by the app"):
+                service.outcome_handler(session, ProposalKind.award_tender)

@@ -72,6 +72,7 @@ async def post(
     return await client.post("/test/deposits", json=body, headers=headers)
 
 
+@pytest.mark.own_app
 @pytest.mark.usefixtures("app_with_deposits")
 class TestIdempotencyKey:
     async def test_a_missing_key_is_required_and_does_nothing(

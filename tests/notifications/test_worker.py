@@ -25,6 +25,7 @@ from app.notifications.service import notify
 from app.notifications.webhooks import delivery
 from app.notifications.webhooks.service import new_secret
 from app.worker import Worker
+from app.workflows import registry
 from tests.conftest import START, Database
 from tests.factories import create_coop, join_coop, open_proposal, register_person, sign_in_again
 from tests.helpers import scratch_database_url
@@ -190,7 +191,9 @@ async def test_two_workers_on_one_postgresql_send_each_message_once(
     receiver.secret = hook.secret
     engines = [create_engine(settings) for _ in range(2)]
     try:
-        workers = [Worker(settings, create_sessionmaker(e), clock=clock) for e in engines]
+        workers = [
+            Worker(settings, create_sessionmaker(e, registry.build()), clock=clock) for e in engines
+        ]
         await asyncio.gather(*(w.run_once() for w in workers))
     finally:
         for engine in engines:

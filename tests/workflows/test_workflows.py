@@ -11,8 +11,6 @@ from tests.factories import contribute, create_coop, join_coop, register_person,
 
 
 def test_the_open_sets_of_handlers_are_these_and_nothing_else() -> None:
-    registry.install()
-    registry.install()  # again: nothing doubles
     assert registry.registered() == {
         "proposal_outcomes": ["award_tender: app.tenders.award.service.on_award_vote"],
         "approval_kinds": ["refund: app.ledger.refunds.HolderApproval"],
