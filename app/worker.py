@@ -31,7 +31,7 @@ from app.core.clock import Clock
 from app.core.config import Settings
 from app.core.db import unit_of_work
 from app.governance import service as governance
-from app.governance.models import Proposal
+from app.governance.models import Proposal, ProposalStatus
 from app.mail.sender import send_mail
 from app.notifications import outbox
 from app.notifications.webhooks import delivery
@@ -79,9 +79,10 @@ class Worker:
         for proposal_id in due:
             async with unit_of_work(self.sessionmaker) as session:
                 proposal = await session.get(Proposal, proposal_id)
-                if proposal is not None:
-                    settled = await governance.settle(session, None, proposal, now=now)
-                    closed += settled.closed_at is not None
+                if proposal is None or proposal.status != ProposalStatus.open:
+                    continue  # closed meanwhile, by a reader or another worker
+                settled = await governance.settle(session, None, proposal, now=now)
+                closed += settled.status != ProposalStatus.open
         async with unit_of_work(self.sessionmaker) as session:
             await tenders.settle_due(session, None, now=now)
         return closed

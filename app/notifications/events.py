@@ -107,3 +107,19 @@ class Event:
     exclude: Sequence[uuid.UUID | None] = ()
     params: Mapping[str, ParamValue] = field(default_factory=dict)
     key: str | None = None
+
+
+def account_event(type_: EventType, *, user_id: uuid.UUID, at: datetime) -> Event:
+    """`account.password_changed` or `account.email_changed`, for the person only (never a
+    webhook): `await notify(session, account_event(EventType.account_password_changed,
+    user_id=user.id, at=now))` in the transaction that makes the change."""
+    if type_ not in ACCOUNT_TYPES:
+        raise ValueError(f"{type_} is not an account event")
+    return Event(
+        type=type_,
+        subject_type="user",
+        subject_id=user_id,
+        at=at,
+        recipients=[user_id],
+        params={"changed_at": at.isoformat()},
+    )

@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from app.core.clock import FrozenClock
 from app.core.config import Settings
 from app.notifications import outbox
-from app.notifications.events import Event, EventType
+from app.notifications.events import EventType, account_event
 from app.notifications.models import Notification, NotificationEvent, SendStatus
 from app.notifications.service import notify
 from app.notifications.webhooks import delivery
@@ -157,17 +157,10 @@ class TestNothingForWhatRolledBack:
         await worker.run_once()
         async with sessionmaker() as session:
             await session.begin()
-            await notify(
-                session,
-                Event(
-                    type=EventType.account_password_changed,
-                    subject_type="user",
-                    subject_id=person.id,
-                    at=clock.now(),
-                    recipients=[person.id],
-                    params={"changed_at": clock.now().isoformat()},
-                ),
+            event = account_event(
+                EventType.account_password_changed, user_id=person.id, at=clock.now()
             )
+            await notify(session, event)
             await session.rollback()
         await worker.run_once()
         assert [m["Subject"] for m in mailbox.to(person.email)] == ["New sign-in to your account"]

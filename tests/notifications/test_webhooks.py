@@ -4,20 +4,21 @@ with growing delays, a co-op's events for that co-op only, and addresses product
 import base64
 import ipaddress
 import uuid
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import httpx
 import pytest
 from pydantic import SecretStr
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from app.core.clock import FrozenClock
 from app.core.config import Settings
 from app.main import create_app
 from app.notifications.errors import WebhookUrlRefused
-from app.notifications.models import WebhookDelivery
+from app.notifications.models import Webhook, WebhookDelivery
 from app.notifications.webhooks import address
+from app.notifications.webhooks.service import new_secret
 from app.worker import Worker
 from tests.conftest import Database
 from tests.factories import (
@@ -25,6 +26,7 @@ from tests.factories import (
     Person,
     create_coop,
     join_coop,
+    login,
     platform_admin,
     register_person,
     sign_in_again,
@@ -109,6 +111,25 @@ class TestManagingWebhooks:
             headers=admin.headers,
         )
         problem(refused, 422, "validation_error")
+
+    async def test_even_a_webhook_stored_for_them_is_never_sent_account_events(
+        self, client: httpx.AsyncClient, session: AsyncSession
+    ) -> None:
+        person = await register_person(client)
+        session.add(
+            Webhook(
+                coop_id=None,
+                url="https://x.example.org",
+                event_types=["account.new_login"],
+                description="",
+                secret=new_secret(),
+                created_at=datetime.now(UTC),
+                created_by_user_id=person.id,
+            )
+        )
+        await session.commit()
+        ok(await login(client, email=person.email, password=person.password))
+        assert await session.scalar(select(func.count()).select_from(WebhookDelivery)) == 0
 
     @pytest.mark.parametrize(
         "url",
