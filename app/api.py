@@ -16,6 +16,7 @@ from app.direct_payments.router import router as direct_payments_router
 from app.governance.router import router as governance_router
 from app.ledger.router import router as ledger_router
 from app.me.router import router as me_router
+from app.notifications.router import router as notifications_router
 from app.providers.router import router as providers_router
 from app.reference.router import router as reference_router
 from app.representatives.router import router as representatives_router
@@ -43,6 +44,7 @@ api_router = APIRouter(
 for domain_router in (
     auth_router,
     me_router,
+    notifications_router,
     areas_router,
     providers_router,
     councils_router,

@@ -1,9 +1,10 @@
-"""Command-line tasks: python -m app.cli create-admin | migrate | demo | purge-expired."""
+"""Command-line tasks: python -m app.cli create-admin | migrate | demo | purge-expired | worker."""
 
 import argparse
 import asyncio
 import getpass
 import os
+import signal
 import sys
 from datetime import UTC, datetime
 
@@ -127,6 +128,30 @@ async def purge_expired(settings: Settings) -> int:
         await engine.dispose()
 
 
+async def run_worker(settings: Settings, *, once: bool) -> str:
+    """The worker until SIGINT or SIGTERM (or, with `once`, one pass), then its engine closed."""
+    from app.core.clock import SystemClock
+    from app.worker import Worker
+
+    engine = create_engine(settings)
+    worker = Worker(settings, create_sessionmaker(engine, registry.build()), clock=SystemClock())
+    try:
+        if once:
+            done = await worker.run_once()
+            return (
+                f"closed {done.proposals_closed} proposals, announced {done.closing_soon}, "
+                f"sent {done.emails} e-mails, tried {done.webhook_tries} webhook deliveries"
+            )
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(signum, stop.set)
+        await worker.run(stop)
+        return "worker stopped"
+    finally:
+        await engine.dispose()
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m app.cli")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -136,6 +161,10 @@ def main(argv: list[str] | None = None) -> int:
     commands.add_parser("migrate", help="apply every migration (alembic upgrade head)")
     commands.add_parser("demo", help="load synthetic demo data")
     commands.add_parser("purge-expired", help="delete expired idempotency records")
+    worker = commands.add_parser(
+        "worker", help="run what time triggers: closing proposals, e-mails, webhooks"
+    )
+    worker.add_argument("--once", action="store_true", help="one pass, then exit")
     args = parser.parse_args(argv)
     try:
         settings = get_settings()
@@ -183,6 +212,10 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     if args.command == "purge-expired":
         require_schema(settings)
         print(f"deleted {asyncio.run(purge_expired(settings))} expired idempotency records")
+        return 0
+    if args.command == "worker":
+        require_schema(settings)
+        print(asyncio.run(run_worker(settings, once=args.once)))
         return 0
     return 2
 

@@ -1,5 +1,6 @@
 """The application factory; `app.main:app` is the ASGI entry point."""
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -29,6 +30,7 @@ from app.core.logging import configure_logging
 from app.core.middleware import RequestContextMiddleware
 from app.core.ops import router as ops_router
 from app.representatives.service import resolve_mandate
+from app.worker import Worker
 from app.workflows import registry
 
 DESCRIPTION = """
@@ -97,7 +99,16 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        stop = asyncio.Event()
+        running = None
+        if settings.runs_worker_in_process:
+            # The embedded default (SQLite) needs no second process: the server is the worker.
+            worker = Worker(settings, app.state.sessionmaker, clock=app.state.clock)
+            running = asyncio.create_task(worker.run(stop), name="worker")
         yield
+        stop.set()
+        if running is not None:
+            await running
         for close in app.state.on_shutdown:
             await close()
         await app.state.engine.dispose()

@@ -17,6 +17,15 @@ from app.direct_payments.models import DirectPaymentAward
 from app.governance.models import Proposal, ProposalElector, Vote
 from app.idempotency.models import IdempotencyRecord
 from app.ledger.models import LedgerAccount, LedgerPosting, LedgerTransaction, Refund
+from app.notifications.models import (
+    Notification,
+    NotificationEvent,
+    NotificationFlag,
+    NotificationPreference,
+    Webhook,
+    WebhookAttempt,
+    WebhookDelivery,
+)
 from app.providers.models import (
     Provider,
     ProviderArea,
@@ -66,6 +75,10 @@ __all__ = [
     "LoginFailure",
     "Mandate",
     "Member",
+    "Notification",
+    "NotificationEvent",
+    "NotificationFlag",
+    "NotificationPreference",
     "OcdsFeedHead",
     "OcdsRelease",
     "PasswordReset",
@@ -91,4 +104,7 @@ __all__ = [
     "Vote",
     "WalesEdition",
     "WalesEditionRow",
+    "Webhook",
+    "WebhookAttempt",
+    "WebhookDelivery",
 ]

@@ -11,6 +11,7 @@ APP = Path(__file__).resolve().parents[1] / "app"
 # workflows, which sit above every domain.
 LAYERS = (
     "core",
+    # Sends one message; knows nothing of who or why (the outbox decides both).
     "mail",
     "auth",
     "audit",
@@ -22,6 +23,11 @@ LAYERS = (
     "coops",
     "direct_payments",
     "representatives",
+    # Below every domain whose changes it announces (ledger, governance, tenders, support
+    # call `notify` at the point of change), above those whose tables it reads to resolve
+    # who is told (co-ops' administrators, providers' staff, representatives with `view`).
+    # Co-op and account events, which happen below it, are announced from the workflows.
+    "notifications",
     "ledger",
     "governance",
     "tenders",

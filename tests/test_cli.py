@@ -60,6 +60,21 @@ def test_migrate_then_create_admin_makes_a_platform_admin_who_can_log_in(
     assert password_hash.startswith("$argon2id$")
 
 
+def test_the_worker_runs_a_pass_and_says_what_it_did(
+    cli_env: dict[str, str], tmp_path: Path
+) -> None:
+    env = {**cli_env, "DPC_MAIL_DIR": str(tmp_path / "mail")}
+    assert run_cli("migrate", env=env).returncode == 0
+    assert run_cli("create-admin", "--email", "admin@example.org", env=env).returncode == 0
+    worked = run_cli("worker", "--once", env=env)
+    assert worked.returncode == 0, worked.stderr
+    assert "closed 0 proposals, announced 0, sent 0 e-mails" in worked.stdout
+    empty = {**cli_env, "DPC_DATABASE_URL": f"sqlite:///{tmp_path / 'none.sqlite3'}"}
+    refused = run_cli("worker", "--once", env=empty)
+    assert refused.returncode == 1
+    assert "migrate" in refused.stderr
+
+
 def test_a_short_admin_password_is_refused(cli_env: dict[str, str]) -> None:
     run_cli("migrate", env=cli_env)
     result = run_cli(

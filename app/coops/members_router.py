@@ -54,7 +54,9 @@ async def apply_to_join(
     membership per person per co-op (409 `already_member`); someone who has left may apply
     again and gets a new membership."""
     coop = await service.get_coop(session, coop_id)
-    return await service.apply(session, actor, coop, member_class=body.member_class, now=now)
+    return await membership.apply_to_join(
+        session, actor, coop, member_class=body.member_class, now=now
+    )
 
 
 @router.get(

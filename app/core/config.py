@@ -94,6 +94,14 @@ class Settings(BaseSettings):
     smtp_url: SecretStr | None = None
     mail_from: str = "Direct Payments co-operatives <no-reply@localhost>"
     mail_dir: str = "./mail"
+    # The outbox worker (`python -m app.cli worker`, or inside the server on SQLite): how long
+    # it sleeps between passes when nothing is due, and the first wait before a failed webhook
+    # delivery (or e-mail) is tried again; the n-th retry waits base x 2^n, for 24 hours.
+    worker_poll_seconds: float = Field(default=2.0, gt=0, le=300)
+    webhook_retry_base_seconds: float = Field(default=30.0, gt=0)
+    # Run the worker inside the server process: unset, it does so when the database is
+    # SQLite (the embedded default) outside the test suite; 1 or 0 forces it on or off.
+    worker_in_process: bool | None = None
 
     @model_validator(mode="after")
     def _audit_signing_key_is_a_key(self) -> Self:
@@ -143,6 +151,12 @@ class Settings(BaseSettings):
     @property
     def is_sqlite(self) -> bool:
         return self.async_database_url.startswith("sqlite")
+
+    @property
+    def runs_worker_in_process(self) -> bool:
+        if self.worker_in_process is not None:
+            return self.worker_in_process
+        return self.is_sqlite and self.env != "test"
 
     @property
     def signing_key(self) -> str:

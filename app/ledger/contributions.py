@@ -31,6 +31,8 @@ from app.ledger.models import (
     RefundStatus,
     TransactionKind,
 )
+from app.notifications.events import Event, EventType, Holders
+from app.notifications.service import notify
 from app.representatives import service as representatives
 
 
@@ -87,7 +89,7 @@ async def contribute(
         # change between reading it and posting.
         await direct_payments.hold_holder(session, target.user_id)
     await check_mandate_limit(session, actor, amount_pence=amount_pence, on=today)
-    return await ledger.post(
+    transaction = await ledger.post(
         session,
         actor,
         coop_id=target.coop_id,
@@ -101,6 +103,19 @@ async def contribute(
         about=target.user_id,
         source=source,
     )
+    await notify(
+        session,
+        Event(
+            type=EventType.contribution_posted,
+            subject_type="ledger_transaction",
+            subject_id=transaction.id,
+            at=now,
+            coop_id=target.coop_id,
+            recipients=[Holders([target.user_id])],
+            params={"amount_pence": amount_pence},
+        ),
+    )
+    return transaction
 
 
 async def contributed_between(

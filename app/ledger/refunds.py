@@ -31,6 +31,8 @@ from app.ledger.errors import (
     SecondAdminRequired,
 )
 from app.ledger.models import Refund, RefundStatus, TransactionKind
+from app.notifications.events import CoopAdmins, Event, EventType, Holders
+from app.notifications.service import notify
 from app.representatives import approvals
 from app.representatives.models import Approval
 
@@ -117,6 +119,26 @@ async def _post(session: AsyncSession, actor: Actor, refund: Refund, *, now: dat
     refund.transaction_id = transaction.id
     refund.decided_at = now
     refund.decided_by_user_id = actor.user.id
+    await notify(session, _event(refund, EventType.refund_posted, [Holders([member.user_id])], now))
+
+
+def _event(
+    refund: Refund,
+    type_: EventType,
+    recipients: list[CoopAdmins | Holders],
+    at: datetime,
+    exclude: tuple[uuid.UUID, ...] = (),
+) -> Event:
+    return Event(
+        type=type_,
+        subject_type="refund",
+        subject_id=refund.id,
+        at=at,
+        coop_id=refund.coop_id,
+        recipients=recipients,
+        exclude=exclude,
+        params={"amount_pence": refund.amount_pence},
+    )
 
 
 COUNTED = (RefundStatus.posted, *WAITING)
@@ -161,6 +183,12 @@ async def _go_ahead(
     total = refund.amount_pence + await refunded_in_cycle(session, refund, member)
     if total > coop.refund_second_approval_pence:
         refund.status = RefundStatus.pending_second_approval
+        # The other administrators: neither whoever asked nor the member paid may approve it.
+        others = (refund.requested_by_user_id, member.user_id)
+        event = _event(
+            refund, EventType.refund_waiting_second_approval, [CoopAdmins()], now, others
+        )
+        await notify(session, event)
     else:
         await _post(session, actor, refund, now=now)
 
@@ -203,7 +231,7 @@ async def request_refund(
         await check_mandate_limit(session, actor, amount_pence=amount_pence, on=local_date(now))
         session.add(refund)
         await session.flush()
-        await approvals.request_approval(
+        approval = await approvals.request_approval(
             session,
             actor,
             kind=APPROVAL_KIND,
@@ -211,6 +239,7 @@ async def request_refund(
             now=now,
             coop_id=refund.coop_id,
         )
+        await notify(session, approval_waiting(approval, refund, requester=actor.user.id))
     else:
         await _go_ahead(
             session, actor, refund, await coops.get_coop(session, target.coop_id), now=now
@@ -278,6 +307,20 @@ async def refuse_waiting_refunds(
     ).all()
     for refund in waiting:
         await _refuse(session, actor, refund, about=member.user_id, now=now)
+
+
+def approval_waiting(approval: Approval, refund: Refund, *, requester: uuid.UUID) -> Event:
+    """The holder (and their representatives with `view`) are told; never who asked."""
+    return Event(
+        type=EventType.approval_waiting,
+        subject_type="approval",
+        subject_id=approval.id,
+        at=approval.created_at,
+        coop_id=refund.coop_id,
+        recipients=[Holders([approval.holder_user_id])],
+        exclude=[requester],
+        params={"amount_pence": refund.amount_pence, "kind": approval.kind},
+    )
 
 
 class HolderApproval:

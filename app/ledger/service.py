@@ -25,7 +25,7 @@ from app.coops.models import Member, MemberStatus
 from app.core.clock import local_date
 from app.core.errors import InternalInconsistency
 from app.direct_payments import service as direct_payments
-from app.ledger import repository
+from app.ledger import repository, surplus
 from app.ledger.errors import (
     InsufficientFunds,
     InsufficientMemberFunds,
@@ -346,6 +346,7 @@ async def post(
             )
         )
     await session.flush()
+    await surplus.watch(session, [accounts[line.account] for line in lines], now=now)
     audit.record(
         session,
         actor,

@@ -16,8 +16,8 @@ from app.direct_payments import service as direct_payments
 from app.ledger import service as ledger
 from app.ledger.models import LedgerAccount, LedgerPosting, LedgerTransaction
 from app.ledger.schemas import MovementRead, StatementRead
+from app.ledger.surplus import SURPLUS_WEEKS
 
-SURPLUS_WEEKS = 8
 CSV_COLUMNS = (
     "date",
     "transaction_id",

@@ -42,6 +42,7 @@ from app.councils.models import LaOfficer
 from app.direct_payments.models import DirectPaymentAward
 from app.governance.models import Vote
 from app.ledger.models import LedgerAccount, LedgerPosting, LedgerTransaction, Refund
+from app.notifications.models import Notification, NotificationPreference
 from app.providers.models import ProviderChange, ProviderStaff
 from app.representatives.models import LIVE_STATUSES, Approval, Mandate, MandateStatus
 from app.support.models import SubscriptionPeriod, SupportComment, SupportRequest
@@ -156,6 +157,10 @@ async def export(session: AsyncSession, user: User) -> dict[str, Any]:
         "council_roles": await _rows(session, LaOfficer, LaOfficer.user_id == user.id),
         "logins": await _rows(session, AuthSession, AuthSession.user_id == user.id),
         "email_changes": await _rows(session, EmailChange, EmailChange.user_id == user.id),
+        "notifications": await _rows(session, Notification, Notification.user_id == user.id),
+        "notification_preferences": await _rows(
+            session, NotificationPreference, NotificationPreference.user_id == user.id
+        ),
         "activity": [
             _row(entry)
             for entry in (

@@ -17,6 +17,8 @@ from app.auth.actor import Actor
 from app.coops import service as coops
 from app.coops.models import Member, MemberClass, MemberStatus
 from app.core.errors import must_exist
+from app.notifications.events import Event, EventType, Members
+from app.notifications.service import notify
 from app.support import repository
 from app.support.errors import AssigneeNotAWorker, SupportRequestNotFound, SupportStaffRequired
 from app.support.models import Priority, SupportCategory, SupportComment, SupportRequest
@@ -159,7 +161,24 @@ async def update_request(
         )
     request.updated_at = now
     await session.flush()
+    await notify(session, _event(EventType.support_request_updated, actor, request, now))
     return request
+
+
+def _event(type_: EventType, actor: Actor, request: SupportRequest, at: datetime) -> Event:
+    """For the member who asked and the assignee, less whoever made the change."""
+    return Event(
+        type=type_,
+        subject_type="support_request",
+        subject_id=request.id,
+        at=at,
+        coop_id=request.coop_id,
+        recipients=[
+            Members([request.requester_member_id, request.assignee_member_id], viewers=False)
+        ],
+        exclude=[actor.user.id],
+        params={"status": request.status.value},
+    )
 
 
 async def _require_worker(
@@ -205,4 +224,5 @@ async def add_comment(
         data={"comment_id": comment.id, "author_member_id": member.id},
         about=await _requester_user_id(session, request),
     )
+    await notify(session, _event(EventType.support_comment_added, actor, request, now))
     return comment

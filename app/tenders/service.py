@@ -22,6 +22,8 @@ from app.core.errors import ValidationFailed, must_exist
 from app.core.schemas import Published
 from app.governance import service as governance
 from app.governance.models import Proposal, ProposalKind, ProposalStatus
+from app.notifications.events import Event, EventType, ProvidersServing
+from app.notifications.service import notify
 from app.tenders import repository, states
 from app.tenders.errors import DeadlineNotInFuture, InvalidTenderTransition, TenderNotFound
 from app.tenders.models import Tender, TenderArea
@@ -185,7 +187,25 @@ async def publish(session: AsyncSession, actor: Actor, tender: Tender, *, now: d
         data={"submission_deadline": tender.submission_deadline},
     )
     await ocds.record_release(session, ocds.Published(tender.id), at=now)
+    await notify(session, published_event(tender, now))
     return tender
+
+
+def published_event(tender: Tender, at: datetime) -> Event:
+    """For the staff of every verified provider offering the service in the tender's areas."""
+    return Event(
+        type=EventType.tender_published,
+        subject_type="tender",
+        subject_id=tender.id,
+        at=at,
+        coop_id=tender.coop_id,
+        recipients=[ProvidersServing(tender.area_codes, tender.service_type.value)],
+        params={
+            "title": tender.title,
+            "service_type": tender.service_type.value,
+            "submission_deadline_at": tender.submission_deadline.isoformat(),
+        },
+    )
 
 
 async def cancel(

@@ -24,6 +24,8 @@ from app.core.config import Settings
 from app.core.i18n import Language
 from app.mail.catalogue import compose
 from app.mail.sender import send_after_commit
+from app.notifications.events import Event, EventType, account_event
+from app.notifications.service import notify
 
 
 def language_of(user: User) -> Language:
@@ -62,9 +64,21 @@ async def start_login(
     now: datetime,
     user_agent: str | None = None,
 ) -> auth.TokenPair:
-    """A login opened and recorded, then its first pair of tokens."""
+    """A login opened and recorded, the person told of it (`account.new_login`, on every
+    sign-in with a password), then its first pair of tokens."""
     login = await auth.open_login(session, user=user, now=now, user_agent=user_agent)
     audit.record(session, Actor(user=user), "auth.login", "auth_session", login.id, about=user.id)
+    await notify(
+        session,
+        Event(
+            type=EventType.account_new_login,
+            subject_type="auth_session",
+            subject_id=login.id,
+            at=now,
+            recipients=[user.id],
+            params={"signed_in_at": now.isoformat()},
+        ),
+    )
     return await auth.issue_pair(session, settings, user_id=user.id, login=login, now=now)
 
 
@@ -145,6 +159,9 @@ async def change_password(
     audit.record(
         session, actor, "user.password_changed", "user", user.id, data={"logins_ended": ended}
     )
+    await notify(
+        session, account_event(EventType.account_password_changed, user_id=user.id, at=now)
+    )
 
 
 async def request_password_reset(
@@ -196,6 +213,9 @@ async def confirm_password_reset(
         "user",
         user.id,
         data={"logins_ended": replaced.logins_ended},
+    )
+    await notify(
+        session, account_event(EventType.account_password_changed, user_id=user.id, at=now)
     )
     return user
 
@@ -251,6 +271,7 @@ async def confirm_email_change(
         user.id,
         data={"email_change_id": replaced.change_id},
     )
+    await notify(session, account_event(EventType.account_email_changed, user_id=user.id, at=now))
     mail = compose(
         "account.email_changed",
         language_of(user),

@@ -13,6 +13,8 @@ from app.core.clock import local_date
 from app.ledger import leaving as ledger_leaving
 from app.ledger import service as ledger
 from app.me import privacy
+from app.notifications.events import CoopAdmins, Event, EventType
+from app.notifications.service import notify
 from app.support import shared_services as support
 from app.tenders import commitments as tender_commitments
 from app.tenders.demand import service as demand
@@ -46,13 +48,46 @@ async def found_coop(
     return coop
 
 
+async def apply_to_join(
+    session: AsyncSession, actor: Actor, coop: Coop, *, member_class: MemberClass, now: datetime
+) -> Member:
+    """An application, then the co-op's administrators told of it."""
+    member = await coops.apply(session, actor, coop, member_class=member_class, now=now)
+    await notify(
+        session,
+        Event(
+            type=EventType.membership_applied,
+            subject_type="coop_member",
+            subject_id=member.id,
+            at=now,
+            coop_id=coop.id,
+            recipients=[CoopAdmins()],
+            params={"member_class": member.member_class.value},
+        ),
+    )
+    return member
+
+
 async def admit_member(
     session: AsyncSession, actor: Actor, member: Member, *, now: datetime
 ) -> Member:
-    """An applicant admitted (or a suspended member reinstated), then their account opened; a
-    reinstated member keeps the account they had."""
+    """An applicant admitted (or a suspended member reinstated), then their account opened (a
+    reinstated member keeps the account they had), then a new member told they are in."""
+    applicant = member.status == MemberStatus.pending
     member = await coops.approve_member(session, actor, member, now=now)
     await ledger.open_member_account(session, coop_id=member.coop_id, member_id=member.id, now=now)
+    if applicant:
+        await notify(
+            session,
+            Event(
+                type=EventType.membership_approved,
+                subject_type="coop_member",
+                subject_id=member.id,
+                at=now,
+                coop_id=member.coop_id,
+                recipients=[member.user_id],
+            ),
+        )
     return member
 
 

@@ -11,6 +11,7 @@ from app.direct_payments.models import AwardStatus
 from app.governance.models import ProposalKind, ProposalStatus
 from app.governance.tally import VoteChoice
 from app.ledger.models import ContributionSource, RefundStatus, TransactionKind
+from app.notifications.events import EventType
 from app.providers.models import ProviderStatus, ServiceType, WelshLanguage
 from app.reference.audit_actions import AUDIT_ACTIONS, describe_action
 from app.reference.labels import LABELS
@@ -47,6 +48,7 @@ API_ENUMS: dict[str, type[StrEnum]] = {
     "award_status": AwardStatus,
     "contribution_source": ContributionSource,
     "transaction_kind": TransactionKind,
+    "notification_type": EventType,
 }
 # Values SPEC names that the code of this release does not use yet: labelled ahead of it.
 PROMISED = {
@@ -68,33 +70,13 @@ SPEC_VALUES: dict[str, set[str]] = {
         "training",
         "employment_contract",
     },
-    "notification_type": {
-        "membership.applied",
-        "membership.approved",
-        "proposal.opened",
-        "proposal.closing_soon",
-        "proposal.closed",
-        "approval.waiting",
-        "refund.waiting_second_approval",
-        "refund.posted",
-        "contribution.posted",
-        "invoice.submitted",
-        "invoice.approved",
-        "visit.to_confirm",
-        "tender.published",
-        "tender.awarded",
-        "support.request_updated",
-        "support.comment_added",
-        "compliance.expiring",
-        "surplus.warning",
-        "account.password_changed",
-        "account.email_changed",
-        "account.new_login",
-    },
 }
 SPEC_ENUMS = {
     "transaction_kind",
     "audit_action",
+    "notification_type",
+    "award_status",
+    "contribution_source",
     *SPEC_VALUES,
     "mandate_scope",
     "service_type",

@@ -164,6 +164,7 @@ async def world(client: httpx.AsyncClient, session: AsyncSession, clock: FrozenC
         officer_appointment=appointment["id"],
     )
     await add_tenders(client, clock, world)
+    await add_webhooks(client, world)
     # A weakening rule change another administrator proposed, waiting for "admin" (it stays
     # theirs to approve after its proposer stands down).
     co_admin = await register_person(client, full_name="Co-admin")
@@ -183,6 +184,24 @@ async def world(client: httpx.AsyncClient, session: AsyncSession, clock: FrozenC
     )
     world.ids["member_login"] = next(i["id"] for i in ok(logins).json()["items"] if i["current"])
     return world
+
+
+async def add_webhooks(client: httpx.AsyncClient, world: World) -> None:
+    """A webhook of the co-op and one of the platform, and one notification of the member's."""
+    people, coop = world.people, world.ids["coop"]
+    hook = {"url": "https://hooks.example.org/dpc", "event_types": ["tender.published"]}
+    made = await client.post(
+        f"/api/v1/coops/{coop}/webhooks", json=hook, headers=people["admin"].headers
+    )
+    platform = await client.post(
+        "/api/v1/admin/webhooks", json=hook, headers=people["platform_admin"].headers
+    )
+    mine = await client.get("/api/v1/me/notifications", headers=people["member"].headers)
+    world.ids.update(
+        coop_webhook=ok(made).json()["id"],
+        platform_webhook=ok(platform).json()["id"],
+        notification=ok(mine).json()["items"][0]["id"],
+    )
 
 
 async def add_tenders(client: httpx.AsyncClient, clock: FrozenClock, world: World) -> None:
@@ -802,6 +821,52 @@ TABLE: dict[str, Row] = {
     ),
     "POST /api/v1/invoices/{invoice_id}/pay": Row(
         "/api/v1/invoices/{approved_invoice}/pay", {**contract_parties(403), "admin": 200}
+    ),
+    "GET /api/v1/me/notifications": Row("/api/v1/me/notifications", signed_in(200)),
+    # The member's own notification: anyone else is told it does not exist.
+    "POST /api/v1/me/notifications/{notification_id}/read": Row(
+        "/api/v1/me/notifications/{notification}/read", {**signed_in(404), "member": 200}
+    ),
+    "POST /api/v1/me/notifications/read-all": Row(
+        "/api/v1/me/notifications/read-all", signed_in(200)
+    ),
+    "GET /api/v1/me/notification-preferences": Row(
+        "/api/v1/me/notification-preferences", signed_in(200)
+    ),
+    "PUT /api/v1/me/notification-preferences": Row(
+        "/api/v1/me/notification-preferences",
+        signed_in(200),
+        lambda w: {"email": {"tender.published": False}},
+    ),
+    "POST /api/v1/coops/{coop_id}/webhooks": Row(
+        "/api/v1/coops/{coop}/webhooks",
+        coop_admins(201),
+        lambda w: {"url": "https://hooks.example.org/new", "event_types": ["tender.awarded"]},
+    ),
+    "GET /api/v1/coops/{coop_id}/webhooks": Row("/api/v1/coops/{coop}/webhooks", coop_admins(200)),
+    "GET /api/v1/coops/{coop_id}/webhooks/{webhook_id}": Row(
+        "/api/v1/coops/{coop}/webhooks/{coop_webhook}", coop_admins(200)
+    ),
+    "DELETE /api/v1/coops/{coop_id}/webhooks/{webhook_id}": Row(
+        "/api/v1/coops/{coop}/webhooks/{coop_webhook}", coop_admins(204)
+    ),
+    "GET /api/v1/coops/{coop_id}/webhooks/{webhook_id}/deliveries": Row(
+        "/api/v1/coops/{coop}/webhooks/{coop_webhook}/deliveries", coop_admins(200)
+    ),
+    "POST /api/v1/admin/webhooks": Row(
+        "/api/v1/admin/webhooks",
+        platform_admin_only(201),
+        lambda w: {"url": "https://hooks.example.org/all", "event_types": ["tender.awarded"]},
+    ),
+    "GET /api/v1/admin/webhooks": Row("/api/v1/admin/webhooks", platform_admin_only(200)),
+    "GET /api/v1/admin/webhooks/{webhook_id}": Row(
+        "/api/v1/admin/webhooks/{platform_webhook}", platform_admin_only(200)
+    ),
+    "DELETE /api/v1/admin/webhooks/{webhook_id}": Row(
+        "/api/v1/admin/webhooks/{platform_webhook}", platform_admin_only(204)
+    ),
+    "GET /api/v1/admin/webhooks/{webhook_id}/deliveries": Row(
+        "/api/v1/admin/webhooks/{platform_webhook}/deliveries", platform_admin_only(200)
     ),
 }
 

@@ -104,6 +104,12 @@ RULES_BEYOND_THE_SCHEMA = {
     "caller's own",
     "POST /api/v1/admin/la-officers": "the e-mail is checked again once normalised",
     "POST /api/v1/providers/{provider_id}/staff": "the e-mail is checked again once normalised",
+    "PUT /api/v1/me/notification-preferences": "e-mails about one's account and approvals "
+    "cannot be turned off",
+    "POST /api/v1/coops/{coop_id}/webhooks": "account.* events never go to a webhook, and a "
+    "port must be at most 65535",
+    "POST /api/v1/admin/webhooks": "account.* events never go to a webhook, and a port must be "
+    "at most 65535",
 }
 # Operations that end the login they are called with: each call gets a login of its own, so
 # the operations fuzzed after them keep working tokens.

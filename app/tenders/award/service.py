@@ -15,6 +15,8 @@ from app.core.errors import must_exist
 from app.core.money import pounds_text
 from app.governance import service as governance
 from app.governance.models import Proposal, ProposalKind, ProposalStatus
+from app.notifications.events import CoopMembers, Event, EventType, ProviderStaff
+from app.notifications.service import notify
 from app.providers.models import Provider
 from app.tenders import repository, service
 from app.tenders.errors import AwardRejected, BidNotFound, BidsNotScored
@@ -128,6 +130,8 @@ async def award(
         },
     )
     await ocds.record_release(session, ocds.AwardDecided(tender.id, decision.id), at=now)
+    if not needs_vote:
+        await notify(session, awarded_event(tender, decision, bids))
     return tender
 
 
@@ -148,6 +152,25 @@ async def rejected_by_members(
         .limit(1)
     )
     return found is not None
+
+
+def awarded_event(tender: Tender, decision: TenderAward, bids: list[TenderBid]) -> Event:
+    """For the co-op's members and the staff of every provider that bid."""
+    at = must_exist(decision.awarded_at, "set when awarded")
+    return Event(
+        type=EventType.tender_awarded,
+        subject_type="tender",
+        subject_id=tender.id,
+        at=at,
+        coop_id=tender.coop_id,
+        recipients=[CoopMembers(), ProviderStaff([b.provider_id for b in bids])],
+        params={
+            "title": tender.title,
+            "standstill_ends_at": must_exist(
+                decision.standstill_ends_at, "set when awarded"
+            ).isoformat(),
+        },
+    )
 
 
 def _made(tender: Tender, decision: TenderAward, *, at: datetime) -> None:
@@ -200,3 +223,6 @@ async def on_award_vote(session: AsyncSession, actor: Actor | None, proposal: Pr
         data={"bid_id": decision.bid_id, "proposal_id": proposal.id, "vote": proposal.status},
     )
     await ocds.record_release(session, ocds.AwardDecided(tender.id, decision.id), at=closed_at)
+    if action == "tender.awarded":
+        bids = await repository.bids_of(session, tender.id)
+        await notify(session, awarded_event(tender, decision, bids))

@@ -16,6 +16,8 @@ from app.core.clock import local_date
 from app.core.errors import must_exist
 from app.ledger import service as ledger
 from app.ledger.models import TransactionKind
+from app.notifications.events import Event, EventType, Members
+from app.notifications.service import notify
 from app.tenders.contracts import service as contracts
 from app.tenders.contracts import variations
 from app.tenders.contracts.service import ContractViewer
@@ -135,7 +137,26 @@ async def submit(
         coop_id=contract.coop_id,
         data={"contract_id": contract.id, "total_pence": invoice.total_pence, "lines": len(lines)},
     )
+    await notify(session, _event(EventType.invoice_submitted, invoice, contract, now))
     return invoice
+
+
+def _event(type_: EventType, invoice: Invoice, contract: Contract, at: datetime) -> Event:
+    """For each member with a line on it (voided lines aside), and their representatives
+    with `view`."""
+    members = [line.member_id for line in invoice.lines if line.status != InvoiceLineStatus.voided]
+    return Event(
+        type=type_,
+        subject_type="invoice",
+        subject_id=invoice.id,
+        at=at,
+        coop_id=contract.coop_id,
+        recipients=[Members(list(dict.fromkeys(members)))],
+        params={
+            "period_start_on": invoice.period_start.isoformat(),
+            "period_end_on": invoice.period_end.isoformat(),
+        },
+    )
 
 
 def with_lines() -> Select[Invoice]:
@@ -326,6 +347,7 @@ async def approve(
             "transaction_id": invoice.approval_transaction_id,
         },
     )
+    await notify(session, _event(EventType.invoice_approved, invoice, contract, now))
     return invoice
 
 

@@ -1,0 +1,57 @@
+"""The surplus flag: a holder's balance above 8 weeks of their Direct Payment.
+
+Councils may claw back an unspent surplus, so the holder is told (`surplus.warning`) each time
+the flag turns true; it is looked at whenever a posting moves a member's balance, under the
+membership's lock, and a balance that falls back resets it for the next time.
+"""
+
+import uuid
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.coops.models import Member
+from app.core.clock import local_date
+from app.direct_payments import service as direct_payments
+from app.ledger.models import LedgerAccount
+from app.notifications.events import Event, EventType
+from app.notifications.service import flag_turned_on, notify
+
+SURPLUS_WEEKS = 8
+
+
+def in_surplus(balance_pence: int, weekly_pence: int) -> bool:
+    return balance_pence > SURPLUS_WEEKS * weekly_pence
+
+
+async def watch(session: AsyncSession, accounts: Sequence[LedgerAccount], *, now: datetime) -> None:
+    """After a posting: tell each holder whose touched account has just gone into surplus."""
+    by_member = {a.member_id: a for a in accounts if a.member_id is not None}
+    if not by_member:
+        return
+    rows = await session.execute(
+        select(Member.id, Member.user_id).where(Member.id.in_(list(by_member)))
+    )
+    for member_id, user_id in rows.all():
+        account = by_member[member_id]
+        award = await direct_payments.version_in_force(session, user_id, on=local_date(now))
+        surplus = award is not None and in_surplus(account.balance_pence, award.weekly_amount_pence)
+        if await flag_turned_on(session, _key(member_id), on=surplus, now=now):
+            await notify(
+                session,
+                Event(
+                    type=EventType.surplus_warning,
+                    subject_type="coop_member",
+                    subject_id=member_id,
+                    at=now,
+                    coop_id=account.coop_id,
+                    recipients=[user_id],
+                    params={"balance_pence": account.balance_pence},
+                ),
+            )
+
+
+def _key(member_id: uuid.UUID) -> str:
+    return f"surplus:{member_id}"

@@ -1,0 +1,155 @@
+"""Who an event reaches: its recipients and audiences resolved to people, in one query each.
+
+Each person is reached once; a representative reached only through a holder is marked with
+that holder (`for_user_id`), so their texts name whom it is about. Closed accounts and the
+people the event excludes are left out.
+"""
+
+import uuid
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.auth.models import User
+from app.coops.models import Member, MemberStatus
+from app.notifications.events import (
+    CoopAdmins,
+    CoopMembers,
+    Event,
+    Holders,
+    Members,
+    ProvidersServing,
+    ProviderStaff,
+    Recipient,
+)
+from app.providers.models import (
+    Provider,
+    ProviderArea,
+    ProviderServiceType,
+    ProviderStatus,
+    ServiceType,
+)
+from app.providers.models import ProviderStaff as StaffRow
+from app.representatives.models import Mandate, MandateScope, MandateStatus
+
+
+@dataclass(frozen=True, slots=True)
+class Reached:
+    user_id: uuid.UUID
+    for_user_id: uuid.UUID | None = None
+
+
+async def _viewers(
+    session: AsyncSession, holder_ids: list[uuid.UUID]
+) -> list[tuple[uuid.UUID, uuid.UUID]]:
+    """(representative, holder) for every accepted mandate of these holders that has `view`."""
+    if not holder_ids:
+        return []
+    rows = await session.execute(
+        select(Mandate.representative_user_id, Mandate.holder_user_id, Mandate.scopes).where(
+            Mandate.holder_user_id.in_(holder_ids),
+            Mandate.status == MandateStatus.active,
+            Mandate.representative_user_id.is_not(None),
+        )
+    )
+    return [
+        (rep, holder)
+        for rep, holder, scopes in rows.all()
+        if rep is not None and MandateScope.view.value in (scopes or [])
+    ]
+
+
+async def _member_users(session: AsyncSession, member_ids: list[uuid.UUID]) -> list[uuid.UUID]:
+    if not member_ids:
+        return []
+    rows = await session.scalars(select(Member.user_id).where(Member.id.in_(member_ids)))
+    return list(rows.all())
+
+
+async def _coop_members(
+    session: AsyncSession, coop_id: uuid.UUID | None, *, admins: bool
+) -> list[uuid.UUID]:
+    if coop_id is None:
+        return []
+    stmt = select(Member.user_id).where(
+        Member.coop_id == coop_id, Member.status == MemberStatus.active
+    )
+    if admins:
+        stmt = stmt.where(Member.is_admin.is_(True))
+    return list((await session.scalars(stmt)).all())
+
+
+async def _staff(session: AsyncSession, provider_ids: list[uuid.UUID]) -> list[uuid.UUID]:
+    if not provider_ids:
+        return []
+    rows = await session.scalars(
+        select(StaffRow.user_id).where(StaffRow.provider_id.in_(provider_ids))
+    )
+    return list(rows.all())
+
+
+async def _serving(session: AsyncSession, audience: ProvidersServing) -> list[uuid.UUID]:
+    if not audience.area_codes:
+        return []
+    serving = (
+        select(Provider.id)
+        .join(ProviderArea, ProviderArea.provider_id == Provider.id)
+        .join(ProviderServiceType, ProviderServiceType.provider_id == Provider.id)
+        .where(
+            Provider.status == ProviderStatus.verified,
+            ProviderArea.area_code.in_(list(audience.area_codes)),
+            ProviderServiceType.service_type == ServiceType(audience.service_type),
+        )
+    )
+    rows = await session.scalars(
+        select(StaffRow.user_id).where(StaffRow.provider_id.in_(serving)).distinct()
+    )
+    return list(rows.all())
+
+
+async def _people(session: AsyncSession, event: Event, recipient: Recipient) -> list[Reached]:
+    match recipient:
+        case uuid.UUID():
+            return [Reached(recipient)]
+        case Holders(user_ids=holders):
+            own = list(dict.fromkeys(holders))
+            viewers = await _viewers(session, own)
+            return [Reached(h) for h in own] + [Reached(r, for_user_id=h) for r, h in viewers]
+        case Members(member_ids=member_ids, viewers=with_viewers):
+            users = await _member_users(session, [m for m in member_ids if m is not None])
+            if not with_viewers:
+                return [Reached(u) for u in users]
+            return await _people(session, event, Holders(users))
+        case CoopAdmins():
+            return [Reached(u) for u in await _coop_members(session, event.coop_id, admins=True)]
+        case CoopMembers():
+            return [Reached(u) for u in await _coop_members(session, event.coop_id, admins=False)]
+        case ProviderStaff(provider_ids=provider_ids):
+            return [Reached(u) for u in await _staff(session, list(provider_ids))]
+        case ProvidersServing():
+            return [Reached(u) for u in await _serving(session, recipient)]
+    return []  # pragma: no cover - every audience is matched above
+
+
+async def resolve(session: AsyncSession, event: Event) -> list[Reached]:
+    """Everyone the event reaches, each once: someone reached in their own right is not told
+    again as a representative."""
+    found: dict[uuid.UUID, Reached] = {}
+    for recipient in event.recipients:
+        for reached in await _people(session, event, recipient):
+            kept = found.get(reached.user_id)
+            if kept is None or (kept.for_user_id is not None and reached.for_user_id is None):
+                found[reached.user_id] = reached
+    excluded = {e for e in event.exclude if e is not None}
+    wanted = [uid for uid in found if uid not in excluded]
+    if not wanted:
+        return []
+    open_accounts = set(
+        (
+            await session.scalars(
+                select(User.id).where(User.id.in_(wanted), User.closed_at.is_(None))
+            )
+        ).all()
+    )
+    return [found[uid] for uid in wanted if uid in open_accounts]

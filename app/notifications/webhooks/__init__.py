@@ -1,0 +1,1 @@
+"""Webhooks: addresses told of events (ids only), signed as Standard Webhooks says."""
