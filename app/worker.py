@@ -30,6 +30,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from app.core.clock import Clock
 from app.core.config import Settings
 from app.core.db import unit_of_work
+from app.governance import schedule as governance_schedule
 from app.governance import service as governance
 from app.governance.models import Proposal, ProposalStatus
 from app.mail.sender import send_mail
@@ -75,7 +76,7 @@ class Worker:
         closed = 0
         async with unit_of_work(self.sessionmaker) as session:
             now = self.clock.now()
-            due = await governance.due_for_closing(session, now=now, limit=CLOSING_BATCH)
+            due = await governance_schedule.due_for_closing(session, now=now, limit=CLOSING_BATCH)
         for proposal_id in due:
             async with unit_of_work(self.sessionmaker) as session:
                 proposal = await session.get(Proposal, proposal_id)
@@ -89,7 +90,7 @@ class Worker:
 
     async def announce(self) -> int:
         async with unit_of_work(self.sessionmaker) as session:
-            return await governance.announce_closing_soon(session, now=self.clock.now())
+            return await governance_schedule.announce_closing_soon(session, now=self.clock.now())
 
     async def run_once(self) -> Pass:
         """One pass of every job, in the order above."""

@@ -11,7 +11,7 @@ has voted. The close, its audit entry and the outcome handler's work commit toge
 
 import uuid
 from collections.abc import Awaitable, Callable, Mapping
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any, cast
 
 from sqlalchemy import Select, func, select
@@ -35,11 +35,7 @@ from app.governance.tally import (
     tally,
 )
 from app.notifications.events import Event, EventType
-from app.notifications.service import notify, sent_keys
-
-# No `closing_soon` for a proposal open less than this long in all, and none earlier than
-# this before it closes.
-CLOSING_SOON = timedelta(hours=24)
+from app.notifications.service import notify
 
 OutcomeHandler = Callable[[AsyncSession, Actor | None, Proposal], Awaitable[None]]
 # The open set `app.workflows.registry.build()` fills: what a closed proposal of a kind does.
@@ -123,12 +119,13 @@ async def open_proposal(
         data={"kind": proposal.kind, "subject_id": subject_id, "electorate": len(electors)},
     )
     await notify(
-        session, _event(proposal, EventType.proposal_opened, [m.user_id for m in electors], now)
+        session,
+        proposal_event(proposal, EventType.proposal_opened, [m.user_id for m in electors], now),
     )
     return proposal
 
 
-def _event(
+def proposal_event(
     proposal: Proposal, type_: EventType, electorate: list[uuid.UUID], at: datetime, **params: str
 ) -> Event:
     """An event about a proposal, for its electorate (every elector, the voters and not)."""
@@ -151,45 +148,6 @@ async def electorate_users(session: AsyncSession, proposal_id: uuid.UUID) -> lis
         .where(ProposalElector.proposal_id == proposal_id)
     )
     return list(rows.all())
-
-
-async def due_for_closing(session: AsyncSession, *, now: datetime, limit: int) -> list[uuid.UUID]:
-    """Open proposals of every co-op whose `closes_at` has passed, oldest first (for the
-    worker, which closes each in a transaction of its own)."""
-    rows = await session.scalars(
-        select(Proposal.id)
-        .where(Proposal.status == ProposalStatus.open, Proposal.closes_at <= now)
-        .order_by(Proposal.closes_at, Proposal.id)
-        .limit(limit)
-    )
-    return list(rows.all())
-
-
-async def announce_closing_soon(session: AsyncSession, *, now: datetime) -> int:
-    """`proposal.closing_soon` to the electorate of every open proposal closing within 24
-    hours, once each (the event's key), except those open less than 24 hours in all."""
-    due = (
-        await session.scalars(
-            select(Proposal).where(
-                Proposal.status == ProposalStatus.open,
-                Proposal.closes_at > now,
-                Proposal.closes_at <= now + CLOSING_SOON,
-            )
-        )
-    ).all()
-    wanted = [p for p in due if p.closes_at - p.opened_at >= CLOSING_SOON]
-    done = await sent_keys(
-        session, [f"{EventType.proposal_closing_soon.value}:{p.id}" for p in wanted]
-    )
-    told = 0
-    for proposal in wanted:
-        if f"{EventType.proposal_closing_soon.value}:{proposal.id}" in done:
-            continue
-        electorate = await electorate_users(session, proposal.id)
-        event = _event(proposal, EventType.proposal_closing_soon, electorate, now)
-        if await notify(session, event) is not None:
-            told += 1
-    return told
 
 
 async def visible_proposal(
@@ -322,7 +280,9 @@ async def _close(
     electorate = await electorate_users(session, proposal.id)
     await notify(
         session,
-        _event(proposal, EventType.proposal_closed, electorate, at, outcome=proposal.status.value),
+        proposal_event(
+            proposal, EventType.proposal_closed, electorate, at, outcome=proposal.status.value
+        ),
     )
     handler = outcome_handler(session, proposal.kind)
     if handler is not None:

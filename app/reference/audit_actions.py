@@ -63,8 +63,17 @@ AUDIT_ACTIONS: dict[str, dict[str, str]] = {
         "provider",
         created=("Provider registered", "Darparwr wedi'i gofrestru"),
         updated=("Provider details changed", "Manylion y darparwr wedi'u newid"),
-        pending=("Provider awaiting verification", "Darparwr yn aros am ddilysiad"),
         verified=("Provider verified", "Darparwr wedi'i ddilysu"),
+        changes_requested=(
+            "Listing changes asked for, waiting for a platform administrator",
+            "Gofynnwyd am newidiadau i'r rhestriad, yn aros am weinyddwr y platfform",
+        ),
+        changes_withdrawn=(
+            "Listing changes withdrawn",
+            "Newidiadau i'r rhestriad wedi'u tynnu'n ôl",
+        ),
+        changes_applied=("Listing changes applied", "Newidiadau i'r rhestriad wedi'u cymhwyso"),
+        changes_rejected=("Listing changes refused", "Newidiadau i'r rhestriad wedi'u gwrthod"),
         suspended=("Provider suspended", "Darparwr wedi'i atal"),
         staff_added=("Added to a provider's staff", "Wedi'i ychwanegu at staff darparwr"),
         staff_removed=("Taken off a provider's staff", "Wedi'i dynnu oddi ar staff darparwr"),
@@ -105,6 +114,18 @@ AUDIT_ACTIONS: dict[str, dict[str, str]] = {
         "direct_payment",
         recorded=("Direct Payment award recorded", "Dyfarniad Taliad Uniongyrchol wedi'i gofnodi"),
         changed=("Direct Payment award changed", "Dyfarniad Taliad Uniongyrchol wedi'i newid"),
+        confirmed=(
+            "Direct Payment award confirmed by the council",
+            "Dyfarniad Taliad Uniongyrchol wedi'i gadarnhau gan y cyngor",
+        ),
+        corrected=(
+            "Direct Payment award corrected by the council",
+            "Dyfarniad Taliad Uniongyrchol wedi'i gywiro gan y cyngor",
+        ),
+        rejected=(
+            "Direct Payment award rejected by the council",
+            "Dyfarniad Taliad Uniongyrchol wedi'i wrthod gan y cyngor",
+        ),
     ),
     **_group(
         "mandate",
@@ -176,6 +197,17 @@ AUDIT_ACTIONS: dict[str, dict[str, str]] = {
         "contract",
         created=("Contract signed", "Contract wedi'i lofnodi"),
         call_off_ended=("Care under the contract ended", "Gofal dan y contract wedi dod i ben"),
+        end_set=("Contract's last day set", "Diwrnod olaf y contract wedi'i osod"),
+        ended=("Contract ended", "Contract wedi dod i ben"),
+        variation_proposed=(
+            "Contract rate change proposed",
+            "Cynigiwyd newid i gyfradd y contract",
+        ),
+        variation_applied=("Contract rate change in force", "Newid i gyfradd y contract mewn grym"),
+        variation_rejected=(
+            "Contract rate change rejected",
+            "Newid i gyfradd y contract wedi'i wrthod",
+        ),
     ),
     **_group(
         "invoice",
@@ -208,6 +240,29 @@ AUDIT_ACTIONS: dict[str, dict[str, str]] = {
         assigned=("Support request assigned", "Cais am gymorth wedi'i neilltuo"),
         status_changed=("Support request updated", "Cais am gymorth wedi'i ddiweddaru"),
         commented=("Comment on a support request", "Sylw ar gais am gymorth"),
+    ),
+    **_group(
+        "notification",
+        preferences_changed=(
+            "Notification e-mail choices changed",
+            "Dewisiadau e-bost hysbysiadau wedi'u newid",
+        ),
+    ),
+    **_group(
+        "webhook",
+        created=("Webhook added", "Bachyn gwe wedi'i ychwanegu"),
+        deleted=("Webhook removed", "Bachyn gwe wedi'i dynnu"),
+    ),
+    **_group(
+        "ocds",
+        release_published=("Open data release published", "Datganiad data agored wedi'i gyhoeddi"),
+    ),
+    **_group(
+        "stats",
+        wales_published=(
+            "Monthly all-Wales figures published",
+            "Ffigurau misol Cymru gyfan wedi'u cyhoeddi",
+        ),
     ),
 }
 

@@ -62,6 +62,7 @@ LABELS: Labels = {
     ),
     "contract_status": _pairs(
         active=("Active", "Gweithredol"),
+        ended=("Ended", "Wedi dod i ben"),
     ),
     "invoice_status": _pairs(
         submitted=("Submitted", "Wedi'i chyflwyno"),
@@ -124,6 +125,7 @@ LABELS: Labels = {
     "proposal_kind": _pairs(
         general=("General", "Cyffredinol"),
         award_tender=("Award of a tender", "Dyfarnu tendr"),
+        contract_variation=("Change to a contract's rate", "Newid i gyfradd contract"),
     ),
     "vote_choice": _pairs(
         yes=("Yes", "Ie"),

@@ -23,9 +23,6 @@ from app.providers.models import ServiceType, WelshLanguage
 from app.providers.schemas import MIN_HOURLY_RATE_PENCE
 from app.tenders.models import (
     ContractStatus,
-    DisputeOutcome,
-    InvoiceLineStatus,
-    InvoiceStatus,
     VariationStatus,
 )
 from app.tenders.states import TenderStatus
@@ -347,59 +344,3 @@ class ContractRead(Output):
     start_date: date = Field(description="The first day of care: the day it was signed.")
     end_date: date | None = Field(description="Its last day, once an administrator ends it.")
     created_at: datetime
-
-
-MAX_INVOICE_LINES = 500
-
-
-class InvoiceLineCreate(Input):
-    member_id: uuid.UUID
-    minutes: Annotated[WholeNumber, Field(ge=1, le=100_000, description="Minutes of care.")]
-    description: ShortText
-
-
-class InvoiceCreate(Input):
-    period_start: Day
-    period_end: Day = Field(description="Inclusive; not before period_start.")
-    lines: Annotated[list[InvoiceLineCreate], Field(min_length=1, max_length=MAX_INVOICE_LINES)]
-
-    @model_validator(mode="after")
-    def _period_in_order(self) -> Self:
-        if self.period_end < self.period_start:
-            raise ValueError("period_end must not be before period_start")
-        return self
-
-
-class InvoiceLineRead(Output):
-    id: uuid.UUID
-    member_id: uuid.UUID
-    minutes: int
-    description: str
-    amount_pence: int = Field(
-        description="(r x minutes + 30) // 60 at the rate r in force over the period."
-    )
-    status: InvoiceLineStatus
-
-
-class InvoiceRead(Output):
-    id: uuid.UUID
-    contract_id: uuid.UUID
-    provider_name: str = Field(description="The provider, named as when the contract was signed.")
-    period_start: date
-    period_end: date
-    status: InvoiceStatus
-    total_pence: int = Field(
-        description="The lines not voided (for a member: their own lines, the only ones shown)."
-    )
-    lines: list[InvoiceLineRead]
-
-
-class DisputeCreate(Input):
-    reason: LongText
-
-
-class ResolutionCreate(Input):
-    outcome: DisputeOutcome = Field(
-        description="upheld: the line is voided and not charged; rejected: it stands."
-    )
-    note: LongText

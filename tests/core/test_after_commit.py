@@ -34,6 +34,7 @@ async def test_a_job_runs_after_the_commit_and_not_after_a_rollback(
     assert done == ["sent"]
 
 
+@pytest.mark.own_app
 async def test_a_refused_request_runs_none_of_its_jobs_and_a_kept_one_runs_them(
     app: FastAPI, client: httpx.AsyncClient
 ) -> None:

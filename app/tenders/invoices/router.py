@@ -28,8 +28,13 @@ from app.tenders.errors import (
     VariationPending,
 )
 from app.tenders.invoices import service as invoices
+from app.tenders.invoices.schemas import (
+    DisputeCreate,
+    InvoiceCreate,
+    InvoiceRead,
+    ResolutionCreate,
+)
 from app.tenders.models import Invoice
-from app.tenders.schemas import DisputeCreate, InvoiceCreate, InvoiceRead, ResolutionCreate
 
 router = APIRouter(tags=["contracts"])
 SEEN = (InvoiceNotFound, OutsideMandate, NoMandate)

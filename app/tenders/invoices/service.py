@@ -32,6 +32,7 @@ from app.tenders.errors import (
 )
 from app.tenders.invoices import pricing
 from app.tenders.invoices.limits import allowance_minutes, check_period, overlapping_minutes
+from app.tenders.invoices.schemas import InvoiceLineCreate, InvoiceLineRead, InvoiceRead
 from app.tenders.models import (
     Contract,
     DisputeOutcome,
@@ -41,7 +42,6 @@ from app.tenders.models import (
     InvoiceStatus,
 )
 from app.tenders.ocds import service as ocds
-from app.tenders.schemas import InvoiceLineCreate, InvoiceLineRead, InvoiceRead
 
 
 async def submit(
