@@ -3,7 +3,9 @@
 An entry's hash is the hex SHA-256 of `prev_hash` followed by the entry's canonical JSON:
 every published field but `prev_hash` and `hash`, keys sorted, no spaces, UTF-8. What is
 published is exactly what was hashed, so an auditor recomputes every hash from the
-published JSON alone.
+published JSON alone. (`GET /me/activity` adds a `description` in the reader's language
+beside each entry: a reading aid, not part of the entry, left out like `prev_hash` and
+`hash` when re-hashing.)
 
 Three forms of entry exist. Form 1 (entries written before `about_user_id` was hashed) is
 the nine fields of SPEC section 11; form 2 adds `about_user_id`, the person the entry

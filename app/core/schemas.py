@@ -262,7 +262,7 @@ class Output(BaseModel):
 
 
 class Published(Output):
-    """A figure about people or their money under disclosure control (SPEC section 10):
+    """A figure about people or their money under disclosure control (1-7 people suppressed, 8 or more rounded to 5):
     `value` is null exactly when `suppressed` (1-7 people, or money drawn from fewer than 8
     people); a count of 8 or more is rounded to the nearest 5 and a sum of money to the
     nearest £100 (10,000 pence); zero stays 0."""

@@ -35,7 +35,7 @@ class AccountKind(StrEnum):
 
 class ContributionSource(StrEnum):
     """Whose money a contribution is: only `direct_payment` money counts against the award's
-    four-week cap and in the councils' figures (SPEC section 17)."""
+    four-week cap and in the councils' figures."""
 
     direct_payment = "direct_payment"
     top_up = "top_up"
