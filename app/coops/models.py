@@ -52,6 +52,9 @@ class RuleChangeStatus(StrEnum):
 
 class Coop(UUIDPrimaryKey, Base):
     __tablename__ = "coop"
+    # The service always sets every rule; the database's defaults serve rows written before a
+    # rule existed, so an insert need not read them back.
+    __mapper_args__ = {"eager_defaults": False}
     __table_args__ = (
         CheckConstraint("quorum_percent BETWEEN 0 AND 100", name="quorum_percent_range"),
         CheckConstraint("pass_percent BETWEEN 0 AND 100", name="pass_percent_range"),
@@ -74,8 +77,9 @@ class Coop(UUIDPrimaryKey, Base):
     award_requires_vote: Mapped[bool] = mapped_column(Boolean)
     refund_second_approval_pence: Mapped[int] = mapped_column(BigInteger)
     # A contract's rate may rise by up to this % over the rate at signing without the members'
-    # vote; a rise beyond it is put to them.
-    variation_vote_percent: Mapped[int] = mapped_column(Integer)
+    # vote; a rise beyond it is put to them. The database's default is the rules' default,
+    # for co-ops written before the rule existed.
+    variation_vote_percent: Mapped[int] = mapped_column(Integer, server_default=text("5"))
 
     areas: Mapped[list["CoopArea"]] = relationship(
         lazy="raise", cascade="all, delete-orphan", order_by="CoopArea.area_code"

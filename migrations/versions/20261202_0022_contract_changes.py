@@ -1,6 +1,6 @@
 """Contracts that change and end, and votes members can check.
 
-* `coop.variation_vote_percent` (existing co-ops: the default, 5).
+* `coop.variation_vote_percent`, by default (and for existing co-ops) 5.
 * `contract` gains `provider_name` (the name it keeps; existing contracts take their
   provider's name as it is now, the nearest record there is of the name they were signed
   under), `start_date` (the day it was made, in Wales), `end_date`, `end_reason` and
@@ -39,7 +39,6 @@ CONTRACT_STATUSES = ("active", "ended")
 PROPOSAL_KINDS = ("general", "award_tender", "contract_variation")
 PENDING = sa.text("status = 'pending_vote'")
 
-coop = sa.table("coop", sa.column("id", sa.Uuid()), sa.column("variation_vote_percent"))
 provider = sa.table("provider", sa.column("id", sa.Uuid()), sa.column("name", sa.String()))
 contract = sa.table(
     "contract",
@@ -177,10 +176,14 @@ def downgrade() -> None:
 def _upgrade(connection: sa.Connection) -> None:
 
     with op.batch_alter_table("coop", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("variation_vote_percent", sa.Integer(), nullable=True))
-    connection.execute(coop.update().values(variation_vote_percent=5))
-    with op.batch_alter_table("coop", schema=None) as batch_op:
-        batch_op.alter_column("variation_vote_percent", existing_type=sa.Integer(), nullable=False)
+        batch_op.add_column(
+            sa.Column(
+                "variation_vote_percent",
+                sa.Integer(),
+                server_default=sa.text("5"),
+                nullable=False,
+            )
+        )
         batch_op.create_check_constraint(
             "variation_vote_percent_range", "variation_vote_percent BETWEEN 0 AND 100"
         )
