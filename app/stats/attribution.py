@@ -19,7 +19,7 @@ rule lives in one place whatever period or rounding a figure uses:
 
 import uuid
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, datetime
 from typing import Any, TypeVarTuple
 
 from sqlalchemy import ColumnElement, Select, and_, exists, func, or_, select
@@ -39,14 +39,26 @@ paying_area: InstrumentedAttribute[str] = DirectPaymentAward.area_code
 holder: InstrumentedAttribute[uuid.UUID] = DirectPaymentAward.user_id
 
 
-def counted(stmt: Select[*Ts], *, statuses: Sequence[AwardStatus]) -> Select[*Ts]:
+def counted(
+    stmt: Select[*Ts],
+    *,
+    statuses: Sequence[AwardStatus],
+    confirmed_before: datetime | None = None,
+) -> Select[*Ts]:
     """`stmt` (selecting from `LedgerPosting`) narrowed to the postings made under an award
     version of one of `statuses`, with that version joined: `paying_area` is the council a posting
     counts under, `holder` whose it is. Postings made without a version in force (a top-up
-    by someone with no award, a shared-fund posting) count under no council."""
-    return stmt.join(DirectPaymentAward, DirectPaymentAward.id == LedgerPosting.award_id).where(
+    by someone with no award, a shared-fund posting) count under no council.
+
+    `confirmed_before` counts only versions the council had confirmed by then: a table made
+    from the data as it stood at the end of its period leaves out a confirmation that came
+    after."""
+    stmt = stmt.join(DirectPaymentAward, DirectPaymentAward.id == LedgerPosting.award_id).where(
         DirectPaymentAward.status.in_(list(statuses))
     )
+    if confirmed_before is not None:
+        stmt = stmt.where(DirectPaymentAward.confirmed_at < confirmed_before)
+    return stmt
 
 
 def direct_payment_money(stmt: Select[*Ts]) -> Select[*Ts]:

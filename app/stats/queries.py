@@ -42,7 +42,10 @@ class Pooling:
 
 
 def _contributions(
-    start: datetime, end: datetime, statuses: Sequence[AwardStatus]
+    start: datetime,
+    end: datetime,
+    statuses: Sequence[AwardStatus],
+    confirmed_before: datetime | None = None,
 ) -> Select[str, int, int]:
     """Direct Payment contributions in [start, end), by the paying council."""
     stmt = (
@@ -59,7 +62,9 @@ def _contributions(
         )
         .group_by(attribution.paying_area)
     )
-    return attribution.direct_payment_money(attribution.counted(stmt, statuses=statuses))
+    return attribution.direct_payment_money(
+        attribution.counted(stmt, statuses=statuses, confirmed_before=confirmed_before)
+    )
 
 
 async def pooling(
@@ -83,10 +88,12 @@ async def pooling_by_area(
     end: datetime,
     *,
     statuses: Sequence[AwardStatus],
+    confirmed_before: datetime | None = None,
 ) -> dict[str, Pooling]:
     """Holders pooling and their money in [start, end), by the council paying the award version
-    each posting was made under, counting only versions in `statuses`."""
-    rows = (await session.execute(_contributions(start, end, statuses))).all()
+    each posting was made under, counting only versions in `statuses` (and, given
+    `confirmed_before`, only those confirmed by then)."""
+    rows = (await session.execute(_contributions(start, end, statuses, confirmed_before))).all()
     return {r[0]: Pooling(holders=int(r[1]), contributions_pence=int(r[2])) for r in rows}
 
 

@@ -131,8 +131,9 @@ async def wales(
     `holders_pooling` counts distinct holders with a Direct Payment contribution in those
     months and `contributions_pence` what they paid in (top-ups and client contributions
     excluded), by the council paying the award version each contribution was made under, and
-    only under versions that council confirmed: a declared award counts in no public figure. `gaps` counts service types no verified provider offered in the area when the
-    table was made (the directory keeps no history). Answers carry a strong `ETag`; send it
+    only under versions that council had confirmed by the end of those months: a declared
+    award counts in no public figure. `gaps` counts service types no verified provider
+    offered in the area when the table was made (the directory keeps no history). Answers carry a strong `ETag`; send it
     in `If-None-Match` for a 304."""
     found, _ = await wales_table.edition(session, now=now, today=local_date(now))
     first, last = found.edition.first_day, found.edition.last_day

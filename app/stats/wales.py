@@ -49,7 +49,10 @@ async def _figures(
     `gaps` is the directory as it stands when the edition is made."""
     start, end = day_range(first, last)
     areas = (await session.scalars(select(Area).order_by(Area.code))).all()
-    pools = await queries.pooling_by_area(session, start, end, statuses=attribution.PUBLIC)
+    # Holders whose award the council had confirmed by the end of the period: as it stood.
+    pools = await queries.pooling_by_area(
+        session, start, end, statuses=attribution.PUBLIC, confirmed_before=end
+    )
     coops = await queries.coops_active_by_area(session, start, end)
     offered = await queries.types_offered_by_area(session)
     awarded = await queries.tenders_awarded_by_area(session, start, end)

@@ -195,3 +195,23 @@ async def test_a_holder_who_moves_council_keeps_their_past_in_the_old_councils_f
     table = await wales(client)
     assert table[CARDIFF]["contributions_pence"] == shown(8 * 10_000)
     assert table[SWANSEA]["contributions_pence"] == shown(8 * 5_000)
+
+
+async def test_the_public_table_counts_awards_as_confirmed_by_the_end_of_its_months(
+    client: httpx.AsyncClient, clock: FrozenClock, world: World
+) -> None:
+    late = await holders(client, world, area=CARDIFF, pay=10_000, confirm=None)
+    # Cardiff confirms on 2 April what was paid in under it in March.
+    clock.advance(timedelta(days=31))
+    await sign_in_again(client, world.cardiff)
+    for holder in late:
+        await confirm_award(client, world.cardiff, holder.award_id)
+    # April's table is made from the data as it stood at the end of March: not yet confirmed.
+    april = await wales(client)
+    assert april[CARDIFF]["holders_pooling"] == shown(0)
+    assert april[CARDIFF]["contributions_pence"] == shown(0)
+    # May's, made from the data at the end of April, counts them.
+    clock.advance(timedelta(days=30))
+    may = await wales(client)
+    assert may[CARDIFF]["holders_pooling"] == shown(10)
+    assert may[CARDIFF]["contributions_pence"] == shown(8 * 10_000)
