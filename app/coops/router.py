@@ -10,7 +10,7 @@ from app.audit import service as audit
 from app.audit.schemas import AuditEntryRead
 from app.auth.dependencies import CurrentActor, OptionalActor
 from app.auth.errors import NoMandate, OutsideMandate
-from app.coops import repository, safeguards, service
+from app.coops import repository, rules, safeguards, service
 from app.coops.dependencies import CoopAdmin
 from app.coops.errors import (
     CoopAdminRequired,
@@ -163,7 +163,7 @@ async def update_coop(
 ) -> Response | CoopRead:
     del admin
     coop = await service.get_coop(session, coop_id)
-    outcome = await service.update_coop(
+    outcome = await rules.update_coop(
         session,
         actor,
         coop,
@@ -234,7 +234,7 @@ async def approve_rule_change(
     `invalid_transition`; one whose rules have changed since it was proposed is 409
     `rule_change_stale` (propose it again). Other pending changes become `superseded`."""
     del admin
-    change = await service.approve_rule_change(
+    change = await rules.approve_rule_change(
         session, actor, coop_id=coop_id, rule_change_id=rule_change_id, now=now
     )
     return RuleChangeRead.model_validate(change)

@@ -56,8 +56,6 @@ def test_the_api_includes_one_router_per_domain() -> None:
 
 
 MAX_LINES = 400
-# Waiting for its split: its callback lists are moving to the workflows package first.
-NOT_YET_SPLIT = {"coops/service.py"}
 
 
 def _line_counts() -> dict[str, int]:
@@ -69,11 +67,5 @@ def _line_counts() -> dict[str, int]:
 
 def test_no_file_is_over_400_lines() -> None:
     counts = _line_counts()
-    over = {name: n for name, n in counts.items() if n > MAX_LINES and name not in NOT_YET_SPLIT}
+    over = {name: n for name, n in counts.items() if n > MAX_LINES}
     assert over == {}
-
-
-def test_the_files_waiting_for_a_split_are_still_over_the_limit() -> None:
-    """An exemption goes as soon as its file is short enough."""
-    counts = _line_counts()
-    assert {name for name in NOT_YET_SPLIT if counts.get(name, 0) > MAX_LINES} == NOT_YET_SPLIT
