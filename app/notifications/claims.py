@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import InstrumentedAttribute
 
 from app.core.config import Settings
 from app.notifications.models import Notification, SendStatus, WebhookDelivery
@@ -31,15 +32,21 @@ def next_try(
     return then if then <= since + RETRY_FOR else None
 
 
-async def claim_emails(session: AsyncSession, *, now: datetime, limit: int) -> list[uuid.UUID]:
+async def _claim(
+    session: AsyncSession,
+    model: type[Notification] | type[WebhookDelivery],
+    *,
+    status: InstrumentedAttribute[SendStatus],
+    next_at: InstrumentedAttribute[datetime | None],
+    now: datetime,
+    limit: int,
+) -> list[uuid.UUID]:
+    """Claim up to `limit` due rows of `model` whose `status` is pending, for `LEASE`."""
+    free = or_(model.claimed_until.is_(None), model.claimed_until <= now)
     candidates = (
-        select(Notification.id)
-        .where(
-            Notification.email_status == SendStatus.pending,
-            Notification.email_next_at <= now,
-            or_(Notification.claimed_until.is_(None), Notification.claimed_until <= now),
-        )
-        .order_by(Notification.email_next_at, Notification.id)
+        select(model.id)
+        .where(status == SendStatus.pending, next_at <= now, free)
+        .order_by(next_at, model.id)
         .limit(limit)
         .with_for_update(skip_locked=True)
     )
@@ -47,43 +54,32 @@ async def claim_emails(session: AsyncSession, *, now: datetime, limit: int) -> l
     if not ids:
         return []
     claimed = await session.execute(
-        update(Notification)
-        .where(
-            Notification.id.in_(ids),
-            Notification.email_status == SendStatus.pending,
-            or_(Notification.claimed_until.is_(None), Notification.claimed_until <= now),
-        )
+        update(model)
+        .where(model.id.in_(ids), status == SendStatus.pending, free)
         .values(claimed_until=now + LEASE)
-        .returning(Notification.id)
+        .returning(model.id)
         .execution_options(synchronize_session=False)
     )
     return list(claimed.scalars().all())
+
+
+async def claim_emails(session: AsyncSession, *, now: datetime, limit: int) -> list[uuid.UUID]:
+    return await _claim(
+        session,
+        Notification,
+        status=Notification.email_status,
+        next_at=Notification.email_next_at,
+        now=now,
+        limit=limit,
+    )
 
 
 async def claim_deliveries(session: AsyncSession, *, now: datetime, limit: int) -> list[uuid.UUID]:
-    candidates = (
-        select(WebhookDelivery.id)
-        .where(
-            WebhookDelivery.status == SendStatus.pending,
-            WebhookDelivery.next_at <= now,
-            or_(WebhookDelivery.claimed_until.is_(None), WebhookDelivery.claimed_until <= now),
-        )
-        .order_by(WebhookDelivery.next_at, WebhookDelivery.id)
-        .limit(limit)
-        .with_for_update(skip_locked=True)
+    return await _claim(
+        session,
+        WebhookDelivery,
+        status=WebhookDelivery.status,
+        next_at=WebhookDelivery.next_at,
+        now=now,
+        limit=limit,
     )
-    ids = list((await session.scalars(candidates)).all())
-    if not ids:
-        return []
-    claimed = await session.execute(
-        update(WebhookDelivery)
-        .where(
-            WebhookDelivery.id.in_(ids),
-            WebhookDelivery.status == SendStatus.pending,
-            or_(WebhookDelivery.claimed_until.is_(None), WebhookDelivery.claimed_until <= now),
-        )
-        .values(claimed_until=now + LEASE)
-        .returning(WebhookDelivery.id)
-        .execution_options(synchronize_session=False)
-    )
-    return list(claimed.scalars().all())
