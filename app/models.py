@@ -49,6 +49,7 @@ from app.tenders.models import (
     TenderQuestion,
 )
 from app.tenders.ocds.models import OcdsFeedHead, OcdsRelease
+from app.tenders.visits.models import Visit
 
 __all__ = [
     "ApiClient",
@@ -101,6 +102,7 @@ __all__ = [
     "TenderBid",
     "TenderQuestion",
     "User",
+    "Visit",
     "Vote",
     "WalesEdition",
     "WalesEditionRow",
