@@ -14,6 +14,7 @@ from app.coops.models import Coop, CoopArea, Member
 from app.core.db import Base
 from app.councils.models import ApiClient, LaOfficer
 from app.direct_payments.models import DirectPaymentAward
+from app.employment.models import Worker
 from app.governance.models import Proposal, ProposalElector, Vote
 from app.idempotency.models import IdempotencyRecord
 from app.ledger.models import LedgerAccount, LedgerPosting, LedgerTransaction, Refund
@@ -109,4 +110,5 @@ __all__ = [
     "Webhook",
     "WebhookAttempt",
     "WebhookDelivery",
+    "Worker",
 ]

@@ -29,9 +29,18 @@ LAYERS = (
     # Co-op and account events, which happen below it, are announced from the workflows.
     "notifications",
     "ledger",
+    # Bank statements matched to the ledger's transactions.
+    "bank",
     "governance",
+    # Personal assistants, their timesheets and payroll (posted through the ledger).
+    "employment",
+    # Records with expiry dates, about members, workers and providers; tenders ask it who
+    # may bid.
+    "compliance",
     "tenders",
     "support",
+    # Reads every domain that moves a holder's money to show the evidence behind it.
+    "evidence",
     "stats",
     "me",
     "workflows",

@@ -1,0 +1,2 @@
+"""Personal assistants employed by a holder or by the co-op: workers, employments, timesheets
+and payroll as a shared service."""
