@@ -1,0 +1,1 @@
+"""Bank statements imported, matched to the ledger, and reconciled at a date."""

@@ -1,0 +1,1 @@
+"""Compliance records (DBS checks, insurance, registrations) with their expiry dates."""
