@@ -9,6 +9,7 @@ from app.areas.router import router as areas_router
 from app.audit.router import router as audit_router
 from app.auth.dependencies import answer_in_their_language
 from app.auth.router import router as auth_router
+from app.compliance.router import router as compliance_router
 from app.coops.router import router as coops_router
 from app.core.deps import reject_unknown_query, require_json_media_type
 from app.councils.router import router as councils_router
@@ -55,6 +56,7 @@ for domain_router in (
     direct_payments_router,
     representatives_router,
     support_router,
+    compliance_router,
     ledger_router,
     tenders_router,
     stats_router,

@@ -140,7 +140,8 @@ async def run_worker(settings: Settings, *, once: bool) -> str:
             done = await worker.run_once()
             return (
                 f"closed {done.proposals_closed} proposals, announced {done.closing_soon}, "
-                f"sent {done.emails} e-mails, tried {done.webhook_tries} webhook deliveries"
+                f"sent {done.emails} e-mails, tried {done.webhook_tries} webhook deliveries, "
+                f"reminded of {done.expiry_reminders} expiring records"
             )
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()

@@ -10,6 +10,7 @@ from app.auth.models import (
     RefreshToken,
     User,
 )
+from app.compliance.models import ComplianceRecord
 from app.coops.models import Coop, CoopArea, Member
 from app.core.db import Base
 from app.councils.models import ApiClient, LaOfficer
@@ -61,6 +62,7 @@ __all__ = [
     "AuthSession",
     "Base",
     "CallOff",
+    "ComplianceRecord",
     "Contract",
     "Coop",
     "CoopArea",

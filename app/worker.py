@@ -6,8 +6,9 @@ it itself (`DPC_WORKER_IN_PROCESS`). One pass, in order:
 1. closes every proposal whose `closes_at` has passed (running its outcome: an award vote
    awards the tender) and closes bidding on tenders past their deadline;
 2. announces `proposal.closing_soon` 24 hours before a proposal closes;
-3. sends the e-mails of committed notifications, and retries failed ones when due;
-4. delivers committed events to webhooks, and retries failed deliveries when due.
+3. announces `compliance.expiring` 30 and 7 days before a compliance record in force runs out;
+4. sends the e-mails of committed notifications, and retries failed ones when due;
+5. delivers committed events to webhooks, and retries failed deliveries when due.
 
 Reads still close a due proposal or tender themselves, so nothing waits for the worker to be
 correct; the worker makes it happen (and be announced) without anyone reading. A tender's
@@ -27,6 +28,7 @@ from dataclasses import dataclass
 import httpx
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from app.compliance import schedule as compliance_schedule
 from app.core.clock import Clock
 from app.core.config import Settings
 from app.core.db import unit_of_work
@@ -50,10 +52,19 @@ class Pass:
     closing_soon: int
     emails: int
     webhook_tries: int
+    expiry_reminders: int = 0
 
     @property
     def busy(self) -> bool:
-        return any((self.proposals_closed, self.closing_soon, self.emails, self.webhook_tries))
+        return any(
+            (
+                self.proposals_closed,
+                self.closing_soon,
+                self.expiry_reminders,
+                self.emails,
+                self.webhook_tries,
+            )
+        )
 
 
 class Worker:
@@ -92,10 +103,15 @@ class Worker:
         async with unit_of_work(self.sessionmaker) as session:
             return await governance_schedule.announce_closing_soon(session, now=self.clock.now())
 
+    async def remind_expiring(self) -> int:
+        async with unit_of_work(self.sessionmaker) as session:
+            return await compliance_schedule.announce_expiring(session, now=self.clock.now())
+
     async def run_once(self) -> Pass:
         """One pass of every job, in the order above."""
         closed = await self.close_due()
         soon = await self.announce()
+        reminders = await self.remind_expiring()
         emails = await outbox.send_due_emails(
             self.sessionmaker, self.settings, now=self.clock.now(), send=self.send
         )
@@ -107,7 +123,13 @@ class Worker:
         finally:
             if self.client is None:
                 await client.aclose()
-        return Pass(proposals_closed=closed, closing_soon=soon, emails=emails, webhook_tries=tries)
+        return Pass(
+            proposals_closed=closed,
+            closing_soon=soon,
+            emails=emails,
+            webhook_tries=tries,
+            expiry_reminders=reminders,
+        )
 
     async def run(self, stop: asyncio.Event) -> None:
         """Passes until `stop` is set, resting `DPC_WORKER_POLL_SECONDS` after a pass that

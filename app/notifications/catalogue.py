@@ -161,11 +161,14 @@ TEXTS: dict[EventType, Text] = {
         body_cy="Mae rhywun wedi rhoi sylw ar gais cymorth yn {coop}.",
     ),
     EventType.compliance_expiring: Text(
-        title="A document expires soon",
-        body="A document kept by {coop} expires on {expires_on}. Please renew it in time.",
-        title_cy="Dogfen yn dod i ben cyn bo hir",
-        body_cy="Mae dogfen sy'n cael ei chadw gan {coop} yn dod i ben ar {expires_on}. "
-        "Adnewyddwch hi mewn pryd.",
+        title="Paperwork expires on {expires_on}: {compliance_kind}",
+        body="A record kept by {coop} ({compliance_kind}) is good until {expires_on}. Please "
+        "renew it in time: once the renewal is recorded, no more reminders are sent about the "
+        "old one.",
+        title_cy="Gwaith papur yn dod i ben ar {expires_on}: {compliance_kind}",
+        body_cy="Mae cofnod sy'n cael ei gadw gan {coop} ({compliance_kind}) yn ddilys tan "
+        "{expires_on}. Adnewyddwch ef mewn pryd: unwaith y cofnodir yr adnewyddiad, ni anfonir "
+        "rhagor o nodiadau atgoffa am yr hen un.",
     ),
     EventType.surplus_warning: Text(
         title="Your account holds more than 8 weeks of budget",
@@ -203,6 +206,7 @@ TEXTS: dict[EventType, Text] = {
 
 # Enum values shown in a text, by their labels in GET /reference/labels.
 LABELLED = {
+    "compliance_kind": "compliance_kind",
     "member_class": "member_class",
     "service_type": "service_type",
     "status": "support_status",

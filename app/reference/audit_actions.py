@@ -254,6 +254,10 @@ AUDIT_ACTIONS: dict[str, dict[str, str]] = {
         deleted=("Webhook removed", "Bachyn gwe wedi'i dynnu"),
     ),
     **_group(
+        "compliance",
+        recorded=("Compliance record filed", "Cofnod cydymffurfio wedi'i gofnodi"),
+    ),
+    **_group(
         "ocds",
         release_published=("Open data release published", "Datganiad data agored wedi'i gyhoeddi"),
     ),

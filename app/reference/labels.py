@@ -211,6 +211,16 @@ LABELS: Labels = {
         training=("Training", "Hyfforddiant"),
         employment_contract=("Contract of employment", "Contract cyflogaeth"),
     ),
+    "compliance_subject_kind": _pairs(
+        member=("Member", "Aelod"),
+        worker=("Worker (personal assistant)", "Gweithiwr (cynorthwyydd personol)"),
+        provider=("Care provider", "Darparwr gofal"),
+    ),
+    "compliance_state": _pairs(
+        current=("Current", "Cyfredol"),
+        expiring=("Expires within 30 days", "Yn dod i ben o fewn 30 diwrnod"),
+        lapsed=("Lapsed", "Wedi dod i ben"),
+    ),
     "notification_type": _pairs(
         **{
             "membership.applied": (

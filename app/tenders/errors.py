@@ -69,6 +69,22 @@ class ProviderNotEligible(Forbidden):
     )
 
 
+class ProviderPaperworkLapsed(ProviderNotEligible):
+    detail = (
+        "The provider's public liability insurance or CIW registration on record with this "
+        "co-operative has lapsed (see `lapsed`): the co-operative records its renewal before "
+        "the provider may bid."
+    )
+    detail_cy = (
+        "Mae yswiriant atebolrwydd cyhoeddus neu gofrestriad AGC y darparwr sydd ar gofnod gyda'r "
+        "cwmni cydweithredol hwn wedi dod i ben (gweler `lapsed`): mae'r cwmni cydweithredol yn "
+        "cofnodi ei adnewyddu cyn y caiff y darparwr gynnig."
+    )
+
+    def __init__(self, lapsed: list[str]) -> None:
+        super().__init__(extra={"lapsed": lapsed})
+
+
 class BidExists(Conflict):
     code = "bid_exists"
     title, title_cy = "Bid exists", "Mae cynnig eisoes"

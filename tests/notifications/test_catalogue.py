@@ -25,6 +25,7 @@ SAMPLE = {
     "status": "in_progress",
     "service_type": "respite",
     "member_class": "carer",
+    "compliance_kind": "public_liability",
 }
 
 

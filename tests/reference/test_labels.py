@@ -6,6 +6,7 @@ import httpx
 import pytest
 
 from app.auth.models import PreferredLanguage
+from app.compliance.models import ComplianceKind, ComplianceState, SubjectKind
 from app.coops.models import MemberClass, MemberStatus, RuleChangeStatus, VotingMode
 from app.direct_payments.models import AwardStatus
 from app.governance.models import ProposalKind, ProposalStatus
@@ -49,6 +50,9 @@ API_ENUMS: dict[str, type[StrEnum]] = {
     "contribution_source": ContributionSource,
     "transaction_kind": TransactionKind,
     "notification_type": EventType,
+    "compliance_kind": ComplianceKind,
+    "compliance_subject_kind": SubjectKind,
+    "compliance_state": ComplianceState,
 }
 # Values SPEC names that the code of this release does not use yet: labelled ahead of it.
 PROMISED = {
@@ -60,16 +64,6 @@ PROMISED = {
 SPEC_VALUES: dict[str, set[str]] = {
     "visit_status": {"to_confirm", "confirmed", "queried", "rejected"},
     "mandate_role": {"helper", "suitable_person", "lpa_property_financial", "deputy", "parent"},
-    "compliance_kind": {
-        "dbs_enhanced",
-        "dbs_basic",
-        "right_to_work",
-        "employers_liability",
-        "public_liability",
-        "ciw_registration",
-        "training",
-        "employment_contract",
-    },
 }
 SPEC_ENUMS = {
     "transaction_kind",
@@ -78,6 +72,7 @@ SPEC_ENUMS = {
     "award_status",
     "contribution_source",
     *SPEC_VALUES,
+    "compliance_kind",
     "mandate_scope",
     "service_type",
     "welsh_language",

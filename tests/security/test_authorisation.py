@@ -603,6 +603,22 @@ TABLE: dict[str, Row] = {
         coop_members(201),
         lambda w: {"body": "Thank you"},
     ),
+    # About the administrator: a member files records about themselves only.
+    "POST /api/v1/coops/{coop_id}/compliance": Row(
+        "/api/v1/coops/{coop}/compliance",
+        coop_members(403, admin=201),
+        lambda w: {
+            "subject_kind": "member",
+            "subject_id": w.ids["admin_member"],
+            "kind": "dbs_basic",
+            "reference": "001234567890",
+            "issued_on": "2026-01-05",
+            "expires_on": "2029-01-04",
+        },
+    ),
+    "GET /api/v1/coops/{coop_id}/compliance": Row(
+        "/api/v1/coops/{coop}/compliance", coop_members(200)
+    ),
     "GET /api/v1/coops/{coop_id}/pool": Row("/api/v1/coops/{coop}/pool", coop_members(200)),
     "POST /api/v1/coops/{coop_id}/pool/contributions": Row(
         "/api/v1/coops/{coop}/pool/contributions",

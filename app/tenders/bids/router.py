@@ -52,7 +52,11 @@ async def submit_bid(
     body: BidCreate, session: SessionDep, seen: SignedInTender, actor: CurrentActor, now: NowDep
 ) -> TenderBid:
     """Bid for an open tender (staff of a verified provider that serves every area of the
-    tender and offers its service type, else 403 `provider_not_eligible`). Staff of several
+    tender and offers its service type, else 403 `provider_not_eligible`). A provider whose
+    `public_liability` or `ciw_registration` record in force with the tendering co-op has
+    lapsed is refused too (403 `provider_not_eligible`, naming the kinds in `lapsed`); records
+    other co-ops keep do not count, and a provider the co-op has no such record about is not
+    refused (only a record can lapse). Staff of several
     providers name the bidding one in `provider_id`; staff of one may leave it out. One bid
     per provider (409 `bid_exists`: amend or withdraw it instead), until the deadline (409
     `submission_closed`). The rate may not exceed the tender's ceiling (422

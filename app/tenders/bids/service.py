@@ -13,6 +13,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.audit import service as audit
 from app.auth.actor import Actor
+from app.compliance import service as compliance
+from app.core.clock import local_date
 from app.core.errors import ValidationFailed, must_exist
 from app.providers import service as provider_service
 from app.providers.models import Provider, ProviderStatus, WelshLanguage
@@ -24,6 +26,7 @@ from app.tenders.errors import (
     BidsSealed,
     NotProviderStaff,
     ProviderNotEligible,
+    ProviderPaperworkLapsed,
     RateAboveCeiling,
     SubmissionClosed,
     WelshOfferTooLow,
@@ -70,6 +73,19 @@ def check_eligible(tender: Tender, provider: Provider) -> None:
         raise ProviderNotEligible
 
 
+async def check_paperwork(
+    session: AsyncSession, tender: Tender, provider: Provider, *, now: datetime
+) -> None:
+    """A provider whose public liability or CIW registration record, filed with the tendering
+    co-op, has lapsed may not bid. Only a record lapses: a provider the co-op has filed no such
+    record about is not refused."""
+    lapsed = await compliance.lapsed_for_bidding(
+        session, coop_id=tender.coop_id, provider_id=provider.id, today=local_date(now)
+    )
+    if lapsed:
+        raise ProviderPaperworkLapsed([kind.value for kind in lapsed])
+
+
 def check_offer(tender: Tender, fields: BidFields) -> None:
     if fields.hourly_rate_pence > tender.max_hourly_rate_pence:
         raise RateAboveCeiling(max_hourly_rate_pence=tender.max_hourly_rate_pence)
@@ -100,6 +116,7 @@ async def submit(
     tender = await service.lock(session, tender)
     require_taking_bids(tender)
     check_eligible(tender, provider)
+    await check_paperwork(session, tender, provider, now=now)
     if await repository.bids_of(session, tender.id, provider_ids=[provider.id]):
         raise BidExists
     check_offer(tender, fields)
@@ -148,6 +165,7 @@ async def amend(
     provider = await provider_service.provider_with_offer(session, bid.provider_id)
     provider = must_exist(provider, "a bid's provider exists")
     check_eligible(tender, provider)
+    await check_paperwork(session, tender, provider, now=now)
     check_offer(tender, fields)
     for name, value in fields.model_dump(include=BID_FIELDS).items():
         setattr(bid, name, value)
