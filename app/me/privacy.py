@@ -27,7 +27,7 @@ from decimal import Decimal
 from enum import Enum
 from typing import Any
 
-from sqlalchemy import delete, or_, select, update
+from sqlalchemy import and_, delete, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import DeclarativeBase
 
@@ -36,10 +36,12 @@ from app.audit.chain import format_at
 from app.audit.models import AuditEntry
 from app.auth.actor import Actor
 from app.auth.models import AuthSession, EmailChange, PasswordReset, User
+from app.compliance.models import ComplianceRecord, SubjectKind
 from app.coops import service as coops
 from app.coops.models import Member, MemberStatus
 from app.councils.models import LaOfficer
 from app.direct_payments.models import DirectPaymentAward
+from app.employment.models import Worker
 from app.governance.models import Vote
 from app.ledger.models import LedgerAccount, LedgerPosting, LedgerTransaction, Refund
 from app.notifications.models import Notification, NotificationPreference
@@ -120,6 +122,23 @@ async def export(session: AsyncSession, user: User) -> dict[str, Any]:
             for transaction, posting, code in postings.all()
         ],
         "refunds": await _rows(session, Refund, Refund.member_id.in_(member_ids)),
+        # Checks and papers a co-op keeps about them, as a member or as a worker.
+        "compliance_records": await _rows(
+            session,
+            ComplianceRecord,
+            or_(
+                and_(
+                    ComplianceRecord.subject_kind == SubjectKind.member,
+                    ComplianceRecord.subject_id.in_(member_ids),
+                ),
+                and_(
+                    ComplianceRecord.subject_kind == SubjectKind.worker,
+                    ComplianceRecord.subject_id.in_(
+                        select(Worker.id).where(Worker.user_id == user.id)
+                    ),
+                ),
+            ),
+        ),
         "subscriptions": await _rows(
             session, SubscriptionPeriod, SubscriptionPeriod.member_id.in_(member_ids)
         ),

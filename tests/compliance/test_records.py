@@ -442,3 +442,19 @@ class TestListRecords:
         body = await file(client, world, subject_kind="worker", subject_id=str(newcomer))
         listed = await client.get(f"{world.url}?subject_id={newcomer}", headers=world.admin.headers)
         assert [i["id"] for i in ok(listed).json()["items"]] == [body["id"]]
+
+
+class TestSubjectAccess:
+    async def test_the_records_about_a_member_or_a_worker_are_in_their_export(
+        self, client: httpx.AsyncClient, world: World
+    ) -> None:
+        mine = await file(client, world)
+        worker_record = await file(
+            client, world, subject_kind="worker", subject_id=str(world.worker_id)
+        )
+        await file(client, world, subject_id=str(world.other_member_id))
+        exported = ok(await client.get("/api/v1/me/export", headers=world.member.headers)).json()
+        assert [r["id"] for r in exported["compliance_records"]] == [mine["id"]]
+        assert exported["compliance_records"][0]["reference"] == "001234567890"
+        theirs = ok(await client.get("/api/v1/me/export", headers=world.pa.headers)).json()
+        assert [r["id"] for r in theirs["compliance_records"]] == [worker_record["id"]]
