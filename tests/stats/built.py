@@ -130,6 +130,9 @@ class Builder:
             self.session, await self.actor(admin), applied, now=self.now
         )
 
+    async def member(self, coop_id: uuid.UUID, member_id: uuid.UUID) -> Member:
+        return await coops.get_member(self.session, coop_id=coop_id, member_id=member_id)
+
     async def member_of(self, coop: Coop, person: Person) -> Member:
         member = await coops.active_membership(self.session, coop_id=coop.id, user_id=person.id)
         assert member is not None
@@ -206,15 +209,19 @@ class Builder:
         )
         return transaction.id
 
-    async def verified_provider(self, admin: Person, **fields: Any) -> Provider:
-        """A provider registered by new staff and verified by the platform admin `admin`."""
-        staff = await self.person(full_name="Provider Staff", signed_in=False)
-        provider = await providers.create_provider(
+    async def provider(self, staff: Person, **fields: Any) -> Provider:
+        """A provider registered by `staff` (POST /providers): pending until verified."""
+        return await providers.create_provider(
             self.session,
             await self.actor(staff),
             details=ProviderCreate.model_validate(provider_fields(**fields)),
             now=self.now,
         )
+
+    async def verified_provider(self, admin: Person, **fields: Any) -> Provider:
+        """A provider registered by new staff and verified by the platform admin `admin`."""
+        staff = await self.person(full_name="Provider Staff", signed_in=False)
+        provider = await self.provider(staff, **fields)
         return await provider_listing.verify_provider(
             self.session, await self.actor(admin), provider, now=self.now
         )
@@ -222,6 +229,7 @@ class Builder:
 
 @asynccontextmanager
 async def built(app: FastAPI) -> AsyncIterator[Builder]:
-    """A builder whose work is committed (to the test's transaction) when the block ends."""
+    """A builder whose work is committed (to the test's transaction) when the block ends.
+    Objects it returns belong to its session: in a later block, read them again."""
     async with unit_of_work(app.state.sessionmaker) as session:
         yield Builder(app, session)
