@@ -25,7 +25,7 @@ from tests.factories import (
     join_coop,
     register_person,
 )
-from tests.helpers import problem
+from tests.helpers import ok, problem
 from tests.stats.built import built
 from tests.support.conftest import subscribe, support_service
 
