@@ -16,7 +16,7 @@ from cryptography.hazmat.primitives.serialization import (
     PublicFormat,
 )
 from pydantic import ValidationError
-from sqlalchemy import delete, select, text, update
+from sqlalchemy import delete, func, select, text, update
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -35,7 +35,7 @@ from tests.factories import (
     platform_admin,
     register_person,
 )
-from tests.helpers import problem
+from tests.helpers import ok, problem
 
 ZEROS = "0" * 64
 
@@ -248,7 +248,7 @@ class TestAboutIsHashed:
             withhold_about=True,
         )
         await commit_unit_of_work(session)
-        feed = await client.get(f"/api/v1/coops/{coop}/audit", headers=admin.headers)
+        feed = ok(await client.get(f"/api/v1/coops/{coop}/audit", headers=admin.headers))
         [shown] = [e for e in feed.json()["items"] if e["action"] == "test.asked"]
         assert str(asker.id) not in feed.text
         assert shown["about_user_id"] is None
@@ -268,17 +268,24 @@ class TestAppendOnly:
         self, client: httpx.AsyncClient, session: AsyncSession
     ) -> None:
         await register_person(client)
+        before = (await session.scalars(select(AuditEntry.action).order_by(AuditEntry.seq))).all()
         with pytest.raises(DBAPIError, match="append-only"):
             async with session.begin_nested():
                 await session.execute(update(AuditEntry).values(action="user.tampered"))
+        after = (await session.scalars(select(AuditEntry.action).order_by(AuditEntry.seq))).all()
+        assert after == before
+        assert "user.tampered" not in after
 
     async def test_deleting_an_entry_is_refused(
         self, client: httpx.AsyncClient, session: AsyncSession
     ) -> None:
         await register_person(client)
+        before = await session.scalar(select(func.count()).select_from(AuditEntry))
+        assert before
         with pytest.raises(DBAPIError, match="append-only"):
             async with session.begin_nested():
                 await session.execute(delete(AuditEntry))
+        assert await session.scalar(select(func.count()).select_from(AuditEntry)) == before
 
     async def test_truncating_the_chain_is_refused(
         self, client: httpx.AsyncClient, session: AsyncSession
@@ -286,9 +293,11 @@ class TestAppendOnly:
         if session.bind.dialect.name != "postgresql":
             pytest.skip("SQLite has no TRUNCATE (DELETE is refused above)")
         await register_person(client)
+        before = await session.scalar(select(func.count()).select_from(AuditEntry))
         with pytest.raises(DBAPIError, match="append-only"):
             async with session.begin_nested():
                 await session.execute(text("TRUNCATE audit_entry"))
+        assert await session.scalar(select(func.count()).select_from(AuditEntry)) == before
 
 
 class TestAuditChain:
@@ -369,9 +378,11 @@ class TestVerifyAuditChain:
     async def test_only_platform_admins_may_verify(self, client: httpx.AsyncClient) -> None:
         person = await register_person(client)
         problem(await client.get("/api/v1/admin/audit/verify"), 401, "not_authenticated")
-        problem(
+        refused = problem(
             await client.get("/api/v1/admin/audit/verify", headers=person.headers), 403, "forbidden"
         )
+        # A refusal, with no verdict on the chain in it.
+        assert not {"ok", "entries_checked", "first_bad_seq"} & set(refused)
 
     @pytest.mark.parametrize(
         "params",

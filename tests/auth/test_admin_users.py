@@ -50,8 +50,15 @@ class TestFindUsers:
         ).json()
         assert closed["items"] == []
 
-    async def test_only_platform_admins_look_up(self, client: httpx.AsyncClient) -> None:
+    async def test_only_platform_admins_look_up(
+        self, client: httpx.AsyncClient, session: AsyncSession
+    ) -> None:
         person = await register_person(client)
+        problem(
+            await client.get("/api/v1/admin/users", params={"email": person.email}),
+            401,
+            "not_authenticated",
+        )
         problem(
             await client.get(
                 "/api/v1/admin/users", params={"email": person.email}, headers=person.headers
@@ -59,3 +66,7 @@ class TestFindUsers:
             403,
             "forbidden",
         )
+        looked_up = await session.scalar(
+            select(AuditEntry.seq).where(AuditEntry.action == "user.looked_up")
+        )
+        assert looked_up is None

@@ -61,17 +61,22 @@ class TestRegister:
         assert body["errors"][0]["loc"] == ["body", "password"]
         assert "short-pw" not in response.text
 
-    async def test_an_unknown_field_is_refused(self, client: httpx.AsyncClient) -> None:
+    async def test_an_unknown_field_is_refused(
+        self, client: httpx.AsyncClient, session: AsyncSession
+    ) -> None:
+        email = unique_email()
         response = await client.post(
             "/api/v1/auth/register",
             json={
-                "email": unique_email(),
+                "email": email,
                 "password": DEFAULT_PASSWORD,
                 "full_name": "A",
                 "is_platform_admin": True,
             },
         )
-        problem(response, 422, "validation_error")
+        body = problem(response, 422, "validation_error")
+        assert ["body", "is_platform_admin"] in [e["loc"] for e in body["errors"]]
+        assert await session.scalar(select(User.id).where(User.email == email)) is None
 
 
 class TestToken:
@@ -121,7 +126,11 @@ class TestToken:
     ) -> None:
         person = await register_person(client)
         for _ in range(4):
-            await login(client, email=person.email, password="wrong password!!")
+            problem(
+                await login(client, email=person.email, password="wrong password!!"),
+                401,
+                "invalid_credentials",
+            )
         assert (
             await login(client, email=person.email, password=person.password)
         ).status_code == 200
@@ -129,8 +138,13 @@ class TestToken:
             select(func.count()).select_from(LoginFailure).where(LoginFailure.email == person.email)
         )
         assert remaining == 0
+        # Four more failures are not the fifth to ninth: the count began again.
         for _ in range(4):
-            await login(client, email=person.email, password="wrong password!!")
+            problem(
+                await login(client, email=person.email, password="wrong password!!"),
+                401,
+                "invalid_credentials",
+            )
         assert (
             await login(client, email=person.email, password=person.password)
         ).status_code == 200
@@ -164,6 +178,12 @@ class TestRefresh:
             "/api/v1/me", headers={"Authorization": f"Bearer {new_pair['access_token']}"}
         )
         assert me.status_code == 200
+        # Once: the spent token is refused.
+        problem(
+            await client.post("/api/v1/auth/refresh", json={"refresh_token": person.refresh_token}),
+            401,
+            "not_authenticated",
+        )
 
     async def test_a_spent_token_revokes_every_token_of_that_login(
         self, client: httpx.AsyncClient

@@ -95,7 +95,7 @@ class TestPasswordReset:
         self, client: httpx.AsyncClient, mailbox: Mailbox, clock: FrozenClock
     ) -> None:
         person = await register_person(client)
-        await ask(client, person.email)
+        assert (await ask(client, person.email)).status_code == 202
         [code] = codes_sent(mailbox, person.email)
         clock.advance(timedelta(minutes=30))
         problem(await confirm(client, code), 400, "invalid_reset_token")
@@ -105,8 +105,8 @@ class TestPasswordReset:
         self, client: httpx.AsyncClient, mailbox: Mailbox
     ) -> None:
         person = await register_person(client)
-        await ask(client, person.email)
-        await ask(client, person.email)
+        for _ in range(2):
+            assert (await ask(client, person.email)).status_code == 202
         older, newer = codes_sent(mailbox, person.email)
         problem(await confirm(client, older), 400, "invalid_reset_token")
         assert (await confirm(client, newer)).status_code == 204
@@ -129,7 +129,7 @@ class TestPasswordReset:
         # The last code sent still works: a refused request voids nothing.
         assert (await confirm(client, codes_sent(mailbox, person.email)[-1])).status_code == 204
         clock.advance(timedelta(minutes=56))
-        await ask(client, person.email)
+        assert (await ask(client, person.email)).status_code == 202
         assert len(mailbox.to(person.email)) == 6
 
     async def test_beyond_20_an_hour_from_one_client_nothing_is_sent(
@@ -155,7 +155,11 @@ class TestPasswordReset:
     ) -> None:
         person = await register_person(client)
         for _ in range(5):
-            await login(client, email=person.email, password="not the password!!")
+            problem(
+                await login(client, email=person.email, password="not the password!!"),
+                401,
+                "invalid_credentials",
+            )
         problem(
             await login(client, email=person.email, password=DEFAULT_PASSWORD),
             429,
@@ -163,7 +167,7 @@ class TestPasswordReset:
         )
         session.add(LoginFailure(email=person.email, client_address="198.51.100.7", at=clock.now()))
         await session.commit()
-        await ask(client, person.email)
+        assert (await ask(client, person.email)).status_code == 202
         [code] = codes_sent(mailbox, person.email)
         assert (await confirm(client, code)).status_code == 204
         assert (

@@ -51,9 +51,10 @@ async def test_an_unknown_email_costs_one_argon2_verification_like_a_wrong_passw
 ) -> None:
     person = await register_person(client)
     counted_verifications.clear()
-    await login(client, email=person.email, password="wrong password here")
+    wrong = await login(client, email=person.email, password="wrong password here")
     wrong_password = len(counted_verifications)
     counted_verifications.clear()
-    await login(client, email=unique_email(), password="wrong password here")
+    unknown = await login(client, email=unique_email(), password="wrong password here")
+    assert wrong.status_code == unknown.status_code == 401
     unknown_email = len(counted_verifications)
     assert wrong_password == unknown_email == 1

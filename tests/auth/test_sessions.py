@@ -40,11 +40,13 @@ class TestListSessions:
         self, client: httpx.AsyncClient, clock: FrozenClock
     ) -> None:
         person = await register_person(client)
-        await register_person(client)  # someone else's login is not listed
+        someone_else = await register_person(client)
         clock.advance(timedelta(minutes=1))
         phone = await second_login(client, person, " Phone\tAndroid  ")
         items = await sessions_of(client, person.token)
         assert len(items) == 2
+        [theirs] = await sessions_of(client, someone_else.token)
+        assert theirs["id"] not in {i["id"] for i in items}
         newest, first = items
         assert newest["user_agent"] == "Phone Android"
         assert newest["current"] is False

@@ -100,9 +100,15 @@ class TestNobodyCanLockTheOwnerOut:
         person = await register_person(client)
         async with from_address(app, "198.51.100.200") as elsewhere:
             for _ in range(3):
-                await login(elsewhere, email=person.email, password=WRONG)
+                problem(
+                    await login(elsewhere, email=person.email, password=WRONG),
+                    401,
+                    "invalid_credentials",
+                )
         for _ in range(4):
-            await login(client, email=person.email, password=WRONG)
+            problem(
+                await login(client, email=person.email, password=WRONG), 401, "invalid_credentials"
+            )
         assert (
             await login(client, email=person.email, password=person.password)
         ).status_code == 200
@@ -137,7 +143,11 @@ class TestNobodyCanLockTheOwnerOut:
         person = await register_person(client)
         async with from_address(app, "198.51.100.5") as attacker:
             for _ in range(5):
-                await login(attacker, email=person.email, password=WRONG)
+                problem(
+                    await login(attacker, email=person.email, password=WRONG),
+                    401,
+                    "invalid_credentials",
+                )
                 clock.advance(timedelta(minutes=2))
             problem(
                 await login(attacker, email=person.email, password=WRONG), 429, "too_many_attempts"
@@ -164,7 +174,9 @@ class TestARefusedAttemptChecksNoPassword:
         counting = CountingPasswords(app.state.passwords)
         app.state.passwords = counting
         for _ in range(5):
-            await login(client, email=person.email, password=WRONG)
+            problem(
+                await login(client, email=person.email, password=WRONG), 401, "invalid_credentials"
+            )
         assert counting.verified == 5
         for _ in range(10):
             problem(

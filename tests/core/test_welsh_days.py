@@ -13,6 +13,7 @@ from tests.factories import (
     set_direct_payment,
     sign_in_again,
 )
+from tests.helpers import ok
 
 # 00:30 on 1 July in Wales (BST) is still 30 June in UTC.
 JUST_INTO_JULY = datetime(2026, 6, 30, 23, 30, tzinfo=UTC)
@@ -74,8 +75,8 @@ async def test_a_payment_just_after_midnight_on_1_july_belongs_to_july_and_the_t
         params={"from": "2026-06-01", "to": "2026-06-30"},
         headers=holder.headers,
     )
-    assert june.json()["movements"] == []
-    csv_text = (
+    assert ok(june).json()["movements"] == []
+    csv_text = ok(
         await client.get(
             f"/api/v1/coops/{coop_id}/members/{member_id}/statement",
             params={"from": "2026-07-01", "to": "2026-07-01", "format": "csv"},

@@ -80,7 +80,9 @@ class TestCreateApiClient:
         listed = (await client.get("/api/v1/admin/api-clients", headers=admin.headers)).json()
         assert "client_secret" not in listed["items"][0]
 
-    async def test_only_platform_admins_create_clients(self, client: httpx.AsyncClient) -> None:
+    async def test_only_platform_admins_create_clients(
+        self, client: httpx.AsyncClient, session: AsyncSession
+    ) -> None:
         person = await register_person(client)
         body = {"name": "x", "area_code": CARDIFF}
         problem(await client.post("/api/v1/admin/api-clients", json=body), 401, "not_authenticated")
@@ -89,6 +91,7 @@ class TestCreateApiClient:
             403,
             "forbidden",
         )
+        assert await session.scalar(select(ApiClient.id)) is None
 
 
 @pytest.mark.own_app
@@ -114,7 +117,7 @@ class TestClientCredentials:
         admin = await platform_admin(client, session)
         creds = await new_client(client, admin.headers)
         headers = {
-            "Authorization": f"Bearer {(await client_token(client, creds)).json()['access_token']}"
+            "Authorization": f"Bearer {ok(await client_token(client, creds)).json()['access_token']}"
         }
         problem(
             await client.get(f"/test/areas/{SWANSEA}/figures", headers=headers), 403, "forbidden"
@@ -143,7 +146,7 @@ class TestClientCredentials:
         admin = await platform_admin(client, session)
         creds = await new_client(client, admin.headers)
         headers = {
-            "Authorization": f"Bearer {(await client_token(client, creds)).json()['access_token']}"
+            "Authorization": f"Bearer {ok(await client_token(client, creds)).json()['access_token']}"
         }
         revoked = await client.delete(
             f"/api/v1/admin/api-clients/{creds['id']}", headers=admin.headers

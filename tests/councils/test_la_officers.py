@@ -8,7 +8,7 @@ from app.audit.models import AuditEntry
 from app.core.clock import FrozenClock
 from app.councils.models import LaOfficer
 from tests.factories import Person, platform_admin, register_person
-from tests.helpers import problem
+from tests.helpers import ok, problem
 
 
 class TestAppointLaOfficer:
@@ -51,6 +51,7 @@ class TestAppointLaOfficer:
             headers=admin.headers,
         )
         problem(response, 404, "not_found")
+        assert await session.scalar(select(func.count()).select_from(LaOfficer)) == 0
 
     async def test_only_platform_admins_appoint(
         self, client: httpx.AsyncClient, session: AsyncSession
@@ -115,7 +116,7 @@ class TestEndAppointment:
     ) -> None:
         admin = await platform_admin(client, session)
         officer = await register_person(client)
-        appointment = (
+        appointment = ok(
             await appoint(client, admin, {"user_id": str(officer.id), "area_code": SWANSEA})
         ).json()
         summary = f"/api/v1/la/areas/{SWANSEA}/summary"
@@ -173,9 +174,9 @@ class TestListAppointments:
     ) -> None:
         admin = await platform_admin(client, session)
         first, second = await register_person(client), await register_person(client)
-        await appoint(client, admin, {"user_id": str(first.id), "area_code": SWANSEA})
+        ok(await appoint(client, admin, {"user_id": str(first.id), "area_code": SWANSEA}))
         clock.advance(timedelta(seconds=1))
-        await appoint(client, admin, {"user_id": str(second.id), "area_code": "W06000015"})
+        ok(await appoint(client, admin, {"user_id": str(second.id), "area_code": "W06000015"}))
         every = (await client.get("/api/v1/admin/la-officers", headers=admin.headers)).json()
         assert [i["user_id"] for i in every["items"]] == [str(first.id), str(second.id)]
         swansea = (

@@ -6,6 +6,7 @@ from typing import Any
 
 import httpx
 import pytest
+from fastapi import FastAPI
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession, async_sessionmaker
 
@@ -22,7 +23,6 @@ from tests.factories import (
     Person,
     agree_rules,
     apply_to_coop,
-    create_coop,
     grant_mandate,
     join_coop,
     open_proposal,
@@ -30,6 +30,7 @@ from tests.factories import (
     set_admin,
 )
 from tests.helpers import declare_open_set, ok, problem
+from tests.stats.built import built
 
 
 def soon(clock: FrozenClock, minutes: int = 5) -> datetime:
@@ -64,24 +65,25 @@ async def closings(session: AsyncSession, proposal_id: uuid.UUID) -> int:
 
 
 async def coop_of(
-    client: httpx.AsyncClient, *classes: str, **rules: object
+    app: FastAPI, *classes: str, **rules: object
 ) -> tuple[uuid.UUID, Person, list[Person]]:
     """A co-op whose founder is an admin service user, with one active member per class."""
-    admin = await register_person(client, full_name="Admin")
-    coop_id = await create_coop(client, admin, **rules)
-    members = []
-    for member_class in classes:
-        person = await register_person(client)
-        await join_coop(client, coop_id, person, admin, member_class)
-        members.append(person)
-    return coop_id, admin, members
+    async with built(app) as b:
+        admin = await b.person(full_name="Admin")
+        coop = await b.coop(admin, **rules)
+        members = []
+        for member_class in classes:
+            person = await b.person()
+            await b.join(coop, person, admin, member_class)
+            members.append(person)
+    return coop.id, admin, members
 
 
 class TestOpenProposal:
     async def test_a_member_opens_a_general_proposal(
-        self, client: httpx.AsyncClient, session: AsyncSession, clock: FrozenClock
+        self, app: FastAPI, client: httpx.AsyncClient, session: AsyncSession, clock: FrozenClock
     ) -> None:
-        coop_id, _, [carer] = await coop_of(client, "carer")
+        coop_id, _, [carer] = await coop_of(app, "carer")
         await apply_to_coop(client, coop_id, await register_person(client))
         closes_at = soon(clock)
         response = await client.post(
@@ -107,12 +109,13 @@ class TestOpenProposal:
     @pytest.mark.parametrize("closes_in", [timedelta(0), timedelta(minutes=-1)])
     async def test_closing_time_must_be_in_the_future(
         self,
+        app: FastAPI,
         client: httpx.AsyncClient,
         session: AsyncSession,
         clock: FrozenClock,
         closes_in: timedelta,
     ) -> None:
-        coop_id, admin, _ = await coop_of(client)
+        coop_id, admin, _ = await coop_of(app)
         before = await session.scalar(select(func.count()).select_from(Proposal))
         for closes_at in ((clock.now() + closes_in).isoformat(), "2030-01-01T10:00:00"):
             body = problem(
@@ -128,9 +131,9 @@ class TestOpenProposal:
         assert await session.scalar(select(func.count()).select_from(Proposal)) == before
 
     async def test_who_may_not(
-        self, client: httpx.AsyncClient, session: AsyncSession, clock: FrozenClock
+        self, app: FastAPI, client: httpx.AsyncClient, session: AsyncSession, clock: FrozenClock
     ) -> None:
-        coop_id, admin, _ = await coop_of(client)
+        coop_id, admin, _ = await coop_of(app)
         url = f"/api/v1/coops/{coop_id}/proposals"
         body = {"title": "T", "body": "B", "closes_at": soon(clock).isoformat()}
         problem(await client.post(url, json=body), 401, "not_authenticated")
@@ -139,7 +142,7 @@ class TestOpenProposal:
             404,
             "not_found",
         )
-        _, elsewhere, _ = await coop_of(client)
+        _, elsewhere, _ = await coop_of(app)
         problem(await client.post(url, json=body, headers=elsewhere.headers), 404, "not_found")
         applicant = await register_person(client)
         await apply_to_coop(client, coop_id, applicant)
@@ -156,13 +159,13 @@ class TestOpenProposal:
 
 class TestListProposals:
     async def test_members_see_them_newest_first_with_their_vote(
-        self, client: httpx.AsyncClient, clock: FrozenClock
+        self, app: FastAPI, client: httpx.AsyncClient, clock: FrozenClock
     ) -> None:
-        coop_id, admin, [carer] = await coop_of(client, "carer")
+        coop_id, admin, [carer] = await coop_of(app, "carer")
         first = await open_proposal(client, coop_id, admin, closes_at=soon(clock), title="First")
         clock.advance(timedelta(seconds=1))
         second = await open_proposal(client, coop_id, admin, closes_at=soon(clock), title="Second")
-        await vote(client, first, carer, "no")
+        ok(await vote(client, first, carer, "no"))
         response = await client.get(f"/api/v1/coops/{coop_id}/proposals", headers=carer.headers)
         assert response.status_code == 200
         items = response.json()["items"]
@@ -176,14 +179,14 @@ class TestListProposals:
         assert page["next_cursor"] is not None
 
     async def test_due_proposals_close_when_listed(
-        self, client: httpx.AsyncClient, session: AsyncSession, clock: FrozenClock
+        self, app: FastAPI, client: httpx.AsyncClient, session: AsyncSession, clock: FrozenClock
     ) -> None:
-        coop_id, admin, [carer, worker] = await coop_of(client, "carer", "worker")
+        coop_id, admin, [carer, worker] = await coop_of(app, "carer", "worker")
         proposal_id = await open_proposal(client, coop_id, admin, closes_at=soon(clock))
-        await vote(client, proposal_id, carer, "yes")
+        ok(await vote(client, proposal_id, carer, "yes"))
         clock.advance(timedelta(minutes=6))
         url = f"/api/v1/coops/{coop_id}/proposals"
-        items = (await client.get(url, headers=worker.headers)).json()["items"]
+        items = ok(await client.get(url, headers=worker.headers)).json()["items"]
         assert items[0]["status"] == "passed"
         assert items[0]["tally"] == {
             "electorate": 3,
@@ -204,8 +207,10 @@ class TestListProposals:
         ] == []
         assert await closings(session, proposal_id) == 1
 
-    async def test_who_may_not(self, client: httpx.AsyncClient, clock: FrozenClock) -> None:
-        coop_id, admin, _ = await coop_of(client)
+    async def test_who_may_not(
+        self, app: FastAPI, client: httpx.AsyncClient, clock: FrozenClock
+    ) -> None:
+        coop_id, admin, _ = await coop_of(app)
         await open_proposal(client, coop_id, admin, closes_at=soon(clock))
         url = f"/api/v1/coops/{coop_id}/proposals"
         problem(await client.get(url), 401, "not_authenticated")
@@ -214,7 +219,7 @@ class TestListProposals:
             404,
             "not_found",
         )
-        _, elsewhere, _ = await coop_of(client)
+        _, elsewhere, _ = await coop_of(app)
         problem(await client.get(url, headers=elsewhere.headers), 404, "not_found")
         rep = await register_person(client)
         await grant_mandate(client, admin, rep, scopes=("vote",))
@@ -223,15 +228,15 @@ class TestListProposals:
 
 class TestGetProposal:
     async def test_the_tally_is_hidden_until_the_close_then_kept(
-        self, client: httpx.AsyncClient, session: AsyncSession, clock: FrozenClock
+        self, app: FastAPI, client: httpx.AsyncClient, session: AsyncSession, clock: FrozenClock
     ) -> None:
         coop_id, admin, [carer, worker, supporter] = await coop_of(
-            client, "carer", "worker", "community_supporter"
+            app, "carer", "worker", "community_supporter"
         )
         proposal_id = await open_proposal(client, coop_id, admin, closes_at=soon(clock))
-        await vote(client, proposal_id, carer, "yes")
-        await vote(client, proposal_id, worker, "no")
-        await vote(client, proposal_id, supporter, "yes")
+        ok(await vote(client, proposal_id, carer, "yes"))
+        ok(await vote(client, proposal_id, worker, "no"))
+        ok(await vote(client, proposal_id, supporter, "yes"))
         url = f"/api/v1/proposals/{proposal_id}"
         open_body = (await client.get(url, headers=carer.headers)).json()
         assert open_body["status"] == "open"
@@ -263,9 +268,9 @@ class TestGetProposal:
         assert await closings(session, proposal_id) == 1
 
     async def test_a_representative_with_view_reads_it(
-        self, client: httpx.AsyncClient, clock: FrozenClock
+        self, app: FastAPI, client: httpx.AsyncClient, clock: FrozenClock
     ) -> None:
-        coop_id, admin, [holder] = await coop_of(client, "service_user")
+        coop_id, admin, [holder] = await coop_of(app, "service_user")
         proposal_id = await open_proposal(client, coop_id, admin, closes_at=soon(clock))
         rep = await register_person(client)
         await grant_mandate(client, holder, rep, scopes=("view",))
@@ -279,8 +284,10 @@ class TestGetProposal:
             "not_found",
         )
 
-    async def test_who_may_not(self, client: httpx.AsyncClient, clock: FrozenClock) -> None:
-        coop_id, admin, _ = await coop_of(client)
+    async def test_who_may_not(
+        self, app: FastAPI, client: httpx.AsyncClient, clock: FrozenClock
+    ) -> None:
+        coop_id, admin, _ = await coop_of(app)
         proposal_id = await open_proposal(client, coop_id, admin, closes_at=soon(clock))
         url = f"/api/v1/proposals/{proposal_id}"
         problem(await client.get(url), 401, "not_authenticated")
@@ -289,7 +296,7 @@ class TestGetProposal:
             404,
             "not_found",
         )
-        _, elsewhere, _ = await coop_of(client)
+        _, elsewhere, _ = await coop_of(app)
         problem(await client.get(url, headers=elsewhere.headers), 404, "not_found")
         problem(
             await client.get(f"/api/v1/proposals/{uuid.uuid4()}", headers=admin.headers),
@@ -300,15 +307,16 @@ class TestGetProposal:
 
 class TestVote:
     async def test_a_member_votes_and_may_change_until_the_close(
-        self, client: httpx.AsyncClient, session: AsyncSession, clock: FrozenClock
+        self, app: FastAPI, client: httpx.AsyncClient, session: AsyncSession, clock: FrozenClock
     ) -> None:
-        coop_id, admin, [carer] = await coop_of(client, "carer")
+        coop_id, admin, [carer] = await coop_of(app, "carer")
         proposal_id = await open_proposal(client, coop_id, admin, closes_at=soon(clock))
         first = await vote(client, proposal_id, carer, "yes")
         assert first.status_code == 200, first.text
         assert first.json()["my_vote"] == "yes"
         assert first.json()["status"] == "open"
         changed = await vote(client, proposal_id, carer, "no")
+        assert changed.status_code == 200, changed.text
         assert changed.json()["my_vote"] == "no"
         votes = (
             await session.scalars(select(Vote.choice).where(Vote.proposal_id == proposal_id))
@@ -331,12 +339,13 @@ class TestVote:
         assert closed["tally"]["no"] == 1
 
     async def test_the_last_elector_to_vote_closes_it(
-        self, client: httpx.AsyncClient, session: AsyncSession, clock: FrozenClock
+        self, app: FastAPI, client: httpx.AsyncClient, session: AsyncSession, clock: FrozenClock
     ) -> None:
-        coop_id, admin, [carer] = await coop_of(client, "carer")
+        coop_id, admin, [carer] = await coop_of(app, "carer")
         proposal_id = await open_proposal(client, coop_id, admin, closes_at=soon(clock))
-        await vote(client, proposal_id, carer, "yes")
+        ok(await vote(client, proposal_id, carer, "yes"))
         last = await vote(client, proposal_id, admin, "abstain")
+        assert last.status_code == 200, last.text
         body = last.json()
         assert body["status"] == "passed"
         assert body["tally"] == {
@@ -355,14 +364,14 @@ class TestVote:
         assert await closings(session, proposal_id) == 1
 
     async def test_without_quorum_there_is_no_decision(
-        self, client: httpx.AsyncClient, clock: FrozenClock
+        self, app: FastAPI, client: httpx.AsyncClient, clock: FrozenClock
     ) -> None:
         coop_id, admin, [carer, *_] = await coop_of(
-            client, "carer", "worker", "worker", "carer", "community_supporter", quorum_percent=40
+            app, "carer", "worker", "worker", "carer", "community_supporter", quorum_percent=40
         )
         proposal_id = await open_proposal(client, coop_id, admin, closes_at=soon(clock))
-        await vote(client, proposal_id, carer, "yes")
-        await vote(client, proposal_id, admin, "yes")
+        ok(await vote(client, proposal_id, carer, "yes"))
+        ok(await vote(client, proposal_id, admin, "yes"))
         clock.advance(timedelta(minutes=5))
         body = (await client.get(f"/api/v1/proposals/{proposal_id}", headers=carer.headers)).json()
         # 2 of 6 is 33%: short of 40%.
@@ -370,10 +379,10 @@ class TestVote:
         assert body["tally"]["yes_share"] == "1.0000"
 
     async def test_class_weighted_votes_weigh_classes_not_heads(
-        self, client: httpx.AsyncClient, clock: FrozenClock
+        self, app: FastAPI, client: httpx.AsyncClient, clock: FrozenClock
     ) -> None:
         coop_id, admin, [worker, carer] = await coop_of(
-            client,
+            app,
             "worker",
             "carer",
             voting_mode="class_weighted",
@@ -383,8 +392,8 @@ class TestVote:
         # Rules changed after opening (by two administrators) do not reach a vote under way.
         await set_admin(client, coop_id, carer, admin, True)
         await agree_rules(client, coop_id, admin, carer, {"pass_percent": 10})
-        await vote(client, proposal_id, worker, "yes")
-        await vote(client, proposal_id, admin, "no")
+        ok(await vote(client, proposal_id, worker, "yes"))
+        ok(await vote(client, proposal_id, admin, "no"))
         clock.advance(timedelta(minutes=5))
         body = (await client.get(f"/api/v1/proposals/{proposal_id}", headers=worker.headers)).json()
         # (20 x 1 + 50 x 0) / (20 + 50) = 2/7; the carers did not vote.
@@ -404,9 +413,9 @@ class TestVote:
         assert body["status"] == "rejected"
 
     async def test_a_member_who_joined_after_it_opened_cannot_vote(
-        self, client: httpx.AsyncClient, session: AsyncSession, clock: FrozenClock
+        self, app: FastAPI, client: httpx.AsyncClient, session: AsyncSession, clock: FrozenClock
     ) -> None:
-        coop_id, admin, _ = await coop_of(client, "carer")
+        coop_id, admin, _ = await coop_of(app, "carer")
         proposal_id = await open_proposal(client, coop_id, admin, closes_at=soon(clock))
         latecomer = await register_person(client)
         await join_coop(client, coop_id, latecomer, admin, "worker")
@@ -422,9 +431,9 @@ class TestVote:
         )
 
     async def test_a_representative_votes_for_the_holder_with_the_vote_scope(
-        self, client: httpx.AsyncClient, session: AsyncSession, clock: FrozenClock
+        self, app: FastAPI, client: httpx.AsyncClient, session: AsyncSession, clock: FrozenClock
     ) -> None:
-        coop_id, admin, [holder, _] = await coop_of(client, "service_user", "carer")
+        coop_id, admin, [holder, _] = await coop_of(app, "service_user", "carer")
         proposal_id = await open_proposal(client, coop_id, admin, closes_at=soon(clock))
         rep = await register_person(client)
         mandate_id = await grant_mandate(client, holder, rep, scopes=("vote",))
@@ -447,16 +456,16 @@ class TestVote:
         )
 
     async def test_who_may_not(
-        self, client: httpx.AsyncClient, session: AsyncSession, clock: FrozenClock
+        self, app: FastAPI, client: httpx.AsyncClient, session: AsyncSession, clock: FrozenClock
     ) -> None:
-        coop_id, admin, [holder] = await coop_of(client, "service_user")
+        coop_id, admin, [holder] = await coop_of(app, "service_user")
         proposal_id = await open_proposal(client, coop_id, admin, closes_at=soon(clock))
         url = f"/api/v1/proposals/{proposal_id}/votes"
         problem(await client.post(url, json={"choice": "yes"}), 401, "not_authenticated")
         problem(
             await vote(client, proposal_id, await register_person(client), "yes"), 404, "not_found"
         )
-        _, elsewhere, _ = await coop_of(client)
+        _, elsewhere, _ = await coop_of(app)
         problem(await vote(client, proposal_id, elsewhere, "yes"), 404, "not_found")
         viewer = await register_person(client)
         await grant_mandate(client, holder, viewer, scopes=("view", "contribute", "refund"))
@@ -496,11 +505,11 @@ def half_up(share: Fraction) -> str:
 
 class TestTallyByClass:
     async def test_a_member_recomputes_the_class_weighted_share_from_the_published_counts(
-        self, client: httpx.AsyncClient, clock: FrozenClock
+        self, app: FastAPI, client: httpx.AsyncClient, clock: FrozenClock
     ) -> None:
         weights = {"service_user": 40, "worker": 25, "carer": 25, "community_supporter": 10}
         coop_id, admin, [worker_1, worker_2, carer_1, carer_2, supporter] = await coop_of(
-            client,
+            app,
             "worker",
             "worker",
             "carer",
@@ -538,9 +547,9 @@ class TestTallyByClass:
             assert sum(t[choice] for t in tally["by_class"].values()) == tally[choice]
 
     async def test_one_member_one_vote_publishes_the_classes_without_weights(
-        self, client: httpx.AsyncClient, session: AsyncSession, clock: FrozenClock
+        self, app: FastAPI, client: httpx.AsyncClient, session: AsyncSession, clock: FrozenClock
     ) -> None:
-        coop_id, admin, [worker] = await coop_of(client, "worker")
+        coop_id, admin, [worker] = await coop_of(app, "worker")
         proposal_id = await open_proposal(client, coop_id, admin, closes_at=soon(clock))
         ok(await vote(client, proposal_id, worker, "no"))
         ok(await vote(client, proposal_id, admin, "yes"))
@@ -565,11 +574,11 @@ class TestTallyByClass:
 class TestOutcomeHandlers:
     async def open_award_vote(
         self,
-        client: httpx.AsyncClient,
+        app: FastAPI,
         sessionmaker: async_sessionmaker[AsyncSession],
         clock: FrozenClock,
     ) -> tuple[uuid.UUID, uuid.UUID, Person, Person]:
-        coop_id, admin, [carer] = await coop_of(client, "carer")
+        coop_id, admin, [carer] = await coop_of(app, "carer")
         tender_id = uuid.uuid4()
         async with unit_of_work(sessionmaker) as session:
             user = await session.get(User, admin.id)
@@ -590,6 +599,7 @@ class TestOutcomeHandlers:
 
     async def test_the_kinds_handler_acts_on_the_outcome_when_it_closes(
         self,
+        app: FastAPI,
         client: httpx.AsyncClient,
         sessionmaker: async_sessionmaker[AsyncSession],
         clock: FrozenClock,
@@ -602,18 +612,17 @@ class TestOutcomeHandlers:
         declare_open_set(
             sessionmaker, service.PROPOSAL_OUTCOMES, {ProposalKind.award_tender: award}
         )
-        proposal_id, tender_id, admin, carer = await self.open_award_vote(
-            client, sessionmaker, clock
-        )
+        proposal_id, tender_id, admin, carer = await self.open_award_vote(app, sessionmaker, clock)
         body = (await client.get(f"/api/v1/proposals/{proposal_id}", headers=carer.headers)).json()
         assert (body["kind"], body["subject_id"]) == ("award_tender", str(tender_id))
-        await vote(client, proposal_id, carer, "yes")
+        ok(await vote(client, proposal_id, carer, "yes"))
         assert outcomes == []
-        await vote(client, proposal_id, admin, "yes")
+        ok(await vote(client, proposal_id, admin, "yes"))
         assert outcomes == [(tender_id, ProposalStatus.passed)]
 
     async def test_a_failing_handler_undoes_the_close(
         self,
+        app: FastAPI,
         client: httpx.AsyncClient,
         session: AsyncSession,
         sessionmaker: async_sessionmaker[AsyncSession],
@@ -625,13 +634,20 @@ class TestOutcomeHandlers:
         declare_open_set(
             sessionmaker, service.PROPOSAL_OUTCOMES, {ProposalKind.award_tender: refuse}
         )
-        proposal_id, _, admin, carer = await self.open_award_vote(client, sessionmaker, clock)
-        await vote(client, proposal_id, carer, "yes")
+        proposal_id, _, admin, carer = await self.open_award_vote(app, sessionmaker, clock)
+        ok(await vote(client, proposal_id, carer, "yes"))
         problem(await vote(client, proposal_id, admin, "yes"), 409, "conflict")
         proposal = await session.get(Proposal, proposal_id)
         assert proposal is not None
         assert proposal.status == ProposalStatus.open
         assert await closings(session, proposal_id) == 0
+        # The closing vote went with the close: only the first is kept.
+        votes = (
+            await session.scalars(
+                select(Vote.cast_by_user_id).where(Vote.proposal_id == proposal_id)
+            )
+        ).all()
+        assert votes == [carer.id]
 
     async def test_a_session_the_app_did_not_open_says_it_has_no_handlers(
         self, connection: AsyncConnection

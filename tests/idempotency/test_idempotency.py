@@ -48,16 +48,19 @@ def app_with_deposits(app: FastAPI) -> FastAPI:
     async def refused(body: Deposit, actor: CurrentActor, idem: IdempotencyRequired) -> Response:
         from app.core.errors import Conflict
 
+        app.state.refused_runs += 1
         raise Conflict
+
+    app.state.refused_runs = 0
 
     app.include_router(router)
     return app
 
 
-async def deposits(session: AsyncSession) -> int:
+async def deposits(session: AsyncSession, action: str = "test.deposit") -> int:
     return int(
         await session.scalar(
-            select(func.count()).select_from(AuditEntry).where(AuditEntry.action == "test.deposit")
+            select(func.count()).select_from(AuditEntry).where(AuditEntry.action == action)
         )
         or 0
     )
@@ -99,6 +102,7 @@ class TestIdempotencyKey:
         headers = {**person.headers, "Idempotency-Key": "k", "content-type": "application/json"}
         first = await client.post("/test/deposits", content=b'{"amount": 5}', headers=headers)
         again = await client.post("/test/deposits", content=b'{ "amount":5 }', headers=headers)
+        assert first.status_code == again.status_code == 201, again.text
         assert first.content == again.content
         assert await deposits(session) == 1
 
@@ -106,7 +110,7 @@ class TestIdempotencyKey:
         self, client: httpx.AsyncClient, session: AsyncSession
     ) -> None:
         person = await register_person(client)
-        await post(client, person, "key-1", {"amount": 5})
+        assert (await post(client, person, "key-1", {"amount": 5})).status_code == 201
         problem(await post(client, person, "key-1", {"amount": 6}), 422, "idempotency_key_reused")
         assert await deposits(session) == 1
 
@@ -117,10 +121,13 @@ class TestIdempotencyKey:
         bob = await register_person(client)
         a = await post(client, alice, "shared-key", {"amount": 5})
         b = await post(client, bob, "shared-key", {"amount": 5})
+        assert a.status_code == b.status_code == 201, b.text
         assert a.content != b.content
         assert await deposits(session) == 2
 
-    async def test_keys_are_scoped_per_endpoint(self, client: httpx.AsyncClient) -> None:
+    async def test_keys_are_scoped_per_endpoint(
+        self, client: httpx.AsyncClient, session: AsyncSession
+    ) -> None:
         person = await register_person(client)
         a = await post(client, person, "k", {"amount": 5})
         b = await client.post(
@@ -128,13 +135,19 @@ class TestIdempotencyKey:
         )
         assert a.status_code == 201
         assert b.status_code == 200
+        # Each did its own work: the second is no replay of the first.
+        assert await deposits(session) == 1
+        assert await deposits(session, "test.optional") == 1
 
-    async def test_an_overlong_key_is_a_validation_error(self, client: httpx.AsyncClient) -> None:
+    async def test_an_overlong_key_is_a_validation_error(
+        self, client: httpx.AsyncClient, session: AsyncSession
+    ) -> None:
         person = await register_person(client)
         problem(await post(client, person, "k" * 256, {"amount": 5}), 422, "validation_error")
+        assert await deposits(session) == 0
 
     async def test_a_refused_request_stores_nothing_so_a_retry_runs_again(
-        self, client: httpx.AsyncClient
+        self, app: FastAPI, client: httpx.AsyncClient
     ) -> None:
         person = await register_person(client)
         headers = {**person.headers, "Idempotency-Key": "k"}
@@ -144,14 +157,18 @@ class TestIdempotencyKey:
         problem(
             await client.post("/test/refused", json={"amount": 1}, headers=headers), 409, "conflict"
         )
+        # The retry ran the handler again: the first refusal was not kept and replayed.
+        assert app.state.refused_runs == 2
 
     async def test_without_a_key_an_optional_route_does_the_work_each_time(
-        self, client: httpx.AsyncClient
+        self, client: httpx.AsyncClient, session: AsyncSession
     ) -> None:
         person = await register_person(client)
         a = await client.post("/test/optional", json={"amount": 1}, headers=person.headers)
         b = await client.post("/test/optional", json={"amount": 1}, headers=person.headers)
+        assert a.status_code == b.status_code == 200, b.text
         assert a.json() != b.json()
+        assert await deposits(session, "test.optional") == 2
 
     async def test_a_request_in_flight_with_the_same_key_is_told_so(
         self, client: httpx.AsyncClient, database: Database, session: AsyncSession

@@ -2,6 +2,7 @@ from typing import Any
 
 import httpx
 import pytest
+from fastapi import FastAPI
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tests.factories import (
@@ -9,9 +10,9 @@ from tests.factories import (
     create_provider,
     platform_admin,
     register_person,
-    verified_provider,
 )
 from tests.helpers import ok, problem
+from tests.stats.built import built
 
 CARDIFF = "W06000015"
 GWYNEDD = "W06000002"
@@ -24,6 +25,13 @@ async def names(client: httpx.AsyncClient, url: str = LISTING, **params: Any) ->
     return [p["name"] for p in response.json()["items"]]
 
 
+async def listed(app: FastAPI, admin: Person, **fields: Any) -> dict[str, str]:
+    """A verified provider, built through the services: the listing is what is under test."""
+    async with built(app) as b:
+        provider = await b.verified_provider(admin, **fields)
+    return {"id": str(provider.id), "status": provider.status.value}
+
+
 @pytest.fixture
 async def admin(client: httpx.AsyncClient, session: AsyncSession) -> Person:
     return await platform_admin(client, session)
@@ -31,44 +39,37 @@ async def admin(client: httpx.AsyncClient, session: AsyncSession) -> Person:
 
 class TestListAreaProviders:
     async def test_lists_verified_providers_in_the_area_cheapest_first_then_by_name(
-        self, client: httpx.AsyncClient, session: AsyncSession, admin: Person
+        self, app: FastAPI, client: httpx.AsyncClient, session: AsyncSession, admin: Person
     ) -> None:
         for name, rate in [("Bryn", 2000), ("aber", 2000), ("Cwm", 1800), ("Dyfi", 2500)]:
-            await verified_provider(client, session, admin=admin, name=name, hourly_rate_pence=rate)
-        await verified_provider(
-            client, session, admin=admin, name="Elsewhere", area_codes=[GWYNEDD]
-        )
+            await listed(app, admin, name=name, hourly_rate_pence=rate)
+        await listed(app, admin, name="Elsewhere", area_codes=[GWYNEDD])
         assert await names(client) == ["Cwm", "aber", "Bryn", "Dyfi"]
 
     async def test_pending_and_suspended_providers_never_appear(
-        self, client: httpx.AsyncClient, session: AsyncSession, admin: Person
+        self, app: FastAPI, client: httpx.AsyncClient, session: AsyncSession, admin: Person
     ) -> None:
         staff = await register_person(client)
         await create_provider(client, staff, name="Pending")
-        suspended = await verified_provider(client, session, admin=admin, name="Suspended")
+        suspended = await listed(app, admin, name="Suspended")
         ok(await client.post(f"/api/v1/providers/{suspended['id']}/suspend", headers=admin.headers))
-        await verified_provider(client, session, admin=admin, name="Listed")
+        await listed(app, admin, name="Listed")
         assert await names(client) == ["Listed"]
         for person in (staff, admin):
-            response = await client.get(LISTING, headers=person.headers)
+            response = ok(await client.get(LISTING, headers=person.headers))
             assert [p["name"] for p in response.json()["items"]] == ["Listed"]
 
     async def test_filters_by_service_type(
-        self, client: httpx.AsyncClient, session: AsyncSession, admin: Person
+        self, app: FastAPI, client: httpx.AsyncClient, session: AsyncSession, admin: Person
     ) -> None:
-        await verified_provider(
-            client, session, admin=admin, name="Respite", service_types=["respite"]
-        )
-        await verified_provider(
-            client,
-            session,
-            admin=admin,
+        await listed(app, admin, name="Respite", service_types=["respite"])
+        await listed(
+            app,
+            admin,
             name="Both",
             service_types=["respite", "personal_assistant"],
         )
-        await verified_provider(
-            client, session, admin=admin, name="PA", service_types=["personal_assistant"]
-        )
+        await listed(app, admin, name="PA", service_types=["personal_assistant"])
         assert sorted(await names(client, service_type="respite")) == ["Both", "Respite"]
         assert await names(client, service_type="adult_placement") == []
         problem(
@@ -78,21 +79,19 @@ class TestListAreaProviders:
         )
 
     async def test_filters_by_welsh_language_at_least(
-        self, client: httpx.AsyncClient, session: AsyncSession, admin: Person
+        self, app: FastAPI, client: httpx.AsyncClient, session: AsyncSession, admin: Person
     ) -> None:
         for offer in ("none", "some", "full"):
-            await verified_provider(client, session, admin=admin, name=offer, welsh_language=offer)
+            await listed(app, admin, name=offer, welsh_language=offer)
         assert sorted(await names(client, welsh_language="none")) == ["full", "none", "some"]
         assert sorted(await names(client, welsh_language="some")) == ["full", "some"]
         assert await names(client, welsh_language="full") == ["full"]
 
     async def test_filters_by_a_maximum_hourly_rate(
-        self, client: httpx.AsyncClient, session: AsyncSession, admin: Person
+        self, app: FastAPI, client: httpx.AsyncClient, session: AsyncSession, admin: Person
     ) -> None:
         for rate in (1999, 2000, 2001):
-            await verified_provider(
-                client, session, admin=admin, name=str(rate), hourly_rate_pence=rate
-            )
+            await listed(app, admin, name=str(rate), hourly_rate_pence=rate)
         assert await names(client, max_hourly_rate_pence=2000) == ["1999", "2000"]
         for bad in ("20.5", "true", "0"):
             problem(
@@ -102,11 +101,11 @@ class TestListAreaProviders:
             )
 
     async def test_q_matches_part_of_the_name_in_any_case_welsh_letters_included(
-        self, client: httpx.AsyncClient, session: AsyncSession, admin: Person
+        self, app: FastAPI, client: httpx.AsyncClient, session: AsyncSession, admin: Person
     ) -> None:
-        await verified_provider(client, session, admin=admin, name="Gofal Ŵyn")
-        await verified_provider(client, session, admin=admin, name="Cymorth Tŷ Âr")
-        await verified_provider(client, session, admin=admin, name="Gofal 100%_Da")
+        await listed(app, admin, name="Gofal Ŵyn")
+        await listed(app, admin, name="Cymorth Tŷ Âr")
+        await listed(app, admin, name="Gofal 100%_Da")
         assert await names(client, q="ŵyn") == ["Gofal Ŵyn"]
         assert await names(client, q="ŴYN") == ["Gofal Ŵyn"]
         assert await names(client, q="tŷ â") == ["Cymorth Tŷ Âr"]
@@ -118,21 +117,19 @@ class TestListAreaProviders:
         assert len(await names(client, q="")) == 3
 
     async def test_filters_combine(
-        self, client: httpx.AsyncClient, session: AsyncSession, admin: Person
+        self, app: FastAPI, client: httpx.AsyncClient, session: AsyncSession, admin: Person
     ) -> None:
-        await verified_provider(
-            client,
-            session,
-            admin=admin,
+        await listed(
+            app,
+            admin,
             name="Gofal Da",
             service_types=["respite"],
             welsh_language="full",
             hourly_rate_pence=1900,
         )
-        await verified_provider(
-            client,
-            session,
-            admin=admin,
+        await listed(
+            app,
+            admin,
             name="Gofal Drud",
             service_types=["respite"],
             welsh_language="full",
@@ -147,12 +144,10 @@ class TestListAreaProviders:
         ) == ["Gofal Da"]
 
     async def test_pages_with_a_cursor_in_order(
-        self, client: httpx.AsyncClient, session: AsyncSession, admin: Person
+        self, app: FastAPI, client: httpx.AsyncClient, session: AsyncSession, admin: Person
     ) -> None:
         for i in range(7):
-            await verified_provider(
-                client, session, admin=admin, name=f"P{i}", hourly_rate_pence=2000 + (i % 3)
-            )
+            await listed(app, admin, name=f"P{i}", hourly_rate_pence=2000 + (i % 3))
         expected = await names(client)
         seen: list[str] = []
         cursor = None
@@ -173,10 +168,10 @@ class TestListAreaProviders:
         problem(await client.get("/api/v1/areas/W06000007/providers"), 404, "area_not_found")
 
     async def test_the_etag_answers_304_and_a_change_shows_on_the_next_request(
-        self, client: httpx.AsyncClient, session: AsyncSession, admin: Person
+        self, app: FastAPI, client: httpx.AsyncClient, session: AsyncSession, admin: Person
     ) -> None:
         staff = await register_person(client)
-        provider = await verified_provider(client, session, admin=admin, staff=staff, name="Un")
+        provider = await listed(app, admin, name="Un")
         first = await client.get(LISTING)
         etag = first.headers["etag"]
         assert first.headers["cache-control"] == "no-cache"
@@ -204,9 +199,9 @@ class TestListAreaProviders:
         assert await names(client) == ["Tri"]
 
     async def test_the_same_query_gets_the_same_etag(
-        self, client: httpx.AsyncClient, session: AsyncSession, admin: Person
+        self, app: FastAPI, client: httpx.AsyncClient, session: AsyncSession, admin: Person
     ) -> None:
-        await verified_provider(client, session, admin=admin)
+        await listed(app, admin)
         one = await client.get(LISTING, params={"q": "GOFAL"})
         two = await client.get(LISTING, params={"q": "gofal"})
         assert one.headers["etag"] == two.headers["etag"]
@@ -215,7 +210,7 @@ class TestListAreaProviders:
 
 class TestAreaCoverage:
     async def test_one_row_per_service_type_with_counts_rates_and_gaps(
-        self, client: httpx.AsyncClient, session: AsyncSession, admin: Person
+        self, app: FastAPI, client: httpx.AsyncClient, session: AsyncSession, admin: Person
     ) -> None:
         offers = [
             (["respite", "domiciliary_support"], 2000, "full"),
@@ -224,18 +219,17 @@ class TestAreaCoverage:
             (["respite", "domiciliary_support"], 1800, "full"),
         ]
         for types, rate, welsh in offers:
-            await verified_provider(
-                client,
-                session,
-                admin=admin,
+            await listed(
+                app,
+                admin,
                 service_types=types,
                 hourly_rate_pence=rate,
                 welsh_language=welsh,
             )
         staff = await register_person(client)
         await create_provider(client, staff, service_types=["adult_placement"])
-        elsewhere = await verified_provider(
-            client, session, admin=admin, service_types=["day_opportunities"], area_codes=[GWYNEDD]
+        elsewhere = await listed(
+            app, admin, service_types=["day_opportunities"], area_codes=[GWYNEDD]
         )
         assert elsewhere["status"] == "verified"
 
@@ -281,12 +275,10 @@ class TestAreaCoverage:
             }
 
     async def test_the_median_of_an_odd_count_is_the_middle_rate(
-        self, client: httpx.AsyncClient, session: AsyncSession, admin: Person
+        self, app: FastAPI, client: httpx.AsyncClient, session: AsyncSession, admin: Person
     ) -> None:
         for rate in (3000, 1000, 2000):
-            await verified_provider(
-                client, session, admin=admin, service_types=["respite"], hourly_rate_pence=rate
-            )
+            await listed(app, admin, service_types=["respite"], hourly_rate_pence=rate)
         body = (await client.get(f"/api/v1/areas/{CARDIFF}/coverage")).json()
         respite = next(r for r in body["items"] if r["service_type"] == "respite")
         assert respite["median_hourly_rate_pence"] == 2000
@@ -297,11 +289,11 @@ class TestAreaCoverage:
         assert all(r["gap"] and r["provider_count"] == 0 for r in body["items"])
 
     async def test_a_change_shows_on_the_next_request(
-        self, client: httpx.AsyncClient, session: AsyncSession, admin: Person
+        self, app: FastAPI, client: httpx.AsyncClient, session: AsyncSession, admin: Person
     ) -> None:
         url = f"/api/v1/areas/{CARDIFF}/coverage"
         before = await client.get(url)
-        provider = await verified_provider(client, session, admin=admin, service_types=["respite"])
+        provider = await listed(app, admin, service_types=["respite"])
         after = await client.get(url, headers={"If-None-Match": before.headers["etag"]})
         assert after.status_code == 200
         respite = next(r for r in after.json()["items"] if r["service_type"] == "respite")
@@ -316,14 +308,14 @@ class TestAreaCoverage:
 
 class TestWelshLettersAsPeopleExpect:
     async def test_a_name_is_found_with_or_without_its_circumflex_and_sorts_among_its_letter(
-        self, client: httpx.AsyncClient, session: AsyncSession
+        self, app: FastAPI, client: httpx.AsyncClient, session: AsyncSession
     ) -> None:
         admin = await platform_admin(client, session)
         for name in ("Gofal Ŵyn", "Gofal Wyn Arall", "Gofal Zeta"):
-            await verified_provider(client, session, admin=admin, name=name, hourly_rate_pence=2000)
+            await listed(app, admin, name=name, hourly_rate_pence=2000)
         for q in ("wyn", "ŵyn", "ŴYN", "WYN"):
             body = (await client.get("/api/v1/areas/W06000015/providers", params={"q": q})).json()
             assert {p["name"] for p in body["items"]} == {"Gofal Ŵyn", "Gofal Wyn Arall"}, q
-        listed = (await client.get("/api/v1/areas/W06000015/providers")).json()["items"]
-        names = [p["name"] for p in listed if p["name"].startswith("Gofal ")]
+        items = ok(await client.get("/api/v1/areas/W06000015/providers")).json()["items"]
+        names = [p["name"] for p in items if p["name"].startswith("Gofal ")]
         assert names == ["Gofal Ŵyn", "Gofal Wyn Arall", "Gofal Zeta"]

@@ -7,6 +7,7 @@ from app.core.db import commit_unit_of_work
 from app.providers.demo import demo_rows, load_demo_providers
 from app.providers.models import Provider
 from tests.conftest import START
+from tests.helpers import ok
 
 POWYS, CEREDIGION, GWYNEDD, ANGLESEY, CARDIFF = (
     "W06000023",
@@ -18,7 +19,7 @@ POWYS, CEREDIGION, GWYNEDD, ANGLESEY, CARDIFF = (
 
 
 async def coverage(client: httpx.AsyncClient, code: str) -> dict[str, dict[str, object]]:
-    body = (await client.get(f"/api/v1/areas/{code}/coverage")).json()
+    body = ok(await client.get(f"/api/v1/areas/{code}/coverage")).json()
     return {row["service_type"]: row for row in body["items"]}
 
 
@@ -55,7 +56,7 @@ class TestDemoProviders:
         assert await session.scalar(select(func.count()).select_from(Provider)) == created
 
         for area in load_areas():
-            listing = await client.get(f"/api/v1/areas/{area['code']}/providers")
+            listing = ok(await client.get(f"/api/v1/areas/{area['code']}/providers"))
             assert listing.json()["items"], area["code"]
         for rural in (POWYS, CEREDIGION, GWYNEDD, ANGLESEY):
             assert any(row["gap"] for row in (await coverage(client, rural)).values()), rural

@@ -14,7 +14,7 @@ from app.main import create_app
 from app.providers.directory import StampReader
 from tests.conftest import make_test_settings as settings_for
 from tests.factories import provider_fields, register_person
-from tests.helpers import run_alembic
+from tests.helpers import ok, run_alembic
 
 LISTING = "/api/v1/areas/W06000015/providers"
 
@@ -65,17 +65,19 @@ async def test_a_change_committed_through_one_worker_shows_on_the_next_request_t
     created = await one.post(
         "/api/v1/providers", json=provider_fields(name="Gofal Un"), headers=staff.headers
     )
-    provider_id = created.json()["id"]
-    assert (await two.get(LISTING)).json()["items"] == []
-    await one.post(f"/api/v1/providers/{provider_id}/verify", headers=admin.headers)
+    provider_id = ok(created).json()["id"]
+    assert ok(await two.get(LISTING)).json()["items"] == []
+    ok(await one.post(f"/api/v1/providers/{provider_id}/verify", headers=admin.headers))
     listed = await two.get(LISTING)
     assert [p["name"] for p in listed.json()["items"]] == ["Gofal Un"]
     assert (
         await two.get(LISTING, headers={"If-None-Match": listed.headers["etag"]})
     ).status_code == 304
 
-    await one.patch(
-        f"/api/v1/providers/{provider_id}", json={"name": "Gofal Dau"}, headers=admin.headers
+    ok(
+        await one.patch(
+            f"/api/v1/providers/{provider_id}", json={"name": "Gofal Dau"}, headers=admin.headers
+        )
     )
     renamed = await two.get(LISTING, headers={"If-None-Match": listed.headers["etag"]})
     assert renamed.status_code == 200

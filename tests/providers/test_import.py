@@ -84,7 +84,7 @@ class TestImportProviders:
             "Renamed,sin-9,respite,W06000015,1999,10,full,new@example.org\n"
             "GOFAL ŴYN,,respite,W06000015,2999,10,full,WYN@example.org\n"
         )
-        response = await send(client, admin, text)
+        response = ok(await send(client, admin, text))
         assert response.json() == {"created": 0, "updated": 2}
         renamed = (await client.get(f"/api/v1/providers/{by_ciw['id']}")).json()
         assert renamed["name"] == "Renamed"
@@ -145,8 +145,11 @@ class TestImportProviders:
         assert ["body", 1, "hourly_rate_pence"] in locs
         assert await provider_count(session) == 0
 
-    async def test_an_empty_file_is_refused(self, client: httpx.AsyncClient, admin: Person) -> None:
+    async def test_an_empty_file_is_refused(
+        self, client: httpx.AsyncClient, session: AsyncSession, admin: Person
+    ) -> None:
         problem(await send(client, admin, ""), 422, "validation_error")
+        assert await provider_count(session) == 0
 
     async def test_non_utf8_is_a_validation_error(
         self, client: httpx.AsyncClient, session: AsyncSession, admin: Person

@@ -63,10 +63,10 @@ async def audit_actions(session: AsyncSession, provider_id: str) -> list[str]:
 async def names_everywhere(client: httpx.AsyncClient, provider_id: str) -> set[str]:
     """The provider's name as every public read gives it: its page, the list, the area
     directory, and a search."""
-    page = (await client.get(f"/api/v1/providers/{provider_id}")).json()
-    everyone = (await client.get("/api/v1/providers")).json()["items"]
-    area = (await client.get(f"/api/v1/areas/{CARDIFF}/providers")).json()["items"]
-    found = (await client.get(f"/api/v1/areas/{CARDIFF}/providers", params={"q": "gofal"})).json()
+    page = ok(await client.get(f"/api/v1/providers/{provider_id}")).json()
+    everyone = ok(await client.get("/api/v1/providers")).json()["items"]
+    area = ok(await client.get(f"/api/v1/areas/{CARDIFF}/providers")).json()["items"]
+    found = ok(await client.get(f"/api/v1/areas/{CARDIFF}/providers", params={"q": "gofal"})).json()
     return {
         page["name"],
         *(p["name"] for p in everyone if p["id"] == provider_id),
@@ -323,6 +323,10 @@ class TestFoldedNames:
             headers=other_staff.headers,
         )
         problem(renamed, 409, "provider_name_taken")
+        kept = ok(
+            await client.get(f"/api/v1/providers/{pending['id']}", headers=other_staff.headers)
+        ).json()
+        assert kept["name"] == "Gofal Newydd"
 
     async def test_a_new_spelling_of_its_own_name_and_a_suspended_providers_name_are_free(
         self, client: httpx.AsyncClient, session: AsyncSession, admin: Person, staff: Person
@@ -426,6 +430,7 @@ class TestRateFloor:
         )
         body = problem(created, 422, "validation_error")
         assert [e["loc"] for e in body["errors"]] == [["body", "hourly_rate_pence"]]
+        assert await session.scalar(select(Provider.id)) is None
         provider = await create_provider(client, staff, hourly_rate_pence=1000)
         patched = await client.patch(
             f"/api/v1/providers/{provider['id']}",
@@ -439,7 +444,7 @@ class TestRateFloor:
         assert seen["hourly_rate_pence"] == 1000
 
     async def test_an_import_row_below_the_floor_is_a_row_error(
-        self, client: httpx.AsyncClient, admin: Person
+        self, client: httpx.AsyncClient, session: AsyncSession, admin: Person
     ) -> None:
         text = f"{HEADER}\nGofal Rhad,respite,W06000015,999,10,none,rhad@example.org\n"
         response = await client.post(
@@ -447,3 +452,4 @@ class TestRateFloor:
         )
         body = problem(response, 422, "validation_error")
         assert [e["loc"] for e in body["errors"]] == [["body", 2, "hourly_rate_pence"]]
+        assert await session.scalar(select(Provider.id)) is None

@@ -4,6 +4,7 @@ from typing import Any
 
 import httpx
 import pytest
+from fastapi import FastAPI
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -18,6 +19,7 @@ from tests.factories import (
     verified_provider,
 )
 from tests.helpers import ok, problem
+from tests.stats.built import built
 
 
 async def provider_count(session: AsyncSession) -> int:
@@ -139,14 +141,18 @@ class TestCreateProvider:
         ]
         assert await provider_count(session) == 0
 
-    async def test_an_unknown_field_is_refused(self, client: httpx.AsyncClient) -> None:
+    async def test_an_unknown_field_is_refused(
+        self, client: httpx.AsyncClient, session: AsyncSession
+    ) -> None:
         person = await register_person(client)
         response = await client.post(
             "/api/v1/providers",
             json=provider_fields(status="verified"),
             headers=person.headers,
         )
-        problem(response, 422, "validation_error")
+        body = problem(response, 422, "validation_error")
+        assert ["body", "status"] in [e["loc"] for e in body["errors"]]
+        assert await provider_count(session) == 0
 
     async def test_a_ciw_service_id_already_registered_is_a_conflict(
         self, client: httpx.AsyncClient, session: AsyncSession
@@ -229,9 +235,8 @@ class TestSuspendProvider:
         assert suspended.status_code == 200
         assert suspended.json()["status"] == "suspended"
         problem(await client.get(url), 404, "not_found")
-        assert (await client.post(f"{url}/verify", headers=admin.headers)).json()[
-            "status"
-        ] == "verified"
+        reinstated = ok(await client.post(f"{url}/verify", headers=admin.headers))
+        assert reinstated.json()["status"] == "verified"
         assert (await client.get(url)).status_code == 200
 
     async def test_staff_may_not_suspend_and_nothing_changes(
@@ -320,10 +325,11 @@ class TestListProviders:
         assert [p["id"] for p in only_pending.json()["items"]] == [pending["id"]]
 
     async def test_pages_with_a_cursor(
-        self, client: httpx.AsyncClient, session: AsyncSession
+        self, app: FastAPI, client: httpx.AsyncClient, session: AsyncSession
     ) -> None:
         admin = await platform_admin(client, session)
-        ids = {(await verified_provider(client, session, admin=admin))["id"] for _ in range(5)}
+        async with built(app) as b:
+            ids = {str((await b.verified_provider(admin)).id) for _ in range(5)}
         seen: list[str] = []
         cursor = None
         while True:
@@ -369,7 +375,10 @@ class TestUpdateProvider:
             json={"service_types": ["respite", "personal_assistant"]},
             headers=admin.headers,
         )
+        assert response.status_code == 200, response.text
         assert response.json()["service_types"] == ["personal_assistant", "respite"]
+        after = ok(await client.get(f"/api/v1/providers/{provider['id']}")).json()
+        assert after["service_types"] == ["personal_assistant", "respite"]
 
     async def test_another_providers_staff_is_forbidden_and_nothing_changes(
         self, client: httpx.AsyncClient, session: AsyncSession
@@ -387,7 +396,7 @@ class TestUpdateProvider:
         assert after == provider
 
     async def test_someone_who_cannot_see_a_pending_provider_gets_not_found(
-        self, client: httpx.AsyncClient
+        self, client: httpx.AsyncClient, session: AsyncSession
     ) -> None:
         created = await create_provider(client, await register_person(client))
         stranger = await register_person(client)
@@ -395,6 +404,9 @@ class TestUpdateProvider:
             f"/api/v1/providers/{created['id']}", json={"name": "Mine"}, headers=stranger.headers
         )
         problem(response, 404, "not_found")
+        provider = await session.get(Provider, uuid.UUID(created["id"]), populate_existing=True)
+        assert provider is not None
+        assert provider.name == created["name"]
 
     @pytest.mark.parametrize(
         "body",

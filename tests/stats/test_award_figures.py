@@ -15,24 +15,13 @@ from typing import Any
 
 import httpx
 import pytest
-from sqlalchemy.ext.asyncio import AsyncSession
+from fastapi import FastAPI
 
 from app.core.clock import FrozenClock
-from tests.factories import (
-    CARDIFF,
-    SWANSEA,
-    Person,
-    appoint_officer,
-    confirm_award,
-    contribute,
-    create_coop,
-    join_coop,
-    platform_admin,
-    register_person,
-    set_direct_payment,
-    sign_in_again,
-)
+from app.ledger.models import ContributionSource
+from tests.factories import CARDIFF, SWANSEA, Person
 from tests.helpers import ok
+from tests.stats.built import built
 
 PEOPLE = 8  # the fewest people whose money is published
 
@@ -40,6 +29,7 @@ PEOPLE = 8  # the fewest people whose money is published
 @dataclass
 class Holder:
     person: Person
+    member_id: uuid.UUID
     award_id: str
 
 
@@ -56,20 +46,26 @@ class World:
 
 
 @pytest.fixture
-async def world(client: httpx.AsyncClient, session: AsyncSession) -> World:
-    admin = await platform_admin(client, session)
-    founder = await register_person(client, full_name="Founder")
+async def world(app: FastAPI) -> World:
+    async with built(app) as b:
+        admin = await b.person(full_name="Admin", platform_admin=True)
+        founder = await b.person(full_name="Founder")
+        officers = {}
+        for area in (CARDIFF, SWANSEA):
+            officers[area] = await b.person(full_name="Council Officer")
+            await b.appoint(admin, area, officers[area])
+        coop = await b.coop(founder, area_codes=(CARDIFF, SWANSEA))
     return World(
         admin=admin,
-        cardiff=await appoint_officer(client, admin, CARDIFF),
-        swansea=await appoint_officer(client, admin, SWANSEA),
+        cardiff=officers[CARDIFF],
+        swansea=officers[SWANSEA],
         founder=founder,
-        coop=await create_coop(client, founder, area_codes=(CARDIFF, SWANSEA)),
+        coop=coop.id,
     )
 
 
 async def holders(
-    client: httpx.AsyncClient,
+    app: FastAPI,
     world: World,
     *,
     area: str,
@@ -79,22 +75,24 @@ async def holders(
 ) -> list[Holder]:
     """Eight holders paid by `area`, each paying `pay` in (and `top_up` of their own)."""
     made = []
-    for _ in range(PEOPLE):
-        person = await register_person(client, full_name="Holder")
-        award = await set_direct_payment(client, person, area_code=area)
-        if confirm is not None:
-            await confirm_award(client, confirm, award["id"])
-        await join_coop(client, world.coop, person, world.founder)
-        ok(await contribute(client, world.coop, person, amount_pence=pay))
-        if top_up:
-            ok(
-                await client.post(
-                    f"/api/v1/coops/{world.coop}/pool/contributions",
-                    json={"amount_pence": top_up, "reference": "Fy arian i", "source": "top_up"},
-                    headers={**person.headers, "Idempotency-Key": uuid.uuid4().hex},
+    async with built(app) as b:
+        coop = await b.coop_by_id(world.coop)
+        for _ in range(PEOPLE):
+            person = await b.person(full_name="Holder", signed_in=False)
+            award = await b.award(person, area_code=area)
+            if confirm is not None:
+                await b.confirm(confirm, award)
+            member = await b.join(coop, person, world.founder)
+            await b.contribute(member, person, amount_pence=pay)
+            if top_up:
+                await b.contribute(
+                    member,
+                    person,
+                    amount_pence=top_up,
+                    reference="Fy arian i",
+                    source=ContributionSource.top_up,
                 )
-            )
-        made.append(Holder(person=person, award_id=award["id"]))
+            made.append(Holder(person=person, member_id=member.id, award_id=str(award.id)))
     return made
 
 
@@ -122,10 +120,10 @@ def shown(value: int) -> dict[str, object]:
 
 
 async def test_an_unconfirmed_award_counts_in_no_public_figure(
-    client: httpx.AsyncClient, clock: FrozenClock, world: World
+    app: FastAPI, client: httpx.AsyncClient, clock: FrozenClock, world: World
 ) -> None:
-    await holders(client, world, area=CARDIFF, pay=10_000, confirm=world.cardiff, top_up=30_000)
-    await holders(client, world, area=CARDIFF, pay=20_000, confirm=None)
+    await holders(app, world, area=CARDIFF, pay=10_000, confirm=world.cardiff, top_up=30_000)
+    await holders(app, world, area=CARDIFF, pay=20_000, confirm=None)
 
     # The officer, who confirms, counts both: 16 holders (published 15), Direct Payment money
     # only (the top-ups are the holders' own).
@@ -141,9 +139,11 @@ async def test_an_unconfirmed_award_counts_in_no_public_figure(
     assert table[CARDIFF]["contributions_pence"] == shown(8 * 10_000)
 
 
-async def test_a_rejected_award_counts_nowhere(client: httpx.AsyncClient, world: World) -> None:
-    await holders(client, world, area=CARDIFF, pay=10_000, confirm=world.cardiff)
-    refused = await holders(client, world, area=CARDIFF, pay=20_000, confirm=None)
+async def test_a_rejected_award_counts_nowhere(
+    app: FastAPI, client: httpx.AsyncClient, world: World
+) -> None:
+    await holders(app, world, area=CARDIFF, pay=10_000, confirm=world.cardiff)
+    refused = await holders(app, world, area=CARDIFF, pay=20_000, confirm=None)
     for holder in refused:
         ok(
             await client.post(
@@ -159,21 +159,24 @@ async def test_a_rejected_award_counts_nowhere(client: httpx.AsyncClient, world:
 
 
 async def test_a_holder_who_moves_council_keeps_their_past_in_the_old_councils_figures(
-    client: httpx.AsyncClient, clock: FrozenClock, world: World
+    app: FastAPI, client: httpx.AsyncClient, clock: FrozenClock, world: World
 ) -> None:
-    movers = await holders(client, world, area=CARDIFF, pay=10_000, confirm=world.cardiff)
+    movers = await holders(app, world, area=CARDIFF, pay=10_000, confirm=world.cardiff)
     # In April each moves to Swansea, which confirms the new version; they pay in again.
     clock.advance(timedelta(days=35))  # 2026-04-06
-    await sign_in_again(client, *world.everyone(), *(h.person for h in movers))
-    for holder in movers:
-        moved = await set_direct_payment(
-            client, holder.person, area_code=SWANSEA, start_date=date(2026, 4, 6)
-        )
-        await confirm_award(client, world.swansea, moved["id"])
-        ok(await contribute(client, world.coop, holder.person, amount_pence=5_000))
+    async with built(app) as b:
+        coop = await b.coop_by_id(world.coop)
+        for holder in movers:
+            moved = await b.award(holder.person, area_code=SWANSEA, start_date=date(2026, 4, 6))
+            await b.confirm(world.swansea, moved)
+            await b.contribute(
+                await b.member_of(coop, holder.person), holder.person, amount_pence=5_000
+            )
 
     clock.advance(timedelta(days=28))  # 2026-05-04: March and April are closed months
-    await sign_in_again(client, *world.everyone())
+    async with built(app) as b:
+        for person in world.everyone():
+            await b.sign_in(person)
     cardiff = await summary(client, world.cardiff, CARDIFF, "2026-03-01", "2026-04-30")
     swansea = await summary(client, world.swansea, SWANSEA, "2026-03-01", "2026-04-30")
     assert (cardiff["holders_pooling"], cardiff["contributions_pence"]) == (
@@ -198,14 +201,14 @@ async def test_a_holder_who_moves_council_keeps_their_past_in_the_old_councils_f
 
 
 async def test_the_public_table_counts_awards_as_confirmed_by_the_end_of_its_months(
-    client: httpx.AsyncClient, clock: FrozenClock, world: World
+    app: FastAPI, client: httpx.AsyncClient, clock: FrozenClock, world: World
 ) -> None:
-    late = await holders(client, world, area=CARDIFF, pay=10_000, confirm=None)
+    late = await holders(app, world, area=CARDIFF, pay=10_000, confirm=None)
     # Cardiff confirms on 2 April what was paid in under it in March.
     clock.advance(timedelta(days=31))
-    await sign_in_again(client, world.cardiff)
-    for holder in late:
-        await confirm_award(client, world.cardiff, holder.award_id)
+    async with built(app) as b:
+        for holder in late:
+            await b.confirm(world.cardiff, await b.award_by_id(holder.award_id))
     # April's table is made from the data as it stood at the end of March: not yet confirmed.
     april = await wales(client)
     assert april[CARDIFF]["holders_pooling"] == shown(0)

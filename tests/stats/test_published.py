@@ -13,15 +13,17 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 import httpx
+from fastapi import FastAPI
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from app.core.clock import WALES, FrozenClock
 from app.providers.models import ServiceType
 from tests.conftest import START
-from tests.factories import CARDIFF, SWANSEA, Person, contribute, sign_in_again, verified_provider
+from tests.factories import CARDIFF, SWANSEA, Person
 from tests.helpers import ok
+from tests.stats.built import Builder, built
 from tests.stats.conftest import CARDIFF_PUBLISHED, HIDDEN, World, holder
 
 WALES_TABLE = "/api/v1/stats/wales"
@@ -115,9 +117,7 @@ def assert_march_figures(body: dict[str, Any]) -> None:
     assert rows[QUIET]["coops_active"] == 0
 
 
-async def add_unconfirmed_holder(
-    client: httpx.AsyncClient, world: World, *, area: str, amount: int
-) -> Person:
+async def add_unconfirmed_holder(b: Builder, world: World, *, area: str, amount: int) -> Person:
     """A holder the public table must not count, paying in.
 
     Awards carry no confirmation yet, so the holders the table leaves out are those who join
@@ -126,34 +126,23 @@ async def add_unconfirmed_holder(
     months the table counts, and this property must still hold.
     """
     return await holder(
-        client, world.coop, world.founder, area=area, amounts=[amount], award_from=date(2026, 3, 1)
+        b, world.coop, world.founder, area=area, amounts=[amount], award_from=date(2026, 3, 1)
     )
 
 
 @EXAMPLES
 @given(steps=STEPS)
 async def test_no_sequence_of_pulls_in_a_month_changes_a_published_figure(
+    app: FastAPI,
     client: httpx.AsyncClient,
     connection: AsyncConnection,
-    session: AsyncSession,
     clock: FrozenClock,
     world: World,
     steps: list[Any],
 ) -> None:
     async def example() -> None:
         clock.set(START)
-        await sign_in_again(client, world.founder, world.admin)
-        signed_in_at = clock.now()
         seen: dict[bool, bytes] = {}
-
-        async def fresh(*people: Person) -> None:
-            # Tokens live 15 minutes on the test clock.
-            nonlocal signed_in_at
-            if clock.now() != signed_in_at:
-                await sign_in_again(client, world.founder, world.admin)
-                signed_in_at = clock.now()
-            await sign_in_again(client, *people)
-
         for step in [*steps, Pull(csv=False), Pull(csv=True)]:
             if isinstance(step, Pull):
                 params = {"format": "csv"} if step.csv else {}
@@ -165,22 +154,20 @@ async def test_no_sequence_of_pulls_in_a_month_changes_a_published_figure(
                 later = clock.now() + timedelta(minutes=step.minutes)
                 clock.set(min(later, MARCH_ENDS - timedelta(minutes=1)))
             elif isinstance(step, NewHolder):
-                await fresh()
-                await add_unconfirmed_holder(client, world, area=step.area, amount=step.amount)
+                async with built(app) as b:
+                    await add_unconfirmed_holder(b, world, area=step.area, amount=step.amount)
             elif isinstance(step, PaysAgain):
                 payer = world.holders[step.pick % len(world.holders)]
-                await fresh(payer)
-                paid = await contribute(client, world.coop, payer, amount_pence=step.amount)
-                assert paid.status_code == 201, paid.text
+                async with built(app) as b:
+                    member = await b.member_of(await b.coop_by_id(world.coop), payer)
+                    await b.contribute(member, payer, amount_pence=step.amount)
             else:
-                await fresh()
-                await verified_provider(
-                    client,
-                    session,
-                    admin=world.admin,
-                    area_codes=[step.area],
-                    service_types=[step.service_type.value],
-                )
+                async with built(app) as b:
+                    await b.verified_provider(
+                        world.admin,
+                        area_codes=[step.area],
+                        service_types=[step.service_type.value],
+                    )
 
     await in_savepoint(connection, example)
 
@@ -191,6 +178,7 @@ async def test_no_sequence_of_pulls_in_a_month_changes_a_published_figure(
     csv=st.booleans(),
 )
 async def test_holders_the_table_does_not_count_change_nothing_published(
+    app: FastAPI,
     client: httpx.AsyncClient,
     connection: AsyncConnection,
     clock: FrozenClock,
@@ -200,15 +188,15 @@ async def test_holders_the_table_does_not_count_change_nothing_published(
 ) -> None:
     params = {"format": "csv"} if csv else {}
     clock.set(START)
-    await sign_in_again(client, world.founder)
     without: list[bytes] = []
 
     async def baseline() -> None:
         without.append(ok(await client.get(WALES_TABLE, params=params)).content)
 
     async def with_fakes() -> None:
-        for area, amount in fakes:
-            await add_unconfirmed_holder(client, world, area=area, amount=amount)
+        async with built(app) as b:
+            for area, amount in fakes:
+                await add_unconfirmed_holder(b, world, area=area, amount=amount)
         # The month's first pull comes after them: they are in the data it is made from.
         answer = ok(await client.get(WALES_TABLE, params=params))
         assert answer.content == without[0]

@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime
 
 import httpx
 import pytest
+from fastapi import FastAPI
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -16,8 +17,9 @@ from app.audit.models import AuditEntry
 from app.core.clock import FrozenClock
 from app.stats.models import WalesEdition, WalesEditionRow
 from app.stats.wales import CSV_COLUMNS
-from tests.factories import CARDIFF, SWANSEA, verified_provider
+from tests.factories import CARDIFF, SWANSEA
 from tests.helpers import ok
+from tests.stats.built import built
 from tests.stats.conftest import CARDIFF_PUBLISHED, HIDDEN, World, holder
 
 WALES = "/api/v1/stats/wales"
@@ -61,26 +63,29 @@ async def test_one_row_per_area_with_its_names_for_the_twelve_months_before_this
 
 
 async def test_the_same_all_month_whatever_happens_then_renewed_for_the_next(
-    client: httpx.AsyncClient, session: AsyncSession, clock: FrozenClock, world: World
+    app: FastAPI,
+    client: httpx.AsyncClient,
+    session: AsyncSession,
+    clock: FrozenClock,
+    world: World,
 ) -> None:
-    first = await client.get(WALES)
-    first_csv = await client.get(WALES, params={"format": "csv"})
+    first = ok(await client.get(WALES))
+    first_csv = ok(await client.get(WALES, params={"format": "csv"}))
     etag = first.headers["ETag"]
     # During March: five more Cardiff holders pay in, and a provider starts to offer respite
     # in Swansea. The summary (to today) sees them at once; the public table does not.
-    for _ in range(5):
-        await holder(
-            client,
-            world.coop,
-            world.founder,
-            area=CARDIFF,
-            amounts=[1000],
-            award_from=date(2026, 3, 1),
-            officer=world.cardiff_officer,
-        )
-    await verified_provider(
-        client, session, admin=world.admin, service_types=["respite"], area_codes=[SWANSEA]
-    )
+    async with built(app) as b:
+        for _ in range(5):
+            await holder(
+                b,
+                world.coop,
+                world.founder,
+                area=CARDIFF,
+                amounts=[1000],
+                award_from=date(2026, 3, 1),
+                officer=world.cardiff_officer,
+            )
+        await b.verified_provider(world.admin, service_types=["respite"], area_codes=[SWANSEA])
     summary = ok(
         await client.get(f"/api/v1/la/areas/{CARDIFF}/summary", headers=world.admin.headers)
     ).json()
@@ -162,9 +167,16 @@ class TestAPublishedTableIsNeverChanged:
         self, client: httpx.AsyncClient, session: AsyncSession, world: World
     ) -> None:
         ok(await client.get(WALES))
+        before = (
+            await session.scalars(select(WalesEditionRow.gaps).order_by(WalesEditionRow.area_code))
+        ).all()
+        assert any(before)
         with pytest.raises(DBAPIError, match="never changed"):
             async with session.begin_nested():
                 await session.execute(update(WalesEditionRow).values(gaps=0))
+        assert (
+            await session.scalars(select(WalesEditionRow.gaps).order_by(WalesEditionRow.area_code))
+        ).all() == before
 
     async def test_deleting_an_edition_is_refused(
         self, client: httpx.AsyncClient, session: AsyncSession, world: World
@@ -176,3 +188,5 @@ class TestAPublishedTableIsNeverChanged:
         with pytest.raises(DBAPIError, match="never changed"):
             async with session.begin_nested():
                 await session.execute(delete(WalesEdition))
+        assert await session.scalar(select(func.count()).select_from(WalesEdition)) == 1
+        assert await session.scalar(select(func.count()).select_from(WalesEditionRow)) == 22

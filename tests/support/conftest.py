@@ -4,10 +4,15 @@ people who are not members of it."""
 import uuid
 from dataclasses import dataclass
 
-import httpx
 import pytest
+from fastapi import FastAPI
 
-from tests.factories import Person, create_coop, join_coop, member_id_of, register_person
+from app.coops.models import Coop, Member
+from app.core.clock import local_date
+from app.support import shared_services
+from app.support.models import SupportCategory, SupportService
+from tests.factories import Person
+from tests.stats.built import Builder, built
 
 
 @dataclass(frozen=True)
@@ -27,28 +32,58 @@ class World:
 
 
 @pytest.fixture
-async def world(client: httpx.AsyncClient) -> World:
-    admin = await register_person(client, full_name="Ada Admin")
-    coop_id = await create_coop(client, admin)
-    holder = await register_person(client, full_name="Huw Holder")
-    worker = await register_person(client, full_name="Wyn Worker")
-    carer = await register_person(client, full_name="Cerys Carer")
-    holder_member_id = await join_coop(client, coop_id, holder, admin)
-    worker_member_id = await join_coop(client, coop_id, worker, admin, "worker")
-    carer_member_id = await join_coop(client, coop_id, carer, admin, "carer")
-    elsewhere = await register_person(client, full_name="Elen Elsewhere")
-    elsewhere_coop_id = await create_coop(client, elsewhere, name="Cydweithfa Abertawe")
-    return World(
-        coop_id=coop_id,
-        admin=admin,
-        admin_member_id=await member_id_of(client, coop_id, admin),
-        holder=holder,
-        holder_member_id=holder_member_id,
-        worker=worker,
-        worker_member_id=worker_member_id,
-        carer=carer,
-        carer_member_id=carer_member_id,
-        outsider=await register_person(client, full_name="Owen Outsider"),
-        elsewhere=elsewhere,
-        elsewhere_coop_id=elsewhere_coop_id,
+async def world(app: FastAPI) -> World:
+    async with built(app) as b:
+        admin = await b.person(full_name="Ada Admin")
+        coop = await b.coop(admin)
+        holder = await b.person(full_name="Huw Holder")
+        worker = await b.person(full_name="Wyn Worker")
+        carer = await b.person(full_name="Cerys Carer")
+        holder_member = await b.join(coop, holder, admin)
+        worker_member = await b.join(coop, worker, admin, "worker")
+        carer_member = await b.join(coop, carer, admin, "carer")
+        elsewhere = await b.person(full_name="Elen Elsewhere")
+        elsewhere_coop = await b.coop(elsewhere, name="Cydweithfa Abertawe")
+        return World(
+            coop_id=coop.id,
+            admin=admin,
+            admin_member_id=(await b.member_of(coop, admin)).id,
+            holder=holder,
+            holder_member_id=holder_member.id,
+            worker=worker,
+            worker_member_id=worker_member.id,
+            carer=carer,
+            carer_member_id=carer_member.id,
+            outsider=await b.person(full_name="Owen Outsider"),
+            elsewhere=elsewhere,
+            elsewhere_coop_id=elsewhere_coop.id,
+        )
+
+
+async def support_service(
+    b: Builder,
+    coop: Coop,
+    admin: Person,
+    *,
+    name: str = "Payroll for personal assistants",
+    category: str = "payroll",
+    monthly_fee_pence: int = 10_000,
+) -> SupportService:
+    """A service in the co-op's catalogue (POST .../support/services)."""
+    return await shared_services.create_service(
+        b.session,
+        await b.actor(admin),
+        coop.id,
+        name=name,
+        category=SupportCategory(category),
+        description="Payslips, PAYE and pensions for the PAs members employ.",
+        monthly_fee_pence=monthly_fee_pence,
+        now=b.now,
+    )
+
+
+async def subscribe(b: Builder, service: SupportService, member: Member, holder: Person) -> None:
+    """The holder subscribes from today (POST .../subscription)."""
+    await shared_services.subscribe(
+        b.session, await b.actor(holder), service, member, today=local_date(b.now)
     )

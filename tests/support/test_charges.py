@@ -6,24 +6,25 @@ from datetime import UTC, datetime, timedelta
 
 import httpx
 import pytest
+from fastapi import FastAPI
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.audit.models import AuditEntry
-from app.core.clock import FrozenClock
+from app.core.clock import FrozenClock, local_date
 from app.ledger.models import LedgerTransaction, TransactionKind
+from app.support import shared_services
 from app.support.models import SupportCharge
 from tests.factories import (
     Person,
-    contribute,
-    create_coop,
     create_support_service,
-    join_coop,
+    grant_mandate,
     register_person,
-    set_direct_payment,
     sign_in_again,
 )
 from tests.helpers import problem
+from tests.stats.built import built
+from tests.support.conftest import subscribe, support_service
 
 
 @dataclass(frozen=True)
@@ -37,15 +38,6 @@ class Charged:
     def url(self, service_id: uuid.UUID | None = None) -> str:
         sid = service_id or self.service_id
         return f"/api/v1/coops/{self.coop_id}/support/services/{sid}/charges"
-
-
-async def subscribe(
-    client: httpx.AsyncClient, coop_id: uuid.UUID, sid: uuid.UUID, p: Person
-) -> None:
-    response = await client.post(
-        f"/api/v1/coops/{coop_id}/support/services/{sid}/subscription", headers=p.headers
-    )
-    assert response.status_code in (200, 201), response.text
 
 
 async def charge(
@@ -65,28 +57,31 @@ async def charge(
 
 
 @pytest.fixture
-async def charged(client: httpx.AsyncClient, clock: FrozenClock) -> Charged:
+async def charged(app: FastAPI, clock: FrozenClock) -> Charged:
     """Three holders approved in the order Anwen, Bryn, Carys, each with 5,000p in the pool
     (Carys only when asked), all subscribed to a 1,000p-a-month payroll service."""
-    admin = await register_person(client, full_name="Ada Admin")
-    coop_id = await create_coop(client, admin)
-    holders, member_ids = [], []
-    for name in ("Anwen", "Bryn", "Carys"):
-        clock.advance(timedelta(minutes=1))  # approved one after another
-        person = await register_person(client, full_name=name)
-        member_ids.append(await join_coop(client, coop_id, person, admin))
-        await set_direct_payment(client, person)
-        holders.append(person)
-    service_id = await create_support_service(client, coop_id, admin, monthly_fee_pence=1_000)
-    for person in holders:
-        await subscribe(client, coop_id, service_id, person)
-    return Charged(coop_id, admin, holders, member_ids, service_id)
+    async with built(app) as b:
+        admin = await b.person(full_name="Ada Admin")
+        coop = await b.coop(admin)
+        holders, members = [], []
+        for name in ("Anwen", "Bryn", "Carys"):
+            clock.advance(timedelta(minutes=1))  # approved one after another
+            person = await b.person(full_name=name)
+            members.append(await b.join(coop, person, admin))
+            await b.award(person)
+            holders.append(person)
+        service = await support_service(b, coop, admin, monthly_fee_pence=1_000)
+        for person, member in zip(holders, members, strict=True):
+            await subscribe(b, service, member, person)
+    return Charged(coop.id, admin, holders, [m.id for m in members], service.id)
 
 
-async def fund(client: httpx.AsyncClient, world: Charged, *people: Person) -> None:
-    for person in people:
-        response = await contribute(client, world.coop_id, person, amount_pence=5_000)
-        assert response.status_code == 201, response.text
+async def fund(app: FastAPI, world: Charged, *people: Person) -> None:
+    """Each of `people` pays 5,000p into the pool."""
+    async with built(app) as b:
+        coop = await b.coop_by_id(world.coop_id)
+        for person in people:
+            await b.contribute(await b.member_of(coop, person), person, amount_pence=5_000)
 
 
 async def charges_posted(session: AsyncSession, coop_id: uuid.UUID) -> int:
@@ -104,9 +99,9 @@ async def charges_posted(session: AsyncSession, coop_id: uuid.UUID) -> int:
 
 
 async def test_the_fee_is_split_exactly_with_the_odd_penny_to_the_earliest_approved(
-    client: httpx.AsyncClient, charged: Charged, session: AsyncSession
+    app: FastAPI, client: httpx.AsyncClient, charged: Charged, session: AsyncSession
 ) -> None:
-    await fund(client, charged, *charged.holders)
+    await fund(app, charged, *charged.holders)
     response = await charge(client, charged, {"period": "2026-03"})
     assert response.status_code == 201, response.text
     body = response.json()
@@ -142,8 +137,10 @@ async def test_the_fee_is_split_exactly_with_the_odd_penny_to_the_earliest_appro
     assert audit.data["shares"] == [[str(a), 334], [str(b), 333], [str(c), 333]]
 
 
-async def test_an_amount_overrides_the_fee(client: httpx.AsyncClient, charged: Charged) -> None:
-    await fund(client, charged, *charged.holders)
+async def test_an_amount_overrides_the_fee(
+    app: FastAPI, client: httpx.AsyncClient, charged: Charged
+) -> None:
+    await fund(app, charged, *charged.holders)
     response = await charge(client, charged, {"period": "2026-03", "amount_pence": 1_001})
     assert response.status_code == 201, response.text
     assert [p["amount_pence"] for p in response.json()["postings"]] == [-334, -334, -333, 1_001]
@@ -151,31 +148,35 @@ async def test_an_amount_overrides_the_fee(client: httpx.AsyncClient, charged: C
 
 @pytest.mark.parametrize("amount", [0, -5, "100", 1.5, True])
 async def test_a_bad_amount_is_refused(
-    client: httpx.AsyncClient, charged: Charged, amount: object
+    client: httpx.AsyncClient, charged: Charged, session: AsyncSession, amount: object
 ) -> None:
     response = await charge(client, charged, {"period": "2026-03", "amount_pence": amount})
-    problem(response, 422, "validation_error")
+    body = problem(response, 422, "validation_error")
+    assert [e["loc"] for e in body["errors"]] == [["body", "amount_pence"]]
+    assert await charges_posted(session, charged.coop_id) == 0
 
 
 @pytest.mark.parametrize("period", ["2026-3", "2026-13", "March", "2026-03-01", ""])
 async def test_a_bad_period_is_refused(
-    client: httpx.AsyncClient, charged: Charged, period: str
+    client: httpx.AsyncClient, charged: Charged, session: AsyncSession, period: str
 ) -> None:
-    problem(await charge(client, charged, {"period": period}), 422, "validation_error")
+    body = problem(await charge(client, charged, {"period": period}), 422, "validation_error")
+    assert [e["loc"] for e in body["errors"]] == [["body", "period"]]
+    assert await charges_posted(session, charged.coop_id) == 0
 
 
 async def test_a_month_not_yet_begun_cannot_be_charged(
-    client: httpx.AsyncClient, charged: Charged, session: AsyncSession
+    app: FastAPI, client: httpx.AsyncClient, charged: Charged, session: AsyncSession
 ) -> None:
-    await fund(client, charged, *charged.holders)
+    await fund(app, charged, *charged.holders)
     problem(await charge(client, charged, {"period": "2026-04"}), 422, "validation_error")
     assert await charges_posted(session, charged.coop_id) == 0
 
 
 async def test_a_replay_returns_the_same_answer_and_posts_once(
-    client: httpx.AsyncClient, charged: Charged, session: AsyncSession
+    app: FastAPI, client: httpx.AsyncClient, charged: Charged, session: AsyncSession
 ) -> None:
-    await fund(client, charged, *charged.holders)
+    await fund(app, charged, *charged.holders)
     first = await charge(client, charged, {"period": "2026-03"}, key="march-payroll")
     again = await charge(client, charged, {"period": "2026-03"}, key="march-payroll")
     assert first.status_code == again.status_code == 201
@@ -192,9 +193,9 @@ async def test_a_replay_returns_the_same_answer_and_posts_once(
 
 
 async def test_a_month_is_charged_once(
-    client: httpx.AsyncClient, charged: Charged, session: AsyncSession
+    app: FastAPI, client: httpx.AsyncClient, charged: Charged, session: AsyncSession
 ) -> None:
-    await fund(client, charged, *charged.holders)
+    await fund(app, charged, *charged.holders)
     assert (await charge(client, charged, {"period": "2026-03"})).status_code == 201
     second = await charge(client, charged, {"period": "2026-03", "amount_pence": 50})
     body = problem(second, 409, "already_charged")
@@ -213,10 +214,10 @@ async def test_a_month_without_subscribers_is_422(
 
 
 async def test_members_short_of_their_share_are_named_and_nothing_is_posted(
-    client: httpx.AsyncClient, charged: Charged, session: AsyncSession
+    app: FastAPI, client: httpx.AsyncClient, charged: Charged, session: AsyncSession
 ) -> None:
     anwen, bryn, carys = charged.holders
-    await fund(client, charged, anwen)  # Bryn and Carys have nothing in the pool
+    await fund(app, charged, anwen)  # Bryn and Carys have nothing in the pool
     before = (
         await client.get(f"/api/v1/coops/{charged.coop_id}/pool", headers=charged.admin.headers)
     ).json()
@@ -234,31 +235,42 @@ async def test_members_short_of_their_share_are_named_and_nothing_is_posted(
     assert after == before
     assert await charges_posted(session, charged.coop_id) == 0
     # Once they have paid in, the same month can be charged.
-    await fund(client, charged, bryn, carys)
+    await fund(app, charged, bryn, carys)
     assert (await charge(client, charged, {"period": "2026-03"})).status_code == 201
 
 
 async def test_a_past_month_falls_on_that_months_subscribers(
-    client: httpx.AsyncClient, charged: Charged, clock: FrozenClock
+    app: FastAPI, client: httpx.AsyncClient, charged: Charged, clock: FrozenClock
 ) -> None:
     """Carys stops on 20 March; Dai joins and subscribes in April. March's charge falls on
     all three March subscribers, April's on Anwen, Bryn and Dai."""
-    await fund(client, charged, *charged.holders)
+    await fund(app, charged, *charged.holders)
     anwen, bryn, carys = charged.holders
     clock.set(datetime(2026, 3, 20, 9, 0, tzinfo=UTC))
-    await sign_in_again(client, charged.admin, *charged.holders)
-    stopped = await client.delete(
-        f"/api/v1/coops/{charged.coop_id}/support/services/{charged.service_id}/subscription",
-        headers=carys.headers,
-    )
-    assert stopped.status_code == 200, stopped.text
+    async with built(app) as b:
+        coop = await b.coop_by_id(charged.coop_id)
+        service = await shared_services.get_service(
+            b.session, coop_id=coop.id, service_id=charged.service_id
+        )
+        await shared_services.unsubscribe(
+            b.session,
+            await b.actor(carys),
+            service,
+            await b.member_of(coop, carys),
+            today=local_date(b.now),
+        )
     clock.set(datetime(2026, 4, 6, 9, 0, tzinfo=UTC))
-    await sign_in_again(client, charged.admin, *charged.holders)
-    dai = await register_person(client, full_name="Dai")
-    dai_member = await join_coop(client, charged.coop_id, dai, charged.admin)
-    await set_direct_payment(client, dai, start_date=clock.now().date())
-    await subscribe(client, charged.coop_id, charged.service_id, dai)
-    assert (await contribute(client, charged.coop_id, dai, amount_pence=2_000)).status_code == 201
+    async with built(app) as b:
+        await b.sign_in(charged.admin)
+        coop = await b.coop_by_id(charged.coop_id)
+        service = await shared_services.get_service(
+            b.session, coop_id=coop.id, service_id=charged.service_id
+        )
+        dai = await b.person(full_name="Dai")
+        dai_member = await b.join(coop, dai, charged.admin)
+        await b.award(dai, start_date=clock.now().date())
+        await subscribe(b, service, dai_member, dai)
+        await b.contribute(dai_member, dai, amount_pence=2_000)
 
     march = await charge(client, charged, {"period": "2026-03"})
     assert march.status_code == 201, march.text
@@ -274,18 +286,22 @@ async def test_a_past_month_falls_on_that_months_subscribers(
     assert [(p["account"], p["amount_pence"]) for p in april.json()["postings"]] == [
         (f"member:{a}", -334),
         (f"member:{b}", -333),
-        (f"member:{dai_member}", -333),
+        (f"member:{dai_member.id}", -333),
         ("shared", 1_000),
     ]
     del anwen, bryn
 
 
 async def test_a_member_who_left_in_the_month_is_named_when_charged_after_leaving(
-    client: httpx.AsyncClient, charged: Charged, clock: FrozenClock, session: AsyncSession
+    app: FastAPI,
+    client: httpx.AsyncClient,
+    charged: Charged,
+    clock: FrozenClock,
+    session: AsyncSession,
 ) -> None:
     """SPEC's rule keeps a leaver among the month's subscribers, but leaving refunded their
     balance: charge the month before they leave."""
-    await fund(client, charged, *charged.holders)
+    await fund(app, charged, *charged.holders)
     carys = charged.holders[2]
     clock.advance(timedelta(days=3))
     await sign_in_again(client, charged.admin, *charged.holders)
@@ -304,26 +320,48 @@ async def test_a_member_who_left_in_the_month_is_named_when_charged_after_leavin
 
 
 async def test_only_an_administrator_in_person_charges(
-    client: httpx.AsyncClient, charged: Charged
+    app: FastAPI, client: httpx.AsyncClient, charged: Charged, session: AsyncSession
 ) -> None:
-    await fund(client, charged, *charged.holders)
+    await fund(app, charged, *charged.holders)
     response = await charge(client, charged, {"period": "2026-03"}, who=charged.holders[0])
     problem(response, 403, "forbidden")
-    elsewhere = await register_person(client, full_name="Elen")
+    async with built(app) as b:
+        elsewhere = await b.person(full_name="Elen")
+        other_coop = await b.coop(elsewhere, name="Cwmni Arall")
+        other_service = await support_service(b, other_coop, elsewhere)
     problem(await charge(client, charged, {"period": "2026-03"}, who=elsewhere), 404, "not_found")
-    other_coop = await create_coop(client, elsewhere, name="Cwmni Arall")
-    other_service = await create_support_service(client, other_coop, elsewhere)
     problem(
-        await charge(client, charged, {"period": "2026-03"}, service_id=other_service),
+        await charge(client, charged, {"period": "2026-03"}, service_id=other_service.id),
         404,
         "not_found",
     )
+    # A mandate never carries an administrator's powers, whatever its scopes.
+    representative = await register_person(client, full_name="Rhys")
+    await grant_mandate(
+        client,
+        charged.admin,
+        representative,
+        scopes=("view", "contribute", "vote", "refund", "support"),
+    )
+    problem(
+        await client.post(
+            charged.url(),
+            json={"period": "2026-03"},
+            headers={
+                **representative.on_behalf_of(charged.admin),
+                "Idempotency-Key": uuid.uuid4().hex,
+            },
+        ),
+        403,
+        "outside_mandate",
+    )
+    assert await charges_posted(session, charged.coop_id) == 0
 
 
 async def test_each_member_charged_sees_their_share_in_their_activity(
-    client: httpx.AsyncClient, charged: Charged
+    app: FastAPI, client: httpx.AsyncClient, charged: Charged
 ) -> None:
-    await fund(client, charged, *charged.holders)
+    await fund(app, charged, *charged.holders)
     response = await charge(client, charged, {"period": "2026-03"})
     assert response.status_code == 201, response.text
     transaction_id = response.json()["id"]

@@ -8,26 +8,26 @@ from datetime import UTC, date, datetime, timedelta
 
 import httpx
 import pytest
+from fastapi import FastAPI
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.clock import FrozenClock, day_range
+from app.ledger import refunds
 from app.ledger import service as ledger
 from app.ledger.models import LedgerAccount, LedgerPosting, LedgerTransaction, TransactionKind
+from app.support import charges, shared_services
+from app.workflows import membership
 from tests.factories import (
     Person,
-    contribute,
     create_coop,
-    create_provider,
-    create_support_service,
     grant_mandate,
     join_coop,
     register_person,
-    request_refund,
-    set_direct_payment,
-    sign_in_again,
 )
-from tests.helpers import problem
+from tests.helpers import ok, problem
+from tests.stats.built import built
+from tests.support.conftest import subscribe, support_service
 
 WELSH_NAME = "Gofal Ŵyn a'i Ffrindiau, Llŷn"
 
@@ -75,87 +75,81 @@ async def invoice(
 
 
 @pytest.fixture
-async def quarterly(
-    client: httpx.AsyncClient, session: AsyncSession, clock: FrozenClock
-) -> Quarterly:
+async def quarterly(app: FastAPI, session: AsyncSession, clock: FrozenClock) -> Quarterly:
     """Q1 2026 (from 2 March): Anwen pays in 50,000; March's 1,000 payroll is split with Bryn
     (500 each); she buys 3,000 of care from a one-service provider (plus 500 more, reversed)
     and 2,000 from a provider of several; she takes 1,000 back. Q2: she pays in 10,000, April
     is charged, and she leaves on 20 April (the rest is refunded)."""
-    admin = await register_person(client, full_name="Ada Admin")
-    coop_id = await create_coop(client, admin)
-    anwen = await register_person(client, full_name="Anwen")
-    anwen_member = await join_coop(client, coop_id, anwen, admin)
-    clock.advance(timedelta(minutes=1))
-    bryn = await register_person(client, full_name="Bryn")
-    bryn_member = await join_coop(client, coop_id, bryn, admin)
-    await set_direct_payment(client, anwen, weekly_amount_pence=25_000)
-    await set_direct_payment(client, bryn)
-    staff = await register_person(client, full_name="Staff")
-    single = await create_provider(client, staff, name=WELSH_NAME, service_types=["respite"])
-    several = await create_provider(client, staff, service_types=["respite", "domiciliary_support"])
+    async with built(app) as b:
+        admin = await b.person(full_name="Ada Admin")
+        coop = await b.coop(admin)
+        anwen = await b.person(full_name="Anwen")
+        anwen_member = await b.join(coop, anwen, admin)
+        clock.advance(timedelta(minutes=1))
+        bryn = await b.person(full_name="Bryn")
+        bryn_member = await b.join(coop, bryn, admin)
+        await b.award(anwen, weekly_amount_pence=25_000)
+        await b.award(bryn)
+        staff = await b.person(full_name="Staff", signed_in=False)
+        single = await b.provider(staff, name=WELSH_NAME, service_types=["respite"])
+        several = await b.provider(staff, service_types=["respite", "domiciliary_support"])
+        service = await support_service(b, coop, admin, monthly_fee_pence=1_000)
+        await subscribe(b, service, anwen_member, anwen)
+        await subscribe(b, service, bryn_member, bryn)
+        await b.contribute(anwen_member, anwen, amount_pence=50_000)
+        await b.contribute(bryn_member, bryn, amount_pence=5_000)
+        await charges.charge(
+            b.session, await b.actor(admin), service, period="2026-03", amount_pence=None, now=b.now
+        )
     world = Quarterly(
-        coop_id,
-        admin,
-        anwen,
-        anwen_member,
-        bryn,
-        bryn_member,
-        uuid.UUID(single["id"]),
-        uuid.UUID(several["id"]),
+        coop.id, admin, anwen, anwen_member.id, bryn, bryn_member.id, single.id, several.id
     )
-    service = await create_support_service(client, coop_id, admin, monthly_fee_pence=1_000)
-    for person in (anwen, bryn):
-        subscribed = await client.post(
-            f"/api/v1/coops/{coop_id}/support/services/{service}/subscription",
-            headers=person.headers,
-        )
-        assert subscribed.status_code == 201, subscribed.text
-    assert (await contribute(client, coop_id, anwen, amount_pence=50_000)).status_code == 201
-    assert (await contribute(client, coop_id, bryn, amount_pence=5_000)).status_code == 201
-
-    async def charge(period: str) -> None:
-        response = await client.post(
-            f"/api/v1/coops/{coop_id}/support/services/{service}/charges",
-            json={"period": period},
-            headers={**admin.headers, "Idempotency-Key": uuid.uuid4().hex},
-        )
-        assert response.status_code == 201, response.text
-
-    await charge("2026-03")
     march = clock.now() + timedelta(days=5)
     await invoice(session, world, world.single_provider, 3_000, march)
     mistaken = await invoice(session, world, world.single_provider, 500, march)
     await ledger.post(
         session,
         None,
-        coop_id=coop_id,
+        coop_id=coop.id,
         kind=TransactionKind.reversal,
         memo="Invoice entered twice",
         lines=[
             ledger.Line(ledger.provider_account(world.single_provider), -500),
-            ledger.Line(ledger.member_account(anwen_member), 500),
+            ledger.Line(ledger.member_account(anwen_member.id), 500),
         ],
         now=march,
         reverses_id=mistaken,
     )
     await session.commit()
     await invoice(session, world, world.several_provider, 2_000, march)
-    refund = await request_refund(
-        client, coop_id, anwen, member_id=anwen_member, amount_pence=1_000
-    )
-    assert refund.json()["status"] == "posted", refund.text
+    async with built(app) as b:
+        member = await b.member(coop.id, anwen_member.id)
+        refund = await refunds.request_refund(
+            b.session,
+            await b.actor(anwen),
+            member,
+            member,
+            amount_pence=1_000,
+            reason="Moving to a care home",
+            now=b.now,
+        )
+        assert refund.status == "posted"
 
     clock.set(datetime(2026, 4, 10, 9, 0, tzinfo=UTC))
-    await sign_in_again(client, admin, anwen, bryn)
-    assert (await contribute(client, coop_id, anwen, amount_pence=10_000)).status_code == 201
-    await charge("2026-04")
+    async with built(app) as b:
+        await b.contribute(await b.member(coop.id, anwen_member.id), anwen, amount_pence=10_000)
+        service = await shared_services.get_service(
+            b.session, coop_id=coop.id, service_id=service.id
+        )
+        await charges.charge(
+            b.session, await b.actor(admin), service, period="2026-04", amount_pence=None, now=b.now
+        )
     clock.set(datetime(2026, 4, 20, 9, 0, tzinfo=UTC))
-    await sign_in_again(client, admin, anwen, bryn)
-    left = await client.post(
-        f"/api/v1/coops/{coop_id}/members/{anwen_member}/leave", headers=admin.headers
-    )
-    assert left.status_code == 200, left.text
+    async with built(app) as b:
+        leaver = await b.member(coop.id, anwen_member.id)
+        await membership.leave_coop(b.session, await b.actor(admin), leaver, now=b.now)
+        for person in (admin, anwen, bryn):
+            await b.sign_in(person)
     return world
 
 
@@ -234,7 +228,7 @@ async def test_the_return_reconciles_with_the_ledger(
     first: date,
     last: date,
 ) -> None:
-    body = (
+    body = ok(
         await client.get(
             quarterly.url(), params={"period": period}, headers=quarterly.admin.headers
         )
@@ -263,7 +257,7 @@ async def test_the_return_reconciles_with_the_ledger(
         session, quarterly, first, last, kinds.refund, kinds.leaving_refund
     )
     # The balances agree with the member's statement for the same days.
-    statement = (
+    statement = ok(
         await client.get(
             f"/api/v1/coops/{quarterly.coop_id}/members/{quarterly.anwen_member}/statement",
             params={"from": first.isoformat(), "to": last.isoformat()},
@@ -275,7 +269,7 @@ async def test_the_return_reconciles_with_the_ledger(
 
 
 async def test_leaving_counts_as_a_refund(client: httpx.AsyncClient, quarterly: Quarterly) -> None:
-    body = (
+    body = ok(
         await client.get(
             quarterly.url(), params={"period": "2026-Q2"}, headers=quarterly.admin.headers
         )
@@ -323,7 +317,7 @@ async def test_csv_keeps_welsh_names(client: httpx.AsyncClient, quarterly: Quart
 async def test_a_member_without_an_account_history_gets_zeros(
     client: httpx.AsyncClient, quarterly: Quarterly
 ) -> None:
-    body = (
+    body = ok(
         await client.get(
             quarterly.url(quarterly.bryn_member),
             params={"period": "2025-Q4"},
