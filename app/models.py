@@ -10,6 +10,7 @@ from app.auth.models import (
     RefreshToken,
     User,
 )
+from app.bank.models import BankLine, BankLineDecision, BankStatement
 from app.coops.models import Coop, CoopArea, Member
 from app.core.db import Base
 from app.councils.models import ApiClient, LaOfficer
@@ -59,6 +60,9 @@ __all__ = [
     "AuditChainHead",
     "AuditEntry",
     "AuthSession",
+    "BankLine",
+    "BankLineDecision",
+    "BankStatement",
     "Base",
     "CallOff",
     "Contract",
