@@ -145,7 +145,7 @@ async def _decide(
     audit.record(
         session,
         actor,
-        f"bank.line_{state.value}",
+        "bank.line_matched" if state is LineState.matched else "bank.line_ignored",
         "bank_line",
         line.id,
         coop_id=line.coop_id,

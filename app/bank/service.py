@@ -244,5 +244,5 @@ async def bank_lines_for_transactions(
                 BankLineDecision.transaction_id.in_(wanted[start : start + CHUNK])
             )
         )
-        found.update({t: line for t, line in rows.tuples().all() if t is not None})
+        found.update({t: line for t, line in rows.all() if t is not None})
     return found

@@ -85,7 +85,7 @@ async def bank_movements(
     )
     if excluding is not None:
         stmt = stmt.where(LedgerTransaction.id.not_in(excluding.scalar_subquery()))
-    return _read((await session.execute(stmt)).tuples().all())
+    return _read((await session.execute(stmt)).all())
 
 
 async def movement_of(
@@ -94,10 +94,8 @@ async def movement_of(
     """What one of the co-op's transactions moved through the bank (amount 0 when it moved
     nothing there), or None when the co-op has no such transaction."""
     found = (
-        (await session.execute(_movements(coop_id).where(LedgerTransaction.id == transaction_id)))
-        .tuples()
-        .all()
-    )
+        await session.execute(_movements(coop_id).where(LedgerTransaction.id == transaction_id))
+    ).all()
     if found:
         return _read(found)[0]
     row = (

@@ -39,6 +39,7 @@ from app.ledger.schemas import (
     PoolRead,
     StatementRead,
 )
+from app.workflows import statements as member_statements
 
 router = APIRouter(prefix="/coops/{coop_id}", tags=["pooled budget"])
 READ_PROBLEMS = (CoopNotFound, OutsideMandate, NoMandate)
@@ -212,9 +213,10 @@ async def get_balances(
 CSV_RESPONSE = csv_alternative(
     "The statement; with `?format=csv` or `Accept: text/csv`, as CSV (UTF-8 "
     "with a byte-order mark, every cell quoted, a header row, an opening line, one movement "
-    "per row with the running balance and, for a contribution, its source, a closing line).",
-    example='"date","transaction_id","kind","amount_pence","balance_pence","memo","source"\r\n'
-    '"2026-03-01","","opening_balance","","0","Opening balance",""\r\n',
+    "per row with the running balance, for a contribution its source, and the bank line it was "
+    "matched to, a closing line).",
+    example='"date","transaction_id","kind","amount_pence","balance_pence","memo","source",'
+    '"bank_line_id"\r\n"2026-03-01","","opening_balance","","0","Opening balance","",""\r\n',
 )
 
 
@@ -246,9 +248,11 @@ async def get_statement(
     balance over the weekly Direct Payment of the latest award version in force during the
     period (1 place, half up) and `surplus` is true above 8 weeks, both null without one:
     councils may claw back an unspent surplus. Each contribution shows its `source`, so Direct
-    Payment money and the holder's own top-ups and client contributions are told apart."""
+    Payment money and the holder's own top-ups and client contributions are told apart, and
+    each movement matched to a line of the co-op's bank statements names it
+    (`bank_line_id`)."""
     target = await repository.visible_member(session, actor, member, member_id)
-    read = await statements.statement(
+    read = await member_statements.member_statement(
         session, target, from_date=from_date, to_date=to_date, now=now
     )
     filename = f"statement-{target.id}-{read.from_date}-{read.to_date}.csv"

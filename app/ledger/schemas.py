@@ -96,6 +96,11 @@ class MovementRead(Output):
         description="A contribution's source (Direct Payment money, a top-up, a client "
         "contribution); null on every other kind.",
     )
+    bank_line_id: uuid.UUID | None = Field(
+        default=None,
+        description="The bank statement line matched to this movement's transaction (the "
+        "bank's record of a contribution or a payment), if any.",
+    )
 
 
 class StatementRead(Output):
