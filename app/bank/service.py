@@ -15,13 +15,12 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Insert, Table, exists, select
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import exists, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.audit import service as audit
 from app.auth.actor import Actor
-from app.bank import csv_statement, ofx_statement
+from app.bank import bulk, csv_statement, ofx_statement
 from app.bank.lines import Problems, StatementLine, dedup_keys, in_order_of_movement
 from app.bank.matching import WITHIN_DAYS, OpenLine, automatic_matches, words_of
 from app.bank.models import (
@@ -35,21 +34,6 @@ from app.bank.models import (
 from app.bank.schemas import ImportRead
 from app.core.clock import day_range
 from app.ledger import movements
-
-# Rows per INSERT: well under every backend's limit of bound values (32,766 on SQLite).
-CHUNK = 1000
-
-
-def insert_ignoring_conflicts(session: AsyncSession, table: Table) -> Insert:
-    """INSERT ... ON CONFLICT DO NOTHING, in the dialect of the session's database."""
-    if session.get_bind().dialect.name == "postgresql":
-        return postgresql.insert(table).on_conflict_do_nothing()
-    return sqlite.insert(table).on_conflict_do_nothing()
-
-
-def _chunks(rows: Sequence[dict[str, Any]]) -> Iterable[Sequence[dict[str, Any]]]:
-    for start in range(0, len(rows), CHUNK):
-        yield rows[start : start + CHUNK]
 
 
 def read_lines(format_: StatementFormat, body: bytes) -> list[StatementLine]:
@@ -117,25 +101,25 @@ async def _match(
         excluding=matched_transactions(coop_id),
     )
     found = automatic_matches(new, others, candidates)
-    rows = [
-        {
-            "line_id": line_id,
+    pairs = sorted(found.items(), key=lambda pair: pair[1])
+    table: Any = BankLineDecision.__table__
+    written = await bulk.insert_new(
+        session,
+        table,
+        columns={
+            "line_id": [line_id for line_id, _ in pairs],
+            "transaction_id": [transaction_id for _, transaction_id in pairs],
+        },
+        constants={
             "coop_id": coop_id,
-            "state": LineState.matched.value,
-            "transaction_id": transaction_id,
-            "method": MatchMethod.automatic.value,
-            "reason": None,
+            "state": LineState.matched,
+            "method": MatchMethod.automatic,
             "decided_at": now,
             "decided_by_user_id": actor.user.id,
-        }
-        for line_id, transaction_id in sorted(found.items(), key=lambda pair: pair[1])
-    ]
-    matched = 0
-    table = BankLineDecision.__table__
-    for chunk in _chunks(rows):
-        stmt = insert_ignoring_conflicts(session, table).returning(table.c.line_id)  # type: ignore[arg-type]
-        matched += len((await session.execute(stmt, list(chunk))).all())
-    return matched
+        },
+        returning=table.c.line_id,
+    )
+    return len(written)
 
 
 async def import_statement(
@@ -167,46 +151,40 @@ async def import_statement(
     )
     session.add(statement)
     await session.flush()
-    prepared = [
-        (uuid.uuid4(), line, key) for line, key in zip(lines, dedup_keys(lines), strict=True)
-    ]
-    rows: list[dict[str, Any]] = sorted(
-        (
-            {
-                "id": line_id,
-                "coop_id": coop_id,
-                "statement_id": statement.id,
-                "position": position,
-                "booked_on": line.booked_on,
-                "amount_pence": line.amount_pence,
-                "description": line.description,
-                "reference": line.reference,
-                "balance_pence": line.balance_pence,
-                "bank_id": line.bank_id,
-                "dedup_key": key,
-            }
-            for position, (line_id, line, key) in enumerate(prepared)
-        ),
-        key=lambda row: str(row["dedup_key"]),
+    keys = dedup_keys(lines)
+    # In key order (see the module's docstring); `position` keeps the order of the money.
+    order = sorted(range(len(lines)), key=keys.__getitem__)
+    ids = [uuid.uuid4() for _ in lines]
+    table: Any = BankLine.__table__
+    stored = set(
+        await bulk.insert_new(
+            session,
+            table,
+            columns={
+                "id": [ids[i] for i in order],
+                "position": order,
+                "booked_on": [lines[i].booked_on for i in order],
+                "amount_pence": [lines[i].amount_pence for i in order],
+                "description": [lines[i].description for i in order],
+                "reference": [lines[i].reference for i in order],
+                "balance_pence": [lines[i].balance_pence for i in order],
+                "bank_id": [lines[i].bank_id for i in order],
+                "dedup_key": [keys[i] for i in order],
+            },
+            constants={"coop_id": coop_id, "statement_id": statement.id},
+            returning=table.c.id,
+        )
     )
-    table = BankLine.__table__
-    stored: set[uuid.UUID] = set()
-    for chunk in _chunks(rows):
-        stmt = insert_ignoring_conflicts(session, table).returning(table.c.id)  # type: ignore[arg-type]
-        stored.update((await session.execute(stmt, list(chunk))).scalars().all())
     if not stored:
         await session.delete(statement)
         await session.flush()
         return ImportRead(imported=0, duplicates=len(lines), matched=0)
     new = [
         OpenLine(
-            row["id"],
-            row["booked_on"],
-            row["amount_pence"],
-            words_of(row["description"], row["reference"]),
+            line_id, line.booked_on, line.amount_pence, words_of(line.description, line.reference)
         )
-        for row in rows
-        if row["id"] in stored
+        for line_id, line in zip(ids, lines, strict=True)
+        if line_id in stored
     ]
     matched = await _match(session, actor, coop_id=coop_id, new=new, others=others, now=now)
     statement.imported = len(stored)
@@ -238,10 +216,10 @@ async def bank_lines_for_transactions(
     behind a contribution or a payment)."""
     wanted = list(dict.fromkeys(transaction_ids))
     found: dict[uuid.UUID, uuid.UUID] = {}
-    for start in range(0, len(wanted), CHUNK):
+    for start in range(0, len(wanted), bulk.CHUNK):
         rows = await session.execute(
             select(BankLineDecision.transaction_id, BankLineDecision.line_id).where(
-                BankLineDecision.transaction_id.in_(wanted[start : start + CHUNK])
+                BankLineDecision.transaction_id.in_(wanted[start : start + bulk.CHUNK])
             )
         )
         found.update({t: line for t, line in rows.all() if t is not None})
