@@ -9,6 +9,7 @@ from app.areas.router import router as areas_router
 from app.audit.router import router as audit_router
 from app.auth.dependencies import answer_in_their_language
 from app.auth.router import router as auth_router
+from app.bank.router import router as bank_router
 from app.compliance.router import router as compliance_router
 from app.coops.router import router as coops_router
 from app.core.deps import reject_unknown_query, require_json_media_type
@@ -58,6 +59,7 @@ for domain_router in (
     support_router,
     compliance_router,
     ledger_router,
+    bank_router,
     tenders_router,
     stats_router,
 ):

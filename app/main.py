@@ -14,6 +14,7 @@ from app import models  # noqa: F401  (every table registered before anything qu
 from app.api import api_router, route_operation_id
 from app.auth.dependencies import settle_language
 from app.auth.passwords import Passwords
+from app.bank.dependencies import STATEMENT_UPLOAD
 from app.core.clock import Clock, Sleeper, SystemClock, real_sleep
 from app.core.config import Settings, get_settings
 from app.core.db import create_engine, create_sessionmaker
@@ -156,7 +157,11 @@ def create_app(
             ],
             expose_headers=["X-Request-ID", "ETag", "Retry-After", "Content-Language"],
         )
-    app.add_middleware(RequestContextMiddleware, max_body_bytes=settings.max_body_bytes)
+    app.add_middleware(
+        RequestContextMiddleware,
+        max_body_bytes=settings.max_body_bytes,
+        body_limits=[(STATEMENT_UPLOAD, settings.max_import_bytes)],
+    )
     app.openapi = lambda: build_openapi(app)  # type: ignore[method-assign]
     return app
 

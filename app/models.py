@@ -10,6 +10,7 @@ from app.auth.models import (
     RefreshToken,
     User,
 )
+from app.bank.models import BankLine, BankLineDecision, BankStatement
 from app.compliance.models import ComplianceRecord
 from app.coops.models import Coop, CoopArea, Member
 from app.core.db import Base
@@ -60,6 +61,9 @@ __all__ = [
     "AuditChainHead",
     "AuditEntry",
     "AuthSession",
+    "BankLine",
+    "BankLineDecision",
+    "BankStatement",
     "Base",
     "CallOff",
     "ComplianceRecord",

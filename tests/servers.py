@@ -24,8 +24,12 @@ def free_port() -> int:
         return port
 
 
+# Two workers each importing the app take tens of seconds on a loaded machine.
+STARTUP_SECONDS = 120
+
+
 async def wait_until_ready(base: str, process: Any, log: Path) -> None:
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + STARTUP_SECONDS
     async with httpx.AsyncClient(base_url=base) as client:
         while time.monotonic() < deadline:
             if process.returncode is not None:

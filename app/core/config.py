@@ -59,6 +59,8 @@ class Settings(BaseSettings):
     ocds_policy_url: str | None = None
     cors_origins: list[str] = Field(default_factory=list)
     max_body_bytes: int = Field(default=1_048_576, ge=1024)
+    # Files imported (bank statements) may be larger than other bodies.
+    max_import_bytes: int = Field(default=16 * 1024 * 1024, ge=1024)
     log_level: str = "INFO"
     registrations_per_address_per_hour: int = Field(default=20, ge=1)
     redis_url: str | None = None

@@ -5,6 +5,7 @@ import logging
 import re
 import time
 import uuid
+from collections.abc import Sequence
 from typing import Any
 
 from starlette.exceptions import HTTPException
@@ -61,9 +62,24 @@ def _route_template(scope: Scope) -> str:
 
 
 class RequestContextMiddleware:
-    def __init__(self, app: ASGIApp, *, max_body_bytes: int) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        *,
+        max_body_bytes: int,
+        body_limits: Sequence[tuple[re.Pattern[str], int]] = (),
+    ) -> None:
+        """`body_limits`: paths (matched whole) that take bodies of another size than
+        `max_body_bytes`, such as files imported, with their own limit."""
         self.app = app
         self.max_body_bytes = max_body_bytes
+        self.body_limits = tuple(body_limits)
+
+    def body_limit(self, path: str) -> int:
+        for pattern, limit in self.body_limits:
+            if pattern.fullmatch(path):
+                return limit
+        return self.max_body_bytes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -109,10 +125,9 @@ class RequestContextMiddleware:
                 message = {**message, "headers": headers}
             await send(message)
 
+        limit = self.body_limit(scope["path"])
         declared = _header(scope, b"content-length")
-        too_large = (
-            declared is not None and declared.isdigit() and int(declared) > self.max_body_bytes
-        )
+        too_large = declared is not None and declared.isdigit() and int(declared) > limit
         received = 0
 
         async def receive_wrapper() -> Message:
@@ -120,7 +135,7 @@ class RequestContextMiddleware:
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
-                if received > self.max_body_bytes:
+                if received > limit:
                     raise _BodyTooLargeError
             return message
 
@@ -131,16 +146,12 @@ class RequestContextMiddleware:
             return
         try:
             if too_large:
-                await self._problem(
-                    send_wrapper, BodyTooLarge(limit=self.max_body_bytes), language()
-                )
+                await self._problem(send_wrapper, BodyTooLarge(limit=limit), language())
             else:
                 await self.app(scope, receive_wrapper, send_wrapper)
         except _BodyTooLargeError:
             if not status_holder["started"]:
-                await self._problem(
-                    send_wrapper, BodyTooLarge(limit=self.max_body_bytes), language()
-                )
+                await self._problem(send_wrapper, BodyTooLarge(limit=limit), language())
         except Exception as exc:
             if is_busy(exc):
                 # Raised outside a route (the handlers answer those): still 503, never 500.

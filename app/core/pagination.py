@@ -6,7 +6,7 @@ import json
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from enum import Enum
 from typing import Annotated, Any, Generic, TypeVar
 
@@ -19,7 +19,7 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from app.core.errors import ValidationFailed
 from app.core.field_errors import FieldError, field_error
-from app.core.schemas import FIRST_MOMENT, LAST_MOMENT, DigitsOnly
+from app.core.schemas import FIRST_DAY, FIRST_MOMENT, LAST_DAY, LAST_MOMENT, DigitsOnly
 
 T = TypeVar("T")
 Row = TypeVar("Row")
@@ -63,6 +63,8 @@ def _encode_value(value: Any) -> Any:
         return {"u": str(value)}
     if isinstance(value, datetime):
         return {"t": value.isoformat()}
+    if isinstance(value, date):
+        return {"d": value.isoformat()}
     if value is None or isinstance(value, bool | int | str):
         return value
     raise TypeError(f"cannot put {type(value).__name__} in a cursor")
@@ -93,6 +95,11 @@ def _decode_value(value: Any) -> Any:
             if moment.tzinfo is None or not FIRST_MOMENT <= moment <= LAST_MOMENT:
                 raise ValueError("time out of range")
             return moment
+        if isinstance(value.get("d"), str):
+            day = date.fromisoformat(value["d"])
+            if not FIRST_DAY <= day <= LAST_DAY:
+                raise ValueError("day out of range")
+            return day
         raise ValueError("unknown cursor value")
     if isinstance(value, bool) or value is None:
         raise ValueError("no key of a page is null or a boolean")
@@ -119,7 +126,9 @@ def _as_column_value(value: Any, expected: type | None) -> Any:
         return value
     if issubclass(expected, Enum):
         return expected(value)
-    if issubclass(expected, str | int | uuid.UUID | datetime) and not isinstance(value, expected):
+    if expected is date and isinstance(value, datetime):
+        raise ValueError("a cursor value is not a day")
+    if issubclass(expected, str | int | uuid.UUID | date) and not isinstance(value, expected):
         raise ValueError(f"a cursor value is not a {expected.__name__}")
     return value
 

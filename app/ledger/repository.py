@@ -10,6 +10,7 @@ import uuid
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -24,6 +25,7 @@ from app.ledger.models import (
     LedgerAccount,
     LedgerPosting,
     LedgerTransaction,
+    TransactionKind,
 )
 from app.ledger.schemas import LedgerTransactionRead, PostingRead
 
@@ -77,10 +79,21 @@ def account_of(coop_id: uuid.UUID, code: str) -> Select[uuid.UUID]:
 
 
 def transactions_of(
-    coop_id: uuid.UUID, *, account_code: str | None = None
+    coop_id: uuid.UUID,
+    *,
+    account_code: str | None = None,
+    between: tuple[datetime, datetime] | None = None,
+    kinds: Sequence[TransactionKind] | None = None,
 ) -> Select[LedgerTransaction]:
-    """The co-op's transactions, or only those touching one account."""
+    """The co-op's transactions, or only those touching one account, made within the
+    instants `between` [start, end), of these kinds."""
     stmt = select(LedgerTransaction).where(LedgerTransaction.coop_id == coop_id)
+    if between is not None:
+        stmt = stmt.where(
+            LedgerTransaction.created_at >= between[0], LedgerTransaction.created_at < between[1]
+        )
+    if kinds is not None:
+        stmt = stmt.where(LedgerTransaction.kind.in_(list(kinds)))
     if account_code is not None:
         touching = select(LedgerPosting.transaction_id).where(
             LedgerPosting.account_id.in_(account_of(coop_id, account_code).scalar_subquery())

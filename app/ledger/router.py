@@ -7,9 +7,16 @@ from fastapi import APIRouter, Query, Request, Response
 
 from app.auth.dependencies import ContributeActor, ViewActor
 from app.auth.errors import NoMandate, OutsideMandate
-from app.coops.dependencies import CurrentMembership
-from app.coops.errors import CoopNotFound, MemberNotFound
-from app.core.csv_answer import FormatQuery, csv_alternative, json_or_csv
+from app.coops.dependencies import CoopAdmin, CurrentMembership
+from app.coops.errors import CoopAdminRequired, CoopNotFound, MemberNotFound
+from app.core.clock import local_date
+from app.core.csv_answer import (
+    FormatQuery,
+    csv_alternative,
+    csv_response,
+    json_or_csv,
+    wants_csv,
+)
 from app.core.deps import NowDep, SessionDep
 from app.core.errors import problems
 from app.core.pagination import CursorPage, PageDep, Sort, paginate
@@ -21,16 +28,18 @@ from app.idempotency.errors import (
     IdempotencyKeyRequired,
     IdempotencyKeyReused,
 )
-from app.ledger import contributions, repository, statements
+from app.ledger import books, contributions, repository, statements
 from app.ledger import service as ledger
 from app.ledger.errors import MemberNotActive, NotYourAccount
 from app.ledger.models import AccountKind, LedgerTransaction
 from app.ledger.schemas import (
+    BalancesRead,
     ContributionCreate,
     LedgerTransactionRead,
     PoolRead,
     StatementRead,
 )
+from app.workflows import statements as member_statements
 
 router = APIRouter(prefix="/coops/{coop_id}", tags=["pooled budget"])
 READ_PROBLEMS = (CoopNotFound, OutsideMandate, NoMandate)
@@ -105,12 +114,22 @@ async def create_contribution(
     return await guard.respond(await repository.as_posted(session, transaction), 201)
 
 
+LEDGER_CSV = csv_alternative(
+    "The transactions; with `?format=csv` or `Accept: text/csv`, as CSV (UTF-8 with a "
+    "byte-order mark, every cell quoted, a header row, one row per posting as you may see it, "
+    "oldest first, never paged).",
+    example='"date","created_at","transaction_id","kind","source","account","amount_pence",'
+    '"memo"\r\n',
+)
+
+
 @router.get(
     "/ledger",
     response_model=CursorPage[LedgerTransactionRead],
-    responses=problems(*READ_PROBLEMS, MemberNotFound, NotYourAccount),
+    responses={**problems(*READ_PROBLEMS, MemberNotFound, NotYourAccount), 200: LEDGER_CSV},
 )
 async def list_ledger(
+    request: Request,
     session: SessionDep,
     member: CurrentMembership,
     actor: ViewActor,
@@ -122,19 +141,43 @@ async def list_ledger(
             "you are an administrator)."
         ),
     ] = None,
-) -> CursorPage[LedgerTransactionRead]:
-    """The co-op's ledger, newest first. Administrators see every posting. Other members
-    see shared and provider postings and their own; other members' postings reach them summed
-    into one posting on the account `members`, and a transaction that is other members' alone
-    comes without its memo or the people behind it (a person's care spending is theirs)."""
+    from_date: Annotated[
+        Day | None, Query(alias="from", description="Only transactions from this day on.")
+    ] = None,
+    to_date: Annotated[
+        Day | None, Query(alias="to", description="Only transactions up to this day (whole).")
+    ] = None,
+    kind: Annotated[books.LedgerKind | None, Query(description="Only this kind.")] = None,
+    format_: FormatQuery = None,
+) -> CursorPage[LedgerTransactionRead] | Response:
+    """The co-op's ledger, newest first, optionally of the days `from` to `to` inclusive (days
+    in Wales) and of one `kind` (`from` after `to`: 422). Administrators see every posting.
+    Other members see shared and provider postings and their own; other members' postings
+    reach them summed into one posting on the account `members`, and a transaction that is
+    other members' alone comes without its memo or the people behind it (a person's care
+    spending is theirs). As CSV (`?format=csv` or `Accept: text/csv`) it is every matching
+    transaction, oldest first, one row per posting, with no paging."""
     who = repository.viewer(actor, member)
     code = None
     if member_id is not None:
         target = await repository.visible_member(session, actor, member, member_id)
         code = ledger.member_account(target.id)
+    first, last = books.days(from_date, to_date)
+    stmt = repository.transactions_of(
+        member.coop_id,
+        account_code=code,
+        between=books.instants(first, last),
+        kinds=books.stored_kinds(kind),
+    )
+    if wants_csv(format_, request.headers.get("accept")):
+        every = list((await session.scalars(stmt.order_by(LedgerTransaction.seq))).all())
+        postings = await repository.postings_of(session, [t.id for t in every])
+        seen = [repository.as_seen_by(who, t, postings[t.id]) for t in every]
+        name = f"ledger-{member.coop_id}-{first or 'start'}-{last or 'now'}.csv"
+        return csv_response(books.to_csv(seen), filename=name)
     items, next_cursor = await paginate(
         session,
-        repository.transactions_of(member.coop_id, account_code=code),
+        stmt,
         page,
         order=[Sort(LedgerTransaction.seq, descending=True)],
         key=lambda t: (t.seq,),
@@ -146,12 +189,34 @@ async def list_ledger(
     )
 
 
+@router.get(
+    "/balances",
+    response_model=BalancesRead,
+    responses=problems(CoopNotFound, CoopAdminRequired, OutsideMandate),
+)
+async def get_balances(
+    session: SessionDep,
+    admin: CoopAdmin,
+    now: NowDep,
+    at: Annotated[
+        Day | None,
+        Query(description="The day whose end the balances are taken at (default: today)."),
+    ] = None,
+) -> BalancesRead:
+    """Every account's balance at the end of the day `at` (a day in Wales), for the
+    treasurer's month end (co-op administrators): each member's account with the member's
+    name, the shared fund, each provider's, and the two external accounts, zeros included, not
+    paged. `total_pence` is 0, as every transaction sums to zero."""
+    return await books.balances_at(session, coop_id=admin.coop_id, on=at or local_date(now))
+
+
 CSV_RESPONSE = csv_alternative(
     "The statement; with `?format=csv` or `Accept: text/csv`, as CSV (UTF-8 "
     "with a byte-order mark, every cell quoted, a header row, an opening line, one movement "
-    "per row with the running balance and, for a contribution, its source, a closing line).",
-    example='"date","transaction_id","kind","amount_pence","balance_pence","memo","source"\r\n'
-    '"2026-03-01","","opening_balance","","0","Opening balance",""\r\n',
+    "per row with the running balance, for a contribution its source, and the bank line it was "
+    "matched to, a closing line).",
+    example='"date","transaction_id","kind","amount_pence","balance_pence","memo","source",'
+    '"bank_line_id"\r\n"2026-03-01","","opening_balance","","0","Opening balance","",""\r\n',
 )
 
 
@@ -183,9 +248,11 @@ async def get_statement(
     balance over the weekly Direct Payment of the latest award version in force during the
     period (1 place, half up) and `surplus` is true above 8 weeks, both null without one:
     councils may claw back an unspent surplus. Each contribution shows its `source`, so Direct
-    Payment money and the holder's own top-ups and client contributions are told apart."""
+    Payment money and the holder's own top-ups and client contributions are told apart, and
+    each movement matched to a line of the co-op's bank statements names it
+    (`bank_line_id`)."""
     target = await repository.visible_member(session, actor, member, member_id)
-    read = await statements.statement(
+    read = await member_statements.member_statement(
         session, target, from_date=from_date, to_date=to_date, now=now
     )
     filename = f"statement-{target.id}-{read.from_date}-{read.to_date}.csv"

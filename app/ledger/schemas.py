@@ -96,6 +96,11 @@ class MovementRead(Output):
         description="A contribution's source (Direct Payment money, a top-up, a client "
         "contribution); null on every other kind.",
     )
+    bank_line_id: uuid.UUID | None = Field(
+        default=None,
+        description="The bank statement line matched to this movement's transaction (the "
+        "bank's record of a contribution or a payment), if any.",
+    )
 
 
 class StatementRead(Output):
@@ -114,3 +119,21 @@ class StatementRead(Output):
         description="True when the exact weeks held exceed 8 (councils may claw back a "
         "surplus); null without an award."
     )
+
+
+class BalanceRead(Output):
+    account: str = Field(
+        description="`member:<member_id>`, `shared`, `provider:<provider_id>`, "
+        "`external:deposits` or `external:payouts`."
+    )
+    member_id: uuid.UUID | None = Field(description="On a member's account: the membership.")
+    holder_name: str | None = Field(description="On a member's account: the member's name.")
+    balance_pence: int = Field(description="The sum of the account's postings by then.")
+
+
+class BalancesRead(Output):
+    at: date = Field(description="The day whose end the balances are taken at (in Wales).")
+    items: list[BalanceRead] = Field(
+        description="Every account opened by then, those at zero included, by account."
+    )
+    total_pence: int = Field(description="Always 0: every transaction sums to zero.")

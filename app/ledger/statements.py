@@ -26,6 +26,7 @@ CSV_COLUMNS = (
     "balance_pence",
     "memo",
     "source",
+    "bank_line_id",
 )
 
 
@@ -55,7 +56,10 @@ async def statement(
     now: datetime,
 ) -> StatementRead:
     """The member's account from `from_date` (default: the day it opened) to `to_date`
-    (default: today), both inclusive, days in Wales. Each contribution names its source."""
+    (default: today), both inclusive, days in Wales. Each contribution names its source.
+
+    `bank_line_id` is left empty here: bank lines are matched to transactions above the
+    ledger, and `app.workflows.statements` adds them."""
     account = await session.scalar(
         select(LedgerAccount).where(
             LedgerAccount.coop_id == member.coop_id,
@@ -123,7 +127,7 @@ def to_csv(read: StatementRead) -> str:
     balance; UTF-8, so Welsh text stays as written."""
     rows: list[list[object]] = [list(CSV_COLUMNS)]
     balance = read.opening_balance_pence
-    rows.append([read.from_date, "", "opening_balance", "", balance, "Opening balance", ""])
+    rows.append([read.from_date, "", "opening_balance", "", balance, "Opening balance", "", ""])
     for movement in read.movements:
         balance += movement.amount_pence
         rows.append(
@@ -135,7 +139,8 @@ def to_csv(read: StatementRead) -> str:
                 balance,
                 movement.memo,
                 movement.source.value if movement.source else "",
+                movement.bank_line_id or "",
             ]
         )
-    rows.append([read.to_date, "", "closing_balance", "", balance, "Closing balance", ""])
+    rows.append([read.to_date, "", "closing_balance", "", balance, "Closing balance", "", ""])
     return csv_text(rows)

@@ -141,6 +141,18 @@ AUDIT_ACTIONS: dict[str, dict[str, str]] = {
         refused=("Refused", "Wedi'i wrthod"),
     ),
     **_group(
+        "bank",
+        statement_imported=("Bank statement imported", "Cyfriflen banc wedi'i mewnforio"),
+        line_matched=(
+            "Bank statement line matched to the ledger",
+            "Llinell cyfriflen banc wedi'i pharu â'r cyfriflyfr",
+        ),
+        line_ignored=(
+            "Bank statement line set aside",
+            "Llinell cyfriflen banc wedi'i rhoi o'r neilltu",
+        ),
+    ),
+    **_group(
         "ledger",
         contribution=("Money paid into the pool", "Arian wedi'i dalu i'r gronfa"),
         refund=("Refund paid out", "Ad-daliad wedi'i dalu"),

@@ -182,6 +182,23 @@ LABELS: Labels = {
         payroll=("Payroll", "Cyflogres"),
         reversal=("Correction (reversal)", "Cywiriad (gwrthdroi)"),
     ),
+    "bank_statement_format": _pairs(
+        csv=("CSV file", "Ffeil CSV"),
+        ofx=("OFX file", "Ffeil OFX"),
+    ),
+    "bank_line_state": _pairs(
+        unmatched=("Not matched yet", "Heb ei pharu eto"),
+        matched=("Matched to the ledger", "Wedi'i pharu â'r cyfriflyfr"),
+        ignored=("Set aside: nothing to match", "Wedi'i rhoi o'r neilltu: dim i'w baru"),
+    ),
+    "bank_match_method": _pairs(
+        automatic=("Matched on import", "Wedi'i pharu wrth fewnforio"),
+        manual=("Matched by an administrator", "Wedi'i pharu gan weinyddwr"),
+        contribution=(
+            "Contribution posted from the line",
+            "Cyfraniad wedi'i gofnodi o'r llinell",
+        ),
+    ),
     "contribution_source": _pairs(
         direct_payment=("Direct Payment", "Taliad Uniongyrchol"),
         top_up=("Top-up from the holder's own money", "Ychwanegiad o arian y deiliad ei hun"),

@@ -68,8 +68,11 @@ def published(
     return stmt
 
 
-def of_coop(coop_id: uuid.UUID) -> Select[Tender]:
-    return tenders().where(Tender.coop_id == coop_id)
+def of_coop(coop_id: uuid.UUID, *, status: TenderStatus | None = None) -> Select[Tender]:
+    stmt = tenders().where(Tender.coop_id == coop_id)
+    if status is not None:
+        stmt = stmt.where(Tender.status == status)
+    return stmt
 
 
 @dataclass(frozen=True, slots=True)

@@ -59,12 +59,20 @@ async def list_coop_tenders(
     actor: ViewActor,
     page: PageDep,
     now: NowDep,
+    status: Annotated[
+        TenderStatus | None, Query(description="Only tenders in this status (drafts too).")
+    ] = None,
 ) -> CursorPage[TenderRead]:
-    """The co-op's tenders, drafts included, newest first (members; a representative with
-    `view`)."""
+    """The co-op's tenders, drafts included, newest first, optionally in one `status` (members;
+    a representative with `view`). A tender past its deadline is settled first, so it is found
+    under the status it reads as (`evaluation` or `unsuccessful`)."""
     await service.settle_due(session, actor, now=now, coop_id=member.coop_id)
     items, next_cursor = await paginate(
-        session, repository.of_coop(member.coop_id), page, order=NEWEST_FIRST, key=_newest_first
+        session,
+        repository.of_coop(member.coop_id, status=status),
+        page,
+        order=NEWEST_FIRST,
+        key=_newest_first,
     )
     return CursorPage[TenderRead](
         items=await service.describe(session, items), next_cursor=next_cursor

@@ -176,12 +176,22 @@ class TestGetStatement:
             "balance_pence",
             "memo",
             "source",
+            "bank_line_id",
         ]
-        assert rows[1] == ["2026-03-02", "", "opening_balance", "", "0", "Opening balance", ""]
+        assert rows[1] == [
+            "2026-03-02",
+            "",
+            "opening_balance",
+            "",
+            "0",
+            "Opening balance",
+            "",
+            "",
+        ]
         assert [row[2:5] + row[6:] for row in rows[2:5]] == [
-            ["contribution", "40000", "40000", "direct_payment"],
-            ["refund", "-5000", "35000", ""],
-            ["contribution", "100000", "135000", "direct_payment"],
+            ["contribution", "40000", "40000", "direct_payment", ""],
+            ["refund", "-5000", "35000", "", ""],
+            ["contribution", "100000", "135000", "direct_payment", ""],
         ]
         assert rows[3][5] == '\'=HYPERLINK("http://evil")'
         assert rows[4][5] == "Ebrill: seibiant i Siân a'i ŵyr"
@@ -192,6 +202,7 @@ class TestGetStatement:
             "",
             "135000",
             "Closing balance",
+            "",
             "",
         ]
 

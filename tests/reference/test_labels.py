@@ -6,6 +6,7 @@ import httpx
 import pytest
 
 from app.auth.models import PreferredLanguage
+from app.bank.models import LineState, MatchMethod, StatementFormat
 from app.compliance.models import ComplianceKind, ComplianceState, SubjectKind
 from app.coops.models import MemberClass, MemberStatus, RuleChangeStatus, VotingMode
 from app.direct_payments.models import AwardStatus
@@ -48,6 +49,9 @@ API_ENUMS: dict[str, type[StrEnum]] = {
     "rule_change_status": RuleChangeStatus,
     "award_status": AwardStatus,
     "contribution_source": ContributionSource,
+    "bank_statement_format": StatementFormat,
+    "bank_line_state": LineState,
+    "bank_match_method": MatchMethod,
     "transaction_kind": TransactionKind,
     "notification_type": EventType,
     "compliance_kind": ComplianceKind,

@@ -165,6 +165,7 @@ async def world(client: httpx.AsyncClient, session: AsyncSession, clock: FrozenC
     )
     await add_tenders(client, clock, world)
     await add_webhooks(client, world)
+    await add_bank_lines(client, world, funded=funded.json()["id"])
     # A weakening rule change another administrator proposed, waiting for "admin" (it stays
     # theirs to approve after its proposer stands down).
     co_admin = await register_person(client, full_name="Co-admin")
@@ -202,6 +203,26 @@ async def add_webhooks(client: httpx.AsyncClient, world: World) -> None:
         platform_webhook=ok(platform).json()["id"],
         notification=ok(mine).json()["items"][0]["id"],
     )
+
+
+BANK_CSV = b"date,description,amount\n2026-03-02,Transfer,1500.00\n2026-03-02,Cash,10.00\n"
+
+
+async def add_bank_lines(client: httpx.AsyncClient, world: World, *, funded: str) -> None:
+    """A bank statement of two unmatched lines: one the member's contribution (150,000) could
+    be matched to, one of 1,000 to post a contribution from."""
+    admin = world.people["admin"]
+    imported = await client.post(
+        f"/api/v1/coops/{world.ids['coop']}/bank/statements",
+        content=BANK_CSV,
+        headers={**admin.headers, "Content-Type": "text/csv"},
+    )
+    assert ok(imported).json()["matched"] == 0
+    found = ok(
+        await client.get(f"/api/v1/coops/{world.ids['coop']}/bank/lines", headers=admin.headers)
+    ).json()["items"]
+    by_amount = {line["amount_pence"]: line["id"] for line in found}
+    world.ids.update(bank_line=by_amount[150_000], cash_line=by_amount[1_000], funded=funded)
 
 
 async def add_tenders(client: httpx.AsyncClient, clock: FrozenClock, world: World) -> None:
@@ -627,6 +648,36 @@ TABLE: dict[str, Row] = {
         idempotent=True,
     ),
     "GET /api/v1/coops/{coop_id}/ledger": Row("/api/v1/coops/{coop}/ledger", coop_members(200)),
+    "GET /api/v1/coops/{coop_id}/balances": Row(
+        "/api/v1/coops/{coop}/balances?at=2026-03-31", coop_admins(200)
+    ),
+    "POST /api/v1/coops/{coop_id}/bank/statements": Row(
+        "/api/v1/coops/{coop}/bank/statements",
+        coop_admins(200),
+        raw=(b"date,description,amount_pence\n2026-03-03,Llog,7\n", "text/csv"),
+    ),
+    "GET /api/v1/coops/{coop_id}/bank/lines": Row(
+        "/api/v1/coops/{coop}/bank/lines?state=unmatched", coop_admins(200)
+    ),
+    "POST /api/v1/coops/{coop_id}/bank/lines/{line_id}/match": Row(
+        "/api/v1/coops/{coop}/bank/lines/{bank_line}/match",
+        coop_admins(200),
+        lambda w: {"transaction_id": w.ids["funded"]},
+    ),
+    "POST /api/v1/coops/{coop_id}/bank/lines/{line_id}/create-contribution": Row(
+        "/api/v1/coops/{coop}/bank/lines/{cash_line}/create-contribution",
+        coop_admins(201),
+        lambda w: {"member_id": w.ids["member"]},
+        idempotent=True,
+    ),
+    "POST /api/v1/coops/{coop_id}/bank/lines/{line_id}/ignore": Row(
+        "/api/v1/coops/{coop}/bank/lines/{bank_line}/ignore",
+        coop_admins(200),
+        lambda w: {"reason": "Not the pool's money"},
+    ),
+    "GET /api/v1/coops/{coop_id}/bank/reconciliation": Row(
+        "/api/v1/coops/{coop}/bank/reconciliation?at=2026-03-31", coop_admins(200)
+    ),
     "GET /api/v1/coops/{coop_id}/members/{member_id}/statement": Row(
         "/api/v1/coops/{coop}/members/{member}/statement", coop_members(200)
     ),
@@ -709,7 +760,12 @@ TABLE: dict[str, Row] = {
     "POST /api/v1/coops/{coop_id}/tenders": Row(
         "/api/v1/coops/{coop}/tenders", coop_admins(201), lambda w: tender_fields()
     ),
-    "GET /api/v1/coops/{coop_id}/tenders": Row("/api/v1/coops/{coop}/tenders", coop_members(200)),
+    "GET /api/v1/coops/{coop_id}/tenders": Row(
+        "/api/v1/coops/{coop}/tenders?status=open", coop_members(200)
+    ),
+    "GET /api/v1/coops/{coop_id}/invoices": Row(
+        "/api/v1/coops/{coop}/invoices?status=submitted", coop_members(200)
+    ),
     "GET /api/v1/tenders": Row("/api/v1/tenders", everyone(200)),
     "GET /api/v1/tenders/{tender_id}": Row("/api/v1/tenders/{tender_open}", everyone(200)),
     "PATCH /api/v1/tenders/{tender_id}": Row(

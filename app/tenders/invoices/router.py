@@ -1,12 +1,14 @@
 """Invoices under a contract: submitted by the provider, disputed, approved and paid."""
 
 import uuid
+from typing import Annotated
 
-from fastapi import APIRouter, Response
+from fastapi import APIRouter, Query, Response
 
-from app.auth.dependencies import AnyActor, CurrentActor
+from app.auth.dependencies import AnyActor, CurrentActor, ViewActor
 from app.auth.errors import NoMandate, OutsideMandate
-from app.coops.errors import CoopAdminRequired
+from app.coops.dependencies import CurrentMembership
+from app.coops.errors import CoopAdminRequired, CoopNotFound
 from app.core.deps import NowDep, SessionDep
 from app.core.errors import problems
 from app.core.pagination import CursorPage, PageDep, Sort, paginate
@@ -27,6 +29,7 @@ from app.tenders.errors import (
     PeriodSpansVariation,
     VariationPending,
 )
+from app.tenders.invoices import queue
 from app.tenders.invoices import service as invoices
 from app.tenders.invoices.schemas import (
     DisputeCreate,
@@ -34,7 +37,7 @@ from app.tenders.invoices.schemas import (
     InvoiceRead,
     ResolutionCreate,
 )
-from app.tenders.models import Invoice
+from app.tenders.models import Invoice, InvoiceStatus
 
 router = APIRouter(tags=["contracts"])
 SEEN = (InvoiceNotFound, OutsideMandate, NoMandate)
@@ -115,6 +118,27 @@ async def list_invoices(
     return CursorPage[InvoiceRead](
         items=[invoices.read(i, seen.contract, seen.viewer) for i in items], next_cursor=next_cursor
     )
+
+
+@router.get(
+    "/coops/{coop_id}/invoices",  # noqa: FAST003 - a dependency reads `coop_id`
+    response_model=CursorPage[InvoiceRead],
+    responses=problems(CoopNotFound, OutsideMandate, NoMandate),
+)
+async def list_coop_invoices(
+    session: SessionDep,
+    member: CurrentMembership,
+    actor: ViewActor,
+    page: PageDep,
+    status: Annotated[
+        InvoiceStatus | None, Query(description="Only invoices in this status.")
+    ] = None,
+) -> CursorPage[InvoiceRead]:
+    """Every invoice of the co-op's contracts, newest first, optionally in one `status`: the
+    queue an administrator approves and pays from. A member (or their representative with
+    `view`) sees the invoices that charge them, with their own lines only and their total;
+    anyone outside the co-op is told it does not exist."""
+    return await queue.page_of(session, actor, member, page, status=status)
 
 
 @router.get("/invoices/{invoice_id}", response_model=InvoiceRead, responses=problems(*SEEN))  # noqa: FAST003 - a dependency reads `invoice_id`
