@@ -34,7 +34,8 @@ from app.providers.models import (
     ProviderServiceType,
     ProviderStaff,
 )
-from app.representatives.models import Approval, Mandate
+from app.representatives.models import Approval, ApprovalAdminApproval, CapacityChange, Mandate
+from app.representatives.safeguarding.models import SafeguardingConcern
 from app.stats.models import WalesEdition, WalesEditionRow
 from app.support.models import SubscriptionPeriod, SupportComment, SupportRequest, SupportService
 from app.tenders.models import (
@@ -55,12 +56,14 @@ from app.tenders.visits.models import Visit
 __all__ = [
     "ApiClient",
     "Approval",
+    "ApprovalAdminApproval",
     "Area",
     "AuditChainHead",
     "AuditEntry",
     "AuthSession",
     "Base",
     "CallOff",
+    "CapacityChange",
     "Contract",
     "Coop",
     "CoopArea",
@@ -93,6 +96,7 @@ __all__ = [
     "ProviderStaff",
     "RefreshToken",
     "Refund",
+    "SafeguardingConcern",
     "SubscriptionPeriod",
     "SupportComment",
     "SupportRequest",

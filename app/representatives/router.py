@@ -14,16 +14,20 @@ from app.core.pagination import CursorPage, PageDep, Sort, paginate
 from app.idempotency.dependencies import IdempotencyOptional
 from app.idempotency.errors import IdempotencyInProgress, IdempotencyKeyReused
 from app.representatives import approvals, service
+from app.representatives.coop_router import router as coop_router
 from app.representatives.errors import (
     ApprovalDecided,
     ApprovalNotFound,
+    ConflictOfInterest,
     MandateExists,
     MandateNotFound,
     MandateNotInvited,
+    NotTheDecider,
     OfferedMandateNotFound,
     TooManyGrants,
 )
 from app.representatives.models import Approval, ApprovalStatus, Mandate, MandateScope
+from app.representatives.safeguarding.router import router as safeguarding_router
 from app.representatives.schemas import (
     ApprovalRead,
     HolderRead,
@@ -32,14 +36,14 @@ from app.representatives.schemas import (
     RepresentingRead,
 )
 
-router = APIRouter(prefix="/me", tags=["representatives"])
+me_router = APIRouter(prefix="/me", tags=["representatives"])
 
 
-@router.post(
+@me_router.post(
     "/representatives",
     status_code=201,
     response_model=MandateRead,
-    responses=problems(MandateExists, TooManyGrants, OutsideMandate, NoMandate),
+    responses=problems(MandateExists, ConflictOfInterest, TooManyGrants, OutsideMandate, NoMandate),
 )
 async def grant_mandate(
     body: MandateCreate, session: SessionDep, actor: CurrentActor, now: NowDep
@@ -52,21 +56,24 @@ async def grant_mandate(
     (`POST /api/v1/me/representing/{mandate_id}/accept`). The answer is the same whether or
     not anyone has an account with the address: until they accept you see only the address
     you gave (normalised), never a name. An address with no account keeps the invitation for
-    whoever registers with it. The service does not send the invitation by e-mail today: you
-    tell the person yourself; an invitation is e-mailed once notifications exist. At most 20
-    grants an hour (429 `too_many_attempts`), so addresses cannot be probed in bulk."""
+    whoever registers with it. The invitation is e-mailed to the address in either case. At
+    most 20 grants an hour (429 `too_many_attempts`), so addresses cannot be probed in bulk.
+    Someone who is staff of a provider with a call-off for you, or a worker employed for you,
+    may not be given `contribute` or `refund` (409 `conflict_of_interest`, naming the scopes
+    in `scopes`); if they become so later, those scopes stop working at once."""
     mandate = await service.grant_mandate(
         session,
         actor,
         email=body.email,
         scopes=body.scopes,
         limit_pence_per_cycle=body.limit_pence_per_cycle,
+        role=body.role,
         now=now,
     )
     return MandateRead.of(mandate)
 
 
-@router.get(
+@me_router.get(
     "/representatives",
     response_model=CursorPage[MandateRead],
     responses=problems(OutsideMandate, NoMandate),
@@ -88,7 +95,7 @@ async def list_mandates(
     )
 
 
-@router.get(
+@me_router.get(
     "/representing",
     response_model=CursorPage[RepresentingRead],
     responses=problems(OutsideMandate, NoMandate),
@@ -116,6 +123,7 @@ def _representing(mandate: Mandate, holder: User) -> RepresentingRead:
     return RepresentingRead(
         id=mandate.id,
         status=mandate.status,
+        role=mandate.role,
         holder=HolderRead(id=holder.id, full_name=holder.full_name),
         scopes=[MandateScope(scope) for scope in mandate.scopes],
         limit_pence_per_cycle=mandate.limit_pence_per_cycle,
@@ -125,7 +133,12 @@ def _representing(mandate: Mandate, holder: User) -> RepresentingRead:
 
 
 ANSWER_PROBLEMS = problems(
-    OfferedMandateNotFound, MandateNotInvited, MandateExists, OutsideMandate, NoMandate
+    OfferedMandateNotFound,
+    MandateNotInvited,
+    MandateExists,
+    ConflictOfInterest,
+    OutsideMandate,
+    NoMandate,
 )
 
 
@@ -142,7 +155,7 @@ async def _answer(
     return _representing(mandate, holder)
 
 
-@router.post(
+@me_router.post(
     "/representing/{mandate_id}/accept",
     response_model=RepresentingRead,
     responses=ANSWER_PROBLEMS,
@@ -152,11 +165,13 @@ async def accept_mandate(
 ) -> RepresentingRead:
     """Accept a mandate someone gave you: from now on you may act for them within it, and
     they see your name. Only an `invited` mandate can be accepted (else 409
-    `invalid_transition`); one given to someone else -> 404."""
+    `invalid_transition`); one given to someone else -> 404. If you are staff of a provider
+    with a call-off for the holder, or a worker employed for them, a mandate with
+    `contribute` or `refund` cannot be accepted (409 `conflict_of_interest`)."""
     return await _answer(session, actor, mandate_id, accept=True, now=now)
 
 
-@router.post(
+@me_router.post(
     "/representing/{mandate_id}/decline",
     response_model=RepresentingRead,
     responses=ANSWER_PROBLEMS,
@@ -170,7 +185,7 @@ async def decline_mandate(
     return await _answer(session, actor, mandate_id, accept=False, now=now)
 
 
-@router.delete(
+@me_router.delete(
     "/representatives/{mandate_id}",
     status_code=204,
     response_class=Response,
@@ -187,7 +202,7 @@ async def revoke_mandate(
     return Response(status_code=204)
 
 
-@router.get(
+@me_router.get(
     "/approvals",
     response_model=CursorPage[ApprovalRead],
     responses=problems(OutsideMandate, NoMandate),
@@ -200,7 +215,11 @@ async def list_approvals(
         ApprovalStatus | None, Query(description="Default `pending`: what waits for you.")
     ] = ApprovalStatus.pending,
 ) -> CursorPage[ApprovalRead]:
-    """What your representatives started that waits for your decision, oldest first."""
+    """What waits for your decision, oldest first: what your representatives started for you,
+    and, if a holder who lacks capacity named you their approver, what was started for them
+    (unless you asked for it yourself: then two co-op administrators decide). While you are
+    marked as lacking capacity your own items wait for your approver instead and are not
+    listed here."""
     items, next_cursor = await paginate(
         session,
         approvals.waiting_for(actor.user.id, status=status),
@@ -215,6 +234,7 @@ async def list_approvals(
 
 DECISION_PROBLEMS = problems(
     ApprovalNotFound,
+    NotTheDecider,
     ApprovalDecided,
     OutsideMandate,
     NoMandate,
@@ -223,7 +243,7 @@ DECISION_PROBLEMS = problems(
 )
 
 
-@router.post(
+@me_router.post(
     "/approvals/{approval_id}/approve", response_model=ApprovalRead, responses=DECISION_PROBLEMS
 )
 async def approve(
@@ -233,19 +253,21 @@ async def approve(
     guard: IdempotencyOptional,
     now: NowDep,
 ) -> Response:
-    """Approve what a representative started for you; it then goes ahead (a refund posts, or
-    waits for a second administrator above the co-op's threshold). If it can no longer go
-    ahead (a refund larger than the balance now: 409 `insufficient_funds`) nothing is decided
-    and it keeps waiting. Only you can decide: not through X-On-Behalf-Of. `Idempotency-Key`
-    is honoured."""
-    approval = await approvals.get_for_holder(
-        session, holder_id=actor.user.id, approval_id=approval_id
+    """Approve what a representative started for you, or for a holder who named you their
+    approver; it then goes ahead (a refund posts, or waits for a second administrator above
+    the co-op's threshold). If it can no longer go ahead (a refund larger than the balance
+    now: 409 `insufficient_funds`) nothing is decided and it keeps waiting. Only the person
+    who decides, in person (not through X-On-Behalf-Of); a holder marked as lacking capacity
+    is refused their own items (403 `forbidden`), anyone else -> 404. `Idempotency-Key` is
+    honoured."""
+    approval = await approvals.get_for_decider(
+        session, user_id=actor.user.id, approval_id=approval_id
     )
     decided = await approvals.decide(session, actor, approval, approve=True, now=now)
     return await guard.respond(ApprovalRead.model_validate(decided))
 
 
-@router.post(
+@me_router.post(
     "/approvals/{approval_id}/refuse", response_model=ApprovalRead, responses=DECISION_PROBLEMS
 )
 async def refuse(
@@ -255,10 +277,18 @@ async def refuse(
     guard: IdempotencyOptional,
     now: NowDep,
 ) -> Response:
-    """Refuse what a representative started for you; nothing moves. `Idempotency-Key` is
+    """Refuse what waits for your decision (see approve); nothing moves. `Idempotency-Key` is
     honoured."""
-    approval = await approvals.get_for_holder(
-        session, holder_id=actor.user.id, approval_id=approval_id
+    approval = await approvals.get_for_decider(
+        session, user_id=actor.user.id, approval_id=approval_id
     )
     decided = await approvals.decide(session, actor, approval, approve=False, now=now)
     return await guard.respond(ApprovalRead.model_validate(decided))
+
+
+# The domain's routes: the person's own under /me, and those a co-op's administrators and
+# safeguarding leads use under /coops/{coop_id}.
+router = APIRouter()
+router.include_router(me_router)
+router.include_router(coop_router)
+router.include_router(safeguarding_router)
