@@ -8,6 +8,8 @@
   member lacking capacity names an approver.
 * `approval` gains `decided_by_user_id`: every approval decided so far was decided by its
   holder in person, so it is filled with the holder.
+* `notification_event.type` may also be `mandate.conflict_of_interest` (a representative's
+  money scopes stopped by a conflict of interest); downgrading deletes such events.
 * New tables: `capacity_change` (requests waiting for a second administrator),
   `approval_admin_approval` (administrators' approvals of what waits for two of them) and
   `safeguarding_concern`.
@@ -63,6 +65,40 @@ def _foreign_keys_off(connection: sa.Connection) -> Iterator[None]:
     connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
+# Notification event types before this revision; it adds one.
+EVENT_TYPES = (
+    "membership.applied",
+    "membership.approved",
+    "proposal.opened",
+    "proposal.closing_soon",
+    "proposal.closed",
+    "approval.waiting",
+    "refund.waiting_second_approval",
+    "refund.posted",
+    "contribution.posted",
+    "invoice.submitted",
+    "invoice.approved",
+    "visit.to_confirm",
+    "tender.published",
+    "tender.awarded",
+    "support.request_updated",
+    "support.comment_added",
+    "compliance.expiring",
+    "surplus.warning",
+    "account.password_changed",
+    "account.email_changed",
+    "account.new_login",
+)
+NEW_EVENT_TYPE = "mandate.conflict_of_interest"
+
+
+def _event_types(types: Sequence[str]) -> None:
+    listed = ", ".join(f"'{t}'" for t in types)
+    with op.batch_alter_table("notification_event", schema=None) as batch_op:
+        batch_op.drop_constraint("eventtype", type_="check")
+        batch_op.create_check_constraint("eventtype", f"type IN ({listed})")
+
+
 def upgrade() -> None:
     with _foreign_keys_off(op.get_bind()):
         _upgrade()
@@ -74,6 +110,7 @@ def downgrade() -> None:
 
 
 def _upgrade() -> None:
+    _event_types((*EVENT_TYPES, NEW_EVENT_TYPE))
     op.create_table(
         "approval_admin_approval",
         sa.Column("approval_id", sa.Uuid(), nullable=False),
@@ -261,6 +298,16 @@ def _upgrade() -> None:
 
 
 def _downgrade() -> None:
+    # Events of the new type cannot be held by the older schema: they go, with what hangs on
+    # them (deleted here, as the rebuild on SQLite runs without cascades).
+    connection = op.get_bind()
+    events = sa.table("notification_event", sa.column("id", sa.Uuid), sa.column("type", sa.String))
+    new = sa.select(events.c.id).where(events.c.type == NEW_EVENT_TYPE)
+    for child in ("webhook_attempt", "webhook_delivery", "notification"):
+        table = sa.table(child, sa.column("event_id", sa.Uuid))
+        connection.execute(table.delete().where(table.c.event_id.in_(new)))
+    connection.execute(events.delete().where(events.c.type == NEW_EVENT_TYPE))
+    _event_types(EVENT_TYPES)
     with op.batch_alter_table("mandate", schema=None) as batch_op:
         batch_op.drop_constraint("mandaterole", type_="check")
         batch_op.drop_column("role")
