@@ -75,7 +75,11 @@ async def may_read(session: AsyncSession, actor: Actor, coop_id: uuid.UUID) -> b
 
 def _not_about_them(reader: User) -> ColumnElement[bool]:
     """Concerns neither about the reader nor about anyone they represent or were offered to."""
-    concerned = select(Member.user_id).where(Member.id == SafeguardingConcern.member_id)
+    concerned = (
+        select(Member.user_id)
+        .where(Member.id == SafeguardingConcern.member_id)
+        .correlate(SafeguardingConcern)
+    )
     represented = exists().where(
         Mandate.holder_user_id.in_(concerned.scalar_subquery()),
         Mandate.status.in_(LIVE_STATUSES),
