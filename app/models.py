@@ -36,7 +36,8 @@ from app.providers.models import (
     ProviderServiceType,
     ProviderStaff,
 )
-from app.representatives.models import Approval, Mandate
+from app.representatives.models import Approval, ApprovalAdminApproval, CapacityChange, Mandate
+from app.representatives.safeguarding.models import SafeguardingConcern
 from app.stats.models import WalesEdition, WalesEditionRow
 from app.support.models import SubscriptionPeriod, SupportComment, SupportRequest, SupportService
 from app.tenders.models import (
@@ -57,6 +58,7 @@ from app.tenders.visits.models import Visit
 __all__ = [
     "ApiClient",
     "Approval",
+    "ApprovalAdminApproval",
     "Area",
     "AuditChainHead",
     "AuditEntry",
@@ -66,6 +68,7 @@ __all__ = [
     "BankStatement",
     "Base",
     "CallOff",
+    "CapacityChange",
     "ComplianceRecord",
     "Contract",
     "Coop",
@@ -99,6 +102,7 @@ __all__ = [
     "ProviderStaff",
     "RefreshToken",
     "Refund",
+    "SafeguardingConcern",
     "SubscriptionPeriod",
     "SupportComment",
     "SupportRequest",

@@ -193,15 +193,17 @@ async def grant_mandate(
     scopes: tuple[str, ...] = ("view",),
     limit_pence_per_cycle: int = 0,
     accept: bool = True,
+    role: str = "helper",
 ) -> uuid.UUID:
-    """The holder grants a mandate and (unless `accept=False`) the representative accepts it:
-    a mandate works only once accepted."""
+    """The holder grants a mandate and (unless `accept=False`) the representative accepts it
+    themselves, with their own token: a mandate works only once accepted."""
     response = await client.post(
         "/api/v1/me/representatives",
         json={
             "email": representative.email,
             "scopes": list(scopes),
             "limit_pence_per_cycle": limit_pence_per_cycle,
+            "role": role,
         },
         headers=holder.headers,
     )

@@ -62,6 +62,8 @@ async def running_server(
         "DPC_ARGON2_MEMORY_KIB": "1024",
         "DPC_ARGON2_TIME_COST": "1",
         "DPC_LOG_LEVEL": "WARNING",
+        # Mail written as files (no SMTP) goes beside the log, not into the work tree.
+        "DPC_MAIL_DIR": str(log.parent / "mail"),
         **(env or {}),
     }
     with log.open("wb") as sink:

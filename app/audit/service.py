@@ -264,12 +264,18 @@ async def _newest_first(
 
 
 async def coop_trail(
-    session: AsyncSession, coop_id: uuid.UUID, page: PageRequest
+    session: AsyncSession,
+    coop_id: uuid.UUID,
+    page: PageRequest,
+    *,
+    hidden_subject_types: tuple[str, ...] = (),
 ) -> tuple[list[AuditEntry], str | None]:
-    """A page of the co-op's audit trail, newest first, and the cursor of the next."""
-    return await _newest_first(
-        session, select(AuditEntry).where(AuditEntry.coop_id == coop_id), page
-    )
+    """A page of the co-op's audit trail, newest first, and the cursor of the next; entries
+    about subjects of `hidden_subject_types` left out (what this reader may not see)."""
+    stmt = select(AuditEntry).where(AuditEntry.coop_id == coop_id)
+    if hidden_subject_types:
+        stmt = stmt.where(AuditEntry.subject_type.not_in(hidden_subject_types))
+    return await _newest_first(session, stmt, page)
 
 
 async def activity_of(

@@ -42,6 +42,29 @@ class LastAdmin(Conflict):
     )
 
 
+class LastSafeguardingLead(Conflict):
+    code = "last_safeguarding_lead"
+    title, title_cy = "Last safeguarding lead", "Yr arweinydd diogelu olaf"
+    detail = (
+        "A co-operative that has a safeguarding lead must keep at least one active one: mark "
+        "another administrator as lead first."
+    )
+    detail_cy = (
+        "Rhaid i gwmni cydweithredol sydd ag arweinydd diogelu gadw o leiaf un gweithredol: "
+        "nodwch weinyddwr arall yn arweinydd yn gyntaf."
+    )
+
+
+class SafeguardingLeadRequired(Forbidden):
+    code = "safeguarding_lead_required"
+    title, title_cy = "A safeguarding lead is required", "Mae angen arweinydd diogelu"
+    detail = "Once a co-operative has a safeguarding lead, only a lead may mark or unmark one."
+    detail_cy = (
+        "Unwaith y bydd gan gwmni cydweithredol arweinydd diogelu, dim ond arweinydd gaiff "
+        "nodi neu ddad-nodi un."
+    )
+
+
 class InvalidMemberTransition(Conflict):
     code = "invalid_transition"
     title, title_cy = "Invalid transition", "Newid annilys"

@@ -20,9 +20,11 @@ from app.coops.errors import (
     CoopNotFound,
     InvalidMemberTransition,
     LastAdmin,
+    LastSafeguardingLead,
     MemberHasCommitments,
     MemberNotFound,
     NotThisMember,
+    SafeguardingLeadRequired,
 )
 from app.coops.models import Member, MemberStatus
 from app.coops.schemas import AdminFlag, MemberApplication, MemberRead
@@ -91,7 +93,8 @@ async def list_members(
         key=lambda m: (m.joined_at, m.id),
     )
     return CursorPage[MemberRead](
-        items=[MemberRead.model_validate(m) for m in items], next_cursor=next_cursor
+        items=[MemberRead.model_validate(m).as_seen_by(me) for m in items],
+        next_cursor=next_cursor,
     )
 
 
@@ -112,13 +115,14 @@ async def approve_member(
 @router.post(
     "/members/{member_id}/suspend",
     response_model=MemberRead,
-    responses=problems(*ADMIN_PROBLEMS, InvalidMemberTransition, LastAdmin),
+    responses=problems(*ADMIN_PROBLEMS, InvalidMemberTransition, LastAdmin, LastSafeguardingLead),
 )
 async def suspend_member(
     member_id: uuid.UUID, session: SessionDep, admin: CoopAdmin, actor: CurrentActor
 ) -> Member:
     """Suspend an active member (administrators); approving them again reinstates them. The
-    last active administrator cannot be suspended (409 `last_admin`)."""
+    last active administrator cannot be suspended (409 `last_admin`), nor the last active
+    safeguarding lead (409 `last_safeguarding_lead`)."""
     member = await service.get_member(session, coop_id=admin.coop_id, member_id=member_id)
     return await service.suspend_member(session, actor, member)
 
@@ -126,7 +130,13 @@ async def suspend_member(
 @router.post(
     "/members/{member_id}/admin",
     response_model=MemberRead,
-    responses=problems(*ADMIN_PROBLEMS, InvalidMemberTransition, LastAdmin),
+    responses=problems(
+        *ADMIN_PROBLEMS,
+        InvalidMemberTransition,
+        LastAdmin,
+        LastSafeguardingLead,
+        SafeguardingLeadRequired,
+    ),
 )
 async def set_member_admin(
     member_id: uuid.UUID,
@@ -136,9 +146,23 @@ async def set_member_admin(
     actor: CurrentActor,
 ) -> Member:
     """Appoint an active member as an administrator, or stand one down (administrators). The
-    co-op always keeps at least one active administrator (409 `last_admin`)."""
+    co-op always keeps at least one active administrator (409 `last_admin`).
+
+    `safeguarding_lead` marks or unmarks an administrator as a safeguarding lead, who reads
+    the co-op's safeguarding concerns (standing an administrator down unmarks them too; a
+    lead who is not an administrator is a 422). Any administrator may mark the first lead;
+    once the co-op has an active lead only a lead may mark or unmark one (403
+    `safeguarding_lead_required`), and the last active lead cannot be unmarked, stood down,
+    suspended or leave (409 `last_safeguarding_lead`)."""
     member = await service.get_member(session, coop_id=admin.coop_id, member_id=member_id)
-    return await service.set_admin(session, actor, member, is_admin=body.is_admin)
+    return await service.set_admin(
+        session,
+        actor,
+        admin,
+        member,
+        is_admin=body.is_admin,
+        safeguarding_lead=body.safeguarding_lead,
+    )
 
 
 @router.post(
@@ -152,6 +176,7 @@ async def set_member_admin(
         NoMandate,
         InvalidMemberTransition,
         LastAdmin,
+        LastSafeguardingLead,
         MemberHasCommitments,
         IdempotencyKeyReused,
         IdempotencyInProgress,
@@ -168,7 +193,8 @@ async def leave_coop(
     """End a membership: the member themselves (an applicant withdrawing too) or an
     administrator. The unspent balance is refunded in the same transaction; a member with open
     call-offs or unpaid invoice lines cannot leave (409 `member_has_commitments`). The last
-    active administrator must appoint another first (409 `last_admin`). `Idempotency-Key` is
+    active administrator must appoint another first (409 `last_admin`), and the last active
+    safeguarding lead mark another (409 `last_safeguarding_lead`). `Idempotency-Key` is
     honoured."""
     del member_id  # read by LeavingMember, which decides who may end this membership
     left = await membership.leave_coop(session, actor, member, now=now)

@@ -131,6 +131,10 @@ class Member(UUIDPrimaryKey, Base):
             postgresql_where=text("status <> 'left'"),
             sqlite_where=text("status <> 'left'"),
         ),
+        CheckConstraint("is_admin OR NOT safeguarding_lead", name="lead_is_admin"),
+        CheckConstraint(
+            "lacks_capacity OR approver_mandate_id IS NULL", name="approver_only_when_lacking"
+        ),
     )
 
     coop_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("coop.id"), index=True)
@@ -142,6 +146,14 @@ class Member(UUIDPrimaryKey, Base):
     # Kept once set, even through a suspension: shared charges are split in approval order.
     approved_at: Mapped[datetime | None]
     left_at: Mapped[datetime | None]
+    # An administrator who also receives and reads safeguarding concerns; once a co-op has
+    # one it always keeps one (`app.coops.service.set_admin`).
+    safeguarding_lead: Mapped[bool] = mapped_column(Boolean, server_default=text("false"))
+    # In force once two administrators agreed (`app.representatives.capacity`): what waits for
+    # this holder's approval waits for the representative of `approver_mandate_id` instead
+    # (while that mandate is active), or for two administrators.
+    lacks_capacity: Mapped[bool] = mapped_column(Boolean, server_default=text("false"))
+    approver_mandate_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("mandate.id"))
 
     user: Mapped[User] = relationship(lazy="raise")
 

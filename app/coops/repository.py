@@ -133,6 +133,17 @@ async def count_active_admins(session: AsyncSession, coop_id: uuid.UUID) -> int:
     return count or 0
 
 
+async def count_active_leads(session: AsyncSession, coop_id: uuid.UUID) -> int:
+    count = await session.scalar(
+        select(func.count(Member.id)).where(
+            Member.coop_id == coop_id,
+            Member.status == MemberStatus.active,
+            Member.safeguarding_lead.is_(True),
+        )
+    )
+    return count or 0
+
+
 def members_of(coop_id: uuid.UUID, *, statuses: list[MemberStatus]) -> Select[Any]:
     return (
         select(Member)

@@ -39,6 +39,8 @@ from app.core.schemas import AreaCode
 from app.workflows import membership
 
 router = APIRouter(prefix="/coops", tags=["co-operatives"])
+# The audit subject of a safeguarding concern (`app.representatives.safeguarding`).
+SAFEGUARDING_SUBJECT = "safeguarding_concern"
 
 
 def _summary(coop: Coop, member_count: int) -> CoopSummaryRead:
@@ -269,11 +271,17 @@ async def withdraw_rule_change(
     responses=problems(CoopNotFound, CoopAdminRequired, OutsideMandate, NoMandate),
 )
 async def list_coop_audit(
-    coop_id: uuid.UUID, session: SessionDep, admin: CoopAdmin, page: PageDep
+    coop_id: uuid.UUID, session: SessionDep, admin: CoopAdmin, actor: CurrentActor, page: PageDep
 ) -> CursorPage[AuditEntryRead]:
-    """The co-op's audit trail, newest first (administrators)."""
-    del admin
-    items, next_cursor = await audit.coop_trail(session, coop_id, page)
+    """The co-op's audit trail, newest first (administrators). Entries about safeguarding
+    concerns (ids only) are shown to safeguarding leads and platform administrators alone."""
+    reads_concerns = admin.safeguarding_lead or actor.user.is_platform_admin
+    items, next_cursor = await audit.coop_trail(
+        session,
+        coop_id,
+        page,
+        hidden_subject_types=() if reads_concerns else (SAFEGUARDING_SUBJECT,),
+    )
     return CursorPage[AuditEntryRead](
         items=[AuditEntryRead.model_validate(e) for e in items], next_cursor=next_cursor
     )

@@ -6,7 +6,7 @@ from typing import Annotated, Any, Self
 
 from pydantic import Field, StrictBool, model_validator
 
-from app.coops.models import MemberClass, MemberStatus, RuleChangeStatus, VotingMode
+from app.coops.models import Member, MemberClass, MemberStatus, RuleChangeStatus, VotingMode
 from app.core.schemas import AreaCodes, Input, LongText, Output, Pence, ShortText, WholeNumber
 
 Percent = Annotated[WholeNumber, Field(ge=0, le=100)]
@@ -128,6 +128,11 @@ class MemberApplication(Input):
 
 class AdminFlag(Input):
     is_admin: StrictBool
+    safeguarding_lead: StrictBool | None = Field(
+        default=None,
+        description="Mark (true) or unmark (false) the administrator as a safeguarding lead; "
+        "left out, the mark stays (and goes with the administrator's role).",
+    )
 
 
 class MemberRead(Output):
@@ -140,6 +145,24 @@ class MemberRead(Output):
     status: MemberStatus
     joined_at: datetime
     approved_at: datetime | None
+    safeguarding_lead: bool = Field(
+        description="An administrator who reads the co-op's safeguarding concerns."
+    )
+    lacks_capacity: bool | None = Field(
+        description="Marked by two administrators as unable to decide for themselves: what "
+        "waits for their approval waits for `approver_mandate_id`'s representative, or for "
+        "two administrators. Shown to administrators and the member; null for other members."
+    )
+    approver_mandate_id: uuid.UUID | None = Field(
+        description="The mandate whose representative approves for a member who lacks "
+        "capacity (null otherwise, and for other members)."
+    )
+
+    def as_seen_by(self, viewer: "Member | None") -> "MemberRead":
+        """Capacity is for administrators and the member themselves only."""
+        if viewer is not None and (viewer.is_admin or viewer.id == self.id):
+            return self
+        return self.model_copy(update={"lacks_capacity": None, "approver_mandate_id": None})
 
 
 class RuleChangeAccepted(Output):

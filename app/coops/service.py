@@ -18,7 +18,9 @@ from app.coops.errors import (
     CoopNotFound,
     InvalidMemberTransition,
     LastAdmin,
+    LastSafeguardingLead,
     MemberNotFound,
+    SafeguardingLeadRequired,
 )
 from app.coops.models import (
     Coop,
@@ -28,6 +30,8 @@ from app.coops.models import (
     MemberStatus,
 )
 from app.coops.schemas import CoopRules
+from app.core.errors import ValidationFailed
+from app.core.field_errors import field_error
 
 
 async def lock_membership(session: AsyncSession, member: Member) -> Member:
@@ -120,6 +124,8 @@ async def create_coop(
         status=MemberStatus.active,
         joined_at=now,
         approved_at=now,
+        safeguarding_lead=False,
+        lacks_capacity=False,
     )
     session.add(founder)
     await session.flush()
@@ -156,6 +162,8 @@ async def apply(
         is_admin=False,
         status=MemberStatus.pending,
         joined_at=now,
+        safeguarding_lead=False,
+        lacks_capacity=False,
     )
     member.user = user
     session.add(member)
@@ -192,15 +200,26 @@ async def approve_member(
     return member
 
 
-async def _keep_an_admin(session: AsyncSession, member: Member) -> None:
-    """Refuse a change that would take away the co-op's last active administrator."""
+async def _keep_an_admin(
+    session: AsyncSession, member: Member, *, admin: bool = True, lead: bool = True
+) -> None:
+    """Refuse a change that would take away the co-op's last active administrator (`admin`),
+    or its last active safeguarding lead (`lead`)."""
     await repository.get_coop(session, member.coop_id, lock=True)
+    if member.status != MemberStatus.active:
+        return
     if (
-        member.is_admin
-        and member.status == MemberStatus.active
+        admin
+        and member.is_admin
         and await repository.count_active_admins(session, member.coop_id) <= 1
     ):
         raise LastAdmin
+    if (
+        lead
+        and member.safeguarding_lead
+        and await repository.count_active_leads(session, member.coop_id) <= 1
+    ):
+        raise LastSafeguardingLead
 
 
 async def suspend_member(session: AsyncSession, actor: Actor, member: Member) -> Member:
@@ -223,27 +242,82 @@ async def suspend_member(session: AsyncSession, actor: Actor, member: Member) ->
 
 
 async def set_admin(
-    session: AsyncSession, actor: Actor, member: Member, *, is_admin: bool
+    session: AsyncSession,
+    actor: Actor,
+    caller: Member,
+    member: Member,
+    *,
+    is_admin: bool,
+    safeguarding_lead: bool | None = None,
 ) -> Member:
-    """Appoint or stand down an administrator; only active members can be administrators."""
+    """Appoint or stand down an administrator, and mark or unmark them as a safeguarding lead
+    (`None` keeps the mark, or drops it with the administrator's role). Only active members
+    can be administrators and only administrators leads. Once the co-op has an active lead,
+    only a lead (`caller`) may mark or unmark one, and the last one stays."""
+    if safeguarding_lead and not is_admin:
+        raise ValidationFailed(
+            [
+                field_error(
+                    ("body", "safeguarding_lead"),
+                    "Only an administrator can be a safeguarding lead.",
+                    msg_cy="Dim ond gweinyddwr gaiff fod yn arweinydd diogelu.",
+                )
+            ]
+        )
     await lock_membership(session, member)
     if member.status != MemberStatus.active:
         raise InvalidMemberTransition(extra={"member_status": member.status.value})
-    if member.is_admin == is_admin:
+    lead = member.safeguarding_lead if safeguarding_lead is None else safeguarding_lead
+    lead = lead and is_admin
+    if member.is_admin == is_admin and member.safeguarding_lead == lead:
         return member
+    await repository.get_coop(session, member.coop_id, lock=True)
+    if member.safeguarding_lead != lead:
+        if not caller.safeguarding_lead and await repository.count_active_leads(
+            session, member.coop_id
+        ):
+            raise SafeguardingLeadRequired
+        if not lead:
+            await _keep_an_admin(session, member, admin=False)
     if not is_admin:
-        await _keep_an_admin(session, member)
-    member.is_admin = is_admin
+        await _keep_an_admin(session, member, lead=False)
+    was_admin, was_lead = member.is_admin, member.safeguarding_lead
+    member.is_admin, member.safeguarding_lead = is_admin, lead
     await session.flush()
+    if was_admin != is_admin:
+        _record_member(
+            session, actor, member, "member.admin_granted" if is_admin else "member.admin_removed"
+        )
+    if was_lead != lead:
+        action = "member.safeguarding_lead_marked" if lead else "member.safeguarding_lead_unmarked"
+        _record_member(session, actor, member, action)
+    return member
+
+
+def _record_member(session: AsyncSession, actor: Actor, member: Member, action: str) -> None:
     audit.record(
         session,
         actor,
-        "member.admin_granted" if is_admin else "member.admin_removed",
+        action,
         "coop_member",
         member.id,
         coop_id=member.coop_id,
         about=member.user_id,
     )
+
+
+async def set_capacity(
+    session: AsyncSession,
+    member: Member,
+    *,
+    lacks_capacity: bool,
+    approver_mandate_id: uuid.UUID | None,
+) -> Member:
+    """Put in force what two administrators agreed (`app.representatives.capacity`, which
+    checks the approver and records it)."""
+    member.lacks_capacity = lacks_capacity
+    member.approver_mandate_id = approver_mandate_id if lacks_capacity else None
+    await session.flush()
     return member
 
 

@@ -31,7 +31,7 @@ from app.ledger.errors import (
     SecondAdminRequired,
 )
 from app.ledger.models import Refund, RefundStatus, TransactionKind
-from app.notifications.events import CoopAdmins, Event, EventType, Holders
+from app.notifications.events import ApprovalDeciders, CoopAdmins, Event, EventType, Holders
 from app.notifications.service import notify
 from app.representatives import approvals
 from app.representatives.models import Approval
@@ -310,14 +310,15 @@ async def refuse_waiting_refunds(
 
 
 def approval_waiting(approval: Approval, refund: Refund, *, requester: uuid.UUID) -> Event:
-    """The holder (and their representatives with `view`) are told; never who asked."""
+    """Whoever must approve is told (the holder and their representatives with `view`, or the
+    approver a holder who lacks capacity named, or the administrators); never who asked."""
     return Event(
         type=EventType.approval_waiting,
         subject_type="approval",
         subject_id=approval.id,
         at=approval.created_at,
         coop_id=refund.coop_id,
-        recipients=[Holders([approval.holder_user_id])],
+        recipients=[ApprovalDeciders(approval.id)],
         exclude=[requester],
         params={"amount_pence": refund.amount_pence, "kind": approval.kind},
     )

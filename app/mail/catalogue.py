@@ -109,6 +109,40 @@ CATALOGUE: dict[str, dict[Language, MailText]] = {
             ),
         ),
     },
+    "mandate.invitation": {
+        "en": MailText(
+            subject="{holder} asks you to act for them",
+            body=(
+                "Hello,\n\n"
+                "{holder} would like you to act for them with the Direct Payments "
+                "co-operatives, as their representative (role: {role}). They have asked that you may:\n\n"
+                "{scopes}\n\n"
+                "moving at most {limit} for them in any four-week cycle.\n\n"
+                "Nothing works until you accept. Sign in with this address (or create an "
+                "account with it) and accept or decline the invitation among the mandates "
+                "offered to you; its reference is {mandate_id}.\n\n"
+                "If you do not know {holder}, or do not want to act for them, decline it or "
+                "ignore this message: nothing is done in your name.\n\n"
+                "{signature}\n"
+            ),
+        ),
+        "cy": MailText(
+            subject="Mae {holder} yn gofyn i chi weithredu ar ei ran",
+            body=(
+                "Helo,\n\n"
+                "Hoffai {holder} i chi weithredu ar ei ran gyda'r cydweithfeydd Taliadau "
+                "Uniongyrchol, fel ei gynrychiolydd (rôl: {role}). Mae wedi gofyn i chi gael:\n\n"
+                "{scopes}\n\n"
+                "gan symud {limit} ar y mwyaf ar ei ran mewn unrhyw gylch pedair wythnos.\n\n"
+                "Nid oes dim yn gweithio nes i chi dderbyn. Mewngofnodwch gyda'r cyfeiriad hwn "
+                "(neu crëwch gyfrif gydag ef) a derbyniwch neu gwrthodwch y gwahoddiad ymhlith "
+                "y mandadau a gynigir i chi; ei gyfeirnod yw {mandate_id}.\n\n"
+                "Os nad ydych yn adnabod {holder}, neu os nad ydych am weithredu ar ei ran, "
+                "gwrthodwch ef neu anwybyddwch y neges hon: ni wneir dim yn eich enw.\n\n"
+                "{signature}\n"
+            ),
+        ),
+    },
 }
 
 

@@ -18,7 +18,8 @@ refund's reason, which is its transaction's memo) on the append-only ledger, whi
 database refuses to change. The audit chain, which holds ids only, stays intact and is never
 updated. Text written in an office for the co-op or a provider (tender texts and answers,
 proposals, bids, resolution notes) is the co-op's or provider's record and stays; it carries
-the writer's id only, and the name behind that id is pseudonymised.
+the writer's id only, and the name behind that id is pseudonymised. Safeguarding concerns
+they raised, or that are about them, stay as written: they are the co-op's safeguarding record.
 """
 
 import uuid
@@ -47,6 +48,7 @@ from app.ledger.models import LedgerAccount, LedgerPosting, LedgerTransaction, R
 from app.notifications.models import Notification, NotificationPreference
 from app.providers.models import ProviderChange, ProviderStaff
 from app.representatives.models import LIVE_STATUSES, Approval, Mandate, MandateStatus
+from app.representatives.safeguarding.models import SafeguardingConcern
 from app.support.models import SubscriptionPeriod, SupportComment, SupportRequest
 from app.tenders.models import CallOff, DemandLine, Invoice, InvoiceLine, TenderBid
 
@@ -149,6 +151,14 @@ async def export(session: AsyncSession, user: User) -> dict[str, Any]:
                 SupportRequest.requester_member_id.in_(member_ids),
                 SupportRequest.raised_by_user_id == user.id,
             ),
+        ),
+        # Concerns they raised, as they wrote them. Concerns about them are left out: telling
+        # the person a concern is about could put them, or whoever raised it, at risk
+        # (docs/security.md, the exemptions relied on).
+        "safeguarding_concerns_raised": await _rows(
+            session,
+            SafeguardingConcern,
+            SafeguardingConcern.raised_by_user_id == user.id,
         ),
         "support_comments": await _rows(
             session, SupportComment, SupportComment.written_by_user_id == user.id

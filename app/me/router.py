@@ -17,7 +17,7 @@ from app.auth.errors import (
     WrongPassword,
 )
 from app.auth.passwords import Passwords
-from app.coops.errors import LastAdmin, MemberHasCommitments
+from app.coops.errors import LastAdmin, LastSafeguardingLead, MemberHasCommitments
 from app.core.deps import NowDep, SessionDep, SettingsDep, SleeperDep
 from app.core.errors import problems
 from app.core.handlers import render, request_language
@@ -215,7 +215,11 @@ async def export_my_data(session: SessionDep, actor: CurrentActor) -> dict[str, 
     return await privacy.export(session, actor.user)
 
 
-@router.delete("", status_code=204, responses=problems(MemberHasCommitments, LastAdmin))
+@router.delete(
+    "",
+    status_code=204,
+    responses=problems(MemberHasCommitments, LastAdmin, LastSafeguardingLead),
+)
 async def close_my_account(session: SessionDep, actor: CurrentActor, now: NowDep) -> Response:
     """Close your account. Your memberships end as on leaving (unspent balances are refunded),
     mandates and logins are revoked, and your name and e-mail are replaced by a pseudonym.

@@ -202,6 +202,17 @@ TEXTS: dict[EventType, Text] = {
         body_cy="Mewngofnododd rhywun i'ch cyfrif gyda'ch cyfrinair am {signed_in_at}. Os nad "
         "chi oedd hyn, newidiwch eich cyfrinair nawr.",
     ),
+    EventType.mandate_conflict_of_interest: Text(
+        title="A representative can no longer move money",
+        body="A representative works for a provider now contracted in {coop} for the care of "
+        "the person they represent. Because of this conflict of interest they can no longer "
+        "pay in or ask for refunds for that person; the rest of their mandate still works.",
+        title_cy="Ni all cynrychiolydd symud arian mwyach",
+        body_cy="Mae cynrychiolydd yn gweithio i ddarparwr sydd bellach dan gontract yn {coop} "
+        "ar gyfer gofal y person y mae'n ei gynrychioli. Oherwydd y gwrthdaro buddiannau hwn ni "
+        "all dalu i mewn na gofyn am ad-daliadau ar ran y person hwnnw mwyach; mae gweddill ei "
+        "fandad yn dal i weithio.",
+    ),
 }
 
 # Enum values shown in a text, by their labels in GET /reference/labels.

@@ -35,6 +35,7 @@ class EventType(StrEnum):
     account_password_changed = "account.password_changed"  # noqa: S105  (a name, no secret)
     account_email_changed = "account.email_changed"
     account_new_login = "account.new_login"
+    mandate_conflict_of_interest = "mandate.conflict_of_interest"
 
 
 # Sent to the person only, never to a webhook.
@@ -85,7 +86,24 @@ class ProvidersServing:
     service_type: str
 
 
-Audience = Holders | Members | CoopAdmins | CoopMembers | ProviderStaff | ProvidersServing
+@dataclass(frozen=True, slots=True)
+class ApprovalDeciders:
+    """Whoever must decide this approval (`app.representatives.approvals.who_decides`): the
+    holder and their representatives with `view`; or the approver a holder who lacks
+    capacity named; or the co-op's administrators other than the holder."""
+
+    approval_id: uuid.UUID
+
+
+Audience = (
+    Holders
+    | Members
+    | CoopAdmins
+    | CoopMembers
+    | ProviderStaff
+    | ProvidersServing
+    | ApprovalDeciders
+)
 Recipient = uuid.UUID | Audience
 ParamValue = str | int | None
 

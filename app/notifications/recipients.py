@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.auth.models import User
 from app.coops.models import Member, MemberStatus
 from app.notifications.events import (
+    ApprovalDeciders,
     CoopAdmins,
     CoopMembers,
     Event,
@@ -31,7 +32,8 @@ from app.providers.models import (
     ServiceType,
 )
 from app.providers.models import ProviderStaff as StaffRow
-from app.representatives.models import Mandate, MandateScope, MandateStatus
+from app.representatives import approvals
+from app.representatives.models import Approval, Mandate, MandateScope, MandateStatus
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,6 +110,24 @@ async def _serving(session: AsyncSession, audience: ProvidersServing) -> list[uu
     return list(rows.all())
 
 
+async def _deciders(session: AsyncSession, event: Event, approval_id: uuid.UUID) -> list[Reached]:
+    approval = await session.get(Approval, approval_id)
+    if approval is None:  # pragma: no cover - raised in the transaction that queued it
+        return []
+    decides = await approvals.who_decides(session, approval)
+    if decides.decider == approvals.Decider.holder:
+        return await _people(session, event, Holders([approval.holder_user_id]))
+    if decides.decider == approvals.Decider.approver and decides.user_id is not None:
+        return [Reached(decides.user_id, for_user_id=approval.holder_user_id)]
+    # Told whose it is, as a representative would be: it waits for them, not on their behalf.
+    admins = await _coop_members(session, approval.coop_id, admins=True)
+    return [
+        Reached(u, for_user_id=approval.holder_user_id)
+        for u in admins
+        if u != approval.holder_user_id
+    ]
+
+
 async def _people(session: AsyncSession, event: Event, recipient: Recipient) -> list[Reached]:
     match recipient:
         case uuid.UUID():
@@ -129,6 +149,8 @@ async def _people(session: AsyncSession, event: Event, recipient: Recipient) -> 
             return [Reached(u) for u in await _staff(session, list(provider_ids))]
         case ProvidersServing():
             return [Reached(u) for u in await _serving(session, recipient)]
+        case ApprovalDeciders(approval_id=approval_id):
+            return await _deciders(session, event, approval_id)
     return []  # pragma: no cover - every audience is matched above
 
 

@@ -109,6 +109,11 @@ AUDIT_ACTIONS: dict[str, dict[str, str]] = {
         left=("Left the co-operative", "Wedi gadael y gydweithfa"),
         admin_granted=("Made an administrator", "Wedi'i wneud yn weinyddwr"),
         admin_removed=("No longer an administrator", "Ddim yn weinyddwr mwyach"),
+        safeguarding_lead_marked=("Made a safeguarding lead", "Wedi'i wneud yn arweinydd diogelu"),
+        safeguarding_lead_unmarked=(
+            "No longer a safeguarding lead",
+            "Ddim yn arweinydd diogelu mwyach",
+        ),
     ),
     **_group(
         "direct_payment",
@@ -133,12 +138,39 @@ AUDIT_ACTIONS: dict[str, dict[str, str]] = {
         accepted=("Mandate accepted", "Mandad wedi'i dderbyn"),
         declined=("Mandate declined", "Mandad wedi'i wrthod"),
         revoked=("Mandate revoked", "Mandad wedi'i ddirymu"),
+        conflict_found=(
+            "Mandate's money scopes stopped by a conflict of interest",
+            "Cwmpasau arian mandad wedi'u hatal gan wrthdaro buddiannau",
+        ),
     ),
     **_group(
         "approval",
         requested=("Approval asked for", "Gofynnwyd am gymeradwyaeth"),
         approved=("Approved", "Wedi'i gymeradwyo"),
         refused=("Refused", "Wedi'i wrthod"),
+        admin_approved=(
+            "Approved by one of two administrators",
+            "Wedi'i gymeradwyo gan un o ddau weinyddwr",
+        ),
+    ),
+    **_group(
+        "capacity",
+        change_requested=(
+            "Change to a member's capacity asked for",
+            "Gofynnwyd am newid i alluedd aelod",
+        ),
+        change_applied=(
+            "Change to a member's capacity agreed by a second administrator",
+            "Newid i alluedd aelod wedi'i gytuno gan ail weinyddwr",
+        ),
+        change_superseded=(
+            "Request about a member's capacity replaced",
+            "Cais am alluedd aelod wedi'i ddisodli",
+        ),
+    ),
+    **_group(
+        "safeguarding_concern",
+        raised=("Safeguarding concern raised", "Pryder diogelu wedi'i godi"),
     ),
     **_group(
         "bank",

@@ -159,6 +159,22 @@ LABELS: Labels = {
         ),
         parent=("Parent", "Rhiant"),
     ),
+    "mandate_status": _pairs(
+        invited=("Waiting for the representative to accept", "Yn aros i'r cynrychiolydd dderbyn"),
+        active=("In force", "Mewn grym"),
+        declined=("Declined by the representative", "Wedi'i wrthod gan y cynrychiolydd"),
+        revoked=("Revoked", "Wedi'i ddirymu"),
+    ),
+    "approval_status": _pairs(
+        pending=("Waiting for a decision", "Yn aros am benderfyniad"),
+        approved=("Approved", "Wedi'i gymeradwyo"),
+        refused=("Refused", "Wedi'i wrthod"),
+    ),
+    "capacity_change_status": _pairs(
+        pending=("Awaiting a second administrator", "Yn aros am ail weinyddwr"),
+        applied=("In force", "Mewn grym"),
+        superseded=("Replaced by a later request", "Wedi'i ddisodli gan gais diweddarach"),
+    ),
     "rule_change_status": _pairs(
         pending=("Awaiting a second administrator", "Yn aros am ail weinyddwr"),
         applied=("Applied", "Wedi'i gymhwyso"),
@@ -278,6 +294,10 @@ LABELS: Labels = {
             "account.new_login": (
                 "New sign-in to your account",
                 "Mewngofnodiad newydd i'ch cyfrif",
+            ),
+            "mandate.conflict_of_interest": (
+                "A representative's money scopes stopped (conflict of interest)",
+                "Cwmpasau arian cynrychiolydd wedi'u hatal (gwrthdaro buddiannau)",
             ),
         }
     ),

@@ -1,7 +1,7 @@
 """Mandate and approval errors (refusals of X-On-Behalf-Of itself live in app.auth.errors)."""
 
 from app.auth.errors import OutsideMandate, TooManyAttempts
-from app.core.errors import Conflict, NotFound
+from app.core.errors import Conflict, Forbidden, NotFound
 
 
 class MandateNotFound(NotFound):
@@ -56,4 +56,51 @@ class TooManyGrants(TooManyAttempts):
     detail_cy = (
         "Rydych wedi rhoi gormod o fandadau yr awr hon. "
         "Rhowch gynnig arall arni ymhen {retry_after} eiliad."
+    )
+
+
+class ConflictOfInterest(Conflict):
+    code = "conflict_of_interest"
+    title, title_cy = "Conflict of interest", "Gwrthdaro buddiannau"
+    detail = (
+        "This person stands to gain from the holder's spending (staff of a provider with a "
+        "call-off for the holder, or a worker employed for them), so they may not pay in or "
+        "ask for refunds for the holder: leave out the scopes named in `scopes`."
+    )
+    detail_cy = (
+        "Mae'r person hwn yn elwa ar wariant y deiliad (staff darparwr sydd â galwad am y "
+        "deiliad, neu weithiwr a gyflogir ar ei gyfer), felly ni chaiff dalu i mewn na gofyn "
+        "am ad-daliadau ar ran y deiliad: gadewch y cwmpasau a enwir yn `scopes` allan."
+    )
+
+
+class NotTheDecider(Forbidden):
+    detail = (
+        "This waits for the person named to approve for you, or for the co-operative's "
+        "administrators: it is not yours to decide."
+    )
+    detail_cy = (
+        "Mae hyn yn aros am y person a enwyd i gymeradwyo ar eich rhan, neu am weinyddwyr y "
+        "cwmni cydweithredol: nid chi sy'n penderfynu."
+    )
+
+
+class AdminApprovalNotFound(NotFound):
+    detail = "Nothing with this id waits for this co-operative's administrators to approve."
+    detail_cy = (
+        "Nid oes dim byd gyda'r id hwn yn aros i weinyddwyr y cwmni cydweithredol hwn ei "
+        "gymeradwyo."
+    )
+
+
+class NotAnIndependentAdmin(Forbidden):
+    code = "second_admin_required"
+    title, title_cy = "A different administrator is required", "Mae angen gweinyddwr gwahanol"
+    detail = (
+        "Two administrators approve this, neither of them the person who asked for it nor "
+        "the holder it is for."
+    )
+    detail_cy = (
+        "Mae dau weinyddwr yn cymeradwyo hyn, a'r un ohonynt yw'r person a ofynnodd amdano "
+        "na'r deiliad y mae ar ei gyfer."
     )

@@ -4,10 +4,17 @@ import uuid
 from datetime import datetime
 from typing import Annotated
 
-from pydantic import AfterValidator, Field
+from pydantic import AfterValidator, Field, StrictBool
 
 from app.core.schemas import Email, Input, Output, Pence
-from app.representatives.models import ApprovalStatus, Mandate, MandateScope, MandateStatus
+from app.representatives.models import (
+    ApprovalStatus,
+    CapacityChangeStatus,
+    Mandate,
+    MandateRole,
+    MandateScope,
+    MandateStatus,
+)
 
 
 def _no_repeats(scopes: list[MandateScope]) -> list[MandateScope]:
@@ -28,6 +35,13 @@ class MandateCreate(Input):
     limit_pence_per_cycle: Annotated[Pence, Field(ge=0, le=1_000_000_000)] = Field(
         description="The most the representative may move for you in one four-week cycle."
     )
+    role: MandateRole = Field(
+        default=MandateRole.helper,
+        description="In what capacity they act: `helper` by your leave (the default), or with "
+        "standing in law (`suitable_person`, `lpa_property_financial`, `deputy`, `parent`). "
+        "Only a mandate of a role other than `helper` can be named to approve for you if you "
+        "are marked as lacking capacity.",
+    )
 
 
 class PersonRead(Output):
@@ -43,6 +57,7 @@ class MandateRead(Output):
     id: uuid.UUID
     email: str = Field(description="The address you gave, normalised.")
     status: MandateStatus
+    role: MandateRole
     representative: PersonRead | None = Field(
         description="Who holds the mandate: null until they accept it."
     )
@@ -59,6 +74,7 @@ class MandateRead(Output):
             id=mandate.id,
             email=mandate.email,
             status=mandate.status,
+            role=mandate.role,
             representative=PersonRead.model_validate(mandate.representative) if accepted else None,
             scopes=[MandateScope(scope) for scope in mandate.scopes],
             limit_pence_per_cycle=mandate.limit_pence_per_cycle,
@@ -78,6 +94,7 @@ class RepresentingRead(Output):
 
     id: uuid.UUID
     status: MandateStatus
+    role: MandateRole
     holder: HolderRead
     scopes: list[MandateScope]
     limit_pence_per_cycle: int
@@ -96,6 +113,38 @@ class ApprovalRead(Output):
     subject_id: uuid.UUID = Field(description="The id of what waits (a refund's id, for one).")
     coop_id: uuid.UUID | None
     status: ApprovalStatus
+    holder: HolderRead = Field(description="Whose approval this is, whoever decides it.")
     requested_by: RequesterRead
     created_at: datetime
+    decided_at: datetime | None
+    decided_by_user_id: uuid.UUID | None = Field(
+        description="Who decided: the holder, their named approver, or the second administrator."
+    )
+
+
+class CapacityChangeCreate(Input):
+    lacks_capacity: StrictBool = Field(
+        description="True: the member cannot decide for themselves; false: lift the mark."
+    )
+    approver_mandate_id: uuid.UUID | None = Field(
+        default=None,
+        description="With `lacks_capacity: true`: an active mandate the member gave, of a "
+        "role other than `helper`, whose representative approves for them. Left out, two "
+        "administrators approve.",
+    )
+
+
+class CapacityChangeRead(Output):
+    id: uuid.UUID
+    coop_id: uuid.UUID
+    member_id: uuid.UUID
+    lacks_capacity: bool
+    approver_mandate_id: uuid.UUID | None
+    status: CapacityChangeStatus = Field(
+        description="`pending` until a second, different administrator asks for the same; "
+        "`applied` once in force; `superseded` when a different request replaced it."
+    )
+    requested_by_user_id: uuid.UUID
+    requested_at: datetime
+    decided_by_user_id: uuid.UUID | None
     decided_at: datetime | None

@@ -25,13 +25,21 @@ from app.core.errors import ValidationFailed
 from app.core.schemas import normalise_email
 from app.direct_payments import service as direct_payments
 from app.direct_payments.cycles import Cycle, cycle_containing
+from app.representatives import conflicts
 from app.representatives.errors import (
     BeyondMandateLimit,
     MandateExists,
     MandateNotInvited,
     TooManyGrants,
 )
-from app.representatives.models import LIVE_STATUSES, Mandate, MandateScope, MandateStatus
+from app.representatives.invitations import send_invitation
+from app.representatives.models import (
+    LIVE_STATUSES,
+    Mandate,
+    MandateRole,
+    MandateScope,
+    MandateStatus,
+)
 
 GRANTS_PER_HOUR = 20
 GRANT_WINDOW = timedelta(hours=1)
@@ -44,15 +52,18 @@ async def grant_mandate(
     email: str,
     scopes: list[MandateScope],
     limit_pence_per_cycle: int,
+    role: MandateRole = MandateRole.helper,
     now: datetime,
 ) -> Mandate:
     """The holder invites the person with `email` to act for them within `scopes`.
 
     The answer is the same whether or not anyone has an account with that address: the
     mandate waits (`invited`) until that person accepts it, and until then the holder sees
-    only the address. An address nobody has registered keeps the invitation for whoever
-    registers with it. At most `GRANTS_PER_HOUR` grants an hour per holder (429), so grants
-    cannot be used to probe addresses in bulk.
+    only the address; the invitation is e-mailed to the address either way. An address
+    nobody has registered keeps the invitation for whoever registers with it. At most
+    `GRANTS_PER_HOUR` grants an hour per holder (429), so grants cannot be used to probe
+    addresses in bulk. A known representative who is conflicted (`app.representatives.
+    conflicts`) may not be given the money scopes (`ConflictOfInterest`).
     """
     holder = actor.principal
     email = normalise_email(email)
@@ -79,15 +90,21 @@ async def grant_mandate(
         )
     ):
         raise MandateExists
-    representative_id = await session.scalar(
-        select(User.id).where(User.email == email, User.closed_at.is_(None))
+    representative = await session.scalar(
+        select(User).where(User.email == email, User.closed_at.is_(None))
     )
+    granted = sorted(str(scope) for scope in set(scopes))
+    if representative is not None:
+        await conflicts.refuse_if_conflicted(
+            session, holder_user_id=holder.id, representative=representative, scopes=granted
+        )
     mandate = Mandate(
         holder_user_id=holder.id,
-        representative_user_id=representative_id,
+        representative_user_id=representative.id if representative else None,
         email=email,
         status=MandateStatus.invited,
-        scopes=sorted(str(scope) for scope in set(scopes)),
+        role=role,
+        scopes=granted,
         limit_pence_per_cycle=limit_pence_per_cycle,
         created_at=now,
     )
@@ -106,11 +123,13 @@ async def grant_mandate(
         # The address only: whose account it is, if anyone's, is not the holder's to learn.
         data={
             "email": email,
+            "role": role.value,
             "scopes": mandate.scopes,
             "limit_pence_per_cycle": limit_pence_per_cycle,
         },
         about=holder.id,
     )
+    send_invitation(session, mandate, holder=holder, representative=representative)
     return mandate
 
 
@@ -175,7 +194,9 @@ async def resolve_mandate(
     session: AsyncSession, *, representative: User, holder_id: uuid.UUID
 ) -> tuple[User, MandateGrant] | None:
     """The `MandateResolver` for X-On-Behalf-Of: the holder and the live mandate they gave
-    `representative`, or None (revoked, never granted, or the holder's account closed)."""
+    `representative`, or None (revoked, never granted, or the holder's account closed). The
+    money scopes are left out while the representative is conflicted, checked on every
+    request, so a conflict stops them at once."""
     row = (
         await session.execute(
             select(Mandate, User)
@@ -191,7 +212,13 @@ async def resolve_mandate(
     if row is None:
         return None
     mandate, holder = row
-    return holder, _grant(mandate)
+    grant = _grant(mandate)
+    working = await conflicts.working_scopes(session, mandate, representative)
+    if working != grant.scopes:
+        grant = MandateGrant(
+            id=grant.id, scopes=working, limit_pence_per_cycle=grant.limit_pence_per_cycle
+        )
+    return holder, grant
 
 
 async def representing(session: AsyncSession, user_id: uuid.UUID) -> list[tuple[Mandate, User]]:
@@ -256,9 +283,18 @@ async def answer_invitation(
     session: AsyncSession, actor: Actor, mandate: Mandate, *, accept: bool, now: datetime
 ) -> Mandate:
     """The representative accepts (the mandate works from now) or declines an invitation;
-    anything but an invitation -> 409 `invalid_transition`."""
+    anything but an invitation -> 409 `invalid_transition`. Someone conflicted as to the
+    holder cannot accept the money scopes (`ConflictOfInterest`): the holder must grant a
+    mandate without them."""
     if mandate.status != MandateStatus.invited:
         raise MandateNotInvited
+    if accept:
+        await conflicts.refuse_if_conflicted(
+            session,
+            holder_user_id=mandate.holder_user_id,
+            representative=actor.user,
+            scopes=mandate.scopes,
+        )
     mandate.representative_user_id = actor.user.id
     if accept:
         mandate.status, mandate.accepted_at = MandateStatus.active, now

@@ -1,8 +1,8 @@
 """The open sets of handlers, declared and filled in this one place.
 
 Only where the set is truly open: what a closed proposal does, by its kind; what deciding a
-holder's approval does, by its kind; and who checks client credentials at the token
-endpoint. Every other story that crosses domains is a plain function in `app.workflows`.
+holder's approval does, by its kind; who checks client credentials at the token endpoint;
+and which domains say a representative is conflicted as to a holder. Every other story that crosses domains is a plain function in `app.workflows`.
 `create_app`, the CLI and the worker hand `build()` to the sessionmaker, so every session
 the service opens carries these sets (`app.core.open_sets`); a session opened any other way
 carries none and the first lookup says so.
@@ -15,7 +15,9 @@ from app.governance.models import ProposalKind
 from app.governance.service import PROPOSAL_OUTCOMES
 from app.ledger import refunds
 from app.representatives.approvals import APPROVAL_KINDS
+from app.representatives.conflicts import CONFLICT_SOURCES
 from app.tenders.award import service as award
+from app.tenders.contracts import conflicts as call_off_conflicts
 from app.tenders.contracts import variations
 
 
@@ -28,7 +30,11 @@ def build() -> OpenSets:
             },
             APPROVAL_KINDS: {refunds.APPROVAL_KIND: refunds.holder_approval},
         },
-        ordered={CLIENT_AUTHENTICATORS: (clients.authenticate_client,)},
+        ordered={
+            CLIENT_AUTHENTICATORS: (clients.authenticate_client,),
+            # Who is conflicted as a holder's representative (the lead adds employment's).
+            CONFLICT_SOURCES: (call_off_conflicts.provider_staff,),
+        },
     )
 
 

@@ -149,8 +149,13 @@ class TestListMembers:
             "status": "active",
             "joined_at": items[1]["joined_at"],
             "approved_at": items[1]["approved_at"],
+            "safeguarding_lead": False,
+            "lacks_capacity": False,
+            "approver_mandate_id": None,
         }
         assert items[1]["approved_at"] is not None
+        # Whether another member lacks capacity is for administrators only.
+        assert (items[0]["lacks_capacity"], items[0]["approver_mandate_id"]) == (None, None)
 
     async def test_admins_also_see_applicants_and_may_filter(
         self, client: httpx.AsyncClient

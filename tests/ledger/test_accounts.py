@@ -4,7 +4,7 @@ from datetime import UTC, datetime
 
 import httpx
 import pytest
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, insert, select, update
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
@@ -261,12 +261,15 @@ class TestMigration:
                 (admitted, users[0], NOW),
                 (applicant, users[1], None),
             ):
-                session.add(
-                    Member(
+                # Only the columns the schema had then (the model's later ones would be
+                # written as NULL by an ORM insert).
+                await session.execute(
+                    insert(Member).values(
                         id=member_id,
                         coop_id=coop_id,
                         user_id=user.id,
                         member_class=MemberClass.service_user,
+                        is_admin=False,
                         status=MemberStatus.active if approved_at else MemberStatus.pending,
                         joined_at=NOW,
                         approved_at=approved_at,

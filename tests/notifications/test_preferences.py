@@ -2,6 +2,7 @@
 
 import httpx
 
+from app.notifications.events import EventType
 from tests.factories import register_person
 from tests.helpers import ok, problem
 
@@ -14,7 +15,8 @@ class TestPreferences:
     ) -> None:
         person = await register_person(client)
         start = ok(await client.get(PATH, headers=person.headers)).json()["email"]
-        assert len(start) == 21
+        assert len(start) == len(EventType)
+        assert "mandate.conflict_of_interest" in start
         assert all(start.values())
         ok(
             await client.put(

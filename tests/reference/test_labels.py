@@ -17,7 +17,13 @@ from app.notifications.events import EventType
 from app.providers.models import ProviderStatus, ServiceType, WelshLanguage
 from app.reference.audit_actions import AUDIT_ACTIONS, describe_action
 from app.reference.labels import LABELS
-from app.representatives.models import MandateScope
+from app.representatives.models import (
+    ApprovalStatus,
+    CapacityChangeStatus,
+    MandateRole,
+    MandateScope,
+    MandateStatus,
+)
 from app.support.models import Priority, SupportCategory, SupportStatus
 from app.tenders.models import ContractStatus, DisputeOutcome, InvoiceLineStatus, InvoiceStatus
 from app.tenders.states import TenderStatus
@@ -46,6 +52,10 @@ API_ENUMS: dict[str, type[StrEnum]] = {
     "invoice_line_status": InvoiceLineStatus,
     "dispute_outcome": DisputeOutcome,
     "mandate_scope": MandateScope,
+    "mandate_role": MandateRole,
+    "mandate_status": MandateStatus,
+    "approval_status": ApprovalStatus,
+    "capacity_change_status": CapacityChangeStatus,
     "rule_change_status": RuleChangeStatus,
     "award_status": AwardStatus,
     "contribution_source": ContributionSource,
@@ -67,7 +77,6 @@ PROMISED = {
 # SPEC lists them. When one becomes an enum here, move it to API_ENUMS.
 SPEC_VALUES: dict[str, set[str]] = {
     "visit_status": {"to_confirm", "confirmed", "queried", "rejected"},
-    "mandate_role": {"helper", "suitable_person", "lpa_property_financial", "deputy", "parent"},
 }
 SPEC_ENUMS = {
     "transaction_kind",
@@ -78,6 +87,7 @@ SPEC_ENUMS = {
     *SPEC_VALUES,
     "compliance_kind",
     "mandate_scope",
+    "mandate_role",
     "service_type",
     "welsh_language",
     "member_class",

@@ -176,6 +176,21 @@ async def world(client: httpx.AsyncClient, session: AsyncSession, clock: FrozenC
     )
     assert proposed.status_code == 202, proposed.text
     world.ids["rule_change"] = proposed.json()["rule_change_id"]
+    # "admin" is the co-op's safeguarding lead; the co-admin raises a concern about "member".
+    ok(
+        await client.post(
+            f"/api/v1/coops/{coop}/members/{world.ids['admin_member']}/admin",
+            json={"is_admin": True, "safeguarding_lead": True},
+            headers=people["admin"].headers,
+        )
+    )
+    concern = await client.post(
+        f"/api/v1/coops/{coop}/safeguarding-concerns",
+        json={"member_id": world.ids["member"], "summary": "Seemed frightened of a visitor."},
+        headers=co_admin.headers,
+    )
+    assert concern.status_code == 201, concern.text
+    world.ids["concern"] = concern.json()["id"]
     # Stood down again, "admin" is the co-op's last administrator once more.
     await set_admin(client, coop, co_admin, people["admin"], False)
     # A second login of the member's, which only the member may end.
@@ -343,6 +358,10 @@ def coop_members(status: int, *, admin: int | None = None) -> Expect:
 
 def coop_admins(status: int) -> Expect:
     return {**coop_members(403), "admin": status}
+
+
+def safeguarding_leads(status: int) -> Expect:
+    return {**everyone(404), "anonymous": 401, "admin": status, "platform_admin": status}
 
 
 def tender_admins(status: int) -> Expect:
@@ -751,6 +770,37 @@ TABLE: dict[str, Row] = {
         "/api/v1/me/representing/{mandate}/decline", signed_in(404)
     ),
     "GET /api/v1/me/approvals": Row("/api/v1/me/approvals", signed_in(200)),
+    "POST /api/v1/coops/{coop_id}/members/{member_id}/capacity": Row(
+        "/api/v1/coops/{coop}/members/{member}/capacity",
+        coop_admins(202),
+        lambda w: {"lacks_capacity": True},
+    ),
+    "GET /api/v1/coops/{coop_id}/members/{member_id}/capacity": Row(
+        "/api/v1/coops/{coop}/members/{member}/capacity", coop_admins(200)
+    ),
+    "GET /api/v1/coops/{coop_id}/approvals": Row(
+        "/api/v1/coops/{coop}/approvals", coop_admins(200)
+    ),
+    # Only what waits for two administrators exists here: nothing by this id.
+    "POST /api/v1/coops/{coop_id}/approvals/{approval_id}/approve": Row(
+        "/api/v1/coops/{coop}/approvals/{missing}/approve", coop_admins(404)
+    ),
+    "POST /api/v1/coops/{coop_id}/approvals/{approval_id}/refuse": Row(
+        "/api/v1/coops/{coop}/approvals/{missing}/refuse", coop_admins(404)
+    ),
+    "POST /api/v1/coops/{coop_id}/safeguarding-concerns": Row(
+        "/api/v1/coops/{coop}/safeguarding-concerns",
+        coop_members(201),
+        lambda w: {"member_id": w.ids["admin_member"], "summary": "Shouting at a carer."},
+    ),
+    # A concern exists for the co-op's safeguarding lead ("admin") and platform administrators
+    # only: the member it is about, and everyone else, are told there is nothing.
+    "GET /api/v1/coops/{coop_id}/safeguarding-concerns": Row(
+        "/api/v1/coops/{coop}/safeguarding-concerns", safeguarding_leads(200)
+    ),
+    "GET /api/v1/coops/{coop_id}/safeguarding-concerns/{concern_id}": Row(
+        "/api/v1/coops/{coop}/safeguarding-concerns/{concern}", safeguarding_leads(200)
+    ),
     "POST /api/v1/me/approvals/{approval_id}/approve": Row(
         "/api/v1/me/approvals/{missing}/approve", signed_in(404)
     ),

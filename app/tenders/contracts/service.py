@@ -26,6 +26,7 @@ from app.ledger import service as ledger
 from app.providers import service as providers
 from app.providers.models import Provider
 from app.tenders import repository, service
+from app.tenders.contracts import conflicts
 from app.tenders.errors import (
     CallOffEnded,
     CallOffNotFound,
@@ -108,6 +109,12 @@ async def create_contract(
         },
     )
     await ocds.record_release(session, ocds.Contracted(contract.id), at=now)
+    # The provider's staff may now be conflicted as representatives of these holders.
+    holders = [
+        await coops.get_member(session, coop_id=contract.coop_id, member_id=c.member_id)
+        for c in contract.call_offs
+    ]
+    await conflicts.recheck_call_offs(session, actor, contract, holders, now=now)
     return contract
 
 
