@@ -31,6 +31,7 @@ from app.ledger.schemas import (
     PoolRead,
     StatementRead,
 )
+from app.workflows.statements import member_statement
 
 router = APIRouter(prefix="/coops/{coop_id}", tags=["pooled budget"])
 READ_PROBLEMS = (CoopNotFound, OutsideMandate, NoMandate)
@@ -149,9 +150,11 @@ async def list_ledger(
 CSV_RESPONSE = csv_alternative(
     "The statement; with `?format=csv` or `Accept: text/csv`, as CSV (UTF-8 "
     "with a byte-order mark, every cell quoted, a header row, an opening line, one movement "
-    "per row with the running balance and, for a contribution, its source, a closing line).",
-    example='"date","transaction_id","kind","amount_pence","balance_pence","memo","source"\r\n'
-    '"2026-03-01","","opening_balance","","0","Opening balance",""\r\n',
+    "per row with the running balance and, for a contribution, its source, for a payment for "
+    "care its invoice and provider, a closing line).",
+    example='"date","transaction_id","kind","amount_pence","balance_pence","memo","source",'
+    '"invoice_id","provider_name"\r\n'
+    '"2026-03-01","","opening_balance","","0","Opening balance","","",""\r\n',
 )
 
 
@@ -181,13 +184,13 @@ async def get_statement(
     """A member's statement for the days `from` to `to` inclusive (days in Wales): the member, their
     representative with `view`, or an administrator. `weeks_of_budget_held` is the closing
     balance over the weekly Direct Payment of the latest award version in force during the
-    period (1 place, half up) and `surplus` is true above 8 weeks, both null without one:
-    councils may claw back an unspent surplus. Each contribution shows its `source`, so Direct
-    Payment money and the holder's own top-ups and client contributions are told apart."""
+    period (1 place, half up) and `surplus` is true above the paying council's `surplus_weeks`
+    (its monitoring profile, 8 unless set), both null without one: councils may claw back an
+    unspent surplus. Each contribution shows its `source`, so Direct Payment money and the
+    holder's own top-ups and client contributions are told apart; each payment for care
+    names the `invoice_id` it paid and the `provider_name` as contracted."""
     target = await repository.visible_member(session, actor, member, member_id)
-    read = await statements.statement(
-        session, target, from_date=from_date, to_date=to_date, now=now
-    )
+    read = await member_statement(session, target, from_date=from_date, to_date=to_date, now=now)
     filename = f"statement-{target.id}-{read.from_date}-{read.to_date}.csv"
     return json_or_csv(request, format_, read, to_csv=statements.to_csv, filename=filename)
 

@@ -96,6 +96,16 @@ class MovementRead(Output):
         description="A contribution's source (Direct Payment money, a top-up, a client "
         "contribution); null on every other kind.",
     )
+    invoice_id: uuid.UUID | None = Field(
+        default=None,
+        description="A payment for care (or its reversal): the provider's invoice it paid; "
+        "null on every other kind.",
+    )
+    provider_name: str | None = Field(
+        default=None,
+        description="A payment for care (or its reversal): the provider, as named in the "
+        "contract; null on every other kind.",
+    )
 
 
 class StatementRead(Output):
@@ -111,6 +121,7 @@ class StatementRead(Output):
         examples=["8.4"],
     )
     surplus: bool | None = Field(
-        description="True when the exact weeks held exceed 8 (councils may claw back a "
-        "surplus); null without an award."
+        description="True when the exact weeks held exceed the paying council's "
+        "`surplus_weeks` (its monitoring profile; 8 unless set), as councils may claw back a "
+        "surplus; null without an award."
     )
