@@ -76,7 +76,7 @@ async def _charges_of(
         )
         .where(LedgerTransaction.id.in_(list(transaction_ids)))
     )
-    return dict(rows.tuples().all())
+    return {transaction_id: charge_id for transaction_id, charge_id in rows.all()}
 
 
 def totals_of(amounts: list[tuple[str, int]]) -> EvidenceTotals:
