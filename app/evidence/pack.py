@@ -76,7 +76,8 @@ async def _charges_of(
         )
         .where(LedgerTransaction.id.in_(list(transaction_ids)))
     )
-    return {transaction_id: charge_id for transaction_id, charge_id in rows.all()}
+    found: dict[uuid.UUID, uuid.UUID] = dict(rows.all())
+    return found
 
 
 def totals_of(amounts: list[tuple[str, int]]) -> EvidenceTotals:
