@@ -1,6 +1,6 @@
 """Every domain's tables, imported in one place for Alembic and the tests."""
 
-from app.areas.models import Area
+from app.areas.models import Area, MonitoringProfile
 from app.audit.models import AuditChainHead, AuditEntry
 from app.auth.models import (
     AuthSession,
@@ -17,6 +17,7 @@ from app.core.db import Base
 from app.councils.models import ApiClient, LaOfficer
 from app.direct_payments.models import DirectPaymentAward
 from app.employment.models import Worker
+from app.evidence.models import CouncilAccessGrant
 from app.governance.models import Proposal, ProposalElector, Vote
 from app.idempotency.models import IdempotencyRecord
 from app.ledger.models import LedgerAccount, LedgerPosting, LedgerTransaction, Refund
@@ -73,6 +74,7 @@ __all__ = [
     "Contract",
     "Coop",
     "CoopArea",
+    "CouncilAccessGrant",
     "DemandLine",
     "DirectPaymentAward",
     "EmailChange",
@@ -86,6 +88,7 @@ __all__ = [
     "LoginFailure",
     "Mandate",
     "Member",
+    "MonitoringProfile",
     "Notification",
     "NotificationEvent",
     "NotificationFlag",

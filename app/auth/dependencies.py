@@ -101,6 +101,7 @@ ContributeActor = Annotated[Actor, Depends(acting_for("contribute"))]
 RefundActor = Annotated[Actor, Depends(acting_for("refund"))]
 SupportActor = Annotated[Actor, Depends(acting_for("support"))]
 VoteActor = Annotated[Actor, Depends(acting_for("vote"))]
+ShareActor = Annotated[Actor, Depends(acting_for("share"))]
 
 
 async def platform_admin(actor: CurrentActor) -> Actor:

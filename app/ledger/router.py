@@ -213,10 +213,11 @@ async def get_balances(
 CSV_RESPONSE = csv_alternative(
     "The statement; with `?format=csv` or `Accept: text/csv`, as CSV (UTF-8 "
     "with a byte-order mark, every cell quoted, a header row, an opening line, one movement "
-    "per row with the running balance, for a contribution its source, and the bank line it was "
-    "matched to, a closing line).",
+    "per row with the running balance and, for a contribution, its source, for a payment for "
+    "care its invoice and provider, the bank line it was matched to, a closing line).",
     example='"date","transaction_id","kind","amount_pence","balance_pence","memo","source",'
-    '"bank_line_id"\r\n"2026-03-01","","opening_balance","","0","Opening balance","",""\r\n',
+    '"invoice_id","provider_name","bank_line_id"\r\n'
+    '"2026-03-01","","opening_balance","","0","Opening balance","","","",""\r\n',
 )
 
 
@@ -246,11 +247,12 @@ async def get_statement(
     """A member's statement for the days `from` to `to` inclusive (days in Wales): the member, their
     representative with `view`, or an administrator. `weeks_of_budget_held` is the closing
     balance over the weekly Direct Payment of the latest award version in force during the
-    period (1 place, half up) and `surplus` is true above 8 weeks, both null without one:
-    councils may claw back an unspent surplus. Each contribution shows its `source`, so Direct
-    Payment money and the holder's own top-ups and client contributions are told apart, and
-    each movement matched to a line of the co-op's bank statements names it
-    (`bank_line_id`)."""
+    period (1 place, half up) and `surplus` is true above the paying council's `surplus_weeks`
+    (its monitoring profile, 8 unless set), both null without one: councils may claw back an
+    unspent surplus. Each contribution shows its `source`, so Direct Payment money and the
+    holder's own top-ups and client contributions are told apart; each payment for care
+    names the `invoice_id` it paid and the `provider_name` as contracted; each movement
+    matched to a line of the co-op's bank statements names it (`bank_line_id`)."""
     target = await repository.visible_member(session, actor, member, member_id)
     read = await member_statements.member_statement(
         session, target, from_date=from_date, to_date=to_date, now=now

@@ -101,6 +101,16 @@ class MovementRead(Output):
         description="The bank statement line matched to this movement's transaction (the "
         "bank's record of a contribution or a payment), if any.",
     )
+    invoice_id: uuid.UUID | None = Field(
+        default=None,
+        description="A payment for care (or its reversal): the provider's invoice it paid; "
+        "null on every other kind.",
+    )
+    provider_name: str | None = Field(
+        default=None,
+        description="A payment for care (or its reversal): the provider, as named in the "
+        "contract; null on every other kind.",
+    )
 
 
 class StatementRead(Output):
@@ -116,8 +126,9 @@ class StatementRead(Output):
         examples=["8.4"],
     )
     surplus: bool | None = Field(
-        description="True when the exact weeks held exceed 8 (councils may claw back a "
-        "surplus); null without an award."
+        description="True when the exact weeks held exceed the paying council's "
+        "`surplus_weeks` (its monitoring profile; 8 unless set), as councils may claw back a "
+        "surplus; null without an award."
     )
 
 

@@ -7,6 +7,7 @@ from fractions import Fraction
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.areas import service as areas
 from app.coops.models import Member
 from app.core.clock import day_range, local_date
 from app.core.csv_answer import csv_text
@@ -16,7 +17,7 @@ from app.direct_payments import service as direct_payments
 from app.ledger import service as ledger
 from app.ledger.models import LedgerAccount, LedgerPosting, LedgerTransaction
 from app.ledger.schemas import MovementRead, StatementRead
-from app.ledger.surplus import SURPLUS_WEEKS
+from app.ledger.surplus import in_surplus
 
 CSV_COLUMNS = (
     "date",
@@ -26,6 +27,8 @@ CSV_COLUMNS = (
     "balance_pence",
     "memo",
     "source",
+    "invoice_id",
+    "provider_name",
     "bank_line_id",
 )
 
@@ -36,15 +39,31 @@ class WeeksHeld:
     surplus: bool
 
 
-def weeks_held(balance_pence: int, weekly_pence: int) -> WeeksHeld:
+def weeks_held(balance_pence: int, weekly_pence: int, *, surplus_weeks: int) -> WeeksHeld:
     """balance / weekly award, to 1 decimal place rounded half up; a surplus when the exact
-    value exceeds 8 weeks. Integer arithmetic: exact whatever the figures."""
+    value exceeds the paying council's `surplus_weeks`. Integer arithmetic: exact whatever
+    the figures."""
     if weekly_pence <= 0:
         raise ValueError("a weekly award is at least 1 penny")
     return WeeksHeld(
         weeks=decimal_text(Fraction(balance_pence, weekly_pence), 1),
-        surplus=balance_pence > SURPLUS_WEEKS * weekly_pence,
+        surplus=in_surplus(balance_pence, weekly_pence, surplus_weeks=surplus_weeks),
     )
+
+
+async def held_under_award(
+    session: AsyncSession, member: Member, *, closing_pence: int, first: date, last: date
+) -> WeeksHeld | None:
+    """The closing balance in weeks of the latest award version in force during the days
+    `first` to `last`, measured against that version's council's surplus rule; None without
+    one."""
+    award = await direct_payments.latest_in_force_between(
+        session, member.user_id, first=first, last=last
+    )
+    if award is None:
+        return None
+    weeks = await areas.surplus_weeks(session, award.area_code)
+    return weeks_held(closing_pence, award.weekly_amount_pence, surplus_weeks=weeks)
 
 
 async def statement(
@@ -105,11 +124,7 @@ async def statement(
             for transaction, amount, source in rows.all()
         ]
     closing = opening + sum(m.amount_pence for m in movements)
-    # Weeks of the latest award version in force during the statement's days.
-    award = await direct_payments.latest_in_force_between(
-        session, member.user_id, first=first, last=last
-    )
-    held = weeks_held(closing, award.weekly_amount_pence) if award is not None else None
+    held = await held_under_award(session, member, closing_pence=closing, first=first, last=last)
     return StatementRead(
         member_id=member.id,
         from_date=first,
@@ -124,10 +139,12 @@ async def statement(
 
 def to_csv(read: StatementRead) -> str:
     """One movement per row between an opening and a closing line, each with the running
-    balance; UTF-8, so Welsh text stays as written."""
+    balance (a payment for care with its invoice and provider); UTF-8, so Welsh text stays
+    as written."""
     rows: list[list[object]] = [list(CSV_COLUMNS)]
     balance = read.opening_balance_pence
-    rows.append([read.from_date, "", "opening_balance", "", balance, "Opening balance", "", ""])
+    blank = [""] * 4
+    rows.append([read.from_date, "", "opening_balance", "", balance, "Opening balance", *blank])
     for movement in read.movements:
         balance += movement.amount_pence
         rows.append(
@@ -139,8 +156,10 @@ def to_csv(read: StatementRead) -> str:
                 balance,
                 movement.memo,
                 movement.source.value if movement.source else "",
+                movement.invoice_id,
+                movement.provider_name,
                 movement.bank_line_id or "",
             ]
         )
-    rows.append([read.to_date, "", "closing_balance", "", balance, "Closing balance", "", ""])
+    rows.append([read.to_date, "", "closing_balance", "", balance, "Closing balance", *blank])
     return csv_text(rows)

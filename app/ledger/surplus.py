@@ -1,4 +1,5 @@
-"""The surplus flag: a holder's balance above 8 weeks of their Direct Payment.
+"""The surplus flag: a holder's balance above their paying council's `surplus_weeks` (8 unless
+the council's monitoring profile says otherwise) of their Direct Payment.
 
 Councils may claw back an unspent surplus, so the holder is told (`surplus.warning`) each time
 the flag turns true; it is looked at whenever a posting moves a member's balance, under the
@@ -12,6 +13,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.areas import service as areas
 from app.coops.models import Member
 from app.core.clock import local_date
 from app.direct_payments import service as direct_payments
@@ -19,11 +21,9 @@ from app.ledger.models import LedgerAccount
 from app.notifications.events import Event, EventType
 from app.notifications.service import flag_turned_on, notify
 
-SURPLUS_WEEKS = 8
 
-
-def in_surplus(balance_pence: int, weekly_pence: int) -> bool:
-    return balance_pence > SURPLUS_WEEKS * weekly_pence
+def in_surplus(balance_pence: int, weekly_pence: int, *, surplus_weeks: int) -> bool:
+    return balance_pence > surplus_weeks * weekly_pence
 
 
 async def watch(session: AsyncSession, accounts: Sequence[LedgerAccount], *, now: datetime) -> None:
@@ -37,7 +37,12 @@ async def watch(session: AsyncSession, accounts: Sequence[LedgerAccount], *, now
     for member_id, user_id in rows.all():
         account = by_member[member_id]
         award = await direct_payments.version_in_force(session, user_id, on=local_date(now))
-        surplus = award is not None and in_surplus(account.balance_pence, award.weekly_amount_pence)
+        surplus, weeks = False, None
+        if award is not None:
+            weeks = await areas.surplus_weeks(session, award.area_code)
+            surplus = in_surplus(
+                account.balance_pence, award.weekly_amount_pence, surplus_weeks=weeks
+            )
         if await flag_turned_on(session, _key(member_id), on=surplus, now=now):
             await notify(
                 session,
@@ -48,7 +53,7 @@ async def watch(session: AsyncSession, accounts: Sequence[LedgerAccount], *, now
                     at=now,
                     coop_id=account.coop_id,
                     recipients=[user_id],
-                    params={"balance_pence": account.balance_pence},
+                    params={"balance_pence": account.balance_pence, "surplus_weeks": weeks},
                 ),
             )
 

@@ -43,6 +43,7 @@ from app.coops.models import Member, MemberStatus
 from app.councils.models import LaOfficer
 from app.direct_payments.models import DirectPaymentAward
 from app.employment.models import Worker
+from app.evidence.models import CouncilAccessGrant
 from app.governance.models import Vote
 from app.ledger.models import LedgerAccount, LedgerPosting, LedgerTransaction, Refund
 from app.notifications.models import Notification, NotificationPreference
@@ -184,6 +185,9 @@ async def export(session: AsyncSession, user: User) -> dict[str, Any]:
             session, ProviderChange, ProviderChange.requested_by_user_id == user.id
         ),
         "council_roles": await _rows(session, LaOfficer, LaOfficer.user_id == user.id),
+        "council_access": await _rows(
+            session, CouncilAccessGrant, CouncilAccessGrant.holder_user_id == user.id
+        ),
         "logins": await _rows(session, AuthSession, AuthSession.user_id == user.id),
         "email_changes": await _rows(session, EmailChange, EmailChange.user_id == user.id),
         "notifications": await _rows(session, Notification, Notification.user_id == user.id),
@@ -218,8 +222,8 @@ async def hold_live_memberships(session: AsyncSession, user: User) -> list[Membe
 
 
 async def close_account(session: AsyncSession, actor: Actor, *, now: datetime) -> None:
-    """Revoke the person's mandates and logins and pseudonymise them; their memberships have
-    ended first (`app.workflows.membership.close_account`)."""
+    """Revoke the person's mandates, logins and council access and pseudonymise them; their
+    memberships have ended first (`app.workflows.membership.close_account`)."""
     user = actor.user
     await session.execute(
         update(Mandate)
@@ -238,6 +242,12 @@ async def close_account(session: AsyncSession, actor: Actor, *, now: datetime) -
         update(LaOfficer)
         .where(LaOfficer.user_id == user.id, LaOfficer.ended_at.is_(None))
         .values(ended_at=now)
+    )
+    # Consent ends with the account: no council reads the evidence of a closed one.
+    await session.execute(
+        update(CouncilAccessGrant)
+        .where(CouncilAccessGrant.holder_user_id == user.id, CouncilAccessGrant.ended_at.is_(None))
+        .values(ended_at=now, ended_by_user_id=user.id)
     )
     # A waiting change of address holds an address; a waiting reset code must not work.
     await session.execute(delete(EmailChange).where(EmailChange.user_id == user.id))

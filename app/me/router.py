@@ -210,8 +210,8 @@ async def export_my_data(session: SessionDep, actor: CurrentActor) -> dict[str, 
     account, memberships, Direct Payment awards, mandates, approvals, your ledger postings,
     refunds, subscriptions, support requests and comments, the care you asked for, bought and
     were invoiced for (demand, call-offs, invoice lines), your votes, the bids and invoices
-    you wrote for a provider, roles, your logins (when, and from which client), the changes of
-    e-mail address you asked for, and your activity log."""
+    you wrote for a provider, roles, the council access you granted, your logins (when, and
+    from which client), the changes of e-mail address you asked for, and your activity log."""
     return await privacy.export(session, actor.user)
 
 

@@ -171,12 +171,14 @@ TEXTS: dict[EventType, Text] = {
         "rhagor o nodiadau atgoffa am yr hen un.",
     ),
     EventType.surplus_warning: Text(
-        title="Your account holds more than 8 weeks of budget",
-        body="Your balance in {coop} is now more than 8 weeks of your Direct Payment. Your "
-        "council may ask for an unspent surplus back.",
-        title_cy="Mae eich cyfrif yn dal mwy nag 8 wythnos o gyllideb",
-        body_cy="Mae eich balans yn {coop} bellach yn fwy nag 8 wythnos o'ch Taliad "
-        "Uniongyrchol. Gall eich cyngor ofyn am warged heb ei wario yn ôl.",
+        title="Your account holds more budget than your council allows",
+        body="Your balance in {coop} is now more than {surplus_weeks} weeks of your Direct "
+        "Payment, the most your council lets you keep. Your council may ask for an unspent "
+        "surplus back.",
+        title_cy="Mae eich cyfrif yn dal mwy o gyllideb nag y mae eich cyngor yn ei ganiatáu",
+        body_cy="Mae eich balans yn {coop} bellach yn fwy na {surplus_weeks} wythnos o'ch "
+        "Taliad Uniongyrchol, y mwyaf y mae eich cyngor yn gadael i chi ei gadw. Gall eich "
+        "cyngor ofyn am warged heb ei wario yn ôl.",
     ),
     EventType.account_password_changed: Text(
         title="Your password was changed",

@@ -306,6 +306,35 @@ AUDIT_ACTIONS: dict[str, dict[str, str]] = {
         release_published=("Open data release published", "Datganiad data agored wedi'i gyhoeddi"),
     ),
     **_group(
+        "council_access",
+        granted=(
+            "Evidence shared with the council that pays the Direct Payment",
+            "Tystiolaeth wedi'i rhannu â'r cyngor sy'n talu'r Taliad Uniongyrchol",
+        ),
+        ended=(
+            "Sharing evidence with the council ended",
+            "Daeth rhannu tystiolaeth â'r cyngor i ben",
+        ),
+        listed=(
+            "The council saw that this evidence is shared with it",
+            "Gwelodd y cyngor fod y dystiolaeth hon yn cael ei rhannu ag ef",
+        ),
+    ),
+    **_group(
+        "evidence",
+        read_by_council=(
+            "The council read the evidence of the Direct Payment's use",
+            "Darllenodd y cyngor dystiolaeth defnydd y Taliad Uniongyrchol",
+        ),
+    ),
+    **_group(
+        "monitoring_profile",
+        set=(
+            "A council's monitoring profile set",
+            "Proffil monitro cyngor wedi'i osod",
+        ),
+    ),
+    **_group(
         "stats",
         wales_published=(
             "Monthly all-Wales figures published",

@@ -146,6 +146,12 @@ LABELS: Labels = {
             "Rhannu tystiolaeth y deiliad â'u cyngor",
         ),
     ),
+    "monitoring_period": _pairs(
+        four_weekly=("Every four weeks", "Bob pedair wythnos"),
+        monthly=("Monthly", "Yn fisol"),
+        quarterly=("Quarterly", "Yn chwarterol"),
+        annual=("Yearly", "Yn flynyddol"),
+    ),
     "mandate_role": _pairs(
         helper=("Helper", "Cynorthwywr"),
         suitable_person=("Suitable person", "Person addas"),

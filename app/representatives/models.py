@@ -28,6 +28,9 @@ class MandateScope(StrEnum):
     # Writing to the holder's support requests (raising, commenting, resolving); reading them
     # needs `view`.
     support = "support"
+    # Letting the council that pays the holder read the evidence of their payments (and
+    # ending that); reading the evidence itself needs `view`.
+    share = "share"
 
 
 class MandateRole(StrEnum):

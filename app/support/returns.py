@@ -1,12 +1,13 @@
-"""The quarterly Direct Payment monitoring return: a member's account over a calendar
-quarter, summed by the database by kind of movement.
+"""The Direct Payment monitoring return: a member's account over a month, a calendar quarter,
+a financial year or any days asked for, summed by the database by kind of movement.
 
 closing = opening + contributions - care - shared charges - refunds; contributions are also
 given by source (Direct Payment money, top-ups, client contributions). Every posting on a
 member account belongs to one of those kinds: contributions pay in, invoice approvals buy
 care (member -> provider), support charges pay the shared fund, refunds and the refund on
 leaving pay out. A reversal counts with the kind of the transaction it reverses, so a
-reversed invoice lowers care bought rather than breaking the sum.
+reversed invoice lowers care bought rather than breaking the sum. Each payment for care is
+also listed with the invoice and provider it paid (`app.tenders.care`).
 """
 
 import uuid
@@ -19,32 +20,29 @@ from sqlalchemy.orm import aliased
 from app.coops.models import Member
 from app.core.clock import day_range
 from app.core.csv_answer import csv_text
-from app.direct_payments import service as direct_payments
 from app.ledger import service as ledger
 from app.ledger import statements
 from app.ledger.models import AccountKind, LedgerAccount, LedgerPosting, LedgerTransaction
 from app.ledger.models import ContributionSource as Source
 from app.ledger.models import TransactionKind as Kind
 from app.providers.models import Provider, ProviderServiceType
-from app.support.schemas import CareBoughtRead, ContributionsBySource, DirectPaymentReturnRead
+from app.support.schemas import (
+    CareBoughtRead,
+    CareMovementRead,
+    ContributionsBySource,
+    DirectPaymentReturnRead,
+)
+from app.tenders.care import care_paid_by
 from app.tenders.models import Contract, Invoice, Tender
 
-QUARTER_MONTHS = {1: (1, 3), 2: (4, 6), 3: (7, 9), 4: (10, 12)}
 REFUND_KINDS = (Kind.refund, Kind.leaving_refund)
 
 
-def quarter_bounds(period: str) -> tuple[date, date]:
-    """ "YYYY-Qn" -> its first and last day (Q1 is January to March)."""
-    year, quarter = period.split("-Q")
-    first_month, last_month = QUARTER_MONTHS[int(quarter)]
-    last = date(int(year) + (last_month == 12), last_month % 12 + 1, 1)
-    return date(int(year), first_month, 1), date.fromordinal(last.toordinal() - 1)
-
-
 async def dp_return(
-    session: AsyncSession, member: Member, *, period: str
+    session: AsyncSession, member: Member, *, period: str | None, first: date, last: date
 ) -> DirectPaymentReturnRead:
-    first, last = quarter_bounds(period)
+    """The return over the days `first` to `last` (inclusive, days in Wales); `period` is how
+    they were asked for, if by name."""
     start, end = day_range(first, last)
     account_id = await session.scalar(
         select(LedgerAccount.id).where(
@@ -56,6 +54,7 @@ async def dp_return(
     by_kind: dict[Kind, int] = {}
     by_source: dict[Source, int] = {}
     care: list[CareBoughtRead] = []
+    care_movements: list[CareMovementRead] = []
     if account_id is not None:
         opening = int(
             await session.scalar(
@@ -85,15 +84,15 @@ async def dp_return(
             if from_source is not None:
                 by_source[Source(from_source)] = by_source.get(Source(from_source), 0) + int(total)
         care = await _care_bought(session, account_id=account_id, start=start, end=end)
+        care_movements = await _care_movements(session, account_id=account_id, start=start, end=end)
     contributions = by_kind.get(Kind.contribution, 0)
     care_total = -by_kind.get(Kind.invoice_approval, 0)
     charges = -by_kind.get(Kind.support_charge, 0)
     refunds = -sum(by_kind.get(k, 0) for k in REFUND_KINDS)
     closing = opening + contributions - care_total - charges - refunds
-    award = await direct_payments.latest_in_force_between(
-        session, member.user_id, first=first, last=last
+    held = await statements.held_under_award(
+        session, member, closing_pence=closing, first=first, last=last
     )
-    held = statements.weeks_held(closing, award.weekly_amount_pence) if award else None
     return DirectPaymentReturnRead(
         member_id=member.id,
         period=period,
@@ -107,6 +106,7 @@ async def dp_return(
             client_contribution_pence=by_source.get(Source.client_contribution, 0),
         ),
         care_bought=care,
+        care_movements=care_movements,
         care_total_pence=care_total,
         shared_charges_pence=charges,
         refunds_pence=refunds,
@@ -193,16 +193,50 @@ async def _care_bought(
     ]
 
 
-CSV_COLUMNS = ("line", "service_type", "provider_id", "provider_name", "value")
+async def _care_movements(
+    session: AsyncSession, *, account_id: uuid.UUID, start: datetime, end: datetime
+) -> list[CareMovementRead]:
+    """Each posting of the account that bought care (or reversed care bought), oldest first,
+    with the invoice and provider it paid."""
+    original = aliased(LedgerTransaction)
+    rows = (
+        await session.execute(
+            select(LedgerTransaction.id, LedgerTransaction.created_at, LedgerPosting.amount_pence)
+            .join(LedgerPosting, LedgerPosting.transaction_id == LedgerTransaction.id)
+            .outerjoin(original, original.id == LedgerTransaction.reverses_id)
+            .where(
+                LedgerPosting.account_id == account_id,
+                LedgerPosting.created_at >= start,
+                LedgerPosting.created_at < end,
+                func.coalesce(original.kind, LedgerTransaction.kind) == Kind.invoice_approval,
+            )
+            .order_by(LedgerTransaction.seq)
+        )
+    ).all()
+    paid = await care_paid_by(session, [transaction_id for transaction_id, _, _ in rows])
+    return [
+        CareMovementRead(
+            transaction_id=transaction_id,
+            at=at,
+            amount_pence=-amount,
+            invoice_id=paid[transaction_id].invoice_id if transaction_id in paid else None,
+            provider_name=paid[transaction_id].provider_name if transaction_id in paid else None,
+        )
+        for transaction_id, at, amount in rows
+    ]
+
+
+CSV_COLUMNS = ("line", "service_type", "provider_id", "provider_name", "value", "invoice_id")
 
 
 def to_csv(read: DirectPaymentReturnRead) -> str:
-    """One figure per row (`line`, `value`), care bought one row per provider; UTF-8, so
+    """One figure per row (`line`, `value`), care bought one row per provider, then one
+    `care_movement` row per payment for care (its amount, provider and invoice); UTF-8, so
     Welsh names stay as written."""
     rows: list[list[object]] = [list(CSV_COLUMNS)]
 
     def figure(line: str, value: object) -> None:
-        rows.append([line, "", "", "", value])
+        rows.append([line, "", "", "", value, ""])
 
     figure("member_id", read.member_id)
     figure("period", read.period)
@@ -221,8 +255,20 @@ def to_csv(read: DirectPaymentReturnRead) -> str:
             item.provider_id,
             item.provider_name,
             item.amount_pence,
+            "",
         ]
         for item in read.care_bought
+    )
+    rows.extend(
+        [
+            "care_movement",
+            "",
+            "",
+            movement.provider_name,
+            movement.amount_pence,
+            movement.invoice_id,
+        ]
+        for movement in read.care_movements
     )
     figure("care_total_pence", read.care_total_pence)
     figure("shared_charges_pence", read.shared_charges_pence)

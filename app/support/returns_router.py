@@ -1,4 +1,4 @@
-"""The quarterly Direct Payment monitoring return of a member."""
+"""The Direct Payment monitoring return of a member."""
 
 import uuid
 from typing import Annotated
@@ -13,9 +13,10 @@ from app.coops.errors import CoopNotFound, MemberNotFound
 from app.core.csv_answer import FormatQuery, csv_alternative, json_or_csv
 from app.core.deps import SessionDep
 from app.core.errors import problems
-from app.core.schemas import QUARTER_PATTERN
+from app.core.schemas import Day
 from app.ledger import service as ledger
 from app.support import returns
+from app.support.periods import RETURN_PERIOD_PATTERN, days_asked
 from app.support.schemas import DirectPaymentReturnRead
 
 router = APIRouter(prefix="/coops/{coop_id}", tags=["support"])
@@ -23,10 +24,10 @@ router = APIRouter(prefix="/coops/{coop_id}", tags=["support"])
 CSV_RESPONSE = csv_alternative(
     "The return; with `?format=csv` or `Accept: text/csv`, as CSV (UTF-8 with "
     "a byte-order mark, every cell quoted, a header row "
-    "`line,service_type,provider_id,provider_name,value`, one figure per row and one "
-    "`care_bought` row per provider).",
-    example='"line","service_type","provider_id","provider_name","value"\r\n'
-    '"opening_balance_pence","","","","12000"\r\n',
+    "`line,service_type,provider_id,provider_name,value,invoice_id`, one figure per row, one "
+    "`care_bought` row per provider and one `care_movement` row per payment for care).",
+    example='"line","service_type","provider_id","provider_name","value","invoice_id"\r\n'
+    '"opening_balance_pence","","","","12000",""\r\n',
 )
 
 
@@ -45,27 +46,38 @@ async def get_dp_return(
     member: CurrentMembership,
     actor: ViewActor,
     period: Annotated[
-        str,
+        str | None,
         Query(
-            pattern=QUARTER_PATTERN,
-            description="The calendar quarter, `YYYY-Qn` (Q1 is January to March).",
+            pattern=RETURN_PERIOD_PATTERN,
+            description="A month `YYYY-MM`, a calendar quarter `YYYY-Qn` (Q1 is January to "
+            "March) or a financial year `FYyyyy` (1 April of that year to 31 March).",
             examples=["2026-Q1"],
         ),
-    ],
+    ] = None,
+    from_date: Annotated[
+        Day | None, Query(alias="from", description="First day, with `to` (no `period`).")
+    ] = None,
+    to_date: Annotated[
+        Day | None, Query(alias="to", description="Last day, with `from` (no `period`).")
+    ] = None,
     format_: FormatQuery = None,
 ) -> DirectPaymentReturnRead | Response:
-    """The quarterly Direct Payment monitoring return a council asks a holder for (the
-    member, their representative with `view`, or an administrator; anyone else's return is
-    404): the opening balance, contributions, care bought by provider, shared charges and
-    refunds (the refund on leaving included) over the quarter's days in Wales, and the closing
-    balance = opening + contributions - care - charges - refunds. `weeks_of_budget_held` and
-    `surplus` are as on the statement."""
+    """The Direct Payment monitoring return a council asks a holder for (the member, their
+    representative with `view`, or an administrator; anyone else's return is 404): the
+    opening balance, contributions, care bought by provider, shared charges and refunds (the
+    refund on leaving included) over the period's days in Wales, and the closing balance =
+    opening + contributions - care - charges - refunds. `care_movements` lists each payment
+    for care with the invoice and provider it paid. The period is exactly one of `period`
+    (`YYYY-MM`, `YYYY-Qn`, `FYyyyy`) or `from` and `to` (inclusive days), else 422
+    `validation_error` naming the fields. `weeks_of_budget_held` and `surplus` are as on the
+    statement."""
     if member_id == member.id:
         target = member
     elif ledger.viewer(actor, member).is_admin:
         target = await coops.get_member(session, coop_id=member.coop_id, member_id=member_id)
     else:
         raise MemberNotFound
-    read = await returns.dp_return(session, target, period=period)
-    filename = f"dp-return-{target.id}-{period}.csv"
+    first, last = days_asked(period, from_date, to_date)
+    read = await returns.dp_return(session, target, period=period, first=first, last=last)
+    filename = f"dp-return-{target.id}-{period or f'{first}-{last}'}.csv"
     return json_or_csv(request, format_, read, to_csv=returns.to_csv, filename=filename)

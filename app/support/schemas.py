@@ -140,6 +140,21 @@ class CareBoughtRead(Output):
     amount_pence: int
 
 
+class CareMovementRead(Output):
+    """One payment for care out of the member's account, with what it paid for."""
+
+    transaction_id: uuid.UUID
+    at: datetime
+    amount_pence: int = Field(
+        description="Care bought, positive; a reversal of care bought is negative. They sum "
+        "to `care_total_pence`."
+    )
+    invoice_id: uuid.UUID | None = Field(
+        description="The provider's invoice it paid (for a reversal, the one it took back)."
+    )
+    provider_name: str | None = Field(description="The provider, as named in the contract.")
+
+
 class ContributionsBySource(Output):
     """Contributions by whose money they were: only Direct Payment money is the council's."""
 
@@ -149,11 +164,14 @@ class ContributionsBySource(Output):
 
 
 class DirectPaymentReturnRead(Output):
-    """The quarterly Direct Payment monitoring return: closing = opening + contributions -
-    care - shared charges - refunds."""
+    """The Direct Payment monitoring return: closing = opening + contributions - care - shared
+    charges - refunds."""
 
     member_id: uuid.UUID
-    period: str = Field(description="The calendar quarter, `YYYY-Qn` (Q1 is January to March).")
+    period: str | None = Field(
+        description="The period asked for (`YYYY-MM`, `YYYY-Qn` or `FYyyyy`); null when asked "
+        "by `from` and `to`."
+    )
     from_date: date = Field(serialization_alias="from", description="First day (inclusive).")
     to_date: date = Field(serialization_alias="to", description="Last day (inclusive).")
     opening_balance_pence: int
@@ -163,6 +181,9 @@ class DirectPaymentReturnRead(Output):
         "top-ups and client contributions."
     )
     care_bought: list[CareBoughtRead] = Field(description="Care paid for, by provider.")
+    care_movements: list[CareMovementRead] = Field(
+        description="Each payment for care, oldest first, naming its invoice and provider."
+    )
     care_total_pence: int
     shared_charges_pence: int
     refunds_pence: int = Field(description="Refunds, including the refund on leaving.")
@@ -170,4 +191,7 @@ class DirectPaymentReturnRead(Output):
     weeks_of_budget_held: str | None = Field(
         description="Closing balance over the weekly award, 1 place; null without an award."
     )
-    surplus: bool | None = Field(description="More than 8 weeks held; null without an award.")
+    surplus: bool | None = Field(
+        description="More weeks held than the paying council's `surplus_weeks` (its monitoring "
+        "profile; 8 unless set); null without an award."
+    )

@@ -176,6 +176,8 @@ class TestGetStatement:
             "balance_pence",
             "memo",
             "source",
+            "invoice_id",
+            "provider_name",
             "bank_line_id",
         ]
         assert rows[1] == [
@@ -187,11 +189,13 @@ class TestGetStatement:
             "Opening balance",
             "",
             "",
+            "",
+            "",
         ]
         assert [row[2:5] + row[6:] for row in rows[2:5]] == [
-            ["contribution", "40000", "40000", "direct_payment", ""],
-            ["refund", "-5000", "35000", "", ""],
-            ["contribution", "100000", "135000", "direct_payment", ""],
+            ["contribution", "40000", "40000", "direct_payment", "", "", ""],
+            ["refund", "-5000", "35000", "", "", "", ""],
+            ["contribution", "100000", "135000", "direct_payment", "", "", ""],
         ]
         assert rows[3][5] == '\'=HYPERLINK("http://evil")'
         assert rows[4][5] == "Ebrill: seibiant i Siân a'i ŵyr"
@@ -202,6 +206,8 @@ class TestGetStatement:
             "",
             "135000",
             "Closing balance",
+            "",
+            "",
             "",
             "",
         ]
@@ -230,7 +236,7 @@ class TestWeeksHeld:
     def test_rounds_half_up_and_compares_exactly(
         self, balance: int, weekly: int, weeks: str, surplus: bool
     ) -> None:
-        held = weeks_held(balance, weekly)
+        held = weeks_held(balance, weekly, surplus_weeks=8)
         assert (held.weeks, held.surplus) == (weeks, surplus)
 
     @given(
@@ -245,8 +251,9 @@ class TestWeeksHeld:
             Decimal("0.1"), rounding=ROUND_HALF_UP
         )
         # Decimal's 28 digits are exact enough here to serve as the reference.
-        assert weeks_held(balance, weekly).weeks == str(expected)
-        assert weeks_held(balance, weekly).surplus == (exact > 8)
+        assert weeks_held(balance, weekly, surplus_weeks=8).weeks == str(expected)
+        assert weeks_held(balance, weekly, surplus_weeks=8).surplus == (exact > 8)
+        assert weeks_held(balance, weekly, surplus_weeks=3).surplus == (exact > 3)
 
 
 class TestWantsCsv:

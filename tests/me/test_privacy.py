@@ -1,8 +1,11 @@
+import uuid
+
 import httpx
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.auth.models import User
+from app.evidence.models import CouncilAccessGrant
 from app.ledger.models import LedgerPosting, LedgerTransaction
 from tests.factories import (
     contribute,
@@ -28,6 +31,10 @@ class TestExportMyData:
         await join_coop(client, coop, holder, admin)
         await set_direct_payment(client, holder)
         assert (await contribute(client, coop, holder, amount_pence=5000)).status_code == 201
+        shared = await client.post(
+            "/api/v1/me/council-access", json={"coop_id": str(coop)}, headers=holder.headers
+        )
+        assert shared.status_code == 201, shared.text
         response = await client.get("/api/v1/me/export", headers=holder.headers)
         assert response.status_code == 200
         body = response.json()
@@ -36,6 +43,7 @@ class TestExportMyData:
         assert len(body["memberships"]) == 1
         assert body["direct_payment_awards"][0]["weekly_amount_pence"] == 25_000
         assert [p["amount_pence"] for p in body["ledger_postings"]] == [5000]
+        assert [g["id"] for g in body["council_access"]] == [shared.json()["id"]]
         assert body["activity"]
         assert "$argon2" not in response.text
 
@@ -55,6 +63,10 @@ class TestCloseMyAccount:
         await set_direct_payment(client, holder)
         await contribute(client, coop, holder, amount_pence=5000)
         await grant_mandate(client, holder, trusted)
+        shared = await client.post(
+            "/api/v1/me/council-access", json={"coop_id": str(coop)}, headers=holder.headers
+        )
+        assert shared.status_code == 201, shared.text
         member = await member_id_of(client, coop, holder)
         postings_before = len((await session.scalars(select(LedgerPosting))).all())
 
@@ -78,10 +90,15 @@ class TestCloseMyAccount:
         )
         assert statement.json()["closing_balance_pence"] == 0
         assert len((await session.scalars(select(LedgerPosting))).all()) > postings_before
-        # The mandate the holder granted is gone.
+        # The mandate the holder granted is gone, and so is the council's access.
         assert (await client.get("/api/v1/me", headers=trusted.headers)).json()[
             "representing"
         ] == []
+        grant = await session.get(
+            CouncilAccessGrant, uuid.UUID(shared.json()["id"]), populate_existing=True
+        )
+        assert grant is not None
+        assert grant.ended_at is not None
 
     async def test_the_last_admin_must_hand_over_first_and_nothing_changes(
         self, client: httpx.AsyncClient, session: AsyncSession

@@ -11,6 +11,7 @@ from app.reference.labels import LABELS
 SAMPLE = {
     "amount_pence": 12_345,
     "balance_pence": 500_000,
+    "surplus_weeks": 8,
     "title": "Gofal seibiant",
     "closes_at": "2026-07-01T15:30:00+00:00",
     "submission_deadline_at": "2026-07-01T15:30:00+00:00",

@@ -135,6 +135,15 @@ async def world(client: httpx.AsyncClient, session: AsyncSession, clock: FrozenC
     # A holder paid by Swansea, whose officer decides their declared award.
     swansea_holder = await register_person(client, full_name="Swansea Holder")
     swansea_award = await set_direct_payment(client, swansea_holder, area_code=SWANSEA)
+    # The member lets Cardiff, which pays their award, read their evidence (not Swansea, whose
+    # officer is in this world).
+    council_access = ok(
+        await client.post(
+            "/api/v1/me/council-access",
+            json={"coop_id": str(coop)},
+            headers=people["member"].headers,
+        )
+    ).json()
     funded = await contribute(client, coop, people["member"], amount_pence=150_000)
     assert funded.status_code == 201, funded.text
     member_id = await member_id_of(client, coop, people["member"])
@@ -162,6 +171,7 @@ async def world(client: httpx.AsyncClient, session: AsyncSession, clock: FrozenC
         swansea_award=swansea_award["id"],
         missing=str(uuid.uuid4()),
         officer_appointment=appointment["id"],
+        council_access=council_access["id"],
     )
     await add_tenders(client, clock, world)
     await add_webhooks(client, world)
@@ -470,6 +480,14 @@ TABLE: dict[str, Row] = {
     "GET /api/v1/me/activity": Row("/api/v1/me/activity", signed_in(200)),
     "GET /api/v1/areas": Row("/api/v1/areas", everyone(200)),
     "GET /api/v1/areas/{code}": Row("/api/v1/areas/W06000015", everyone(200)),
+    "GET /api/v1/areas/{code}/monitoring-profile": Row(
+        "/api/v1/areas/W06000015/monitoring-profile", everyone(200)
+    ),
+    "PUT /api/v1/areas/{code}/monitoring-profile": Row(
+        "/api/v1/areas/W06000015/monitoring-profile",
+        platform_admin_only(200),
+        lambda w: {"period": "monthly", "surplus_weeks": 6, "first_review_weeks": 8},
+    ),
     "GET /api/v1/reference/labels": Row("/api/v1/reference/labels", everyone(200)),
     "GET /api/v1/areas/{code}/providers": Row("/api/v1/areas/W06000015/providers", everyone(200)),
     "GET /api/v1/areas/{code}/coverage": Row("/api/v1/areas/W06000015/coverage", everyone(200)),
@@ -702,6 +720,26 @@ TABLE: dict[str, Row] = {
     ),
     "GET /api/v1/coops/{coop_id}/members/{member_id}/dp-return": Row(
         "/api/v1/coops/{coop}/members/{member}/dp-return?period=2026-Q1", coop_members(200)
+    ),
+    # Swansea's officer is told it does not exist: the member shares with Cardiff only.
+    "GET /api/v1/coops/{coop_id}/members/{member_id}/evidence": Row(
+        "/api/v1/coops/{coop}/members/{member}/evidence", coop_members(200)
+    ),
+    # The member shares already (409 `already_granted`); the founding admin has no award
+    # (422); nobody else is a member of the co-op (404).
+    "POST /api/v1/me/council-access": Row(
+        "/api/v1/me/council-access",
+        {**signed_in(404), "member": 409, "admin": 422},
+        lambda w: {"coop_id": w.ids["coop"]},
+    ),
+    "GET /api/v1/me/council-access": Row("/api/v1/me/council-access", signed_in(200)),
+    "DELETE /api/v1/me/council-access/{grant_id}": Row(
+        "/api/v1/me/council-access/{council_access}", {**signed_in(404), "member": 204}
+    ),
+    # A council's own list: its officers and API clients (tests/evidence); platform admins are
+    # no council.
+    "GET /api/v1/la/areas/{code}/holders": Row(
+        f"/api/v1/la/areas/{SWANSEA}/holders", {**signed_in(403), "officer": 200}
     ),
     "POST /api/v1/coops/{coop_id}/pool/refunds": Row(
         "/api/v1/coops/{coop}/pool/refunds",

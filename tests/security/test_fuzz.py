@@ -97,6 +97,10 @@ RULES_BEYOND_THE_SCHEMA = {
     # (tests/security/test_inputs.py, TestMoneyIsNeverAFloat).
     "POST /api/v1/providers": "hourly_rate_pence may not be written as 201.0",
     "PATCH /api/v1/providers/{provider_id}": "hourly_rate_pence may not be written as 201.0",
+    "PUT /api/v1/areas/{code}/monitoring-profile": "weeks may not be written as 9.0",
+    "GET /api/v1/coops/{coop_id}/members/{member_id}/dp-return": "exactly one of period, or "
+    "from with to, and from not after to",
+    "GET /api/v1/coops/{coop_id}/members/{member_id}/evidence": "from may not be after to",
     "POST /api/v1/auth/password-reset": "the e-mail is checked again once normalised",
     "POST /api/v1/auth/password-reset/confirm": "only a code the service mailed is valid",
     "POST /api/v1/me/email/confirm": "only a code the service mailed is valid",

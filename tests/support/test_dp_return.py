@@ -203,6 +203,7 @@ async def test_the_first_quarter(client: httpx.AsyncClient, quarterly: Quarterly
                 "amount_pence": 2_000,
             },
         ],
+        "care_movements": response.json()["care_movements"],
         "care_total_pence": 5_000,
         "shared_charges_pence": 500,
         "refunds_pence": 1_000,
@@ -300,8 +301,15 @@ async def test_csv_keeps_welsh_names(client: httpx.AsyncClient, quarterly: Quart
         assert "attachment" in response.headers["content-disposition"]
     assert by_param.content == by_accept.content
     rows = list(csv.reader(io.StringIO(by_param.content.decode("utf-8-sig"))))
-    assert rows[0] == ["line", "service_type", "provider_id", "provider_name", "value"]
-    figures = {row[0]: row[4] for row in rows[1:] if row[0] != "care_bought"}
+    assert rows[0] == [
+        "line",
+        "service_type",
+        "provider_id",
+        "provider_name",
+        "value",
+        "invoice_id",
+    ]
+    figures = {row[0]: row[4] for row in rows[1:] if row[0] not in ("care_bought", "care_movement")}
     assert figures["closing_balance_pence"] == "43500"
     assert figures["period"] == "2026-Q1"
     care = [row for row in rows if row[0] == "care_bought"]
@@ -311,6 +319,15 @@ async def test_csv_keeps_welsh_names(client: httpx.AsyncClient, quarterly: Quart
         str(quarterly.single_provider),
         WELSH_NAME,
         "3000",
+        "",
+    ]
+    # Each payment for care, with its provider (posted here without an invoice).
+    several_name = care[1][3]
+    assert [row[3:] for row in rows if row[0] == "care_movement"] == [
+        [WELSH_NAME, "3000", ""],
+        [WELSH_NAME, "500", ""],
+        [WELSH_NAME, "-500", ""],
+        [several_name, "2000", ""],
     ]
 
 
@@ -328,7 +345,7 @@ async def test_a_member_without_an_account_history_gets_zeros(
     assert body["care_bought"] == []
 
 
-@pytest.mark.parametrize("period", ["2026-Q5", "2026-Q0", "2026Q1", "2026-03", ""])
+@pytest.mark.parametrize("period", ["2026-Q5", "2026-Q0", "2026Q1", "2026-13", "FY26", ""])
 async def test_a_bad_period_is_422(
     client: httpx.AsyncClient, quarterly: Quarterly, period: str
 ) -> None:
@@ -402,3 +419,98 @@ class TestWhoMayRead:
             url, params={"period": "2026-Q1"}, headers=payer.on_behalf_of(quarterly.bryn)
         )
         problem(refused, 403, "outside_mandate")
+
+
+async def test_each_payment_for_care_is_listed_with_its_provider(
+    client: httpx.AsyncClient, quarterly: Quarterly
+) -> None:
+    body = (
+        await client.get(
+            quarterly.url(), params={"period": "2026-Q1"}, headers=quarterly.admin.headers
+        )
+    ).json()
+    movements = body["care_movements"]
+    several_name = body["care_bought"][1]["provider_name"]
+    assert [(m["amount_pence"], m["provider_name"], m["invoice_id"]) for m in movements] == [
+        (3_000, WELSH_NAME, None),
+        (500, WELSH_NAME, None),
+        (-500, WELSH_NAME, None),
+        (2_000, several_name, None),
+    ]
+    assert sum(m["amount_pence"] for m in movements) == body["care_total_pence"]
+
+
+@pytest.mark.parametrize(
+    ("params", "period", "first", "last"),
+    [
+        ({"period": "2026-03"}, "2026-03", "2026-03-01", "2026-03-31"),
+        ({"period": "2026-02"}, "2026-02", "2026-02-01", "2026-02-28"),
+        ({"period": "FY2025"}, "FY2025", "2025-04-01", "2026-03-31"),
+        ({"period": "FY2026"}, "FY2026", "2026-04-01", "2027-03-31"),
+        ({"from": "2026-03-05", "to": "2026-04-15"}, None, "2026-03-05", "2026-04-15"),
+    ],
+)
+async def test_a_month_a_financial_year_or_any_days(
+    client: httpx.AsyncClient,
+    quarterly: Quarterly,
+    params: dict[str, str],
+    period: str | None,
+    first: str,
+    last: str,
+) -> None:
+    response = await client.get(quarterly.url(), params=params, headers=quarterly.admin.headers)
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert (body["period"], body["from"], body["to"]) == (period, first, last)
+    assert body["closing_balance_pence"] == (
+        body["opening_balance_pence"]
+        + body["contributions_pence"]
+        - body["care_total_pence"]
+        - body["shared_charges_pence"]
+        - body["refunds_pence"]
+    )
+
+
+async def test_the_financial_year_holds_both_quarters_of_spring(
+    client: httpx.AsyncClient, quarterly: Quarterly
+) -> None:
+    async def get(period: str) -> dict[str, int]:
+        response = await client.get(
+            quarterly.url(), params={"period": period}, headers=quarterly.admin.headers
+        )
+        assert response.status_code == 200, response.text
+        body: dict[str, int] = response.json()
+        return body
+
+    year, march = await get("FY2025"), await get("2026-03")
+    # Everything of FY2025 happened in March 2026 (the account opened on 2 March).
+    assert year["contributions_pence"] == march["contributions_pence"] == 50_000
+    assert year["closing_balance_pence"] == march["closing_balance_pence"] == 43_500
+    april = await get("FY2026")
+    assert april["opening_balance_pence"] == 43_500
+    assert april["closing_balance_pence"] == 0
+
+
+@pytest.mark.parametrize(
+    ("params", "locs"),
+    [
+        ({}, [["query", "period"]]),
+        ({"from": "2026-03-01"}, [["query", "to"]]),
+        ({"to": "2026-03-31"}, [["query", "from"]]),
+        ({"period": "2026-Q1", "from": "2026-03-01"}, [["query", "from"]]),
+        (
+            {"period": "2026-Q1", "from": "2026-03-01", "to": "2026-03-31"},
+            [["query", "from"], ["query", "to"]],
+        ),
+        ({"from": "2026-03-31", "to": "2026-03-01"}, [["query", "from"]]),
+    ],
+)
+async def test_exactly_one_of_period_or_from_and_to(
+    client: httpx.AsyncClient,
+    quarterly: Quarterly,
+    params: dict[str, str],
+    locs: list[list[str]],
+) -> None:
+    response = await client.get(quarterly.url(), params=params, headers=quarterly.admin.headers)
+    body = problem(response, 422, "validation_error")
+    assert [error["loc"] for error in body["errors"]] == locs

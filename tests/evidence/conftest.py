@@ -1,0 +1,238 @@
+"""A holder with a story to show their council: an award, contributions, an approved invoice
+whose lines the provider's visits stand behind (recorded through the ORM, as the visits'
+routes belong to another part of the service), and a shared support charge."""
+
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+
+import httpx
+import pytest
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.core.clock import FrozenClock
+from app.support.models import SupportCharge
+from app.tenders.visits.models import ConfirmedBy, Visit, VisitStatus
+from tests.factories import (
+    CARDIFF,
+    SWANSEA,
+    Person,
+    appoint_officer,
+    contribute,
+    create_support_service,
+    register_person,
+    set_direct_payment,
+    sign_in_again,
+)
+from tests.tenders.conftest import World, travel
+from tests.tenders.conftest import world as world  # the tenders' co-op, for the story
+from tests.tenders.test_invoices import invoiceable
+
+WEEKLY = 50_000
+RATE = 2135
+
+
+@dataclass
+class Story:
+    world: World
+    contract_id: uuid.UUID
+    award_id: uuid.UUID
+    invoice_id: uuid.UUID
+    line_id: uuid.UUID
+    charge_id: uuid.UUID
+    visit_ids: list[uuid.UUID]
+    cardiff_officer: Person
+    swansea_officer: Person
+
+    @property
+    def holder(self) -> Person:
+        return self.world.holder_a
+
+    @property
+    def member_id(self) -> uuid.UUID:
+        return self.world.holder_a_member_id
+
+    def url(self, member_id: uuid.UUID | None = None) -> str:
+        return f"/api/v1/coops/{self.world.coop_id}/members/{member_id or self.member_id}/evidence"
+
+    def people(self) -> list[Person]:
+        return [*self.world.people(), self.cardiff_officer, self.swansea_officer]
+
+
+def visit(
+    story_world: World,
+    contract_id: uuid.UUID,
+    line_id: uuid.UUID,
+    *,
+    day: date,
+    start: time,
+    minutes: int,
+    worker: str,
+    recorded_by: uuid.UUID,
+    confirmed_by: ConfirmedBy = ConfirmedBy.member,
+) -> Visit:
+    starts_at = datetime.combine(day, start, tzinfo=UTC)
+    ends_at = starts_at + timedelta(minutes=minutes)
+    return Visit(
+        contract_id=contract_id,
+        member_id=story_world.holder_a_member_id,
+        date=day,
+        start_time=start,
+        end_time=ends_at.time(),
+        starts_at=starts_at,
+        ends_at=ends_at,
+        minutes=minutes,
+        worker_name=worker,
+        status=VisitStatus.confirmed,
+        confirmed_by=confirmed_by,
+        recorded_at=ends_at,
+        recorded_by_user_id=recorded_by,
+        confirmed_at=ends_at + timedelta(hours=1),
+        invoice_line_id=line_id,
+    )
+
+
+async def ok_json(response: httpx.Response, status: int = 200) -> Any:
+    assert response.status_code == status, response.text
+    return response.json()
+
+
+@pytest.fixture
+async def story(
+    client: httpx.AsyncClient,
+    session: AsyncSession,
+    clock: FrozenClock,
+    world: World,
+) -> Story:
+    """Huw (holder A, paid by Cardiff) pays in 30,000 and then 5,000 of his own money; a
+    120-minute line of provider 2's invoice for the week from 27 March, behind which stand two
+    visits of 60 minutes (confirmed by Huw and automatically), is approved; March's 1,000
+    payroll support is charged to him alone."""
+    _, contract_id = await invoiceable(client, clock, world)
+    award = await set_direct_payment(client, world.holder_a, weekly_amount_pence=WEEKLY)
+    paid_in = await contribute(client, world.coop_id, world.holder_a, amount_pence=30_000)
+    assert paid_in.status_code == 201, paid_in.text
+    top_up = await client.post(
+        f"/api/v1/coops/{world.coop_id}/pool/contributions",
+        json={"amount_pence": 5_000, "reference": "Fy arian fy hun", "source": "top_up"},
+        headers={**world.holder_a.headers, "Idempotency-Key": uuid.uuid4().hex},
+    )
+    assert top_up.status_code == 201, top_up.text
+    invoice = await ok_json(
+        await client.post(
+            f"/api/v1/contracts/{contract_id}/invoices",
+            json={
+                "period_start": "2026-03-27",
+                "period_end": "2026-04-02",
+                "lines": [
+                    {
+                        "member_id": str(world.holder_a_member_id),
+                        "minutes": 120,
+                        "description": "Morning calls",
+                    }
+                ],
+            },
+            headers=world.staff_2.headers,
+        ),
+        201,
+    )
+    line_id = uuid.UUID(invoice["lines"][0]["id"])
+    visits = [
+        visit(
+            world,
+            contract_id,
+            line_id,
+            day=date(2026, 3, 30),
+            start=time(8, 0),
+            minutes=60,
+            worker="Siân Owen",
+            recorded_by=world.staff_2.id,
+        ),
+        visit(
+            world,
+            contract_id,
+            line_id,
+            day=date(2026, 3, 28),
+            start=time(8, 30),
+            minutes=60,
+            worker="Dafydd ap Gwilym",
+            recorded_by=world.staff_2.id,
+            confirmed_by=ConfirmedBy.auto,
+        ),
+    ]
+    session.add_all(visits)
+    await session.commit()
+    # Past any window for disputing the invoice.
+    await travel(client, clock, world, timedelta(days=3))
+    await ok_json(
+        await client.post(f"/api/v1/invoices/{invoice['id']}/approve", headers=world.admin.headers)
+    )
+    service = await create_support_service(
+        client, world.coop_id, world.admin, monthly_fee_pence=1_000
+    )
+    await ok_json(
+        await client.post(
+            f"/api/v1/coops/{world.coop_id}/support/services/{service}/subscription",
+            headers=world.holder_a.headers,
+        ),
+        201,
+    )
+    charge = await ok_json(
+        await client.post(
+            f"/api/v1/coops/{world.coop_id}/support/services/{service}/charges",
+            json={"period": "2026-04"},
+            headers={**world.admin.headers, "Idempotency-Key": uuid.uuid4().hex},
+        ),
+        201,
+    )
+    cardiff = await appoint_officer(client, world.platform_admin, CARDIFF)
+    swansea = await appoint_officer(client, world.platform_admin, SWANSEA)
+    charge_id = await _charge_of(session, uuid.UUID(charge["id"]))
+    return Story(
+        world=world,
+        contract_id=contract_id,
+        award_id=uuid.UUID(award["id"]),
+        invoice_id=uuid.UUID(invoice["id"]),
+        line_id=line_id,
+        charge_id=charge_id,
+        visit_ids=[v.id for v in visits],
+        cardiff_officer=cardiff,
+        swansea_officer=swansea,
+    )
+
+
+async def _charge_of(session: AsyncSession, transaction_id: uuid.UUID) -> uuid.UUID:
+    found = await session.scalar(
+        select(SupportCharge.id).where(SupportCharge.transaction_id == transaction_id)
+    )
+    assert found is not None
+    return found
+
+
+async def travel_story(
+    client: httpx.AsyncClient, clock: FrozenClock, story: Story, delta: timedelta
+) -> None:
+    """Move the clock; everyone in the story signs in again."""
+    clock.advance(delta)
+    await sign_in_again(client, *story.people())
+
+
+async def grant(
+    client: httpx.AsyncClient,
+    story: Story,
+    *,
+    until: str | None = None,
+    headers: dict[str, str] | None = None,
+) -> httpx.Response:
+    body: dict[str, Any] = {"coop_id": str(story.world.coop_id)}
+    if until is not None:
+        body["until"] = until
+    return await client.post(
+        "/api/v1/me/council-access", json=body, headers=headers or story.holder.headers
+    )
+
+
+async def new_person(client: httpx.AsyncClient, name: str) -> Person:
+    return await register_person(client, full_name=name)
