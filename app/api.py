@@ -13,6 +13,7 @@ from app.coops.router import router as coops_router
 from app.core.deps import reject_unknown_query, require_json_media_type
 from app.councils.router import router as councils_router
 from app.direct_payments.router import router as direct_payments_router
+from app.employment.router import router as employment_router
 from app.governance.router import router as governance_router
 from app.ledger.router import router as ledger_router
 from app.me.router import router as me_router
@@ -56,6 +57,7 @@ for domain_router in (
     representatives_router,
     support_router,
     ledger_router,
+    employment_router,
     tenders_router,
     stats_router,
 ):

@@ -14,7 +14,17 @@ from app.coops.models import Coop, CoopArea, Member
 from app.core.db import Base
 from app.councils.models import ApiClient, LaOfficer
 from app.direct_payments.models import DirectPaymentAward
-from app.employment.models import Worker
+from app.employment.models import (
+    Employment,
+    PayrollExport,
+    PayrollExportLine,
+    PayrollResult,
+    PayrollResultLine,
+    PayrollShare,
+    Timesheet,
+    TimesheetEntry,
+    Worker,
+)
 from app.governance.models import Proposal, ProposalElector, Vote
 from app.idempotency.models import IdempotencyRecord
 from app.ledger.models import LedgerAccount, LedgerPosting, LedgerTransaction, Refund
@@ -67,6 +77,7 @@ __all__ = [
     "DemandLine",
     "DirectPaymentAward",
     "EmailChange",
+    "Employment",
     "IdempotencyRecord",
     "Invoice",
     "InvoiceLine",
@@ -84,6 +95,11 @@ __all__ = [
     "OcdsFeedHead",
     "OcdsRelease",
     "PasswordReset",
+    "PayrollExport",
+    "PayrollExportLine",
+    "PayrollResult",
+    "PayrollResultLine",
+    "PayrollShare",
     "Proposal",
     "ProposalElector",
     "Provider",
@@ -102,6 +118,8 @@ __all__ = [
     "TenderAward",
     "TenderBid",
     "TenderQuestion",
+    "Timesheet",
+    "TimesheetEntry",
     "User",
     "Visit",
     "Vote",
