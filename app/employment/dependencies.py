@@ -72,7 +72,7 @@ async def results_body(request: Request) -> ResultsBody:
         raise UnsupportedMediaType(expected="application/json or text/csv")
     try:
         data: Any = json.loads(raw)
-    except (ValueError, UnicodeDecodeError) as exc:
+    except (ValueError, UnicodeDecodeError, RecursionError) as exc:
         raise MalformedBody from exc
     try:
         body = PayrollResultsCreate.model_validate(data)

@@ -115,8 +115,15 @@ def _whole(text: str) -> int | None:
 def parse_results_csv(text: str) -> tuple[list[tuple[int, ResultFigures]], list[FieldError]]:
     """The lines of a results file with their line numbers, or the errors of every bad cell:
     `loc` is `["body", <line>, <column>]`, the header being line 1."""
-    reader = csv.reader(io.StringIO(text))
-    header = [name.strip() for name in next(reader, [])]
+    try:
+        rows = list(csv.reader(io.StringIO(text)))
+    except csv.Error as exc:
+        return [], [
+            field_error(
+                ["body"], f"Not a CSV file: {exc}.", msg_cy=f"Nid yw'n ffeil CSV: {exc}."
+            )
+        ]
+    header = [name.strip() for name in (rows[0] if rows else [])]
     missing = [name for name in RESULT_COLUMNS if name not in header]
     if missing:
         return [], [
@@ -131,7 +138,7 @@ def parse_results_csv(text: str) -> tuple[list[tuple[int, ResultFigures]], list[
     where = {name: header.index(name) for name in RESULT_COLUMNS}
     lines: list[tuple[int, ResultFigures]] = []
     errors: list[FieldError] = []
-    for line_number, cells in enumerate(reader, start=2):
+    for line_number, cells in enumerate(rows[1:], start=2):
         if not any(cell.strip() for cell in cells):
             continue
         if len(lines) + len(errors) >= MAX_RESULT_LINES:

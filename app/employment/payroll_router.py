@@ -160,11 +160,11 @@ async def get_payroll_export(
 )
 async def post_payroll_results(
     period_start: PeriodStart,
-    body: ResultsBodyDep,
     session: SessionDep,
     member: CoopAdmin,
     actor: CurrentActor,
     guard: IdempotencyRequired,
+    body: ResultsBodyDep,
     now: NowDep,
 ) -> Response:
     """Post the bureau's results for the exported period (co-op administrators;

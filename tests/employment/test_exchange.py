@@ -134,3 +134,8 @@ def test_every_bad_cell_of_a_results_file_is_named() -> None:
         ["body", 1, "net_pence"],
     ]
     assert parse_results_csv("")[1][0]["loc"] == ["body", 1, "employment_id"]
+
+
+def test_a_file_that_is_not_csv_is_an_error_not_a_crash() -> None:
+    _, errors = parse_results_csv("employment_id,gross_pence\n" + "9" * 200_000 + "\n")
+    assert [e["loc"] for e in errors] == [["body"]]

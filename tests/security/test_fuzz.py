@@ -97,6 +97,8 @@ RULES_BEYOND_THE_SCHEMA = {
     # (tests/security/test_inputs.py, TestMoneyIsNeverAFloat).
     "POST /api/v1/providers": "hourly_rate_pence may not be written as 201.0",
     "PATCH /api/v1/providers/{provider_id}": "hourly_rate_pence may not be written as 201.0",
+    "POST /api/v1/coops/{coop_id}/payroll/{period_start}/results": "the figures may not be "
+    "written as 201.0, and the lines must be exactly the export's employments",
     "POST /api/v1/auth/password-reset": "the e-mail is checked again once normalised",
     "POST /api/v1/auth/password-reset/confirm": "only a code the service mailed is valid",
     "POST /api/v1/me/email/confirm": "only a code the service mailed is valid",
