@@ -119,9 +119,7 @@ def parse_results_csv(text: str) -> tuple[list[tuple[int, ResultFigures]], list[
         rows = list(csv.reader(io.StringIO(text)))
     except csv.Error as exc:
         return [], [
-            field_error(
-                ["body"], f"Not a CSV file: {exc}.", msg_cy=f"Nid yw'n ffeil CSV: {exc}."
-            )
+            field_error(["body"], f"Not a CSV file: {exc}.", msg_cy=f"Nid yw'n ffeil CSV: {exc}.")
         ]
     header = [name.strip() for name in (rows[0] if rows else [])]
     missing = [name for name in RESULT_COLUMNS if name not in header]

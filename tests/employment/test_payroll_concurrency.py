@@ -40,7 +40,8 @@ class Server:
     log: Path
 
 
-@pytest.fixture
+# One server for the module: starting one is slow on a busy machine.
+@pytest.fixture(scope="module")
 async def server(
     database: Database, tmp_path_factory: pytest.TempPathFactory
 ) -> AsyncIterator[Server]:
@@ -75,7 +76,7 @@ async def world(client: httpx.AsyncClient) -> World:
             "/api/v1/coops",
             json={
                 "name": "Cydweithfa",
-                "description": "",
+                "description": "Payroll.",
                 "area_codes": ["W06000015"],
                 "rules": {},
             },
