@@ -15,6 +15,7 @@ from app.coops.router import router as coops_router
 from app.core.deps import reject_unknown_query, require_json_media_type
 from app.councils.router import router as councils_router
 from app.direct_payments.router import router as direct_payments_router
+from app.employment.router import router as employment_router
 from app.evidence.router import router as evidence_router
 from app.governance.router import router as governance_router
 from app.ledger.router import router as ledger_router
@@ -61,6 +62,7 @@ for domain_router in (
     compliance_router,
     ledger_router,
     bank_router,
+    employment_router,
     tenders_router,
     evidence_router,
     stats_router,

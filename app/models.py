@@ -16,7 +16,17 @@ from app.coops.models import Coop, CoopArea, Member
 from app.core.db import Base
 from app.councils.models import ApiClient, LaOfficer
 from app.direct_payments.models import DirectPaymentAward
-from app.employment.models import Worker
+from app.employment.models import (
+    Employment,
+    PayrollExport,
+    PayrollExportLine,
+    PayrollResult,
+    PayrollResultLine,
+    PayrollShare,
+    Timesheet,
+    TimesheetEntry,
+    Worker,
+)
 from app.evidence.models import CouncilAccessGrant
 from app.governance.models import Proposal, ProposalElector, Vote
 from app.idempotency.models import IdempotencyRecord
@@ -78,6 +88,7 @@ __all__ = [
     "DemandLine",
     "DirectPaymentAward",
     "EmailChange",
+    "Employment",
     "IdempotencyRecord",
     "Invoice",
     "InvoiceLine",
@@ -96,6 +107,11 @@ __all__ = [
     "OcdsFeedHead",
     "OcdsRelease",
     "PasswordReset",
+    "PayrollExport",
+    "PayrollExportLine",
+    "PayrollResult",
+    "PayrollResultLine",
+    "PayrollShare",
     "Proposal",
     "ProposalElector",
     "Provider",
@@ -115,6 +131,8 @@ __all__ = [
     "TenderAward",
     "TenderBid",
     "TenderQuestion",
+    "Timesheet",
+    "TimesheetEntry",
     "User",
     "Visit",
     "Vote",

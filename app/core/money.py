@@ -4,6 +4,7 @@
 Pence are whole numbers everywhere; pounds appear only where a format asks for them (OCDS,
 the texts of an award proposal)."""
 
+from collections.abc import Sequence
 from decimal import Decimal
 from fractions import Fraction
 
@@ -45,3 +46,27 @@ def pounds(pence: int) -> Decimal:
 def pounds_text(pence: int) -> str:
     """Pence as a price to read: 1234 -> "£12.34"."""
     return f"£{pounds(pence)}"
+
+
+def split_pro_rata(amount_pence: int, weights: Sequence[int]) -> list[int]:
+    """`amount_pence` in parts proportional to `weights`, summing to it exactly: the largest
+    remainder method. Each part is the floor of amount x weight / total; the pennies left
+    over go one each to the parts with the largest remainders, ties to the earlier part (so
+    the caller's order decides who carries an odd penny). A zero weight gets nothing."""
+    if isinstance(amount_pence, bool) or not isinstance(amount_pence, int):
+        raise TypeError("amount_pence must be an integer number of pence")
+    if amount_pence < 0:
+        raise ValueError("amount_pence may not be negative")
+    if any(isinstance(w, bool) or not isinstance(w, int) or w < 0 for w in weights):
+        raise ValueError("weights are whole numbers, none negative")
+    total = sum(weights)
+    if total == 0:
+        raise ValueError("at least one weight must be above zero")
+    parts, remainders = [], []
+    for position, weight in enumerate(weights):
+        part, remainder = divmod(amount_pence * weight, total)
+        parts.append(part)
+        remainders.append((-remainder, position))
+    for _, position in sorted(remainders)[: amount_pence - sum(parts)]:
+        parts[position] += 1
+    return parts

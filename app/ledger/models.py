@@ -49,6 +49,7 @@ class TransactionKind(StrEnum):
     invoice_approval = "invoice_approval"
     invoice_payment = "invoice_payment"
     support_charge = "support_charge"
+    payroll = "payroll"
     reversal = "reversal"
 
 

@@ -199,6 +199,25 @@ AUDIT_ACTIONS: dict[str, dict[str, str]] = {
         reversal=("Correction (reversal)", "Cywiriad (gwrthdroi)"),
     ),
     **_group(
+        "worker",
+        added=("Worker added", "Gweithiwr wedi'i ychwanegu"),
+    ),
+    **_group(
+        "employment",
+        created=("Worker employed", "Gweithiwr wedi'i gyflogi"),
+    ),
+    **_group(
+        "timesheet",
+        submitted=("Timesheet written", "Taflen amser wedi'i hysgrifennu"),
+        confirmed=("Timesheet confirmed", "Taflen amser wedi'i chadarnhau"),
+    ),
+    **_group(
+        "payroll",
+        exported=("Payroll exported for the bureau", "Cyflogres wedi'i hallforio i'r swyddfa"),
+        posted=("Payroll results posted", "Canlyniadau'r gyflogres wedi'u cofnodi"),
+        member_charged=("Payroll costs paid", "Costau cyflogres wedi'u talu"),
+    ),
+    **_group(
         "refund",
         requested=("Refund asked for", "Gofynnwyd am ad-daliad"),
         holder_approved=(

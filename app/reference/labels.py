@@ -260,6 +260,19 @@ LABELS: Labels = {
         expiring=("Expires within 30 days", "Yn dod i ben o fewn 30 diwrnod"),
         lapsed=("Lapsed", "Wedi dod i ben"),
     ),
+    "pay_frequency": _pairs(
+        weekly=("Weekly", "Wythnosol"),
+        four_weekly=("Every four weeks", "Bob pedair wythnos"),
+        monthly=("Monthly", "Misol"),
+    ),
+    "employer_kind": _pairs(
+        member=("Employed by the holder", "Wedi'i gyflogi gan y deiliad"),
+        coop=("Employed by the co-operative", "Wedi'i gyflogi gan y cwmni cydweithredol"),
+    ),
+    "timesheet_status": _pairs(
+        submitted=("Waiting for the employer to confirm", "Yn aros i'r cyflogwr gadarnhau"),
+        confirmed=("Confirmed by the employer", "Wedi'i gadarnhau gan y cyflogwr"),
+    ),
     "notification_type": _pairs(
         **{
             "membership.applied": (

@@ -1,11 +1,12 @@
 """The Direct Payment monitoring return: a member's account over a month, a calendar quarter,
 a financial year or any days asked for, summed by the database by kind of movement.
 
-closing = opening + contributions - care - shared charges - refunds; contributions are also
-given by source (Direct Payment money, top-ups, client contributions). Every posting on a
-member account belongs to one of those kinds: contributions pay in, invoice approvals buy
-care (member -> provider), support charges pay the shared fund, refunds and the refund on
-leaving pay out. A reversal counts with the kind of the transaction it reverses, so a
+closing = opening + contributions - care - shared charges - payroll - refunds; contributions
+are also given by source (Direct Payment money, top-ups, client contributions). Every posting
+on a member account belongs to one of those kinds: contributions pay in, invoice approvals buy
+care (member -> provider), support charges pay the shared fund, payroll pays the cost of
+personal assistants employed by the holder or worked for them by the co-op's employees
+(gross pay, employer's NI and pension), refunds and the refund on leaving pay out. A reversal counts with the kind of the transaction it reverses, so a
 reversed invoice lowers care bought rather than breaking the sum. Each payment for care is
 also listed with the invoice and provider it paid (`app.tenders.care`).
 """
@@ -88,8 +89,9 @@ async def dp_return(
     contributions = by_kind.get(Kind.contribution, 0)
     care_total = -by_kind.get(Kind.invoice_approval, 0)
     charges = -by_kind.get(Kind.support_charge, 0)
+    payroll = -by_kind.get(Kind.payroll, 0)
     refunds = -sum(by_kind.get(k, 0) for k in REFUND_KINDS)
-    closing = opening + contributions - care_total - charges - refunds
+    closing = opening + contributions - care_total - charges - payroll - refunds
     held = await statements.held_under_award(
         session, member, closing_pence=closing, first=first, last=last
     )
@@ -109,6 +111,7 @@ async def dp_return(
         care_movements=care_movements,
         care_total_pence=care_total,
         shared_charges_pence=charges,
+        payroll_pence=payroll,
         refunds_pence=refunds,
         closing_balance_pence=closing,
         weeks_of_budget_held=held.weeks if held else None,
@@ -272,6 +275,7 @@ def to_csv(read: DirectPaymentReturnRead) -> str:
     )
     figure("care_total_pence", read.care_total_pence)
     figure("shared_charges_pence", read.shared_charges_pence)
+    figure("payroll_pence", read.payroll_pence)
     figure("refunds_pence", read.refunds_pence)
     figure("closing_balance_pence", read.closing_balance_pence)
     figure("weeks_of_budget_held", read.weeks_of_budget_held)

@@ -165,7 +165,7 @@ class ContributionsBySource(Output):
 
 class DirectPaymentReturnRead(Output):
     """The Direct Payment monitoring return: closing = opening + contributions - care - shared
-    charges - refunds."""
+    charges - payroll - refunds."""
 
     member_id: uuid.UUID
     period: str | None = Field(
@@ -186,6 +186,10 @@ class DirectPaymentReturnRead(Output):
     )
     care_total_pence: int
     shared_charges_pence: int
+    payroll_pence: int = Field(
+        description="Personal assistants' pay: what the holder's payroll cost them (gross pay, "
+        "employer's NI and employer's pension)."
+    )
     refunds_pence: int = Field(description="Refunds, including the refund on leaving.")
     closing_balance_pence: int
     weeks_of_budget_held: str | None = Field(

@@ -176,6 +176,7 @@ async def world(client: httpx.AsyncClient, session: AsyncSession, clock: FrozenC
     await add_tenders(client, clock, world)
     await add_webhooks(client, world)
     await add_bank_lines(client, world, funded=funded.json()["id"])
+    await add_employments(client, world)
     # A weakening rule change another administrator proposed, waiting for "admin" (it stays
     # theirs to approve after its proposer stands down).
     co_admin = await register_person(client, full_name="Co-admin")
@@ -248,6 +249,74 @@ async def add_bank_lines(client: httpx.AsyncClient, world: World, *, funded: str
     ).json()["items"]
     by_amount = {line["amount_pence"]: line["id"] for line in found}
     world.ids.update(bank_line=by_amount[150_000], cash_line=by_amount[1_000], funded=funded)
+
+
+async def add_employments(client: httpx.AsyncClient, world: World) -> None:
+    """The member's own employee (four-weekly from 2 February: February exported and posted,
+    March written but not confirmed) and the co-op's (monthly: February exported, results not
+    yet posted)."""
+    people, coop = world.people, world.ids["coop"]
+    member, admin = people["member"], people["admin"]
+
+    async def made(path: str, body: dict[str, Any], who: Person) -> str:
+        response = await client.post(f"/api/v1/coops/{coop}{path}", json=body, headers=who.headers)
+        return str(ok(response).json()["id"])
+
+    async def kept(employment: str, start: str, entries: list[dict[str, Any]], who: Person) -> str:
+        url = f"/api/v1/employments/{employment}/timesheets/{start}"
+        ok(await client.put(url, json={"entries": entries}, headers=who.headers))
+        return url
+
+    terms = {"hourly_rate_pence": 1_200, "contracted_hours_per_week": 10}
+    own_worker = await made("/workers", {"full_name": "Siân"}, member)
+    own = await made(
+        "/employments",
+        {
+            "worker_id": own_worker,
+            "employer_kind": "member",
+            "pay_frequency": "four_weekly",
+            "first_period_start": "2026-02-02",
+            **terms,
+        },
+        member,
+    )
+    shared = await made(
+        "/employments",
+        {
+            "worker_id": await made("/workers", {"full_name": "Gareth"}, admin),
+            "employer_kind": "coop",
+            "pay_frequency": "monthly",
+            "first_period_start": "2026-02-01",
+            **terms,
+        },
+        admin,
+    )
+    feb = await kept(own, "2026-02-02", [{"date": "2026-02-03", "minutes": 60}], member)
+    ok(await client.post(f"{feb}/confirm", headers=member.headers))
+    entry = {"date": "2026-02-03", "minutes": 30, "member_id": world.ids["member"]}
+    coop_feb = await kept(shared, "2026-02-01", [entry], admin)
+    ok(await client.post(f"{coop_feb}/confirm", headers=admin.headers))
+    await kept(own, "2026-03-02", [], member)
+    for start in ("2026-02-02", "2026-02-01"):
+        ok(await client.post(f"/api/v1/coops/{coop}/payroll/{start}/export", headers=admin.headers))
+    ok(
+        await client.post(
+            f"/api/v1/coops/{coop}/payroll/2026-02-02/results",
+            json={"lines": [result_line(own, 1_200)]},
+            headers={**admin.headers, "Idempotency-Key": uuid.uuid4().hex},
+        )
+    )
+    world.ids.update(own_worker=own_worker, own_employment=own, coop_employment=shared)
+
+
+def result_line(employment: str, gross: int) -> dict[str, Any]:
+    return {
+        "employment_id": employment,
+        "gross_pence": gross,
+        "employer_ni_pence": 0,
+        "employer_pension_pence": 36,
+        "net_pence": gross,
+    }
 
 
 async def add_tenders(client: httpx.AsyncClient, clock: FrozenClock, world: World) -> None:
@@ -981,6 +1050,61 @@ TABLE: dict[str, Row] = {
     ),
     "POST /api/v1/invoices/{invoice_id}/pay": Row(
         "/api/v1/invoices/{approved_invoice}/pay", {**contract_parties(403), "admin": 200}
+    ),
+    "POST /api/v1/coops/{coop_id}/workers": Row(
+        "/api/v1/coops/{coop}/workers", coop_members(201), lambda w: {"full_name": "Nia"}
+    ),
+    "GET /api/v1/coops/{coop_id}/workers": Row("/api/v1/coops/{coop}/workers", coop_members(200)),
+    # A holder employs for themselves (the administrator is a holder too); the member's worker
+    # is one the administrator sees.
+    "POST /api/v1/coops/{coop_id}/employments": Row(
+        "/api/v1/coops/{coop}/employments",
+        coop_members(201),
+        lambda w: {
+            "worker_id": w.ids["own_worker"],
+            "employer_kind": "member",
+            "hourly_rate_pence": 1_300,
+            "contracted_hours_per_week": 8,
+            "pay_frequency": "weekly",
+            "first_period_start": "2026-03-02",
+        },
+    ),
+    "GET /api/v1/coops/{coop_id}/employments": Row(
+        "/api/v1/coops/{coop}/employments", coop_members(200)
+    ),
+    "GET /api/v1/me/employments": Row("/api/v1/me/employments", signed_in(200)),
+    # The member employs; an administrator reads a holder's employee's timesheets but neither
+    # keeps nor confirms them; anyone else is told the employment does not exist.
+    "PUT /api/v1/employments/{employment_id}/timesheets/{period_start}": Row(
+        "/api/v1/employments/{own_employment}/timesheets/2026-03-02",
+        coop_members(200, admin=403),
+        lambda w: {"entries": [{"date": "2026-03-02", "minutes": 60}]},
+    ),
+    "POST /api/v1/employments/{employment_id}/timesheets/{period_start}/confirm": Row(
+        "/api/v1/employments/{own_employment}/timesheets/2026-03-02/confirm",
+        coop_members(200, admin=403),
+    ),
+    "GET /api/v1/employments/{employment_id}/timesheets/{period_start}": Row(
+        "/api/v1/employments/{own_employment}/timesheets/2026-02-02", coop_members(200)
+    ),
+    "GET /api/v1/employments/{employment_id}/timesheets": Row(
+        "/api/v1/employments/{own_employment}/timesheets", coop_members(200)
+    ),
+    # March 1 starts the co-op employee's second month, which has no timesheet yet.
+    "POST /api/v1/coops/{coop_id}/payroll/{period_start}/export": Row(
+        "/api/v1/coops/{coop}/payroll/2026-03-01/export", coop_admins(201)
+    ),
+    "GET /api/v1/coops/{coop_id}/payroll/{period_start}/export": Row(
+        "/api/v1/coops/{coop}/payroll/2026-02-01/export", coop_admins(200)
+    ),
+    "POST /api/v1/coops/{coop_id}/payroll/{period_start}/results": Row(
+        "/api/v1/coops/{coop}/payroll/2026-02-01/results",
+        coop_admins(201),
+        lambda w: {"lines": [result_line(w.ids["coop_employment"], 550)]},
+        idempotent=True,
+    ),
+    "GET /api/v1/coops/{coop_id}/payroll/{period_start}/results": Row(
+        "/api/v1/coops/{coop}/payroll/2026-02-02/results", coop_admins(200)
     ),
     "GET /api/v1/me/notifications": Row("/api/v1/me/notifications", signed_in(200)),
     # The member's own notification: anyone else is told it does not exist.

@@ -101,6 +101,8 @@ RULES_BEYOND_THE_SCHEMA = {
     "GET /api/v1/coops/{coop_id}/members/{member_id}/dp-return": "exactly one of period, or "
     "from with to, and from not after to",
     "GET /api/v1/coops/{coop_id}/members/{member_id}/evidence": "from may not be after to",
+    "POST /api/v1/coops/{coop_id}/payroll/{period_start}/results": "the figures may not be "
+    "written as 201.0, and the lines must be exactly the export's employments",
     "POST /api/v1/auth/password-reset": "the e-mail is checked again once normalised",
     "POST /api/v1/auth/password-reset/confirm": "only a code the service mailed is valid",
     "POST /api/v1/me/email/confirm": "only a code the service mailed is valid",

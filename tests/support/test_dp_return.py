@@ -206,6 +206,7 @@ async def test_the_first_quarter(client: httpx.AsyncClient, quarterly: Quarterly
         "care_movements": response.json()["care_movements"],
         "care_total_pence": 5_000,
         "shared_charges_pence": 500,
+        "payroll_pence": 0,
         "refunds_pence": 1_000,
         "closing_balance_pence": 43_500,
         "weeks_of_budget_held": "1.7",
@@ -240,6 +241,7 @@ async def test_the_return_reconciles_with_the_ledger(
         + body["contributions_pence"]
         - body["care_total_pence"]
         - body["shared_charges_pence"]
+        - body["payroll_pence"]
         - body["refunds_pence"]
     )
     assert body["care_total_pence"] == sum(item["amount_pence"] for item in body["care_bought"])
