@@ -14,6 +14,7 @@ from app.coops.models import MemberStatus
 from app.core.clock import local_date
 from app.core.errors import ValidationFailed
 from app.core.field_errors import FieldError, field_error
+from app.employment import conflicts
 from app.employment.access import Seen, employer_member
 from app.employment.errors import PeriodExported, TimesheetNotFound
 from app.employment.models import (
@@ -23,6 +24,7 @@ from app.employment.models import (
     Timesheet,
     TimesheetEntry,
     TimesheetStatus,
+    Worker,
 )
 from app.employment.periods import Period, period_starting
 from app.employment.schemas import MINUTES_IN_A_DAY, EntryRead, EntryWrite, TimesheetRead
@@ -255,6 +257,10 @@ async def put_timesheet(
         },
         about=employer.user_id if employer is not None else None,
     )
+    worked_for = {member_id for member_id in members if member_id is not None}
+    worker = await session.get(Worker, employment.worker_id)
+    if worked_for and worker is not None:
+        await conflicts.recheck_worker(session, actor, worker, worked_for, now=now)
     return as_read(timesheet, written, exported=False)
 
 

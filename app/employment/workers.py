@@ -17,6 +17,7 @@ from app.coops.models import Member, MemberClass, MemberStatus
 from app.core.errors import ValidationFailed
 from app.core.field_errors import field_error
 from app.direct_payments.errors import NotAHolder
+from app.employment import conflicts
 from app.employment.errors import NotTheEmployer
 from app.employment.models import EmployerKind, Employment, Worker
 from app.employment.periods import PayFrequency, valid_first_start
@@ -209,4 +210,6 @@ async def create_employment(
         },
         about=employer.user_id if employer is not None else None,
     )
+    if employer_id is not None:
+        await conflicts.recheck_worker(session, actor, worker, {employer_id}, now=now)
     return employment

@@ -21,10 +21,13 @@ from app.core.clock import local_date
 from app.core.csv_answer import csv_text
 from app.core.errors import must_exist
 from app.direct_payments import service as direct_payments
+from app.employment import service as employment
+from app.employment.models import Worker
 from app.evidence.schemas import (
     EvidenceRead,
     EvidenceTotals,
     MovementEvidenceRead,
+    PayrollEvidenceRead,
     VisitEvidenceRead,
     clock_text,
 )
@@ -118,6 +121,14 @@ async def evidence_pack(
     )
     charges = await _charges_of(session, ids)
     bank_lines = await bank.bank_lines_for_transactions(session, ids)
+    payroll = await employment.payroll_lines_of(session, ids)
+    worker_ids = {line.worker_id for lines in payroll.values() for line in lines}
+    worker_names: dict[uuid.UUID, str] = {}
+    if worker_ids:
+        named = await session.execute(
+            select(Worker.id, Worker.full_name).where(Worker.id.in_(worker_ids))
+        )
+        worker_names = {row.id: row.full_name for row in named}
     movements = []
     for movement in read.movements:
         care_paid = paid.get(movement.transaction_id)
@@ -149,6 +160,20 @@ async def evidence_pack(
                 ],
                 charge_id=charges.get(movement.transaction_id),
                 bank_line_id=bank_lines.get(movement.transaction_id),
+                payroll_lines=[
+                    PayrollEvidenceRead(
+                        employment_id=line.employment_id,
+                        worker_name=worker_names.get(line.worker_id, ""),
+                        period_start=line.period_start,
+                        period_end=line.period_end,
+                        minutes=line.minutes,
+                        gross_pence=line.gross_pence,
+                        employer_ni_pence=line.employer_ni_pence,
+                        employer_pension_pence=line.employer_pension_pence,
+                        share_pence=line.shares.get(member.id, 0),
+                    )
+                    for line in payroll.get(movement.transaction_id, [])
+                ],
             )
         )
     totals = totals_of([(kinds[m.transaction_id], m.amount_pence) for m in read.movements])
@@ -197,12 +222,17 @@ CSV_COLUMNS = (
     "minutes",
     "worker_name",
     "confirmed_by",
+    "employment_id",
+    "period_start",
+    "period_end",
+    "share_pence",
 )
 
 
 def to_csv(read: EvidenceRead) -> str:
     """One `movement` row per movement (with the running balance), then one `visit` row per
-    visit, each naming the movement and invoice it stands behind; UTF-8."""
+    visit, each naming the movement and invoice it stands behind, then one `payroll` row per
+    payroll line (its worker, minutes, pay period and the member's share); UTF-8."""
     rows: list[list[object]] = [list(CSV_COLUMNS)]
     balance = read.opening_balance_pence
     for m in read.movements:
@@ -221,7 +251,7 @@ def to_csv(read: EvidenceRead) -> str:
                 m.provider_name,
                 m.charge_id,
                 m.bank_line_id,
-                *[""] * 6,
+                *[""] * 10,
             ]
         )
     for m in read.movements:
@@ -242,7 +272,29 @@ def to_csv(read: EvidenceRead) -> str:
                 visit.minutes,
                 visit.worker_name,
                 visit.confirmed_by.value if visit.confirmed_by else "",
+                *[""] * 4,
             ]
             for visit in m.visits
+        )
+    for m in read.movements:
+        rows.extend(
+            [
+                "payroll",
+                m.transaction_id,
+                local_date(m.at),
+                m.kind.value,
+                *[""] * 8,
+                "",
+                "",
+                "",
+                line.minutes,
+                line.worker_name,
+                "",
+                line.employment_id,
+                line.period_start,
+                line.period_end,
+                line.share_pence,
+            ]
+            for line in m.payroll_lines
         )
     return csv_text(rows)

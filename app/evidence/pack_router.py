@@ -21,10 +21,11 @@ CSV_RESPONSE = csv_alternative(
     "The evidence; with `?format=csv` or `Accept: text/csv`, as CSV (UTF-8 with a byte-order "
     "mark, every cell quoted, a header row, one `movement` row per movement with the running "
     "balance, then one `visit` row per visit naming the movement and invoice it stands "
-    "behind).",
+    "behind, then one `payroll` row per payroll line a payment paid for).",
     example='"row","transaction_id","date","kind","source","amount_pence","balance_pence",'
     '"memo","invoice_id","provider_name","charge_id","bank_line_id","visit_date",'
-    '"start_time","end_time","minutes","worker_name","confirmed_by"\r\n',
+    '"start_time","end_time","minutes","worker_name","confirmed_by","employment_id",'
+    '"period_start","period_end","share_pence"\r\n',
 )
 
 

@@ -67,6 +67,21 @@ class VisitEvidenceRead(Output):
     confirmed_by: ConfirmedBy | None
 
 
+class PayrollEvidenceRead(Output):
+    employment_id: uuid.UUID
+    worker_name: str
+    period_start: date
+    period_end: date
+    minutes: int = Field(description="The minutes on the confirmed timesheet exported.")
+    gross_pence: int
+    employer_ni_pence: int
+    employer_pension_pence: int
+    share_pence: int = Field(
+        description="What this member paid of the line's cost (all of it for their own "
+        "employee; their share by minutes for one of the co-op's)."
+    )
+
+
 class MovementEvidenceRead(Output):
     transaction_id: uuid.UUID
     at: datetime
@@ -92,6 +107,11 @@ class MovementEvidenceRead(Output):
     bank_line_id: uuid.UUID | None = Field(
         description="The line of the co-op's bank statement matched to this movement, once "
         "bank statements are matched; null otherwise."
+    )
+    payroll_lines: list[PayrollEvidenceRead] = Field(
+        default_factory=list,
+        description="A payroll payment: each employment's line of the bureau's results it paid "
+        "for (the timesheet's minutes and the pay figures). Empty on anything else.",
     )
 
 

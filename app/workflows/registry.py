@@ -2,7 +2,8 @@
 
 Only where the set is truly open: what a closed proposal does, by its kind; what deciding a
 holder's approval does, by its kind; who checks client credentials at the token endpoint;
-and which domains say a representative is conflicted as to a holder. Every other story that crosses domains is a plain function in `app.workflows`.
+and which domains say a representative is conflicted as to a holder. Every other story
+that crosses domains is a plain function in `app.workflows`.
 `create_app`, the CLI and the worker hand `build()` to the sessionmaker, so every session
 the service opens carries these sets (`app.core.open_sets`); a session opened any other way
 carries none and the first lookup says so.
@@ -11,6 +12,7 @@ carries none and the first lookup says so.
 from app.auth.service import CLIENT_AUTHENTICATORS
 from app.core.open_sets import OpenSets
 from app.councils import clients
+from app.employment import conflicts as employment_conflicts
 from app.governance.models import ProposalKind
 from app.governance.service import PROPOSAL_OUTCOMES
 from app.ledger import refunds
@@ -32,8 +34,12 @@ def build() -> OpenSets:
         },
         ordered={
             CLIENT_AUTHENTICATORS: (clients.authenticate_client,),
-            # Who is conflicted as a holder's representative (the lead adds employment's).
-            CONFLICT_SOURCES: (call_off_conflicts.provider_staff,),
+            # Who is conflicted as a holder's representative: their provider's staff, their
+            # workers.
+            CONFLICT_SOURCES: (
+                call_off_conflicts.provider_staff,
+                employment_conflicts.employed_worker,
+            ),
         },
     )
 

@@ -281,3 +281,29 @@ async def test_three_pay_periods_from_timesheets_to_statements(
     [paid] = lines[uuid.UUID(payrolls[0]["id"])]
     assert (paid.employment_id, paid.minutes, paid.cost_pence) == (shared, 180, 3_399)
     assert paid.shares == {e.bryn_member: 3_399}
+
+    # The evidence pack names the payroll lines behind each of Bryn's payroll payments: the
+    # shared worker's minutes and pay, and what Bryn paid of their cost.
+    evidence = ok(
+        await client.get(
+            e.url(f"/members/{e.bryn_member}/evidence"),
+            params={"from": "2026-04-01", "to": "2026-05-31"},
+            headers=e.admin.headers,
+        )
+    ).json()
+    [april] = [m for m in evidence["movements"] if m["transaction_id"] == payrolls[0]["id"]]
+    assert april["payroll_lines"] == [
+        {
+            "employment_id": str(shared),
+            "worker_name": "Gareth Pugh",
+            "period_start": "2026-04-01",
+            "period_end": "2026-04-30",
+            "minutes": 180,
+            "gross_pence": 3300,
+            "employer_ni_pence": 0,
+            "employer_pension_pence": 99,
+            "share_pence": 3_399,
+        }
+    ]
+    assert evidence["totals"]["payroll_pence"] == 5_761 + 3_399
+    assert all(m["payroll_lines"] == [] for m in evidence["movements"] if m["kind"] != "payroll")

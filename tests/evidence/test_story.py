@@ -31,6 +31,10 @@ CSV_HEADER = [
     "minutes",
     "worker_name",
     "confirmed_by",
+    "employment_id",
+    "period_start",
+    "period_end",
+    "share_pence",
 ]
 
 
@@ -93,8 +97,9 @@ async def test_the_council_reads_every_visit_behind_the_payment_only_while_the_g
                 "visits": [],
                 "charge_id": None,
                 "bank_line_id": None,
+                "payroll_lines": [],
             },
-            {**top_up, "visits": [], "charge_id": None, "bank_line_id": None},
+            {**top_up, "visits": [], "charge_id": None, "bank_line_id": None, "payroll_lines": []},
             {
                 **care,
                 "visits": [
@@ -117,12 +122,14 @@ async def test_the_council_reads_every_visit_behind_the_payment_only_while_the_g
                 ],
                 "charge_id": None,
                 "bank_line_id": None,
+                "payroll_lines": [],
             },
             {
                 **charge,
                 "visits": [],
                 "charge_id": str(story.charge_id),
                 "bank_line_id": None,
+                "payroll_lines": [],
             },
         ],
         "closing_balance_pence": 29_730,

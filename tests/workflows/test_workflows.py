@@ -18,7 +18,10 @@ def test_the_open_sets_of_handlers_are_these_and_nothing_else() -> None:
         ],
         "approval_kinds": ["refund: app.ledger.refunds.HolderApproval"],
         "client_authenticators": ["app.councils.clients.authenticate_client"],
-        "conflict_sources": ["app.tenders.contracts.conflicts.provider_staff"],
+        "conflict_sources": [
+            "app.tenders.contracts.conflicts.provider_staff",
+            "app.employment.conflicts.employed_worker",
+        ],
     }
 
 

@@ -16,11 +16,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.auth.actor import Actor
 from app.auth.models import User
 from app.coops.models import Member
-from app.notifications.events import CoopAdmins, Event, EventType
-from app.notifications.service import notify
+from app.notifications.conflicts import announce_newly_conflicted
 from app.providers import service as providers
 from app.providers.models import ProviderStaff
-from app.representatives import conflicts
 from app.tenders.models import CallOff, Contract, ContractStatus
 
 
@@ -61,29 +59,11 @@ async def recheck_call_offs(
     if not staff:
         return
     for member in members:
-        for mandate in await conflicts.newly_conflicted(
+        await announce_newly_conflicted(
             session,
             actor,
             member,
             representative_ids=staff,
             reason=f"provider_staff:{contract.provider_id}",
-        ):
-            await notify(
-                session,
-                Event(
-                    type=EventType.mandate_conflict_of_interest,
-                    subject_type="mandate",
-                    subject_id=mandate.id,
-                    at=now,
-                    coop_id=contract.coop_id,
-                    recipients=[
-                        member.user_id,
-                        CoopAdmins(),
-                        *(
-                            [mandate.representative_user_id]
-                            if mandate.representative_user_id
-                            else []
-                        ),
-                    ],
-                ),
-            )
+            now=now,
+        )
