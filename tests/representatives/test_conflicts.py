@@ -213,3 +213,59 @@ class TestLater:
                 select(AuditEntry).where(AuditEntry.action == "mandate.conflict_found")
             )
         ) is None
+
+
+class TestWorkers:
+    async def test_a_representative_employed_as_the_holders_worker_loses_refund_at_once(
+        self, client: httpx.AsyncClient, session: AsyncSession
+    ) -> None:
+        """The holder's son manages her money, then she employs him as her personal
+        assistant: from that moment he cannot refund for her: the money scope is withheld."""
+        w = await world(client, session)
+        son = await register_person(client, full_name="Dewi Holder")
+        mandate_id = await grant_mandate(
+            client, w.holder, son, scopes=("view", "refund"), limit_pence_per_cycle=50_000
+        )
+        as_son = son.on_behalf_of(w.holder)
+        before = await request_refund(
+            client, w.coop_id, son, member_id=w.member_id, amount_pence=1_000, headers=as_son
+        )
+        assert before.status_code == 201, before.text
+        coop = f"/api/v1/coops/{w.coop_id}"
+        worker = ok(
+            await client.post(
+                f"{coop}/workers",
+                json={"full_name": "Dewi Holder", "email": son.email},
+                headers=w.holder.headers,
+            )
+        ).json()
+        ok(
+            await client.post(
+                f"{coop}/employments",
+                json={
+                    "worker_id": worker["id"],
+                    "employer_kind": "member",
+                    "employer_member_id": str(w.member_id),
+                    "hourly_rate_pence": 1_250,
+                    "contracted_hours_per_week": 10,
+                    "pay_frequency": "monthly",
+                    "first_period_start": "2026-03-01",
+                },
+                headers=w.holder.headers,
+            )
+        )
+        problem(
+            await request_refund(
+                client, w.coop_id, son, member_id=w.member_id, amount_pence=1_000, headers=as_son
+            ),
+            403,
+            "outside_mandate",
+        )
+        feed = ok(await client.get("/api/v1/me/notifications", headers=w.holder.headers)).json()
+        told = [n for n in feed["items"] if n["type"] == "mandate.conflict_of_interest"]
+        assert [n["subject_id"] for n in told] == [str(mandate_id)]
+        entry = await session.scalar(
+            select(AuditEntry).where(AuditEntry.action == "mandate.conflict_found")
+        )
+        assert entry is not None
+        assert entry.data["reason"] == f"worker:{worker['id']}"
