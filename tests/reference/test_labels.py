@@ -19,6 +19,7 @@ from app.representatives.models import MandateScope
 from app.support.models import Priority, SupportCategory, SupportStatus
 from app.tenders.models import ContractStatus, DisputeOutcome, InvoiceLineStatus, InvoiceStatus
 from app.tenders.states import TenderStatus
+from app.tenders.visits.models import ConfirmedBy, VisitOutcome, VisitStatus
 
 APP = Path(__file__).resolve().parents[2] / "app"
 
@@ -49,6 +50,9 @@ API_ENUMS: dict[str, type[StrEnum]] = {
     "contribution_source": ContributionSource,
     "transaction_kind": TransactionKind,
     "notification_type": EventType,
+    "visit_status": VisitStatus,
+    "confirmed_by": ConfirmedBy,
+    "visit_outcome": VisitOutcome,
 }
 # Values SPEC names that the code of this release does not use yet: labelled ahead of it.
 PROMISED = {
@@ -58,7 +62,6 @@ PROMISED = {
 # Enums SPEC names (sections 14, 15, 17, 23, 25) whose code lives elsewhere: their values, as
 # SPEC lists them. When one becomes an enum here, move it to API_ENUMS.
 SPEC_VALUES: dict[str, set[str]] = {
-    "visit_status": {"to_confirm", "confirmed", "queried", "rejected"},
     "mandate_role": {"helper", "suitable_person", "lpa_property_financial", "deputy", "parent"},
     "compliance_kind": {
         "dbs_enhanced",
@@ -72,6 +75,7 @@ SPEC_VALUES: dict[str, set[str]] = {
     },
 }
 SPEC_ENUMS = {
+    "visit_status",
     "transaction_kind",
     "audit_action",
     "notification_type",
