@@ -21,14 +21,14 @@ def _hh_mm(value: Any) -> Any:
     return value
 
 
-ClockTime = Annotated[
-    dt.time,
-    BeforeValidator(_hh_mm),
-    PlainSerializer(lambda t: t.strftime("%H:%M"), return_type=str),
-    Field(
-        description="A wall-clock time in Wales (Europe/London), HH:MM.",
-        json_schema_extra={"pattern": f"^{HH_MM.pattern}$", "examples": ["08:30"]},
-    ),
+CLOCK_TIME = Field(
+    description="A wall-clock time in Wales (Europe/London), HH:MM.",
+    json_schema_extra={"pattern": f"^{HH_MM.pattern}$", "examples": ["08:30"]},
+)
+ClockTime = Annotated[dt.time, BeforeValidator(_hh_mm), CLOCK_TIME]
+# As read back: the stored time, written HH:MM again.
+ClockTimeRead = Annotated[
+    dt.time, PlainSerializer(lambda t: t.strftime("%H:%M"), return_type=str), CLOCK_TIME
 ]
 
 
@@ -49,8 +49,8 @@ class VisitRead(Output):
     contract_id: uuid.UUID
     member_id: uuid.UUID
     date: dt.date
-    start_time: ClockTime
-    end_time: ClockTime
+    start_time: ClockTimeRead
+    end_time: ClockTimeRead
     starts_at: dt.datetime = Field(description="The start as an instant.")
     ends_at: dt.datetime = Field(description="The end as an instant (exclusive).")
     minutes: int = Field(description="Between the two instants: clock changes count.")

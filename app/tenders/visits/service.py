@@ -15,7 +15,7 @@ import uuid
 from collections.abc import Sequence
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import Select, and_, distinct, false, or_, select
+from sqlalchemy import Select, and_, false, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.audit import service as audit
@@ -186,7 +186,7 @@ async def settle_due(
 ) -> int:
     """Confirm every visit due for automatic confirmation (of one contract, of some visits,
     or all; at most `limit`), under their row locks, in id order. How many were confirmed."""
-    scope = select(distinct(Coop.visit_confirm_hours)).join(Contract, Contract.coop_id == Coop.id)
+    scope = select(Coop.visit_confirm_hours).distinct().join(Contract, Contract.coop_id == Coop.id)
     if contract_id is not None:
         scope = scope.where(Contract.id == contract_id)
     hours_in_force = (await session.scalars(scope)).all()
