@@ -23,7 +23,7 @@ from app.core.errors import ValidationFailed
 from app.core.field_errors import FieldError, field_error
 from app.tenders.invoices.errors import NoVisits, VisitInvoiced, VisitNotConfirmed, VisitsRequired
 from app.tenders.invoices.schemas import InvoiceCreate, InvoiceLineCreate
-from app.tenders.models import Contract
+from app.tenders.models import Contract, InvoiceLine, InvoiceLineStatus
 from app.tenders.visits import service as visits
 from app.tenders.visits.models import Visit, VisitStatus
 
@@ -238,15 +238,33 @@ async def typed(
         )
     if errors:
         raise ValidationFailed(errors)
-    _available(list(found.values()))
+    await _available(session, list(found.values()))
     return planned
 
 
-def _available(named: Sequence[Visit]) -> None:
-    invoiced = sorted(str(v.id) for v in named if v.invoice_line_id is not None)
+async def _available(session: AsyncSession, named: Sequence[Visit]) -> None:
+    """Named visits must be on no line that is not voided (409 `visit_invoiced`), and
+    confirmed (409 `visit_not_confirmed`: a visit on a voided line was rejected with it)."""
+    line_ids = {v.invoice_line_id for v in named if v.invoice_line_id is not None}
+    live = set(
+        (
+            await session.scalars(
+                select(InvoiceLine.id).where(
+                    InvoiceLine.id.in_(line_ids), InvoiceLine.status != InvoiceLineStatus.voided
+                )
+            )
+        ).all()
+        if line_ids
+        else []
+    )
+    invoiced = sorted(str(v.id) for v in named if v.invoice_line_id in live)
     if invoiced:
         raise VisitInvoiced(extra={"visit_ids": invoiced})
-    unconfirmed = sorted(str(v.id) for v in named if v.status != VisitStatus.confirmed)
+    unconfirmed = sorted(
+        str(v.id)
+        for v in named
+        if v.status != VisitStatus.confirmed or v.invoice_line_id is not None
+    )
     if unconfirmed:
         raise VisitNotConfirmed(extra={"visit_ids": unconfirmed})
 
