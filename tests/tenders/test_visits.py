@@ -12,7 +12,7 @@ from app.worker import Worker
 from tests.conftest import Database
 from tests.factories import agree_rules, grant_mandate, member_id_of, set_admin
 from tests.helpers import ok, problem
-from tests.notifications.conftest import types_of
+from tests.notifications.conftest import feed, types_of
 from tests.tenders.conftest import World, travel
 from tests.tenders.helpers import audit_entries, count
 from tests.tenders.visiting import (
@@ -69,6 +69,9 @@ class TestRecord:
         assert entry.actor_user_id == world.staff_2.id
         for person in (world.holder_a, world.carer):
             assert "visit.to_confirm" in await types_of(client, person)
+        [told] = [i for i in await feed(client, world.holder_a) if i["type"] == "visit.to_confirm"]
+        assert (told["subject_type"], told["subject_id"]) == ("visit", body["id"])
+        assert "A visit on 27 March 2026 waits for you to confirm it" in str(told["body"])
         for person in (world.holder_b, world.staff_2, world.admin):
             assert "visit.to_confirm" not in await types_of(client, person)
 

@@ -98,7 +98,7 @@ async def submit(
     if spanned and any(not line.visits for line in lines):
         days = [d.isoformat() for d in spanned]
         raise PeriodSpansVariation(from_dates=", ".join(days), extra={"from_dates": days})
-    _check_call_offs(contract, lines, period_start, period_end)
+    _check_call_offs(contract, lines, period_start)
     await _check_allowances(session, contract, lines, period_start, period_end)
     invoice = Invoice(
         contract_id=contract.id,
@@ -145,10 +145,9 @@ async def submit(
     return must_exist(await get_invoice(session, invoice.id, lock=False, fresh=True), "just made")
 
 
-def _check_call_offs(
-    contract: Contract, lines: Sequence[PlannedLine], period_start: date, period_end: date
-) -> None:
-    del period_end
+def _check_call_offs(contract: Contract, lines: Sequence[PlannedLine], period_start: date) -> None:
+    """Every line for a member with a call-off running when the period begins (422
+    `no_call_off`, naming the `members`)."""
     called_off = {c.member_id for c in contract.call_offs if contracts.running_on(c, period_start)}
     without = list(
         dict.fromkeys(line.member_id for line in lines if line.member_id not in called_off)
