@@ -139,7 +139,8 @@ async def run_worker(settings: Settings, *, once: bool) -> str:
         if once:
             done = await worker.run_once()
             return (
-                f"closed {done.proposals_closed} proposals, announced {done.closing_soon}, "
+                f"closed {done.proposals_closed} proposals, confirmed {done.visits_confirmed} "
+                f"visits, announced {done.closing_soon}, "
                 f"sent {done.emails} e-mails, tried {done.webhook_tries} webhook deliveries, "
                 f"reminded of {done.expiry_reminders} expiring records"
             )

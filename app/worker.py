@@ -5,18 +5,20 @@ it itself (`DPC_WORKER_IN_PROCESS`). One pass, in order:
 
 1. closes every proposal whose `closes_at` has passed (running its outcome: an award vote
    awards the tender) and closes bidding on tenders past their deadline;
-2. announces `proposal.closing_soon` 24 hours before a proposal closes;
-3. announces `compliance.expiring` 30 and 7 days before a compliance record in force runs out;
-4. sends the e-mails of committed notifications, and retries failed ones when due;
-5. delivers committed events to webhooks, and retries failed deliveries when due.
+2. confirms the visits nobody confirmed or queried within their co-op's `visit_confirm_hours`;
+3. announces `proposal.closing_soon` 24 hours before a proposal closes;
+4. announces `compliance.expiring` 30 and 7 days before a compliance record in force runs out;
+5. sends the e-mails of committed notifications, and retries failed ones when due;
+6. delivers committed events to webhooks, and retries failed deliveries when due.
 
 Reads still close a due proposal or tender themselves, so nothing waits for the worker to be
 correct; the worker makes it happen (and be announced) without anyone reading. A tender's
 standstill ends without a transition of its own (the contract may simply be made from then
 on), so there is nothing for the worker to do at its end.
 
-Each proposal closes in a transaction of its own under its row lock, and each announcement
-has a once-only key, so two workers never do the same job twice; e-mails and deliveries are
+Each proposal closes in a transaction of its own under its row lock, visits are confirmed in
+batches each under their row locks (a visit already confirmed is passed over), and each
+announcement has a once-only key, so two workers never do the same job twice; e-mails and deliveries are
 claimed with a lease (`app.notifications.claims`).
 """
 
@@ -39,9 +41,11 @@ from app.mail.sender import send_mail
 from app.notifications import outbox
 from app.notifications.webhooks import delivery
 from app.tenders import service as tenders
+from app.tenders.visits import service as visits
 
 log = logging.getLogger(__name__)
 CLOSING_BATCH = 100
+VISIT_BATCH = 200
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,6 +53,7 @@ class Pass:
     """What one pass did."""
 
     proposals_closed: int
+    visits_confirmed: int
     closing_soon: int
     emails: int
     webhook_tries: int
@@ -59,6 +64,7 @@ class Pass:
         return any(
             (
                 self.proposals_closed,
+                self.visits_confirmed,
                 self.closing_soon,
                 self.expiry_reminders,
                 self.emails,
@@ -99,6 +105,16 @@ class Worker:
             await tenders.settle_due(session, None, now=now)
         return closed
 
+    async def confirm_visits(self) -> int:
+        """Every visit due for automatic confirmation, a batch per transaction."""
+        confirmed = 0
+        while True:
+            async with unit_of_work(self.sessionmaker) as session:
+                done = await visits.settle_due(session, now=self.clock.now(), limit=VISIT_BATCH)
+            confirmed += done
+            if done < VISIT_BATCH:
+                return confirmed
+
     async def announce(self) -> int:
         async with unit_of_work(self.sessionmaker) as session:
             return await governance_schedule.announce_closing_soon(session, now=self.clock.now())
@@ -110,6 +126,7 @@ class Worker:
     async def run_once(self) -> Pass:
         """One pass of every job, in the order above."""
         closed = await self.close_due()
+        confirmed = await self.confirm_visits()
         soon = await self.announce()
         reminders = await self.remind_expiring()
         emails = await outbox.send_due_emails(
@@ -125,6 +142,7 @@ class Worker:
                 await client.aclose()
         return Pass(
             proposals_closed=closed,
+            visits_confirmed=confirmed,
             closing_soon=soon,
             emails=emails,
             webhook_tries=tries,

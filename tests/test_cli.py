@@ -68,7 +68,7 @@ def test_the_worker_runs_a_pass_and_says_what_it_did(
     assert run_cli("create-admin", "--email", "admin@example.org", env=env).returncode == 0
     worked = run_cli("worker", "--once", env=env)
     assert worked.returncode == 0, worked.stderr
-    assert "closed 0 proposals, announced 0, sent 0 e-mails" in worked.stdout
+    assert "closed 0 proposals, confirmed 0 visits, announced 0, sent 0 e-mails" in worked.stdout
     empty = {**cli_env, "DPC_DATABASE_URL": f"sqlite:///{tmp_path / 'none.sqlite3'}"}
     refused = run_cli("worker", "--once", env=empty)
     assert refused.returncode == 1

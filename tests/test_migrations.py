@@ -1206,3 +1206,89 @@ class TestAccounts:
         async with scratch_engine.connect() as connection:
             assert await connection.scalar(text("SELECT area_code FROM la_officer")) == "W06000011"
             assert await connection.scalar(text("SELECT count(*) FROM auth_session")) == 2
+
+
+class TestVisitRules:
+    """Revision 0029 gives co-ops the visit and invoice rules at their defaults, and carries
+    the rule changes already stored forward (and back) with them."""
+
+    async def test_coops_and_their_rule_changes_are_carried_forward_and_back(
+        self, scratch_engine: AsyncEngine
+    ) -> None:
+        await run_alembic(scratch_engine, "upgrade", _before("0029"))
+        when = datetime(2026, 3, 2, 9, tzinfo=UTC)
+        user_id, coop_id, change_id = uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
+        old_rules = {
+            "voting_mode": "one_member_one_vote",
+            "class_weights": None,
+            "quorum_percent": 25,
+            "pass_percent": 50,
+            "award_requires_vote": True,
+            "refund_second_approval_pence": 50_000,
+            "variation_vote_percent": 5,
+        }
+        rows: dict[str, list[dict[str, object]]] = {
+            "user_account": [
+                {
+                    "id": user_id,
+                    "email": "admin@example.org",
+                    "full_name": "Admin",
+                    "preferred_language": "en",
+                    "is_platform_admin": False,
+                    "created_at": when,
+                }
+            ],
+            "coop": [
+                {
+                    "id": coop_id,
+                    "name": "Migration Co-op",
+                    "description": "",
+                    "created_at": when,
+                    "voting_mode": "one_member_one_vote",
+                    "quorum_percent": 25,
+                    "pass_percent": 50,
+                    "award_requires_vote": True,
+                    "refund_second_approval_pence": 50_000,
+                }
+            ],
+            "coop_rule_change": [
+                {
+                    "id": change_id,
+                    "coop_id": coop_id,
+                    "proposed_by_user_id": user_id,
+                    "changes": {"rules": {"quorum_percent": 10}},
+                    "base_rules": old_rules,
+                    "weakens": ["quorum_percent"],
+                    "status": "pending",
+                    "created_at": when,
+                }
+            ],
+        }
+        async with scratch_engine.begin() as connection:
+            await connection.run_sync(_insert, rows)
+        await run_alembic(scratch_engine, "upgrade", "head")
+
+        changes = Base.metadata.tables["coop_rule_change"]
+        async with scratch_engine.connect() as connection:
+            coop = (
+                await connection.execute(
+                    text(
+                        "SELECT visit_confirm_hours, invoice_dispute_days, "
+                        "invoices_from_visits_only FROM coop"
+                    )
+                )
+            ).one()
+            base = await connection.scalar(changes.select().with_only_columns(changes.c.base_rules))
+        assert (coop[0], coop[1], bool(coop[2])) == (48, 2, False)
+        assert base == {
+            **old_rules,
+            "visit_confirm_hours": 48,
+            "invoice_dispute_days": 2,
+            "invoices_from_visits_only": False,
+        }
+
+        await run_alembic(scratch_engine, "downgrade", _before("0029"))
+        async with scratch_engine.connect() as connection:
+            base = await connection.scalar(changes.select().with_only_columns(changes.c.base_rules))
+            assert await connection.scalar(text("SELECT count(*) FROM coop")) == 1
+        assert base == old_rules

@@ -64,6 +64,8 @@ class Coop(UUIDPrimaryKey, Base):
         CheckConstraint(
             "variation_vote_percent BETWEEN 0 AND 100", name="variation_vote_percent_range"
         ),
+        CheckConstraint("visit_confirm_hours BETWEEN 1 AND 720", name="visit_confirm_hours_range"),
+        CheckConstraint("invoice_dispute_days BETWEEN 0 AND 60", name="invoice_dispute_days_range"),
     )
 
     name: Mapped[str] = mapped_column(String(200))
@@ -80,6 +82,14 @@ class Coop(UUIDPrimaryKey, Base):
     # vote; a rise beyond it is put to them. The database's default is the rules' default,
     # for co-ops written before the rule existed.
     variation_vote_percent: Mapped[int] = mapped_column(Integer, server_default=text("5"))
+    # A visit neither confirmed nor queried this many hours after it was recorded is confirmed
+    # automatically.
+    visit_confirm_hours: Mapped[int] = mapped_column(Integer, server_default=text("48"))
+    # An invoice waits this many days (of 24 hours) after it was submitted before it may be
+    # approved, unless its members have accepted or confirmed everything on it.
+    invoice_dispute_days: Mapped[int] = mapped_column(Integer, server_default=text("2"))
+    # Invoice lines must be built from recorded visits; none typed by hand alone.
+    invoices_from_visits_only: Mapped[bool] = mapped_column(Boolean, server_default=text("false"))
 
     areas: Mapped[list["CoopArea"]] = relationship(
         lazy="raise", cascade="all, delete-orphan", order_by="CoopArea.area_code"
@@ -99,6 +109,9 @@ class Coop(UUIDPrimaryKey, Base):
             "award_requires_vote": self.award_requires_vote,
             "refund_second_approval_pence": self.refund_second_approval_pence,
             "variation_vote_percent": self.variation_vote_percent,
+            "visit_confirm_hours": self.visit_confirm_hours,
+            "invoice_dispute_days": self.invoice_dispute_days,
+            "invoices_from_visits_only": self.invoices_from_visits_only,
         }
 
 

@@ -135,8 +135,10 @@ async def get_coop(coop_id: uuid.UUID, session: SessionDep, actor: OptionalActor
 WEAKENING_TEXT = (
     "A change that weakens a safeguard does not apply at once: raising "
     "`refund_second_approval_pence` or `variation_vote_percent`, turning `award_requires_vote` "
-    "off, lowering `pass_percent` or `quorum_percent`, and any change of `voting_mode` or "
-    "`class_weights`. "
+    "or `invoices_from_visits_only` off, lowering `pass_percent`, `quorum_percent`, "
+    "`visit_confirm_hours` or `invoice_dispute_days`, and any change of `voting_mode` or "
+    "`class_weights`. (More `visit_confirm_hours` gives the holder longer to look at a visit: "
+    "that applies at once.) "
     "Then the whole request waits, harmless parts included, and the answer is 202 "
     "`{rule_change_id}`: it applies only when a different administrator approves it with "
     "`POST /coops/{id}/rule-changes/{rule_change_id}/approve`. Any other change applies at "

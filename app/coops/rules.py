@@ -33,6 +33,9 @@ def apply_rules(coop: Coop, rules: CoopRules) -> None:
     coop.award_requires_vote = rules.award_requires_vote
     coop.refund_second_approval_pence = rules.refund_second_approval_pence
     coop.variation_vote_percent = rules.variation_vote_percent
+    coop.visit_confirm_hours = rules.visit_confirm_hours
+    coop.invoice_dispute_days = rules.invoice_dispute_days
+    coop.invoices_from_visits_only = rules.invoices_from_visits_only
 
 
 def merge_rules(coop: Coop, changes: dict[str, Any]) -> CoopRules:

@@ -4,10 +4,12 @@ A co-op `PATCH` that weakens a safeguard does not apply: it becomes a pending ru
 and applies only when a different administrator approves it. Which changes weaken is stated
 in one table, `WEAKENING`: one entry per rule, saying when a change from `old` to `new` makes
 that safeguard weaker. A new rule is added to `CoopRules` and given its entry here (or named in
-`HARMLESS`); a test checks that every rule is in one or the other. Rules still to come take
-their places the same way, e.g. `invoice_dispute_days` (fewer days weakens),
-`visit_confirm_hours` (fewer hours weakens), `invoices_from_visits_only` (turning it off
-weakens).
+`HARMLESS`); a test checks that every rule is in one or the other.
+
+Each rule has one direction that weakens it, judged from the holder's side, since the holder's
+money is what they guard. `visit_confirm_hours` is the time the holder has to look at a visit
+before it confirms itself: fewer hours weaken it; more hours only make the provider wait
+longer for a confirmation, which guards nothing and so applies at once.
 """
 
 import json
@@ -57,6 +59,12 @@ WEAKENING: dict[str, Weakens] = {
     "class_weights": _changed,
     # Larger rises of a contract's rate agreed without the members' vote.
     "variation_vote_percent": _raised,
+    # Less time for the holder to query a visit before it counts as confirmed.
+    "visit_confirm_hours": _lowered,
+    # Less time to dispute an invoice before it may be approved and charged.
+    "invoice_dispute_days": _lowered,
+    # Lines typed by hand, with no visit the holder has seen, may be charged again.
+    "invoices_from_visits_only": _turned_off,
 }
 # Rules whose changes never weaken a safeguard (none so far: every rule guards something).
 HARMLESS: frozenset[str] = frozenset()

@@ -12,6 +12,9 @@ from app.core.schemas import AreaCodes, Input, LongText, Output, Pence, ShortTex
 Percent = Annotated[WholeNumber, Field(ge=0, le=100)]
 Weight = Annotated[WholeNumber, Field(ge=0, le=100)]
 WEIGHTS_TOTAL = 100
+# At least an hour to look at a visit before it confirms itself; at most 30 days.
+ConfirmHours = Annotated[WholeNumber, Field(ge=1, le=720)]
+DisputeDays = Annotated[WholeNumber, Field(ge=0, le=60)]
 # As large as any one refund may be: above it, every refund would need one admin only.
 MAX_THRESHOLD_PENCE = 1_000_000_000
 
@@ -51,6 +54,22 @@ class CoopRules(Input):
         "signing (every variation counted) without the members' vote; a greater rise opens a "
         "contract_variation proposal and applies only if it passes.",
     )
+    visit_confirm_hours: ConfirmHours = Field(
+        default=48,
+        description="A visit neither confirmed nor queried this many hours after it was "
+        "recorded is confirmed automatically (`confirmed_by: auto`).",
+    )
+    invoice_dispute_days: DisputeDays = Field(
+        default=2,
+        description="An invoice may be approved only this many days (of 24 hours) after it "
+        "was submitted, unless every line not voided was accepted by its member or is built "
+        "from visits each confirmed by the member or a representative.",
+    )
+    invoices_from_visits_only: StrictBool = Field(
+        default=False,
+        description="Every invoice line must be built from recorded, confirmed visits "
+        "(`visit_ids`); a line typed by hand alone is refused (422 `visits_required`).",
+    )
 
     @model_validator(mode="after")
     def _weights_match_mode(self) -> Self:
@@ -71,6 +90,9 @@ class CoopRulesUpdate(Input):
         None
     )
     variation_vote_percent: Percent | None = None
+    visit_confirm_hours: ConfirmHours | None = None
+    invoice_dispute_days: DisputeDays | None = None
+    invoices_from_visits_only: StrictBool | None = None
 
 
 class CoopRulesRead(Output):
@@ -81,6 +103,9 @@ class CoopRulesRead(Output):
     award_requires_vote: bool
     refund_second_approval_pence: int
     variation_vote_percent: int
+    visit_confirm_hours: int
+    invoice_dispute_days: int
+    invoices_from_visits_only: bool
 
 
 class CoopCreate(Input):

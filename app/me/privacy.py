@@ -9,7 +9,7 @@ does (their unspent balances are refunded) and redacts what they wrote about the
 * their support requests (subject and body) and every comment on them, whoever wrote it
   (a support thread is about the member who asked: a diagnosis, a phone number);
 * any other support request they typed (as a representative) and any comment they wrote;
-* the reasons they gave for disputing invoice lines.
+* the reasons they gave for disputing invoice lines and for querying visits.
 
 The text becomes `[redacted]`; the rows stay, with their ids, times and statuses, so the
 desk's and the invoices' history still adds up. Money records stay as they are, kept six
@@ -52,6 +52,7 @@ from app.representatives.models import LIVE_STATUSES, Approval, Mandate, Mandate
 from app.representatives.safeguarding.models import SafeguardingConcern
 from app.support.models import SubscriptionPeriod, SupportComment, SupportRequest
 from app.tenders.models import CallOff, DemandLine, Invoice, InvoiceLine, TenderBid
+from app.tenders.visits.models import Visit
 
 CLOSED_NAME = "Closed account"
 REDACTED = "[redacted]"
@@ -168,6 +169,7 @@ async def export(session: AsyncSession, user: User) -> dict[str, Any]:
         "tender_demand": await _rows(session, DemandLine, DemandLine.member_id.in_(member_ids)),
         "call_offs": await _rows(session, CallOff, CallOff.member_id.in_(member_ids)),
         "invoice_lines": await _rows(session, InvoiceLine, InvoiceLine.member_id.in_(member_ids)),
+        "visits": await _rows(session, Visit, Visit.member_id.in_(member_ids)),
         "votes": await _rows(
             session,
             Vote,
@@ -294,4 +296,9 @@ async def redact_what_they_wrote(session: AsyncSession, user_id: uuid.UUID) -> N
         update(InvoiceLine)
         .where(InvoiceLine.disputed_by_user_id == user_id, InvoiceLine.dispute_reason.is_not(None))
         .values(dispute_reason=REDACTED)
+    )
+    await session.execute(
+        update(Visit)
+        .where(Visit.queried_by_user_id == user_id, Visit.query_reason.is_not(None))
+        .values(query_reason=REDACTED)
     )

@@ -277,8 +277,20 @@ AUDIT_ACTIONS: dict[str, dict[str, str]] = {
         submitted=("Invoice submitted", "Anfoneb wedi'i chyflwyno"),
         line_disputed=("Invoice line disputed", "Llinell anfoneb dan anghydfod"),
         line_resolved=("Invoice dispute settled", "Anghydfod anfoneb wedi'i setlo"),
+        line_accepted=("Invoice line accepted", "Llinell anfoneb wedi'i derbyn"),
         approved=("Invoice approved", "Anfoneb wedi'i chymeradwyo"),
         paid=("Invoice paid", "Anfoneb wedi'i thalu"),
+    ),
+    **_group(
+        "visit",
+        recorded=("Visit recorded", "Ymweliad wedi'i gofnodi"),
+        confirmed=("Visit confirmed", "Ymweliad wedi'i gadarnhau"),
+        queried=("Visit queried", "Ymweliad wedi'i gwestiynu"),
+        resolved=("Visit query settled", "Cwestiwn am ymweliad wedi'i setlo"),
+        rejected=(
+            "Visit rejected with a disputed invoice line",
+            "Ymweliad wedi'i wrthod gyda llinell anfoneb dan anghydfod",
+        ),
     ),
     **_group(
         "support",

@@ -232,6 +232,19 @@ LABELS: Labels = {
         queried=("Queried", "Wedi'i gwestiynu"),
         rejected=("Rejected", "Wedi'i wrthod"),
     ),
+    "confirmed_by": _pairs(
+        member=("Confirmed by the member", "Wedi'i gadarnhau gan yr aelod"),
+        representative=("Confirmed by a representative", "Wedi'i gadarnhau gan gynrychiolydd"),
+        auto=(
+            "Confirmed automatically (nobody queried it in time)",
+            "Wedi'i gadarnhau'n awtomatig (ni wnaeth neb ei gwestiynu mewn pryd)",
+        ),
+        admin=("Confirmed by an administrator", "Wedi'i gadarnhau gan weinyddwr"),
+    ),
+    "visit_outcome": _pairs(
+        confirmed=("The visit stands", "Mae'r ymweliad yn sefyll"),
+        rejected=("The visit is rejected", "Mae'r ymweliad wedi'i wrthod"),
+    ),
     "award_status": _pairs(
         declared=("Declared by the holder", "Wedi'i ddatgan gan y deiliad"),
         confirmed=("Confirmed by the council", "Wedi'i gadarnhau gan y cyngor"),

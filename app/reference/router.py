@@ -12,6 +12,6 @@ async def list_labels() -> dict[str, dict[str, dict[str, str]]]:
     """`{"<enum name>": {"<value>": {"en": "...", "cy": "..."}}}` for every enum the API uses,
     among them `transaction_kind` (ledger kinds), `audit_action` (what `/me/activity` and the
     co-op audit record), `notification_type`, `contribution_source`, `visit_status`,
-    `award_status`, `mandate_role`, `mandate_scope`, `mandate_status`, `approval_status`,
+    `confirmed_by`, `visit_outcome`, `award_status`, `mandate_role`, `mandate_scope`, `mandate_status`, `approval_status`,
     `capacity_change_status` and `compliance_kind`."""
     return LABELS

@@ -23,6 +23,9 @@ from app.tenders.errors import ContractNotFound, InvoiceNotFound, NotCoopMember,
 from app.tenders.invoices import service as invoices
 from app.tenders.models import Contract, Invoice, Tender
 from app.tenders.states import TenderStatus
+from app.tenders.visits import service as visits
+from app.tenders.visits.errors import VisitNotFound
+from app.tenders.visits.models import Visit
 
 
 def viewer_id(actor: Actor | None) -> uuid.UUID | None:
@@ -174,3 +177,33 @@ async def seen_invoice(invoice_id: uuid.UUID, session: SessionDep, actor: AnyAct
 
 
 SeenInvoice = Annotated[InvoiceSeen, Depends(seen_invoice)]
+
+
+@dataclass(frozen=True, slots=True)
+class VisitSeen:
+    visit: Visit
+    contract: Contract
+    viewer: ContractViewer
+
+
+async def seen_visit(
+    visit_id: uuid.UUID, session: SessionDep, actor: AnyActor, now: NowDep
+) -> VisitSeen:
+    """A visit the caller may see (the contract's parties; a member, or their representative
+    with `view`, only their own), confirmed first if its hours have run out."""
+    visit = await visits.get_visit(session, visit_id)
+    if visit is None:
+        raise VisitNotFound
+    contract = await contracts.get_contract(session, visit.contract_id)
+    contract = must_exist(contract, "a visit's contract exists")
+    try:
+        viewer = await contracts.viewer(session, actor, contract)
+    except ContractNotFound as exc:
+        raise VisitNotFound from exc
+    if not viewer.sees(visit.member_id):
+        raise VisitNotFound
+    await visits.settle_due(session, now=now, visit_ids=[visit.id])
+    return VisitSeen(visit, contract, viewer)
+
+
+SeenVisit = Annotated[VisitSeen, Depends(seen_visit)]

@@ -211,8 +211,13 @@ class InvoiceDisputed(Conflict):
 
 
 class NotTheLinesMember(Forbidden):
-    detail = "Only the member the line is charged to, or their representative, may dispute it."
-    detail_cy = "Dim ond yr aelod y codir y llinell arno, neu ei gynrychiolydd, gaiff ei herio."
+    detail = (
+        "Only the member the line is charged to, or their representative, may dispute or accept it."
+    )
+    detail_cy = (
+        "Dim ond yr aelod y codir y llinell arno, neu ei gynrychiolydd, gaiff ei herio neu ei "
+        "derbyn."
+    )
 
 
 class NoReleases(NotFound):

@@ -22,6 +22,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from app.core.db import Base, UUIDPrimaryKey, enum_column
 from app.providers.models import ServiceType, WelshLanguage
 from app.tenders.states import TenderStatus
+from app.tenders.visits.models import Visit
 
 
 class BidStatus(StrEnum):
@@ -353,3 +354,15 @@ class InvoiceLine(UUIDPrimaryKey, Base):
     resolution_note: Mapped[str | None] = mapped_column(Text)
     resolved_at: Mapped[datetime | None]
     resolved_by_user_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("user_account.id"))
+    # The member (or their representative) agreed the line: it can no longer be disputed.
+    accepted_at: Mapped[datetime | None]
+    accepted_by_user_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("user_account.id"))
+
+    # The visits the line bills (none for a line typed by hand without them), in time order.
+    visits: Mapped[list[Visit]] = relationship(
+        lazy="raise", viewonly=True, order_by=(Visit.starts_at, Visit.id)
+    )
+
+    @property
+    def visit_ids(self) -> list[uuid.UUID]:
+        return [visit.id for visit in self.visits]

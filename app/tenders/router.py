@@ -1,5 +1,5 @@
 """The tenders domain's routes: tenders, then their sub-resources (demand, questions, bids,
-evaluation and award, contracts, invoices, open data)."""
+evaluation and award, contracts, visits, invoices, open data)."""
 
 from fastapi import APIRouter
 
@@ -11,6 +11,7 @@ from app.tenders.invoices.router import router as invoices_router
 from app.tenders.ocds.router import router as ocds_router
 from app.tenders.questions.router import router as questions_router
 from app.tenders.tenders_router import router as tenders_router
+from app.tenders.visits.router import router as visits_router
 
 router = APIRouter()
 # Order matters where paths overlap: as listed, the order the routes are matched in.
@@ -21,6 +22,7 @@ for sub_router in (
     bids_router,
     evaluation_router,
     contracts_router,
+    visits_router,
     invoices_router,
     ocds_router,
 ):

@@ -53,6 +53,9 @@ class TestCreateCoop:
             "award_requires_vote": True,
             "refund_second_approval_pence": 50000,
             "variation_vote_percent": 5,
+            "visit_confirm_hours": 48,
+            "invoice_dispute_days": 2,
+            "invoices_from_visits_only": False,
         }
         assert body["member_count"] == {"value": None, "suppressed": True}
         me = (await client.get("/api/v1/me", headers=founder.headers)).json()
@@ -86,6 +89,9 @@ class TestCreateCoop:
             "award_requires_vote": False,
             "refund_second_approval_pence": 0,
             "variation_vote_percent": 10,
+            "visit_confirm_hours": 24,
+            "invoice_dispute_days": 5,
+            "invoices_from_visits_only": True,
         }
         response = await client.post(
             "/api/v1/coops", json=coop_body(rules=rules), headers=founder.headers

@@ -61,6 +61,12 @@ def test_every_rule_is_classified() -> None:
         # Larger rises of a contract's rate agreed without the members' vote.
         ({"variation_vote_percent": 6}, ["variation_vote_percent"]),
         ({"variation_vote_percent": 4}, []),
+        # Less time to query a visit before it confirms itself; more is only a longer wait.
+        ({"visit_confirm_hours": 47}, ["visit_confirm_hours"]),
+        ({"visit_confirm_hours": 72}, []),
+        ({"invoice_dispute_days": 1}, ["invoice_dispute_days"]),
+        ({"invoice_dispute_days": 3}, []),
+        ({"invoices_from_visits_only": True}, []),
         (
             {"voting_mode": "class_weighted", "class_weights": {"service_user": 100}},
             ["voting_mode", "class_weights"],
@@ -148,6 +154,9 @@ class TestWeakeningWaits:
             "award_requires_vote": True,
             "refund_second_approval_pence": 50_000,
             "variation_vote_percent": 5,
+            "visit_confirm_hours": 48,
+            "invoice_dispute_days": 2,
+            "invoices_from_visits_only": False,
         }
 
     async def test_a_patch_mixing_harmless_and_weakening_changes_waits_as_a_whole(

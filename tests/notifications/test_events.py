@@ -207,6 +207,13 @@ class TestInvoices:
         [theirs] = [i for i in await feed(client, viewer) if i["type"] == "invoice.submitted"]
         assert "Holder's care from 2 March 2026 to 2 March 2026" in str(theirs["body"])
         assert "invoice.submitted" not in await types_of(client, admin)
+        # The holder agrees the line, so the invoice need not wait out its dispute window.
+        ok(
+            await client.post(
+                f"/api/v1/invoices/{invoice['id']}/lines/{invoice['lines'][0]['id']}/accept",
+                headers=holder.headers,
+            )
+        )
         ok(await client.post(f"/api/v1/invoices/{invoice['id']}/approve", headers=admin.headers))
         for person in (holder, viewer):
             assert await subjects(client, person, "invoice.approved") == [invoice["id"]]

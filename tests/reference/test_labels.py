@@ -30,6 +30,7 @@ from app.representatives.models import (
 from app.support.models import Priority, SupportCategory, SupportStatus
 from app.tenders.models import ContractStatus, DisputeOutcome, InvoiceLineStatus, InvoiceStatus
 from app.tenders.states import TenderStatus
+from app.tenders.visits.models import ConfirmedBy, VisitOutcome, VisitStatus
 
 APP = Path(__file__).resolve().parents[2] / "app"
 
@@ -74,15 +75,17 @@ API_ENUMS: dict[str, type[StrEnum]] = {
     "pay_frequency": PayFrequency,
     "employer_kind": EmployerKind,
     "timesheet_status": TimesheetStatus,
+    "visit_status": VisitStatus,
+    "confirmed_by": ConfirmedBy,
+    "visit_outcome": VisitOutcome,
 }
 # Values SPEC names that the code of this release does not use yet: labelled ahead of it.
 PROMISED: dict[str, set[str]] = {}
 # Enums SPEC names (sections 14, 15, 17, 23, 25) whose code lives elsewhere: their values, as
 # SPEC lists them. When one becomes an enum here, move it to API_ENUMS.
-SPEC_VALUES: dict[str, set[str]] = {
-    "visit_status": {"to_confirm", "confirmed", "queried", "rejected"},
-}
+SPEC_VALUES: dict[str, set[str]] = {}
 SPEC_ENUMS = {
+    "visit_status",
     "transaction_kind",
     "audit_action",
     "notification_type",

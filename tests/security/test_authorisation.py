@@ -98,6 +98,12 @@ async def world(client: httpx.AsyncClient, session: AsyncSession, clock: FrozenC
     )
     representative = await register_person(client, full_name="Representative")
     mandate = await grant_mandate(client, people["member"], representative, scopes=("view",))
+    # Representatives of the member beside the table's roles: one with `view`, one without.
+    people["representative"] = representative
+    people["narrow_representative"] = await register_person(client, full_name="Narrow Rep")
+    await grant_mandate(
+        client, people["member"], people["narrow_representative"], scopes=("contribute",)
+    )
     appointment = ok(
         await client.post(
             "/api/v1/admin/la-officers",
@@ -374,28 +380,37 @@ async def add_tenders(client: httpx.AsyncClient, clock: FrozenClock, world: Worl
     assert contract.status_code == 201, contract.text
     contract_id = contract.json()["id"]
     invoices = []
-    for _ in range(3):
+    for _ in range(4):
         invoice = await client.post(
             f"/api/v1/contracts/{contract_id}/invoices",
             json={
-                # The contract's first day, today: care is invoiced once delivered.
+                # The contract's first day, today: care is invoiced once delivered. Four
+                # lines of 10 minutes leave room in the call-off for the table's own invoice.
                 "period_start": "2026-03-02",
                 "period_end": "2026-03-02",
                 "lines": [
-                    {"member_id": world.ids["member"], "minutes": 20, "description": "Visit"}
+                    {"member_id": world.ids["member"], "minutes": 10, "description": "Visit"}
                 ],
             },
             headers=staff.headers,
         )
         assert invoice.status_code == 201, invoice.text
         invoices.append(invoice.json())
-    disputed, approved = invoices[1], invoices[2]
+    disputed, approved, accepted = invoices[1], invoices[2], invoices[3]
     dispute = await client.post(
         f"/api/v1/invoices/{disputed['id']}/lines/{disputed['lines'][0]['id']}/dispute",
         json={"reason": "Nobody came"},
         headers=member.headers,
     )
     assert dispute.status_code == 200, dispute.text
+    # The member agrees the lines of two invoices, so they may be approved at once.
+    for agreed in (approved, accepted):
+        ok(
+            await client.post(
+                f"/api/v1/invoices/{agreed['id']}/lines/{agreed['lines'][0]['id']}/accept",
+                headers=member.headers,
+            )
+        )
     approval = await client.post(
         f"/api/v1/invoices/{approved['id']}/approve", headers=admin.headers
     )
@@ -407,7 +422,37 @@ async def add_tenders(client: httpx.AsyncClient, clock: FrozenClock, world: Worl
         disputed_invoice=disputed["id"],
         disputed_line=disputed["lines"][0]["id"],
         approved_invoice=approved["id"],
+        accepted_invoice=accepted["id"],
     )
+    await add_visits(client, world)
+
+
+async def add_visits(client: httpx.AsyncClient, world: World) -> None:
+    """Two visits to the member this morning: one to confirm, one the member queried."""
+    member, staff = world.people["member"], world.people["provider_staff"]
+    made = []
+    for start, end in (("09:00", "09:30"), ("09:30", "10:00")):
+        visit = await client.post(
+            f"/api/v1/contracts/{world.ids['contract']}/visits",
+            json={
+                "member_id": world.ids["member"],
+                "date": "2026-03-02",
+                "start_time": start,
+                "end_time": end,
+                "worker_name": "Gwen Gofalwr",
+            },
+            headers=staff.headers,
+        )
+        assert visit.status_code == 201, visit.text
+        made.append(visit.json()["id"])
+    ok(
+        await client.post(
+            f"/api/v1/visits/{made[1]}/query",
+            json={"reason": "Nobody came"},
+            headers=member.headers,
+        )
+    )
+    world.ids.update(visit=made[0], queried_visit=made[1])
 
 
 Expect = dict[str, int]
@@ -1045,8 +1090,43 @@ TABLE: dict[str, Row] = {
         {**contract_parties(403), "admin": 200},
         lambda w: {"outcome": "upheld", "note": "Agreed"},
     ),
+    "POST /api/v1/invoices/{invoice_id}/lines/{line_id}/accept": Row(
+        "/api/v1/invoices/{invoice}/lines/{invoice_line}/accept",
+        {**contract_parties(403), "member": 200},
+    ),
+    # Its line accepted by the member: the dispute window does not hold it.
     "POST /api/v1/invoices/{invoice_id}/approve": Row(
-        "/api/v1/invoices/{invoice}/approve", {**contract_parties(403), "admin": 200}
+        "/api/v1/invoices/{accepted_invoice}/approve", {**contract_parties(403), "admin": 200}
+    ),
+    # Only the contract's provider records visits: another provider's staff are told the
+    # contract does not exist, and may not read its visits either.
+    "POST /api/v1/contracts/{contract_id}/visits": Row(
+        "/api/v1/contracts/{contract}/visits",
+        {**contract_parties(403), "provider_staff": 201},
+        lambda w: {
+            "member_id": w.ids["member"],
+            "date": "2026-03-02",
+            "start_time": "10:00",
+            "end_time": "10:30",
+            "worker_name": "Gwen Gofalwr",
+        },
+    ),
+    "GET /api/v1/contracts/{contract_id}/visits": Row(
+        "/api/v1/contracts/{contract}/visits", contract_parties(200)
+    ),
+    "GET /api/v1/visits/{visit_id}": Row("/api/v1/visits/{visit}", contract_parties(200)),
+    "POST /api/v1/visits/{visit_id}/confirm": Row(
+        "/api/v1/visits/{visit}/confirm", {**contract_parties(403), "member": 200}
+    ),
+    "POST /api/v1/visits/{visit_id}/query": Row(
+        "/api/v1/visits/{visit}/query",
+        {**contract_parties(403), "member": 200},
+        lambda w: {"reason": "The carer left early"},
+    ),
+    "POST /api/v1/visits/{visit_id}/resolve": Row(
+        "/api/v1/visits/{queried_visit}/resolve",
+        {**contract_parties(403), "admin": 200},
+        lambda w: {"outcome": "confirmed", "note": "The rota shows the visit."},
     ),
     "POST /api/v1/invoices/{invoice_id}/pay": Row(
         "/api/v1/invoices/{approved_invoice}/pay", {**contract_parties(403), "admin": 200}
@@ -1210,3 +1290,31 @@ async def test_every_route_answers_every_role_as_the_table_says(
             if role != "anonymous" and response.headers.get("cache-control") != "no-store":
                 mismatches.append(f"{route} as {role}: a personal answer a cache may keep")
     assert not mismatches, "\n".join(mismatches)
+
+
+async def test_a_representative_needs_view_to_read_confirm_or_accept_for_the_holder(
+    client: httpx.AsyncClient, connection: AsyncConnection, world: World
+) -> None:
+    """Visits and invoice lines are the holder's: a representative with `view` reads and
+    decides on them for the holder; one without it is refused (403 `outside_mandate`)."""
+    holder = world.people["member"]
+    calls = [
+        ("GET", "/api/v1/contracts/{contract}/visits", None),
+        ("GET", "/api/v1/visits/{visit}", None),
+        ("POST", "/api/v1/visits/{visit}/confirm", None),
+        ("POST", "/api/v1/visits/{visit}/query", {"reason": "Too short"}),
+        ("POST", "/api/v1/invoices/{invoice}/lines/{invoice_line}/accept", None),
+    ]
+    for method, template, body in calls:
+        path = template.format(**world.ids)
+        for who, expected in (("representative", 200), ("narrow_representative", 403)):
+            savepoint = await connection.begin_nested()
+            try:
+                response = await client.request(
+                    method, path, json=body, headers=world.people[who].on_behalf_of(holder)
+                )
+            finally:
+                await savepoint.rollback()
+            assert response.status_code == expected, (method, path, who, response.text)
+            if expected == 403:
+                assert response.json()["code"] == "outside_mandate"

@@ -89,7 +89,8 @@ RULES_BEYOND_THE_SCHEMA = {
     "and the areas must be the co-op's own",
     "PATCH /api/v1/tenders/{tender_id}": "the weights, with the draft's, must add up to 100",
     "POST /api/v1/tenders/{tender_id}/bids": "staff of several providers must name the bidder",
-    "POST /api/v1/contracts/{contract_id}/invoices": "period_end may not be before period_start",
+    "POST /api/v1/contracts/{contract_id}/invoices": "period_end may not be before "
+    "period_start, and exactly one of lines and from_visits is given",
     "GET /api/v1/admin/audit/verify": "a kept checkpoint is given as seq and hash together",
     "GET /api/v1/la/areas/{code}/summary": "from and to must fall on whole calendar months "
     "(from a first day to a last day, or today), and from not after to",

@@ -51,6 +51,11 @@ class World:
 
 @pytest.fixture
 async def world(client: httpx.AsyncClient, session: AsyncSession) -> World:
+    return await build_world(client, session)
+
+
+async def build_world(client: httpx.AsyncClient, session: AsyncSession) -> World:
+    """The world through any client (a test's own, or one of a live app)."""
     admin = await register_person(client, full_name="Alys Admin")
     coop_id = await create_coop(client, admin, area_codes=(CARDIFF, SWANSEA))
     holder_a = await register_person(client, full_name="Huw Holder")

@@ -186,7 +186,8 @@ class TestLeavingAfterTheEnd:
         assert body["commitments"][0].startswith("call_off:")
         assert body["commitments"][1].startswith("invoice_line:")
 
-        await travel(client, clock, world, timedelta(days=1))
+        # The last day has passed, and so have the two days the holder had to dispute the line.
+        await travel(client, clock, world, timedelta(days=2))
         for action in ("approve", "pay"):
             response = await client.post(
                 f"/api/v1/invoices/{invoice['id']}/{action}",

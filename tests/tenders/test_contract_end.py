@@ -18,7 +18,15 @@ from tests.tenders.conftest import World, travel
 from tests.tenders.helpers import audit_entries
 from tests.tenders.test_call_offs import end as end_call_off
 from tests.tenders.test_call_offs import last_days
-from tests.tenders.test_invoices import fund, invoice_body, invoiceable, line, submit, submitted
+from tests.tenders.test_invoices import (
+    fund,
+    invoice_body,
+    invoiceable,
+    line,
+    past_the_dispute_window,
+    submit,
+    submitted,
+)
 from tests.tenders.test_variations import contract_of, vary
 
 TODAY = "2026-04-13"
@@ -216,6 +224,7 @@ class TestProviderNameAsSigned:
             invoice_body(line(world.holder_a_member_id, 60), period=("2026-04-06", "2026-04-12")),
         )
         assert invoice["provider_name"] == signed_as
+        await past_the_dispute_window(client, clock, world)
         ok(
             await client.post(
                 f"/api/v1/invoices/{invoice['id']}/approve", headers=world.admin.headers

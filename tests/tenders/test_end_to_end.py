@@ -202,6 +202,15 @@ async def test_a_tender_from_draft_to_a_paid_invoice(
     )
     assert resolved["total_pence"] == 21_350 + 10_675
 
+    # The holders have two days to dispute a line: approval waits for them.
+    refused = problem(
+        await client.post(f"/api/v1/invoices/{invoice['id']}/approve", headers=admin.headers),
+        409,
+        "dispute_window_open",
+    )
+    assert refused["opens_at"] == "2026-04-05T09:00:00+00:00"
+    await travel(timedelta(days=2))
+
     # Approval and payment through the ledger.
     approved = await ok(
         await client.post(

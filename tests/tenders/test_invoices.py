@@ -63,6 +63,17 @@ async def submitted(
     return invoice
 
 
+DISPUTE_WINDOW = timedelta(days=2)
+
+
+async def past_the_dispute_window(
+    client: httpx.AsyncClient, clock: FrozenClock, world: World
+) -> None:
+    """The co-op's default `invoice_dispute_days` (2) after the invoices were submitted: the
+    members have had their time to dispute, and approval is open."""
+    await travel(client, clock, world, DISPUTE_WINDOW)
+
+
 async def fund(client: httpx.AsyncClient, world: World, holder: Person, pence: int) -> None:
     await set_direct_payment(client, holder, weekly_amount_pence=50_000)
     response = await contribute(client, world.coop_id, holder, amount_pence=pence)
@@ -126,12 +137,16 @@ class TestSubmitInvoice:
                     **line(world.holder_a_member_id, 600),
                     "amount_pence": 21_350,
                     "status": "ok",
+                    "visit_ids": [],
+                    "accepted_at": None,
                 },
                 {
                     "id": body["lines"][1]["id"],
                     **line(world.holder_b_member_id, 6),
                     "amount_pence": 214,
                     "status": "ok",
+                    "visit_ids": [],
+                    "accepted_at": None,
                 },
             ],
         }
@@ -140,6 +155,7 @@ class TestSubmitInvoice:
             "contract_id": str(contract_id),
             "total_pence": 21_564,
             "lines": 2,
+            "visits": 0,
         }
 
     async def test_a_line_beyond_the_call_off_is_refused(
@@ -503,6 +519,7 @@ class TestApprove:
                 line(world.holder_b_member_id, 6),
             ),
         )
+        await past_the_dispute_window(client, clock, world)
         key = {"Idempotency-Key": "approve-march"}
         url = f"/api/v1/invoices/{invoice['id']}/approve"
         response = await client.post(url, headers={**world.admin.headers, **key})
@@ -560,6 +577,7 @@ class TestApprove:
             world.staff_2,
             invoice_body(line(world.holder_a_member_id, 600), line(world.holder_b_member_id, 60)),
         )
+        await past_the_dispute_window(client, clock, world)
         before = await balances(session, world.coop_id)
         body = problem(
             await client.post(
@@ -622,6 +640,7 @@ class TestApprove:
                 headers=world.admin.headers,
             )
         )
+        await past_the_dispute_window(client, clock, world)
         response = await client.post(
             f"/api/v1/invoices/{invoice['id']}/approve", headers=world.admin.headers
         )
@@ -641,6 +660,7 @@ class TestApprove:
         url = f"/api/v1/invoices/{invoice['id']}/approve"
         for person in (world.holder_a, world.staff_2):
             problem(await client.post(url, headers=person.headers), 403, "forbidden")
+        await past_the_dispute_window(client, clock, world)
         assert (await client.post(url, headers=world.admin.headers)).status_code == 200
         problem(await client.post(url, headers=world.admin.headers), 409, "invalid_transition")
 
@@ -662,6 +682,7 @@ class TestPay:
         problem(
             await client.post(url + "/pay", headers=world.admin.headers), 409, "invalid_transition"
         )
+        await past_the_dispute_window(client, clock, world)
         ok(await client.post(url + "/approve", headers=world.admin.headers))
         key = {"Idempotency-Key": "pay-march"}
         paid = await client.post(url + "/pay", headers={**world.admin.headers, **key})
@@ -763,6 +784,7 @@ async def test_approval_locks_every_charged_membership_before_the_accounts(
         world.staff_2,
         invoice_body(line(world.holder_a_member_id, 300), line(world.holder_b_member_id, 6)),
     )
+    await past_the_dispute_window(client, clock, world)
     with watching_locks(connection) as locks:
         response = await client.post(
             f"/api/v1/invoices/{invoice['id']}/approve", headers=world.admin.headers

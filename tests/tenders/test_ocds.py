@@ -27,6 +27,7 @@ from tests.factories import (
     open_tender,
     register_person,
     set_direct_payment,
+    sign_in_again,
     submit_bid,
 )
 from tests.helpers import ok, problem
@@ -122,9 +123,11 @@ async def pay_invoice(
     client: httpx.AsyncClient,
     world: World,
     contract_id: str,
-    member_ids: list[uuid.UUID],
+    holders: Holders,
     period: tuple[str, str],
 ) -> None:
+    """An hour for each holder, invoiced, each holder's line accepted (so approval need not
+    wait out the dispute window), approved and paid the same day."""
     invoice = answer(
         await client.post(
             f"/api/v1/contracts/{contract_id}/invoices",
@@ -133,12 +136,20 @@ async def pay_invoice(
                 "period_end": period[1],
                 "lines": [
                     {"member_id": str(m), "minutes": 60, "description": "Morning call"}
-                    for m in member_ids
+                    for m in holders.member_ids
                 ],
             },
             headers=world.staff_2.headers,
         )
     )
+    await sign_in_again(client, *holders.people)
+    for person, line in zip(holders.people, invoice["lines"], strict=True):
+        ok(
+            await client.post(
+                f"/api/v1/invoices/{invoice['id']}/lines/{line['id']}/accept",
+                headers=person.headers,
+            )
+        )
     for step in ("approve", "pay"):
         ok(
             await client.post(
@@ -247,15 +258,11 @@ class TestEveryStage:
 
         # A week's care paid in the second quarter: nothing to publish while it runs.
         await travel(client, clock, world, datetime(2026, 5, 4, 9, tzinfo=UTC) - clock.now())
-        await pay_invoice(
-            client, world, contract["id"], holders.member_ids, ("2026-04-13", "2026-04-19")
-        )
+        await pay_invoice(client, world, contract["id"], holders, ("2026-04-13", "2026-04-19"))
         assert parsed(await client.get(ocds_url(tender_id)))["releases"][-1]["tag"] == ["contract"]
         # Paid in the third: the second quarter is over, and its payments were for 8 holders.
         await travel(client, clock, world, datetime(2026, 7, 2, 9, tzinfo=UTC) - clock.now())
-        await pay_invoice(
-            client, world, contract["id"], holders.member_ids, ("2026-06-01", "2026-06-07")
-        )
+        await pay_invoice(client, world, contract["id"], holders, ("2026-06-01", "2026-06-07"))
 
         package_response = await client.get(ocds_url(tender_id))
         package = parsed(package_response)

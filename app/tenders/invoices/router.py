@@ -29,8 +29,15 @@ from app.tenders.errors import (
     PeriodSpansVariation,
     VariationPending,
 )
-from app.tenders.invoices import queue
+from app.tenders.invoices import disputes, queue
 from app.tenders.invoices import service as invoices
+from app.tenders.invoices.errors import (
+    DisputeWindowOpen,
+    NoVisits,
+    VisitInvoiced,
+    VisitNotConfirmed,
+    VisitsRequired,
+)
 from app.tenders.invoices.schemas import (
     DisputeCreate,
     InvoiceCreate,
@@ -38,6 +45,7 @@ from app.tenders.invoices.schemas import (
     ResolutionCreate,
 )
 from app.tenders.models import Invoice, InvoiceStatus
+from app.tenders.visits.errors import ConflictOfInterest
 
 router = APIRouter(tags=["contracts"])
 SEEN = (InvoiceNotFound, OutsideMandate, NoMandate)
@@ -60,6 +68,10 @@ def _admin(seen: InvoiceSeen) -> None:
         BeyondCallOff,
         PeriodSpansVariation,
         VariationPending,
+        NoVisits,
+        VisitsRequired,
+        VisitInvoiced,
+        VisitNotConfirmed,
         OutsideMandate,
         NoMandate,
     ),
@@ -67,13 +79,23 @@ def _admin(seen: InvoiceSeen) -> None:
 async def submit_invoice(
     body: InvoiceCreate, session: SessionDep, seen: SeenContract, actor: CurrentActor, now: NowDep
 ) -> InvoiceRead:
-    """Invoice care delivered under the contract (the provider's staff). A line costs
-    `(r x minutes + 30) // 60` pence at the rate r in force over the period: the rate at
-    signing, or the latest applied variation from on or before `period_start`. The rate may
-    not change within the period (422 `period_spans_variation`, naming the `from_dates`):
-    invoice the days either side of a change separately. Care from the first day of a rise
-    the members are still voting on waits for the vote (409 `variation_pending`). An ended
-    contract may still be invoiced for care up to its last day.
+    """Invoice care delivered under the contract (the provider's staff), with `lines` typed
+    by hand or `from_visits: true` (then no `lines`): one line per member, the minutes of their
+    confirmed visits in the period (by the day each began) not yet invoiced, listing their
+    `visit_ids` (422 `no_visits` when none is left). A line typed by hand may name
+    `visit_ids` too: the member's confirmed visits in the period, whose minutes it then claims
+    exactly (`minutes` may be left out). A visit already on a line not voided is 409
+    `visit_invoiced`, one not confirmed 409 `visit_not_confirmed` (both naming `visit_ids`):
+    a visit is invoiced once. Under the co-op's rule `invoices_from_visits_only`, a line
+    naming no visit is 422 `visits_required` (naming the `lines` by position).
+
+    A line's visits are priced each at the rate in force on its day; a line without visits
+    costs `(r x minutes + 30) // 60` pence at the rate r in force over the period: the rate at
+    signing, or the latest applied variation from on or before `period_start`, and the rate
+    may not change within its period (422 `period_spans_variation`, naming the
+    `from_dates`): invoice the days either side of a change separately. Care from the first
+    day of a rise the members are still voting on waits for the vote (409
+    `variation_pending`). An ended contract may still be invoiced for care up to its last day.
 
     Every line must be for a member with a call-off (422 `no_call_off`) and within it (422
     `beyond_call_off`): a member's allowance
@@ -84,15 +106,7 @@ async def submit_invoice(
     names the provider as the contract does (`provider_name`, as when signed)."""
     if not seen.viewer.is_staff:
         raise NotProviderStaff
-    invoice = await invoices.submit(
-        session,
-        actor,
-        seen.contract,
-        period_start=body.period_start,
-        period_end=body.period_end,
-        lines=body.lines,
-        now=now,
-    )
+    invoice = await invoices.submit(session, actor, seen.contract, body, now=now)
     return invoices.read(invoice, seen.contract, seen.viewer)
 
 
@@ -162,14 +176,37 @@ async def dispute_line(
     now: NowDep,
 ) -> InvoiceRead:
     """Dispute a line charged to you (the member, or their representative with `view`), before
-    the invoice is approved; a line is disputed once. The invoice cannot be approved until an
-    administrator resolves it."""
+    the invoice is approved; a line is disputed once, and an accepted line not at all (409
+    `invalid_transition`). The invoice cannot be approved until an administrator resolves it."""
     line = invoices.visible_line(seen.invoice, line_id, seen.viewer)
     if seen.viewer.member is None or line.member_id != seen.viewer.member.id:
         raise NotTheLinesMember
-    invoice = await invoices.dispute(
+    invoice = await disputes.dispute(
         session, actor, seen.invoice, line_id, seen.contract.coop_id, reason=body.reason, now=now
     )
+    return invoices.read(invoice, seen.contract, seen.viewer)
+
+
+@router.post(
+    "/invoices/{invoice_id}/lines/{line_id}/accept",  # noqa: FAST003 - a dependency reads `invoice_id`
+    response_model=InvoiceRead,
+    responses=problems(
+        *SEEN, InvoiceLineNotFound, NotTheLinesMember, ConflictOfInterest, InvalidInvoiceTransition
+    ),
+)
+async def accept_line(
+    line_id: uuid.UUID, session: SessionDep, seen: SeenInvoice, actor: AnyActor, now: NowDep
+) -> InvoiceRead:
+    """Agree a line charged to you (the member, or their representative with `view`), before
+    the invoice is approved: it reads `accepted_at` and can no longer be disputed. Once only,
+    and not a disputed or voided line (409 `invalid_transition`). When every line not voided
+    is agreed, the invoice may be approved before its dispute window ends. A representative
+    who is the provider's staff, or recorded or gave the care the line bills, may not (403
+    `conflict_of_interest`)."""
+    line = invoices.visible_line(seen.invoice, line_id, seen.viewer)
+    if seen.viewer.member is None or line.member_id != seen.viewer.member.id:
+        raise NotTheLinesMember
+    invoice = await disputes.accept(session, actor, seen.invoice, line_id, seen.contract, now=now)
     return invoices.read(invoice, seen.contract, seen.viewer)
 
 
@@ -187,10 +224,10 @@ async def resolve_dispute(
     now: NowDep,
 ) -> InvoiceRead:
     """Settle a disputed line (co-op administrators): `upheld` voids it, so it is not
-    charged; `rejected` lets it stand."""
+    charged, and rejects the visits it billed; `rejected` lets it stand."""
     _admin(seen)
     invoices.visible_line(seen.invoice, line_id, seen.viewer)
-    invoice = await invoices.resolve(
+    invoice = await disputes.resolve(
         session,
         actor,
         seen.invoice,
@@ -211,6 +248,7 @@ async def resolve_dispute(
         CoopAdminRequired,
         InvalidInvoiceTransition,
         InvoiceDisputed,
+        DisputeWindowOpen,
         InsufficientMemberFunds,
         *IDEMPOTENCY,
     ),
@@ -227,7 +265,11 @@ async def approve_invoice(
     `insufficient_member_funds` with `members: [{member_id, holder_name, short_by_pence}]`,
     every member short and by how much; `holder_name` is given to the co-op's administrators
     only, null for anyone else). An open dispute must be resolved first (409
-    `invoice_disputed`). `Idempotency-Key` is honoured."""
+    `invoice_disputed`). The members have the co-op's `invoice_dispute_days` (x 24 hours)
+    from submission to dispute a line: until then 409 `dispute_window_open` with `opens_at`,
+    unless every line not voided was accepted by its member (or a representative) or is built
+    from visits each confirmed by the member or a representative. `Idempotency-Key` is
+    honoured."""
     _admin(seen)
     invoice = await invoices.approve(session, actor, seen.invoice, seen.contract, now=now)
     return await guard.respond(invoices.read(invoice, seen.contract, seen.viewer))

@@ -1,27 +1,57 @@
 """Invoices and their lines on the wire."""
 
 import uuid
-from datetime import date
+from datetime import date, datetime
 from typing import Annotated, Self
 
-from pydantic import Field, model_validator
+from pydantic import Field, StrictBool, model_validator
 
-from app.core.schemas import Day, Input, LongText, Output, ShortText, WholeNumber
+from app.core.schemas import Day, Distinct, Input, LongText, Output, ShortText, WholeNumber
 from app.tenders.models import DisputeOutcome, InvoiceLineStatus, InvoiceStatus
 
 MAX_INVOICE_LINES = 500
+MAX_LINE_VISITS = 500
 
 
 class InvoiceLineCreate(Input):
     member_id: uuid.UUID
-    minutes: Annotated[WholeNumber, Field(ge=1, le=100_000, description="Minutes of care.")]
+    minutes: Annotated[
+        WholeNumber | None,
+        Field(
+            ge=1,
+            le=100_000,
+            description="Minutes of care. Required for a line without visits; with "
+            "`visit_ids`, it may be left out and must otherwise be their minutes exactly.",
+        ),
+    ] = None
     description: ShortText
+    visit_ids: Annotated[
+        list[uuid.UUID],
+        Field(
+            max_length=MAX_LINE_VISITS,
+            description="The member's confirmed visits in the period that this line bills; "
+            "each visit is invoiced once.",
+        ),
+        *Distinct,
+    ] = Field(default_factory=list)
 
 
 class InvoiceCreate(Input):
     period_start: Day
     period_end: Day = Field(description="Inclusive; not before period_start.")
-    lines: Annotated[list[InvoiceLineCreate], Field(min_length=1, max_length=MAX_INVOICE_LINES)]
+    lines: Annotated[
+        list[InvoiceLineCreate] | None,
+        Field(
+            min_length=1,
+            max_length=MAX_INVOICE_LINES,
+            description="The lines, typed by hand; left out with `from_visits`.",
+        ),
+    ] = None
+    from_visits: StrictBool = Field(
+        default=False,
+        description="Build the lines from the confirmed visits in the period not yet "
+        "invoiced: one line per member (no `lines` then).",
+    )
 
     @model_validator(mode="after")
     def _period_in_order(self) -> Self:
@@ -39,6 +69,14 @@ class InvoiceLineRead(Output):
         description="(r x minutes + 30) // 60 at the rate r in force over the period."
     )
     status: InvoiceLineStatus
+    visit_ids: list[uuid.UUID] = Field(
+        description="The visits the line bills, in time order (empty for a line typed by "
+        "hand without them)."
+    )
+    accepted_at: datetime | None = Field(
+        description="When the member (or a representative) accepted the line: it can no "
+        "longer be disputed."
+    )
 
 
 class InvoiceRead(Output):

@@ -1,5 +1,6 @@
-"""Invoices under a contract: submission within the call-off limits (see `limits`), disputes,
-approval into the ledger, payment."""
+"""Invoices under a contract: submission within the call-off limits (see `limits`), from
+lines typed by hand or from visits (see `building`), approval into the ledger once the
+dispute window allows (see `window`), payment. Disputes and acceptances are `disputes`."""
 
 import uuid
 from collections import defaultdict
@@ -12,6 +13,7 @@ from sqlalchemy.orm import selectinload
 
 from app.audit import service as audit
 from app.auth.actor import Actor
+from app.coops import service as coops
 from app.core.clock import local_date
 from app.core.errors import must_exist
 from app.ledger import service as ledger
@@ -30,12 +32,13 @@ from app.tenders.errors import (
     PeriodSpansVariation,
     VariationPending,
 )
-from app.tenders.invoices import pricing
+from app.tenders.invoices import building, pricing, window
+from app.tenders.invoices.building import PlannedLine
+from app.tenders.invoices.errors import DisputeWindowOpen
 from app.tenders.invoices.limits import allowance_minutes, check_period, overlapping_minutes
-from app.tenders.invoices.schemas import InvoiceLineCreate, InvoiceLineRead, InvoiceRead
+from app.tenders.invoices.schemas import InvoiceCreate, InvoiceLineRead, InvoiceRead
 from app.tenders.models import (
     Contract,
-    DisputeOutcome,
     Invoice,
     InvoiceLine,
     InvoiceLineStatus,
@@ -48,44 +51,121 @@ async def submit(
     session: AsyncSession,
     actor: Actor,
     contract: Contract,
+    body: InvoiceCreate,
     *,
-    period_start: date,
-    period_end: date,
-    lines: Sequence[InvoiceLineCreate],
     now: datetime,
 ) -> Invoice:
-    """The provider's invoice; each line within the member's call-off (422 otherwise). A
-    call-off that has ended covers the days up to its last day only, so an ended contract
-    may still be invoiced for care up to its last day.
+    """The provider's invoice: lines typed by hand, or built from the period's confirmed
+    visits (`building`); each line within the member's call-off (422 otherwise). A call-off
+    that has ended covers the days up to its last day only, so an ended contract may still be
+    invoiced for care up to its last day.
 
-    Lines are priced by the rate in force over the period (`pricing`): a hand-typed line
-    states no days, so its period may not span a change of rate (`PeriodSpansVariation`), and
-    care from the first day of a rate still being voted on waits for the vote
-    (`VariationPending`).
+    Lines from visits are priced by the day of each visit at the rate in force then; a line
+    typed by hand without visits states no days, so its period may not span a change of rate
+    (`PeriodSpansVariation`). Care from the first day of a rate still being voted on waits
+    for the vote (`VariationPending`).
 
     The contract's row is locked first, so two invoices for one contract are checked against
-    the call-offs one after the other and cannot both use the same minutes; a variation takes
-    the same lock, so the rates cannot change under an invoice being priced.
+    the call-offs (and take visits) one after the other and cannot both use the same minutes
+    or the same visit; a variation takes the same lock, so the rates cannot change under an
+    invoice being priced.
     """
+    building.check_body(body)
+    period_start, period_end = body.period_start, body.period_end
     contract = await contracts.lock(session, contract)
     check_period(contract, period_start, period_end, today=local_date(now))
     varied = (await variations.variations_of(session, [contract.id])).get(contract.id, [])
     waiting = variations.pending(varied)
     if waiting is not None and period_end >= waiting.from_date:
         raise VariationPending(from_date=waiting.from_date.isoformat())
+    coop = must_exist(await coops.find_coop(session, contract.coop_id), "a contract's co-op")
+    if body.from_visits:
+        lines = await building.from_visits(
+            session, contract, coop, period_start=period_start, period_end=period_end, now=now
+        )
+    else:
+        lines = await building.typed(
+            session,
+            contract,
+            coop,
+            body.lines or [],
+            period_start=period_start,
+            period_end=period_end,
+            now=now,
+        )
     schedule = variations.schedule_of(contract, varied)
     spanned = schedule.changes_within(period_start, period_end)
-    if spanned:
+    if spanned and any(not line.visits for line in lines):
         days = [d.isoformat() for d in spanned]
         raise PeriodSpansVariation(from_dates=", ".join(days), extra={"from_dates": days})
-    called_off = {
-        c.member_id: c for c in contract.call_offs if contracts.running_on(c, period_start)
-    }
+    _check_call_offs(contract, lines, period_start)
+    await _check_allowances(session, contract, lines, period_start, period_end)
+    invoice = Invoice(
+        contract_id=contract.id,
+        period_start=period_start,
+        period_end=period_end,
+        status=InvoiceStatus.submitted,
+        submitted_at=now,
+        submitted_by_user_id=actor.user.id,
+    )
+    invoice.lines = [
+        InvoiceLine(
+            position=position,
+            member_id=line.member_id,
+            minutes=line.minutes,
+            description=line.description,
+            # Within the period of a line typed by hand the rate does not change: its minutes
+            # are priced as on its first day.
+            amount_pence=pricing.price(
+                line.minutes_by_day() if line.visits else {period_start: line.minutes}, schedule
+            ),
+            status=InvoiceLineStatus.ok,
+        )
+        for position, line in enumerate(lines, start=1)
+    ]
+    session.add(invoice)
+    await session.flush()
+    for row, line in zip(invoice.lines, lines, strict=True):
+        await building.attach(session, row.id, line.visits)
+    audit.record(
+        session,
+        actor,
+        "invoice.submitted",
+        "invoice",
+        invoice.id,
+        coop_id=contract.coop_id,
+        data={
+            "contract_id": contract.id,
+            "total_pence": invoice.total_pence,
+            "lines": len(lines),
+            "visits": sum(len(line.visits) for line in lines),
+        },
+    )
+    await notify(session, _event(EventType.invoice_submitted, invoice, contract, now))
+    return must_exist(await get_invoice(session, invoice.id, lock=False, fresh=True), "just made")
+
+
+def _check_call_offs(contract: Contract, lines: Sequence[PlannedLine], period_start: date) -> None:
+    """Every line for a member with a call-off running when the period begins (422
+    `no_call_off`, naming the `members`)."""
+    called_off = {c.member_id for c in contract.call_offs if contracts.running_on(c, period_start)}
     without = list(
         dict.fromkeys(line.member_id for line in lines if line.member_id not in called_off)
     )
     if without:
         raise NoCallOff(extra={"members": [str(m) for m in without]})
+
+
+async def _check_allowances(
+    session: AsyncSession,
+    contract: Contract,
+    lines: Sequence[PlannedLine],
+    period_start: date,
+    period_end: date,
+) -> None:
+    """Every member's lines, with those already invoiced for overlapping periods, within
+    their call-off (422 `beyond_call_off`)."""
+    called_off = {c.member_id: c for c in contract.call_offs}
     wanted: dict[uuid.UUID, int] = defaultdict(int)
     for line in lines:
         wanted[line.member_id] += line.minutes
@@ -105,40 +185,6 @@ async def submit(
     ]
     if beyond:
         raise BeyondCallOff(extra={"members": [str(m) for m in beyond]})
-    invoice = Invoice(
-        contract_id=contract.id,
-        period_start=period_start,
-        period_end=period_end,
-        status=InvoiceStatus.submitted,
-        submitted_at=now,
-        submitted_by_user_id=actor.user.id,
-    )
-    invoice.lines = [
-        InvoiceLine(
-            position=position,
-            member_id=line.member_id,
-            minutes=line.minutes,
-            description=line.description,
-            # Within the period the rate does not change: the minutes are priced as on its
-            # first day. (Lines built from dated visits give their own days.)
-            amount_pence=pricing.price({period_start: line.minutes}, schedule),
-            status=InvoiceLineStatus.ok,
-        )
-        for position, line in enumerate(lines, start=1)
-    ]
-    session.add(invoice)
-    await session.flush()
-    audit.record(
-        session,
-        actor,
-        "invoice.submitted",
-        "invoice",
-        invoice.id,
-        coop_id=contract.coop_id,
-        data={"contract_id": contract.id, "total_pence": invoice.total_pence, "lines": len(lines)},
-    )
-    await notify(session, _event(EventType.invoice_submitted, invoice, contract, now))
-    return invoice
 
 
 def _event(type_: EventType, invoice: Invoice, contract: Contract, at: datetime) -> Event:
@@ -160,15 +206,19 @@ def _event(type_: EventType, invoice: Invoice, contract: Contract, at: datetime)
 
 
 def with_lines() -> Select[Invoice]:
-    return select(Invoice).options(selectinload(Invoice.lines))
+    """Invoices with their lines, and the visits each line bills."""
+    return select(Invoice).options(selectinload(Invoice.lines).selectinload(InvoiceLine.visits))
 
 
 async def get_invoice(
-    session: AsyncSession, invoice_id: uuid.UUID, *, lock: bool = False
+    session: AsyncSession, invoice_id: uuid.UUID, *, lock: bool = False, fresh: bool = False
 ) -> Invoice | None:
+    """The invoice; under its row lock, or read afresh, its lines and visits as they are now."""
     stmt = with_lines().where(Invoice.id == invoice_id)
     if lock:
-        stmt = stmt.with_for_update(of=Invoice).execution_options(populate_existing=True)
+        stmt = stmt.with_for_update(of=Invoice)
+    if lock or fresh:
+        stmt = stmt.execution_options(populate_existing=True)
     invoice: Invoice | None = await session.scalar(stmt)
     return invoice
 
@@ -208,86 +258,16 @@ def visible_line(invoice: Invoice, line_id: uuid.UUID, seen_by: ContractViewer) 
     return line
 
 
-async def _lock(session: AsyncSession, invoice: Invoice) -> Invoice:
+async def lock(session: AsyncSession, invoice: Invoice) -> Invoice:
     """The invoice read afresh under a row lock: changes to one invoice happen one at a time."""
     locked = await get_invoice(session, invoice.id, lock=True)
     locked = must_exist(locked, "invoices are never deleted")
     return locked
 
 
-def _require_submitted(invoice: Invoice) -> None:
+def require_submitted(invoice: Invoice) -> None:
     if invoice.status != InvoiceStatus.submitted:
         raise InvalidInvoiceTransition(status=invoice.status.value)
-
-
-async def dispute(
-    session: AsyncSession,
-    actor: Actor,
-    invoice: Invoice,
-    line_id: uuid.UUID,
-    coop_id: uuid.UUID,
-    *,
-    reason: str,
-    now: datetime,
-) -> Invoice:
-    """The member disputes a line of an invoice not yet approved; once only."""
-    invoice = await _lock(session, invoice)
-    line = next(line for line in invoice.lines if line.id == line_id)
-    _require_submitted(invoice)
-    if line.status != InvoiceLineStatus.ok or line.outcome is not None:
-        raise InvalidInvoiceTransition(status=line.status.value)
-    line.status = InvoiceLineStatus.disputed
-    line.dispute_reason = reason
-    line.disputed_at = now
-    line.disputed_by_user_id = actor.user.id
-    await session.flush()
-    audit.record(
-        session,
-        actor,
-        "invoice.line_disputed",
-        "invoice",
-        invoice.id,
-        coop_id=coop_id,
-        data={"line_id": line.id, "member_id": line.member_id},
-    )
-    return invoice
-
-
-async def resolve(
-    session: AsyncSession,
-    actor: Actor,
-    invoice: Invoice,
-    line_id: uuid.UUID,
-    coop_id: uuid.UUID,
-    *,
-    outcome: DisputeOutcome,
-    note: str,
-    now: datetime,
-) -> Invoice:
-    """Settle a dispute: upheld voids the line (it is not charged), rejected lets it stand."""
-    invoice = await _lock(session, invoice)
-    line = next(line for line in invoice.lines if line.id == line_id)
-    _require_submitted(invoice)
-    if line.status != InvoiceLineStatus.disputed:
-        raise InvalidInvoiceTransition(status=line.status.value)
-    line.status = (
-        InvoiceLineStatus.voided if outcome == DisputeOutcome.upheld else InvoiceLineStatus.ok
-    )
-    line.outcome = outcome
-    line.resolution_note = note
-    line.resolved_at = now
-    line.resolved_by_user_id = actor.user.id
-    await session.flush()
-    audit.record(
-        session,
-        actor,
-        "invoice.line_resolved",
-        "invoice",
-        invoice.id,
-        coop_id=coop_id,
-        data={"line_id": line.id, "outcome": outcome, "amount_pence": line.amount_pence},
-    )
-    return invoice
 
 
 def _memo(action_en: str, action_cy: str, invoice: Invoice, contract: Contract) -> str:
@@ -301,11 +281,20 @@ async def approve(
     session: AsyncSession, actor: Actor, invoice: Invoice, contract: Contract, *, now: datetime
 ) -> Invoice:
     """Charge every line not voided to its member, paid to the provider, in one ledger
-    transaction; a member without enough money refuses the whole invoice, naming them."""
-    invoice = await _lock(session, invoice)
-    _require_submitted(invoice)
+    transaction; a member without enough money refuses the whole invoice, naming them.
+
+    Not before the dispute window has passed (`window`), unless the members have agreed to
+    everything on it."""
+    invoice = await lock(session, invoice)
+    require_submitted(invoice)
     if any(line.status == InvoiceLineStatus.disputed for line in invoice.lines):
         raise InvoiceDisputed
+    coop = must_exist(await coops.find_coop(session, contract.coop_id), "a contract's co-op")
+    opens_at = window.opens_at(invoice, coop.invoice_dispute_days)
+    if now < opens_at and not window.lifted(invoice):
+        raise DisputeWindowOpen(
+            opens_at=opens_at.isoformat(), extra={"opens_at": opens_at.isoformat()}
+        )
     owed: dict[uuid.UUID, int] = defaultdict(int)
     for line in invoice.lines:
         if line.status == InvoiceLineStatus.ok and line.amount_pence:
@@ -355,7 +344,7 @@ async def pay(
     session: AsyncSession, actor: Actor, invoice: Invoice, contract: Contract, *, now: datetime
 ) -> Invoice:
     """Pay the provider what the approved invoice credited to it."""
-    invoice = await _lock(session, invoice)
+    invoice = await lock(session, invoice)
     if invoice.status != InvoiceStatus.approved:
         raise InvalidInvoiceTransition(status=invoice.status.value)
     total = invoice.total_pence

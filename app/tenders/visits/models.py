@@ -29,6 +29,13 @@ class ConfirmedBy(StrEnum):
     admin = "admin"
 
 
+class VisitOutcome(StrEnum):
+    """How an administrator settles a query."""
+
+    confirmed = "confirmed"
+    rejected = "rejected"
+
+
 class Visit(UUIDPrimaryKey, Base):
     __tablename__ = "visit"
     __table_args__ = (
