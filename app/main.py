@@ -30,6 +30,7 @@ from app.core.logging import configure_logging
 from app.core.middleware import RequestContextMiddleware
 from app.core.ops import router as ops_router
 from app.representatives.service import resolve_mandate
+from app.web import router as web
 from app.worker import Worker
 from app.workflows import registry
 
@@ -135,6 +136,8 @@ def create_app(
     app.include_router(ops_router)
     app.include_router(docs_router)
     app.include_router(api_router)
+    # The web pages (`/`), calling the same services; the API keeps `/api/v1`.
+    web.install(app)
     if settings.bench_endpoints:
         from app.bench import router as bench_router
 

@@ -90,3 +90,19 @@ async def end_logins(
         conditions.append(AuthSession.id != keep)
     ended = await session.execute(update(AuthSession).where(*conditions).values(revoked_at=now))
     return int(ended.rowcount)  # type: ignore[attr-defined]
+
+
+async def note_use(
+    session: AsyncSession, *, login_id: uuid.UUID, now: datetime, every_seconds: int
+) -> None:
+    """A login used without a refresh (a web page on its cookie) counts as used now, written
+    at most once every `every_seconds` so that reading pages seldom writes."""
+    await session.execute(
+        update(AuthSession)
+        .where(
+            AuthSession.id == login_id,
+            AuthSession.last_used_at < now - timedelta(seconds=every_seconds),
+            live(now),
+        )
+        .values(last_used_at=now)
+    )
