@@ -28,8 +28,6 @@ async def post_form(
 
 
 async def sign_in(client: httpx.AsyncClient, email: str, password: str) -> httpx.Response:
-    answer = await post_form(
-        client, "/sign-in", "/sign-in", {"email": email, "password": password}
-    )
+    answer = await post_form(client, "/sign-in", "/sign-in", {"email": email, "password": password})
     assert answer.status_code == 303, answer.text
     return answer
