@@ -20,7 +20,7 @@ M = TypeVar("M", bound=BaseModel)
 Shower = Callable[[Page, FormState], Awaitable[Response]]
 # Never shown again in a refused form.
 NOT_KEPT = ("password", "csrf_token", "idempotency_key", "token")
-POUNDS = re.compile(r"£?\s*([0-9]{1,9})(?:\.([0-9]{2}))?")
+POUNDS = re.compile(r"£?\s*([0-9]{1,9})(?:\.([0-9]{1,2}))?")
 
 
 class Refused(Exception):
@@ -75,7 +75,7 @@ def pounds_to_pence(value: str | None, field: str) -> int | None:
             ]
         )
     pounds, pennies = found.groups()
-    return int(pounds) * 100 + int(pennies or 0)
+    return int(pounds) * 100 + int((pennies or "0").ljust(2, "0"))
 
 
 def state_of(

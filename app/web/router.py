@@ -12,6 +12,7 @@ from pathlib import Path
 from fastapi import APIRouter, FastAPI
 from fastapi.staticfiles import StaticFiles
 
+from app.web import route
 from app.web.account_router import router as account_router
 from app.web.admin_router import router as admin_router
 from app.web.decisions_router import router as decisions_router
@@ -42,4 +43,5 @@ for pages in (
 def install(app: FastAPI) -> None:
     """The pages and their stylesheet, served by the application itself."""
     app.include_router(router)
+    route.install_handlers(app)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
