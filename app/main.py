@@ -133,11 +133,12 @@ def create_app(
     app.state.passwords = Passwords(settings)
     install_extensions(app)
 
+    # The web pages (`/`), calling the same services; the API keeps `/api/v1`. First, since
+    # routes are matched in order and no page's address is another route's.
+    web.install(app)
     app.include_router(ops_router)
     app.include_router(docs_router)
     app.include_router(api_router)
-    # The web pages (`/`), calling the same services; the API keeps `/api/v1`.
-    web.install(app)
     if settings.bench_endpoints:
         from app.bench import router as bench_router
 

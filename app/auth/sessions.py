@@ -93,16 +93,14 @@ async def end_logins(
 
 
 async def note_use(
-    session: AsyncSession, *, login_id: uuid.UUID, now: datetime, every_seconds: int
+    session: AsyncSession, login: AuthSession, *, now: datetime, every: timedelta
 ) -> None:
-    """A login used without a refresh (a web page on its cookie) counts as used now, written
-    at most once every `every_seconds` so that reading pages seldom writes."""
+    """A login used without a refresh (a web page on its cookie) counts as used now, noted
+    at most once every `every` so that reading pages seldom writes."""
+    if login.last_used_at > now - every:
+        return
     await session.execute(
         update(AuthSession)
-        .where(
-            AuthSession.id == login_id,
-            AuthSession.last_used_at < now - timedelta(seconds=every_seconds),
-            live(now),
-        )
+        .where(AuthSession.id == login.id, AuthSession.last_used_at < now - every, live(now))
         .values(last_used_at=now)
     )

@@ -67,15 +67,8 @@ async def home(page: AnyPage) -> Response:
             ).all()
         )
         if open_ones:
-            member = await coops.active_membership(
-                page.session, coop_id=held.coop_id, user_id=user.id
-            )
-            mine = (
-                await governance.my_votes(
-                    page.session, member_id=member.id, proposal_ids=[p.id for p in open_ones]
-                )
-                if member
-                else {}
+            mine = await governance.my_votes(
+                page.session, member_id=held.id, proposal_ids=[p.id for p in open_ones]
             )
             votes += [(held, p, mine.get(p.id)) for p in open_ones]
     return page.render(

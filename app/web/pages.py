@@ -3,7 +3,7 @@
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Annotated, Any
 from urllib.parse import quote
 
@@ -33,7 +33,7 @@ from app.web.texts import text
 
 # A page in use keeps its login alive (30 days from the last use, like a refresh), noted at
 # most this often so that reading pages rarely writes.
-TOUCH_EVERY_SECONDS = 300
+NOTE_USE_EVERY = timedelta(minutes=5)
 
 
 def choose_language(request: Request, preferred: str | None) -> Language:
@@ -127,16 +127,15 @@ async def build_page(
     signed_out = False
     signed_in = cookies.read_session(request, settings)
     if signed_in is not None:
-        user = await auth.load_user_for_token(
+        found = await auth.load_login(
             session, user_id=signed_in.user_id, login_id=signed_in.login_id, now=now
         )
-        if user is None:
+        if found is None:
             signed_out = True
         else:
-            actor = Actor(user=user, login_id=signed_in.login_id)
-            await sessions.note_use(
-                session, login_id=signed_in.login_id, now=now, every_seconds=TOUCH_EVERY_SECONDS
-            )
+            user, login = found
+            actor = Actor(user=user, login_id=login.id)
+            await sessions.note_use(session, login, now=now, every=NOTE_USE_EVERY)
     preferred = actor.user.preferred_language.value if actor else None
     language = choose_language(request, preferred)
     # What the middleware says in Content-Language, and what any problem is written in.
