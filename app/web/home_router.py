@@ -15,7 +15,7 @@ from app.core.pagination import PageRequest, Sort, paginate
 from app.direct_payments import service as direct_payments
 from app.direct_payments.schemas import DirectPaymentSet
 from app.governance import service as governance
-from app.governance.models import ProposalStatus
+from app.governance.models import Proposal, ProposalStatus
 from app.me import service as me
 from app.representatives import approvals
 from app.representatives.models import Approval, ApprovalStatus
@@ -43,7 +43,7 @@ async def home(page: AnyPage) -> Response:
     if page.actor is None:
         return page.render("home_public.html", done=page.request.query_params.get("done"))
     user = page.user
-    described = await me.describe(page.session, user)
+    held = await me.memberships(page.session, user.id)
     today = local_date(page.now)
     award = await direct_payments.version_in_force(page.session, user.id, on=today)
     headroom = await allowance(page.session, award, on=today) if award else None
@@ -55,25 +55,29 @@ async def home(page: AnyPage) -> Response:
         key=lambda a: (a.created_at, a.id),
     )
     votes = []
-    for held in described.memberships:
-        if held.status != "active":
+    for membership_ in held:
+        if membership_.status != "active":
             continue
-        await governance.settle_due(page.session, page.me, coop_id=held.coop_id, now=page.now)
-        open_ones = list(
-            (
-                await page.session.scalars(
-                    governance.proposals_of(held.coop_id, status=ProposalStatus.open).limit(SHOWN)
-                )
-            ).all()
-        )
-        if open_ones:
-            mine = await governance.my_votes(
-                page.session, member_id=held.id, proposal_ids=[p.id for p in open_ones]
+        still_open = []
+        for proposal in (
+            await page.session.scalars(
+                governance.proposals_of(membership_.coop_id, status=ProposalStatus.open)
+                .order_by(Proposal.closes_at, Proposal.id)
+                .limit(SHOWN)
             )
-            votes += [(held, p, mine.get(p.id)) for p in open_ones]
+        ).all():
+            # A vote whose time has come closes as it is read, as the API's lists do.
+            if proposal.closes_at <= page.now:
+                await governance.settle(page.session, page.me, proposal, now=page.now)
+            else:
+                still_open.append(proposal)
+        mine = await governance.my_votes(
+            page.session, member_id=membership_.id, proposal_ids=[p.id for p in still_open]
+        )
+        votes += [(membership_, p, mine.get(p.id)) for p in still_open]
     return page.render(
         "home.html",
-        me=described,
+        memberships=held,
         award=award,
         headroom=headroom,
         approvals=waiting[0],

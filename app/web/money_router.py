@@ -7,8 +7,8 @@ from datetime import date, timedelta
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from app.core.csv_answer import csv_response
-from app.core.errors import AppError, ValidationFailed
+from app.core.csv_answer import json_or_csv
+from app.core.errors import AppError, InternalInconsistency, ValidationFailed
 from app.core.field_errors import field_error
 from app.core.replay import IdempotentReplay
 from app.idempotency.service import IdempotencyGuard, request_fingerprint, resource_scope
@@ -30,6 +30,13 @@ from app.web.route import PageRoute
 from app.web.texts import text
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
+
+
+def must_be_response(answer: object) -> Response:
+    """What `json_or_csv` answers when CSV is asked for by name."""
+    if not isinstance(answer, Response):
+        raise InternalInconsistency("a CSV was asked for")
+    return answer
 
 
 def _day(value: str | None, field: str) -> date | None:
@@ -103,7 +110,8 @@ async def statement_csv(coop_id: uuid.UUID, request: Request, page: SignedInPage
         now=page.now,
     )
     filename = f"statement-{read.member_id}-{read.from_date}-{read.to_date}.csv"
-    return page.finish(csv_response(statements.to_csv(read), filename=filename))
+    answer = json_or_csv(request, "csv", read, to_csv=statements.to_csv, filename=filename)
+    return page.finish(must_be_response(answer))
 
 
 async def show_pay_in(page: Page, form: FormState) -> Response:

@@ -4,11 +4,16 @@ keeps nothing it did, a form sent twice moves money once."""
 import re
 
 import httpx
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.audit.models import AuditEntry
 from app.ledger.models import LedgerTransaction
+from app.web.forms import pounds_to_pence
+from app.web.rendering import pounds_field
 from tests.factories import (
     DEFAULT_PASSWORD,
     contribute,
@@ -148,3 +153,16 @@ class TestSigningUp:
         home = await browser.get("/")
         assert '<html lang="cy">' in home.text
         assert "Gwen Jones" in home.text
+
+
+@pytest.mark.parametrize(
+    ("typed", "pence"),
+    [("25", 2500), ("25.5", 2550), ("25.50", 2550), ("£1,234.05", 123405), ("0.01", 1)],
+)
+def test_pounds_typed_are_read_as_exact_pence(typed: str, pence: int) -> None:
+    assert pounds_to_pence(typed, "amount") == pence
+
+
+@given(st.integers(min_value=0, max_value=999_999_999_99))
+def test_every_amount_shown_in_a_field_reads_back_as_itself(pence: int) -> None:
+    assert pounds_to_pence(pounds_field(pence), "amount") == pence

@@ -81,8 +81,9 @@ async def test_anyone_finds_care_tenders_and_co_ops(
     chromium: Browser, site: Site, contexts: list[BrowserContext], language: str, width: int
 ) -> None:
     if "tender" not in site.ids:
+        admin = await api_person(site, site.people["admin"].email, DEFAULT_PASSWORD)
         site.ids["tender"] = await open_tender(
-            site.api, site.ids["coop"], site.people["admin"], submission_deadline=soon(30 * 86400)
+            site.api, site.ids["coop"], admin, submission_deadline=soon(30 * 86400)
         )
     # The Welsh walk starts in an English browser and chooses Welsh with the page's switch.
     context, walk = await walk_for(chromium, site, "en", width)
