@@ -61,7 +61,6 @@ class Page:
     signed_out: bool = False
     # Plain copies for the layout, readable after the transaction has rolled back.
     user_name: str | None = None
-    extra_cookies: list[tuple[str, Any]] = field(default_factory=list)
 
     @property
     def me(self) -> Actor:
