@@ -31,6 +31,7 @@ from app.core.logging import configure_logging
 from app.core.middleware import RequestContextMiddleware
 from app.core.ops import router as ops_router
 from app.representatives.service import resolve_mandate
+from app.web import router as web
 from app.worker import Worker
 from app.workflows import registry
 
@@ -133,6 +134,9 @@ def create_app(
     app.state.passwords = Passwords(settings)
     install_extensions(app)
 
+    # The web pages (`/`), calling the same services; the API keeps `/api/v1`. First, since
+    # routes are matched in order and no page's address is another route's.
+    web.install(app)
     app.include_router(ops_router)
     app.include_router(docs_router)
     app.include_router(api_router)

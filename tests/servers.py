@@ -1,4 +1,4 @@
-"""A real uvicorn server with two workers, for the tests that need real parallel requests."""
+"""A real uvicorn server, for the tests that need real parallel requests or a real browser."""
 
 import asyncio
 import os
@@ -50,9 +50,11 @@ async def running_server(
     log: Path,
     env: Mapping[str, str] | None = None,
     uvicorn_args: Sequence[str] = (),
+    workers: int = 2,
 ) -> AsyncIterator[str]:
-    """The base URL of the service on `settings`' database, served by two uvicorn workers
-    (cheap hashing, quiet logs, `env` on top), stopped on leaving; its output goes to `log`."""
+    """The base URL of the service on `settings`' database, served by `workers` uvicorn
+    workers (cheap hashing, quiet logs, `env` on top), stopped on leaving; its output goes to
+    `log`."""
     port = free_port()
     environment = {
         **os.environ,
@@ -77,7 +79,7 @@ async def running_server(
             "--port",
             str(port),
             "--workers",
-            "2",
+            str(workers),
             *uvicorn_args,
             "--no-access-log",
             cwd=PROJECT_ROOT,

@@ -219,6 +219,25 @@ async def load_user_for_token(
     )
 
 
+async def load_login(
+    session: AsyncSession, *, user_id: uuid.UUID, login_id: uuid.UUID, now: datetime
+) -> tuple[User, AuthSession] | None:
+    """The person and their login, while it is live (a web page's cookie names both)."""
+    row = (
+        await session.execute(
+            select(User, AuthSession)
+            .join(AuthSession, AuthSession.user_id == User.id)
+            .where(
+                User.id == user_id,
+                User.closed_at.is_(None),
+                AuthSession.id == login_id,
+                sessions.live(now),
+            )
+        )
+    ).one_or_none()
+    return (row[0], row[1]) if row is not None else None
+
+
 async def language_for_token(
     session: AsyncSession, *, user_id: uuid.UUID, login_id: uuid.UUID, now: datetime
 ) -> PreferredLanguage | None:

@@ -90,3 +90,17 @@ async def end_logins(
         conditions.append(AuthSession.id != keep)
     ended = await session.execute(update(AuthSession).where(*conditions).values(revoked_at=now))
     return int(ended.rowcount)  # type: ignore[attr-defined]
+
+
+async def note_use(
+    session: AsyncSession, login: AuthSession, *, now: datetime, every: timedelta
+) -> None:
+    """A login used without a refresh (a web page on its cookie) counts as used now, noted
+    at most once every `every` so that reading pages seldom writes."""
+    if login.last_used_at > now - every:
+        return
+    await session.execute(
+        update(AuthSession)
+        .where(AuthSession.id == login.id, AuthSession.last_used_at < now - every, live(now))
+        .values(last_used_at=now)
+    )

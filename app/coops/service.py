@@ -4,7 +4,9 @@ details and rules, with their two-administrator changes, is `app.coops.rules`)."
 import uuid
 from collections.abc import Collection
 from datetime import datetime
+from typing import Any
 
+from sqlalchemy import Select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -84,6 +86,27 @@ async def active_members(session: AsyncSession, coop_id: uuid.UUID) -> list[Memb
 
 async def memberships_of_user(session: AsyncSession, user_id: uuid.UUID) -> list[Member]:
     return await repository.memberships_of_user(session, user_id)
+
+
+async def live_membership_of(
+    session: AsyncSession, *, coop_id: uuid.UUID, user_id: uuid.UUID
+) -> Member | None:
+    """The person's membership that has not ended (pending, active or suspended), if any."""
+    return await repository.live_membership(session, coop_id=coop_id, user_id=user_id)
+
+
+def register(*, area_code: str | None = None) -> Select[Any]:
+    """The public register: (co-op, active members) rows, to page through by name."""
+    return repository.coops_with_counts(area_code=area_code)
+
+
+async def count_active_members(session: AsyncSession, coop_id: uuid.UUID) -> int:
+    return await repository.count_active_members(session, coop_id)
+
+
+def members_with_status(coop_id: uuid.UUID, *, statuses: list[MemberStatus]) -> Select[Any]:
+    """The co-op's members in these statuses, to page through in joining order."""
+    return repository.members_of(coop_id, statuses=statuses)
 
 
 async def get_member(session: AsyncSession, *, coop_id: uuid.UUID, member_id: uuid.UUID) -> Member:

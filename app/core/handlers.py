@@ -3,6 +3,7 @@
 import json
 import logging
 import math
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -76,10 +77,23 @@ async def settle_language(request: Request) -> None:
         await settle(request)
 
 
+def page_errors(request: Request) -> Callable[[Request, Exception], Awaitable[Response]] | None:
+    """For a web page's request (its route says so in `request.state.page_route`), the hook
+    the web front end installs as `app.state.page_errors`: refusals answered as pages."""
+    if not getattr(request.state, "page_route", False):
+        return None
+    hook: Callable[[Request, Exception], Awaitable[Response]] | None = getattr(
+        request.app.state, "page_errors", None
+    )
+    return hook
+
+
 def install_handlers(app: FastAPI) -> None:
     async def app_error(request: Request, exc: Exception) -> Response:
         if not isinstance(exc, AppError):  # pragma: no cover - registered for that type
             raise exc
+        if (as_page := page_errors(request)) is not None:
+            return await as_page(request, exc)
         if not isinstance(exc, Busy):
             await settle_language(request)
         return render(request, exc)
@@ -89,6 +103,8 @@ def install_handlers(app: FastAPI) -> None:
             exc, RequestValidationError
         ):  # pragma: no cover - registered for that type
             raise exc
+        if (as_page := page_errors(request)) is not None:
+            return await as_page(request, exc)
         await settle_language(request)
         return render(request, validation_problem(exc))
 

@@ -28,6 +28,12 @@ SECURITY_HEADERS = [
 ]
 API_CSP = (b"content-security-policy", b"default-src 'none'; frame-ancestors 'none'")
 DOCS_CSP = (b"content-security-policy", DOCS_POLICY.encode())
+# The web pages load their own stylesheet and nothing else, and post forms only to themselves.
+PAGE_CSP = (
+    b"content-security-policy",
+    b"default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; "
+    b"base-uri 'none'; frame-ancestors 'none'",
+)
 REPLACED_HEADERS = (
     b"x-request-id",
     b"content-language",
@@ -116,7 +122,13 @@ class RequestContextMiddleware:
                 headers.extend(SECURITY_HEADERS)
                 path = scope["path"]
                 docs = path == "/docs" or path.startswith("/docs/")
-                headers.append(DOCS_CSP if docs else API_CSP)
+                content_type = next((v for k, v in own if k == b"content-type"), b"")
+                if docs:
+                    headers.append(DOCS_CSP)
+                elif content_type.startswith(b"text/html"):
+                    headers.append(PAGE_CSP)
+                else:
+                    headers.append(API_CSP)
                 # A personal answer (sent with credentials) is never stored by a browser or a
                 # proxy; nor is anything that has not said for itself how it may be cached.
                 if personal or cache_control is None:

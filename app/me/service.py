@@ -46,6 +46,11 @@ async def describe(session: AsyncSession, user: User) -> MeRead:
     )
 
 
+async def memberships(session: AsyncSession, user_id: uuid.UUID) -> list[MembershipSummary]:
+    """The person's memberships as `GET /me` lists them (a web home page needs no more)."""
+    return await _memberships(session, user_id)
+
+
 async def _memberships(session: AsyncSession, user_id: uuid.UUID) -> list[MembershipSummary]:
     """Each membership with its co-op's name and what its member account holds."""
     members = await coops.memberships_of_user(session, user_id)

@@ -17,6 +17,7 @@ from app.auth.actor import Actor
 from app.coops import service as coops
 from app.coops.models import Member, MemberClass, MemberStatus
 from app.core.errors import must_exist
+from app.core.pagination import PageRequest, Sort, paginate
 from app.notifications.events import Event, EventType, Members
 from app.notifications.service import notify
 from app.support import repository
@@ -77,6 +78,41 @@ async def raise_request(
         about=member.user_id,
     )
     return request
+
+
+async def list_visible(
+    session: AsyncSession,
+    actor: Actor,
+    member: Member,
+    page: PageRequest,
+    *,
+    status: Status | None = None,
+    priority: Priority | None = None,
+    assignee_member_id: uuid.UUID | None = None,
+) -> tuple[list[SupportRequest], str | None]:
+    """The requests the caller may see (their own, or all for support staff): urgent first,
+    then normal, then low; newest first within a priority."""
+    return await paginate(
+        session,
+        repository.requests_visible_to(
+            member,
+            sees_all=is_support_staff(actor, member),
+            status=status,
+            priority=priority,
+            assignee_member_id=assignee_member_id,
+        ),
+        page,
+        order=[
+            Sort(repository.priority_rank),
+            Sort(SupportRequest.created_at, descending=True),
+            Sort(SupportRequest.id, descending=True),
+        ],
+        key=lambda r: (repository.PRIORITY_RANK[r.priority], r.created_at, r.id),
+    )
+
+
+async def comments_of(session: AsyncSession, request_id: uuid.UUID) -> list[SupportComment]:
+    return list(await repository.comments_of(session, request_id))
 
 
 async def visible_request(

@@ -11,7 +11,7 @@ from app.coops.dependencies import CurrentMembership
 from app.coops.errors import CoopNotFound
 from app.core.deps import NowDep, SessionDep
 from app.core.errors import problems
-from app.core.pagination import CursorPage, PageDep, Sort, paginate
+from app.core.pagination import CursorPage, PageDep
 from app.support import repository
 from app.support import requests as desk
 from app.support.errors import AssigneeNotAWorker, SupportRequestNotFound, SupportStaffRequired
@@ -79,23 +79,14 @@ async def list_requests(
     """Support requests: your own (the holder's, for a representative); administrators and
     `worker` members see every request of the co-op. Urgent first, then normal, then low;
     newest first within a priority."""
-    rank = repository.priority_rank
-    items, next_cursor = await paginate(
+    items, next_cursor = await desk.list_visible(
         session,
-        repository.requests_visible_to(
-            member,
-            sees_all=desk.is_support_staff(actor, member),
-            status=status,
-            priority=priority,
-            assignee_member_id=assignee_member_id,
-        ),
+        actor,
+        member,
         page,
-        order=[
-            Sort(rank),
-            Sort(SupportRequest.created_at, descending=True),
-            Sort(SupportRequest.id, descending=True),
-        ],
-        key=lambda r: (repository.PRIORITY_RANK[r.priority], r.created_at, r.id),
+        status=status,
+        priority=priority,
+        assignee_member_id=assignee_member_id,
     )
     return CursorPage[SupportRequestRead](
         items=[SupportRequestRead.model_validate(r) for r in items], next_cursor=next_cursor

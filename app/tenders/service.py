@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.audit import service as audit
@@ -24,6 +24,7 @@ from app.governance import service as governance
 from app.governance.models import Proposal, ProposalKind, ProposalStatus
 from app.notifications.events import Event, EventType, ProvidersServing
 from app.notifications.service import notify
+from app.providers.models import ServiceType
 from app.tenders import repository, states
 from app.tenders.errors import DeadlineNotInFuture, InvalidTenderTransition, TenderNotFound
 from app.tenders.models import Tender, TenderArea
@@ -343,3 +344,13 @@ async def describe(session: AsyncSession, items: Sequence[Tender]) -> list[Tende
 async def read(session: AsyncSession, tender: Tender) -> TenderRead:
     [one] = await describe(session, [tender])
     return one
+
+
+def published_tenders(
+    *,
+    status: TenderStatus | None = None,
+    area_code: str | None = None,
+    service_type: ServiceType | None = None,
+) -> Select[Tender]:
+    """Tenders anyone may see (never drafts), narrowed by the listing's filters."""
+    return repository.published(status=status, area_code=area_code, service_type=service_type)

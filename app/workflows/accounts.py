@@ -17,7 +17,7 @@ from app.auth import recovery, sessions
 from app.auth import service as auth
 from app.auth.actor import Actor
 from app.auth.errors import LoginNotFound
-from app.auth.models import PreferredLanguage, User
+from app.auth.models import AuthSession, PreferredLanguage, User
 from app.auth.passwords import Passwords
 from app.core.clock import WALES, Sleeper
 from app.core.config import Settings
@@ -66,6 +66,15 @@ async def start_login(
 ) -> auth.TokenPair:
     """A login opened and recorded, the person told of it (`account.new_login`, on every
     sign-in with a password), then its first pair of tokens."""
+    login = await open_login(session, user=user, now=now, user_agent=user_agent)
+    return await auth.issue_pair(session, settings, user_id=user.id, login=login, now=now)
+
+
+async def open_login(
+    session: AsyncSession, *, user: User, now: datetime, user_agent: str | None = None
+) -> AuthSession:
+    """A login opened, recorded and told of, without tokens: the web pages' cookie session
+    is this login, listed and ended with the others."""
     login = await auth.open_login(session, user=user, now=now, user_agent=user_agent)
     audit.record(session, Actor(user=user), "auth.login", "auth_session", login.id, about=user.id)
     await notify(
@@ -79,7 +88,7 @@ async def start_login(
             params={"signed_in_at": now.isoformat()},
         ),
     )
-    return await auth.issue_pair(session, settings, user_id=user.id, login=login, now=now)
+    return login
 
 
 async def revoke_login(

@@ -1,0 +1,225 @@
+"""The signed-in person's own pages: home (what they hold, what waits for them), their Direct
+Payment, applying to join a co-op, and the approvals their representatives asked for."""
+
+import uuid
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+
+from app.areas import service as areas
+from app.coops import service as coops
+from app.coops.schemas import MemberApplication
+from app.core.clock import local_date
+from app.core.errors import AppError
+from app.core.pagination import PageRequest, Sort, paginate
+from app.direct_payments import service as direct_payments
+from app.direct_payments.schemas import DirectPaymentSet
+from app.governance import service as governance
+from app.governance.models import Proposal, ProposalStatus
+from app.me import service as me
+from app.representatives import approvals
+from app.representatives.models import Approval, ApprovalStatus
+from app.web.forms import pounds_to_pence, read_form, refuse, validated
+from app.web.pages import EMPTY_FORM, AnyPage, FormState, Page, SignedInPage
+from app.web.route import PageRoute
+from app.web.texts import TEXTS
+from app.workflows import membership
+from app.workflows.allowance import allowance
+
+router = APIRouter(route_class=PageRoute, include_in_schema=False)
+SHOWN = 50
+
+
+def approval_kind(page: Page, kind: str) -> str:
+    """What waits, in words; a kind the pages do not name yet is still listed."""
+    key = f"approval.kind.{kind}"
+    return page.t(key) if key in TEXTS else page.t("approval.kind_other", kind=kind)
+
+
+@router.get("/")
+async def home(page: AnyPage) -> Response:
+    """Signed out: what the service is. Signed in: the person's co-ops and balances, their
+    allowance this cycle, and what waits for them (approvals, open votes)."""
+    if page.actor is None:
+        return page.render("home_public.html", done=page.request.query_params.get("done"))
+    user = page.user
+    held = await me.memberships(page.session, user.id)
+    today = local_date(page.now)
+    award = await direct_payments.version_in_force(page.session, user.id, on=today)
+    headroom = await allowance(page.session, award, on=today) if award else None
+    waiting = await paginate(
+        page.session,
+        approvals.waiting_for(user.id, status=ApprovalStatus.pending),
+        PageRequest(limit=SHOWN),
+        order=[Sort(Approval.created_at), Sort(Approval.id)],
+        key=lambda a: (a.created_at, a.id),
+    )
+    votes = []
+    for membership_ in held:
+        if membership_.status != "active":
+            continue
+        still_open = []
+        for proposal in (
+            await page.session.scalars(
+                governance.proposals_of(membership_.coop_id, status=ProposalStatus.open)
+                .order_by(Proposal.closes_at, Proposal.id)
+                .limit(SHOWN)
+            )
+        ).all():
+            # A vote whose time has come closes as it is read, as the API's lists do.
+            if proposal.closes_at <= page.now:
+                await governance.settle(page.session, page.me, proposal, now=page.now)
+            else:
+                still_open.append(proposal)
+        mine = await governance.my_votes(
+            page.session, member_id=membership_.id, proposal_ids=[p.id for p in still_open]
+        )
+        votes += [(membership_, p, mine.get(p.id)) for p in still_open]
+    return page.render(
+        "home.html",
+        memberships=held,
+        award=award,
+        headroom=headroom,
+        approvals=waiting[0],
+        votes=votes,
+        done=page.request.query_params.get("done"),
+        kind=lambda kind: approval_kind(page, kind),
+    )
+
+
+# The Direct Payment --------------------------------------------------------------------
+
+
+async def show_direct_payment(page: Page, form: FormState) -> Response:
+    user = page.user
+    today = local_date(page.now)
+    award = await direct_payments.version_in_force(page.session, user.id, on=today)
+    headroom = await allowance(page.session, award, on=today) if award else None
+    names = {
+        a.code: a.name_cy if page.language == "cy" else a.name_en
+        for a in await areas.list_areas(page.session)
+    }
+    return page.render(
+        "holder/direct_payment.html",
+        form=form,
+        award=award,
+        headroom=headroom,
+        history=await direct_payments.history(page.session, user.id),
+        area_options=sorted(names.items(), key=lambda pair: pair[1]),
+        area_names=names,
+        today=today.isoformat(),
+        done=page.request.query_params.get("done"),
+    )
+
+
+@router.get("/direct-payment")
+async def direct_payment(page: SignedInPage) -> Response:
+    return await show_direct_payment(page, EMPTY_FORM)
+
+
+@router.post("/direct-payment")
+async def record_direct_payment(request: Request, page: SignedInPage) -> Response:
+    """Declare a version of the award (`PUT /api/v1/me/direct-payment`'s rules)."""
+    values = await read_form(request)
+    try:
+        fields: dict[str, object] = {
+            k: values[k] for k in ("area_code", "start_date", "end_date") if k in values
+        }
+        weekly = pounds_to_pence(values.get("weekly_amount"), "weekly_amount")
+        if weekly is not None:
+            fields["weekly_amount_pence"] = weekly
+        if "assessed_hours_per_week" in values:
+            fields["assessed_hours_per_week"] = _whole_number(values["assessed_hours_per_week"])
+        body = validated(DirectPaymentSet, fields)
+        await direct_payments.set_award(
+            page.session,
+            page.me,
+            direct_payments.AwardFigures(
+                area_code=body.area_code,
+                weekly_amount_pence=body.weekly_amount_pence,
+                start_date=body.start_date,
+                end_date=body.end_date,
+                assessed_hours_per_week=body.assessed_hours_per_week,
+            ),
+            now=page.now,
+        )
+    except AppError as error:
+        raise refuse(
+            page.language,
+            _renamed(error),
+            values,
+            show_direct_payment,
+            fields={"award_in_past": "start_date", "award_confirmed": "start_date"},
+        ) from error
+    return page.redirect("/direct-payment?done=recorded")
+
+
+def _whole_number(value: str) -> object:
+    """Digits as a number; anything else is left for the schema to refuse."""
+    return int(value) if value.isdigit() and len(value) < 10 else value
+
+
+def _renamed(error: AppError) -> AppError:
+    """The schema speaks pence; the form's field is in pounds."""
+    errors = error.extra.get("errors") if error.code == "validation_error" else None
+    for item in errors or []:
+        item["loc"] = [
+            "weekly_amount" if part == "weekly_amount_pence" else part for part in item["loc"]
+        ]
+    return error
+
+
+# Joining a co-op -----------------------------------------------------------------------
+
+
+@router.post("/coops/{coop_id}/join")
+async def apply_to_join(coop_id: uuid.UUID, request: Request, page: SignedInPage) -> Response:
+    """Apply as a member of the chosen class; an administrator approves."""
+    values = await read_form(request)
+    coop = await coops.get_coop(page.session, coop_id)
+    body = validated(MemberApplication, {k: v for k, v in values.items() if k == "member_class"})
+    await membership.apply_to_join(
+        page.session, page.me, coop, member_class=body.member_class, now=page.now
+    )
+    return page.redirect(f"/coops/{coop.id}?done=applied")
+
+
+# Approvals -----------------------------------------------------------------------------
+
+
+@router.get("/approvals")
+async def list_approvals(page: SignedInPage) -> Response:
+    """What the person's representatives started that waits for their decision."""
+    items, _ = await paginate(
+        page.session,
+        approvals.waiting_for(page.user.id, status=ApprovalStatus.pending),
+        PageRequest(limit=SHOWN),
+        order=[Sort(Approval.created_at), Sort(Approval.id)],
+        key=lambda a: (a.created_at, a.id),
+    )
+    return page.render(
+        "holder/approvals.html",
+        approvals=items,
+        done=page.request.query_params.get("done"),
+        kind=lambda kind: approval_kind(page, kind),
+    )
+
+
+async def _decide(page: Page, approval_id: uuid.UUID, *, approve: bool) -> Response:
+    approval = await approvals.get_for_holder(
+        page.session, holder_id=page.user.id, approval_id=approval_id
+    )
+    await approvals.decide(page.session, page.me, approval, approve=approve, now=page.now)
+    return page.redirect(f"/approvals?done={'approved' if approve else 'refused'}")
+
+
+@router.post("/approvals/{approval_id}/approve")
+async def approve(approval_id: uuid.UUID, page: SignedInPage) -> Response:
+    """Approve in person (the API's `POST /me/approvals/{id}/approve`): it goes ahead."""
+    return await _decide(page, approval_id, approve=True)
+
+
+@router.post("/approvals/{approval_id}/refuse")
+async def refuse_approval(approval_id: uuid.UUID, page: SignedInPage) -> Response:
+    """Refuse in person: what was asked does not happen."""
+    return await _decide(page, approval_id, approve=False)

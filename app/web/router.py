@@ -1,0 +1,47 @@
+"""The web pages, under `/` (the API stays under `/api/v1`): one router per group of pages,
+gathered here, and the stylesheet.
+
+Every page route is a `PageRoute` and is left out of the OpenAPI description (it is not the
+API). Pages for the journeys still to come (visits to confirm, consent to share evidence,
+bank reconciliation, payroll, a representative switching to the holder they act for, the
+council officer's area) each get a router module of their own here.
+"""
+
+from pathlib import Path
+
+from fastapi import APIRouter, FastAPI
+from fastapi.staticfiles import StaticFiles
+
+from app.web import route
+from app.web.account_router import router as account_router
+from app.web.admin_router import router as admin_router
+from app.web.decisions_router import router as decisions_router
+from app.web.desk_router import router as desk_router
+from app.web.home_router import router as home_router
+from app.web.invoices_router import router as invoices_router
+from app.web.me_router import router as me_router
+from app.web.money_router import router as money_router
+from app.web.public_router import router as public_router
+
+STATIC = Path(__file__).resolve().parent / "static"
+
+router = APIRouter(include_in_schema=False)
+for pages in (
+    home_router,
+    public_router,
+    account_router,
+    me_router,
+    money_router,
+    decisions_router,
+    desk_router,
+    invoices_router,
+    admin_router,
+):
+    router.include_router(pages)
+
+
+def install(app: FastAPI) -> None:
+    """The pages and their stylesheet, served by the application itself."""
+    app.include_router(router)
+    route.install_handlers(app)
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")

@@ -1,0 +1,261 @@
+"""The authorisation matrix of the web pages: every page route, asked for by every kind of
+visitor, against a table kept by hand (as `test_authorisation.py` keeps the API's).
+
+A page route the app serves without a row here fails the test. Pages answer 303 to the
+sign-in page for a visitor who is not signed in, 404 for what the person may not see (another
+co-op's pages), 403 for an act their role does not allow, as the API does. Each call runs in a
+savepoint that is rolled back, with the visitor's cookies as they were before it.
+"""
+
+import re
+import uuid
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+
+import httpx
+from fastapi import FastAPI
+from sqlalchemy.ext.asyncio import AsyncConnection
+from starlette.routing import BaseRoute
+
+from app.web.route import PageRoute
+from tests.factories import DEFAULT_PASSWORD
+from tests.security.test_authorisation import World, world  # noqa: F401  (the same world)
+from tests.web.pages import csrf_of
+
+ROLES = ("anonymous", "user", "other_coop", "member", "admin")
+Expect = dict[str, int]
+
+
+def everyone(status: int) -> Expect:
+    return dict.fromkeys(ROLES, status)
+
+
+def signed_in(status: int) -> Expect:
+    return {**everyone(status), "anonymous": 303}
+
+
+def signed_out(status: int) -> Expect:
+    """A page for signing in or up: a signed-in visitor is sent on."""
+    return {**everyone(303), "anonymous": status}
+
+
+def coop_members(status: int, *, admin: int | None = None) -> Expect:
+    """A co-op's own page: anyone else is told it does not exist."""
+    return {
+        **signed_in(404),
+        "member": status,
+        "admin": status if admin is None else admin,
+    }
+
+
+def coop_admins(status: int) -> Expect:
+    return {**coop_members(403), "admin": status}
+
+
+@dataclass(frozen=True)
+class Row:
+    path: str
+    expect: Expect
+    form: Callable[[World], dict[str, str]] | None = None
+
+
+TABLE: dict[str, Row] = {
+    "GET /": Row("/", everyone(200)),
+    "GET /providers": Row("/providers?area=W06000015", everyone(200)),
+    "GET /tenders": Row("/tenders", everyone(200)),
+    "GET /tenders/{tender_id}": Row("/tenders/{tender_open}", everyone(200)),
+    "GET /coops": Row("/coops", everyone(200)),
+    "GET /coops/{coop_id}": Row("/coops/{coop}", everyone(200)),
+    "GET /language/{language}": Row("/language/cy?next=/coops", everyone(303)),
+    "GET /sign-up": Row("/sign-up", signed_out(200)),
+    "POST /sign-up": Row(
+        "/sign-up",
+        everyone(303),
+        lambda w: {
+            "email": f"new-{uuid.uuid4().hex[:8]}@example.org",
+            "password": DEFAULT_PASSWORD,
+            "full_name": "New Person",
+        },
+    ),
+    "GET /sign-in": Row("/sign-in", signed_out(200)),
+    "POST /sign-in": Row(
+        "/sign-in",
+        everyone(303),
+        lambda w: {"email": w.people["user"].email, "password": DEFAULT_PASSWORD},
+    ),
+    "POST /sign-out": Row("/sign-out", everyone(303)),
+    "GET /password-reset": Row("/password-reset", everyone(200)),
+    "POST /password-reset": Row(
+        "/password-reset", everyone(303), lambda w: {"email": w.people["user"].email}
+    ),
+    "GET /password-reset/confirm": Row("/password-reset/confirm", everyone(200)),
+    # A code nobody was sent: refused for everyone alike.
+    "POST /password-reset/confirm": Row(
+        "/password-reset/confirm",
+        everyone(400),
+        lambda w: {"token": "not-a-code", "new_password": DEFAULT_PASSWORD},
+    ),
+    "GET /account": Row("/account", signed_in(200)),
+    # The member's second login: only the member may end it.
+    "POST /account/logins/{login_id}/end": Row(
+        "/account/logins/{member_login}/end", {**signed_in(404), "member": 303}
+    ),
+    "GET /account/export": Row("/account/export", signed_in(200)),
+    "GET /account/close": Row("/account/close", signed_in(200)),
+    # Administrators are the last of their co-op's; the member has a call-off to keep.
+    "POST /account/close": Row("/account/close", {**signed_in(409), "user": 303}),
+    "GET /direct-payment": Row("/direct-payment", signed_in(200)),
+    "POST /direct-payment": Row(
+        "/direct-payment",
+        signed_in(303),
+        lambda w: {
+            "area_code": "W06000015",
+            "weekly_amount": "500.00",
+            "start_date": "2026-03-02",
+        },
+    ),
+    "POST /coops/{coop_id}/join": Row(
+        "/coops/{coop}/join",
+        {**signed_in(303), "member": 409, "admin": 409},
+        lambda w: {"member_class": "carer"},
+    ),
+    "GET /approvals": Row("/approvals", signed_in(200)),
+    "POST /approvals/{approval_id}/approve": Row("/approvals/{missing}/approve", signed_in(404)),
+    "POST /approvals/{approval_id}/refuse": Row("/approvals/{missing}/refuse", signed_in(404)),
+    "GET /coops/{coop_id}/money": Row("/coops/{coop}/money", coop_members(200)),
+    "GET /coops/{coop_id}/statement.csv": Row("/coops/{coop}/statement.csv", coop_members(200)),
+    "GET /coops/{coop_id}/pay-in": Row("/coops/{coop}/pay-in", coop_members(200)),
+    "POST /coops/{coop_id}/pay-in": Row(
+        "/coops/{coop}/pay-in",
+        coop_members(303),
+        lambda w: {"amount": "10.00", "reference": "Top-up", "source": "top_up"},
+    ),
+    "GET /coops/{coop_id}/votes": Row("/coops/{coop}/votes", coop_members(200)),
+    "GET /proposals/{proposal_id}": Row("/proposals/{proposal}", coop_members(200)),
+    "POST /proposals/{proposal_id}": Row(
+        "/proposals/{proposal}", coop_members(303), lambda w: {"choice": "yes"}
+    ),
+    "GET /coops/{coop_id}/support": Row("/coops/{coop}/support", coop_members(200)),
+    "POST /coops/{coop_id}/support": Row(
+        "/coops/{coop}/support",
+        coop_members(303),
+        lambda w: {"category": "payroll", "subject": "Payslips", "body": "Where are they?"},
+    ),
+    "GET /coops/{coop_id}/invoices": Row("/coops/{coop}/invoices", coop_members(200)),
+    "GET /invoices/{invoice_id}": Row("/invoices/{invoice}", coop_members(200)),
+    # Only the member the line charges disputes it.
+    "POST /invoices/{invoice_id}/lines/{line_id}/dispute": Row(
+        "/invoices/{invoice}/lines/{invoice_line}/dispute",
+        coop_members(303, admin=403),
+        lambda w: {"reason": "Nobody came"},
+    ),
+    "POST /invoices/{invoice_id}/approve": Row(
+        "/invoices/{invoice}/approve", coop_members(403, admin=303)
+    ),
+    "GET /coops/{coop_id}/admin/members": Row("/coops/{coop}/admin/members", coop_admins(200)),
+    "POST /coops/{coop_id}/admin/members/{member_id}/approve": Row(
+        "/coops/{coop}/admin/members/{pending}/approve", coop_admins(303)
+    ),
+}
+
+
+def _all_routes(routes: Iterable[BaseRoute]) -> Iterator[BaseRoute]:
+    for route in routes:
+        if hasattr(route, "original_router"):  # an included router, walked into
+            yield from _all_routes(route.original_router.routes)
+        else:
+            yield route
+
+
+def page_routes(app: FastAPI) -> set[str]:
+    """Every page route (the web routers have no prefixes: a route's path is its address)."""
+    return {
+        f"{method} {route.path}"
+        for route in _all_routes(app.routes)
+        if isinstance(route, PageRoute)
+        for method in route.methods
+        if method != "HEAD"
+    }
+
+
+def test_every_page_route_has_a_row(app: FastAPI) -> None:
+    missing = page_routes(app) - set(TABLE)
+    assert not missing, f"page routes without a row in the table: {sorted(missing)}"
+    stale = set(TABLE) - page_routes(app)
+    assert not stale, f"rows for page routes the app does not serve: {sorted(stale)}"
+
+
+async def visitors(app: FastAPI, world: World) -> dict[str, tuple[httpx.Cookies, str]]:  # noqa: F811
+    """Each role's cookies (signed in through the sign-in page) and its forms' token."""
+    found = {}
+    for role in ROLES:
+        async with _client(app, httpx.Cookies()) as client:
+            shown = await client.get("/sign-in")
+            if role != "anonymous":
+                person = world.people[role]
+                signed = await client.post(
+                    "/sign-in",
+                    data={
+                        "csrf_token": csrf_of(shown.text),
+                        "email": person.email,
+                        "password": DEFAULT_PASSWORD,
+                    },
+                )
+                assert signed.status_code == 303, signed.text
+                shown = await client.get("/account")
+            found[role] = (httpx.Cookies(client.cookies), csrf_of(shown.text))
+    return found
+
+
+def _client(app: FastAPI, cookies: httpx.Cookies) -> httpx.AsyncClient:
+    return httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app, client=("203.0.113.30", 50000)),
+        base_url="https://test",
+        cookies=cookies,
+    )
+
+
+async def test_every_page_answers_every_visitor_as_the_table_says(
+    app: FastAPI,
+    connection: AsyncConnection,
+    world: World,  # noqa: F811
+) -> None:
+    who = await visitors(app, world)
+    mismatches: list[str] = []
+    for route, row in sorted(TABLE.items()):
+        method = route.split(" ", 1)[0]
+        path = row.path.format(**world.ids)
+        for role in ROLES:
+            cookies, token = who[role]
+            savepoint = await connection.begin_nested()
+            try:
+                async with _client(app, httpx.Cookies(cookies)) as client:
+                    if method == "POST":
+                        form = {"csrf_token": token, **(row.form(world) if row.form else {})}
+                        response = await client.post(path, data=form)
+                    else:
+                        response = await client.get(path)
+            finally:
+                await savepoint.rollback()
+            expected = row.expect[role]
+            if response.status_code != expected:
+                mismatches.append(
+                    f"{route} as {role}: {response.status_code} (expected {expected}) "
+                    f"{_heading(response.text)}"
+                )
+            sent_away = not response.headers.get("location", "").startswith("/sign-in")
+            if (
+                expected == 303
+                and role == "anonymous"
+                and row.expect["member"] != 303
+                and sent_away
+            ):
+                mismatches.append(f"{route} as anonymous: not sent to sign in")
+            if role != "anonymous" and response.headers.get("cache-control") != "no-store":
+                mismatches.append(f"{route} as {role}: a personal page a cache may keep")
+    assert not mismatches, "\n".join(mismatches)
+
+
+def _heading(html: str) -> str:
+    found = re.search(r"<h1>(.*?)</h1>", html, re.S)
+    return found.group(1).strip() if found else ""
