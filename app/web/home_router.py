@@ -206,8 +206,8 @@ async def list_approvals(page: SignedInPage) -> Response:
 
 
 async def _decide(page: Page, approval_id: uuid.UUID, *, approve: bool) -> Response:
-    approval = await approvals.get_for_holder(
-        page.session, holder_id=page.user.id, approval_id=approval_id
+    approval = await approvals.get_for_decider(
+        page.session, user_id=page.user.id, approval_id=approval_id
     )
     await approvals.decide(page.session, page.me, approval, approve=approve, now=page.now)
     return page.redirect(f"/approvals?done={'approved' if approve else 'refused'}")

@@ -11,6 +11,7 @@ from app.core.errors import AppError
 from app.tenders.contracts import service as contracts
 from app.tenders.dependencies import seen_invoice
 from app.tenders.errors import NotTheLinesMember
+from app.tenders.invoices import disputes
 from app.tenders.invoices import service as invoices
 from app.tenders.invoices.schemas import DisputeCreate, InvoiceRead
 from app.tenders.models import InvoiceStatus
@@ -82,7 +83,7 @@ async def dispute(
         if seen.viewer.member is None or line.member_id != seen.viewer.member.id:
             raise NotTheLinesMember
         body = validated(DisputeCreate, {k: v for k, v in values.items() if k == "reason"})
-        await invoices.dispute(
+        await disputes.dispute(
             page.session,
             page.me,
             seen.invoice,
