@@ -28,7 +28,12 @@ from app.representatives.errors import (
     ApprovalDecided,
     NotAnIndependentAdmin,
 )
-from app.representatives.models import Approval, ApprovalStatus, CapacityChange
+from app.representatives.models import (
+    Approval,
+    ApprovalStatus,
+    CapacityChange,
+    CapacityChangeStatus,
+)
 from app.representatives.schemas import ApprovalRead, CapacityChangeCreate, CapacityChangeRead
 
 router = APIRouter(prefix="/coops/{coop_id}", tags=["representatives"])
@@ -76,7 +81,7 @@ async def request_capacity_change(
         now=now,
     )
     read = CapacityChangeRead.model_validate(change)
-    status = 202 if change.status.value == "pending" else 200
+    status = 202 if change.status == CapacityChangeStatus.pending else 200
     return JSONResponse(read.model_dump(mode="json"), status_code=status)
 
 
