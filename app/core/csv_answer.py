@@ -3,7 +3,7 @@
 import csv
 import io
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Any, Literal, TypeVar
@@ -129,6 +129,21 @@ def json_or_csv(
     if not wants_csv(format_, request.headers.get("accept")):
         return answer
     return csv_response(to_csv(answer), filename=filename)
+
+
+async def json_or_csv_read(
+    request: Request,
+    format_: str | None,
+    *,
+    answer: Callable[[], Awaitable[_Answer]],
+    csv: Callable[[], Awaitable[str]],
+    filename: str,
+) -> _Answer | Response:
+    """As `json_or_csv`, when the two forms read differently (a page of JSON, but every row
+    as CSV): only the form asked for is read."""
+    if wants_csv(format_, request.headers.get("accept")):
+        return csv_response(await csv(), filename=filename)
+    return await answer()
 
 
 def conditional_json_or_csv(

@@ -13,9 +13,8 @@ from app.core.clock import local_date
 from app.core.csv_answer import (
     FormatQuery,
     csv_alternative,
-    csv_response,
     json_or_csv,
-    wants_csv,
+    json_or_csv_read,
 )
 from app.core.deps import NowDep, SessionDep
 from app.core.errors import problems
@@ -169,23 +168,32 @@ async def list_ledger(
         between=books.instants(first, last),
         kinds=books.stored_kinds(kind),
     )
-    if wants_csv(format_, request.headers.get("accept")):
+
+    async def every_row() -> str:
         every = list((await session.scalars(stmt.order_by(LedgerTransaction.seq))).all())
         postings = await repository.postings_of(session, [t.id for t in every])
-        seen = [repository.as_seen_by(who, t, postings[t.id]) for t in every]
-        name = f"ledger-{member.coop_id}-{first or 'start'}-{last or 'now'}.csv"
-        return csv_response(books.to_csv(seen), filename=name)
-    items, next_cursor = await paginate(
-        session,
-        stmt,
-        page,
-        order=[Sort(LedgerTransaction.seq, descending=True)],
-        key=lambda t: (t.seq,),
-    )
-    postings = await repository.postings_of(session, [t.id for t in items])
-    return CursorPage[LedgerTransactionRead](
-        items=[repository.as_seen_by(who, t, postings[t.id]) for t in items],
-        next_cursor=next_cursor,
+        return books.to_csv([repository.as_seen_by(who, t, postings[t.id]) for t in every])
+
+    async def one_page() -> CursorPage[LedgerTransactionRead]:
+        items, next_cursor = await paginate(
+            session,
+            stmt,
+            page,
+            order=[Sort(LedgerTransaction.seq, descending=True)],
+            key=lambda t: (t.seq,),
+        )
+        postings = await repository.postings_of(session, [t.id for t in items])
+        return CursorPage[LedgerTransactionRead](
+            items=[repository.as_seen_by(who, t, postings[t.id]) for t in items],
+            next_cursor=next_cursor,
+        )
+
+    return await json_or_csv_read(
+        request,
+        format_,
+        answer=one_page,
+        csv=every_row,
+        filename=f"ledger-{member.coop_id}-{first or 'start'}-{last or 'now'}.csv",
     )
 
 

@@ -243,7 +243,8 @@ class TestHolders:
         )
         assert swansea_list["items"] == []
         # Ended: off the list at once.
-        await client.delete(f"{ACCESS}/{made['id']}", headers=story.holder.headers)
+        ended = await client.delete(f"{ACCESS}/{made['id']}", headers=story.holder.headers)
+        assert ended.status_code == 204, ended.text
         assert (await ok_json(await client.get(url, headers=officer.headers)))["items"] == []
 
     async def test_only_that_councils_officers_and_clients_may_list(

@@ -150,7 +150,7 @@ TABLE: dict[str, Row] = {
         lambda w: {"reason": "Nobody came"},
     ),
     "POST /invoices/{invoice_id}/approve": Row(
-        "/invoices/{invoice}/approve", coop_members(403, admin=303)
+        "/invoices/{accepted_invoice}/approve", coop_members(403, admin=303)
     ),
     "GET /coops/{coop_id}/admin/members": Row("/coops/{coop}/admin/members", coop_admins(200)),
     "POST /coops/{coop_id}/admin/members/{member_id}/approve": Row(

@@ -28,6 +28,9 @@ class TestCoopInvoices:
         second = await submitted(
             client, contract_id, world.staff_2, invoice_body(line(world.holder_a_member_id, 30))
         )
+        # The holder accepts her line, which lifts the dispute window (SPEC 15).
+        accept = f"/api/v1/invoices/{second['id']}/lines/{second['lines'][0]['id']}/accept"
+        ok(await client.post(accept, headers=world.holder_a.headers))
         ok(
             await client.post(
                 f"/api/v1/invoices/{second['id']}/approve", headers=world.admin.headers

@@ -281,7 +281,10 @@ class TestDisputedVisits:
         disputed = await confirmed_visit(client, contract_id, world)
         kept = await confirmed_visit(client, contract_id, world, member_id=world.holder_b_member_id)
         invoice = await submitted(client, contract_id, world.staff_2, from_visits())
-        line_a, line_b = invoice["lines"]
+        # One line per member, in whatever order the invoice lists them.
+        by_member = {line["member_id"]: line for line in invoice["lines"]}
+        line_a = by_member[str(world.holder_a_member_id)]
+        line_b = by_member[str(world.holder_b_member_id)]
         base = f"/api/v1/invoices/{invoice['id']}/lines"
         for line_id, holder in ((line_a["id"], world.holder_a), (line_b["id"], world.holder_b)):
             ok(

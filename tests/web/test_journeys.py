@@ -302,6 +302,19 @@ async def invoiced(site: Site) -> dict[str, dict[str, object]]:
             )
             assert made.status_code == 201, made.text
             entry[name] = made.json()["id"]
+        # The holder accepts the line to be approved, which lifts the dispute window
+        # (SPEC 15): otherwise approval waits `invoice_dispute_days` after submission.
+        to_approve = await api.get(
+            f"/api/v1/invoices/{entry['to_approve']}",
+            headers=holder.headers,  # type: ignore[attr-defined]
+        )
+        assert to_approve.status_code == 200, to_approve.text
+        [line] = to_approve.json()["lines"]
+        accepted = await api.post(
+            f"/api/v1/invoices/{entry['to_approve']}/lines/{line['id']}/accept",
+            headers=holder.headers,  # type: ignore[attr-defined]
+        )
+        assert accepted.status_code == 200, accepted.text
     return people
 
 
