@@ -10,6 +10,7 @@ from fastapi.templating import Jinja2Templates
 
 from app.core.clock import WALES
 from app.core.i18n import Language
+from app.notifications import catalogue
 from app.reference.labels import LABELS
 from app.web.texts import text
 
@@ -24,35 +25,6 @@ environment = jinja2.Environment(
     lstrip_blocks=True,
 )
 templates = Jinja2Templates(env=environment)
-
-MONTHS_CY = (
-    "Ionawr",
-    "Chwefror",
-    "Mawrth",
-    "Ebrill",
-    "Mai",
-    "Mehefin",
-    "Gorffennaf",
-    "Awst",
-    "Medi",
-    "Hydref",
-    "Tachwedd",
-    "Rhagfyr",
-)
-MONTHS_EN = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
 
 
 def money(pence: int) -> str:
@@ -75,8 +47,7 @@ def day_text(value: date | datetime | None, language: Language) -> str:
     if value is None:
         return ""
     day = value.astimezone(WALES).date() if isinstance(value, datetime) else value
-    months = MONTHS_CY if language == "cy" else MONTHS_EN
-    return f"{day.day} {months[day.month - 1]} {day.year}"
+    return catalogue.day_text(day, language)
 
 
 def time_text(value: datetime | None, language: Language) -> str:
