@@ -104,6 +104,7 @@ def test_demo_data_is_refused_in_production(cli_env: dict[str, str]) -> None:
         "DPC_ENV": "production",
         "DPC_SECRET_KEY": "p" * 48,
         "DPC_SMTP_URL": "smtp://127.0.0.1:2525",
+        "DPC_PUBLIC_BASE_URL": "https://care.example.org",
     }
     line = _one_line(run_cli("demo", env=production))
     assert "production" in line

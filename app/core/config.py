@@ -130,6 +130,17 @@ class Settings(BaseSettings):
                 raise ValueError("DPC_BENCH_ENDPOINTS may not be set when DPC_ENV=production")
             if self.smtp_url is None:
                 raise ValueError("DPC_SMTP_URL is required when DPC_ENV=production")
+            # Published open data links to itself from this address: the development default
+            # would send the world to localhost, and the pages' cookies (Secure outside
+            # development) are never sent back over plain http.
+            if (
+                "public_base_url" not in self.model_fields_set
+                or not self.public_base_url.startswith("https://")
+            ):
+                raise ValueError(
+                    "DPC_PUBLIC_BASE_URL (https://, the address people reach the service at) "
+                    "is required when DPC_ENV=production"
+                )
         return self
 
     @field_validator("metrics_allow")

@@ -398,4 +398,5 @@ def production_settings() -> Settings:
         env="production",
         secret_key=SecretStr("a production secret key that is long enough " + uuid.uuid4().hex),
         smtp_url=SecretStr("smtp://127.0.0.1:1"),
+        public_base_url="https://care.example.org",
     )
