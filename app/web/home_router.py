@@ -12,6 +12,7 @@ from app.coops.schemas import MemberApplication
 from app.core.clock import local_date
 from app.core.errors import AppError
 from app.core.pagination import PageRequest, Sort, paginate
+from app.councils import service as councils
 from app.direct_payments import service as direct_payments
 from app.direct_payments.schemas import DirectPaymentSet
 from app.governance import service as governance
@@ -75,8 +76,11 @@ async def home(page: AnyPage) -> Response:
             page.session, member_id=membership_.id, proposal_ids=[p.id for p in still_open]
         )
         votes += [(membership_, p, mine.get(p.id)) for p in still_open]
+    # A council officer reaches their council's pages from here.
+    council_areas = await councils.officer_area_codes(page.session, user.id)
     return page.render(
         "home.html",
+        council_areas=council_areas,
         memberships=held,
         award=award,
         headroom=headroom,

@@ -15,6 +15,8 @@ from fastapi.staticfiles import StaticFiles
 from app.web import route
 from app.web.account_router import router as account_router
 from app.web.admin_router import router as admin_router
+from app.web.council_holders_router import router as council_holders_router
+from app.web.council_router import router as council_router
 from app.web.decisions_router import router as decisions_router
 from app.web.desk_router import router as desk_router
 from app.web.home_router import router as home_router
@@ -36,6 +38,8 @@ for pages in (
     desk_router,
     invoices_router,
     admin_router,
+    council_router,
+    council_holders_router,
 ):
     router.include_router(pages)
 

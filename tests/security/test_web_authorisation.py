@@ -18,11 +18,12 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from starlette.routing import BaseRoute
 
 from app.web.route import PageRoute
-from tests.factories import DEFAULT_PASSWORD
+from tests.factories import DEFAULT_PASSWORD, SWANSEA
 from tests.security.test_authorisation import World, world  # noqa: F401  (the same world)
 from tests.web.pages import csrf_of
 
-ROLES = ("anonymous", "user", "other_coop", "member", "admin")
+# "officer" is Swansea's; the world's member is a holder Cardiff pays, who shares with Cardiff.
+ROLES = ("anonymous", "user", "other_coop", "member", "admin", "officer")
 Expect = dict[str, int]
 
 
@@ -50,6 +51,11 @@ def coop_members(status: int, *, admin: int | None = None) -> Expect:
 
 def coop_admins(status: int) -> Expect:
     return {**coop_members(403), "admin": status}
+
+
+def council_officers(status: int) -> Expect:
+    """A council officer's page: anyone who is not one is refused, as the API refuses them."""
+    return {**signed_in(403), "officer": status}
 
 
 @dataclass(frozen=True)
@@ -103,7 +109,7 @@ TABLE: dict[str, Row] = {
     "GET /account/export": Row("/account/export", signed_in(200)),
     "GET /account/close": Row("/account/close", signed_in(200)),
     # Administrators are the last of their co-op's; the member has a call-off to keep.
-    "POST /account/close": Row("/account/close", {**signed_in(409), "user": 303}),
+    "POST /account/close": Row("/account/close", {**signed_in(409), "user": 303, "officer": 303}),
     "GET /direct-payment": Row("/direct-payment", signed_in(200)),
     "POST /direct-payment": Row(
         "/direct-payment",
@@ -155,6 +161,33 @@ TABLE: dict[str, Row] = {
     "GET /coops/{coop_id}/admin/members": Row("/coops/{coop}/admin/members", coop_admins(200)),
     "POST /coops/{coop_id}/admin/members/{member_id}/approve": Row(
         "/coops/{coop}/admin/members/{pending}/approve", coop_admins(303)
+    ),
+    "GET /council": Row("/council", council_officers(200)),
+    "GET /council/areas/{code}": Row(f"/council/areas/{SWANSEA}", council_officers(200)),
+    "GET /council/areas/{code}/summary.csv": Row(
+        f"/council/areas/{SWANSEA}/summary.csv", council_officers(200)
+    ),
+    "GET /council/areas/{code}/awards": Row(
+        f"/council/areas/{SWANSEA}/awards", council_officers(200)
+    ),
+    "GET /council/areas/{code}/holders": Row(
+        f"/council/areas/{SWANSEA}/holders", council_officers(200)
+    ),
+    "GET /council/awards/{award_id}": Row("/council/awards/{swansea_award}", council_officers(200)),
+    "POST /council/awards/{award_id}/confirm": Row(
+        "/council/awards/{swansea_award}/confirm", council_officers(303)
+    ),
+    "POST /council/awards/{award_id}/reject": Row(
+        "/council/awards/{swansea_award}/reject",
+        council_officers(303),
+        lambda w: {"reason": "Not what the council assessed"},
+    ),
+    # The member shares with Cardiff: Swansea's officer, like everyone else, finds nothing.
+    "GET /council/coops/{coop_id}/members/{member_id}/evidence": Row(
+        "/council/coops/{coop}/members/{member}/evidence", signed_in(404)
+    ),
+    "GET /council/coops/{coop_id}/members/{member_id}/evidence.csv": Row(
+        "/council/coops/{coop}/members/{member}/evidence.csv", signed_in(404)
     ),
 }
 
