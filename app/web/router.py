@@ -2,9 +2,7 @@
 gathered here, and the stylesheet.
 
 Every page route is a `PageRoute` and is left out of the OpenAPI description (it is not the
-API). Pages for the journeys still to come (visits to confirm, consent to share evidence,
-bank reconciliation, payroll, a representative switching to the holder they act for, the
-council officer's area) each get a router module of their own here.
+API). Each journey's pages are a router module of their own here.
 """
 
 from pathlib import Path
