@@ -25,7 +25,7 @@ from app.evidence.errors import EvidenceNotFound
 from app.evidence.models import CouncilAccessGrant
 from app.evidence.schemas import EvidenceRead
 from app.web.council_router import area_name, area_of, council_of, days_asked
-from app.web.forms import pounds_to_pence, read_form, refuse, state_of, validated
+from app.web.forms import in_pounds, pounds_to_pence, read_form, refuse, state_of, validated
 from app.web.pages import EMPTY_FORM, FormState, Page, SignedInPage
 from app.web.route import PageRoute
 
@@ -99,13 +99,6 @@ async def award(award_id: uuid.UUID, page: SignedInPage) -> Response:
     return await show_award(page, EMPTY_FORM)
 
 
-def in_pounds(error: AppError) -> AppError:
-    """The schema speaks pence; the form's field is in pounds."""
-    for item in error.extra.get("errors", []) if error.code == "validation_error" else []:
-        item["loc"] = ["weekly_amount" if p == "weekly_amount_pence" else p for p in item["loc"]]
-    return error
-
-
 @router.post("/council/awards/{award_id}/confirm")
 async def confirm_award(award_id: uuid.UUID, request: Request, page: SignedInPage) -> Response:
     """Confirm the version (`POST /la/awards/{id}/confirm`), with the amount the council pays
@@ -128,7 +121,12 @@ async def confirm_award(award_id: uuid.UUID, request: Request, page: SignedInPag
             now=page.now,
         )
     except AppError as error:
-        raise refuse(page.language, in_pounds(error), values, show_award) from error
+        raise refuse(
+            page.language,
+            in_pounds(error, pence_field="weekly_amount_pence", form_field="weekly_amount"),
+            values,
+            show_award,
+        ) from error
     return page.redirect(f"/council/areas/{found.area_code}/awards?done=confirmed")
 
 

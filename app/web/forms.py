@@ -78,6 +78,14 @@ def pounds_to_pence(value: str | None, field: str) -> int | None:
     return int(pounds) * 100 + int((pennies or "0").ljust(2, "0"))
 
 
+def in_pounds(error: AppError, *, pence_field: str, form_field: str) -> AppError:
+    """The API's schema speaks pence (`pence_field`); the form's field is in pounds: a
+    validation error names the form's field, so that it shows beside it."""
+    for item in error.extra.get("errors", []) if error.code == "validation_error" else []:
+        item["loc"] = [form_field if part == pence_field else part for part in item["loc"]]
+    return error
+
+
 def state_of(
     error: AppError,
     language: Language,

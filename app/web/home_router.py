@@ -20,7 +20,7 @@ from app.governance.models import Proposal, ProposalStatus
 from app.me import service as me
 from app.representatives import approvals
 from app.representatives.models import Approval, ApprovalStatus
-from app.web.forms import pounds_to_pence, read_form, refuse, validated
+from app.web.forms import in_pounds, pounds_to_pence, read_form, refuse, validated
 from app.web.pages import EMPTY_FORM, AnyPage, FormState, Page, SignedInPage
 from app.web.route import PageRoute
 from app.web.texts import TEXTS
@@ -150,7 +150,7 @@ async def record_direct_payment(request: Request, page: SignedInPage) -> Respons
     except AppError as error:
         raise refuse(
             page.language,
-            _renamed(error),
+            in_pounds(error, pence_field="weekly_amount_pence", form_field="weekly_amount"),
             values,
             show_direct_payment,
             fields={"award_in_past": "start_date", "award_confirmed": "start_date"},
@@ -161,16 +161,6 @@ async def record_direct_payment(request: Request, page: SignedInPage) -> Respons
 def _whole_number(value: str) -> object:
     """Digits as a number; anything else is left for the schema to refuse."""
     return int(value) if value.isdigit() and len(value) < 10 else value
-
-
-def _renamed(error: AppError) -> AppError:
-    """The schema speaks pence; the form's field is in pounds."""
-    errors = error.extra.get("errors") if error.code == "validation_error" else None
-    for item in errors or []:
-        item["loc"] = [
-            "weekly_amount" if part == "weekly_amount_pence" else part for part in item["loc"]
-        ]
-    return error
 
 
 # Joining a co-op -----------------------------------------------------------------------

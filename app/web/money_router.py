@@ -17,6 +17,7 @@ from app.ledger import service as ledger
 from app.ledger.models import AccountKind, ContributionSource
 from app.ledger.schemas import ContributionCreate
 from app.web.forms import (
+    in_pounds,
     new_idempotency_key,
     pounds_to_pence,
     read_form,
@@ -174,11 +175,9 @@ async def pay_in(coop_id: uuid.UUID, request: Request, page: SignedInPage) -> Re
         )
         await guard.respond({"transaction_id": str(transaction.id)}, 201)
     except AppError as error:
-        for item in error.extra.get("errors", []) if error.code == "validation_error" else []:
-            item["loc"] = ["amount" if p == "amount_pence" else p for p in item["loc"]]
         raise refuse(
             page.language,
-            error,
+            in_pounds(error, pence_field="amount_pence", form_field="amount"),
             values,
             show_pay_in,
             fields={
