@@ -128,7 +128,8 @@ BANK: dict[str, tuple[str, str]] = {
         "Arian a dalodd deiliad i mewn nad oes neb wedi'i gofnodi eto: telir swm y llinell i'w "
         "cyfrif, gyda'r un gwiriadau â thalu i mewn.",
     ),
-    "bank.whose_money": ("Whose money is it?", "Arian pwy yw e?"),
+    "bank.whose_money": ("Which holder paid it in?", "Pa ddeiliad a'i talodd i mewn?"),
+    "bank.source": ("What kind of money is it?", "Pa fath o arian yw e?"),
     "bank.no_holders": (
         "The co-operative has no active holder to record it for.",
         "Does gan y cwmni cydweithredol ddim deiliad gweithredol i'w gofnodi ar ei gyfer.",
