@@ -1,5 +1,5 @@
 """A co-op's bank at month end (administrators): uploading a statement, and the month's lines
-and the bank against the ledger, through the services `.../bank/...` in the API calls."""
+and the bank against the ledger, through the same services as the API's `.../bank/...`."""
 
 import calendar
 import re

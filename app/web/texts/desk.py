@@ -24,8 +24,8 @@ DESK: dict[str, tuple[str, str]] = {
     "desk.answer_title": ("Answer", "Ateb"),
     "desk.answer": ("Your answer", "Eich ateb"),
     "desk.answer_hint": (
-        "The member who asked is told of it and can read it.",
-        "Caiff yr aelod a ofynnodd wybod amdano a gall ei ddarllen.",
+        "The member who asked is told of it.",
+        "Caiff yr aelod a ofynnodd wybod amdano.",
     ),
     "desk.send_answer": ("Send the answer", "Anfon yr ateb"),
     "desk.move_title": ("Status and who has it", "Statws a phwy sydd â'r cais"),
