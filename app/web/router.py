@@ -13,9 +13,12 @@ from fastapi.staticfiles import StaticFiles
 from app.web import route
 from app.web.account_router import router as account_router
 from app.web.admin_router import router as admin_router
+from app.web.bank_lines_router import router as bank_lines_router
+from app.web.bank_router import router as bank_router
 from app.web.council_holders_router import router as council_holders_router
 from app.web.council_router import router as council_router
 from app.web.decisions_router import router as decisions_router
+from app.web.desk_admin_router import router as desk_admin_router
 from app.web.desk_router import router as desk_router
 from app.web.home_router import router as home_router
 from app.web.invoices_router import router as invoices_router
@@ -38,6 +41,9 @@ for pages in (
     admin_router,
     council_router,
     council_holders_router,
+    bank_router,
+    bank_lines_router,
+    desk_admin_router,
 ):
     router.include_router(pages)
 

@@ -189,6 +189,47 @@ TABLE: dict[str, Row] = {
     "GET /council/coops/{coop_id}/members/{member_id}/evidence.csv": Row(
         "/council/coops/{coop}/members/{member}/evidence.csv", signed_in(404)
     ),
+    "GET /coops/{coop_id}/bank": Row("/coops/{coop}/bank?month=2026-03", coop_admins(200)),
+    # Posted as the matrix posts every form (no file in it): past the checks, refused as a form.
+    "POST /coops/{coop_id}/bank/statements": Row(
+        "/coops/{coop}/bank/statements", coop_admins(422), lambda w: {"statement": "no file"}
+    ),
+    "GET /coops/{coop_id}/bank/lines": Row(
+        "/coops/{coop}/bank/lines?state=unmatched", coop_admins(200)
+    ),
+    "GET /coops/{coop_id}/bank/lines/{line_id}": Row(
+        "/coops/{coop}/bank/lines/{bank_line}", coop_admins(200)
+    ),
+    "POST /coops/{coop_id}/bank/lines/{line_id}/match": Row(
+        "/coops/{coop}/bank/lines/{bank_line}/match",
+        coop_admins(303),
+        lambda w: {"transaction_id": w.ids["funded"]},
+    ),
+    "POST /coops/{coop_id}/bank/lines/{line_id}/create-contribution": Row(
+        "/coops/{coop}/bank/lines/{cash_line}/create-contribution",
+        coop_admins(303),
+        lambda w: {"member_id": w.ids["member"], "source": "top_up"},
+    ),
+    "POST /coops/{coop_id}/bank/lines/{line_id}/ignore": Row(
+        "/coops/{coop}/bank/lines/{bank_line}/ignore",
+        coop_admins(303),
+        lambda w: {"reason": "Not the pool's money"},
+    ),
+    # The desk's staff side: the member who asked is not on the desk.
+    "GET /coops/{coop_id}/desk": Row("/coops/{coop}/desk", coop_admins(200)),
+    "GET /coops/{coop_id}/desk/{request_id}": Row(
+        "/coops/{coop}/desk/{support_request}", coop_admins(200)
+    ),
+    "POST /coops/{coop_id}/desk/{request_id}/comments": Row(
+        "/coops/{coop}/desk/{support_request}/comments",
+        coop_admins(303),
+        lambda w: {"body": "The return is due on Friday; we will send it."},
+    ),
+    "POST /coops/{coop_id}/desk/{request_id}": Row(
+        "/coops/{coop}/desk/{support_request}",
+        coop_admins(303),
+        lambda w: {"status": "in_progress"},
+    ),
 }
 
 

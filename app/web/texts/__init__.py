@@ -11,8 +11,10 @@ from typing import Any
 
 from app.core.i18n import Language
 from app.web.texts.account import ACCOUNT
+from app.web.texts.bank import BANK
 from app.web.texts.coop import COOP
 from app.web.texts.council import COUNCIL
+from app.web.texts.desk import DESK
 from app.web.texts.holder import HOLDER
 from app.web.texts.layout import LAYOUT
 from app.web.texts.public import PUBLIC
@@ -30,7 +32,7 @@ def _merged(*parts: dict[str, Pair]) -> dict[str, Pair]:
     return merged
 
 
-TEXTS: dict[str, Pair] = _merged(LAYOUT, PUBLIC, ACCOUNT, HOLDER, COOP, COUNCIL)
+TEXTS: dict[str, Pair] = _merged(LAYOUT, PUBLIC, ACCOUNT, HOLDER, COOP, COUNCIL, BANK, DESK)
 
 
 def text(key: str, language: Language, **params: Any) -> str:

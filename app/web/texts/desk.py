@@ -1,0 +1,36 @@
+"""Texts of the support desk as its staff answer it."""
+
+DESK: dict[str, tuple[str, str]] = {
+    "coopnav.desk": ("Requests to answer", "Ceisiadau i'w hateb"),
+    "desk.title": ("Support desk requests of {name}", "Ceisiadau desg gymorth {name}"),
+    "desk.by_status": ("Requests by status", "Ceisiadau yn ôl statws"),
+    "desk.in_status": ("Requests: {status}", "Ceisiadau: {status}"),
+    "desk.none": ("No request is here.", "Does dim cais yma."),
+    "desk.asked_by": ("Asked by {name}, {at}", "Gofynnwyd gan {name}, {at}"),
+    "desk.asked_by_label": ("Asked by", "Gofynnwyd gan"),
+    "desk.asked_at": ("Asked", "Gofynnwyd"),
+    "desk.category": ("About", "Ynghylch"),
+    "desk.priority": ("Priority", "Blaenoriaeth"),
+    "desk.status": ("Status", "Statws"),
+    "desk.assignee": ("Who has it", "Pwy sydd â'r cais"),
+    "desk.assignee_hint": (
+        "A worker member of the co-operative, or nobody.",
+        "Aelod gweithiwr o'r cwmni cydweithredol, neu neb.",
+    ),
+    "desk.nobody": ("Nobody", "Neb"),
+    "desk.question": ("The question", "Y cwestiwn"),
+    "desk.comments": ("Answers and comments", "Atebion a sylwadau"),
+    "desk.no_comments": ("Nobody has answered yet.", "Does neb wedi ateb eto."),
+    "desk.answer_title": ("Answer", "Ateb"),
+    "desk.answer": ("Your answer", "Eich ateb"),
+    "desk.answer_hint": (
+        "The member who asked is told of it.",
+        "Caiff yr aelod a ofynnodd wybod amdano.",
+    ),
+    "desk.send_answer": ("Send the answer", "Anfon yr ateb"),
+    "desk.move_title": ("Status and who has it", "Statws a phwy sydd â'r cais"),
+    "desk.save": ("Save the change", "Cadw'r newid"),
+    "desk.back": ("Back to the requests", "Yn ôl at y ceisiadau"),
+    "desk.done_answered": ("Your answer is sent.", "Mae eich ateb wedi'i anfon."),
+    "desk.done_updated": ("The request is updated.", "Mae'r cais wedi'i ddiweddaru."),
+}
