@@ -15,6 +15,7 @@ from app.web.texts.coop import COOP
 from app.web.texts.holder import HOLDER
 from app.web.texts.layout import LAYOUT
 from app.web.texts.public import PUBLIC
+from app.web.texts.tenders import TENDERS
 
 Pair = tuple[str, str]
 
@@ -29,7 +30,7 @@ def _merged(*parts: dict[str, Pair]) -> dict[str, Pair]:
     return merged
 
 
-TEXTS: dict[str, Pair] = _merged(LAYOUT, PUBLIC, ACCOUNT, HOLDER, COOP)
+TEXTS: dict[str, Pair] = _merged(LAYOUT, PUBLIC, ACCOUNT, HOLDER, COOP, TENDERS)
 
 
 def text(key: str, language: Language, **params: Any) -> str:
