@@ -146,11 +146,12 @@ def wales_moment(value: str, field: str) -> datetime:
     return moment if moment.tzinfo is not None else moment.replace(tzinfo=WALES)
 
 
-def tender_fields(values: dict[str, str], *, editing: bool) -> dict[str, Any]:
-    """The form as the API's body: a field left empty is not sent when drafting (so the schema
-    says it is needed) and is sent as null when editing (so the schema says which can be
-    cleared: only the Welsh title and description)."""
-    found: dict[str, Any] = {}
+def tender_fields(
+    values: dict[str, str], *, editing: bool
+) -> tuple[dict[str, Any], list[FieldError]]:
+    """The form as the API's body, and what could not be read as it: a field left empty is
+    not sent when drafting (so the schema says it is needed) and is sent as null when editing
+    (so the schema says which may be cleared: only the Welsh title and description)."""
     errors: list[FieldError] = []
     raw: dict[str, Any] = {name: values.get(name) for name in TEXT_FIELDS}
     raw["area_codes"] = values.get("area_codes", "").split() or None
@@ -170,32 +171,32 @@ def tender_fields(values: dict[str, str], *, editing: bool) -> dict[str, Any]:
         )
     except ValidationFailed as invalid:
         errors += invalid.extra["errors"]
-    failed = {item["loc"][-1] for item in errors}
-    for name, value in raw.items():
-        if FORM_NAMES.get(name, name) in failed:
-            continue
-        if value is not None or editing:
-            found[name] = value
-    if errors:
-        # Shown with whatever else the schema finds, so every field is told at once.
-        found["__errors__"] = errors
-    return found
+    unread = {item["loc"][-1] for item in errors}
+    body = {
+        name: value
+        for name, value in raw.items()
+        if FORM_NAMES.get(name, name) not in unread and (value is not None or editing)
+    }
+    return body, errors
 
 
 def validated_tender(model: type[M], values: dict[str, str], *, editing: bool) -> M:
-    fields = tender_fields(values, editing=editing)
-    errors: list[FieldError] = fields.pop("__errors__", [])
+    """The form checked by the API's schema; every field's problem is told at once, those
+    the form could not read first."""
+    fields, errors = tender_fields(values, editing=editing)
     try:
         body = validated(model, fields)
     except ValidationFailed as invalid:
         errors += invalid.extra["errors"]
-    if errors:
-        for item in errors:
-            # The weights' own rule speaks of both: it is shown beside the second.
-            loc = [FORM_NAMES.get(str(p), p) for p in item["loc"]] or ["body", "quality_weight"]
-            item["loc"] = loc if loc != ["body"] else ["body", "quality_weight"]
-        raise ValidationFailed(errors)
-    return body
+    else:
+        if not errors:
+            return body
+    for item in errors:
+        loc = [FORM_NAMES.get(str(part), part) for part in item["loc"]]
+        # The weights' own rule speaks of both (the API puts it on the body, or beside the
+        # second when editing): it is shown beside the second.
+        item["loc"] = loc if loc not in ([], ["body"]) else ["body", "quality_weight"]
+    raise ValidationFailed(errors)
 
 
 async def area_names(page: Page) -> dict[str, str]:

@@ -2,7 +2,7 @@
 charging the shared services."""
 
 TENDERS: dict[str, tuple[str, str]] = {
-    "tenderadmin.nav": ("Tenders", "Tendrau"),
+    "tenderadmin.nav": ("Our tenders", "Ein tendrau"),
     "tenderadmin.list_title": ("Tenders of {name}", "Tendrau {name}"),
     "tenderadmin.list_intro": (
         "Buy care together: draft a tender, publish it for providers to bid, then score the "
