@@ -42,7 +42,7 @@ from tests.web.test_journeys import sign_in, walk_for
 VARIANTS = [("cy", 360), ("en", 1280)]
 pytestmark = pytest.mark.xdist_group("browser")
 # Time enough to save the draft and publish it before the deadline the administrator types.
-BIDDING_SECONDS = 20
+BIDDING_SECONDS = 30
 SERVICE = "Payroll for personal assistants"
 
 
