@@ -8,6 +8,7 @@ gives them in approval order and `split.plan_charge` shares the amount among the
 import uuid
 from datetime import date, datetime
 
+from sqlalchemy import Select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -53,6 +54,11 @@ async def create_service(
         data={"category": category, "monthly_fee_pence": monthly_fee_pence},
     )
     return service
+
+
+def services_of(coop_id: uuid.UUID) -> Select[tuple[SupportService]]:
+    """The co-op's catalogue of shared services, to page through."""
+    return repository.services_of(coop_id)
 
 
 async def get_service(

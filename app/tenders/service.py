@@ -354,3 +354,8 @@ def published_tenders(
 ) -> Select[Tender]:
     """Tenders anyone may see (never drafts), narrowed by the listing's filters."""
     return repository.published(status=status, area_code=area_code, service_type=service_type)
+
+
+def coop_tenders(coop_id: uuid.UUID, *, status: TenderStatus | None = None) -> Select[Tender]:
+    """A co-op's tenders, drafts included (what its members may see), narrowed to a status."""
+    return repository.of_coop(coop_id, status=status)

@@ -25,6 +25,9 @@ from app.web.invoices_router import router as invoices_router
 from app.web.me_router import router as me_router
 from app.web.money_router import router as money_router
 from app.web.public_router import router as public_router
+from app.web.shared_charges_router import router as shared_charges_router
+from app.web.tender_admin_router import router as tender_admin_router
+from app.web.tender_award_router import router as tender_award_router
 
 STATIC = Path(__file__).resolve().parent / "static"
 
@@ -44,6 +47,9 @@ for pages in (
     bank_router,
     bank_lines_router,
     desk_admin_router,
+    tender_admin_router,
+    tender_award_router,
+    shared_charges_router,
 ):
     router.include_router(pages)
 

@@ -58,6 +58,21 @@ def council_officers(status: int) -> Expect:
     return {**signed_in(403), "officer": status}
 
 
+# A whole tender form (the co-op's area, a deadline to come), for drafting and editing.
+TENDER_FORM = {
+    "title": "Respite in Welsh",
+    "description": "Short breaks for carers.",
+    "service_type": "respite",
+    "area_codes": "W06000015",
+    "max_hourly_rate": "25.00",
+    "welsh_language_required": "some",
+    "price_weight": "60",
+    "quality_weight": "40",
+    "submission_deadline": "2026-07-01T17:00",
+    "standstill_days": "10",
+}
+
+
 @dataclass(frozen=True)
 class Row:
     path: str
@@ -229,6 +244,55 @@ TABLE: dict[str, Row] = {
         "/coops/{coop}/desk/{support_request}",
         coop_admins(303),
         lambda w: {"status": "in_progress"},
+    ),
+    "GET /coops/{coop_id}/admin/tenders": Row("/coops/{coop}/admin/tenders", coop_admins(200)),
+    "GET /coops/{coop_id}/admin/tenders/new": Row(
+        "/coops/{coop}/admin/tenders/new", coop_admins(200)
+    ),
+    "POST /coops/{coop_id}/admin/tenders": Row(
+        "/coops/{coop}/admin/tenders", coop_admins(303), lambda w: TENDER_FORM
+    ),
+    "GET /coops/{coop_id}/admin/tenders/{tender_id}": Row(
+        "/coops/{coop}/admin/tenders/{tender_evaluated}", coop_admins(200)
+    ),
+    "GET /coops/{coop_id}/admin/tenders/{tender_id}/edit": Row(
+        "/coops/{coop}/admin/tenders/{tender_draft}/edit", coop_admins(200)
+    ),
+    "POST /coops/{coop_id}/admin/tenders/{tender_id}/edit": Row(
+        "/coops/{coop}/admin/tenders/{tender_draft}/edit", coop_admins(303), lambda w: TENDER_FORM
+    ),
+    "POST /coops/{coop_id}/admin/tenders/{tender_id}/publish": Row(
+        "/coops/{coop}/admin/tenders/{tender_draft}/publish", coop_admins(303)
+    ),
+    "POST /coops/{coop_id}/admin/tenders/{tender_id}/cancel": Row(
+        "/coops/{coop}/admin/tenders/{tender_open}/cancel",
+        coop_admins(303),
+        lambda w: {"reason": "No longer needed"},
+    ),
+    "POST /coops/{coop_id}/admin/tenders/{tender_id}/bids/{bid_id}/score": Row(
+        "/coops/{coop}/admin/tenders/{tender_evaluated}/bids/{bid_evaluated}/score",
+        coop_admins(303),
+        lambda w: {"quality_score": "70"},
+    ),
+    "POST /coops/{coop_id}/admin/tenders/{tender_id}/award": Row(
+        "/coops/{coop}/admin/tenders/{tender_scored}/award",
+        coop_admins(303),
+        lambda w: {"bid_id": w.ids["bid_scored"]},
+    ),
+    "POST /coops/{coop_id}/admin/tenders/{tender_id}/contract": Row(
+        "/coops/{coop}/admin/tenders/{tender_awarded}/contract", coop_admins(303)
+    ),
+    "GET /coops/{coop_id}/admin/contracts/{contract_id}": Row(
+        "/coops/{coop}/admin/contracts/{contract}", coop_admins(200)
+    ),
+    "GET /coops/{coop_id}/admin/shared-services": Row(
+        "/coops/{coop}/admin/shared-services", coop_admins(200)
+    ),
+    # The member subscribes to the service and has the money for its month.
+    "POST /coops/{coop_id}/admin/shared-services/{service_id}/charge": Row(
+        "/coops/{coop}/admin/shared-services/{service}/charge",
+        coop_admins(303),
+        lambda w: {"period": "2026-03"},
     ),
 }
 

@@ -18,6 +18,7 @@ from app.web.texts.desk import DESK
 from app.web.texts.holder import HOLDER
 from app.web.texts.layout import LAYOUT
 from app.web.texts.public import PUBLIC
+from app.web.texts.tenders import TENDERS
 
 Pair = tuple[str, str]
 
@@ -32,7 +33,9 @@ def _merged(*parts: dict[str, Pair]) -> dict[str, Pair]:
     return merged
 
 
-TEXTS: dict[str, Pair] = _merged(LAYOUT, PUBLIC, ACCOUNT, HOLDER, COOP, COUNCIL, BANK, DESK)
+TEXTS: dict[str, Pair] = _merged(
+    LAYOUT, PUBLIC, ACCOUNT, HOLDER, COOP, COUNCIL, BANK, DESK, TENDERS
+)
 
 
 def text(key: str, language: Language, **params: Any) -> str:
