@@ -14,7 +14,9 @@ from fastapi.staticfiles import StaticFiles
 
 from app.web import route
 from app.web.account_router import router as account_router
+from app.web.acting_router import router as acting_router
 from app.web.admin_router import router as admin_router
+from app.web.consent_router import router as consent_router
 from app.web.decisions_router import router as decisions_router
 from app.web.desk_router import router as desk_router
 from app.web.home_router import router as home_router
@@ -22,6 +24,7 @@ from app.web.invoices_router import router as invoices_router
 from app.web.me_router import router as me_router
 from app.web.money_router import router as money_router
 from app.web.public_router import router as public_router
+from app.web.visits_router import router as visits_router
 
 STATIC = Path(__file__).resolve().parent / "static"
 
@@ -36,6 +39,9 @@ for pages in (
     desk_router,
     invoices_router,
     admin_router,
+    visits_router,
+    consent_router,
+    acting_router,
 ):
     router.include_router(pages)
 

@@ -11,6 +11,7 @@ from typing import Any
 
 from app.core.i18n import Language
 from app.web.texts.account import ACCOUNT
+from app.web.texts.care import CARE
 from app.web.texts.coop import COOP
 from app.web.texts.holder import HOLDER
 from app.web.texts.layout import LAYOUT
@@ -29,7 +30,7 @@ def _merged(*parts: dict[str, Pair]) -> dict[str, Pair]:
     return merged
 
 
-TEXTS: dict[str, Pair] = _merged(LAYOUT, PUBLIC, ACCOUNT, HOLDER, COOP)
+TEXTS: dict[str, Pair] = _merged(LAYOUT, PUBLIC, ACCOUNT, HOLDER, COOP, CARE)
 
 
 def text(key: str, language: Language, **params: Any) -> str:
