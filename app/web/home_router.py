@@ -19,11 +19,13 @@ from app.governance import service as governance
 from app.governance.models import Proposal, ProposalStatus
 from app.me import service as me
 from app.representatives import approvals
+from app.representatives import service as representatives
 from app.representatives.models import Approval, ApprovalStatus
 from app.web.forms import in_pounds, pounds_to_pence, read_form, refuse, validated
 from app.web.pages import EMPTY_FORM, AnyPage, FormState, Page, SignedInPage
 from app.web.route import PageRoute
 from app.web.texts import TEXTS
+from app.web.visits_router import holder_visits
 from app.workflows import membership
 from app.workflows.allowance import allowance
 
@@ -40,7 +42,8 @@ def approval_kind(page: Page, kind: str) -> str:
 @router.get("/")
 async def home(page: AnyPage) -> Response:
     """Signed out: what the service is. Signed in: the person's co-ops and balances, their
-    allowance this cycle, and what waits for them (approvals, open votes)."""
+    allowance this cycle, what waits for them (approvals, open votes, visits to confirm),
+    and the holders they act for."""
     if page.actor is None:
         return page.render("home_public.html", done=page.request.query_params.get("done"))
     user = page.user
@@ -86,6 +89,10 @@ async def home(page: AnyPage) -> Response:
         headroom=headroom,
         approvals=waiting[0],
         votes=votes,
+        visits_waiting=(await holder_visits(page, decided=False)).waiting,
+        representing=[
+            holder for _, holder in await representatives.representing(page.session, user.id)
+        ],
         done=page.request.query_params.get("done"),
         kind=lambda kind: approval_kind(page, kind),
     )

@@ -12,9 +12,11 @@ from fastapi.staticfiles import StaticFiles
 
 from app.web import route
 from app.web.account_router import router as account_router
+from app.web.acting_router import router as acting_router
 from app.web.admin_router import router as admin_router
 from app.web.bank_lines_router import router as bank_lines_router
 from app.web.bank_router import router as bank_router
+from app.web.consent_router import router as consent_router
 from app.web.council_holders_router import router as council_holders_router
 from app.web.council_router import router as council_router
 from app.web.decisions_router import router as decisions_router
@@ -28,6 +30,7 @@ from app.web.public_router import router as public_router
 from app.web.shared_charges_router import router as shared_charges_router
 from app.web.tender_admin_router import router as tender_admin_router
 from app.web.tender_award_router import router as tender_award_router
+from app.web.visits_router import router as visits_router
 
 STATIC = Path(__file__).resolve().parent / "static"
 
@@ -50,6 +53,9 @@ for pages in (
     tender_admin_router,
     tender_award_router,
     shared_charges_router,
+    visits_router,
+    consent_router,
+    acting_router,
 ):
     router.include_router(pages)
 

@@ -80,6 +80,8 @@ class Row:
     form: Callable[[World], dict[str, str]] | None = None
 
 
+VISIT_DECIDERS = {**signed_in(404), "member": 303, "admin": 403}
+
 TABLE: dict[str, Row] = {
     "GET /": Row("/", everyone(200)),
     "GET /providers": Row("/providers?area=W06000015", everyone(200)),
@@ -294,6 +296,58 @@ TABLE: dict[str, Row] = {
         coop_admins(303),
         lambda w: {"period": "2026-03"},
     ),
+    # Everyone's own visits and council access (none, for most). Only the member the visit
+    # is for decides on it; the co-op's administrator sees it, but it is not theirs.
+    "GET /visits": Row("/visits", signed_in(200)),
+    "POST /visits/{visit_id}/confirm": Row("/visits/{visit}/confirm", VISIT_DECIDERS),
+    "POST /visits/{visit_id}/query": Row(
+        "/visits/{visit}/query", VISIT_DECIDERS, lambda w: {"reason": "Nobody came"}
+    ),
+    "GET /council-access": Row("/council-access", signed_in(200)),
+    # The member's Cardiff grant is in force already; the administrator has no award.
+    "POST /council-access": Row(
+        "/council-access",
+        {**signed_in(404), "member": 409, "admin": 422},
+        lambda w: {"coop_id": w.ids["coop"]},
+    ),
+    "POST /council-access/{grant_id}/end": Row(
+        "/council-access/{council_access}/end", {**signed_in(404), "member": 303}
+    ),
+    # Acting for the member: nobody here holds a mandate of theirs (403 `no_mandate`, as for
+    # X-On-Behalf-Of); the member naming themselves acts as themselves. The representatives
+    # have a table of their own below.
+    "GET /for/{holder_id}": Row("/for/{member_user}", {**signed_in(403), "member": 303}),
+    "GET /for/{holder_id}/visits": Row(
+        "/for/{member_user}/visits", {**signed_in(403), "member": 200}
+    ),
+    "POST /for/{holder_id}/visits/{visit_id}/confirm": Row(
+        "/for/{member_user}/visits/{visit}/confirm", {**signed_in(403), "member": 303}
+    ),
+    "POST /for/{holder_id}/visits/{visit_id}/query": Row(
+        "/for/{member_user}/visits/{visit}/query",
+        {**signed_in(403), "member": 303},
+        lambda w: {"reason": "Nobody came"},
+    ),
+    "GET /for/{holder_id}/council-access": Row(
+        "/for/{member_user}/council-access", {**signed_in(403), "member": 200}
+    ),
+    "POST /for/{holder_id}/council-access": Row(
+        "/for/{member_user}/council-access",
+        {**signed_in(403), "member": 409},
+        lambda w: {"coop_id": w.ids["coop"]},
+    ),
+    "POST /for/{holder_id}/council-access/{grant_id}/end": Row(
+        "/for/{member_user}/council-access/{council_access}/end",
+        {**signed_in(403), "member": 303},
+    ),
+    "GET /for/{holder_id}/coops/{coop_id}/pay-in": Row(
+        "/for/{member_user}/coops/{coop}/pay-in", {**signed_in(403), "member": 200}
+    ),
+    "POST /for/{holder_id}/coops/{coop_id}/pay-in": Row(
+        "/for/{member_user}/coops/{coop}/pay-in",
+        {**signed_in(403), "member": 303},
+        lambda w: {"amount": "10.00", "reference": "Top-up", "source": "top_up"},
+    ),
 }
 
 
@@ -362,7 +416,7 @@ async def test_every_page_answers_every_visitor_as_the_table_says(
     mismatches: list[str] = []
     for route, row in sorted(TABLE.items()):
         method = route.split(" ", 1)[0]
-        path = row.path.format(**world.ids)
+        path = row.path.format(**ids_of(world))
         for role in ROLES:
             cookies, token = who[role]
             savepoint = await connection.begin_nested()
@@ -391,6 +445,106 @@ async def test_every_page_answers_every_visitor_as_the_table_says(
                 mismatches.append(f"{route} as anonymous: not sent to sign in")
             if role != "anonymous" and response.headers.get("cache-control") != "no-store":
                 mismatches.append(f"{route} as {role}: a personal page a cache may keep")
+    assert not mismatches, "\n".join(mismatches)
+
+
+def ids_of(world: World) -> dict[str, str]:  # noqa: F811
+    """The world's ids, and the member's own: the holder the pages act for."""
+    return {**world.ids, "member_user": str(world.people["member"].id)}
+
+
+# The member's representatives acting for them: one whose mandate has `view`, one with
+# `contribute` only, and someone with no mandate at all. What the mandate does not cover is
+# 403, as the API answers it (`outside_mandate`, `no_mandate`).
+REPRESENTATIVES = ("representative", "narrow_representative", "user")
+ACTING: dict[str, tuple[str, tuple[int, int, int], dict[str, str] | None]] = {
+    "GET /for/{holder_id}": ("/for/{member_user}", (200, 200, 403), None),
+    "GET /for/{holder_id}/visits": ("/for/{member_user}/visits", (200, 403, 403), None),
+    "POST /for/{holder_id}/visits/{visit_id}/confirm": (
+        "/for/{member_user}/visits/{visit}/confirm",
+        (303, 403, 403),
+        {},
+    ),
+    "POST /for/{holder_id}/visits/{visit_id}/query": (
+        "/for/{member_user}/visits/{visit}/query",
+        (303, 403, 403),
+        {"reason": "Nobody came"},
+    ),
+    "GET /for/{holder_id}/council-access": (
+        "/for/{member_user}/council-access",
+        (200, 403, 403),
+        None,
+    ),
+    # Sharing needs the `share` scope, which neither has.
+    "POST /for/{holder_id}/council-access": (
+        "/for/{member_user}/council-access",
+        (403, 403, 403),
+        {"coop_id": "{coop}"},
+    ),
+    "POST /for/{holder_id}/council-access/{grant_id}/end": (
+        "/for/{member_user}/council-access/{council_access}/end",
+        (403, 403, 403),
+        {},
+    ),
+    # Paying in needs `contribute`; the narrow mandate has it, with a limit of nothing.
+    "GET /for/{holder_id}/coops/{coop_id}/pay-in": (
+        "/for/{member_user}/coops/{coop}/pay-in",
+        (403, 200, 403),
+        None,
+    ),
+    "POST /for/{holder_id}/coops/{coop_id}/pay-in": (
+        "/for/{member_user}/coops/{coop}/pay-in",
+        (403, 403, 403),
+        {"amount": "10.00", "reference": "Top-up", "source": "top_up"},
+    ),
+}
+
+
+def test_every_acting_page_has_a_row_for_the_representatives(app: FastAPI) -> None:
+    assert {r for r in page_routes(app) if " /for/" in r} == set(ACTING)
+
+
+async def test_a_representative_sees_and_does_only_what_the_mandate_allows(
+    app: FastAPI,
+    connection: AsyncConnection,
+    world: World,  # noqa: F811
+) -> None:
+    ids = ids_of(world)
+    who = {}
+    for role in REPRESENTATIVES:
+        async with _client(app, httpx.Cookies()) as client:
+            shown = await client.get("/sign-in")
+            signed = await client.post(
+                "/sign-in",
+                data={
+                    "csrf_token": csrf_of(shown.text),
+                    "email": world.people[role].email,
+                    "password": DEFAULT_PASSWORD,
+                },
+            )
+            assert signed.status_code == 303, signed.text
+            token = csrf_of((await client.get("/account")).text)
+            who[role] = (httpx.Cookies(client.cookies), token)
+    mismatches = []
+    for route, (template, expected, form) in sorted(ACTING.items()):
+        path = template.format(**ids)
+        for role, status in zip(REPRESENTATIVES, expected, strict=True):
+            cookies, token = who[role]
+            savepoint = await connection.begin_nested()
+            try:
+                async with _client(app, httpx.Cookies(cookies)) as client:
+                    if form is None:
+                        response = await client.get(path)
+                    else:
+                        data = {k: v.format(**ids) for k, v in form.items()}
+                        response = await client.post(path, data={"csrf_token": token, **data})
+            finally:
+                await savepoint.rollback()
+            if response.status_code != status:
+                mismatches.append(
+                    f"{route} as {role}: {response.status_code} (expected {status}) "
+                    f"{_heading(response.text)}"
+                )
     assert not mismatches, "\n".join(mismatches)
 
 

@@ -12,6 +12,7 @@ from typing import Any
 from app.core.i18n import Language
 from app.web.texts.account import ACCOUNT
 from app.web.texts.bank import BANK
+from app.web.texts.care import CARE
 from app.web.texts.coop import COOP
 from app.web.texts.council import COUNCIL
 from app.web.texts.desk import DESK
@@ -34,7 +35,7 @@ def _merged(*parts: dict[str, Pair]) -> dict[str, Pair]:
 
 
 TEXTS: dict[str, Pair] = _merged(
-    LAYOUT, PUBLIC, ACCOUNT, HOLDER, COOP, COUNCIL, BANK, DESK, TENDERS
+    LAYOUT, PUBLIC, ACCOUNT, HOLDER, COOP, COUNCIL, BANK, DESK, TENDERS, CARE
 )
 
 
