@@ -27,28 +27,10 @@ from app.notifications.catalogue import MONTHS_CY, MONTHS_EN
 from app.web.forms import Refused, state_of
 from app.web.membership import admin_of
 from app.web.pages import EMPTY_FORM, FormState, Page, SignedInPage
-from app.web.route import Handler, PageRoute
+from app.web.route import PageRoute
 from app.web.texts import text
 
-
-class UploadRoute(PageRoute):
-    """A page route whose form carries a file: the file (spooled to disk when large) is
-    closed once the request is answered, whatever the answer (a refused token included)."""
-
-    def get_route_handler(self) -> Handler:
-        handler = super().get_route_handler()
-
-        async def closing(request: Request) -> Response:
-            try:
-                return await handler(request)
-            finally:
-                await request.close()
-
-        return closing
-
-
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
-uploads = APIRouter(route_class=UploadRoute, include_in_schema=False)
 MONTH = re.compile(r"([0-9]{4})-(0[1-9]|1[0-2])")
 # Where an OFX file gives itself away when its name and type do not.
 OFX_SUFFIXES = {".ofx", ".qfx"}
@@ -203,7 +185,7 @@ async def bank_month(coop_id: uuid.UUID, page: SignedInPage) -> Response:
     return await show_month(page, EMPTY_FORM)
 
 
-@uploads.post("/coops/{coop_id}/bank/statements")
+@router.post("/coops/{coop_id}/bank/statements")
 async def upload_statement(coop_id: uuid.UUID, request: Request, page: SignedInPage) -> Response:
     """Import a statement file (`POST .../bank/statements`): CSV or OFX, told apart by the
     file's name, type or first bytes. A faulty file is refused whole, each fault named by its
@@ -235,6 +217,3 @@ async def upload_statement(coop_id: uuid.UUID, request: Request, page: SignedInP
         raise Refused(show_month, file_problems(error, page.language), 422) from error
     query = urlencode(answer.model_dump())
     return page.redirect(f"/coops/{coop.id}/bank?{query}")
-
-
-router.include_router(uploads)

@@ -114,11 +114,17 @@ class PageRoute(APIRoute):
 
         async def handler(request: Request) -> Response:
             request.state.page_route = True
-            if request.method == "POST":
+            if request.method != "POST":
+                return await original(request)
+            try:
                 form = await request.form()
                 token = form.get(cookies.CSRF_FIELD)
                 if not cookies.csrf_holds(request, request.app.state.settings, token):
                     raise FormTokenRefused
-            return await original(request)
+                return await original(request)
+            finally:
+                # A posted file is spooled to disk when large: closed once answered, whatever
+                # the answer (a refused token included), so no temporary copy is left behind.
+                await request.close()
 
         return handler
