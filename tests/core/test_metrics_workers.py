@@ -67,7 +67,8 @@ async def until_both(
         counts = served_by_worker(directory, route)
         if len(counts) == 2:
             return counts
-    pytest.fail(f"one worker answered every request: {counts}\n{log.read_text()}")
+    output = await asyncio.to_thread(log.read_text)
+    pytest.fail(f"one worker answered every request: {counts}\n{output}")
 
 
 async def settled(directory: Path, route: str, expected: float) -> None:
