@@ -28,6 +28,7 @@ from app.core.errors import (
 )
 from app.core.handlers import install_handlers
 from app.core.logging import configure_logging
+from app.core.metrics import worker_exiting
 from app.core.middleware import RequestContextMiddleware
 from app.core.ops import router as ops_router
 from app.representatives.service import resolve_mandate
@@ -114,6 +115,7 @@ def create_app(
         for close in app.state.on_shutdown:
             await close()
         await app.state.engine.dispose()
+        worker_exiting()
 
     app = FastAPI(
         title="Direct Payments co-operatives API",

@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Select, or_, select
+from sqlalchemy import Select, Table, bindparam, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.audit.chain import (
@@ -96,19 +96,53 @@ def _jsonable(data: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+# Built once (every write's commit sends them): composing them cost more than the round trip.
+_HEADS: Table = AuditChainHead.__table__  # type: ignore[assignment]
+_ENTRIES: Table = AuditEntry.__table__  # type: ignore[assignment]
+READ_HEAD = select(_HEADS.c.last_seq, _HEADS.c.last_hash).where(_HEADS.c.id == 1).with_for_update()
+MOVE_HEAD = (
+    update(_HEADS)
+    .where(_HEADS.c.id == 1)
+    .values(last_seq=bindparam("head_seq"), last_hash=bindparam("head_hash"))
+)
+INSERT_ENTRIES = _ENTRIES.insert()
+_ENTRY_COLUMNS = (
+    "seq",
+    "at",
+    "actor_user_id",
+    "on_behalf_of_user_id",
+    "coop_id",
+    "action",
+    "subject_type",
+    "subject_id",
+    "data",
+    "prev_hash",
+    "hash",
+    "about_user_id",
+    "hash_form",
+)
+# PostgreSQL: the one entry of most transactions and the head's move in one statement.
+APPEND_ONE = (
+    _ENTRIES.insert()
+    .values({name: bindparam(name, type_=_ENTRIES.c[name].type) for name in _ENTRY_COLUMNS})
+    .add_cte(MOVE_HEAD.cte("moved_head"))
+)
+
+
 async def write_pending(session: AsyncSession) -> None:
     pending: list[PendingEntry] = session.info.pop(PENDING_KEY, [])
     if not pending:
         return
-    head = await session.scalar(
-        select(AuditChainHead).where(AuditChainHead.id == 1).with_for_update()
-    )
+    head = (await session.execute(READ_HEAD)).first()
     if head is None:  # the migration creates it; this only guards a hand-built database
-        head = AuditChainHead(id=1, last_seq=0, last_hash=GENESIS_HASH)
-        session.add(head)
+        await session.execute(_HEADS.insert(), {"id": 1, "last_seq": 0, "last_hash": GENESIS_HASH})
+        last_seq, last_hash = 0, GENESIS_HASH
+    else:
+        last_seq, last_hash = head
     now = datetime.now(UTC)
+    rows = []
     for item in pending:
-        seq = head.last_seq + 1
+        seq = last_seq + 1
         at = (item.at or now).astimezone(UTC)
         # Stored and hashed at microsecond precision, which every backend keeps exactly.
         fields = {
@@ -124,27 +158,31 @@ async def write_pending(session: AsyncSession) -> None:
             "about_user_id": None if item.withhold_about else _str(item.about_user_id),
         }
         form = FORM_ABOUT_WITHHELD if item.withhold_about else FORM_WITH_ABOUT
-        digest = entry_hash(head.last_hash, fields, form=form)
-        session.add(
-            AuditEntry(
-                seq=seq,
-                at=at,
-                actor_user_id=item.actor_user_id,
-                on_behalf_of_user_id=item.on_behalf_of_user_id,
-                coop_id=item.coop_id,
-                action=item.action,
-                subject_type=item.subject_type,
-                subject_id=item.subject_id,
-                data=item.data,
-                prev_hash=head.last_hash,
-                hash=digest,
-                about_user_id=item.about_user_id,
-                hash_form=form,
-            )
+        digest = entry_hash(last_hash, fields, form=form)
+        rows.append(
+            {
+                "seq": seq,
+                "at": at,
+                "actor_user_id": item.actor_user_id,
+                "on_behalf_of_user_id": item.on_behalf_of_user_id,
+                "coop_id": item.coop_id,
+                "action": item.action,
+                "subject_type": item.subject_type,
+                "subject_id": item.subject_id,
+                "data": item.data,
+                "prev_hash": last_hash,
+                "hash": digest,
+                "about_user_id": item.about_user_id,
+                "hash_form": form,
+            }
         )
-        head.last_seq = seq
-        head.last_hash = digest
-    await session.flush()
+        last_seq, last_hash = seq, digest
+    moved = {"head_seq": last_seq, "head_hash": last_hash}
+    if len(rows) == 1 and session.get_bind().dialect.name == "postgresql":
+        await session.execute(APPEND_ONE, {**rows[0], **moved})
+        return
+    await session.execute(MOVE_HEAD, moved)
+    await session.execute(INSERT_ENTRIES, rows)
 
 
 def _str(value: uuid.UUID | None) -> str | None:

@@ -7,11 +7,12 @@ from pathlib import Path
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
-from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from prometheus_client import CONTENT_TYPE_LATEST
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
 from app.core.errors import NotFound, NotReady, problems
+from app.core.metrics import exposition
 
 router = APIRouter(tags=["operations"])
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
@@ -67,7 +68,7 @@ async def metrics(request: Request) -> Response:
     """
     if not may_read_metrics(request):
         raise NotFound
-    return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
+    return Response(exposition(), media_type=CONTENT_TYPE_LATEST)
 
 
 def may_read_metrics(request: Request) -> bool:

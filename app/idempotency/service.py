@@ -17,7 +17,7 @@ from typing import Any
 from fastapi import Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.responses import Response
-from sqlalchemy import select, text
+from sqlalchemy import Table, bindparam, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.replay import IdempotentReplay, stored_answer
@@ -74,6 +74,17 @@ def _lock_id(user_id: uuid.UUID, endpoint: str, key: str) -> int:
     return int.from_bytes(digest[:8], "big", signed=True)
 
 
+# Built once: composing a statement costs more than the database's round trip.
+TRY_LOCK = text("SELECT pg_try_advisory_xact_lock(:id)")
+_RECORDS: Table = IdempotencyRecord.__table__  # type: ignore[assignment]
+FIND_RECORD = select(IdempotencyRecord).where(
+    IdempotencyRecord.user_id == bindparam("user_id"),
+    IdempotencyRecord.endpoint == bindparam("endpoint"),
+    IdempotencyRecord.key == bindparam("key"),
+)
+INSERT_RECORD = _RECORDS.insert()
+
+
 @dataclass(slots=True)
 class IdempotencyGuard:
     """One request's claim on its key; `respond` stores and returns the answer."""
@@ -85,6 +96,10 @@ class IdempotencyGuard:
     fingerprint: str
     now: datetime
     retention: timedelta
+    # What `claim` found under the key (an expired record, or none): the claim holds the key
+    # until the transaction ends, so `respond` need not look again.
+    claimed: bool = False
+    found: IdempotencyRecord | None = None
 
     async def claim(self) -> None:
         """Replay a stored answer, refuse a reused or in-flight key, or let the work go on."""
@@ -92,13 +107,13 @@ class IdempotencyGuard:
             return
         if self.session.get_bind().dialect.name == "postgresql":
             locked = await self.session.scalar(
-                text("SELECT pg_try_advisory_xact_lock(:id)"),
-                {"id": _lock_id(self.user_id, self.endpoint, self.key)},
+                TRY_LOCK, {"id": _lock_id(self.user_id, self.endpoint, self.key)}
             )
             if not locked:
                 raise IdempotencyInProgress
         record = await self._record()
         if record is None or record.expires_at <= self.now:
+            self.claimed, self.found = True, record
             return
         if record.request_hash != self.fingerprint:
             raise IdempotencyKeyReused
@@ -106,11 +121,7 @@ class IdempotencyGuard:
 
     async def _record(self) -> IdempotencyRecord | None:
         return await self.session.scalar(
-            select(IdempotencyRecord).where(
-                IdempotencyRecord.user_id == self.user_id,
-                IdempotencyRecord.endpoint == self.endpoint,
-                IdempotencyRecord.key == self.key,
-            )
+            FIND_RECORD, {"user_id": self.user_id, "endpoint": self.endpoint, "key": self.key}
         )
 
     async def respond(self, payload: Any, status_code: int = 200) -> Response:
@@ -118,17 +129,23 @@ class IdempotencyGuard:
         body = json.dumps(
             jsonable_encoder(payload), ensure_ascii=False, separators=(",", ":")
         ).encode("utf-8")
-        if self.key is not None:
-            record = await self._record()
-            if record is None:
-                record = IdempotencyRecord(
-                    user_id=self.user_id, endpoint=self.endpoint, key=self.key
-                )
-                self.session.add(record)
-            record.request_hash = self.fingerprint
-            record.response_status = status_code
-            record.response_body = body
-            record.created_at = self.now
-            record.expires_at = self.now + self.retention
+        if self.key is None:
+            return stored_answer(status_code, body)
+        record = self.found if self.claimed else await self._record()
+        answer = {
+            "request_hash": self.fingerprint,
+            "response_status": status_code,
+            "response_body": body,
+            "created_at": self.now,
+            "expires_at": self.now + self.retention,
+        }
+        if record is None:
+            await self.session.execute(
+                INSERT_RECORD,
+                {"user_id": self.user_id, "endpoint": self.endpoint, "key": self.key, **answer},
+            )
+        else:
+            for name, value in answer.items():
+                setattr(record, name, value)
             await self.session.flush()
         return stored_answer(status_code, body)

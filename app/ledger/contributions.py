@@ -11,7 +11,7 @@ client contribution is the holder's own money and needs no award.
 import uuid
 from datetime import date, datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.auth.actor import Actor
@@ -19,6 +19,7 @@ from app.coops import service as coops
 from app.coops.models import Member, MemberStatus
 from app.core.clock import day_range, local_date
 from app.direct_payments import service as direct_payments
+from app.direct_payments.models import DirectPaymentAward
 from app.ledger import service as ledger
 from app.ledger.errors import MemberNotActive, NotYourAccount
 from app.ledger.models import (
@@ -31,6 +32,7 @@ from app.ledger.models import (
     RefundStatus,
     TransactionKind,
 )
+from app.ledger.surplus import HolderToday
 from app.notifications.events import Event, EventType, Holders
 from app.notifications.service import notify
 from app.representatives import service as representatives
@@ -71,6 +73,7 @@ async def contribute(
         raise MemberNotActive
     today = local_date(now)
     direct_payments.check_holder(target, holder_user_id=target.user_id)
+    award: DirectPaymentAward | None
     if source is ContributionSource.direct_payment:
         award = await direct_payments.award_in_force(session, target.user_id, on=today, lock=True)
         cycle = direct_payments.cycle_of(award, today)
@@ -88,6 +91,7 @@ async def contribute(
         # Not capped, but held all the same: the award version the posting keeps cannot
         # change between reading it and posting.
         await direct_payments.hold_holder(session, target.user_id)
+        award = await direct_payments.version_in_force(session, target.user_id, on=today)
     await check_mandate_limit(session, actor, amount_pence=amount_pence, on=today)
     transaction = await ledger.post(
         session,
@@ -102,6 +106,11 @@ async def contribute(
         now=now,
         about=target.user_id,
         source=source,
+        # The membership and the holder are held and read above: post need not again.
+        known=ledger.Known(
+            statuses={target.id: target.status},
+            holders={target.id: HolderToday(target.user_id, award)},
+        ),
     )
     await notify(
         session,
@@ -118,6 +127,22 @@ async def contribute(
     return transaction
 
 
+# Built once: composing a statement costs more than the database's round trip.
+_CONTRIBUTED = (
+    select(func.coalesce(func.sum(LedgerPosting.amount_pence), 0))
+    .join(LedgerAccount, LedgerAccount.id == LedgerPosting.account_id)
+    .join(Member, Member.id == LedgerAccount.member_id)
+    .where(
+        Member.user_id == bindparam("holder_user_id"),
+        LedgerAccount.kind == AccountKind.member,
+        LedgerPosting.kind == TransactionKind.contribution,
+        LedgerPosting.source == ContributionSource.direct_payment,
+        LedgerPosting.created_at >= bindparam("start"),
+        LedgerPosting.created_at < bindparam("end"),
+    )
+)
+
+
 async def contributed_between(
     session: AsyncSession, *, holder_user_id: uuid.UUID, first_day: date, last_day: date
 ) -> int:
@@ -125,17 +150,7 @@ async def contributed_between(
     days (what counts against the award's cap: top-ups and client contributions do not)."""
     start, end = day_range(first_day, last_day)
     total = await session.scalar(
-        select(func.coalesce(func.sum(LedgerPosting.amount_pence), 0))
-        .join(LedgerAccount, LedgerAccount.id == LedgerPosting.account_id)
-        .join(Member, Member.id == LedgerAccount.member_id)
-        .where(
-            Member.user_id == holder_user_id,
-            LedgerAccount.kind == AccountKind.member,
-            LedgerPosting.kind == TransactionKind.contribution,
-            LedgerPosting.source == ContributionSource.direct_payment,
-            LedgerPosting.created_at >= start,
-            LedgerPosting.created_at < end,
-        )
+        _CONTRIBUTED, {"holder_user_id": holder_user_id, "start": start, "end": end}
     )
     return int(total or 0)
 

@@ -169,9 +169,23 @@ def as_seen_by(
     )
 
 
+WRITTEN_KEY = "ledger_written"
+
+
+def remember_written(
+    session: AsyncSession, transaction_id: uuid.UUID, postings: list[PostingRow]
+) -> None:
+    """Keep the postings a transaction was just written with, in order, for its answer."""
+    session.info.setdefault(WRITTEN_KEY, {})[transaction_id] = postings
+
+
 async def as_posted(session: AsyncSession, transaction: LedgerTransaction) -> LedgerTransactionRead:
-    """A transaction just posted, read back in full (its poster may see all of it)."""
-    postings = await postings_of(session, [transaction.id])
+    """A transaction just posted, in full (its poster may see all of it): as this session
+    wrote it, or read back."""
+    written: dict[uuid.UUID, list[PostingRow]] = session.info.get(WRITTEN_KEY, {})
+    postings = written.get(transaction.id)
+    if postings is None:
+        postings = (await postings_of(session, [transaction.id]))[transaction.id]
     return LedgerTransactionRead(
         id=transaction.id,
         kind=transaction.kind,
@@ -179,9 +193,6 @@ async def as_posted(session: AsyncSession, transaction: LedgerTransaction) -> Le
         memo=transaction.memo,
         actor_user_id=transaction.actor_user_id,
         on_behalf_of_user_id=transaction.on_behalf_of_user_id,
-        source=source_of(postings[transaction.id]),
-        postings=[
-            PostingRead(account=p.code, amount_pence=p.amount_pence)
-            for p in postings[transaction.id]
-        ],
+        source=source_of(postings),
+        postings=[PostingRead(account=p.code, amount_pence=p.amount_pence) for p in postings],
     )

@@ -1,34 +1,37 @@
 """The pooled budget: the only module that writes postings.
 
 Every transaction's postings sum to exactly zero. The memberships whose accounts are touched
-are locked first, then the touched accounts (`SELECT ... FOR UPDATE`), each in id order, their new balances checked, then written with the
-postings in the caller's transaction; nothing is ever updated or deleted afterwards (a
-mistake is corrected by a reversing transaction). Accounts are opened eagerly, when the
+are locked first, then the touched accounts (`SELECT ... FOR UPDATE`), each in id order, their
+new balances checked, then written with the postings in the caller's transaction; nothing is
+ever updated or deleted afterwards (a mistake is corrected by a reversing transaction). Accounts are opened eagerly, when the
 co-op, the membership or the contract comes into being, never on first use.
 """
 
 import uuid
-from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.audit import service as audit
 from app.auth.actor import Actor
-from app.auth.models import User
 from app.coops import service as coops
 from app.coops.models import Member, MemberStatus
 from app.core.clock import local_date
 from app.core.errors import InternalInconsistency
 from app.direct_payments import service as direct_payments
-from app.ledger import repository, surplus
+from app.ledger import posting, repository, surplus
+from app.ledger.codes import DEPOSITS as DEPOSITS
+from app.ledger.codes import MEMBER_PREFIX as MEMBER_PREFIX
+from app.ledger.codes import PAYOUTS as PAYOUTS
+from app.ledger.codes import SHARED as SHARED
+from app.ledger.codes import member_account as member_account
+from app.ledger.codes import provider_account as provider_account
 from app.ledger.errors import (
     InsufficientFunds,
-    InsufficientMemberFunds,
     MemberNotActive,
     UnbalancedTransaction,
 )
@@ -36,26 +39,13 @@ from app.ledger.models import (
     AccountKind,
     ContributionSource,
     LedgerAccount,
-    LedgerPosting,
     LedgerTransaction,
     TransactionKind,
 )
 from app.ledger.schemas import LedgerTransactionRead
-
-SHARED = "shared"
-DEPOSITS = "external:deposits"
-PAYOUTS = "external:payouts"
-
-
-MEMBER_PREFIX = "member:"
-
-
-def member_account(member_id: uuid.UUID) -> str:
-    return f"{MEMBER_PREFIX}{member_id}"
-
-
-def provider_account(provider_id: uuid.UUID) -> str:
-    return f"provider:{provider_id}"
+from app.ledger.shortfalls import Shortfall as Shortfall
+from app.ledger.shortfalls import insufficient_member_funds as insufficient_member_funds
+from app.ledger.shortfalls import member_shortfalls as member_shortfalls
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,18 +151,33 @@ def members_of(codes: Sequence[str]) -> list[uuid.UUID]:
     return found
 
 
+# Built once (every posting sends it): composing it cost more than the round trip.
+LOCK_ACCOUNTS = (
+    select(LedgerAccount)
+    .where(
+        LedgerAccount.coop_id == bindparam("coop_id"),
+        LedgerAccount.code.in_(bindparam("codes", expanding=True)),
+    )
+    .order_by(LedgerAccount.id)
+    .with_for_update()
+    .execution_options(populate_existing=True)
+)
+
+
 async def _lock(
-    session: AsyncSession, *, coop_id: uuid.UUID, codes: Sequence[str]
+    session: AsyncSession,
+    *,
+    coop_id: uuid.UUID,
+    codes: Sequence[str],
+    held: Mapping[uuid.UUID, MemberStatus] | None = None,
 ) -> tuple[dict[str, LedgerAccount], dict[uuid.UUID, MemberStatus]]:
-    statuses = await coops.lock_members(session, members_of(codes))
+    held = held or {}
+    statuses = dict(held)
+    to_lock = [m for m in members_of(codes) if m not in held]
+    if to_lock:
+        statuses |= await coops.lock_members(session, to_lock)
     accounts = (
-        await session.scalars(
-            select(LedgerAccount)
-            .where(LedgerAccount.coop_id == coop_id, LedgerAccount.code.in_(list(codes)))
-            .order_by(LedgerAccount.id)
-            .with_for_update()
-            .execution_options(populate_existing=True)
-        )
+        await session.scalars(LOCK_ACCOUNTS, {"coop_id": coop_id, "codes": list(codes)})
     ).all()
     return {account.code: account for account in accounts}, statuses
 
@@ -203,9 +208,13 @@ async def lock_accounts(
 
 
 async def _lock_all(
-    session: AsyncSession, *, coop_id: uuid.UUID, codes: Sequence[str]
+    session: AsyncSession,
+    *,
+    coop_id: uuid.UUID,
+    codes: Sequence[str],
+    held: Mapping[uuid.UUID, MemberStatus] | None = None,
 ) -> tuple[dict[str, LedgerAccount], dict[uuid.UUID, MemberStatus]]:
-    found, statuses = await _lock(session, coop_id=coop_id, codes=codes)
+    found, statuses = await _lock(session, coop_id=coop_id, codes=codes, held=held)
     if len(found) != len(set(codes)):
         raise UnbalancedTransaction  # an account that was never opened: a programming error
     return found, statuses
@@ -222,60 +231,14 @@ def short_accounts(accounts: dict[str, LedgerAccount], lines: Sequence[Line]) ->
 
 
 @dataclass(frozen=True, slots=True)
-class Shortfall:
-    member_id: uuid.UUID
-    short_by_pence: int
+class Known:
+    """What a caller already read under the locks it holds, so `post` need not read it again:
+    the memberships it locked (`lock_membership`) with their status as read then, and for
+    each such member the holder and their award version in force on the posting's day (the
+    caller held the holder, `direct_payments.hold_holder`, before reading it)."""
 
-
-def member_shortfalls(
-    accounts: Mapping[str, LedgerAccount], owed: Iterable[tuple[uuid.UUID, int]]
-) -> list[Shortfall]:
-    """Members whose accounts hold less than they owe in one transaction (their amounts
-    summed; an account not open holds nothing), in the order first owed, with how much each
-    is short."""
-    totals: dict[uuid.UUID, int] = defaultdict(int)
-    for member_id, pence in owed:
-        totals[member_id] += pence
-    short = []
-    for member_id, pence in totals.items():
-        account = accounts.get(member_account(member_id))
-        balance = account.balance_pence if account is not None else 0
-        if balance < pence:
-            short.append(Shortfall(member_id=member_id, short_by_pence=pence - balance))
-    return short
-
-
-async def insufficient_member_funds(
-    session: AsyncSession, actor: Actor | None, *, coop_id: uuid.UUID, short: Sequence[Shortfall]
-) -> InsufficientMemberFunds:
-    """The 409 naming every member short: `members: [{member_id, holder_name,
-    short_by_pence}]`. Names are for the co-op's administrators (acting in person) only; any
-    other caller reads `holder_name` null."""
-    names: dict[uuid.UUID, str] = {}
-    caller = (
-        await coops.active_membership(session, coop_id=coop_id, user_id=actor.user.id)
-        if actor is not None and not actor.is_representing
-        else None
-    )
-    if caller is not None and caller.is_admin and short:
-        rows = await session.execute(
-            select(Member.id, User.full_name)
-            .join(User, User.id == Member.user_id)
-            .where(Member.coop_id == coop_id, Member.id.in_([s.member_id for s in short]))
-        )
-        names = {row[0]: row[1] for row in rows.all()}
-    return InsufficientMemberFunds(
-        extra={
-            "members": [
-                {
-                    "member_id": str(s.member_id),
-                    "holder_name": names.get(s.member_id),
-                    "short_by_pence": s.short_by_pence,
-                }
-                for s in short
-            ]
-        }
-    )
+    statuses: Mapping[uuid.UUID, MemberStatus]
+    holders: Mapping[uuid.UUID, surplus.HolderToday]
 
 
 async def post(
@@ -290,6 +253,7 @@ async def post(
     reverses_id: uuid.UUID | None = None,
     about: uuid.UUID | None = None,
     source: ContributionSource | None = None,
+    known: Known | None = None,
 ) -> LedgerTransaction:
     """Post one balanced transaction, or raise and post nothing: `InsufficientFunds`, or
     `MemberNotActive` for money paid into the account of a member who has left.
@@ -301,7 +265,10 @@ async def post(
     posting concerns, for their activity (default: the person acted for)."""
     check_balanced(lines)
     accounts, statuses = await _lock_all(
-        session, coop_id=coop_id, codes=[line.account for line in lines]
+        session,
+        coop_id=coop_id,
+        codes=[line.account for line in lines],
+        held=known.statuses if known else None,
     )
     for line in lines:
         member_id = accounts[line.account].member_id
@@ -324,29 +291,22 @@ async def post(
         on_behalf_of_user_id=actor.on_behalf_of.id if actor and actor.on_behalf_of else None,
         reverses_id=reverses_id,
     )
-    session.add(transaction)
-    await session.flush()
+    holders = dict(known.holders) if known else {}
     member_ids = [a.member_id for a in accounts.values() if a.member_id is not None]
-    awards = await direct_payments.versions_in_force_for_members(
-        session, member_ids, on=local_date(now)
+    awards = {m: h.award.id for m, h in holders.items() if h.award is not None}
+    unknown = [m for m in member_ids if m not in holders]
+    awards |= await direct_payments.versions_in_force_for_members(
+        session, unknown, on=local_date(now)
     )
-    for position, line in enumerate(lines):
-        account = accounts[line.account]
-        account.balance_pence += line.amount_pence
-        session.add(
-            LedgerPosting(
-                transaction_id=transaction.id,
-                kind=kind,
-                account_id=account.id,
-                position=position,
-                amount_pence=line.amount_pence,
-                created_at=now,
-                source=source,
-                award_id=awards.get(account.member_id) if account.member_id else None,
-            )
-        )
-    await session.flush()
-    await surplus.watch(session, [accounts[line.account] for line in lines], now=now)
+    touched = [accounts[line.account] for line in lines]
+    await posting.write(
+        session,
+        transaction,
+        amounts=[(accounts[line.account], line.amount_pence) for line in lines],
+        awards=awards,
+        source=source,
+    )
+    await surplus.watch(session, touched, now=now, holders=holders)
     audit.record(
         session,
         actor,

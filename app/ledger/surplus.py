@@ -7,7 +7,8 @@ membership's lock, and a balance that falls back resets it for the next time.
 """
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select
@@ -17,6 +18,7 @@ from app.areas import service as areas
 from app.coops.models import Member
 from app.core.clock import local_date
 from app.direct_payments import service as direct_payments
+from app.direct_payments.models import DirectPaymentAward
 from app.ledger.models import LedgerAccount
 from app.notifications.events import Event, EventType
 from app.notifications.service import flag_turned_on, notify
@@ -26,17 +28,37 @@ def in_surplus(balance_pence: int, weekly_pence: int, *, surplus_weeks: int) -> 
     return balance_pence > surplus_weeks * weekly_pence
 
 
-async def watch(session: AsyncSession, accounts: Sequence[LedgerAccount], *, now: datetime) -> None:
-    """After a posting: tell each holder whose touched account has just gone into surplus."""
+@dataclass(frozen=True, slots=True)
+class HolderToday:
+    """A member account's holder and their award version in force today (None: none)."""
+
+    user_id: uuid.UUID
+    award: DirectPaymentAward | None
+
+
+async def watch(
+    session: AsyncSession,
+    accounts: Sequence[LedgerAccount],
+    *,
+    now: datetime,
+    holders: Mapping[uuid.UUID, HolderToday] | None = None,
+) -> None:
+    """After a posting: tell each holder whose touched account has just gone into surplus.
+    `holders` are those the caller has read already (by membership), under the holder's
+    lock; the others are read here."""
     by_member = {a.member_id: a for a in accounts if a.member_id is not None}
     if not by_member:
         return
-    rows = await session.execute(
-        select(Member.id, Member.user_id).where(Member.id.in_(list(by_member)))
-    )
-    for member_id, user_id in rows.all():
+    found = {m: h for m, h in (holders or {}).items() if m in by_member}
+    unread = [m for m in by_member if m not in found]
+    if unread:
+        rows = await session.execute(select(Member.id, Member.user_id).where(Member.id.in_(unread)))
+        for member_id, user_id in rows.all():
+            award = await direct_payments.version_in_force(session, user_id, on=local_date(now))
+            found[member_id] = HolderToday(user_id, award)
+    for member_id, holder in found.items():
         account = by_member[member_id]
-        award = await direct_payments.version_in_force(session, user_id, on=local_date(now))
+        award, user_id = holder.award, holder.user_id
         surplus, weeks = False, None
         if award is not None:
             weeks = await areas.surplus_weeks(session, award.area_code)
