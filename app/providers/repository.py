@@ -62,7 +62,12 @@ def escape_like(text: str) -> str:
 
 def name_contains(q: str) -> ColumnElement[bool]:
     """Case-insensitive substring match on the casefolded name, the same on every backend."""
-    return Provider.name_search.like(f"%{escape_like(search_key(q))}%", escape="\\")
+    return Provider.name_search.like(name_pattern(q), escape="\\")
+
+
+def name_pattern(q: str) -> str:
+    """What `name_contains` matches the folded name with (`LIKE`, escaped with a backslash)."""
+    return f"%{escape_like(search_key(q))}%"
 
 
 def in_area(
