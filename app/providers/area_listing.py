@@ -15,8 +15,7 @@ from datetime import datetime
 from typing import Any
 
 from pydantic import TypeAdapter
-from sqlalchemy import Integer, Select, bindparam, exists, func, select, true
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
+from sqlalchemy import Integer, Select, String, bindparam, exists, func, select, true, type_coerce
 from typing_extensions import TypedDict  # pydantic takes typing's TypedDict from 3.12 only
 
 from app.areas.errors import AreaNotFound
@@ -26,6 +25,7 @@ from app.core.http_cache import Rendered
 from app.core.pagination import CursorPage, Sort, after, decode_cursor, encode_cursor
 from app.providers import repository, service
 from app.providers.directory import Directory
+from app.providers.directory_reads import Reader
 from app.providers.models import (
     Provider,
     ProviderArea,
@@ -140,11 +140,11 @@ def page_query(present: frozenset[str], after_cursor: bool) -> Select[Any]:
             area_codes,
             Provider.hourly_rate_pence,
             Provider.capacity_hours_per_week,
-            Provider.welsh_language,
+            type_coerce(Provider.welsh_language, String),  # the values, as the answer gives them
             Provider.contact_email,
             Provider.phone,
             Provider.website,
-            Provider.status,
+            type_coerce(Provider.status, String),
             Provider.created_at,
             Provider.name_search,
         )
@@ -158,12 +158,12 @@ def _joined(values: str | None) -> list[str]:
     return values.split(",") if values else []
 
 
-async def require_area(connection: AsyncConnection, code: str) -> None:
-    if await connection.scalar(select(Area.code).where(Area.code == code)) is None:
+async def require_area(reader: Reader, code: str) -> None:
+    if not await reader.rows(select(Area.code).where(Area.code == code)):
         raise AreaNotFound(code=code)
 
 
-async def render_listing(connection: AsyncConnection, code: str, query: AreaListingQuery) -> bytes:
+async def render_listing(reader: Reader, code: str, query: AreaListingQuery) -> bytes:
     """One page of the listing: verified providers serving the area, cheapest first, then by
     name, then by id. An unknown area is refused before a bad cursor, as it always was."""
     bound = parameters(code, query)
@@ -171,13 +171,13 @@ async def render_listing(connection: AsyncConnection, code: str, query: AreaList
         try:
             values = decode_cursor(query.cursor, len(ORDER), ORDER_TYPES)
         except ValidationFailed:
-            await require_area(connection, code)
+            await require_area(reader, code)
             raise
         bound.update(zip(AFTER, values, strict=True))
     stmt = page_query(frozenset(bound), bool(query.cursor))
-    rows = (await connection.execute(stmt, bound)).all()
+    rows = await reader.rows(stmt, bound)
     if not rows:
-        await require_area(connection, code)
+        await require_area(reader, code)
     next_cursor = None
     if len(rows) > query.limit:
         rows = rows[: query.limit]
@@ -219,19 +219,29 @@ def listing_key(query: AreaListingQuery) -> tuple[object, ...]:
 async def listing(directory: Directory, code: str, query: AreaListingQuery) -> Rendered:
     """`GET /areas/{code}/providers`, cached under the area's stamp."""
 
-    async def render(connection: AsyncConnection) -> bytes:
-        return await render_listing(connection, code, query)
+    async def render(reader: Reader) -> bytes:
+        return await render_listing(reader, code, query)
 
     return await directory.answer(code, listing_key(query), render)
+
+
+async def render_coverage(reader: Reader, code: str) -> bytes:
+    """`service.area_coverage`, read from rows."""
+    histogram = await reader.rows(repository.rate_histogram(code))
+    if not histogram:
+        await require_area(reader, code)
+    rows = service.coverage_of(histogram)
+    return (
+        CursorPage[CoverageRow](items=[CoverageRow.model_validate(r) for r in rows])
+        .model_dump_json()
+        .encode()
+    )
 
 
 async def coverage(directory: Directory, code: str) -> Rendered:
     """`GET /areas/{code}/coverage`, cached under the area's stamp."""
 
-    async def render(connection: AsyncConnection) -> bytes:
-        async with AsyncSession(bind=connection) as session:
-            rows = await service.area_coverage(session, code)
-        page = CursorPage[CoverageRow](items=[CoverageRow.model_validate(r) for r in rows])
-        return page.model_dump_json().encode()
+    async def render(reader: Reader) -> bytes:
+        return await render_coverage(reader, code)
 
     return await directory.answer(code, ("coverage",), render)

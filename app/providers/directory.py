@@ -8,7 +8,7 @@ answers spanning areas (`ALL_AREAS`) are keyed by the other.
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator, Awaitable, Callable, Hashable
+from collections.abc import Awaitable, Callable, Hashable, Sequence
 from typing import Any
 
 from sqlalchemy import text
@@ -16,8 +16,8 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker
 
 from app.core.coalesce import SharedRead
-from app.core.errors import AppError
 from app.core.http_cache import RenderCache, Rendered, rendered
+from app.providers.directory_reads import KeptConnections, Reader, SqliteOnLoop, sqlite_file
 
 # The key of the stamp every provider write changes, for answers that span areas.
 ALL_AREAS = ""
@@ -29,9 +29,16 @@ STAMPS = text(
 )
 
 Stamps = dict[str, Any]
-# Renders an answer's body from a connection of its own (autocommit: one statement, one
+# Renders an answer's body from what a reader reads (autocommit: each statement one
 # consistent read), raising an AppError for an answer that is a refusal (never cached).
-Render = Callable[[AsyncConnection], Awaitable[bytes]]
+Render = Callable[[Reader], Awaitable[bytes]]
+# Renders at once per process through kept connections: misses come in bursts after a write,
+# and concurrent misses of one answer share a render anyway.
+RENDER_CONNECTIONS = 2
+
+
+def _stamps(rows: Sequence[Any]) -> Stamps:
+    return {str(area): stamp for area, stamp in rows}
 
 
 class StampReader:
@@ -39,16 +46,24 @@ class StampReader:
 
     It runs for every directory request, so it skips what a pooled session costs (check-out,
     ping, BEGIN, COMMIT): each read is a single autocommit SELECT, which sees every commit
-    made before it started. SharedRead keeps it to one read at a time.
+    made before it started. SharedRead keeps it to one read at a time. With `on_loop`, a
+    SQLite file is read on the event loop's own thread, in microseconds, and through
+    aiosqlite only when that read fails.
     """
 
-    def __init__(self, bind: AsyncEngine | AsyncConnection) -> None:
+    def __init__(
+        self, bind: AsyncEngine | AsyncConnection, *, on_loop: SqliteOnLoop | None = None
+    ) -> None:
         self.bind = bind
+        self.on_loop = on_loop
         self._connection: AsyncConnection | None = None
 
     async def read(self) -> Stamps:
         if isinstance(self.bind, AsyncConnection):  # handed over mid-transaction (the tests)
-            return _stamps(await self.bind.execute(STAMPS))
+            return _stamps((await self.bind.execute(STAMPS)).all())
+        if self.on_loop is not None:
+            with contextlib.suppress(DBAPIError), self.on_loop.reader() as reader:
+                return _stamps(await reader.rows(STAMPS))
         try:
             return await self._read(self.bind)
         except DBAPIError:
@@ -61,68 +76,13 @@ class StampReader:
             self._connection = await engine.execution_options(
                 isolation_level="AUTOCOMMIT"
             ).connect()
-        return _stamps(await self._connection.execute(STAMPS))
+        return _stamps((await self._connection.execute(STAMPS)).all())
 
     async def close(self) -> None:
         connection, self._connection = self._connection, None
         if connection is not None:
             with contextlib.suppress(DBAPIError):
                 await connection.close()
-
-
-def _stamps(result: Any) -> Stamps:
-    return {str(area): stamp for area, stamp in result.all()}
-
-
-class KeptConnections:
-    """A few autocommit connections of the directory's own, kept open between renders.
-
-    A miss renders on one of them: a pooled connection costs a check-out, a ping on
-    PostgreSQL, and on SQLite a fresh connection (with its thread) whenever a burst had the
-    pool overflow. At most `size` renders run at once; more wait for a connection.
-    """
-
-    def __init__(self, bind: AsyncEngine | AsyncConnection, size: int) -> None:
-        self.bind = bind
-        self._idle: list[AsyncConnection] = []
-        self._free = asyncio.Semaphore(size)
-
-    @contextlib.asynccontextmanager
-    async def connection(self) -> AsyncIterator[AsyncConnection]:
-        if isinstance(self.bind, AsyncConnection):  # handed over mid-transaction (the tests)
-            yield self.bind
-            return
-        async with self._free:
-            connection = self._idle.pop() if self._idle else await self._open(self.bind)
-            try:
-                yield connection
-            except AppError:
-                self._idle.append(connection)  # a refusal: the connection is as it was
-                raise
-            except BaseException:
-                # A database error or a render given up part way: start afresh next time.
-                await _close(connection)
-                raise
-            self._idle.append(connection)
-
-    @staticmethod
-    async def _open(engine: AsyncEngine) -> AsyncConnection:
-        return await engine.execution_options(isolation_level="AUTOCOMMIT").connect()
-
-    async def close(self) -> None:
-        idle, self._idle = self._idle, []
-        for connection in idle:
-            await _close(connection)
-
-
-async def _close(connection: AsyncConnection) -> None:
-    with contextlib.suppress(Exception):
-        await connection.close()
-
-
-# Renders at once per process: the directory's misses come in bursts after a write, and
-# concurrent misses of one answer share a render anyway.
-RENDER_CONNECTIONS = 2
 
 
 class Directory:
@@ -137,15 +97,17 @@ class Directory:
     def __init__(self, cache: RenderCache, sessionmaker: async_sessionmaker[AsyncSession]) -> None:
         self.cache = cache
         bind: AsyncEngine | AsyncConnection = sessionmaker.kw["bind"]
-        self.reader = StampReader(bind)
+        file = sqlite_file(bind)
+        self.on_loop = SqliteOnLoop(file) if file is not None else None
+        self.reader = StampReader(bind, on_loop=self.on_loop)
         self.stamps = SharedRead(self.reader.read)
         self.connections = KeptConnections(bind, RENDER_CONNECTIONS)
         self._rendering: dict[Hashable, asyncio.Task[Rendered]] = {}
 
     async def answer(self, area: str, key: tuple[Hashable, ...], render: Render) -> Rendered:
         """The cached answer about `area` (an area code, or ALL_AREAS), or `render` run on a
-        connection of the directory's (only on a miss: a hit touches no connection but the
-        stamp reader's). With the cache off every request renders, and no stamp is read."""
+        reader of the directory's (only on a miss: a hit reads nothing but the stamps). With
+        the cache off every request renders, and no stamp is read."""
         if self.cache.max_entries <= 0:
             return await self._render(render)
         stamp = (await self.stamps.get()).get(area)
@@ -169,16 +131,22 @@ class Directory:
             del self._rendering[full_key]
 
     async def _render(self, render: Render) -> Rendered:
+        if self.on_loop is not None:
+            # Failing there (busy, or a file gone), it is read through aiosqlite instead.
+            with contextlib.suppress(DBAPIError), self.on_loop.reader() as reader:
+                return rendered(await render(reader))
         try:
-            async with self.connections.connection() as connection:
-                return rendered(await render(connection))
+            async with self.connections.reader() as reader:
+                return rendered(await render(reader))
         except DBAPIError as exc:
             if not exc.connection_invalidated:
                 raise
         # The server dropped the connection (a restart, a failover): once more, afresh.
-        async with self.connections.connection() as connection:
-            return rendered(await render(connection))
+        async with self.connections.reader() as reader:
+            return rendered(await render(reader))
 
     async def close(self) -> None:
         await self.reader.close()
         await self.connections.close()
+        if self.on_loop is not None:
+            self.on_loop.close()

@@ -1,7 +1,6 @@
 """Queries that decide which providers a caller may see, and the directory's reads."""
 
 import uuid
-from collections.abc import Sequence
 
 from sqlalchemy import ColumnElement, Select, case, exists, func, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -103,11 +102,9 @@ def in_area(
     return stmt
 
 
-async def rate_histogram(
-    session: AsyncSession, area_code: str
-) -> Sequence[tuple[ServiceType, int, int, int]]:
+def rate_histogram(area_code: str) -> Select[ServiceType, int, int, int]:
     """(service type, hourly rate, providers at that rate, of which `full` Welsh) in an area."""
-    stmt = (
+    return (
         select(
             ProviderServiceType.service_type,
             Provider.hourly_rate_pence,
@@ -120,8 +117,6 @@ async def rate_histogram(
         .where(ProviderArea.area_code == area_code, Provider.status == ProviderStatus.verified)
         .group_by(ProviderServiceType.service_type, Provider.hourly_rate_pence)
     )
-    rows = (await session.execute(stmt)).all()
-    return [(row[0], row[1], row[2], row[3]) for row in rows]
 
 
 async def lock(session: AsyncSession, provider_id: uuid.UUID) -> Provider | None:

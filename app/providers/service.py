@@ -1,7 +1,7 @@
 """The provider directory's rules: registration, verification, edits, staff and the area reads."""
 
 import uuid
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -352,10 +352,13 @@ async def list_in_area(
 
 async def area_coverage(session: AsyncSession, area_code: str) -> list[Coverage]:
     await areas.get_area(session, area_code)
+    return coverage_of((await session.execute(repository.rate_histogram(area_code))).all())
+
+
+def coverage_of(histogram: Iterable[Sequence[Any]]) -> list[Coverage]:
+    """The coverage by service type from an area's `repository.rate_histogram` rows."""
     counts: dict[ServiceType, list[RateCount]] = {}
-    for service_type, rate, providers, welsh_full in await repository.rate_histogram(
-        session, area_code
-    ):
+    for service_type, rate, providers, welsh_full in histogram:
         counts.setdefault(service_type, []).append(
             RateCount(hourly_rate_pence=rate, providers=providers, welsh_full=welsh_full)
         )

@@ -8,13 +8,16 @@ from typing import Any
 
 import httpx
 import pytest
+from fastapi import FastAPI
 from sqlalchemy import text
-from sqlalchemy.ext.asyncio import AsyncConnection
 
 from app.core.config import Settings
 from app.core.db import create_engine
 from app.main import create_app
 from app.providers import area_listing
+from app.providers.dependencies import directory
+from app.providers.directory import StampReader
+from app.providers.directory_reads import Reader, SqliteOnLoop, sqlite_file
 from tests.conftest import Database, make_test_settings
 from tests.factories import Person, provider_fields, register_person
 from tests.helpers import ok, run_alembic, scratch_database_url
@@ -40,9 +43,13 @@ async def live_settings(database: Database, tmp_path: Path) -> Settings:
 
 
 @pytest.fixture
-async def workers(live_settings: Settings) -> AsyncIterator[list[httpx.AsyncClient]]:
+def apps(live_settings: Settings) -> list[FastAPI]:
     """Two application instances on one database, as two server processes would be."""
-    apps = [create_app(live_settings), create_app(live_settings)]
+    return [create_app(live_settings), create_app(live_settings)]
+
+
+@pytest.fixture
+async def workers(apps: list[FastAPI]) -> AsyncIterator[list[httpx.AsyncClient]]:
     clients = [
         httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test")
         for app in apps
@@ -75,7 +82,10 @@ async def verified(client: httpx.AsyncClient, admin: Person, **fields: Any) -> s
 
 
 async def test_a_write_through_one_worker_leaves_the_other_workers_other_areas_cached(
-    workers: list[httpx.AsyncClient], live_settings: Settings, monkeypatch: pytest.MonkeyPatch
+    apps: list[FastAPI],
+    workers: list[httpx.AsyncClient],
+    live_settings: Settings,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     one, two = workers
     admin = await register_person(one)
@@ -86,9 +96,9 @@ async def test_a_write_through_one_worker_leaves_the_other_workers_other_areas_c
     renders: Counter[str] = Counter()
     render_listing = area_listing.render_listing
 
-    async def counting(connection: AsyncConnection, code: str, query: Any) -> bytes:
+    async def counting(reader: Reader, code: str, query: Any) -> bytes:
         renders[code] += 1
-        return await render_listing(connection, code, query)
+        return await render_listing(reader, code, query)
 
     monkeypatch.setattr(area_listing, "render_listing", counting)
     cardiff = ok(await two.get(listing(CARDIFF)))
@@ -103,3 +113,64 @@ async def test_a_write_through_one_worker_leaves_the_other_workers_other_areas_c
     eryri_now = ok(await two.get(listing(GWYNEDD))).json()["items"]
     assert [p["hourly_rate_pence"] for p in eryri_now] == [3300]
     assert renders == Counter({CARDIFF: 1, GWYNEDD: 2})
+    kept = directory(apps[1]).connections
+    if live_settings.async_database_url.startswith("sqlite"):
+        assert kept._idle == []  # read on the loop: no connection of aiosqlite's was opened
+    else:
+        assert len(kept._idle) == 1  # one render at a time: one kept connection, reused
+
+
+class TestStampsReadOnTheLoop:
+    """On SQLite the stamps are read with the standard library's driver, on the loop."""
+
+    @pytest.fixture
+    def sqlite_settings(self, live_settings: Settings) -> Settings:
+        if not live_settings.async_database_url.startswith("sqlite"):
+            pytest.skip("the stamps are read on the loop on SQLite only")
+        return live_settings
+
+    async def test_are_the_stamps_the_async_driver_reads_and_follow_every_commit(
+        self, sqlite_settings: Settings
+    ) -> None:
+        engine = create_engine(sqlite_settings)
+        file = sqlite_file(engine)
+        assert file is not None
+        on_loop = SqliteOnLoop(file)
+        loop_reader, through_driver = StampReader(engine, on_loop=on_loop), StampReader(engine)
+        try:
+            stamps = await loop_reader.read()
+            assert len(stamps) == 23
+            assert stamps == await through_driver.read()
+            assert loop_reader._connection is None  # nothing went through aiosqlite
+            async with engine.begin() as connection:
+                await connection.execute(
+                    text("UPDATE provider_area_stamp SET stamp = :s WHERE area_code = :a"),
+                    {"s": "0" * 32, "a": GWYNEDD},
+                )
+            changed = await loop_reader.read()
+            assert changed[GWYNEDD] == "0" * 32
+            assert {k: v for k, v in changed.items() if k != GWYNEDD} == {
+                k: v for k, v in stamps.items() if k != GWYNEDD
+            }
+            assert changed == await through_driver.read()
+        finally:
+            on_loop.close()
+            await loop_reader.close()
+            await through_driver.close()
+            await engine.dispose()
+
+    async def test_a_read_that_fails_there_is_made_through_the_async_driver(
+        self, sqlite_settings: Settings, tmp_path: Path
+    ) -> None:
+        engine = create_engine(sqlite_settings)
+        not_a_database = tmp_path / "not-a-database"
+        not_a_database.write_text("plain text")
+        on_loop = SqliteOnLoop(str(not_a_database))  # every read there fails, as a busy one would
+        reader = StampReader(engine, on_loop=on_loop)
+        try:
+            assert len(await reader.read()) == 23
+            assert reader._connection is not None
+        finally:
+            on_loop.close()
+            await reader.close()
+            await engine.dispose()

@@ -19,6 +19,7 @@ from app.core.deps import _allowed_query
 from app.core.pagination import CursorPage
 from app.providers import area_listing, service
 from app.providers.area_router import list_area_providers
+from app.providers.directory_reads import OverConnection
 from app.providers.schemas import AreaListingQuery, ProviderRead
 from app.providers.shortcut import LISTING_PARAMETERS, DirectoryShortcut
 from tests.factories import Person, platform_admin
@@ -168,7 +169,9 @@ class TestTheSameBytes:
                 for sent, first in await pages(client, code, params):
                     cached = ok(await client.get(LISTING.format(code=code), params=sent))
                     query = AreaListingQuery.model_validate(sent)
-                    fresh = await area_listing.render_listing(connection, code, query)
+                    fresh = await area_listing.render_listing(
+                        OverConnection(connection), code, query
+                    )
                     orm = await orm_page(app, code, sent)
                     assert first.content == cached.content == fresh == orm, (code, sent)
                     assert first.headers["etag"] == cached.headers["etag"]

@@ -8,12 +8,13 @@ from typing import Any
 import httpx
 import pytest
 from fastapi import FastAPI
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.pagination import CursorPage
-from app.providers import area_listing, service
+from app.providers import area_listing
 from app.providers.dependencies import directory
 from app.providers.directory import ALL_AREAS
+from app.providers.directory_reads import Reader
 from app.providers.schemas import AreaListingQuery
 from tests.factories import Person, platform_admin
 from tests.helpers import ok
@@ -39,18 +40,18 @@ def renders(monkeypatch: pytest.MonkeyPatch) -> Counter[str]:
     """How many times each area's listing and coverage were rendered (cache misses)."""
     counted: Counter[str] = Counter()
     render_listing = area_listing.render_listing
-    area_coverage = service.area_coverage
+    render_coverage = area_listing.render_coverage
 
-    async def counting_listing(connection: AsyncConnection, code: str, query: Any) -> bytes:
+    async def counting_listing(reader: Reader, code: str, query: Any) -> bytes:
         counted[code] += 1
-        return await render_listing(connection, code, query)
+        return await render_listing(reader, code, query)
 
-    async def counting_coverage(session: AsyncSession, code: str) -> Any:
+    async def counting_coverage(reader: Reader, code: str) -> bytes:
         counted["coverage " + code] += 1
-        return await area_coverage(session, code)
+        return await render_coverage(reader, code)
 
     monkeypatch.setattr(area_listing, "render_listing", counting_listing)
-    monkeypatch.setattr(service, "area_coverage", counting_coverage)
+    monkeypatch.setattr(area_listing, "render_coverage", counting_coverage)
     return counted
 
 
@@ -196,13 +197,11 @@ class TestAnswersSpanningAreas:
         ids = await providers(app, admin)
         rendered: list[bytes] = []
 
-        async def every_area(connection: AsyncConnection) -> bytes:
+        async def every_area(reader: Reader) -> bytes:
             """An answer over every area: the names listed in each, one after the other."""
             names = []
             for code in AREAS:
-                page = await area_listing.render_listing(
-                    connection, code, AreaListingQuery(limit=200)
-                )
+                page = await area_listing.render_listing(reader, code, AreaListingQuery(limit=200))
                 names += [p["name"] for p in CursorPage[Any].model_validate_json(page).items]
             rendered.append(",".join(names).encode())
             return rendered[-1]
