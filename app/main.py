@@ -31,6 +31,7 @@ from app.core.logging import configure_logging
 from app.core.metrics import worker_exiting
 from app.core.middleware import RequestContextMiddleware
 from app.core.ops import router as ops_router
+from app.providers.shortcut import DirectoryShortcut
 from app.representatives.service import resolve_mandate
 from app.web import router as web
 from app.worker import Worker
@@ -178,6 +179,8 @@ def install_extensions(app: FastAPI) -> None:
     app.state.mandate_resolver = resolve_mandate
     app.state.settle_language = settle_language
     app.state.on_shutdown = []
+    # Public reads the middleware answers before routing (app.core.middleware.Shortcut).
+    app.state.shortcuts = [DirectoryShortcut(api_router.prefix)]
 
 
 def _default_app() -> FastAPI:

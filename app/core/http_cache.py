@@ -47,10 +47,28 @@ def conditional(
     headers: dict[str, str] | None = None,
 ) -> Response:
     """200 with the body, or 304 when the client already holds this version."""
+    return conditional_response(
+        request.headers.get("if-none-match"),
+        answer,
+        vary=vary,
+        media_type=media_type,
+        headers=headers,
+    )
+
+
+def conditional_response(
+    if_none_match: str | None,
+    answer: Rendered,
+    *,
+    vary: str | None = None,
+    media_type: str = JSON,
+    headers: dict[str, str] | None = None,
+) -> Response:
+    """`conditional`, given the request's If-None-Match (for a caller with no Request)."""
     sent = {"ETag": answer.etag, "Cache-Control": "no-cache"}
     if vary:
         sent["Vary"] = vary
-    if etag_matches(request.headers.get("if-none-match"), answer.etag):
+    if etag_matches(if_none_match, answer.etag):
         return Response(status_code=304, headers=sent)
     return Response(content=answer.body, media_type=media_type, headers={**sent, **(headers or {})})
 

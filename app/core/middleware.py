@@ -1,11 +1,15 @@
-"""The outermost layer: request id, language, body limit, security headers, logs, metrics."""
+"""The outermost layer: request id, language, body limit, security headers, logs, metrics.
+
+It runs for every request, so it reads the headers once and keeps the metrics' children;
+a shortcut (`Shortcut`) may answer a public read here, before any routing.
+"""
 
 import json
 import logging
 import re
 import time
 import uuid
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
 from starlette.exceptions import HTTPException
@@ -17,6 +21,13 @@ from app.core.errors import AppError, BadRequest, BodyTooLarge, Busy, InternalEr
 from app.core.i18n import DEFAULT_LANGUAGE, Language, prefers_welsh
 from app.core.logging import request_id_var
 from app.core.metrics import LATENCY, REQUESTS
+
+# A shortcut answers some requests before routing, from what the request says alone (a
+# cached public read): given a GET that carries no credentials, no body and no Origin, it
+# either answers through `send` and returns the route template it answered as (for the
+# metrics and the log), or sends nothing and returns None, and the request is routed as
+# usual. The application's shortcuts are `app.state.shortcuts`.
+Shortcut = Callable[[Scope, Send], Awaitable[str | None]]
 
 logger = logging.getLogger("app.request")
 SAFE_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
@@ -43,6 +54,21 @@ REPLACED_HEADERS = (
 CREDENTIAL_HEADERS = frozenset({b"authorization", b"cookie"})
 
 
+# The metrics' children by their labels: looking a child up by its labels costs more than
+# counting. Bounded, as the labels are: methods, route templates and statuses.
+_COUNTERS: dict[tuple[str, str, int], tuple[Any, Any]] = {}
+
+
+def _count(method: str, route: str, status: int, elapsed: float) -> None:
+    children = _COUNTERS.get((method, route, status))
+    if children is None:
+        children = (REQUESTS.labels(method, route, str(status)), LATENCY.labels(method, route))
+        _COUNTERS[(method, route, status)] = children
+    requests, latency = children
+    requests.inc()
+    latency.observe(elapsed)
+
+
 class _BodyTooLargeError(HTTPException):
     """Raised while the body streams in. An HTTPException, so that the framework's body
     reader (which turns any other error into a 400) lets it through as a 413."""
@@ -51,11 +77,23 @@ class _BodyTooLargeError(HTTPException):
         super().__init__(status_code=413)
 
 
-def _header(scope: Scope, name: bytes) -> str | None:
-    for key, value in scope.get("headers", []):
-        if key == name:
-            return str(value.decode("latin-1"))
-    return None
+# The request headers the middleware reads, picked out in one pass.
+_READ = frozenset(
+    {b"x-request-id", b"accept-language", b"content-length", b"transfer-encoding", b"origin"}
+)
+
+
+def _read_headers(scope: Scope) -> tuple[dict[bytes, str], bool]:
+    """The first value of each header the middleware reads, and whether the request carries
+    credentials (an Authorization header or a cookie)."""
+    found: dict[bytes, str] = {}
+    personal = False
+    for key, value in scope.get("headers", ()):
+        if key in _READ:
+            found.setdefault(key, value.decode("latin-1"))
+        elif key in CREDENTIAL_HEADERS:
+            personal = True
+    return found, personal
 
 
 def _route_template(scope: Scope) -> str:
@@ -92,19 +130,20 @@ class RequestContextMiddleware:
             await self.app(scope, receive, send)
             return
         started = time.perf_counter()
-        incoming = _header(scope, b"x-request-id")
+        read, personal = _read_headers(scope)
+        incoming = read.get(b"x-request-id")
         request_id = incoming if incoming and SAFE_REQUEST_ID.match(incoming) else uuid.uuid4().hex
         token = request_id_var.set(request_id)
         state: dict[str, Any] = scope.setdefault("state", {})
         state["request_id"] = request_id
         # Welsh first in the header decides now; otherwise a signed-in person's preference may
         # (set once their token is read: app.auth.dependencies), else English.
-        welsh = prefers_welsh(_header(scope, b"accept-language"))
+        welsh = prefers_welsh(read.get(b"accept-language"))
         state["welsh_by_header"] = welsh
         if welsh:
             state["language"] = "cy"
         status_holder = {"status": 500, "started": False}
-        personal = any(key in CREDENTIAL_HEADERS for key, _ in scope.get("headers", []))
+        answered_as: str | None = None
 
         def language() -> Language:
             chosen: Language = state.get("language") or DEFAULT_LANGUAGE
@@ -138,8 +177,18 @@ class RequestContextMiddleware:
             await send(message)
 
         limit = self.body_limit(scope["path"])
-        declared = _header(scope, b"content-length")
+        declared = read.get(b"content-length")
         too_large = declared is not None and declared.isdigit() and int(declared) > limit
+        shortcuts: Sequence[Shortcut] = ()
+        if (
+            scope["method"] == "GET"
+            and not personal
+            and declared in (None, "0")
+            and b"transfer-encoding" not in read
+            # Cross-origin requests are answered inside, where the CORS headers are added.
+            and b"origin" not in read
+        ):
+            shortcuts = getattr(scope["app"].state, "shortcuts", ())
         received = 0
 
         async def receive_wrapper() -> Message:
@@ -157,10 +206,15 @@ class RequestContextMiddleware:
             self._finish(scope, started, 400, token)
             return
         try:
-            if too_large:
-                await self._problem(send_wrapper, BodyTooLarge(limit=limit), language())
-            else:
-                await self.app(scope, receive_wrapper, send_wrapper)
+            for shortcut in shortcuts:
+                answered_as = await shortcut(scope, send_wrapper)
+                if answered_as is not None:
+                    break
+            if answered_as is None:
+                if too_large:
+                    await self._problem(send_wrapper, BodyTooLarge(limit=limit), language())
+                else:
+                    await self.app(scope, receive_wrapper, send_wrapper)
         except _BodyTooLargeError:
             if not status_holder["started"]:
                 await self._problem(send_wrapper, BodyTooLarge(limit=limit), language())
@@ -175,14 +229,16 @@ class RequestContextMiddleware:
             if not status_holder["started"]:
                 await self._problem(send_wrapper, error, language())
         finally:
-            self._finish(scope, started, int(status_holder["status"]), token)
+            status = int(status_holder["status"])
+            self._finish(scope, started, status, token, answered_as)
 
     @staticmethod
-    def _finish(scope: Scope, started: float, status: int, token: Any) -> None:
+    def _finish(
+        scope: Scope, started: float, status: int, token: Any, route: str | None = None
+    ) -> None:
         elapsed = time.perf_counter() - started
-        route_path = _route_template(scope)
-        REQUESTS.labels(scope["method"], route_path, str(status)).inc()
-        LATENCY.labels(scope["method"], route_path).observe(elapsed)
+        route_path = route or _route_template(scope)
+        _count(scope["method"], route_path, status, elapsed)
         logger.info(
             "request",
             extra={

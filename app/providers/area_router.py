@@ -3,14 +3,12 @@
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, Response
-from pydantic import BaseModel
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.areas.errors import AreaNotFound
 from app.core.errors import problems
 from app.core.http_cache import conditional
 from app.core.pagination import CursorPage
-from app.providers import service
+from app.providers import area_listing
 from app.providers.dependencies import directory
 from app.providers.schemas import AreaListingQuery, CoverageRow, ProviderRead
 
@@ -32,33 +30,8 @@ async def list_area_providers(
     """Verified providers serving an area, cheapest first, then by name. `q` matches part of
     the name whatever the case or accents (`ŵyn`, `WYN` and `wyn` all find "Gofal Ŵyn"; Ŵ sorts among the Ws). Answers
     carry a strong `ETag` (`If-None-Match` gives 304 while nothing changed)."""
-    search = query.search
-
-    async def render(session: AsyncSession) -> BaseModel:
-        items, next_cursor = await service.list_in_area(
-            session,
-            code,
-            query.page,
-            service_type=query.service_type,
-            welsh_language=query.welsh_language,
-            max_hourly_rate_pence=query.max_hourly_rate_pence,
-            q=search,
-        )
-        return CursorPage[ProviderRead](
-            items=[ProviderRead.model_validate(p) for p in items], next_cursor=next_cursor
-        )
-
-    key = (
-        "providers",
-        code,
-        query.service_type,
-        query.welsh_language,
-        query.max_hourly_rate_pence,
-        search,
-        query.limit,
-        query.cursor,
-    )
-    return conditional(request, await directory(request).answer(key, render))
+    answer = await area_listing.listing(directory(request.app), code, query)
+    return conditional(request, answer)
 
 
 @router.get(
@@ -70,9 +43,4 @@ async def area_coverage(code: str, request: Request) -> Response:
     """For each service type, in a fixed order: how many verified providers offer it in the
     area, their lowest and median hourly rates (of an even count, the lower middle one), how
     many offer it fully in Welsh, and whether the area has a gap (nobody offers it)."""
-
-    async def render(session: AsyncSession) -> BaseModel:
-        rows = await service.area_coverage(session, code)
-        return CursorPage[CoverageRow](items=[CoverageRow.model_validate(r) for r in rows])
-
-    return conditional(request, await directory(request).answer(("coverage", code), render))
+    return conditional(request, await area_listing.coverage(directory(request.app), code))

@@ -4,6 +4,7 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials
+from starlette.applications import Starlette
 
 from app.auth.actor import Actor
 from app.auth.dependencies import bearer_scheme, resolve_actor
@@ -30,18 +31,18 @@ async def optional_actor(
 OptionalActor = Annotated[Actor | None, Depends(optional_actor)]
 
 
-def directory(request: Request) -> Directory:
+def directory(app: Starlette) -> Directory:
     """The application's directory cache (a plain call: a dependency costs more per request)."""
-    found: Directory | None = getattr(request.app.state, "provider_directory", None)
+    found: Directory | None = getattr(app.state, "provider_directory", None)
     if found is None:
-        settings: Settings = request.app.state.settings
+        settings: Settings = app.state.settings
         cache = RenderCache(
             max_entries=settings.directory_cache_entries,
             ttl_seconds=settings.directory_cache_seconds,
         )
-        found = Directory(cache, request.app.state.sessionmaker)
-        request.app.state.provider_directory = found
-        request.app.state.on_shutdown.append(found.reader.close)
+        found = Directory(cache, app.state.sessionmaker)
+        app.state.provider_directory = found
+        app.state.on_shutdown.append(found.close)
     return found
 
 

@@ -108,6 +108,7 @@ async def _apply(
     providers whose record really changed get an audit entry."""
     created: list[Provider] = []
     changed: list[Provider] = []
+    served_before: dict[uuid.UUID, list[str]] = {}
     for row, found in plan:
         fields = row.details.model_dump(include=set(row.columns))
         if found is None:
@@ -116,6 +117,7 @@ async def _apply(
             session.add(provider)
             created.append(provider)
             continue
+        served_before[found.id] = found.area_codes
         differs = apply_fields(found, fields)
         if found.status != ProviderStatus.verified:
             settle_status(found, ProviderStatus.verified)
@@ -126,7 +128,14 @@ async def _apply(
     if not created and not changed:
         return 0, len(plan)
     await flush_unique(session)
-    await touch_directory(session)
+    written = [p.id for p in (*created, *changed)]
+    # A large import marks every area rather than name thousands of providers in one statement.
+    await touch_directory(
+        session,
+        written,
+        areas={code for p in changed for code in served_before[p.id]},
+        every_area=len(written) > CHUNK,
+    )
     for provider in created:
         audit.record(
             session, actor, "provider.created", "provider", provider.id, data={"source": "import"}

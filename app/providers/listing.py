@@ -154,11 +154,12 @@ async def _apply_now(
     *,
     now: datetime,
 ) -> None:
+    served_before = provider.area_codes
     if not apply_fields(provider, changes):
         return
     provider.updated_at = now
     await flush_unique(session)
-    await touch_directory(session)
+    await touch_directory(session, [provider.id], areas=served_before)
     audit.record(
         session,
         actor,
@@ -277,12 +278,13 @@ async def verify(
     changes = from_wire(waiting.fields) if waiting is not None else {}
     await check_changes(session, provider, changes, running, verified_after=True)
     previous = provider.status
+    served_before = provider.area_codes
     apply_fields(provider, changes)
     if previous != ProviderStatus.verified:
         settle_status(provider, ProviderStatus.verified)
     provider.updated_at = now
     await flush_unique(session)
-    await touch_directory(session)
+    await touch_directory(session, [provider.id], areas=served_before)
     if previous != ProviderStatus.verified:
         audit.record(
             session,
@@ -318,7 +320,7 @@ async def suspend(
     settle_status(provider, ProviderStatus.suspended)
     provider.updated_at = now
     await session.flush()
-    await touch_directory(session)
+    await touch_directory(session, [provider.id])
     audit.record(
         session, actor, "provider.suspended", "provider", provider.id, data={"from": previous.value}
     )

@@ -112,14 +112,33 @@ class ProviderServiceType(Base):
 
 
 class ProviderArea(Base):
-    """Keyed area first: the area listing and coverage start from an area code."""
+    """Keyed area first: the area listing and coverage start from an area code.
+
+    Each row carries a copy of its provider's listing keys (listed: verified; the rate and
+    the folded name), rewritten from the provider in the transaction of every provider write
+    (`touch_directory`): an area's listing is then a walk of one index, in listing order,
+    that stops after a page. Null until then, so a row the copy missed is never listed.
+    """
 
     __tablename__ = "provider_area"
+    __table_args__ = (
+        Index(
+            "ix_provider_area_listing",
+            "area_code",
+            "listed",
+            "hourly_rate_pence",
+            "name_search",
+            "provider_id",
+        ),
+    )
 
     area_code: Mapped[str] = mapped_column(ForeignKey("area.code"), primary_key=True)
     provider_id: Mapped[uuid.UUID] = mapped_column(
         ForeignKey("provider.id", ondelete="CASCADE"), primary_key=True, index=True
     )
+    listed: Mapped[bool | None]
+    hourly_rate_pence: Mapped[int | None] = mapped_column(Integer)
+    name_search: Mapped[str | None] = mapped_column(String(200))
 
 
 class ProviderStaff(Base):
@@ -138,14 +157,25 @@ class ProviderStaff(Base):
 class ProviderDirectoryStamp(Base):
     """One row whose stamp changes in the same transaction as every provider write.
 
-    Cached directory answers are keyed by it, so a change is visible on the next request,
-    from every worker, without keeping any state outside the database.
+    Cached answers that span areas are keyed by it, so a change is visible on the next
+    request, from every worker, without keeping any state outside the database.
     """
 
     __tablename__ = "provider_directory_stamp"
     __table_args__ = (CheckConstraint("id = 1", name="single_row"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    stamp: Mapped[uuid.UUID]
+
+
+class ProviderAreaStamp(Base):
+    """One row per area whose stamp changes with every write to a provider serving it, before
+    or after the write: an area's cached answers are keyed by it, so a write elsewhere leaves
+    them cached. The rows come with the areas (revision 0039)."""
+
+    __tablename__ = "provider_area_stamp"
+
+    area_code: Mapped[str] = mapped_column(ForeignKey("area.code"), primary_key=True)
     stamp: Mapped[uuid.UUID]
 
 

@@ -1,7 +1,6 @@
 """Queries that decide which providers a caller may see, and the directory's reads."""
 
 import uuid
-from collections.abc import Sequence
 
 from sqlalchemy import ColumnElement, Select, case, exists, func, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -62,7 +61,12 @@ def escape_like(text: str) -> str:
 
 def name_contains(q: str) -> ColumnElement[bool]:
     """Case-insensitive substring match on the casefolded name, the same on every backend."""
-    return Provider.name_search.like(f"%{escape_like(search_key(q))}%", escape="\\")
+    return Provider.name_search.like(name_pattern(q), escape="\\")
+
+
+def name_pattern(q: str) -> str:
+    """What `name_contains` matches the folded name with (`LIKE`, escaped with a backslash)."""
+    return f"%{escape_like(search_key(q))}%"
 
 
 def in_area(
@@ -98,11 +102,9 @@ def in_area(
     return stmt
 
 
-async def rate_histogram(
-    session: AsyncSession, area_code: str
-) -> Sequence[tuple[ServiceType, int, int, int]]:
+def rate_histogram(area_code: str) -> Select[ServiceType, int, int, int]:
     """(service type, hourly rate, providers at that rate, of which `full` Welsh) in an area."""
-    stmt = (
+    return (
         select(
             ProviderServiceType.service_type,
             Provider.hourly_rate_pence,
@@ -115,8 +117,6 @@ async def rate_histogram(
         .where(ProviderArea.area_code == area_code, Provider.status == ProviderStatus.verified)
         .group_by(ProviderServiceType.service_type, Provider.hourly_rate_pence)
     )
-    rows = (await session.execute(stmt)).all()
-    return [(row[0], row[1], row[2], row[3]) for row in rows]
 
 
 async def lock(session: AsyncSession, provider_id: uuid.UUID) -> Provider | None:

@@ -1,7 +1,7 @@
 """The provider directory's rules: registration, verification, edits, staff and the area reads."""
 
 import uuid
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -28,6 +28,7 @@ from app.providers.errors import (
 from app.providers.models import (
     Provider,
     ProviderArea,
+    ProviderAreaStamp,
     ProviderDirectoryStamp,
     ProviderServiceType,
     ProviderStaff,
@@ -42,15 +43,51 @@ AREA_ORDER = (Provider.hourly_rate_pence, Provider.name_search, Provider.id)
 NAME_ORDER = (Provider.name_search, Provider.id)
 
 
-async def touch_directory(session: AsyncSession) -> None:
-    """Mark the directory changed, in the transaction that changes it (cached reads key on it)."""
+def _of_provider(column: Any) -> Any:
+    return select(column).where(Provider.id == ProviderArea.provider_id).scalar_subquery()
+
+
+async def touch_directory(
+    session: AsyncSession,
+    provider_ids: Collection[uuid.UUID] = (),
+    *,
+    areas: Iterable[str] = (),
+    every_area: bool = False,
+) -> None:
+    """Mark the directory changed, in the transaction of every provider write, after its
+    flush: the providers' listing keys are copied again onto their area rows, and cached
+    answers (keyed by the stamps) are let go: those spanning areas, and those of each area a
+    written provider served before the write (`areas`, read once it was locked) or serves
+    now, or of every area. Where the providers are now is read back here, so an area a
+    request running alongside gave them is marked too."""
+    stamp = uuid.uuid4()
     result = await session.execute(
-        update(ProviderDirectoryStamp)
-        .where(ProviderDirectoryStamp.id == 1)
-        .values(stamp=uuid.uuid4())
+        update(ProviderDirectoryStamp).where(ProviderDirectoryStamp.id == 1).values(stamp=stamp)
     )
     if result.rowcount == 0:  # type: ignore[attr-defined]  # only a hand-built database lacks it
-        session.add(ProviderDirectoryStamp(id=1, stamp=uuid.uuid4()))
+        session.add(ProviderDirectoryStamp(id=1, stamp=stamp))
+    written = ProviderArea.provider_id.in_(list(provider_ids))
+    # Nothing reads the copies through the ORM: the session's objects are left as they are.
+    copied = (
+        update(ProviderArea)
+        .values(
+            listed=_of_provider(Provider.status == ProviderStatus.verified),
+            hourly_rate_pence=_of_provider(Provider.hourly_rate_pence),
+            name_search=_of_provider(Provider.name_search),
+        )
+        .execution_options(synchronize_session=False)
+    )
+    await session.execute(copied if every_area else copied.where(written))
+    touched = (
+        update(ProviderAreaStamp).values(stamp=stamp).execution_options(synchronize_session=False)
+    )
+    if not every_area:
+        now_serving = select(ProviderArea.area_code).where(written)
+        touched = touched.where(
+            ProviderAreaStamp.area_code.in_(sorted(set(areas)))
+            | ProviderAreaStamp.area_code.in_(now_serving)
+        )
+    await session.execute(touched)
 
 
 def set_service_types(provider: Provider, wanted: Iterable[ServiceType]) -> None:
@@ -136,7 +173,7 @@ async def create_provider(
     await flush_unique(session)
     session.add(ProviderStaff(provider_id=provider.id, user_id=actor.user.id, added_at=now))
     await session.flush()
-    await touch_directory(session)
+    await touch_directory(session, [provider.id])
     audit.record(session, actor, "provider.created", "provider", provider.id)
     return provider
 
@@ -315,10 +352,13 @@ async def list_in_area(
 
 async def area_coverage(session: AsyncSession, area_code: str) -> list[Coverage]:
     await areas.get_area(session, area_code)
+    return coverage_of((await session.execute(repository.rate_histogram(area_code))).all())
+
+
+def coverage_of(histogram: Iterable[Sequence[Any]]) -> list[Coverage]:
+    """The coverage by service type from an area's `repository.rate_histogram` rows."""
     counts: dict[ServiceType, list[RateCount]] = {}
-    for service_type, rate, providers, welsh_full in await repository.rate_histogram(
-        session, area_code
-    ):
+    for service_type, rate, providers, welsh_full in histogram:
         counts.setdefault(service_type, []).append(
             RateCount(hourly_rate_pence=rate, providers=providers, welsh_full=welsh_full)
         )
