@@ -38,6 +38,7 @@ from sqlalchemy import (
     type_coerce,
     update,
 )
+from sqlalchemy.dialects.postgresql import REGCLASS
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.types import NullType, UserDefinedType
 
@@ -54,11 +55,13 @@ TABLES: list[Table] = list(Base.metadata.sorted_tables)
 
 @dataclass(frozen=True)
 class _Changes:
-    """What a build wrote: new rows per table (in the order foreign keys need), and rows
-    that were there before and changed (the audit chain's head)."""
+    """What a build wrote: new rows per table (in the order foreign keys need), rows that
+    were there before and changed (the audit chain's head), and on PostgreSQL the highest
+    value written to each column a sequence numbers."""
 
     inserted: list[tuple[Table, list[dict[str, Any]]]]
     updated: list[tuple[Table, list[dict[str, Any]]]]
+    numbered: list[tuple[str, int]]
 
 
 @dataclass(frozen=True)
@@ -112,10 +115,27 @@ async def _rows(connection: AsyncConnection) -> dict[str, dict[tuple[Any, ...], 
     return found
 
 
+async def _numbered(
+    connection: AsyncConnection, inserted: list[tuple[Table, list[dict[str, Any]]]]
+) -> list[tuple[str, int]]:
+    """The sequences behind the rows' numbered columns, each with the highest value written."""
+    if connection.dialect.name != "postgresql":
+        return []  # SQLite numbers a row one past the highest there is
+    numbered = []
+    for table, rows in inserted:
+        for column in table.primary_key.columns:
+            sequence = await connection.scalar(
+                select(func.pg_get_serial_sequence(table.name, column.name))
+            )
+            if sequence is not None:
+                numbered.append((sequence, max(int(row[column.name]) for row in rows)))
+    return numbered
+
+
 def _changes(
     before: dict[str, dict[tuple[Any, ...], dict[str, Any]]],
     after: dict[str, dict[tuple[Any, ...], dict[str, Any]]],
-) -> _Changes:
+) -> tuple[list[tuple[Table, list[dict[str, Any]]]], list[tuple[Table, list[dict[str, Any]]]]]:
     inserted: list[tuple[Table, list[dict[str, Any]]]] = []
     updated: list[tuple[Table, list[dict[str, Any]]]] = []
     for table in TABLES:
@@ -129,7 +149,7 @@ def _changes(
             inserted.append((table, added))
         if changed:
             updated.append((table, changed))
-    return _Changes(inserted, updated)
+    return inserted, updated
 
 
 def _stored(name: str) -> Any:
@@ -153,6 +173,13 @@ async def _write(connection: AsyncConnection, changes: _Changes) -> None:
         }
         await connection.execute(
             update(table).where(where).values(values), [_params(row) for row in rows]
+        )
+    for sequence, highest in changes.numbered:
+        # Never behind the rows written (the schema may have been rebuilt since the build);
+        # a sequence is not rolled back with the test, which costs nothing but a gap.
+        named = cast(sequence, REGCLASS)
+        await connection.execute(
+            select(func.setval(named, func.greatest(highest, func.nextval(named))))
         )
 
 
@@ -215,4 +242,7 @@ async def _build(
         finally:
             state.settings = kept["settings"]
             state.sleeper = kept["sleeper"]
-    return _World(_changes(before, after), copy.deepcopy(value))
+    inserted, updated = _changes(before, after)
+    return _World(
+        _Changes(inserted, updated, await _numbered(connection, inserted)), copy.deepcopy(value)
+    )

@@ -5,12 +5,23 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 import httpx
+import pytest
 from fastapi import FastAPI
+from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from app.audit.service import verify_chain
 from app.core.clock import FrozenClock
-from tests.factories import Person, create_coop, grant_mandate, join_coop, register_person
+from tests.factories import (
+    Person,
+    contribute,
+    create_coop,
+    grant_mandate,
+    join_coop,
+    register_person,
+    set_direct_payment,
+)
+from tests.helpers import ok
 from tests.mail_server import Mailbox
 from tests.replay import _rows, replayed
 
@@ -136,3 +147,27 @@ async def test_the_mail_a_build_sends_reaches_no_test(
     await grant_mandate(client, holder, other, accept=False)
     assert len(await mailbox.wait_for(other.email)) == 1
     assert mailbox.to(helper.email) == []
+
+
+@pytest.mark.postgresql_only
+async def test_rows_numbered_by_a_sequence_leave_it_ahead_of_them(
+    client: httpx.AsyncClient, connection: AsyncConnection, app: FastAPI
+) -> None:
+    async def paid_in() -> Small:
+        world = await build_small(client)
+        await set_direct_payment(client, world.member)
+        ok(await contribute(client, world.coop_id, world.member, amount_pence=1_000))
+        return world
+
+    name = fresh_name()
+    async with connection.begin_nested() as building:
+        await replayed(name, connection, app, paid_in)
+        await building.rollback()
+    # As after the schema was rebuilt: the sequence starts again below the rows to come back.
+    sequence = await connection.scalar(
+        text("SELECT pg_get_serial_sequence('ledger_transaction', 'seq')")
+    )
+    await connection.execute(text(f"ALTER SEQUENCE {sequence} RESTART WITH 1"))
+    world = await replayed(name, connection, app, paid_in)
+    again = await contribute(client, world.coop_id, world.member, amount_pence=1_000)
+    assert again.status_code == 201, again.text
