@@ -11,7 +11,8 @@ The rows are read and written as the database stores them (no type conversion ei
 so a test finds exactly the rows the builders wrote: the same ids, tokens, audit chain and
 ledger. A world is built again whenever what it was built from differs: another backend,
 another time on the test's clock, other settings, or a database already holding people,
-co-ops or audit entries before the fixture ran.
+co-ops or audit entries before the fixture ran. A build that moves the test's clock leaves it
+where the build did.
 
 What a build does outside the database (mail, waits on the sleeper) goes to stand-ins, so it
 reaches no test: a test that needs the mail a world sends builds its world itself.
@@ -21,6 +22,7 @@ import copy
 import tempfile
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, TypeVar
 
 from fastapi import FastAPI
@@ -68,6 +70,7 @@ class _Changes:
 class _World:
     changes: _Changes
     value: Any
+    clock_after: datetime  # where the build left the test's clock
 
 
 _WORLDS: dict[tuple[Any, ...], _World] = {}
@@ -220,6 +223,8 @@ async def replayed(
         world = await _build(connection, app, build)
         _WORLDS[key] = world
     await _write(connection, world.changes)
+    if world.clock_after != app.state.clock.now():
+        app.state.clock.set(world.clock_after)
     return copy.deepcopy(world.value)  # type: ignore[no-any-return]
 
 
@@ -235,14 +240,17 @@ async def _build(
             savepoint = await connection.begin_nested()
             try:
                 before = await _rows(connection)
+                start = state.clock.now()
                 value = await build()
                 after = await _rows(connection)
             finally:
                 await savepoint.rollback()
+            # The replay that follows moves the clock as the build did, from where it began.
+            moved_to = state.clock.now()
+            state.clock.set(start)
         finally:
             state.settings = kept["settings"]
             state.sleeper = kept["sleeper"]
     inserted, updated = _changes(before, after)
-    return _World(
-        _Changes(inserted, updated, await _numbered(connection, inserted)), copy.deepcopy(value)
-    )
+    changes = _Changes(inserted, updated, await _numbered(connection, inserted))
+    return _World(changes, copy.deepcopy(value), moved_to)

@@ -171,3 +171,22 @@ async def test_rows_numbered_by_a_sequence_leave_it_ahead_of_them(
     world = await replayed(name, connection, app, paid_in)
     again = await contribute(client, world.coop_id, world.member, amount_pence=1_000)
     assert again.status_code == 201, again.text
+
+
+async def test_a_build_that_moves_the_clock_leaves_every_test_where_it_left_the_first(
+    client: httpx.AsyncClient, connection: AsyncConnection, app: FastAPI, clock: FrozenClock
+) -> None:
+    start = clock.now()
+
+    async def a_week_on() -> Small:
+        world = await build_small(client)
+        clock.advance(timedelta(days=7))
+        return world
+
+    name = fresh_name()
+    for _ in range(2):  # built, then only written back
+        async with connection.begin_nested() as test:
+            await replayed(name, connection, app, a_week_on)
+            assert clock.now() == start + timedelta(days=7)
+            await test.rollback()
+        clock.set(start)
