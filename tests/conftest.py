@@ -27,6 +27,7 @@ from app.core.config import Settings
 from app.core.db import create_engine
 from app.main import create_app
 from app.workflows import registry
+from tests.factories import arrange_in_process
 from tests.helpers import run_alembic
 from tests.mail_server import (
     Mailbox,
@@ -268,10 +269,16 @@ def app(
         pytest.fail("the test added routes to the shared app: mark it @pytest.mark.own_app")
 
 
+CLIENT_ADDRESS = "203.0.113.10"
+
+
 @pytest.fixture
 async def client(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
-    transport = httpx.ASGITransport(app=app, client=("203.0.113.10", 50000))
+    """The test's client of the app; the builders in tests.factories given it arrange their
+    world through the app's services (tests.factories.arrange_in_process)."""
+    transport = httpx.ASGITransport(app=app, client=(CLIENT_ADDRESS, 50000))
     async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+        arrange_in_process(client, app, client_address=CLIENT_ADDRESS)
         yield client
 
 

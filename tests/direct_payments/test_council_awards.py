@@ -8,8 +8,9 @@ from typing import Any
 
 import httpx
 import pytest
+from fastapi import FastAPI
 from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from app.audit.models import AuditEntry
 from app.direct_payments.models import DirectPaymentAward
@@ -24,6 +25,7 @@ from tests.factories import (
     set_direct_payment,
 )
 from tests.helpers import ok, problem
+from tests.replay import replayed
 
 
 def answer(response: Any) -> Any:
@@ -41,7 +43,17 @@ class Councils:
 
 
 @pytest.fixture
-async def councils(client: httpx.AsyncClient, session: AsyncSession) -> Councils:
+async def councils(
+    client: httpx.AsyncClient, session: AsyncSession, connection: AsyncConnection, app: FastAPI
+) -> Councils:
+    """The same councils in every test: built once per backend, then written back
+    (tests.replay)."""
+    return await replayed(
+        "direct_payments.councils", connection, app, lambda: build_councils(client, session)
+    )
+
+
+async def build_councils(client: httpx.AsyncClient, session: AsyncSession) -> Councils:
     admin = await platform_admin(client, session)
     cardiff = await appoint_officer(client, admin, CARDIFF)
     swansea = await appoint_officer(client, admin, SWANSEA)

@@ -7,6 +7,8 @@ from typing import Any
 
 import httpx
 import pytest
+from fastapi import FastAPI
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from tests.factories import (
     Person,
@@ -19,6 +21,7 @@ from tests.factories import (
     set_direct_payment,
 )
 from tests.helpers import ok
+from tests.replay import replayed
 
 # Today is 2026-03-02 (the suite's clock): these employments each have one period behind them.
 FOUR_WEEKLY_START = "2026-02-02"  # periods 2 Feb - 1 Mar, 2 Mar - 29 Mar, ...
@@ -99,7 +102,15 @@ async def fund(
 
 
 @pytest.fixture
-async def employer(client: httpx.AsyncClient) -> Employer:
+async def employer(
+    client: httpx.AsyncClient, connection: AsyncConnection, app: FastAPI
+) -> Employer:
+    """The same world in every test: built once per backend, then its rows written back
+    (tests.replay)."""
+    return await replayed("employment.employer", connection, app, lambda: build_employer(client))
+
+
+async def build_employer(client: httpx.AsyncClient) -> Employer:
     admin = await register_person(client, full_name="Ada Admin")
     coop_id = await create_coop(client, admin)
     people = {

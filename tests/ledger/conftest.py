@@ -3,7 +3,8 @@ from dataclasses import dataclass
 
 import httpx
 import pytest
-from sqlalchemy.ext.asyncio import AsyncSession
+from fastapi import FastAPI
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from tests.factories import (
     Person,
@@ -15,6 +16,7 @@ from tests.factories import (
     set_direct_payment,
 )
 from tests.ledger.checks import Books, read_books
+from tests.replay import replayed
 
 WEEKLY = 25_000  # a cycle's allowance is four times this: 100,000
 THRESHOLD = 50_000  # refunds above this wait for a second administrator
@@ -59,7 +61,13 @@ class Pool:
 
 
 @pytest.fixture
-async def pool(client: httpx.AsyncClient) -> Pool:
+async def pool(client: httpx.AsyncClient, connection: AsyncConnection, app: FastAPI) -> Pool:
+    """The same world in every test: built once per backend, then its rows written back
+    (tests.replay)."""
+    return await replayed("ledger.pool", connection, app, lambda: build_pool(client))
+
+
+async def build_pool(client: httpx.AsyncClient) -> Pool:
     admin = await register_person(client, full_name="Admin")
     coop_id = await create_coop(client, admin, refund_second_approval_pence=THRESHOLD)
     second = await register_person(client, full_name="Second Admin")

@@ -54,7 +54,8 @@ class TestCreateContribution:
     async def test_the_same_key_with_another_body_is_refused_and_changes_nothing(
         self, client: httpx.AsyncClient, session: AsyncSession, pool: Pool
     ) -> None:
-        await contribute(client, pool.coop_id, pool.holder, amount_pence=500, key="k1")
+        first = await contribute(client, pool.coop_id, pool.holder, amount_pence=500, key="k1")
+        assert first.status_code == 201, first.text
         problem(
             await contribute(client, pool.coop_id, pool.holder, amount_pence=501, key="k1"),
             422,
@@ -174,7 +175,8 @@ class TestCreateContribution:
     async def test_what_the_holder_pays_in_person_does_not_use_the_mandate(
         self, client: httpx.AsyncClient, pool: Pool
     ) -> None:
-        await contribute(client, pool.coop_id, pool.holder, amount_pence=30_000)
+        in_person = await contribute(client, pool.coop_id, pool.holder, amount_pence=30_000)
+        assert in_person.status_code == 201, in_person.text
         response = await contribute(
             client, pool.coop_id, pool.rep, amount_pence=REP_LIMIT, headers=pool.as_rep
         )

@@ -61,7 +61,8 @@ class TestCloseMyAccount:
         coop = await create_coop(client, admin)
         await join_coop(client, coop, holder, admin)
         await set_direct_payment(client, holder)
-        await contribute(client, coop, holder, amount_pence=5000)
+        paid = await contribute(client, coop, holder, amount_pence=5000)
+        assert paid.status_code == 201, paid.text
         await grant_mandate(client, holder, trusted)
         shared = await client.post(
             "/api/v1/me/council-access", json={"coop_id": str(coop)}, headers=holder.headers

@@ -6,12 +6,14 @@ from dataclasses import dataclass
 
 import pytest
 from fastapi import FastAPI
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from app.coops.models import Coop, Member
 from app.core.clock import local_date
 from app.support import shared_services
 from app.support.models import SupportCategory, SupportService
 from tests.factories import Person
+from tests.replay import replayed
 from tests.stats.built import Builder, built
 
 
@@ -32,7 +34,13 @@ class World:
 
 
 @pytest.fixture
-async def world(app: FastAPI) -> World:
+async def world(app: FastAPI, connection: AsyncConnection) -> World:
+    """The same co-op in every test: built once per backend, then its rows written back
+    (tests.replay)."""
+    return await replayed("support.world", connection, app, lambda: build_world(app))
+
+
+async def build_world(app: FastAPI) -> World:
     async with built(app) as b:
         admin = await b.person(full_name="Ada Admin")
         coop = await b.coop(admin)

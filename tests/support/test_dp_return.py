@@ -10,7 +10,7 @@ import httpx
 import pytest
 from fastapi import FastAPI
 from sqlalchemy import func, select
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from app.core.clock import FrozenClock, day_range
 from app.ledger import refunds
@@ -26,6 +26,7 @@ from tests.factories import (
     register_person,
 )
 from tests.helpers import ok, problem
+from tests.replay import replayed
 from tests.stats.built import built
 from tests.support.conftest import subscribe, support_service
 
@@ -75,7 +76,17 @@ async def invoice(
 
 
 @pytest.fixture
-async def quarterly(app: FastAPI, session: AsyncSession, clock: FrozenClock) -> Quarterly:
+async def quarterly(
+    app: FastAPI, session: AsyncSession, clock: FrozenClock, connection: AsyncConnection
+) -> Quarterly:
+    """The same quarter in every test: built once per backend, then its rows written back
+    (tests.replay); the clock is left on 20 April as the build leaves it."""
+    return await replayed(
+        "support.quarterly", connection, app, lambda: build_quarterly(app, session, clock)
+    )
+
+
+async def build_quarterly(app: FastAPI, session: AsyncSession, clock: FrozenClock) -> Quarterly:
     """Q1 2026 (from 2 March): Anwen pays in 50,000; March's 1,000 payroll is split with Bryn
     (500 each); she buys 3,000 of care from a one-service provider (plus 500 more, reversed)
     and 2,000 from a provider of several; she takes 1,000 back. Q2: she pays in 10,000, April
