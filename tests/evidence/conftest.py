@@ -110,7 +110,7 @@ async def story(
     120-minute line of provider 2's invoice for the week from 27 March, behind which stand two
     visits of 60 minutes (confirmed by Huw and automatically), is approved; March's 1,000
     payroll support is charged to him alone."""
-    _, contract_id = await invoiceable(client, clock, world)
+    _, contract_id = await invoiceable(clock, world)
     award = await set_direct_payment(client, world.holder_a, weekly_amount_pence=WEEKLY)
     paid_in = await contribute(client, world.coop_id, world.holder_a, amount_pence=30_000)
     assert paid_in.status_code == 201, paid_in.text
@@ -165,7 +165,7 @@ async def story(
     session.add_all(visits)
     await session.commit()
     # Past any window for disputing the invoice.
-    await travel(client, clock, world, timedelta(days=3))
+    await travel(clock, world, timedelta(days=3))
     await ok_json(
         await client.post(f"/api/v1/invoices/{invoice['id']}/approve", headers=world.admin.headers)
     )
