@@ -18,16 +18,24 @@ from app.coops import rules
 from app.coops import service as coops
 from app.coops.models import Member
 from app.coops.schemas import CoopRulesUpdate
+from app.core.clock import local_date
 from app.core.db import SETTINGS_KEY, unit_of_work
 from app.core.errors import must_exist
+from app.ledger import refunds
+from app.ledger.models import LedgerTransaction, Refund
 from app.providers.models import Provider
+from app.support import charges, shared_services
+from app.support.models import SupportCategory, SupportService
 from app.tenders import repository as tenders_repository
 from app.tenders import service as tenders
 from app.tenders.award import service as awards
 from app.tenders.bids import service as bids
 from app.tenders.contracts import service as contracts
+from app.tenders.contracts import variations
 from app.tenders.demand import service as demand
-from app.tenders.models import Contract, Tender
+from app.tenders.invoices import service as invoices
+from app.tenders.invoices.schemas import InvoiceCreate
+from app.tenders.models import Contract, Invoice, Tender
 from app.tenders.schemas import BidCreate, TenderCreate
 from app.workflows import provider_listing
 from tests.factories import Person, bid_fields, tender_fields
@@ -76,6 +84,26 @@ class WorldBuilder(Builder):
             await self.actor(approver),
             coop_id=coop_id,
             rule_change_id=outcome.waiting.id,
+            now=self.now,
+        )
+
+    async def refund(
+        self,
+        member: Member,
+        by: Person,
+        *,
+        amount_pence: int,
+        reason: str = "Moving to a care home",
+    ) -> Refund:
+        """`by` (the member, or an administrator in person) asks for a refund of the member's
+        money (POST .../pool/refunds); it posts at once unless it must wait for approval."""
+        return await refunds.request_refund(
+            self.session,
+            await self.actor(by),
+            await self.membership(member.coop_id, by),
+            member,
+            amount_pence=amount_pence,
+            reason=reason,
             now=self.now,
         )
 
@@ -139,7 +167,7 @@ class WorldBuilder(Builder):
                 quality_score=quality_score,
             )
 
-    async def award(self, tender_id: uuid.UUID, admin: Person, bid_id: uuid.UUID) -> Tender:
+    async def award_tender(self, tender_id: uuid.UUID, admin: Person, bid_id: uuid.UUID) -> Tender:
         """`admin` awards the tender to the bid (POST /tenders/{id}/award)."""
         tender = await self.settled(tender_id, admin)
         return await awards.award(
@@ -156,6 +184,80 @@ class WorldBuilder(Builder):
         tender = await self.settled(tender_id, admin)
         return await contracts.create_contract(
             self.session, await self.actor(admin), tender, now=self.now
+        )
+
+    async def seen_contract(self, contract_id: uuid.UUID, person: Person) -> Contract:
+        """The contract as a request about it finds it: a due variation vote closed, and
+        ended once past its last day."""
+        contract = must_exist(await contracts.get_contract(self.session, contract_id), "a contract")
+        await variations.settle_votes(
+            self.session, await self.actor(person), [contract.id], now=self.now
+        )
+        return await contracts.settle(self.session, contract, now=self.now)
+
+    async def invoice(self, contract_id: uuid.UUID, staff: Person, body: dict[str, Any]) -> Invoice:
+        """The provider's staff invoice (POST /contracts/{id}/invoices with `body`)."""
+        contract = await self.seen_contract(contract_id, staff)
+        return await invoices.submit(
+            self.session,
+            await self.actor(staff),
+            contract,
+            InvoiceCreate.model_validate(body),
+            now=self.now,
+        )
+
+    async def approve_invoice(self, invoice_id: uuid.UUID, admin: Person) -> Invoice:
+        """A co-op administrator approves the invoice (POST /invoices/{id}/approve)."""
+        invoice = must_exist(await invoices.get_invoice(self.session, invoice_id), "an invoice")
+        contract = must_exist(
+            await contracts.get_contract(self.session, invoice.contract_id), "its contract"
+        )
+        return await invoices.approve(
+            self.session, await self.actor(admin), invoice, contract, now=self.now
+        )
+
+    async def support_service(
+        self,
+        coop_id: uuid.UUID,
+        admin: Person,
+        *,
+        name: str = "Payroll for personal assistants",
+        category: str = "payroll",
+        monthly_fee_pence: int = 10_000,
+    ) -> SupportService:
+        """A service in the co-op's catalogue (POST .../support/services)."""
+        return await shared_services.create_service(
+            self.session,
+            await self.actor(admin),
+            coop_id,
+            name=name,
+            category=SupportCategory(category),
+            description="Payslips, PAYE and pensions for the PAs members employ.",
+            monthly_fee_pence=monthly_fee_pence,
+            now=self.now,
+        )
+
+    async def subscribe(self, service: SupportService, holder: Person) -> None:
+        """The holder subscribes from today (POST .../support/services/{id}/subscription)."""
+        await shared_services.subscribe(
+            self.session,
+            await self.actor(holder),
+            service,
+            await self.membership(service.coop_id, holder),
+            today=local_date(self.now),
+        )
+
+    async def charge(
+        self, service: SupportService, admin: Person, *, period: str
+    ) -> LedgerTransaction:
+        """An administrator charges a month of the service (POST .../charges)."""
+        return await charges.charge(
+            self.session,
+            await self.actor(admin),
+            service,
+            period=period,
+            amount_pence=None,
+            now=self.now,
         )
 
 

@@ -29,7 +29,7 @@ async def awarded(clock: FrozenClock, world: World) -> uuid.UUID:
     await travel(clock, world, DEADLINE - clock.now())
     async with building(world.app) as b:
         await b.score(tender_id, world.admin, {first: 20, second: 95})
-        await b.award(tender_id, world.admin, second)
+        await b.award_tender(tender_id, world.admin, second)
     return tender_id
 
 
