@@ -16,11 +16,12 @@ from fastapi import FastAPI
 
 from app.coops import rules
 from app.coops import service as coops
-from app.coops.models import Member
+from app.coops.models import Coop, Member, MemberClass
 from app.coops.schemas import CoopRulesUpdate
 from app.core.clock import local_date
 from app.core.db import SETTINGS_KEY, unit_of_work
 from app.core.errors import must_exist
+from app.councils import service as councils
 from app.ledger import refunds
 from app.ledger.models import LedgerTransaction, Refund
 from app.providers.models import Provider
@@ -37,7 +38,7 @@ from app.tenders.invoices import service as invoices
 from app.tenders.invoices.schemas import InvoiceCreate
 from app.tenders.models import Contract, Invoice, Tender
 from app.tenders.schemas import BidCreate, TenderCreate
-from app.workflows import provider_listing
+from app.workflows import membership, provider_listing
 from tests.factories import Person, bid_fields, tender_fields
 from tests.stats.built import Builder
 
@@ -54,8 +55,24 @@ class WorldBuilder(Builder):
         assert member is not None, f"{person.email} is no active member of {coop_id}"
         return member
 
+    async def apply(self, coop: Coop, person: Person, member_class: str = "service_user") -> Member:
+        """`person` applies to join (POST /coops/{id}/applications): pending until approved."""
+        return await membership.apply_to_join(
+            self.session,
+            await self.actor(person),
+            coop,
+            member_class=MemberClass(member_class),
+            now=self.now,
+        )
+
     async def set_admin(
-        self, coop_id: uuid.UUID, person: Person, admin: Person, is_admin: bool
+        self,
+        coop_id: uuid.UUID,
+        person: Person,
+        admin: Person,
+        is_admin: bool,
+        *,
+        safeguarding_lead: bool | None = None,
     ) -> Member:
         """`admin` appoints or stands down `person` (POST .../members/{id}/admin)."""
         return await coops.set_admin(
@@ -64,13 +81,14 @@ class WorldBuilder(Builder):
             await self.membership(coop_id, admin),
             await self.membership(coop_id, person),
             is_admin=is_admin,
+            safeguarding_lead=safeguarding_lead,
         )
 
-    async def agree_rules(
-        self, coop_id: uuid.UUID, proposer: Person, approver: Person, changes: dict[str, Any]
-    ) -> None:
-        """Rules that weaken a safeguard: `proposer` asks (PATCH /coops/{id}, 202) and
-        `approver`, another administrator, approves (POST .../rule-changes/{id}/approve)."""
+    async def propose_rules(
+        self, coop_id: uuid.UUID, proposer: Person, changes: dict[str, Any]
+    ) -> uuid.UUID:
+        """Rules that weaken a safeguard, asked for by `proposer` (PATCH /coops/{id}, 202):
+        the rule change waiting for another administrator."""
         outcome = await rules.update_coop(
             self.session,
             await self.actor(proposer),
@@ -79,13 +97,33 @@ class WorldBuilder(Builder):
             now=self.now,
         )
         assert outcome.waiting is not None, "the change was applied at once: it weakens nothing"
+        return outcome.waiting.id
+
+    async def agree_rules(
+        self, coop_id: uuid.UUID, proposer: Person, approver: Person, changes: dict[str, Any]
+    ) -> None:
+        """Rules that weaken a safeguard: `proposer` asks (PATCH /coops/{id}, 202) and
+        `approver`, another administrator, approves (POST .../rule-changes/{id}/approve)."""
+        rule_change_id = await self.propose_rules(coop_id, proposer, changes)
         await rules.approve_rule_change(
             self.session,
             await self.actor(approver),
             coop_id=coop_id,
-            rule_change_id=outcome.waiting.id,
+            rule_change_id=rule_change_id,
             now=self.now,
         )
+
+    async def appoint_officer(self, admin: Person, area_code: str, officer: Person) -> uuid.UUID:
+        """The platform admin `admin` appoints a council officer (POST /admin/la-officers):
+        the appointment's id."""
+        appointment, _ = await councils.appoint_officer(
+            self.session,
+            await self.actor(admin),
+            area_code=area_code,
+            user_id=officer.id,
+            now=self.now,
+        )
+        return appointment.id
 
     async def refund(
         self,
