@@ -3,17 +3,13 @@ from dataclasses import dataclass
 
 import httpx
 import pytest
+from fastapi import FastAPI
 
-from tests.factories import (
-    Person,
-    contribute,
-    create_coop,
-    join_coop,
-    register_person,
-    request_refund,
-    set_direct_payment,
-)
+from app.core.errors import must_exist
+from app.ledger.models import RefundStatus
+from tests.factories import Person
 from tests.helpers import ok
+from tests.worlds import building
 
 
 @dataclass
@@ -40,48 +36,48 @@ class Books:
         return f"/api/v1/coops/{self.coop_id}{path}"
 
 
-async def _refund(
-    client: httpx.AsyncClient, coop_id: uuid.UUID, admin: Person, member: uuid.UUID, pence: int
-) -> uuid.UUID:
-    response = ok(
-        await request_refund(client, coop_id, admin, member_id=member, amount_pence=pence)
-    )
-    assert response.json()["status"] == "posted", response.text
-    return uuid.UUID(response.json()["transaction_id"])
-
-
 @pytest.fixture
-async def books(client: httpx.AsyncClient) -> Books:
-    admin = await register_person(client, full_name="Trysorydd")
-    coop_id = await create_coop(client, admin, refund_second_approval_pence=1_000_000)
-    gwen = await register_person(client, full_name="Gwenllïan ap Rhys")
-    gwen_member = await join_coop(client, coop_id, gwen, admin)
-    await set_direct_payment(client, gwen, weekly_amount_pence=50_000)
-    dafydd = await register_person(client, full_name="Dafydd Llŷr")
-    dafydd_member = await join_coop(client, coop_id, dafydd, admin)
-    await set_direct_payment(client, dafydd, weekly_amount_pence=50_000)
-    elsewhere = await register_person(client, full_name="Elsewhere")
-    await create_coop(client, elsewhere, name="Cwmni Arall")
-    paid_gwen = ok(
-        await contribute(client, coop_id, gwen, amount_pence=25_000, reference="DPC-0001")
-    )
-    paid_dafydd = ok(
-        await contribute(client, coop_id, dafydd, amount_pence=12_345, reference="DPC-0002")
-    )
-    return Books(
-        coop_id=coop_id,
-        admin=admin,
-        gwen=gwen,
-        gwen_member=gwen_member,
-        dafydd=dafydd,
-        dafydd_member=dafydd_member,
-        elsewhere=elsewhere,
-        contribution_gwen=uuid.UUID(paid_gwen.json()["id"]),
-        contribution_dafydd=uuid.UUID(paid_dafydd.json()["id"]),
-        refund_4050=await _refund(client, coop_id, admin, gwen_member, 4_050),
-        refund_gwen_1000=await _refund(client, coop_id, admin, gwen_member, 1_000),
-        refund_dafydd_1000=await _refund(client, coop_id, admin, dafydd_member, 1_000),
-    )
+async def books(app: FastAPI) -> Books:
+    """Built through the services the routes call; the people in it are signed in."""
+    async with building(app) as b:
+        admin = await b.person(full_name="Trysorydd")
+        coop = await b.coop(admin, refund_second_approval_pence=1_000_000)
+        gwen = await b.person(full_name="Gwenllïan ap Rhys")
+        gwen_member = await b.join(coop, gwen, admin)
+        await b.award(gwen, weekly_amount_pence=50_000)
+        dafydd = await b.person(full_name="Dafydd Llŷr")
+        dafydd_member = await b.join(coop, dafydd, admin)
+        await b.award(dafydd, weekly_amount_pence=50_000)
+        elsewhere = await b.person(full_name="Elsewhere")
+        await b.coop(elsewhere, name="Cwmni Arall")
+        paid_gwen = await b.contribute(gwen_member, gwen, amount_pence=25_000, reference="DPC-0001")
+        paid_dafydd = await b.contribute(
+            dafydd_member, dafydd, amount_pence=12_345, reference="DPC-0002"
+        )
+        refunded = [
+            await b.refund(member, admin, amount_pence=pence)
+            for member, pence in (
+                (gwen_member, 4_050),
+                (gwen_member, 1_000),
+                (dafydd_member, 1_000),
+            )
+        ]
+        assert all(r.status == RefundStatus.posted for r in refunded), refunded
+        posted = [must_exist(r.transaction_id, "a posted refund") for r in refunded]
+        return Books(
+            coop_id=coop.id,
+            admin=admin,
+            gwen=gwen,
+            gwen_member=gwen_member.id,
+            dafydd=dafydd,
+            dafydd_member=dafydd_member.id,
+            elsewhere=elsewhere,
+            contribution_gwen=paid_gwen,
+            contribution_dafydd=paid_dafydd,
+            refund_4050=posted[0],
+            refund_gwen_1000=posted[1],
+            refund_dafydd_1000=posted[2],
+        )
 
 
 # The co-op's bank as a treasurer exports it to CSV: Welsh letters, pence, a refund, two

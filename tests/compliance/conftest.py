@@ -7,22 +7,15 @@ from typing import Any
 
 import httpx
 import pytest
+from fastapi import FastAPI
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.employment.models import Worker
 from tests.conftest import START
-from tests.factories import (
-    SWANSEA,
-    Person,
-    create_coop,
-    join_coop,
-    member_id_of,
-    platform_admin,
-    register_person,
-    verified_provider,
-)
+from tests.factories import SWANSEA, Person
 from tests.notifications.conftest import mail_settings, mailbox, worker  # noqa: F401  (fixtures)
 from tests.webhook_receiver import webhook_receiver  # noqa: F401  (a fixture)
+from tests.worlds import building
 
 
 @dataclass(frozen=True)
@@ -101,39 +94,47 @@ async def add_worker(
 
 
 @pytest.fixture
-async def world(client: httpx.AsyncClient, session: AsyncSession) -> World:
-    admin = await register_person(client, full_name="Ada Admin")
-    coop_id = await create_coop(client, admin)
-    member = await register_person(client, full_name="Mari Member")
-    other_member = await register_person(client, full_name="Osian Other")
-    member_id = await join_coop(client, coop_id, member, admin, "worker")
-    other_member_id = await join_coop(client, coop_id, other_member, admin)
-    pa = await register_person(client, full_name="Pat Assistant")
-    staff = await register_person(client, full_name="Provider Staff")
-    checker = await platform_admin(client, session)
-    provider = await verified_provider(client, session, staff=staff, admin=checker)
-    swansea = await verified_provider(
-        client, session, admin=checker, area_codes=[SWANSEA], name="Gofal Abertawe"
-    )
-    elsewhere = await register_person(client, full_name="Elen Elsewhere")
-    elsewhere_coop_id = await create_coop(
-        client, elsewhere, name="Cydweithfa Abertawe", area_codes=(SWANSEA,)
-    )
+async def world(app: FastAPI, session: AsyncSession) -> World:
+    """Built through the services the routes call, everyone in it signed in."""
+    async with building(app) as b:
+        admin = await b.person(full_name="Ada Admin")
+        coop = await b.coop(admin)
+        member = await b.person(full_name="Mari Member")
+        other_member = await b.person(full_name="Osian Other")
+        member_row = await b.join(coop, member, admin, "worker")
+        other_member_row = await b.join(coop, other_member, admin)
+        pa = await b.person(full_name="Pat Assistant")
+        staff = await b.person(full_name="Provider Staff")
+        checker = await b.person(full_name="Admin", platform_admin=True)
+        provider = await b.verify(checker, await b.provider(staff))
+        swansea = await b.verified_provider(checker, area_codes=[SWANSEA], name="Gofal Abertawe")
+        elsewhere = await b.person(full_name="Elen Elsewhere")
+        elsewhere_coop = await b.coop(elsewhere, name="Cydweithfa Abertawe", area_codes=(SWANSEA,))
+        ids = {
+            "coop": coop.id,
+            "admin_member": (await b.member_of(coop, admin)).id,
+            "member": member_row.id,
+            "other_member": other_member_row.id,
+            "provider": provider.id,
+            "swansea_provider": swansea.id,
+            "elsewhere_coop": elsewhere_coop.id,
+            "elsewhere_member": (await b.member_of(elsewhere_coop, elsewhere)).id,
+        }
     return World(
-        coop_id=coop_id,
+        coop_id=ids["coop"],
         admin=admin,
-        admin_member_id=await member_id_of(client, coop_id, admin),
+        admin_member_id=ids["admin_member"],
         member=member,
-        member_id=member_id,
+        member_id=ids["member"],
         other_member=other_member,
-        other_member_id=other_member_id,
+        other_member_id=ids["other_member"],
         pa=pa,
-        worker_id=await add_worker(session, coop_id, admin, user=pa),
+        worker_id=await add_worker(session, ids["coop"], admin, user=pa),
         staff=staff,
-        provider_id=uuid.UUID(provider["id"]),
+        provider_id=ids["provider"],
         elsewhere=elsewhere,
-        elsewhere_coop_id=elsewhere_coop_id,
-        elsewhere_member_id=await member_id_of(client, elsewhere_coop_id, elsewhere),
-        elsewhere_worker_id=await add_worker(session, elsewhere_coop_id, elsewhere),
-        swansea_provider_id=uuid.UUID(swansea["id"]),
+        elsewhere_coop_id=ids["elsewhere_coop"],
+        elsewhere_member_id=ids["elsewhere_member"],
+        elsewhere_worker_id=await add_worker(session, ids["elsewhere_coop"], elsewhere),
+        swansea_provider_id=ids["swansea_provider"],
     )

@@ -54,6 +54,7 @@ async def make_pool(client: httpx.AsyncClient) -> Pool:
         json={"member_class": "service_user"},
         headers=holder,
     )
+    assert applied.status_code == 201, applied.text
     member = applied.json()["id"]
     approved = await client.post(f"/api/v1/coops/{coop}/members/{member}/approve", headers=admin)
     assert approved.status_code == 200, approved.text

@@ -13,22 +13,19 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.clock import FrozenClock
+from app.ledger.models import ContributionSource
 from app.support.models import SupportCharge
 from app.tenders.visits.models import ConfirmedBy, Visit, VisitStatus
 from tests.factories import (
     CARDIFF,
     SWANSEA,
     Person,
-    appoint_officer,
-    contribute,
-    create_support_service,
     register_person,
-    set_direct_payment,
-    sign_in_again,
 )
 from tests.tenders.conftest import World, travel
 from tests.tenders.conftest import world as world  # the tenders' co-op, for the story
 from tests.tenders.test_invoices import invoiceable
+from tests.worlds import building, sign_in_again
 
 WEEKLY = 50_000
 RATE = 2135
@@ -109,21 +106,23 @@ async def story(
     """Huw (holder A, paid by Cardiff) pays in 30,000 and then 5,000 of his own money; a
     120-minute line of provider 2's invoice for the week from 27 March, behind which stand two
     visits of 60 minutes (confirmed by Huw and automatically), is approved; March's 1,000
-    payroll support is charged to him alone."""
-    _, contract_id = await invoiceable(client, clock, world)
-    award = await set_direct_payment(client, world.holder_a, weekly_amount_pence=WEEKLY)
-    paid_in = await contribute(client, world.coop_id, world.holder_a, amount_pence=30_000)
-    assert paid_in.status_code == 201, paid_in.text
-    top_up = await client.post(
-        f"/api/v1/coops/{world.coop_id}/pool/contributions",
-        json={"amount_pence": 5_000, "reference": "Fy arian fy hun", "source": "top_up"},
-        headers={**world.holder_a.headers, "Idempotency-Key": uuid.uuid4().hex},
-    )
-    assert top_up.status_code == 201, top_up.text
-    invoice = await ok_json(
-        await client.post(
-            f"/api/v1/contracts/{contract_id}/invoices",
-            json={
+    payroll support is charged to him alone. Built through the services the routes call."""
+    _, contract_id = await invoiceable(clock, world)
+    async with building(world.app) as b:
+        award = await b.award(world.holder_a, weekly_amount_pence=WEEKLY)
+        member = await b.member(world.coop_id, world.holder_a_member_id)
+        await b.contribute(member, world.holder_a, amount_pence=30_000)
+        await b.contribute(
+            member,
+            world.holder_a,
+            amount_pence=5_000,
+            reference="Fy arian fy hun",
+            source=ContributionSource.top_up,
+        )
+        invoice = await b.invoice(
+            contract_id,
+            world.staff_2,
+            {
                 "period_start": "2026-03-27",
                 "period_end": "2026-04-02",
                 "lines": [
@@ -134,11 +133,9 @@ async def story(
                     }
                 ],
             },
-            headers=world.staff_2.headers,
-        ),
-        201,
-    )
-    line_id = uuid.UUID(invoice["lines"][0]["id"])
+        )
+        invoice_id, line_id = invoice.id, invoice.lines[0].id
+        award_id = award.id
     visits = [
         visit(
             world,
@@ -165,36 +162,23 @@ async def story(
     session.add_all(visits)
     await session.commit()
     # Past any window for disputing the invoice.
-    await travel(client, clock, world, timedelta(days=3))
-    await ok_json(
-        await client.post(f"/api/v1/invoices/{invoice['id']}/approve", headers=world.admin.headers)
-    )
-    service = await create_support_service(
-        client, world.coop_id, world.admin, monthly_fee_pence=1_000
-    )
-    await ok_json(
-        await client.post(
-            f"/api/v1/coops/{world.coop_id}/support/services/{service}/subscription",
-            headers=world.holder_a.headers,
-        ),
-        201,
-    )
-    charge = await ok_json(
-        await client.post(
-            f"/api/v1/coops/{world.coop_id}/support/services/{service}/charges",
-            json={"period": "2026-04"},
-            headers={**world.admin.headers, "Idempotency-Key": uuid.uuid4().hex},
-        ),
-        201,
-    )
-    cardiff = await appoint_officer(client, world.platform_admin, CARDIFF)
-    swansea = await appoint_officer(client, world.platform_admin, SWANSEA)
-    charge_id = await _charge_of(session, uuid.UUID(charge["id"]))
+    await travel(clock, world, timedelta(days=3))
+    async with building(world.app) as b:
+        await b.approve_invoice(invoice_id, world.admin)
+        service = await b.support_service(world.coop_id, world.admin, monthly_fee_pence=1_000)
+        await b.subscribe(service, world.holder_a)
+        charged = await b.charge(service, world.admin, period="2026-04")
+        cardiff = await b.person(full_name="Council Officer")
+        await b.appoint(world.platform_admin, CARDIFF, cardiff)
+        swansea = await b.person(full_name="Council Officer")
+        await b.appoint(world.platform_admin, SWANSEA, swansea)
+        charged_id = charged.id
+    charge_id = await _charge_of(session, charged_id)
     return Story(
         world=world,
         contract_id=contract_id,
-        award_id=uuid.UUID(award["id"]),
-        invoice_id=uuid.UUID(invoice["id"]),
+        award_id=award_id,
+        invoice_id=invoice_id,
         line_id=line_id,
         charge_id=charge_id,
         visit_ids=[v.id for v in visits],
@@ -214,9 +198,9 @@ async def _charge_of(session: AsyncSession, transaction_id: uuid.UUID) -> uuid.U
 async def travel_story(
     client: httpx.AsyncClient, clock: FrozenClock, story: Story, delta: timedelta
 ) -> None:
-    """Move the clock; everyone in the story signs in again."""
+    """Move the clock; everyone in the story signs in again (through the services)."""
     clock.advance(delta)
-    await sign_in_again(client, *story.people())
+    await sign_in_again(story.world.app, *story.people())
 
 
 async def grant(

@@ -2,26 +2,15 @@
 serving Cardiff, their staff, and people with no part in it."""
 
 import uuid
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from datetime import datetime, timedelta
 
-import httpx
 import pytest
-from sqlalchemy.ext.asyncio import AsyncSession
+from fastapi import FastAPI
 
 from app.core.clock import FrozenClock
-from tests.factories import (
-    CARDIFF,
-    SWANSEA,
-    Person,
-    create_coop,
-    join_coop,
-    member_id_of,
-    platform_admin,
-    register_person,
-    sign_in_again,
-    verified_provider,
-)
+from tests.factories import CARDIFF, SWANSEA, Person
+from tests.worlds import building, sign_in_again
 
 DEADLINE = datetime.fromisoformat("2026-03-16T12:00:00+00:00")
 
@@ -44,61 +33,58 @@ class World:
     provider_3: uuid.UUID
     platform_admin: Person
     outsider: Person
+    # The app whose services built the world: arranging steps after it go through them too.
+    app: FastAPI = field(repr=False, compare=False)
 
     def people(self) -> list[Person]:
         return [getattr(self, f.name) for f in fields(self) if f.type is Person]
 
 
 @pytest.fixture
-async def world(client: httpx.AsyncClient, session: AsyncSession) -> World:
-    return await build_world(client, session)
+async def world(app: FastAPI) -> World:
+    return await build_world(app)
 
 
-async def build_world(client: httpx.AsyncClient, session: AsyncSession) -> World:
-    """The world through any client (a test's own, or one of a live app)."""
-    admin = await register_person(client, full_name="Alys Admin")
-    coop_id = await create_coop(client, admin, area_codes=(CARDIFF, SWANSEA))
-    holder_a = await register_person(client, full_name="Huw Holder")
-    holder_b = await register_person(client, full_name="Hawys Holder")
-    carer = await register_person(client, full_name="Cerys Carer")
-    holder_a_member_id = await join_coop(client, coop_id, holder_a, admin)
-    holder_b_member_id = await join_coop(client, coop_id, holder_b, admin)
-    await join_coop(client, coop_id, carer, admin, "carer")
-    platform = await platform_admin(client, session)
-    staff = [await register_person(client, full_name=f"Staff {n}") for n in (1, 2, 3)]
-    providers = [
-        uuid.UUID(
-            (
-                await verified_provider(
-                    client, session, staff=person, admin=platform, welsh_language="full"
-                )
-            )["id"]
+async def build_world(app: FastAPI) -> World:
+    """The world through the services of any app (the test's own, or a live one), everyone
+    signed in."""
+    async with building(app) as b:
+        admin = await b.person(full_name="Alys Admin")
+        coop = await b.coop(admin, area_codes=(CARDIFF, SWANSEA))
+        holder_a = await b.person(full_name="Huw Holder")
+        holder_b = await b.person(full_name="Hawys Holder")
+        carer = await b.person(full_name="Cerys Carer")
+        holder_a_member = await b.join(coop, holder_a, admin)
+        holder_b_member = await b.join(coop, holder_b, admin)
+        await b.join(coop, carer, admin, "carer")
+        platform = await b.person(full_name="Admin", platform_admin=True)
+        staff = [await b.person(full_name=f"Staff {n}") for n in (1, 2, 3)]
+        providers = [
+            (await b.verify(platform, await b.provider(person, welsh_language="full"))).id
+            for person in staff
+        ]
+        return World(
+            coop_id=coop.id,
+            admin=admin,
+            admin_member_id=(await b.member_of(coop, admin)).id,
+            holder_a=holder_a,
+            holder_a_member_id=holder_a_member.id,
+            holder_b=holder_b,
+            holder_b_member_id=holder_b_member.id,
+            carer=carer,
+            staff_1=staff[0],
+            staff_2=staff[1],
+            staff_3=staff[2],
+            provider_1=providers[0],
+            provider_2=providers[1],
+            provider_3=providers[2],
+            platform_admin=platform,
+            outsider=await b.person(full_name="Owen Outsider"),
+            app=app,
         )
-        for person in staff
-    ]
-    return World(
-        coop_id=coop_id,
-        admin=admin,
-        admin_member_id=await member_id_of(client, coop_id, admin),
-        holder_a=holder_a,
-        holder_a_member_id=holder_a_member_id,
-        holder_b=holder_b,
-        holder_b_member_id=holder_b_member_id,
-        carer=carer,
-        staff_1=staff[0],
-        staff_2=staff[1],
-        staff_3=staff[2],
-        provider_1=providers[0],
-        provider_2=providers[1],
-        provider_3=providers[2],
-        platform_admin=platform,
-        outsider=await register_person(client, full_name="Owen Outsider"),
-    )
 
 
-async def travel(
-    client: httpx.AsyncClient, clock: FrozenClock, world: World, delta: timedelta
-) -> None:
+async def travel(clock: FrozenClock, world: World, delta: timedelta) -> None:
     """Move the clock; everyone signs in again, as their 15-minute tokens have expired."""
     clock.advance(delta)
-    await sign_in_again(client, *world.people())
+    await sign_in_again(world.app, *world.people())

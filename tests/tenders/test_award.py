@@ -8,24 +8,24 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.core.clock import FrozenClock
 from app.governance.models import Proposal
 from app.tenders.models import Tender, TenderAward
-from tests.factories import Person, agree_rules, open_tender, set_admin, submit_bid
+from tests.factories import Person, open_tender, submit_bid
 from tests.helpers import problem
 from tests.tenders.conftest import DEADLINE, World, travel
 from tests.tenders.helpers import audit_entries, count
+from tests.worlds import building
 
 
-async def evaluated(
-    client: httpx.AsyncClient, clock: FrozenClock, world: World
-) -> tuple[uuid.UUID, list[uuid.UUID]]:
+async def evaluated(clock: FrozenClock, world: World) -> tuple[uuid.UUID, list[uuid.UUID]]:
     """A tender with three bids, past its deadline: (tender, [bid of providers 1, 2, 3])."""
-    tender_id = await open_tender(client, world.coop_id, world.admin)
-    bids = [
-        await submit_bid(client, tender_id, world.staff_1, hourly_rate_pence=2000),
-        await submit_bid(client, tender_id, world.staff_2, hourly_rate_pence=2200),
-        await submit_bid(client, tender_id, world.staff_3, hourly_rate_pence=2500),
-    ]
-    await travel(client, clock, world, DEADLINE - clock.now())
-    return tender_id, bids
+    async with building(world.app) as b:
+        tender = await b.tender(world.coop_id, world.admin)
+        bids = [
+            await b.bid(tender.id, world.staff_1, hourly_rate_pence=2000),
+            await b.bid(tender.id, world.staff_2, hourly_rate_pence=2200),
+            await b.bid(tender.id, world.staff_3, hourly_rate_pence=2500),
+        ]
+    await travel(clock, world, DEADLINE - clock.now())
+    return tender.id, bids
 
 
 async def score_all(
@@ -40,21 +40,20 @@ async def score_all(
         assert response.status_code == 200, response.text
 
 
-async def no_vote_needed(client: httpx.AsyncClient, world: World) -> None:
+async def no_vote_needed(world: World) -> None:
     """Turn the award vote off, as two administrators must: the carer, made an administrator
     for the moment, approves."""
-    await set_admin(client, world.coop_id, world.carer, world.admin, True)
-    await agree_rules(
-        client, world.coop_id, world.admin, world.carer, {"award_requires_vote": False}
-    )
-    await set_admin(client, world.coop_id, world.carer, world.admin, False)
+    async with building(world.app) as b:
+        await b.set_admin(world.coop_id, world.carer, world.admin, True)
+        await b.agree_rules(world.coop_id, world.admin, world.carer, {"award_requires_vote": False})
+        await b.set_admin(world.coop_id, world.carer, world.admin, False)
 
 
 class TestEvaluation:
     async def test_admins_see_the_ranking_with_points_after_the_deadline(
         self, client: httpx.AsyncClient, clock: FrozenClock, world: World
     ) -> None:
-        tender_id, (a, b, c) = await evaluated(client, clock, world)
+        tender_id, (a, b, c) = await evaluated(clock, world)
         await score_all(client, tender_id, world.admin, {a: 70, b: 90, c: 100})
         response = await client.get(
             f"/api/v1/tenders/{tender_id}/evaluation", headers=world.admin.headers
@@ -117,7 +116,7 @@ class TestEvaluation:
     async def test_bidders_and_members_may_not_see_it(
         self, client: httpx.AsyncClient, clock: FrozenClock, world: World
     ) -> None:
-        tender_id, _ = await evaluated(client, clock, world)
+        tender_id, _ = await evaluated(clock, world)
         for person in (world.staff_1, world.holder_a, world.outsider):
             problem(
                 await client.get(f"/api/v1/tenders/{tender_id}/evaluation", headers=person.headers),
@@ -134,7 +133,7 @@ class TestAwardWithoutVote:
         clock: FrozenClock,
         world: World,
     ) -> None:
-        tender_id, (a, b, _) = await evaluated(client, clock, world)
+        tender_id, (a, b, _) = await evaluated(clock, world)
         await score_all(client, tender_id, world.admin, {a: 70, b: 90})
         problem(
             await client.post(
@@ -156,8 +155,8 @@ class TestAwardWithoutVote:
         clock: FrozenClock,
         world: World,
     ) -> None:
-        await no_vote_needed(client, world)
-        tender_id, (a, b, c) = await evaluated(client, clock, world)
+        await no_vote_needed(world)
+        tender_id, (a, b, c) = await evaluated(clock, world)
         await score_all(client, tender_id, world.admin, {a: 70, b: 90, c: 100})
         response = await client.post(
             f"/api/v1/tenders/{tender_id}/award",
@@ -201,7 +200,7 @@ class TestAwardWithoutVote:
     async def test_a_bid_of_another_tender_is_not_found(
         self, client: httpx.AsyncClient, clock: FrozenClock, world: World
     ) -> None:
-        tender_id, (a, b, c) = await evaluated(client, clock, world)
+        tender_id, (a, b, c) = await evaluated(clock, world)
         await score_all(client, tender_id, world.admin, {a: 70, b: 90, c: 100})
         problem(
             await client.post(
@@ -216,7 +215,7 @@ class TestAwardWithoutVote:
     async def test_only_admins_award(
         self, client: httpx.AsyncClient, clock: FrozenClock, world: World
     ) -> None:
-        tender_id, (a, _, _) = await evaluated(client, clock, world)
+        tender_id, (a, _, _) = await evaluated(clock, world)
         for person in (world.holder_a, world.staff_1, world.platform_admin):
             problem(
                 await client.post(
@@ -233,7 +232,7 @@ class TestAwardByVote:
     async def award(
         self, client: httpx.AsyncClient, clock: FrozenClock, world: World
     ) -> tuple[uuid.UUID, uuid.UUID, uuid.UUID]:
-        tender_id, (a, b, c) = await evaluated(client, clock, world)
+        tender_id, (a, b, c) = await evaluated(clock, world)
         await score_all(client, tender_id, world.admin, {a: 70, b: 90, c: 100})
         response = await client.post(
             f"/api/v1/tenders/{tender_id}/award",
@@ -355,7 +354,7 @@ class TestAwardByVote:
         self, client: httpx.AsyncClient, clock: FrozenClock, world: World
     ) -> None:
         tender_id, bid_id, first = await self.award(client, clock, world)
-        await travel(client, clock, world, timedelta(days=7))
+        await travel(clock, world, timedelta(days=7))
         again = await client.post(
             f"/api/v1/tenders/{tender_id}/award",
             json={"bid_id": str(bid_id)},
@@ -371,7 +370,7 @@ class TestAwardByVote:
         self, client: httpx.AsyncClient, clock: FrozenClock, world: World
     ) -> None:
         tender_id, _, _ = await self.award(client, clock, world)
-        await travel(client, clock, world, timedelta(days=7))
+        await travel(clock, world, timedelta(days=7))
         tender = (await client.get(f"/api/v1/tenders/{tender_id}")).json()
         assert tender["status"] == "evaluation"
 
@@ -420,10 +419,10 @@ class TestRulesKeptFromPublication:
         world: World,
     ) -> None:
         tender_id, (a, b) = await self.published_with_bids(client, world)
-        await no_vote_needed(client, world)
+        await no_vote_needed(world)
         coop = await client.get(f"/api/v1/coops/{world.coop_id}", headers=world.admin.headers)
         assert coop.json()["rules"]["award_requires_vote"] is False
-        await travel(client, clock, world, DEADLINE - clock.now())
+        await travel(clock, world, DEADLINE - clock.now())
         await score_all(client, tender_id, world.admin, {a: 70, b: 90})
         response = await client.post(
             f"/api/v1/tenders/{tender_id}/award",
@@ -451,7 +450,7 @@ class TestRulesKeptFromPublication:
             headers=world.admin.headers,
         )
         assert stricter.status_code == 200, stricter.text
-        await travel(client, clock, world, DEADLINE - clock.now())
+        await travel(clock, world, DEADLINE - clock.now())
         await score_all(client, tender_id, world.admin, {a: 70, b: 90})
         response = await client.post(
             f"/api/v1/tenders/{tender_id}/award",

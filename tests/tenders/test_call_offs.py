@@ -43,7 +43,7 @@ class TestEndCallOff:
     async def test_the_member_ends_their_own_call_off_from_today(
         self, client: httpx.AsyncClient, session: AsyncSession, clock: FrozenClock, world: World
     ) -> None:
-        _, contract_id = await invoiceable(client, clock, world)
+        _, contract_id = await invoiceable(clock, world)
         today = clock.now().date().isoformat()
         response = await end(client, contract_id, world.holder_a_member_id, world.holder_a)
         assert response.status_code == 200, response.text
@@ -65,7 +65,7 @@ class TestEndCallOff:
     async def test_an_administrator_ends_one_on_a_later_day_and_only_once(
         self, client: httpx.AsyncClient, session: AsyncSession, clock: FrozenClock, world: World
     ) -> None:
-        _, contract_id = await invoiceable(client, clock, world)
+        _, contract_id = await invoiceable(clock, world)
         later = (clock.now().date() + timedelta(days=14)).isoformat()
         response = await end(
             client, contract_id, world.holder_b_member_id, world.admin, {"last_day": later}
@@ -84,7 +84,7 @@ class TestEndCallOff:
     async def test_nobody_else_may_end_it_and_nothing_changes(
         self, client: httpx.AsyncClient, session: AsyncSession, clock: FrozenClock, world: World
     ) -> None:
-        _, contract_id = await invoiceable(client, clock, world)
+        _, contract_id = await invoiceable(clock, world)
         target = world.holder_a_member_id
         # Another member, and a member with no call-off, are told there is none.
         problem(await end(client, contract_id, target, world.holder_b), 404, "not_found")
@@ -101,7 +101,7 @@ class TestEndCallOff:
     async def test_the_last_day_may_not_be_in_the_past(
         self, client: httpx.AsyncClient, session: AsyncSession, clock: FrozenClock, world: World
     ) -> None:
-        _, contract_id = await invoiceable(client, clock, world)
+        _, contract_id = await invoiceable(clock, world)
         yesterday = (clock.now().date() - timedelta(days=1)).isoformat()
         body = problem(
             await end(
@@ -122,11 +122,11 @@ class TestInvoicingAfterTheEnd:
     async def test_care_after_the_last_day_is_refused_and_a_period_across_it_is_cut_short(
         self, client: httpx.AsyncClient, clock: FrozenClock, world: World
     ) -> None:
-        _, contract_id = await invoiceable(client, clock, world)
+        _, contract_id = await invoiceable(clock, world)
         last_day = clock.now().date()
         ended = await end(client, contract_id, world.holder_a_member_id, world.holder_a)
         assert ended.status_code == 200, ended.text
-        await travel(client, clock, world, timedelta(days=7))
+        await travel(clock, world, timedelta(days=7))
         week = (last_day.isoformat(), (last_day + timedelta(days=6)).isoformat())
         after = ((last_day + timedelta(days=1)).isoformat(), week[1])
         body = problem(
@@ -168,7 +168,7 @@ class TestLeavingAfterTheEnd:
         self, client: httpx.AsyncClient, clock: FrozenClock, world: World
     ) -> None:
         await fund(client, world, world.holder_a, 10_000)
-        _, contract_id = await invoiceable(client, clock, world)
+        _, contract_id = await invoiceable(clock, world)
         invoice = await submitted(
             client, contract_id, world.staff_2, invoice_body(line(world.holder_a_member_id, 60))
         )
@@ -187,7 +187,7 @@ class TestLeavingAfterTheEnd:
         assert body["commitments"][1].startswith("invoice_line:")
 
         # The last day has passed, and so have the two days the holder had to dispute the line.
-        await travel(client, clock, world, timedelta(days=2))
+        await travel(clock, world, timedelta(days=2))
         for action in ("approve", "pay"):
             response = await client.post(
                 f"/api/v1/invoices/{invoice['id']}/{action}",

@@ -50,7 +50,7 @@ class TestEndContract:
     async def test_every_call_off_ends_on_the_day_and_the_contract_reads_ended_after_it(
         self, client: httpx.AsyncClient, session: AsyncSession, clock: FrozenClock, world: World
     ) -> None:
-        _, contract_id = await invoiceable(client, clock, world)
+        _, contract_id = await invoiceable(clock, world)
         response = await end(client, contract_id, world.admin, "2026-04-15")
         assert response.status_code == 200, response.text
         body = response.json()
@@ -64,12 +64,12 @@ class TestEndContract:
         assert set_entry.data["last_day"] == "2026-04-15"
 
         # Still running on its last day.
-        await travel(client, clock, world, timedelta(days=2))
+        await travel(clock, world, timedelta(days=2))
         assert (await contract_of(client, contract_id, world.holder_a))["status"] == "active"
         assert await audit_entries(session, prefix="contract.ended") == []
 
         # The day after, it reads ended, for everyone, once.
-        await travel(client, clock, world, timedelta(days=1))
+        await travel(clock, world, timedelta(days=1))
         for person in (world.holder_a, world.admin, world.staff_2):
             assert (await contract_of(client, contract_id, person))["status"] == "ended"
         [ended] = await audit_entries(session, prefix="contract.ended")
@@ -100,7 +100,7 @@ class TestEndContract:
     async def test_a_call_off_ending_earlier_keeps_its_day_and_none_ends_again(
         self, client: httpx.AsyncClient, session: AsyncSession, clock: FrozenClock, world: World
     ) -> None:
-        _, contract_id = await invoiceable(client, clock, world)
+        _, contract_id = await invoiceable(clock, world)
         ok(await end_call_off(client, contract_id, world.holder_a_member_id, world.holder_a))
         ok(await end(client, contract_id, world.admin, "2026-04-30"))
         days = await last_days(session, contract_id)
@@ -119,7 +119,7 @@ class TestEndContract:
     async def test_it_is_ended_once_by_an_administrator_from_today_on(
         self, client: httpx.AsyncClient, session: AsyncSession, clock: FrozenClock, world: World
     ) -> None:
-        _, contract_id = await invoiceable(client, clock, world)
+        _, contract_id = await invoiceable(clock, world)
         body = problem(
             await end(client, contract_id, world.admin, "2026-04-12"), 422, "validation_error"
         )
@@ -144,7 +144,7 @@ class TestEndContract:
     async def test_no_variation_starts_after_the_last_day(
         self, client: httpx.AsyncClient, clock: FrozenClock, world: World
     ) -> None:
-        _, contract_id = await invoiceable(client, clock, world)
+        _, contract_id = await invoiceable(clock, world)
         ok(await end(client, contract_id, world.admin, "2026-04-20"))
         problem(
             await vary(client, contract_id, world.admin, 2000, "2026-04-21"), 409, "contract_ended"
@@ -164,7 +164,7 @@ class TestListCoopContracts:
     async def test_members_list_the_contracts_seeing_their_own_call_offs(
         self, client: httpx.AsyncClient, clock: FrozenClock, world: World
     ) -> None:
-        _, contract_id = await invoiceable(client, clock, world)
+        _, contract_id = await invoiceable(clock, world)
         admin_view = ok(await listed(client, world, world.admin)).json()
         assert [c["id"] for c in admin_view["items"]] == [str(contract_id)]
         assert admin_view["next_cursor"] is None
@@ -181,10 +181,10 @@ class TestListCoopContracts:
     async def test_it_filters_by_status_and_an_ended_contract_reads_ended(
         self, client: httpx.AsyncClient, clock: FrozenClock, world: World
     ) -> None:
-        _, contract_id = await invoiceable(client, clock, world)
+        _, contract_id = await invoiceable(clock, world)
         ok(await end(client, contract_id, world.admin, TODAY))
         assert ok(await listed(client, world, world.holder_a, status="ended")).json()["items"] == []
-        await travel(client, clock, world, timedelta(days=1))
+        await travel(clock, world, timedelta(days=1))
         ended = ok(await listed(client, world, world.holder_a, status="ended")).json()["items"]
         assert [(c["id"], c["status"]) for c in ended] == [(str(contract_id), "ended")]
         assert (
@@ -194,7 +194,7 @@ class TestListCoopContracts:
     async def test_nobody_outside_the_coop_sees_the_list(
         self, client: httpx.AsyncClient, clock: FrozenClock, world: World
     ) -> None:
-        await invoiceable(client, clock, world)
+        await invoiceable(clock, world)
         elsewhere = await register_person(client, full_name="Another Co-op's Admin")
         await create_coop(client, elsewhere, name="Cwmni Arall")
         for person in (elsewhere, world.outsider, world.staff_2, world.platform_admin):
@@ -208,7 +208,7 @@ class TestProviderNameAsSigned:
     async def test_invoices_statements_and_returns_keep_the_name_signed_under(
         self, client: httpx.AsyncClient, session: AsyncSession, clock: FrozenClock, world: World
     ) -> None:
-        _, contract_id = await invoiceable(client, clock, world)
+        _, contract_id = await invoiceable(clock, world)
         signed_as = (await contract_of(client, contract_id, world.admin))["provider_name"]
         await session.execute(
             update(Provider).where(Provider.id == world.provider_2).values(name="Enw Newydd Cyf")

@@ -28,7 +28,7 @@ async def releases(client: httpx.AsyncClient, tender_id: object) -> list[dict[st
 async def test_a_variation_and_the_end_are_published_once_with_the_name_as_signed(
     client: httpx.AsyncClient, session: AsyncSession, clock: FrozenClock, world: World
 ) -> None:
-    tender_id, contract_id = await invoiceable(client, clock, world)
+    tender_id, contract_id = await invoiceable(clock, world)
     contract = ok(
         await client.get(f"/api/v1/contracts/{contract_id}", headers=world.admin.headers)
     ).json()
@@ -52,7 +52,7 @@ async def test_a_variation_and_the_end_are_published_once_with_the_name_as_signe
         .values(name="A Different Name Ltd", name_search="a different name ltd")
     )
     ok(await end(client, contract_id, world.admin, "2026-04-15"))
-    await travel(client, clock, world, timedelta(days=3))
+    await travel(clock, world, timedelta(days=3))
     ok(await client.get(f"/api/v1/contracts/{contract_id}", headers=world.admin.headers))
     final = await releases(client, tender_id)
     terminations = [r for r in final if "contractTermination" in r["tag"]]

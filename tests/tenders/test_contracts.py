@@ -8,44 +8,38 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.core.clock import FrozenClock
 from app.ledger.models import LedgerAccount
 from app.tenders.models import Contract
-from tests.factories import declare_demand, grant_mandate, open_tender, register_person, submit_bid
+from tests.factories import grant_mandate, open_tender, register_person
 from tests.helpers import problem
 from tests.tenders.conftest import DEADLINE, World, travel
 from tests.tenders.helpers import audit_entries, count
-from tests.tenders.test_award import no_vote_needed, score_all
+from tests.tenders.test_award import no_vote_needed
+from tests.worlds import building
 
 
-async def awarded(client: httpx.AsyncClient, clock: FrozenClock, world: World) -> uuid.UUID:
+async def awarded(clock: FrozenClock, world: World) -> uuid.UUID:
     """Awarded (no vote) to provider 2 at 2135 pence an hour, with the holders' demand of 10
     and 6 hours a week; the standstill (10 days) ends on 2026-03-26 at noon."""
-    await no_vote_needed(client, world)
-    tender_id = await open_tender(client, world.coop_id, world.admin)
-    await declare_demand(client, tender_id, world.holder_a, 10)
-    await declare_demand(client, tender_id, world.holder_b, 6)
-    first = await submit_bid(client, tender_id, world.staff_1, hourly_rate_pence=1975)
-    second = await submit_bid(client, tender_id, world.staff_2, hourly_rate_pence=2135)
-    await travel(client, clock, world, DEADLINE - clock.now())
-    await score_all(client, tender_id, world.admin, {first: 20, second: 95})
-    response = await client.post(
-        f"/api/v1/tenders/{tender_id}/award",
-        json={"bid_id": str(second)},
-        headers=world.admin.headers,
-    )
-    assert response.status_code == 200, response.text
+    await no_vote_needed(world)
+    async with building(world.app) as b:
+        tender_id = (await b.tender(world.coop_id, world.admin)).id
+        await b.demand(tender_id, world.holder_a, 10)
+        await b.demand(tender_id, world.holder_b, 6)
+        first = await b.bid(tender_id, world.staff_1, hourly_rate_pence=1975)
+        second = await b.bid(tender_id, world.staff_2, hourly_rate_pence=2135)
+    await travel(clock, world, DEADLINE - clock.now())
+    async with building(world.app) as b:
+        await b.score(tender_id, world.admin, {first: 20, second: 95})
+        await b.award_tender(tender_id, world.admin, second)
     return tender_id
 
 
-async def contracted(
-    client: httpx.AsyncClient, clock: FrozenClock, world: World
-) -> tuple[uuid.UUID, uuid.UUID]:
+async def contracted(clock: FrozenClock, world: World) -> tuple[uuid.UUID, uuid.UUID]:
     """(tender, contract): awarded as above and contracted once the standstill is over."""
-    tender_id = await awarded(client, clock, world)
-    await travel(client, clock, world, timedelta(days=10))
-    response = await client.post(
-        f"/api/v1/tenders/{tender_id}/contract", headers=world.admin.headers
-    )
-    assert response.status_code == 201, response.text
-    return tender_id, uuid.UUID(response.json()["id"])
+    tender_id = await awarded(clock, world)
+    await travel(clock, world, timedelta(days=10))
+    async with building(world.app) as b:
+        contract = await b.contract(tender_id, world.admin)
+    return tender_id, contract.id
 
 
 class TestCreateContract:
@@ -56,8 +50,8 @@ class TestCreateContract:
         clock: FrozenClock,
         world: World,
     ) -> None:
-        tender_id = await awarded(client, clock, world)
-        await travel(client, clock, world, timedelta(days=10))
+        tender_id = await awarded(clock, world)
+        await travel(clock, world, timedelta(days=10))
         response = await client.post(
             f"/api/v1/tenders/{tender_id}/contract", headers=world.admin.headers
         )
@@ -116,8 +110,8 @@ class TestCreateContract:
         clock: FrozenClock,
         world: World,
     ) -> None:
-        tender_id = await awarded(client, clock, world)
-        await travel(client, clock, world, timedelta(days=10) - timedelta(seconds=1))
+        tender_id = await awarded(clock, world)
+        await travel(clock, world, timedelta(days=10) - timedelta(seconds=1))
         body = problem(
             await client.post(f"/api/v1/tenders/{tender_id}/contract", headers=world.admin.headers),
             409,
@@ -142,7 +136,7 @@ class TestCreateContract:
     async def test_contracting_twice_is_an_invalid_transition(
         self, client: httpx.AsyncClient, session: AsyncSession, clock: FrozenClock, world: World
     ) -> None:
-        tender_id, _ = await contracted(client, clock, world)
+        tender_id, _ = await contracted(clock, world)
         problem(
             await client.post(f"/api/v1/tenders/{tender_id}/contract", headers=world.admin.headers),
             409,
@@ -153,7 +147,7 @@ class TestCreateContract:
     async def test_a_contracted_tender_cannot_be_cancelled(
         self, client: httpx.AsyncClient, clock: FrozenClock, world: World
     ) -> None:
-        tender_id, _ = await contracted(client, clock, world)
+        tender_id, _ = await contracted(clock, world)
         problem(
             await client.post(
                 f"/api/v1/tenders/{tender_id}/cancel",
@@ -167,8 +161,8 @@ class TestCreateContract:
     async def test_only_admins_contract(
         self, client: httpx.AsyncClient, clock: FrozenClock, world: World
     ) -> None:
-        tender_id = await awarded(client, clock, world)
-        await travel(client, clock, world, timedelta(days=11))
+        tender_id = await awarded(clock, world)
+        await travel(clock, world, timedelta(days=11))
         for person in (world.holder_a, world.staff_2, world.platform_admin):
             problem(
                 await client.post(f"/api/v1/tenders/{tender_id}/contract", headers=person.headers),
@@ -181,7 +175,7 @@ class TestGetContract:
     async def test_admins_and_the_providers_staff_see_every_call_off(
         self, client: httpx.AsyncClient, clock: FrozenClock, world: World
     ) -> None:
-        _, contract_id = await contracted(client, clock, world)
+        _, contract_id = await contracted(clock, world)
         for person in (world.admin, world.staff_2):
             response = await client.get(f"/api/v1/contracts/{contract_id}", headers=person.headers)
             assert response.status_code == 200, response.text
@@ -190,7 +184,7 @@ class TestGetContract:
     async def test_a_member_sees_their_own_call_off_only(
         self, client: httpx.AsyncClient, clock: FrozenClock, world: World
     ) -> None:
-        _, contract_id = await contracted(client, clock, world)
+        _, contract_id = await contracted(clock, world)
         response = await client.get(
             f"/api/v1/contracts/{contract_id}", headers=world.holder_b.headers
         )
@@ -212,7 +206,7 @@ class TestGetContract:
     async def test_anyone_else_is_told_there_is_no_such_contract(
         self, client: httpx.AsyncClient, clock: FrozenClock, world: World
     ) -> None:
-        _, contract_id = await contracted(client, clock, world)
+        _, contract_id = await contracted(clock, world)
         for person in (world.outsider, world.staff_1, world.platform_admin):
             problem(
                 await client.get(f"/api/v1/contracts/{contract_id}", headers=person.headers),
@@ -226,7 +220,7 @@ class TestLeavingWithACallOff:
     async def test_a_member_with_an_open_call_off_cannot_leave(
         self, client: httpx.AsyncClient, session: AsyncSession, clock: FrozenClock, world: World
     ) -> None:
-        await contracted(client, clock, world)
+        await contracted(clock, world)
         body = problem(
             await client.post(
                 f"/api/v1/coops/{world.coop_id}/members/{world.holder_a_member_id}/leave",

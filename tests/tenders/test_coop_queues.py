@@ -17,7 +17,7 @@ class TestCoopInvoices:
         self, client: httpx.AsyncClient, clock: FrozenClock, world: World
     ) -> None:
         await fund(client, world, world.holder_a, 30_000)
-        _, contract_id = await invoiceable(client, clock, world)
+        _, contract_id = await invoiceable(clock, world)
         first = await submitted(
             client,
             contract_id,

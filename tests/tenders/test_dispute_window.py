@@ -63,10 +63,10 @@ class TestWindow:
         )
         body = problem(await approve(client, invoice, world), 409, "dispute_window_open")
         assert body["opens_at"] == "2026-04-01T09:00:00+00:00"
-        await travel(client, clock, world, timedelta(days=2) - timedelta(seconds=1))
+        await travel(clock, world, timedelta(days=2) - timedelta(seconds=1))
         problem(await approve(client, invoice, world), 409, "dispute_window_open")
         assert await count(session, LedgerTransaction, kind="invoice_approval") == 0
-        await travel(client, clock, world, timedelta(seconds=1))
+        await travel(clock, world, timedelta(seconds=1))
         assert ok(await approve(client, invoice, world)).json()["status"] == "approved"
 
     async def test_the_window_follows_the_coops_rule(
@@ -89,10 +89,10 @@ class TestWindow:
         invoice = await invoice_of(
             client, contract_id, world, typed(line(world.holder_a_member_id, 60))
         )
-        await travel(client, clock, world, timedelta(days=4))
+        await travel(clock, world, timedelta(days=4))
         body = problem(await approve(client, invoice, world), 409, "dispute_window_open")
         assert body["opens_at"] == "2026-04-04T09:00:00+00:00"
-        await travel(client, clock, world, timedelta(days=1))
+        await travel(clock, world, timedelta(days=1))
         ok(await approve(client, invoice, world))
 
 
@@ -216,7 +216,7 @@ class TestConfirmedVisits:
         ok(await approve(client, invoice, world))
 
         await recorded(client, contract_id, world, visit_body(a, "2026-03-30", "07:00", "08:00"))
-        await travel(client, clock, world, timedelta(hours=48))
+        await travel(clock, world, timedelta(hours=48))
         automatic = await invoice_of(
             client, contract_id, world, from_visits(("2026-03-30", "2026-03-30"))
         )

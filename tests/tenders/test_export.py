@@ -21,7 +21,7 @@ async def export_of(client: httpx.AsyncClient, person: Person) -> dict[str, Any]
 async def test_the_export_holds_the_care_bought_and_what_staff_wrote(
     client: httpx.AsyncClient, clock: FrozenClock, world: World
 ) -> None:
-    _, contract_id = await invoiceable(client, clock, world)
+    _, contract_id = await invoiceable(clock, world)
     invoice = await submitted(
         client,
         contract_id,

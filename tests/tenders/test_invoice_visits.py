@@ -85,7 +85,7 @@ class TestFromVisits:
         contract_id = await visiting(client, clock, world)
         visit = await recorded(client, contract_id, world, visit_body(world.holder_a_member_id))
         problem(await submit(client, contract_id, world.staff_2, from_visits()), 422, "no_visits")
-        await travel(client, clock, world, timedelta(hours=48))
+        await travel(clock, world, timedelta(hours=48))
         invoice = await submitted(client, contract_id, world.staff_2, from_visits())
         assert invoice["lines"][0]["visit_ids"] == [visit["id"]]
         assert (await stored(session, visit["id"])).confirmed_by == "auto"

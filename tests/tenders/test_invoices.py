@@ -37,12 +37,10 @@ def invoice_body(*lines: dict[str, Any], period: tuple[str, str] = WEEK) -> dict
 INVOICING_DAY = datetime(2026, 4, 13, 9, tzinfo=UTC)
 
 
-async def invoiceable(
-    client: httpx.AsyncClient, clock: FrozenClock, world: World
-) -> tuple[uuid.UUID, uuid.UUID]:
+async def invoiceable(clock: FrozenClock, world: World) -> tuple[uuid.UUID, uuid.UUID]:
     """(tender, contract), contracted before WEEK and the clock moved on to INVOICING_DAY."""
-    ids = await contracted(client, clock, world)
-    await travel(client, clock, world, INVOICING_DAY - clock.now())
+    ids = await contracted(clock, world)
+    await travel(clock, world, INVOICING_DAY - clock.now())
     return ids
 
 
@@ -71,7 +69,7 @@ async def past_the_dispute_window(
 ) -> None:
     """The co-op's default `invoice_dispute_days` (2) after the invoices were submitted: the
     members have had their time to dispute, and approval is open."""
-    await travel(client, clock, world, DISPUTE_WINDOW)
+    await travel(clock, world, DISPUTE_WINDOW)
 
 
 async def fund(client: httpx.AsyncClient, world: World, holder: Person, pence: int) -> None:
@@ -113,7 +111,7 @@ class TestSubmitInvoice:
         clock: FrozenClock,
         world: World,
     ) -> None:
-        _, contract_id = await invoiceable(client, clock, world)
+        _, contract_id = await invoiceable(clock, world)
         response = await submit(
             client,
             contract_id,
@@ -165,7 +163,7 @@ class TestSubmitInvoice:
         clock: FrozenClock,
         world: World,
     ) -> None:
-        _, contract_id = await invoiceable(client, clock, world)
+        _, contract_id = await invoiceable(clock, world)
         body = problem(
             await submit(
                 client,
@@ -183,7 +181,7 @@ class TestSubmitInvoice:
         self, client: httpx.AsyncClient, clock: FrozenClock, world: World
     ) -> None:
         # 10 hours a week for one day is 600/7 = 85.71 minutes: 85 fits, 86 does not.
-        _, contract_id = await invoiceable(client, clock, world)
+        _, contract_id = await invoiceable(clock, world)
         day = ("2026-03-27", "2026-03-27")
         problem(
             await submit(
@@ -205,7 +203,7 @@ class TestSubmitInvoice:
     async def test_lines_of_one_invoice_add_up_against_the_call_off(
         self, client: httpx.AsyncClient, clock: FrozenClock, world: World
     ) -> None:
-        _, contract_id = await invoiceable(client, clock, world)
+        _, contract_id = await invoiceable(clock, world)
         problem(
             await submit(
                 client,
@@ -226,7 +224,7 @@ class TestSubmitInvoice:
         clock: FrozenClock,
         world: World,
     ) -> None:
-        _, contract_id = await invoiceable(client, clock, world)
+        _, contract_id = await invoiceable(clock, world)
         await submitted(
             client, contract_id, world.staff_2, invoice_body(line(world.holder_a_member_id, 300))
         )
@@ -259,7 +257,7 @@ class TestSubmitInvoice:
     async def test_a_voided_line_does_not_count(
         self, client: httpx.AsyncClient, clock: FrozenClock, world: World
     ) -> None:
-        _, contract_id = await invoiceable(client, clock, world)
+        _, contract_id = await invoiceable(clock, world)
         first = await submitted(
             client, contract_id, world.staff_2, invoice_body(line(world.holder_a_member_id, 600))
         )
@@ -289,7 +287,7 @@ class TestSubmitInvoice:
         clock: FrozenClock,
         world: World,
     ) -> None:
-        _, contract_id = await invoiceable(client, clock, world)
+        _, contract_id = await invoiceable(clock, world)
         stranger = uuid.uuid4()
         body = problem(
             await submit(
@@ -307,7 +305,7 @@ class TestSubmitInvoice:
     async def test_a_period_that_ends_before_it_starts_is_refused(
         self, client: httpx.AsyncClient, clock: FrozenClock, world: World
     ) -> None:
-        _, contract_id = await invoiceable(client, clock, world)
+        _, contract_id = await invoiceable(clock, world)
         problem(
             await submit(
                 client,
@@ -328,7 +326,7 @@ class TestSubmitInvoice:
         clock: FrozenClock,
         world: World,
     ) -> None:
-        _, contract_id = await invoiceable(client, clock, world)
+        _, contract_id = await invoiceable(clock, world)
         body = invoice_body(line(world.holder_a_member_id, 60))
         for person in (world.admin, world.holder_a):
             problem(await submit(client, contract_id, person, body), 403, "forbidden")
@@ -341,7 +339,7 @@ class TestReadInvoices:
     async def test_a_member_sees_their_own_lines_and_total_only(
         self, client: httpx.AsyncClient, clock: FrozenClock, world: World
     ) -> None:
-        _, contract_id = await invoiceable(client, clock, world)
+        _, contract_id = await invoiceable(clock, world)
         invoice = await submitted(
             client,
             contract_id,
@@ -362,7 +360,7 @@ class TestReadInvoices:
     async def test_the_contracts_invoices_newest_first_a_member_only_theirs(
         self, client: httpx.AsyncClient, clock: FrozenClock, world: World
     ) -> None:
-        _, contract_id = await invoiceable(client, clock, world)
+        _, contract_id = await invoiceable(clock, world)
         first = await submitted(
             client, contract_id, world.staff_2, invoice_body(line(world.holder_a_member_id, 60))
         )
@@ -382,7 +380,7 @@ async def disputed(
     client: httpx.AsyncClient, clock: FrozenClock, world: World
 ) -> tuple[dict[str, Any], str]:
     """An invoice with a line for each holder; holder A's is disputed."""
-    _, contract_id = await invoiceable(client, clock, world)
+    _, contract_id = await invoiceable(clock, world)
     invoice = await submitted(
         client,
         contract_id,
@@ -429,7 +427,7 @@ class TestDispute:
     async def test_nobody_else_disputes_a_members_line(
         self, client: httpx.AsyncClient, clock: FrozenClock, world: World
     ) -> None:
-        _, contract_id = await invoiceable(client, clock, world)
+        _, contract_id = await invoiceable(clock, world)
         invoice = await submitted(
             client,
             contract_id,
@@ -445,7 +443,7 @@ class TestDispute:
     async def test_a_representative_with_view_disputes_for_the_holder(
         self, client: httpx.AsyncClient, clock: FrozenClock, world: World
     ) -> None:
-        _, contract_id = await invoiceable(client, clock, world)
+        _, contract_id = await invoiceable(clock, world)
         invoice = await submitted(
             client, contract_id, world.staff_2, invoice_body(line(world.holder_a_member_id, 60))
         )
@@ -508,7 +506,7 @@ class TestApprove:
     ) -> None:
         await fund(client, world, world.holder_a, 30_000)
         await fund(client, world, world.holder_b, 5_000)
-        _, contract_id = await invoiceable(client, clock, world)
+        _, contract_id = await invoiceable(clock, world)
         invoice = await submitted(
             client,
             contract_id,
@@ -570,7 +568,7 @@ class TestApprove:
     ) -> None:
         await fund(client, world, world.holder_a, 30_000)
         await fund(client, world, world.holder_b, 100)
-        _, contract_id = await invoiceable(client, clock, world)
+        _, contract_id = await invoiceable(clock, world)
         invoice = await submitted(
             client,
             contract_id,
@@ -653,7 +651,7 @@ class TestApprove:
         self, client: httpx.AsyncClient, clock: FrozenClock, world: World
     ) -> None:
         await fund(client, world, world.holder_a, 30_000)
-        _, contract_id = await invoiceable(client, clock, world)
+        _, contract_id = await invoiceable(clock, world)
         invoice = await submitted(
             client, contract_id, world.staff_2, invoice_body(line(world.holder_a_member_id, 60))
         )
@@ -674,7 +672,7 @@ class TestPay:
         world: World,
     ) -> None:
         await fund(client, world, world.holder_a, 30_000)
-        _, contract_id = await invoiceable(client, clock, world)
+        _, contract_id = await invoiceable(clock, world)
         invoice = await submitted(
             client, contract_id, world.staff_2, invoice_body(line(world.holder_a_member_id, 600))
         )
@@ -700,7 +698,7 @@ class TestPay:
     async def test_only_admins_pay(
         self, client: httpx.AsyncClient, clock: FrozenClock, world: World
     ) -> None:
-        _, contract_id = await invoiceable(client, clock, world)
+        _, contract_id = await invoiceable(clock, world)
         invoice = await submitted(
             client, contract_id, world.staff_2, invoice_body(line(world.holder_a_member_id, 60))
         )
@@ -716,7 +714,7 @@ class TestInvoicePeriod:
     async def test_care_not_yet_delivered_cannot_be_invoiced(
         self, client: httpx.AsyncClient, session: AsyncSession, clock: FrozenClock, world: World
     ) -> None:
-        _, contract_id = await invoiceable(client, clock, world)
+        _, contract_id = await invoiceable(clock, world)
         today = clock.now().date()
         ends_tomorrow = (today.isoformat(), (today + timedelta(days=1)).isoformat())
         body = problem(
@@ -742,9 +740,9 @@ class TestInvoicePeriod:
     async def test_care_before_the_contract_cannot_be_invoiced_under_it(
         self, client: httpx.AsyncClient, session: AsyncSession, clock: FrozenClock, world: World
     ) -> None:
-        _, contract_id = await contracted(client, clock, world)
+        _, contract_id = await contracted(clock, world)
         began = clock.now().date()
-        await travel(client, clock, world, timedelta(days=7))
+        await travel(clock, world, timedelta(days=7))
         day_before = (began - timedelta(days=1)).isoformat()
         body = problem(
             await submit(
@@ -777,7 +775,7 @@ async def test_approval_locks_every_charged_membership_before_the_accounts(
     so it cannot wait in a circle with a leave, nor charge past one."""
     await fund(client, world, world.holder_a, 30_000)
     await fund(client, world, world.holder_b, 5_000)
-    _, contract_id = await invoiceable(client, clock, world)
+    _, contract_id = await invoiceable(clock, world)
     invoice = await submitted(
         client,
         contract_id,

@@ -224,7 +224,7 @@ class TestEveryStage:
         )
 
         # The deadline: the first read writes the close of bidding, dated the deadline.
-        await travel(client, clock, world, DEADLINE - clock.now() + timedelta(hours=1))
+        await travel(clock, world, DEADLINE - clock.now() + timedelta(hours=1))
         update_release = parsed(await client.get(ocds_url(tender_id)))["releases"][-1]
         assert update_release["tag"] == ["tenderUpdate"]
         assert update_release["date"] == "2026-03-16T12:00:00Z"
@@ -236,7 +236,7 @@ class TestEveryStage:
         await score_all(client, tender_id, world.admin, dict(zip(bids, (40, 95, 60), strict=True)))
         award = f"/api/v1/tenders/{tender_id}/award"
         ok(await client.post(award, json={"bid_id": str(bids[1])}, headers=world.admin.headers))
-        await travel(client, clock, world, timedelta(days=7, minutes=1))
+        await travel(clock, world, timedelta(days=7, minutes=1))
         assert answer(await client.get(f"/api/v1/tenders/{tender_id}"))["status"] == "evaluation"
         pending = answer(
             await client.post(award, json={"bid_id": str(bids[1])}, headers=world.admin.headers)
@@ -249,19 +249,19 @@ class TestEveryStage:
             world.holder_b,
             world.carer,
         )
-        await travel(client, clock, world, timedelta(days=7, minutes=1))
+        await travel(clock, world, timedelta(days=7, minutes=1))
         assert answer(await client.get(f"/api/v1/tenders/{tender_id}"))["status"] == "awarded"
-        await travel(client, clock, world, timedelta(days=10))
+        await travel(clock, world, timedelta(days=10))
         contract = answer(
             await client.post(f"/api/v1/tenders/{tender_id}/contract", headers=world.admin.headers)
         )
 
         # A week's care paid in the second quarter: nothing to publish while it runs.
-        await travel(client, clock, world, datetime(2026, 5, 4, 9, tzinfo=UTC) - clock.now())
+        await travel(clock, world, datetime(2026, 5, 4, 9, tzinfo=UTC) - clock.now())
         await pay_invoice(client, world, contract["id"], holders, ("2026-04-13", "2026-04-19"))
         assert parsed(await client.get(ocds_url(tender_id)))["releases"][-1]["tag"] == ["contract"]
         # Paid in the third: the second quarter is over, and its payments were for 8 holders.
-        await travel(client, clock, world, datetime(2026, 7, 2, 9, tzinfo=UTC) - clock.now())
+        await travel(clock, world, datetime(2026, 7, 2, 9, tzinfo=UTC) - clock.now())
         await pay_invoice(client, world, contract["id"], holders, ("2026-06-01", "2026-06-07"))
 
         package_response = await client.get(ocds_url(tender_id))
@@ -369,7 +369,7 @@ class TestStoredReleases:
         # What the release was made from changes; the release does not.
         await declare_demand(client, tender_id, world.holder_b, 6)
         await submit_bid(client, tender_id, world.staff_1)
-        await travel(client, clock, world, DEADLINE - clock.now())
+        await travel(clock, world, DEADLINE - clock.now())
         later = await client.get(ocds_url(tender_id))
         assert len(parsed(later)["releases"]) == 2
         assert await stored_body(session, release_id) == body
@@ -431,13 +431,13 @@ class TestStoredReleases:
     async def test_the_award_names_the_awarded_rate_only(
         self, client: httpx.AsyncClient, clock: FrozenClock, world: World
     ) -> None:
-        await no_vote_needed(client, world)
+        await no_vote_needed(world)
         tender_id = await open_tender(client, world.coop_id, world.admin)
         bids = [
             await submit_bid(client, tender_id, world.staff_1, hourly_rate_pence=1975),
             await submit_bid(client, tender_id, world.staff_2, hourly_rate_pence=2135),
         ]
-        await travel(client, clock, world, DEADLINE - clock.now())
+        await travel(clock, world, DEADLINE - clock.now())
         await score_all(client, tender_id, world.admin, dict(zip(bids, (40, 95), strict=True)))
         ok(
             await client.post(
@@ -458,9 +458,9 @@ class TestFeed:
         self, client: httpx.AsyncClient, clock: FrozenClock, world: World
     ) -> None:
         first = await open_tender(client, world.coop_id, world.admin)
-        await travel(client, clock, world, timedelta(hours=1))
+        await travel(clock, world, timedelta(hours=1))
         second = await open_tender(client, world.coop_id, world.admin)
-        await travel(client, clock, world, timedelta(hours=1))
+        await travel(clock, world, timedelta(hours=1))
         third = await open_tender(client, world.coop_id, world.admin)
         everything = parsed(await client.get(FEED))
         assert "links" not in everything
@@ -611,7 +611,7 @@ class TestContractEvents:
         world: World,
         tmp_path: Path,
     ) -> None:
-        tender_id, contract_id = await contracted(client, clock, world)
+        tender_id, contract_id = await contracted(clock, world)
         variation_id = uuid.uuid4()
         async with unit_of_work(sessionmaker) as session:
             written = await ocds.record_release(

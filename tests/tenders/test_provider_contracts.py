@@ -20,7 +20,7 @@ async def test_an_area_or_service_type_under_a_running_contract_is_kept(
     staff, platform = world.staff_2, world.platform_admin
     # Asked for while the provider was only bidding: it waits, as every such change does.
     ok(await client.patch(url, json={"area_codes": [SWANSEA]}, headers=staff.headers))
-    _, contract_id = await contracted(client, clock, world)  # Cardiff, domiciliary support
+    _, contract_id = await contracted(clock, world)  # Cardiff, domiciliary support
     staff, platform = world.staff_2, world.platform_admin  # signed in again
 
     refused = problem(
@@ -80,7 +80,7 @@ async def test_an_area_or_service_type_under_a_running_contract_is_kept(
                 headers=world.admin.headers,
             )
         )
-    await travel(client, clock, world, timedelta(days=1))
+    await travel(clock, world, timedelta(days=1))
     dropped = ok(
         await client.patch(
             url, json={"area_codes": [SWANSEA]}, headers=world.platform_admin.headers

@@ -74,7 +74,7 @@ class TestAskQuestion:
         world: World,
     ) -> None:
         tender_id = await open_tender(client, world.coop_id, world.admin)
-        await travel(client, clock, world, timedelta(days=20))
+        await travel(clock, world, timedelta(days=20))
         problem(
             await client.post(
                 questions_url(tender_id), json=QUESTION, headers=world.staff_1.headers

@@ -250,7 +250,7 @@ class TestGetTender:
     ) -> None:
         tender_id = await open_tender(client, world.coop_id, world.admin)
         await submit_bid(client, tender_id, world.staff_1)
-        await travel(client, clock, world, DEADLINE - clock.now())
+        await travel(clock, world, DEADLINE - clock.now())
         response = await client.get(f"/api/v1/tenders/{tender_id}", headers=world.staff_1.headers)
         assert response.json()["status"] == "evaluation"
         assert response.json()["bids_opened_at"] == "2026-03-16T12:00:00Z"
@@ -267,7 +267,7 @@ class TestGetTender:
         self, client: httpx.AsyncClient, clock: FrozenClock, world: World
     ) -> None:
         tender_id = await open_tender(client, world.coop_id, world.admin)
-        await travel(client, clock, world, timedelta(days=30))
+        await travel(clock, world, timedelta(days=30))
         response = await client.get(f"/api/v1/tenders/{tender_id}", headers=world.admin.headers)
         assert response.json()["status"] == "unsuccessful"
 

@@ -65,7 +65,7 @@ class TestVariationWithinTheRule:
     async def test_it_applies_at_once_and_invoices_are_priced_either_side_of_the_day(
         self, client: httpx.AsyncClient, session: AsyncSession, clock: FrozenClock, world: World
     ) -> None:
-        _, contract_id = await invoiceable(client, clock, world)
+        _, contract_id = await invoiceable(clock, world)
         response = await vary(client, contract_id, world.admin, 2200, "2026-04-06")
         assert response.status_code == 201, response.text
         body = response.json()
@@ -104,7 +104,7 @@ class TestVariationWithinTheRule:
     async def test_a_hand_typed_period_may_not_span_the_day_the_rate_changes(
         self, client: httpx.AsyncClient, session: AsyncSession, clock: FrozenClock, world: World
     ) -> None:
-        _, contract_id = await invoiceable(client, clock, world)
+        _, contract_id = await invoiceable(clock, world)
         ok(await vary(client, contract_id, world.admin, 2200, "2026-04-06"))
         body = problem(
             await submit(
@@ -125,7 +125,7 @@ class TestVariationWithinTheRule:
     async def test_lowering_the_rate_never_needs_a_vote(
         self, client: httpx.AsyncClient, session: AsyncSession, clock: FrozenClock, world: World
     ) -> None:
-        _, contract_id = await invoiceable(client, clock, world)
+        _, contract_id = await invoiceable(clock, world)
         response = ok(await vary(client, contract_id, world.admin, 1800, TODAY))
         assert response.json()["status"] == "applied"
         assert await count(session, Proposal) == 0
@@ -135,7 +135,7 @@ class TestVariationReachingBack:
     async def test_a_new_rate_may_not_start_within_or_before_an_invoiced_period(
         self, client: httpx.AsyncClient, session: AsyncSession, clock: FrozenClock, world: World
     ) -> None:
-        _, contract_id = await invoiceable(client, clock, world)
+        _, contract_id = await invoiceable(clock, world)
         await submitted(
             client,
             contract_id,
@@ -153,7 +153,7 @@ class TestVariationReachingBack:
     async def test_a_new_rate_may_not_start_before_the_contract(
         self, client: httpx.AsyncClient, session: AsyncSession, clock: FrozenClock, world: World
     ) -> None:
-        _, contract_id = await invoiceable(client, clock, world)
+        _, contract_id = await invoiceable(clock, world)
         body = problem(
             await vary(client, contract_id, world.admin, 2200, "2026-03-25"),
             422,
@@ -165,7 +165,7 @@ class TestVariationReachingBack:
     async def test_only_the_coops_administrators_vary_it(
         self, client: httpx.AsyncClient, session: AsyncSession, clock: FrozenClock, world: World
     ) -> None:
-        _, contract_id = await invoiceable(client, clock, world)
+        _, contract_id = await invoiceable(clock, world)
         for person in (world.holder_a, world.staff_2):
             problem(await vary(client, contract_id, person, 2200, TODAY), 403, "forbidden")
         for person in (world.outsider, world.staff_1, world.platform_admin):
@@ -177,7 +177,7 @@ class TestVariationByVote:
     async def test_a_rise_beyond_the_rule_waits_for_the_vote_and_applies_when_it_passes(
         self, client: httpx.AsyncClient, session: AsyncSession, clock: FrozenClock, world: World
     ) -> None:
-        _, contract_id = await invoiceable(client, clock, world)
+        _, contract_id = await invoiceable(clock, world)
         # 5% over 2135 is 2241.75: 2242 is beyond the co-op's default rule.
         body = ok(await vary(client, contract_id, world.admin, 2242, TODAY)).json()
         assert (body["status"], body["decided_at"]) == ("pending_vote", None)
@@ -206,7 +206,7 @@ class TestVariationByVote:
         )
         assert amounts(await submitted(client, contract_id, world.staff_2, earlier)) == [SIGNED]
 
-        await travel(client, clock, world, timedelta(hours=1))
+        await travel(clock, world, timedelta(hours=1))
         await vote_all(client, world, body["proposal_id"], "yes")
         [variation] = (await contract_of(client, contract_id, world.admin))["variations"]
         assert (variation["status"], variation["decided_at"]) == (
@@ -221,7 +221,7 @@ class TestVariationByVote:
     async def test_a_rise_the_members_reject_never_applies(
         self, client: httpx.AsyncClient, session: AsyncSession, clock: FrozenClock, world: World
     ) -> None:
-        _, contract_id = await invoiceable(client, clock, world)
+        _, contract_id = await invoiceable(clock, world)
         body = ok(await vary(client, contract_id, world.admin, 2500, TODAY)).json()
         await vote_all(client, world, body["proposal_id"], "no")
         [variation] = (await contract_of(client, contract_id, world.holder_a))["variations"]
@@ -239,7 +239,7 @@ class TestVariationByVote:
     async def test_a_vote_closing_by_time_is_settled_when_the_contract_is_read(
         self, client: httpx.AsyncClient, clock: FrozenClock, world: World
     ) -> None:
-        _, contract_id = await invoiceable(client, clock, world)
+        _, contract_id = await invoiceable(clock, world)
         body = ok(await vary(client, contract_id, world.admin, 2400, "2026-04-20")).json()
         ok(
             await client.post(
@@ -248,7 +248,7 @@ class TestVariationByVote:
                 headers=world.holder_a.headers,
             )
         )
-        await travel(client, clock, world, timedelta(days=7))
+        await travel(clock, world, timedelta(days=7))
         [variation] = (await contract_of(client, contract_id, world.staff_2))["variations"]
         assert (variation["status"], variation["decided_at"]) == (
             "applied",
@@ -258,7 +258,7 @@ class TestVariationByVote:
     async def test_small_rises_add_up_measured_from_the_rate_at_signing(
         self, client: httpx.AsyncClient, clock: FrozenClock, world: World
     ) -> None:
-        _, contract_id = await invoiceable(client, clock, world)
+        _, contract_id = await invoiceable(clock, world)
         first = ok(await vary(client, contract_id, world.admin, 2241, "2026-04-06")).json()
         assert first["status"] == "applied"
         # Less than 1% over the rate now in force, but more than 5% over the rate signed.
@@ -268,7 +268,7 @@ class TestVariationByVote:
     async def test_raising_the_rule_takes_two_administrators_then_more_applies_at_once(
         self, client: httpx.AsyncClient, clock: FrozenClock, world: World
     ) -> None:
-        _, contract_id = await invoiceable(client, clock, world)
+        _, contract_id = await invoiceable(clock, world)
         asked = await client.patch(
             f"/api/v1/coops/{world.coop_id}",
             json={"rules": {"variation_vote_percent": 10}},

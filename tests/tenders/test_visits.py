@@ -131,7 +131,7 @@ class TestRecord:
                 headers=world.holder_b.headers,
             )
         )
-        await travel(client, clock, world, timedelta(days=1))
+        await travel(clock, world, timedelta(days=1))
         problem(
             await record(
                 client,
@@ -452,10 +452,10 @@ class TestAutomaticConfirmation:
     ) -> None:
         contract_id = await visiting(client, clock, world)
         visit = await recorded(client, contract_id, world, visit_body(world.holder_a_member_id))
-        await travel(client, clock, world, timedelta(hours=48) - timedelta(seconds=1))
+        await travel(clock, world, timedelta(hours=48) - timedelta(seconds=1))
         [waiting] = await listed(client, contract_id, world.staff_2.headers)
         assert waiting["status"] == "to_confirm"
-        await travel(client, clock, world, timedelta(seconds=1))
+        await travel(clock, world, timedelta(seconds=1))
         for _ in range(2):
             read = ok(
                 await client.get(f"/api/v1/visits/{visit['id']}", headers=world.holder_a.headers)
@@ -483,7 +483,7 @@ class TestAutomaticConfirmation:
         contract_id = await visiting(client, clock, world)
         visit = await recorded(client, contract_id, world, visit_body(world.holder_a_member_id))
         ok(await act(client, visit["id"], "query", world.holder_a.headers, {"reason": "Too short"}))
-        await travel(client, clock, world, timedelta(days=30))
+        await travel(clock, world, timedelta(days=30))
         [read] = await listed(client, contract_id, world.admin.headers)
         assert read["status"] == "queried"
 
@@ -502,10 +502,10 @@ class TestAutomaticConfirmation:
         )
         assert shorter.status_code == 202, shorter.text
         visit = await recorded(client, contract_id, world, visit_body(world.holder_a_member_id))
-        await travel(client, clock, world, timedelta(hours=48))
+        await travel(clock, world, timedelta(hours=48))
         [read] = await listed(client, contract_id, world.admin.headers)
         assert read["status"] == "to_confirm"
-        await travel(client, clock, world, timedelta(hours=24))
+        await travel(clock, world, timedelta(hours=24))
         [read] = await listed(client, contract_id, world.admin.headers)
         assert (read["id"], read["confirmed_by"]) == (visit["id"], "auto")
         assert read["confirmed_at"] == "2026-04-02T09:00:00Z"
@@ -525,7 +525,7 @@ class TestAutomaticConfirmation:
             client, contract_id, world, visit_body(world.holder_b_member_id, "2026-03-28")
         )
         worker = Worker(database.settings, sessionmaker, clock=clock)
-        await travel(client, clock, world, timedelta(hours=47))
+        await travel(clock, world, timedelta(hours=47))
         assert (await worker.run_once()).visits_confirmed == 0
         ok(await act(client, later["id"], "confirm", world.holder_b.headers))
         clock.advance(timedelta(hours=1))
@@ -542,6 +542,6 @@ async def test_a_second_admin_agreeing_shorter_hours_applies_them(
     await set_admin(client, world.coop_id, world.carer, world.admin, True)
     await agree_rules(client, world.coop_id, world.admin, world.carer, {"visit_confirm_hours": 24})
     await recorded(client, contract_id, world, visit_body(world.holder_a_member_id))
-    await travel(client, clock, world, timedelta(hours=24))
+    await travel(clock, world, timedelta(hours=24))
     [read] = await listed(client, contract_id, world.admin.headers)
     assert read["confirmed_by"] == "auto"

@@ -100,8 +100,7 @@ REFUSED = {"from_visits": (422, "no_visits"), "typed": (409, "visit_invoiced")}
 async def test_parallel_invoices_for_the_same_visits_bill_each_visit_once(live: Live) -> None:
     transport = httpx.ASGITransport(app=live.app, client=("203.0.113.10", 50000))
     async with httpx.AsyncClient(transport=transport, base_url="http://test", timeout=60) as client:
-        async with live.app.state.sessionmaker() as session:
-            world = await build_world(client, session)
+        world = await build_world(live.app)
         contract_id = await visiting(client, live.clock, world)
         url = f"/api/v1/contracts/{contract_id}/invoices"
         rounds = {

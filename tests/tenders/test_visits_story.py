@@ -24,7 +24,7 @@ async def test_a_week_of_visits_confirmed_invoiced_and_paid_after_the_dispute_wi
     client: httpx.AsyncClient, session: AsyncSession, clock: FrozenClock, world: World
 ) -> None:
     await fund(client, world, world.holder_a, 20_000)
-    _, contract_id = await contracted(client, clock, world)
+    _, contract_id = await contracted(clock, world)
     member, staff = world.holder_a_member_id, world.staff_2
 
     # Each evening the provider records the morning's visit; the holder answers the next
@@ -33,7 +33,7 @@ async def test_a_week_of_visits_confirmed_invoiced_and_paid_after_the_dispute_wi
     visits: dict[date, str] = {}
     for day in week:
         evening = datetime.combine(day, datetime.min.time(), tzinfo=UTC) + timedelta(hours=19)
-        await travel(client, clock, world, evening - clock.now())
+        await travel(clock, world, evening - clock.now())
         made = ok(
             await client.post(
                 f"/api/v1/contracts/{contract_id}/visits",
@@ -43,7 +43,7 @@ async def test_a_week_of_visits_confirmed_invoiced_and_paid_after_the_dispute_wi
         ).json()
         assert (made["status"], made["worker_name"], made["minutes"]) == ("to_confirm", WORKER, 60)
         visits[day] = made["id"]
-        await travel(client, clock, world, timedelta(hours=13))
+        await travel(clock, world, timedelta(hours=13))
         if day.weekday() == 2:
             ok(
                 await act(
@@ -74,7 +74,7 @@ async def test_a_week_of_visits_confirmed_invoiced_and_paid_after_the_dispute_wi
     sunday = visits[week[6]]
     [waiting] = await listed(client, contract_id, world.holder_a.headers, "?status=to_confirm")
     assert waiting["id"] == sunday
-    await travel(client, clock, world, timedelta(hours=35))
+    await travel(clock, world, timedelta(hours=35))
     read = ok(await client.get(f"/api/v1/visits/{sunday}", headers=world.holder_a.headers)).json()
     assert (read["status"], read["confirmed_by"]) == ("confirmed", "auto")
 
@@ -105,7 +105,7 @@ async def test_a_week_of_visits_confirmed_invoiced_and_paid_after_the_dispute_wi
     )
     submitted_at = clock.now()
     assert refused["opens_at"] == (submitted_at + timedelta(days=2)).isoformat()
-    await travel(client, clock, world, timedelta(days=2))
+    await travel(clock, world, timedelta(days=2))
     approved = ok(
         await client.post(
             f"{url}/approve", headers={**world.admin.headers, "Idempotency-Key": "week-14"}

@@ -23,9 +23,10 @@ WORKER = "Gwen Gofalwr"
 
 
 async def visiting(client: httpx.AsyncClient, clock: FrozenClock, world: World) -> uuid.UUID:
-    """The contract, with the clock moved on to NOW."""
-    _, contract_id = await contracted(client, clock, world)
-    await travel(client, clock, world, NOW - clock.now())
+    """The contract, with the clock moved on to NOW (built through the services: `client` is
+    not needed, and stays for the callers that pass it)."""
+    _, contract_id = await contracted(clock, world)
+    await travel(clock, world, NOW - clock.now())
     return contract_id
 
 
