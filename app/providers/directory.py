@@ -32,9 +32,10 @@ Stamps = dict[str, Any]
 # Renders an answer's body from what a reader reads (autocommit: each statement one
 # consistent read), raising an AppError for an answer that is a refusal (never cached).
 Render = Callable[[Reader], Awaitable[bytes]]
-# Renders at once per process through kept connections: misses come in bursts after a write,
-# and concurrent misses of one answer share a render anyway.
-RENDER_CONNECTIONS = 2
+# Renders at once per process through kept connections. Misses come in bursts after a write
+# (concurrent misses of one answer share a render); on PostgreSQL a render mostly waits for
+# the server, so a few run at once.
+RENDER_CONNECTIONS = 4
 
 
 def _stamps(rows: Sequence[Any]) -> Stamps:
