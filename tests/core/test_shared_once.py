@@ -18,7 +18,9 @@ def _modules_matching(pattern: str) -> list[str]:
 
 
 def test_scoped_actors_are_defined_once() -> None:
-    assert _modules_matching(r"acting_for\(") == ["auth/dependencies.py"]
+    assert _modules_matching(r"def acting_for\(") == ["auth/dependencies.py"]
+    # A page acting for a holder asks the API's own rule (web/acting.py), never a copy of it.
+    assert _modules_matching(r"acting_for\(") == ["auth/dependencies.py", "web/acting.py"]
     assert _modules_matching(r"^\w+Actor = Annotated\[Actor, Depends\(acting_for") == [
         "auth/dependencies.py"
     ]
@@ -26,11 +28,14 @@ def test_scoped_actors_are_defined_once() -> None:
 
 def test_json_or_csv_is_decided_in_one_place() -> None:
     assert _modules_matching(r"\bwants_csv\(") == ["core/csv_answer.py"]
-    # The payroll bureau's file is CSV whatever is asked (nothing to decide), so its route
-    # builds a CSV answer itself; every answer that may be either is decided in core.
+    # The payroll bureau's file and a council page's download link are CSV whatever is asked
+    # (nothing to decide), so their routes build a CSV answer themselves; every answer that may
+    # be either is decided in core.
     assert _modules_matching(r"\bcsv_response\(") == [
         "core/csv_answer.py",
         "employment/payroll_router.py",
+        "web/council_holders_router.py",
+        "web/council_router.py",
     ]
 
 

@@ -145,6 +145,13 @@ async def bank(client: httpx.AsyncClient, browser: httpx.AsyncClient) -> Bank:
     )
 
 
+def imported(response: httpx.Response) -> httpx.Response:
+    """Assert an arranging upload was taken: the form answers by sending the browser on."""
+    assert response.status_code == 303, f"{response.status_code}: {response.text}"
+    assert "imported=" in response.headers["location"]
+    return response
+
+
 async def upload(
     browser: httpx.AsyncClient,
     bank: Bank,
@@ -197,7 +204,7 @@ class TestUploadingAStatement:
     async def test_the_same_file_again_imports_nothing(
         self, client: httpx.AsyncClient, browser: httpx.AsyncClient, bank: Bank
     ) -> None:
-        await upload(browser, bank, csv_statement(STATEMENT))
+        imported(await upload(browser, bank, csv_statement(STATEMENT)))
         again = await upload(browser, bank, csv_statement(STATEMENT))
         assert again.headers["location"] == bank.page("?imported=0&duplicates=6&matched=0")
         assert len(await api_lines(client, bank)) == len(STATEMENT)
@@ -260,7 +267,7 @@ class TestTheMonth:
     async def test_the_figures_are_the_apis_reconciliation_at_the_months_end_so_far(
         self, client: httpx.AsyncClient, browser: httpx.AsyncClient, bank: Bank
     ) -> None:
-        await upload(browser, bank, csv_statement(STATEMENT))
+        imported(await upload(browser, bank, csv_statement(STATEMENT)))
         # The test clock stands on 2 March 2026: the month is reconciled at today's end.
         figures = ok(
             await client.get(
@@ -282,7 +289,7 @@ class TestTheMonth:
     async def test_a_past_month_counts_its_own_lines_only(
         self, browser: httpx.AsyncClient, bank: Bank
     ) -> None:
-        await upload(browser, bank, csv_statement(STATEMENT))
+        imported(await upload(browser, bank, csv_statement(STATEMENT)))
         february = await browser.get(bank.page("?month=2026-02"))
         assert "at the end of 28 February 2026" in february.text
         rows = re.findall(r'data-label="Lines">(\d+)<', february.text)
@@ -303,7 +310,7 @@ class TestDecidingALine:
     async def test_two_lines_either_refund_could_be_each_suggest_both_until_one_is_confirmed(
         self, client: httpx.AsyncClient, browser: httpx.AsyncClient, bank: Bank
     ) -> None:
-        await upload(browser, bank, csv_statement(STATEMENT))
+        imported(await upload(browser, bank, csv_statement(STATEMENT)))
         listed = await browser.get(bank.page("/lines?state=unmatched"))
         for refund in bank.refunds:
             assert listed.text.count(f'name="transaction_id" value="{refund}"') == 2
@@ -328,7 +335,7 @@ class TestDecidingALine:
     async def test_a_line_is_matched_by_hand_to_a_transaction_of_its_amount(
         self, client: httpx.AsyncClient, browser: httpx.AsyncClient, bank: Bank
     ) -> None:
-        await upload(browser, bank, csv_statement(STATEMENT))
+        imported(await upload(browser, bank, csv_statement(STATEMENT)))
         line = line_id(await api_lines(client, bank), "BACS D LLYR")
         shown = await browser.get(bank.page(f"/lines/{line}"))
         assert f'<option value="{bank.dafydd_contribution}"' in shown.text
@@ -348,7 +355,7 @@ class TestDecidingALine:
     async def test_a_transaction_of_another_amount_is_refused_beside_the_field(
         self, client: httpx.AsyncClient, browser: httpx.AsyncClient, bank: Bank
     ) -> None:
-        await upload(browser, bank, csv_statement(STATEMENT))
+        imported(await upload(browser, bank, csv_statement(STATEMENT)))
         line = line_id(await api_lines(client, bank), "BACS D LLYR")
         refused = await post_form(
             browser,
@@ -367,7 +374,7 @@ class TestDecidingALine:
         bank: Bank,
         session: AsyncSession,
     ) -> None:
-        await upload(browser, bank, csv_statement(STATEMENT))
+        imported(await upload(browser, bank, csv_statement(STATEMENT)))
         line = line_id(await api_lines(client, bank), "Arian parod")
         before = await count(session, LedgerTransaction)
         form = {"member_id": str(bank.gwen_member), "source": "top_up"}
@@ -388,7 +395,7 @@ class TestDecidingALine:
     async def test_a_line_is_ignored_only_with_a_reason(
         self, client: httpx.AsyncClient, browser: httpx.AsyncClient, bank: Bank
     ) -> None:
-        await upload(browser, bank, csv_statement(STATEMENT))
+        imported(await upload(browser, bank, csv_statement(STATEMENT)))
         line = line_id(await api_lines(client, bank), "Tâl banc")
         page = bank.page(f"/lines/{line}")
         refused = await post_form(browser, page, bank.page(f"/lines/{line}/ignore"), {})

@@ -168,7 +168,7 @@ async def test_a_holder_joins_pays_in_votes_asks_and_leaves(
     await walk.submit("coop.apply", "coop-applied")
     await walk.notice("coop.done_applied")
     holder = await api_person(site, email, password)
-    member = await member_id_of(site.api, coop, holder)
+    member = await member_id_of(site.api, coop, holder, status="pending")
     approved = await site.api.post(
         f"/api/v1/coops/{coop}/members/{member}/approve", headers=admin.headers
     )
