@@ -127,6 +127,33 @@ async def holder_world(api: httpx.AsyncClient) -> None:
         assert refund.status_code == 201, refund.text
 
 
+async def profile(app: object, browser: httpx.AsyncClient) -> None:
+    """The statements one page sends, and the functions its CPU time goes to (cProfile)."""
+    import cProfile
+    import pstats
+
+    from sqlalchemy import event
+
+    statements: list[str] = []
+
+    def count(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
+        statements.append(" ".join(statement.split())[:110])
+
+    engine = app.state.engine.sync_engine  # type: ignore[attr-defined]
+    event.listen(engine, "before_cursor_execute", count)
+    await browser.get("/")
+    event.remove(engine, "before_cursor_execute", count)
+    print(f"{len(statements)} SQL statements for one page:")
+    for statement in statements:
+        print(f"  {statement}")
+    profiler = cProfile.Profile()
+    profiler.enable()
+    for _ in range(100):
+        await browser.get("/")
+    profiler.disable()
+    pstats.Stats(profiler).sort_stats("cumulative").print_stats(45)
+
+
 def percentile(values: list[float], fraction: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
@@ -137,6 +164,11 @@ async def main() -> None:
     parser.add_argument("--database-url", default=None)
     parser.add_argument("--requests", type=int, default=500)
     parser.add_argument("--warmup", type=int, default=50)
+    parser.add_argument(
+        "--profile",
+        action="store_true",
+        help="also count the SQL statements of one page and print where its CPU time goes",
+    )
     args = parser.parse_args()
     folder = Path(tempfile.mkdtemp(prefix="bench-web-"))
     url = args.database_url or f"sqlite+aiosqlite:///{folder / 'bench.sqlite3'}"
@@ -176,6 +208,8 @@ async def main() -> None:
                 timings.append(elapsed)
                 cpu.append(spent)
         assert "Buy respite together" in home.text
+        if args.profile:
+            await profile(app, browser)
     backend = "PostgreSQL" if url.startswith("postgresql") else "SQLite"
     print(
         f"GET / (holder's home page), {backend}, {args.requests} requests one at a time, in "

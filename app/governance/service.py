@@ -344,18 +344,36 @@ async def cast_vote(
 async def my_votes(
     session: AsyncSession, *, member_id: uuid.UUID, proposal_ids: list[uuid.UUID]
 ) -> dict[uuid.UUID, VoteChoice]:
-    if not proposal_ids:
+    return await votes_cast(session, member_ids=[member_id], proposal_ids=proposal_ids)
+
+
+async def votes_cast(
+    session: AsyncSession, *, member_ids: list[uuid.UUID], proposal_ids: list[uuid.UUID]
+) -> dict[uuid.UUID, VoteChoice]:
+    """The choice cast on each proposal by one of `member_ids` (one person's memberships: a
+    proposal belongs to one co-op, where the person is one member, so one choice at most)."""
+    if not proposal_ids or not member_ids:
         return {}
     rows = await session.execute(
         select(Vote.proposal_id, Vote.choice).where(
-            Vote.member_id == member_id, Vote.proposal_id.in_(proposal_ids)
+            Vote.member_id.in_(member_ids), Vote.proposal_id.in_(proposal_ids)
         )
     )
     return {proposal_id: VoteChoice(choice) for proposal_id, choice in rows.all()}
 
 
 def proposals_of(coop_id: uuid.UUID, *, status: ProposalStatus | None = None) -> Select[Proposal]:
-    stmt = select(Proposal).where(Proposal.coop_id == coop_id)
+    return _with_status(select(Proposal).where(Proposal.coop_id == coop_id), status)
+
+
+def proposals_in(
+    coop_ids: list[uuid.UUID], *, status: ProposalStatus | None = None
+) -> Select[Proposal]:
+    """The proposals of several co-ops at once (a person's home page lists theirs together)."""
+    return _with_status(select(Proposal).where(Proposal.coop_id.in_(coop_ids)), status)
+
+
+def _with_status(stmt: Select[Proposal], status: ProposalStatus | None) -> Select[Proposal]:
     if status is not None:
         stmt = stmt.where(Proposal.status == status)
     return stmt

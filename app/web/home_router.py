@@ -58,14 +58,14 @@ async def home(page: AnyPage) -> Response:
         order=[Sort(Approval.created_at), Sort(Approval.id)],
         key=lambda a: (a.created_at, a.id),
     )
-    votes = []
-    for membership_ in held:
-        if membership_.status != "active":
-            continue
-        still_open = []
+    # Open votes of every co-op the person is an active member of, soonest closing first,
+    # read together (one query for the proposals, one for the person's own votes).
+    active = {m.coop_id: m for m in held if m.status == "active"}
+    still_open: list[Proposal] = []
+    if active:
         for proposal in (
             await page.session.scalars(
-                governance.proposals_of(membership_.coop_id, status=ProposalStatus.open)
+                governance.proposals_in(list(active), status=ProposalStatus.open)
                 .order_by(Proposal.closes_at, Proposal.id)
                 .limit(SHOWN)
             )
@@ -75,10 +75,12 @@ async def home(page: AnyPage) -> Response:
                 await governance.settle(page.session, page.me, proposal, now=page.now)
             else:
                 still_open.append(proposal)
-        mine = await governance.my_votes(
-            page.session, member_id=membership_.id, proposal_ids=[p.id for p in still_open]
-        )
-        votes += [(membership_, p, mine.get(p.id)) for p in still_open]
+    mine = await governance.votes_cast(
+        page.session,
+        member_ids=[m.id for m in active.values()],
+        proposal_ids=[p.id for p in still_open],
+    )
+    votes = [(active[p.coop_id], p, mine.get(p.id)) for p in still_open]
     # A council officer reaches their council's pages from here.
     council_areas = await councils.officer_area_codes(page.session, user.id)
     return page.render(
@@ -89,7 +91,7 @@ async def home(page: AnyPage) -> Response:
         headroom=headroom,
         approvals=waiting[0],
         votes=votes,
-        visits_waiting=(await holder_visits(page, decided=False)).waiting,
+        visits_waiting=(await holder_visits(page, decided=False, memberships=held)).waiting,
         representing=[
             holder for _, holder in await representatives.representing(page.session, user.id)
         ],

@@ -12,6 +12,7 @@ from sqlalchemy import Select
 
 from app.core.errors import AppError
 from app.me import service as me
+from app.me.schemas import MembershipSummary
 from app.tenders.contracts import service as contracts
 from app.tenders.dependencies import seen_visit
 from app.tenders.models import Contract
@@ -44,54 +45,60 @@ class HolderVisits:
     decided: list[CareVisit]
 
 
-async def holder_visits(page: Page, *, decided: bool = True) -> HolderVisits:
+async def holder_visits(
+    page: Page, *, decided: bool = True, memberships: list[MembershipSummary] | None = None
+) -> HolderVisits:
     """The visits recorded for the holder the page is for, under every contract of their
     co-ops that has a call-off of theirs, as the API's list gives them to the member (a
-    representative needs `view`); visits whose hours have run out are confirmed first."""
+    representative needs `view`); visits whose hours have run out are confirmed first.
+    `memberships` are the holder's own, when the page has read them already."""
     actor = await allowed(page, "view")
+    if memberships is None:
+        memberships = await me.memberships(page.session, actor.principal.id)
+    active = {held.id: held for held in memberships if held.status == "active"}
     waiting: list[CareVisit] = []
     done: list[CareVisit] = []
-    for held in await me.memberships(page.session, actor.principal.id):
-        if held.status != "active":
+    if not active:
+        return HolderVisits(waiting=waiting, decided=done)
+    found = await page.session.scalars(contracts.contracts_called_off_by(list(active)))
+    for contract in found.all():
+        held = next((m for m in active.values() if m.coop_id == contract.coop_id), None)
+        if held is None:
             continue
-        found = await page.session.scalars(contracts.contracts_of(held.coop_id, status=None))
-        for contract in found.all():
-            if not any(c.member_id == held.id for c in contract.call_offs):
-                continue
-            viewer = await contracts.viewer(page.session, actor, contract)
-            if viewer.member is None:
-                continue
-            await visits.settle_due(page.session, now=page.now, contract_id=contract.id)
-            waiting += await _read(
+        viewer = await contracts.viewer(page.session, actor, contract)
+        if viewer.member is None:
+            continue
+        await visits.settle_due(page.session, now=page.now, contract_id=contract.id)
+        waiting += await _read(
+            page,
+            contract,
+            held.coop_name,
+            visits.visits_of(
+                contract.id,
+                member_id=viewer.member.id,
+                status=VisitStatus.to_confirm,
+                from_day=None,
+                to_day=None,
+            )
+            .order_by(Visit.starts_at, Visit.id)
+            .limit(SHOWN),
+        )
+        if decided:
+            done += await _read(
                 page,
                 contract,
                 held.coop_name,
                 visits.visits_of(
                     contract.id,
                     member_id=viewer.member.id,
-                    status=VisitStatus.to_confirm,
+                    status=None,
                     from_day=None,
                     to_day=None,
                 )
-                .order_by(Visit.starts_at, Visit.id)
-                .limit(SHOWN),
+                .where(Visit.status != VisitStatus.to_confirm)
+                .order_by(Visit.starts_at.desc(), Visit.id.desc())
+                .limit(DECIDED_SHOWN),
             )
-            if decided:
-                done += await _read(
-                    page,
-                    contract,
-                    held.coop_name,
-                    visits.visits_of(
-                        contract.id,
-                        member_id=viewer.member.id,
-                        status=None,
-                        from_day=None,
-                        to_day=None,
-                    )
-                    .where(Visit.status != VisitStatus.to_confirm)
-                    .order_by(Visit.starts_at.desc(), Visit.id.desc())
-                    .limit(DECIDED_SHOWN),
-                )
     waiting.sort(key=lambda v: (v.visit.starts_at, v.visit.id))
     done.sort(key=lambda v: (v.visit.starts_at, v.visit.id), reverse=True)
     return HolderVisits(waiting=waiting, decided=done)

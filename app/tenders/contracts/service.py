@@ -351,6 +351,17 @@ def contracts_of(coop_id: uuid.UUID, *, status: ContractStatus | None) -> Select
     return stmt
 
 
+def contracts_called_off_by(member_ids: list[uuid.UUID]) -> Select[Contract]:
+    """The contracts, whatever their state, under which one of `member_ids` has a call-off."""
+    return (
+        select(Contract)
+        .where(
+            Contract.id.in_(select(CallOff.contract_id).where(CallOff.member_id.in_(member_ids)))
+        )
+        .options(selectinload(Contract.call_offs))
+    )
+
+
 def read_variation(variation: ContractVariation) -> VariationRead:
     return VariationRead.model_validate(variation)
 
