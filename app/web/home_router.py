@@ -21,6 +21,7 @@ from app.me import service as me
 from app.representatives import approvals
 from app.representatives import service as representatives
 from app.representatives.models import Approval, ApprovalStatus
+from app.tenders.invoices import service as invoices
 from app.web.forms import in_pounds, pounds_to_pence, read_form, refuse, validated
 from app.web.pages import EMPTY_FORM, AnyPage, FormState, Page, SignedInPage
 from app.web.route import PageRoute
@@ -42,8 +43,8 @@ def approval_kind(page: Page, kind: str) -> str:
 @router.get("/")
 async def home(page: AnyPage) -> Response:
     """Signed out: what the service is. Signed in: the person's co-ops and balances, their
-    allowance this cycle, what waits for them (approvals, open votes, visits to confirm),
-    and the holders they act for."""
+    allowance this cycle, what waits for them (approvals, open votes, visits to confirm,
+    invoices to check), and the holders they act for."""
     if page.actor is None:
         return page.render("home_public.html", done=page.request.query_params.get("done"))
     user = page.user
@@ -81,6 +82,9 @@ async def home(page: AnyPage) -> Response:
         proposal_ids=[p.id for p in still_open],
     )
     votes = [(active[p.coop_id], p, mine.get(p.id)) for p in still_open]
+    # Invoices charging the person a line they have not agreed to, by co-op.
+    unchecked = await invoices.to_check(page.session, [m.id for m in active.values()])
+    invoices_to_check = [(m, unchecked[m.id]) for m in active.values() if m.id in unchecked]
     # A council officer reaches their council's pages from here.
     council_areas = await councils.officer_area_codes(page.session, user.id)
     return page.render(
@@ -91,6 +95,7 @@ async def home(page: AnyPage) -> Response:
         headroom=headroom,
         approvals=waiting[0],
         votes=votes,
+        invoices_to_check=invoices_to_check,
         visits_waiting=(await holder_visits(page, decided=False, memberships=held)).waiting,
         representing=[
             holder for _, holder in await representatives.representing(page.session, user.id)

@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.clock import FrozenClock
 from app.ledger.models import LedgerTransaction
+from app.tenders.invoices import service as invoices
 from tests.factories import grant_mandate
 from tests.helpers import ok, problem
 from tests.tenders.conftest import World, travel
@@ -45,6 +46,12 @@ async def accept(
     return await client.post(
         f"/api/v1/invoices/{invoice['id']}/lines/{line_id}/accept", headers=headers
     )
+
+
+async def to_check(session: AsyncSession, world: World) -> tuple[int, int]:
+    """How many invoices holder A and holder B each have to check (their home pages say)."""
+    found = await invoices.to_check(session, [world.holder_a_member_id, world.holder_b_member_id])
+    return found.get(world.holder_a_member_id, 0), found.get(world.holder_b_member_id, 0)
 
 
 async def funded(client: httpx.AsyncClient, clock: FrozenClock, world: World) -> Any:
@@ -108,12 +115,15 @@ class TestAcceptedLines:
             world,
             typed(line(world.holder_a_member_id, 60), line(world.holder_b_member_id, 30)),
         )
+        assert await to_check(session, world) == (1, 1)
         accepted = ok(await accept(client, invoice, 0, world.holder_a.headers)).json()
         [own] = accepted["lines"]
         assert own["accepted_at"] == "2026-03-30T09:00:00Z"
         # One line of two agreed: the other member may still dispute theirs.
+        assert await to_check(session, world) == (0, 1)
         problem(await approve(client, invoice, world), 409, "dispute_window_open")
         ok(await accept(client, invoice, 1, world.carer.on_behalf_of(world.holder_b)))
+        assert await to_check(session, world) == (0, 0)
         assert ok(await approve(client, invoice, world)).json()["status"] == "approved"
         entries = await audit_entries(session, prefix="invoice.line_accepted")
         assert [e.on_behalf_of_user_id for e in entries] == [None, world.holder_b.id]
@@ -176,7 +186,7 @@ class TestAcceptedLines:
 
 class TestConfirmedVisits:
     async def test_visits_each_confirmed_by_the_member_or_a_representative_open_approval(
-        self, client: httpx.AsyncClient, clock: FrozenClock, world: World
+        self, client: httpx.AsyncClient, session: AsyncSession, clock: FrozenClock, world: World
     ) -> None:
         await grant_mandate(client, world.holder_b, world.carer, scopes=("view",))
         contract_id = await funded(client, clock, world)
@@ -189,10 +199,11 @@ class TestConfirmedVisits:
         )
         ok(await act(client, theirs["id"], "confirm", world.carer.on_behalf_of(world.holder_b)))
         invoice = await invoice_of(client, contract_id, world, from_visits())
+        assert await to_check(session, world) == (0, 0)  # agreed visit by visit
         assert ok(await approve(client, invoice, world)).json()["status"] == "approved"
 
     async def test_visits_the_member_did_not_confirm_keep_the_window_open(
-        self, client: httpx.AsyncClient, clock: FrozenClock, world: World
+        self, client: httpx.AsyncClient, session: AsyncSession, clock: FrozenClock, world: World
     ) -> None:
         contract_id = await funded(client, clock, world)
         a = world.holder_a_member_id
@@ -211,8 +222,10 @@ class TestConfirmedVisits:
         )
         invoice = await invoice_of(client, contract_id, world, from_visits())
         problem(await approve(client, invoice, world), 409, "dispute_window_open")
+        assert await to_check(session, world) == (1, 0)
         # Accepting the line agrees it all the same.
         ok(await accept(client, invoice, 0, world.holder_a.headers))
+        assert await to_check(session, world) == (0, 0)
         ok(await approve(client, invoice, world))
 
         await recorded(client, contract_id, world, visit_body(a, "2026-03-30", "07:00", "08:00"))
@@ -222,3 +235,4 @@ class TestConfirmedVisits:
         )
         assert automatic["lines"][0]["minutes"] == 60
         problem(await approve(client, automatic, world), 409, "dispute_window_open")
+        assert await to_check(session, world) == (1, 0)  # confirmed when its hours ran out

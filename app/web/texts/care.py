@@ -2,6 +2,10 @@
 
 CARE: dict[str, tuple[str, str]] = {
     "home.visits_waiting": ("Visits to confirm: {count}", "Ymweliadau i'w cadarnhau: {count}"),
+    "home.invoices_to_check": (
+        "Invoices to check in {coop}: {count}",
+        "Anfonebau i'w gwirio yn {coop}: {count}",
+    ),
     "home.acting_title": ("People you act for", "Pobl rydych yn gweithredu ar eu rhan"),
     "home.act_for": ("Act for {name}", "Gweithredu ar ran {name}"),
     "home.consent_link": (
