@@ -3,9 +3,7 @@ representative sees it (what the mandate lets them do, and what waits for the ho
 every page under it acts for the holder (`app.web.acting`), paying in for them among them.
 Switching back is going to one's own pages, which never act for anyone."""
 
-import json
 import uuid
-from datetime import timedelta
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
@@ -15,8 +13,6 @@ from app.coops import service as coops
 from app.coops.dependencies import current_membership
 from app.coops.models import Coop, Member, MemberClass
 from app.core.errors import AppError
-from app.core.replay import IdempotentReplay
-from app.idempotency.service import IdempotencyGuard, request_fingerprint, resource_scope
 from app.ledger import contributions
 from app.ledger.models import ContributionSource
 from app.ledger.schemas import ContributionCreate
@@ -24,6 +20,7 @@ from app.me import service as me
 from app.representatives.models import MandateScope
 from app.web.acting import acting, allowed, may, prefix, whose
 from app.web.forms import new_idempotency_key, pounds_to_pence, read_form, refuse, validated
+from app.web.once import claim_form
 from app.web.pages import EMPTY_FORM, FormState, Page, SignedInPage
 from app.web.route import PageRoute
 from app.web.visits_router import holder_visits
@@ -128,20 +125,8 @@ async def pay_in(
         if amount is not None:
             fields["amount_pence"] = amount
         body = validated(ContributionCreate, fields)
-        guard = IdempotencyGuard(
-            session=page.session,
-            user_id=actor.user.id,
-            endpoint=resource_scope(request, principal_id=actor.principal.id),
-            key=values.get("idempotency_key") or new_idempotency_key(),
-            fingerprint=request_fingerprint(
-                json.dumps(body.model_dump(mode="json"), sort_keys=True).encode()
-            ),
-            now=page.now,
-            retention=timedelta(hours=page.settings.idempotency_retention_hours),
-        )
-        try:
-            await guard.claim()
-        except IdempotentReplay:
+        guard = await claim_form(page, request, actor, values, body)
+        if guard is None:
             return page.redirect(done)
         transaction = await contributions.contribute(
             page.session,

@@ -1,8 +1,7 @@
 """A member's money in their co-op: the balance and statement (and its CSV), and paying in."""
 
-import json
 import uuid
-from datetime import date, timedelta
+from datetime import date
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
@@ -10,8 +9,6 @@ from fastapi.responses import Response
 from app.core.csv_answer import json_or_csv
 from app.core.errors import AppError, InternalInconsistency, ValidationFailed
 from app.core.field_errors import field_error
-from app.core.replay import IdempotentReplay
-from app.idempotency.service import IdempotencyGuard, request_fingerprint, resource_scope
 from app.ledger import contributions, statements
 from app.ledger import service as ledger
 from app.ledger.models import AccountKind, ContributionSource
@@ -26,6 +23,7 @@ from app.web.forms import (
     validated,
 )
 from app.web.membership import member_of
+from app.web.once import claim_form
 from app.web.pages import EMPTY_FORM, FormState, Page, SignedInPage
 from app.web.route import PageRoute
 from app.web.texts import text
@@ -148,20 +146,8 @@ async def pay_in(coop_id: uuid.UUID, request: Request, page: SignedInPage) -> Re
         if amount is not None:
             fields["amount_pence"] = amount
         body = validated(ContributionCreate, fields)
-        guard = IdempotencyGuard(
-            session=page.session,
-            user_id=page.user.id,
-            endpoint=resource_scope(request, principal_id=page.user.id),
-            key=values.get("idempotency_key") or new_idempotency_key(),
-            fingerprint=request_fingerprint(
-                json.dumps(body.model_dump(mode="json"), sort_keys=True).encode()
-            ),
-            now=page.now,
-            retention=timedelta(hours=page.settings.idempotency_retention_hours),
-        )
-        try:
-            await guard.claim()
-        except IdempotentReplay:
+        guard = await claim_form(page, request, page.me, values, body)
+        if guard is None:
             return page.redirect(f"/coops/{coop.id}/money?done=paid")
         transaction = await contributions.contribute(
             page.session,
