@@ -20,6 +20,9 @@ from fastapi.responses import Response
 from app.auth.actor import Actor, MandateResolver
 from app.auth.dependencies import acting_for
 from app.auth.errors import NoMandate, OutsideMandate
+from app.coops import service as coops
+from app.coops.dependencies import current_membership
+from app.coops.models import Coop, Member
 from app.web.pages import Page
 
 
@@ -94,6 +97,14 @@ async def allowed(page: Page, scope: str) -> Actor:
     """The actor, when their mandate has `scope` (the API's `acting_for(scope)`, 403
     `outside_mandate` otherwise); acting as oneself always passes."""
     return await acting_for(scope)(page.me)
+
+
+async def holders_membership(page: Page) -> tuple[Coop, Member]:
+    """The co-op in the address and the membership of it of the person the page is for (the
+    holder, when acting): 404 unless active, as the API's `current_membership` answers."""
+    coop_id = uuid.UUID(str(page.request.path_params["coop_id"]))
+    member = await current_membership(coop_id, page.session, page.me)
+    return await coops.get_coop(page.session, coop_id), member
 
 
 def may(actor: Actor, scope: str) -> bool:

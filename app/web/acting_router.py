@@ -9,16 +9,14 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from app.auth.actor import Actor
-from app.coops import service as coops
-from app.coops.dependencies import current_membership
-from app.coops.models import Coop, Member, MemberClass
+from app.coops.models import MemberClass
 from app.core.errors import AppError
 from app.ledger import contributions
 from app.ledger.models import ContributionSource
 from app.ledger.schemas import ContributionCreate
 from app.me import service as me
 from app.representatives.models import MandateScope
-from app.web.acting import acting, allowed, may, prefix, whose
+from app.web.acting import acting, allowed, holders_membership, may, prefix, whose
 from app.web.forms import new_idempotency_key, pounds_to_pence, read_form, refuse, validated
 from app.web.once import claim_form
 from app.web.pages import EMPTY_FORM, FormState, Page, SignedInPage
@@ -48,16 +46,19 @@ async def acting_home(holder_id: uuid.UUID, page: SignedInPage) -> Response:
     waiting = (
         (await holder_visits(page, decided=False)).waiting if MandateScope.view in scopes else None
     )
-    # Where the holder's money may be paid in: their active memberships as a holder.
-    pay_into = (
+    # Where the holder's money may be paid in, or asked back from: their active memberships
+    # as a holder.
+    as_holder = (
         [
             held
             for held in await me.memberships(page.session, actor.principal.id)
             if held.status == "active" and held.member_class == MemberClass.service_user
         ]
-        if MandateScope.contribute in scopes
+        if MandateScope.contribute in scopes or MandateScope.refund in scopes
         else []
     )
+    pay_into = as_holder if MandateScope.contribute in scopes else []
+    refund_from = as_holder if MandateScope.refund in scopes else []
     mandate = actor.mandate
     return page.render(
         "holder/acting.html",
@@ -67,6 +68,7 @@ async def acting_home(holder_id: uuid.UUID, page: SignedInPage) -> Response:
         moves_money=any(scope in scopes for scope in MONEY_SCOPES),
         waiting=waiting,
         pay_into=pay_into,
+        refund_from=refund_from,
         prefix=prefix(page),
         done=page.request.query_params.get("done"),
     )
@@ -75,17 +77,9 @@ async def acting_home(holder_id: uuid.UUID, page: SignedInPage) -> Response:
 # Paying in for the holder ------------------------------------------------------------
 
 
-async def _holders_membership(page: Page) -> tuple[Coop, Member]:
-    """The holder's active membership of the co-op in the address (404 otherwise, as the
-    API's `current_membership` answers)."""
-    coop_id = uuid.UUID(str(page.request.path_params["coop_id"]))
-    member = await current_membership(coop_id, page.session, page.me)
-    return await coops.get_coop(page.session, coop_id), member
-
-
 async def show_pay_in(page: Page, form: FormState) -> Response:
     page = await whose(page)
-    coop, _ = await _holders_membership(page)
+    coop, _ = await holders_membership(page)
     actor = await allowed(page, "contribute")
     mandate = actor.mandate
     return page.render(
@@ -116,7 +110,7 @@ async def pay_in(
     del coop_id
     page = await acting(page, holder_id)
     values = await read_form(request)
-    _, member = await _holders_membership(page)
+    _, member = await holders_membership(page)
     actor = await allowed(page, "contribute")
     done = f"{prefix(page)}?done=paid"
     try:

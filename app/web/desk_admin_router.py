@@ -3,7 +3,6 @@ the requests by status, a request with its comments, answering it and moving it 
 the same service as `.../support/requests/...` in the API."""
 
 import uuid
-from collections.abc import Iterable
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
@@ -17,7 +16,7 @@ from app.support.errors import SupportStaffRequired
 from app.support.models import SupportStatus
 from app.support.schemas import SupportCommentCreate, SupportRequestUpdate
 from app.web.forms import read_form, refuse, validated
-from app.web.membership import member_of
+from app.web.membership import member_names, member_of
 from app.web.pages import EMPTY_FORM, FormState, Page, SignedInPage
 from app.web.route import PageRoute
 
@@ -31,18 +30,6 @@ async def staff_of(page: Page, coop_id: uuid.UUID) -> tuple[Coop, Member]:
     if not desk.is_support_staff(page.me, member):
         raise SupportStaffRequired
     return coop, member
-
-
-async def names_of(
-    page: Page, coop_id: uuid.UUID, member_ids: Iterable[uuid.UUID]
-) -> dict[uuid.UUID, str]:
-    wanted = set(member_ids)
-    if not wanted:
-        return {}
-    stmt = coops.members_with_status(coop_id, statuses=list(MemberStatus)).where(
-        Member.id.in_(wanted)
-    )
-    return {m.id: m.user.full_name for m in (await page.session.scalars(stmt)).all()}
 
 
 @router.get("/coops/{coop_id}/desk")
@@ -64,7 +51,7 @@ async def desk_requests(coop_id: uuid.UUID, request: Request, page: SignedInPage
         membership=member,
         current="desk",
         requests=items,
-        names=await names_of(page, coop.id, (r.requester_member_id for r in items)),
+        names=await member_names(page, coop.id, (r.requester_member_id for r in items)),
         shown=status,
         statuses=list(SupportStatus),
         next_cursor=next_cursor,
@@ -95,7 +82,7 @@ async def show_request(page: Page, form: FormState) -> Response:
         form=form,
         asked=asked,
         comments=comments,
-        names=await names_of(page, coop.id, people),
+        names=await member_names(page, coop.id, people),
         workers=sorted(workers, key=lambda w: w.user.full_name.casefold()),
         statuses=list(SupportStatus),
         done=page.request.query_params.get("done"),

@@ -27,6 +27,7 @@ from app.web.invoices_router import router as invoices_router
 from app.web.me_router import router as me_router
 from app.web.money_router import router as money_router
 from app.web.public_router import router as public_router
+from app.web.refunds_router import router as refunds_router
 from app.web.shared_charges_router import router as shared_charges_router
 from app.web.tender_admin_router import router as tender_admin_router
 from app.web.tender_award_router import router as tender_award_router
@@ -41,6 +42,7 @@ for pages in (
     account_router,
     me_router,
     money_router,
+    refunds_router,
     decisions_router,
     desk_router,
     invoices_router,

@@ -12,7 +12,6 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from app.coops import service as coops
 from app.core.errors import AppError
 from app.governance import service as governance
 from app.providers import service as providers
@@ -29,7 +28,7 @@ from app.tenders.models import Tender
 from app.tenders.schemas import AwardCreate, BidRead, ScoreSet, TenderCancel
 from app.tenders.states import TenderStatus, can_move
 from app.web.forms import read_form, refuse, validated
-from app.web.membership import admin_of
+from app.web.membership import admin_of, member_names
 from app.web.pages import EMPTY_FORM, FormState, Page, SignedInPage
 from app.web.route import PageRoute
 from app.web.tender_admin_router import DIGITS, administered, area_names, tender_address
@@ -72,17 +71,6 @@ async def bid_view(page: Page, tender: Tender) -> dict[str, Any]:
         "ranked": ranked,
         "names": names,
     }
-
-
-async def member_names(
-    page: Page, coop_id: uuid.UUID, member_ids: list[uuid.UUID]
-) -> dict[uuid.UUID, str]:
-    """Who the members are, for their co-op's administrator."""
-    names = {}
-    for member_id in member_ids:
-        member = await coops.get_member(page.session, coop_id=coop_id, member_id=member_id)
-        names[member_id] = member.user.full_name
-    return names
 
 
 async def show_tender(page: Page, form: FormState) -> Response:

@@ -153,6 +153,20 @@ TABLE: dict[str, Row] = {
         coop_members(303),
         lambda w: {"amount": "10.00", "reference": "Top-up", "source": "top_up"},
     ),
+    "GET /coops/{coop_id}/refunds": Row("/coops/{coop}/refunds", coop_members(200)),
+    # The administrator holds nothing of their own to ask back.
+    "POST /coops/{coop_id}/refunds": Row(
+        "/coops/{coop}/refunds",
+        coop_members(303, admin=409),
+        lambda w: {"amount": "1.00", "reason": "Overpaid"},
+    ),
+    # The world's big refund waits for a second administrator: the member's to be paid.
+    "POST /coops/{coop_id}/refunds/{refund_id}/approve": Row(
+        "/coops/{coop}/refunds/{refund}/approve", coop_admins(303)
+    ),
+    "POST /coops/{coop_id}/refunds/{refund_id}/refuse": Row(
+        "/coops/{coop}/refunds/{refund}/refuse", coop_admins(303)
+    ),
     "GET /coops/{coop_id}/votes": Row("/coops/{coop}/votes", coop_members(200)),
     "GET /proposals/{proposal_id}": Row("/proposals/{proposal}", coop_members(200)),
     "POST /proposals/{proposal_id}": Row(
@@ -348,6 +362,14 @@ TABLE: dict[str, Row] = {
         {**signed_in(403), "member": 303},
         lambda w: {"amount": "10.00", "reference": "Top-up", "source": "top_up"},
     ),
+    "GET /for/{holder_id}/coops/{coop_id}/refund": Row(
+        "/for/{member_user}/coops/{coop}/refund", {**signed_in(403), "member": 200}
+    ),
+    "POST /for/{holder_id}/coops/{coop_id}/refund": Row(
+        "/for/{member_user}/coops/{coop}/refund",
+        {**signed_in(403), "member": 303},
+        lambda w: {"amount": "1.00", "reason": "Overpaid"},
+    ),
 }
 
 
@@ -496,6 +518,17 @@ ACTING: dict[str, tuple[str, tuple[int, int, int], dict[str, str] | None]] = {
         "/for/{member_user}/coops/{coop}/pay-in",
         (403, 403, 403),
         {"amount": "10.00", "reference": "Top-up", "source": "top_up"},
+    ),
+    # Asking for a refund needs `refund`, which neither has.
+    "GET /for/{holder_id}/coops/{coop_id}/refund": (
+        "/for/{member_user}/coops/{coop}/refund",
+        (403, 403, 403),
+        None,
+    ),
+    "POST /for/{holder_id}/coops/{coop_id}/refund": (
+        "/for/{member_user}/coops/{coop}/refund",
+        (403, 403, 403),
+        {"amount": "1.00", "reason": "Overpaid"},
     ),
 }
 

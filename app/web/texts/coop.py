@@ -5,6 +5,53 @@ COOP: dict[str, tuple[str, str]] = {
     "coopnav.money": ("Balance and statement", "Balans a datganiad"),
     "coopnav.pay_in": ("Pay in", "Talu i mewn"),
     "coopnav.votes": ("Votes", "Pleidleisiau"),
+    "coopnav.refunds": ("Refunds", "Ad-daliadau"),
+    "refunds.title": ("Refunds in {name}", "Ad-daliadau yn {name}"),
+    "refunds.ask_title": ("Ask for money back from {name}", "Gofyn am arian yn ôl gan {name}"),
+    "refunds.intro": (
+        "Money from your balance is paid back to you. Above the co-operative's limit a second "
+        "administrator approves it first.",
+        "Telir arian o'ch balans yn ôl i chi. Uwchlaw terfyn y cwmni cydweithredol, mae ail "
+        "weinyddwr yn ei gymeradwyo yn gyntaf.",
+    ),
+    "refunds.acting_intro": (
+        "You are asking for money back from {name}'s balance. Nothing is paid until {name} "
+        "approves it.",
+        "Rydych yn gofyn am arian yn ôl o falans {name}. Ni thelir dim nes bydd {name} yn "
+        "ei gymeradwyo.",
+    ),
+    "refunds.reason": ("Why", "Pam"),
+    "refunds.reason_hint": (
+        "For example: money paid in by mistake",
+        "Er enghraifft: arian a dalwyd i mewn trwy gamgymeriad",
+    ),
+    "refunds.submit": ("Ask for the refund", "Gofyn am yr ad-daliad"),
+    "refunds.list_title": ("Refunds asked for", "Ad-daliadau y gofynnwyd amdanynt"),
+    "refunds.none": ("No refund has been asked for.", "Does neb wedi gofyn am ad-daliad."),
+    "refunds.asked": ("Asked", "Gofynnwyd"),
+    "refunds.member": ("Member", "Aelod"),
+    "refunds.status": ("State", "Cyflwr"),
+    "refunds.decide": ("Decide", "Penderfynu"),
+    "refunds.approve": ("Approve", "Cymeradwyo"),
+    "refunds.refuse": ("Refuse", "Gwrthod"),
+    "refunds.done_posted": (
+        "The refund has been paid from your balance.",
+        "Mae'r ad-daliad wedi'i dalu o'ch balans.",
+    ),
+    "refunds.done_waiting": (
+        "The refund waits for a second administrator's approval.",
+        "Mae'r ad-daliad yn aros i ail weinyddwr ei gymeradwyo.",
+    ),
+    "refunds.done_asked": ("The refund has been asked for.", "Gofynnwyd am yr ad-daliad."),
+    "refunds.done_approved": (
+        "The refund has been approved and paid.",
+        "Mae'r ad-daliad wedi'i gymeradwyo a'i dalu.",
+    ),
+    "refunds.done_refused": ("The refund has been refused.", "Mae'r ad-daliad wedi'i wrthod."),
+    "refunds.done_asked_for": (
+        "The refund has been asked for. It waits for {name}'s approval.",
+        "Gofynnwyd am yr ad-daliad. Mae'n aros i {name} ei gymeradwyo.",
+    ),
     "coopnav.invoices": ("Invoices", "Anfonebau"),
     "coopnav.support": ("Support desk", "Desg gymorth"),
     "coopnav.admin_members": ("Members to approve", "Aelodau i'w cymeradwyo"),
