@@ -61,6 +61,16 @@ async def acting_home(holder_id: uuid.UUID, page: SignedInPage) -> Response:
         if MandateScope.contribute in scopes
         else []
     )
+    # Where the holder's requests to the support desk may be read or raised.
+    desks = (
+        [
+            held
+            for held in await me.memberships(page.session, actor.principal.id)
+            if held.status == "active"
+        ]
+        if MandateScope.view in scopes or MandateScope.support in scopes
+        else []
+    )
     mandate = actor.mandate
     return page.render(
         "holder/acting.html",
@@ -70,6 +80,7 @@ async def acting_home(holder_id: uuid.UUID, page: SignedInPage) -> Response:
         moves_money=any(scope in scopes for scope in MONEY_SCOPES),
         waiting=waiting,
         pay_into=pay_into,
+        desks=desks,
         prefix=prefix(page),
         done=page.request.query_params.get("done"),
     )
