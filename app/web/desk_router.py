@@ -188,7 +188,7 @@ async def _reply(
 async def reply(
     coop_id: uuid.UUID, request_id: uuid.UUID, request: Request, page: SignedInPage
 ) -> Response:
-    """Reply on the request (`POST .../comments`): whoever has it on the desk is told."""
+    """Reply on the request (`POST .../comments`): whoever the desk gave it to is told."""
     return await _reply(page, coop_id, request_id, await read_form(request))
 
 

@@ -48,8 +48,8 @@ DESK: dict[str, tuple[str, str]] = {
     "support.reply_title": ("Reply to the desk", "Ymateb i'r ddesg"),
     "support.reply": ("Your reply", "Eich ymateb"),
     "support.reply_hint": (
-        "Whoever has the request on the desk is told of it.",
-        "Caiff pwy bynnag sydd â'r cais ar y ddesg wybod amdano.",
+        "The desk reads it with your request; whoever has the request is told of it.",
+        "Mae'r ddesg yn ei ddarllen gyda'ch cais; caiff pwy bynnag sydd â'r cais wybod amdano.",
     ),
     "support.send_reply": ("Send the reply", "Anfon yr ymateb"),
     "support.resolve_hint": (
