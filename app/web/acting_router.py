@@ -59,6 +59,16 @@ async def acting_home(holder_id: uuid.UUID, page: SignedInPage) -> Response:
     )
     pay_into = as_holder if MandateScope.contribute in scopes else []
     refund_from = as_holder if MandateScope.refund in scopes else []
+    # Where the holder's requests to the support desk may be read or raised.
+    desks = (
+        [
+            held
+            for held in await me.memberships(page.session, actor.principal.id)
+            if held.status == "active"
+        ]
+        if MandateScope.view in scopes or MandateScope.support in scopes
+        else []
+    )
     mandate = actor.mandate
     return page.render(
         "holder/acting.html",
@@ -69,6 +79,7 @@ async def acting_home(holder_id: uuid.UUID, page: SignedInPage) -> Response:
         waiting=waiting,
         pay_into=pay_into,
         refund_from=refund_from,
+        desks=desks,
         prefix=prefix(page),
         done=page.request.query_params.get("done"),
     )

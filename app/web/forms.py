@@ -101,7 +101,12 @@ def state_of(
     summary: list[tuple[str | None, str]] = []
     if isinstance(error, ValidationFailed):
         for item in localise(error.extra["errors"], language):
-            named = [part for part in item["loc"] if isinstance(part, str) and part != "body"]
+            loc = list(item["loc"])
+            # The API's locations start at the request's "body"; a form's field may itself be
+            # called `body` (a question, a reply), so only a leading "body" is taken off.
+            if len(loc) > 1 and loc[0] == "body":
+                loc = loc[1:]
+            named = [part for part in loc if isinstance(part, str)]
             name = named[-1] if named else None
             message = str(item["msg"])
             if name is not None and name in errors:

@@ -178,6 +178,20 @@ TABLE: dict[str, Row] = {
         coop_members(303),
         lambda w: {"category": "payroll", "subject": "Payslips", "body": "Where are they?"},
     ),
+    # The member's own request (the desk's staff see it too, as in the API).
+    "GET /coops/{coop_id}/support/{request_id}": Row(
+        "/coops/{coop}/support/{support_request}", coop_members(200)
+    ),
+    "POST /coops/{coop_id}/support/{request_id}/comments": Row(
+        "/coops/{coop}/support/{support_request}/comments",
+        coop_members(303),
+        lambda w: {"body": "Thank you."},
+    ),
+    "POST /coops/{coop_id}/support/{request_id}": Row(
+        "/coops/{coop}/support/{support_request}",
+        coop_members(303),
+        lambda w: {"status": "resolved"},
+    ),
     "GET /coops/{coop_id}/invoices": Row("/coops/{coop}/invoices", coop_members(200)),
     "GET /invoices/{invoice_id}": Row("/invoices/{invoice}", coop_members(200)),
     # Only the member the line charges disputes it.
@@ -370,6 +384,28 @@ TABLE: dict[str, Row] = {
         {**signed_in(403), "member": 303},
         lambda w: {"amount": "1.00", "reason": "Overpaid"},
     ),
+    "GET /for/{holder_id}/coops/{coop_id}/support": Row(
+        "/for/{member_user}/coops/{coop}/support", {**signed_in(403), "member": 200}
+    ),
+    "POST /for/{holder_id}/coops/{coop_id}/support": Row(
+        "/for/{member_user}/coops/{coop}/support",
+        {**signed_in(403), "member": 303},
+        lambda w: {"category": "payroll", "subject": "Payslips", "body": "Where are they?"},
+    ),
+    "GET /for/{holder_id}/coops/{coop_id}/support/{request_id}": Row(
+        "/for/{member_user}/coops/{coop}/support/{support_request}",
+        {**signed_in(403), "member": 200},
+    ),
+    "POST /for/{holder_id}/coops/{coop_id}/support/{request_id}/comments": Row(
+        "/for/{member_user}/coops/{coop}/support/{support_request}/comments",
+        {**signed_in(403), "member": 303},
+        lambda w: {"body": "Thank you."},
+    ),
+    "POST /for/{holder_id}/coops/{coop_id}/support/{request_id}": Row(
+        "/for/{member_user}/coops/{coop}/support/{support_request}",
+        {**signed_in(403), "member": 303},
+        lambda w: {"status": "resolved"},
+    ),
 }
 
 
@@ -529,6 +565,33 @@ ACTING: dict[str, tuple[str, tuple[int, int, int], dict[str, str] | None]] = {
         "/for/{member_user}/coops/{coop}/refund",
         (403, 403, 403),
         {"amount": "1.00", "reason": "Overpaid"},
+    ),
+    # The desk: reading the holder's requests needs `view` (the representative has it);
+    # asking, replying and resolving need `support`, which neither has.
+    "GET /for/{holder_id}/coops/{coop_id}/support": (
+        "/for/{member_user}/coops/{coop}/support",
+        (200, 403, 403),
+        None,
+    ),
+    "POST /for/{holder_id}/coops/{coop_id}/support": (
+        "/for/{member_user}/coops/{coop}/support",
+        (403, 403, 403),
+        {"category": "payroll", "subject": "Payslips", "body": "Where are they?"},
+    ),
+    "GET /for/{holder_id}/coops/{coop_id}/support/{request_id}": (
+        "/for/{member_user}/coops/{coop}/support/{support_request}",
+        (200, 403, 403),
+        None,
+    ),
+    "POST /for/{holder_id}/coops/{coop_id}/support/{request_id}/comments": (
+        "/for/{member_user}/coops/{coop}/support/{support_request}/comments",
+        (403, 403, 403),
+        {"body": "Thank you."},
+    ),
+    "POST /for/{holder_id}/coops/{coop_id}/support/{request_id}": (
+        "/for/{member_user}/coops/{coop}/support/{support_request}",
+        (403, 403, 403),
+        {"status": "resolved"},
     ),
 }
 

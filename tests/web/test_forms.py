@@ -11,8 +11,10 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.audit.models import AuditEntry
+from app.core.errors import ValidationFailed
 from app.ledger.models import LedgerTransaction
-from app.web.forms import pounds_to_pence
+from app.support.schemas import SupportCommentCreate
+from app.web.forms import pounds_to_pence, state_of, validated
 from app.web.rendering import pounds_field
 from tests.factories import (
     DEFAULT_PASSWORD,
@@ -166,3 +168,17 @@ def test_pounds_typed_are_read_as_exact_pence(typed: str, pence: int) -> None:
 @given(st.integers(min_value=0, max_value=999_999_999_99))
 def test_every_amount_shown_in_a_field_reads_back_as_itself(pence: int) -> None:
     assert pounds_to_pence(pounds_field(pence), "amount") == pence
+
+
+@pytest.mark.parametrize("loc", [["body"], ["body", "body"]])
+def test_a_field_called_body_is_refused_beside_itself(loc: list[str]) -> None:
+    """A reply's `body` is a field like any other, whether the form's own schema or the API's
+    request body names it."""
+    with pytest.raises(ValidationFailed) as refused:
+        validated(SupportCommentCreate, {})
+    error = refused.value
+    for item in error.extra["errors"]:
+        item["loc"] = loc
+    state = state_of(error, "en", {})
+    assert list(state.errors) == ["body"]
+    assert [name for name, _ in state.summary] == ["body"]

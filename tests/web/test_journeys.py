@@ -213,6 +213,22 @@ async def test_a_holder_joins_pays_in_votes_asks_and_leaves(
     await walk.fill("support.body", "When do payslips come?")
     await walk.submit("support.submit", "support-asked")
     await walk.notice("done.asked")
+    # The desk answers (through the API); the holder reads the answer and replies.
+    listed = await site.api.get(f"/api/v1/coops/{coop}/support/requests", headers=holder.headers)
+    assert listed.status_code == 200, listed.text
+    asked = listed.json()["items"][0]["id"]
+    answered = await site.api.post(
+        f"/api/v1/coops/{coop}/support/requests/{asked}/comments",
+        json={"body": "Payslips come on the 28th."},
+        headers=admin.headers,
+    )
+    assert answered.status_code == 201, answered.text
+    await page.locator(f'a[href="/coops/{coop}/support/{asked}"]').click()
+    await walk.reached("support-request", shot=True)
+    assert "Payslips come on the 28th." in await page.locator("main").inner_text()
+    await walk.fill("support.reply", "Diolch, thank you.")
+    await walk.submit("support.send_reply", "support-replied")
+    await walk.notice("support.done_replied")
 
     # The account: logins, a copy of the data, closing.
     await walk.follow("nav.account", "account", shot=True)

@@ -1,4 +1,4 @@
-"""Texts of the support desk as its staff answer it."""
+"""Texts of the support desk as its staff answer it, and as the member who asked reads it."""
 
 DESK: dict[str, tuple[str, str]] = {
     "coopnav.desk": ("Requests to answer", "Ceisiadau i'w hateb"),
@@ -33,4 +33,37 @@ DESK: dict[str, tuple[str, str]] = {
     "desk.back": ("Back to the requests", "Yn ôl at y ceisiadau"),
     "desk.done_answered": ("Your answer is sent.", "Mae eich ateb wedi'i anfon."),
     "desk.done_updated": ("The request is updated.", "Mae'r cais wedi'i ddiweddaru."),
+    # The member's side: their request, its answers, and replying.
+    "support.acting_intro": (
+        "You are asking for {name}: the request is theirs, and the desk answers them.",
+        "Rydych yn gofyn ar ran {name}: eu cais nhw yw hwn, a'r ddesg sy'n eu hateb.",
+    ),
+    "support.theirs": ("Requests of {name}", "Ceisiadau {name}"),
+    "support.none_theirs": (
+        "{name} has not asked for help yet.",
+        "Nid yw {name} wedi gofyn am help eto.",
+    ),
+    "support.updated_at": ("Last changed", "Newidiwyd ddiwethaf"),
+    "support.resolved_at": ("Resolved", "Datryswyd"),
+    "support.reply_title": ("Reply to the desk", "Ymateb i'r ddesg"),
+    "support.reply": ("Your reply", "Eich ymateb"),
+    "support.reply_hint": (
+        "The desk reads it with your request; whoever has the request is told of it.",
+        "Mae'r ddesg yn ei ddarllen gyda'ch cais; caiff pwy bynnag sydd â'r cais wybod amdano.",
+    ),
+    "support.send_reply": ("Send the reply", "Anfon yr ymateb"),
+    "support.resolve_hint": (
+        "Once the question is answered, mark the request as resolved.",
+        "Pan fydd y cwestiwn wedi'i ateb, nodwch fod y cais wedi'i ddatrys.",
+    ),
+    "support.resolve": ("Mark as resolved", "Nodi ei fod wedi'i ddatrys"),
+    "support.reopen_hint": (
+        "If help is still needed, reopen the request.",
+        "Os oes angen help o hyd, ailagorwch y cais.",
+    ),
+    "support.reopen": ("Reopen the request", "Ailagor y cais"),
+    "support.back": ("Back to the support desk", "Yn ôl at y ddesg gymorth"),
+    "support.done_replied": ("Your reply is sent.", "Mae eich ymateb wedi'i anfon."),
+    "support.done_resolved": ("The request is resolved.", "Mae'r cais wedi'i ddatrys."),
+    "support.done_reopened": ("The request is open again.", "Mae'r cais ar agor eto."),
 }
