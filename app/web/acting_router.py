@@ -17,6 +17,7 @@ from app.ledger.schemas import ContributionCreate
 from app.me import service as me
 from app.representatives.models import MandateScope
 from app.web.acting import acting, allowed, holders_membership, may, prefix, whose
+from app.web.decisions_router import open_votes
 from app.web.forms import new_idempotency_key, pounds_to_pence, read_form, refuse, validated
 from app.web.once import claim_form
 from app.web.pages import EMPTY_FORM, FormState, Page, SignedInPage
@@ -69,9 +70,16 @@ async def acting_home(holder_id: uuid.UUID, page: SignedInPage) -> Response:
         if MandateScope.view in scopes or MandateScope.support in scopes
         else []
     )
+    # The holder's open votes, for a mandate that lets the representative vote.
+    votes = (
+        await open_votes(page, await me.memberships(page.session, actor.principal.id))
+        if MandateScope.vote in scopes
+        else []
+    )
     mandate = actor.mandate
     return page.render(
         "holder/acting.html",
+        votes=votes,
         holder_name=actor.principal.full_name,
         scopes=scopes,
         limit_pence=mandate.limit_pence_per_cycle if mandate else 0,

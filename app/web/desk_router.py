@@ -17,8 +17,8 @@ from app.support import requests as desk
 from app.support.models import Priority, SupportCategory, SupportRequest, SupportStatus
 from app.support.schemas import SupportCommentCreate, SupportRequestCreate, SupportRequestUpdate
 from app.web.acting import acting, allowed, may, prefix, whose
-from app.web.desk_admin_router import names_of
 from app.web.forms import read_form, refuse, validated
+from app.web.membership import member_names
 from app.web.pages import EMPTY_FORM, FormState, Page, SignedInPage
 from app.web.route import PageRoute
 
@@ -140,7 +140,7 @@ async def show_request(page: Page, form: FormState) -> Response:
         form=form,
         asked=asked,
         comments=comments,
-        names=await names_of(page, coop.id, people),
+        names=await member_names(page, coop.id, people),
         replies=may(actor, "support"),
         # The moves the service lets the one who asked make from where the request stands.
         moves=sorted(to for before, to in desk.REQUESTER_MOVES if before == asked.status),

@@ -28,6 +28,7 @@ from app.web.me_router import router as me_router
 from app.web.money_router import router as money_router
 from app.web.public_router import router as public_router
 from app.web.refunds_router import router as refunds_router
+from app.web.representation_router import router as representation_router
 from app.web.shared_charges_router import router as shared_charges_router
 from app.web.tender_admin_router import router as tender_admin_router
 from app.web.tender_award_router import router as tender_award_router
@@ -58,6 +59,7 @@ for pages in (
     visits_router,
     consent_router,
     acting_router,
+    representation_router,
 ):
     router.include_router(pages)
 

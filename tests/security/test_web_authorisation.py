@@ -143,6 +143,23 @@ TABLE: dict[str, Row] = {
         lambda w: {"member_class": "carer"},
     ),
     "GET /approvals": Row("/approvals", signed_in(200)),
+    # Representatives: anyone signed in invites someone (the world's trusted address); only
+    # the member gave the world's mandate, and only its representative, none of these
+    # visitors, may answer it.
+    "GET /representatives": Row("/representatives", signed_in(200)),
+    "POST /representatives": Row(
+        "/representatives",
+        signed_in(303),
+        lambda w: {"email": w.ids["trusted_email"], "scopes": "view", "limit": "0"},
+    ),
+    "POST /representatives/{mandate_id}/end": Row(
+        "/representatives/{mandate}/end", {**signed_in(404), "member": 303}
+    ),
+    "GET /representing": Row("/representing", signed_in(200)),
+    "POST /representing/{mandate_id}/accept": Row("/representing/{mandate}/accept", signed_in(404)),
+    "POST /representing/{mandate_id}/decline": Row(
+        "/representing/{mandate}/decline", signed_in(404)
+    ),
     "POST /approvals/{approval_id}/approve": Row("/approvals/{missing}/approve", signed_in(404)),
     "POST /approvals/{approval_id}/refuse": Row("/approvals/{missing}/refuse", signed_in(404)),
     "GET /coops/{coop_id}/money": Row("/coops/{coop}/money", coop_members(200)),
@@ -371,6 +388,14 @@ TABLE: dict[str, Row] = {
     "GET /for/{holder_id}/coops/{coop_id}/pay-in": Row(
         "/for/{member_user}/coops/{coop}/pay-in", {**signed_in(403), "member": 200}
     ),
+    "GET /for/{holder_id}/proposals/{proposal_id}": Row(
+        "/for/{member_user}/proposals/{proposal}", {**signed_in(403), "member": 200}
+    ),
+    "POST /for/{holder_id}/proposals/{proposal_id}": Row(
+        "/for/{member_user}/proposals/{proposal}",
+        {**signed_in(403), "member": 303},
+        lambda w: {"choice": "yes"},
+    ),
     "POST /for/{holder_id}/coops/{coop_id}/pay-in": Row(
         "/for/{member_user}/coops/{coop}/pay-in",
         {**signed_in(403), "member": 303},
@@ -543,6 +568,17 @@ ACTING: dict[str, tuple[str, tuple[int, int, int], dict[str, str] | None]] = {
         "/for/{member_user}/council-access/{council_access}/end",
         (403, 403, 403),
         {},
+    ),
+    # Reading a proposal needs `view` (or `vote`), voting `vote`, which neither has.
+    "GET /for/{holder_id}/proposals/{proposal_id}": (
+        "/for/{member_user}/proposals/{proposal}",
+        (200, 403, 403),
+        None,
+    ),
+    "POST /for/{holder_id}/proposals/{proposal_id}": (
+        "/for/{member_user}/proposals/{proposal}",
+        (403, 403, 403),
+        {"choice": "yes"},
     ),
     # Paying in needs `contribute`; the narrow mandate has it, with a limit of nothing.
     "GET /for/{holder_id}/coops/{coop_id}/pay-in": (
