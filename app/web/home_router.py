@@ -21,7 +21,7 @@ from app.me import service as me
 from app.representatives import approvals
 from app.representatives import service as representatives
 from app.representatives.models import Approval, ApprovalStatus
-from app.tenders.invoices import service as invoices
+from app.tenders.invoices import checking
 from app.web.forms import in_pounds, pounds_to_pence, read_form, refuse, validated
 from app.web.pages import EMPTY_FORM, AnyPage, FormState, Page, SignedInPage
 from app.web.route import PageRoute
@@ -83,7 +83,7 @@ async def home(page: AnyPage) -> Response:
     )
     votes = [(active[p.coop_id], p, mine.get(p.id)) for p in still_open]
     # Invoices charging the person a line they have not agreed to, by co-op.
-    unchecked = await invoices.to_check(page.session, [m.id for m in active.values()])
+    unchecked = await checking.to_check(page.session, [m.id for m in active.values()])
     invoices_to_check = [(m, unchecked[m.id]) for m in active.values() if m.id in unchecked]
     # A council officer reaches their council's pages from here.
     council_areas = await councils.officer_area_codes(page.session, user.id)

@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.clock import FrozenClock
 from app.ledger.models import LedgerTransaction
-from app.tenders.invoices import service as invoices
+from app.tenders.invoices import checking
 from tests.factories import grant_mandate
 from tests.helpers import ok, problem
 from tests.tenders.conftest import World, travel
@@ -50,7 +50,7 @@ async def accept(
 
 async def to_check(session: AsyncSession, world: World) -> tuple[int, int]:
     """How many invoices holder A and holder B each have to check (their home pages say)."""
-    found = await invoices.to_check(session, [world.holder_a_member_id, world.holder_b_member_id])
+    found = await checking.to_check(session, [world.holder_a_member_id, world.holder_b_member_id])
     return found.get(world.holder_a_member_id, 0), found.get(world.holder_b_member_id, 0)
 
 

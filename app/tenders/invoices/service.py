@@ -7,7 +7,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from datetime import date, datetime
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
@@ -45,7 +45,6 @@ from app.tenders.models import (
     InvoiceStatus,
 )
 from app.tenders.ocds import service as ocds
-from app.tenders.visits.models import Visit
 
 
 async def submit(
@@ -232,32 +231,6 @@ def invoices_of(contract_id: uuid.UUID, *, member_id: uuid.UUID | None) -> Selec
             Invoice.id.in_(select(InvoiceLine.invoice_id).where(InvoiceLine.member_id == member_id))
         )
     return stmt
-
-
-async def to_check(session: AsyncSession, member_ids: list[uuid.UUID]) -> dict[uuid.UUID, int]:
-    """For each of `member_ids`, how many invoices still waiting for approval charge them a
-    line they have not agreed to (`window.agreed`): neither accepted, nor billing only visits
-    they or their representative confirmed. Those are the invoices a member has to check."""
-    if not member_ids:
-        return {}
-    billed_visit = select(Visit.id).where(Visit.invoice_line_id == InvoiceLine.id)
-    not_agreed_visit = billed_visit.where(
-        or_(Visit.confirmed_by.is_(None), Visit.confirmed_by.not_in(window.AGREED_BY_MEMBER))
-    )
-    not_agreed_by_visits = or_(~billed_visit.exists(), not_agreed_visit.exists())
-    rows = await session.execute(
-        select(InvoiceLine.member_id, func.count(func.distinct(InvoiceLine.invoice_id)))
-        .join(Invoice, Invoice.id == InvoiceLine.invoice_id)
-        .where(
-            InvoiceLine.member_id.in_(member_ids),
-            Invoice.status == InvoiceStatus.submitted,
-            InvoiceLine.status == InvoiceLineStatus.ok,
-            InvoiceLine.accepted_at.is_(None),
-            not_agreed_by_visits,
-        )
-        .group_by(InvoiceLine.member_id)
-    )
-    return {member_id: int(count) for member_id, count in rows.all()}
 
 
 def read(invoice: Invoice, contract: Contract, seen_by: ContractViewer) -> InvoiceRead:
