@@ -13,10 +13,11 @@ from app.core.db import create_engine, create_sessionmaker, unit_of_work
 from app.providers.demo import load_demo_providers
 from app.workflows import registry
 from tests.conftest import IN_CI, make_test_settings
-from tests.factories import create_coop, register_person
+from tests.factories import Person, create_coop, register_person
 from tests.helpers import run_alembic
 from tests.servers import running_server
 from tests.web.live import Site, chromium_path, launch_args
+from tests.web.pages import Browse, sign_in
 
 
 @pytest.fixture
@@ -76,3 +77,23 @@ async def site(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Site]:
             yield live
     finally:
         await engine.dispose()
+
+
+@pytest.fixture
+async def browse(app: FastAPI) -> AsyncIterator[Browse]:
+    """A browser of its own for each person, signed in through the sign-in page."""
+    opened: list[httpx.AsyncClient] = []
+
+    async def signed_in(person: Person) -> httpx.AsyncClient:
+        browser = httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=app, client=("203.0.113.21", 50000)),
+            base_url="https://test",
+            headers={"Accept-Language": "en-GB,en;q=0.9"},
+        )
+        opened.append(browser)
+        await sign_in(browser, person.email, person.password)
+        return browser
+
+    yield signed_in
+    for browser in opened:
+        await browser.aclose()

@@ -1,10 +1,15 @@
 """Driving the pages as a browser without scripts would: read a form's token, post it."""
 
 import re
+from collections.abc import Awaitable, Callable
 
 import httpx
 
+from tests.factories import Person
+
 TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
+# A browser of its own for a person, signed in (the `browse` fixture).
+Browse = Callable[[Person], Awaitable[httpx.AsyncClient]]
 KEY = re.compile(r'name="idempotency_key" value="([^"]+)"')
 
 

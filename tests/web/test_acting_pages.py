@@ -4,14 +4,12 @@ representative switches to the holder, and does there only what the mandate allo
 
 import re
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
 import httpx
 import pytest
-from fastapi import FastAPI
 
 from app.core.clock import FrozenClock, local_date
 from app.web.texts import text
@@ -20,9 +18,7 @@ from tests.helpers import ok
 from tests.tenders.conftest import World
 from tests.tenders.conftest import world as world  # the tenders' co-op, with its providers
 from tests.tenders.visiting import WORKER, recorded, visit_body, visiting
-from tests.web.pages import csrf_of, post_form, sign_in
-
-Browse = Callable[[Person], Awaitable[httpx.AsyncClient]]
+from tests.web.pages import Browse, csrf_of, post_form
 
 
 @dataclass
@@ -46,26 +42,6 @@ async def care(client: httpx.AsyncClient, clock: FrozenClock, world: World) -> C
         client, contract_id, world, visit_body(world.holder_a_member_id, day="2026-03-28")
     )
     return Care(world, contract_id, first["id"], second["id"])
-
-
-@pytest.fixture
-async def browse(app: FastAPI) -> AsyncIterator[Browse]:
-    """A browser of its own for each person, signed in through the sign-in page."""
-    opened: list[httpx.AsyncClient] = []
-
-    async def signed_in(person: Person) -> httpx.AsyncClient:
-        browser = httpx.AsyncClient(
-            transport=httpx.ASGITransport(app=app, client=("203.0.113.21", 50000)),
-            base_url="https://test",
-            headers={"Accept-Language": "en-GB,en;q=0.9"},
-        )
-        opened.append(browser)
-        await sign_in(browser, person.email, person.password)
-        return browser
-
-    yield signed_in
-    for browser in opened:
-        await browser.aclose()
 
 
 def en(key: str, **params: Any) -> str:

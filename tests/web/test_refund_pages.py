@@ -22,8 +22,7 @@ from tests.factories import (
     set_direct_payment,
 )
 from tests.helpers import ok
-from tests.web.pages import post_form
-from tests.web.test_acting_pages import Browse, browse  # noqa: F401  (a browser per person)
+from tests.web.pages import Browse, post_form
 
 THRESHOLD = 20_000
 
@@ -80,7 +79,7 @@ class TestAskingForOwnMoney:
     async def test_a_refund_under_the_threshold_is_paid_at_once_and_only_once(
         self,
         client: httpx.AsyncClient,
-        browse: Browse,  # noqa: F811
+        browse: Browse,
         pool: Pool,
     ) -> None:
         browser = await browse(pool.holder)
@@ -103,7 +102,7 @@ class TestAskingForOwnMoney:
     async def test_more_than_the_balance_is_refused_beside_the_amount_and_nothing_is_asked(
         self,
         client: httpx.AsyncClient,
-        browse: Browse,  # noqa: F811
+        browse: Browse,
         pool: Pool,
     ) -> None:
         browser = await browse(pool.holder)
@@ -121,7 +120,7 @@ class TestAskingForOwnMoney:
     async def test_a_form_without_its_token_is_refused(
         self,
         client: httpx.AsyncClient,
-        browse: Browse,  # noqa: F811
+        browse: Browse,
         pool: Pool,
     ) -> None:
         browser = await browse(pool.holder)
@@ -134,7 +133,7 @@ class TestSecondAdministrator:
     async def test_above_the_threshold_another_administrator_approves_or_refuses(
         self,
         client: httpx.AsyncClient,
-        browse: Browse,  # noqa: F811
+        browse: Browse,
         pool: Pool,
     ) -> None:
         holder = await browse(pool.holder)
@@ -166,7 +165,7 @@ class TestSecondAdministrator:
     async def test_a_member_may_not_decide_and_another_coop_has_no_such_refund(
         self,
         client: httpx.AsyncClient,
-        browse: Browse,  # noqa: F811
+        browse: Browse,
         pool: Pool,
     ) -> None:
         holder = await browse(pool.holder)
@@ -188,7 +187,7 @@ class TestRepresentative:
     async def test_with_refund_the_representative_asks_and_the_holder_decides(
         self,
         client: httpx.AsyncClient,
-        browse: Browse,  # noqa: F811
+        browse: Browse,
         pool: Pool,
     ) -> None:
         daughter = await register_person(client, full_name="Cerys Daughter")
@@ -217,7 +216,7 @@ class TestRepresentative:
     async def test_without_refund_the_page_is_refused(
         self,
         client: httpx.AsyncClient,
-        browse: Browse,  # noqa: F811
+        browse: Browse,
         pool: Pool,
     ) -> None:
         helper = await register_person(client, full_name="Rhys Helper")

@@ -5,14 +5,12 @@ holder only with a mandate that has `vote`."""
 
 import re
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
 import httpx
 import pytest
-from fastapi import FastAPI
 
 from app.core.clock import FrozenClock
 from app.web.texts import text
@@ -26,9 +24,8 @@ from tests.factories import (
 )
 from tests.helpers import ok
 from tests.mail_server import Mailbox, body_of
-from tests.web.pages import csrf_of, post_form, sign_in
+from tests.web.pages import Browse, csrf_of, post_form
 
-Browse = Callable[[Person], Awaitable[httpx.AsyncClient]]
 API = "/api/v1/me/representatives"
 
 
@@ -53,26 +50,6 @@ async def circle(client: httpx.AsyncClient, clock: FrozenClock) -> Circle:
     )
     trusted = await register_person(client, full_name="Nia Trusted")
     return Circle(holder, trusted, coop_id, proposal_id)
-
-
-@pytest.fixture
-async def browse(app: FastAPI) -> AsyncIterator[Browse]:
-    """A browser of its own for each person, signed in through the sign-in page."""
-    opened: list[httpx.AsyncClient] = []
-
-    async def signed_in(person: Person) -> httpx.AsyncClient:
-        browser = httpx.AsyncClient(
-            transport=httpx.ASGITransport(app=app, client=("203.0.113.22", 50000)),
-            base_url="https://test",
-            headers={"Accept-Language": "en-GB,en;q=0.9"},
-        )
-        opened.append(browser)
-        await sign_in(browser, person.email, person.password)
-        return browser
-
-    yield signed_in
-    for browser in opened:
-        await browser.aclose()
 
 
 def en(key: str, **params: Any) -> str:

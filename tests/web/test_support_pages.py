@@ -5,13 +5,11 @@ and replies for them with `support`, as the API allows."""
 
 import html
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
 import httpx
 import pytest
-from fastapi import FastAPI
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -27,9 +25,8 @@ from tests.factories import (
     register_person,
 )
 from tests.helpers import ok
-from tests.web.pages import csrf_of, post_form, sign_in
+from tests.web.pages import Browse, csrf_of, post_form
 
-Browse = Callable[[Person], Awaitable[httpx.AsyncClient]]
 ANSWER = "The return is due on Friday; we will send you the form."
 
 
@@ -74,26 +71,6 @@ async def desk(client: httpx.AsyncClient) -> Desk:
     other = await create_coop(client, elsewhere, name="Cwmni Arall")
     theirs = await raise_support_request(client, other, elsewhere.headers, subject="Theirs")
     return Desk(coop, admin, gwen, dafydd, asked, other, elsewhere, theirs)
-
-
-@pytest.fixture
-async def browse(app: FastAPI) -> AsyncIterator[Browse]:
-    """A browser of its own for each person, signed in through the sign-in page."""
-    opened: list[httpx.AsyncClient] = []
-
-    async def signed_in(person: Person) -> httpx.AsyncClient:
-        browser = httpx.AsyncClient(
-            transport=httpx.ASGITransport(app=app, client=("203.0.113.22", 50000)),
-            base_url="https://test",
-            headers={"Accept-Language": "en-GB,en;q=0.9"},
-        )
-        opened.append(browser)
-        await sign_in(browser, person.email, person.password)
-        return browser
-
-    yield signed_in
-    for browser in opened:
-        await browser.aclose()
 
 
 def en(key: str, **params: Any) -> str:
