@@ -15,13 +15,12 @@ from app.core.pagination import PageRequest, Sort, paginate
 from app.councils import service as councils
 from app.direct_payments import service as direct_payments
 from app.direct_payments.schemas import DirectPaymentSet
-from app.governance import service as governance
-from app.governance.models import Proposal, ProposalStatus
 from app.me import service as me
 from app.representatives import approvals
 from app.representatives import service as representatives
 from app.representatives.models import Approval, ApprovalStatus
 from app.tenders.invoices import checking
+from app.web.decisions_router import open_votes
 from app.web.forms import in_pounds, pounds_to_pence, read_form, refuse, validated
 from app.web.pages import EMPTY_FORM, AnyPage, FormState, Page, SignedInPage
 from app.web.route import PageRoute
@@ -59,29 +58,8 @@ async def home(page: AnyPage) -> Response:
         order=[Sort(Approval.created_at), Sort(Approval.id)],
         key=lambda a: (a.created_at, a.id),
     )
-    # Open votes of every co-op the person is an active member of, soonest closing first,
-    # read together (one query for the proposals, one for the person's own votes).
+    votes = await open_votes(page, held)
     active = {m.coop_id: m for m in held if m.status == "active"}
-    still_open: list[Proposal] = []
-    if active:
-        for proposal in (
-            await page.session.scalars(
-                governance.proposals_in(list(active), status=ProposalStatus.open)
-                .order_by(Proposal.closes_at, Proposal.id)
-                .limit(SHOWN)
-            )
-        ).all():
-            # A vote whose time has come closes as it is read, as the API's lists do.
-            if proposal.closes_at <= page.now:
-                await governance.settle(page.session, page.me, proposal, now=page.now)
-            else:
-                still_open.append(proposal)
-    mine = await governance.votes_cast(
-        page.session,
-        member_ids=[m.id for m in active.values()],
-        proposal_ids=[p.id for p in still_open],
-    )
-    votes = [(active[p.coop_id], p, mine.get(p.id)) for p in still_open]
     # Invoices charging the person a line they have not agreed to, by co-op.
     unchecked = await checking.to_check(page.session, [m.id for m in active.values()])
     invoices_to_check = [(m, unchecked[m.id]) for m in active.values() if m.id in unchecked]
