@@ -66,6 +66,12 @@ def ok(response: Any) -> Any:
     return response
 
 
+def what_entries_say(activity: Mapping[str, Any]) -> list[str]:
+    """What each entry of an activity page says (its data and description), without its ids
+    and hashes: a hex hash or a UUID may hold any run of digits (26000, say) by chance."""
+    return [f"{entry['data']} {entry['description']}" for entry in activity["items"]]
+
+
 def declare_open_set(
     sessionmaker: async_sessionmaker[AsyncSession], name: str, handlers: Mapping[Any, Any]
 ) -> None:
