@@ -9,7 +9,8 @@ transaction (one statement per table) and its own copy of what the fixture retur
 
 The rows are read and written as the database stores them (no type conversion either way),
 so a test finds exactly the rows the builders wrote: the same ids, tokens, audit chain and
-ledger. A world is built again whenever what it was built from differs: another backend,
+ledger. A world that names the app it was built through (to arrange more through it) names
+the test's app in each copy. A world is built again whenever what it was built from differs: another backend,
 another time on the test's clock, other settings, or a database already holding people,
 co-ops or audit entries before the fixture ran. A build that moves the test's clock leaves it
 where the build did.
@@ -71,6 +72,7 @@ class _World:
     changes: _Changes
     value: Any
     clock_after: datetime  # where the build left the test's clock
+    built_by: FastAPI  # the app the value may name: each copy names the test's app instead
 
 
 _WORLDS: dict[tuple[Any, ...], _World] = {}
@@ -225,7 +227,7 @@ async def replayed(
     await _write(connection, world.changes)
     if world.clock_after != app.state.clock.now():
         app.state.clock.set(world.clock_after)
-    return copy.deepcopy(world.value)  # type: ignore[no-any-return]
+    return copy.deepcopy(world.value, {id(world.built_by): app})  # type: ignore[no-any-return]
 
 
 async def _build(
@@ -253,4 +255,4 @@ async def _build(
             state.sleeper = kept["sleeper"]
     inserted, updated = _changes(before, after)
     changes = _Changes(inserted, updated, await _numbered(connection, inserted))
-    return _World(changes, copy.deepcopy(value), moved_to)
+    return _World(changes, copy.deepcopy(value, {id(app): app}), moved_to, app)

@@ -4,11 +4,13 @@ from dataclasses import dataclass
 import httpx
 import pytest
 from fastapi import FastAPI
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from app.core.errors import must_exist
 from app.ledger.models import RefundStatus
 from tests.factories import Person
 from tests.helpers import ok
+from tests.replay import replayed
 from tests.worlds import building
 
 
@@ -37,7 +39,13 @@ class Books:
 
 
 @pytest.fixture
-async def books(app: FastAPI) -> Books:
+async def books(app: FastAPI, connection: AsyncConnection) -> Books:
+    """The same books in every test: built once per backend, then their rows written back
+    (tests.replay)."""
+    return await replayed("bank.books", connection, app, lambda: build_books(app))
+
+
+async def build_books(app: FastAPI) -> Books:
     """Built through the services the routes call; the people in it are signed in."""
     async with building(app) as b:
         admin = await b.person(full_name="Trysorydd")

@@ -8,12 +8,13 @@ from typing import Any
 import httpx
 import pytest
 from fastapi import FastAPI
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from app.employment.models import Worker
 from tests.conftest import START
 from tests.factories import SWANSEA, Person
 from tests.notifications.conftest import mail_settings, mailbox, worker  # noqa: F401  (fixtures)
+from tests.replay import replayed
 from tests.webhook_receiver import webhook_receiver  # noqa: F401  (a fixture)
 from tests.worlds import building
 
@@ -94,7 +95,13 @@ async def add_worker(
 
 
 @pytest.fixture
-async def world(app: FastAPI, session: AsyncSession) -> World:
+async def world(app: FastAPI, connection: AsyncConnection) -> World:
+    """The same world in every test: built once per backend, then its rows written back
+    (tests.replay)."""
+    return await replayed("compliance.world", connection, app, lambda: build_world(app))
+
+
+async def build_world(app: FastAPI) -> World:
     """Built through the services the routes call, everyone in it signed in."""
     async with building(app) as b:
         admin = await b.person(full_name="Ada Admin")
@@ -120,6 +127,10 @@ async def world(app: FastAPI, session: AsyncSession) -> World:
             "elsewhere_coop": elsewhere_coop.id,
             "elsewhere_member": (await b.member_of(elsewhere_coop, elsewhere)).id,
         }
+    # A session of the build's own: the replay rolls back all that the build opened.
+    async with app.state.sessionmaker() as session:
+        worker_id = await add_worker(session, ids["coop"], admin, user=pa)
+        elsewhere_worker_id = await add_worker(session, ids["elsewhere_coop"], elsewhere)
     return World(
         coop_id=ids["coop"],
         admin=admin,
@@ -129,12 +140,12 @@ async def world(app: FastAPI, session: AsyncSession) -> World:
         other_member=other_member,
         other_member_id=ids["other_member"],
         pa=pa,
-        worker_id=await add_worker(session, ids["coop"], admin, user=pa),
+        worker_id=worker_id,
         staff=staff,
         provider_id=ids["provider"],
         elsewhere=elsewhere,
         elsewhere_coop_id=ids["elsewhere_coop"],
         elsewhere_member_id=ids["elsewhere_member"],
-        elsewhere_worker_id=await add_worker(session, ids["elsewhere_coop"], elsewhere),
+        elsewhere_worker_id=elsewhere_worker_id,
         swansea_provider_id=ids["swansea_provider"],
     )

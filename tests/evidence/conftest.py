@@ -10,7 +10,7 @@ from typing import Any
 import httpx
 import pytest
 from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from app.core.clock import FrozenClock
 from app.ledger.models import ContributionSource
@@ -22,6 +22,7 @@ from tests.factories import (
     Person,
     register_person,
 )
+from tests.replay import replayed
 from tests.tenders.conftest import World, travel
 from tests.tenders.conftest import world as world  # the tenders' co-op, for the story
 from tests.tenders.test_invoices import invoiceable
@@ -98,11 +99,18 @@ async def ok_json(response: httpx.Response, status: int = 200) -> Any:
 
 @pytest.fixture
 async def story(
-    client: httpx.AsyncClient,
-    session: AsyncSession,
+    connection: AsyncConnection,
     clock: FrozenClock,
     world: World,
 ) -> Story:
+    """The same story in every test: built once per backend, then its rows written back
+    (tests.replay)."""
+    return await replayed(
+        "evidence.story", connection, world.app, lambda: build_story(clock, world)
+    )
+
+
+async def build_story(clock: FrozenClock, world: World) -> Story:
     """Huw (holder A, paid by Cardiff) pays in 30,000 and then 5,000 of his own money; a
     120-minute line of provider 2's invoice for the week from 27 March, behind which stand two
     visits of 60 minutes (confirmed by Huw and automatically), is approved; March's 1,000
@@ -159,8 +167,10 @@ async def story(
             confirmed_by=ConfirmedBy.auto,
         ),
     ]
-    session.add_all(visits)
-    await session.commit()
+    # A session of the build's own: the replay rolls back all that the build opened.
+    async with world.app.state.sessionmaker() as session:
+        session.add_all(visits)
+        await session.commit()
     # Past any window for disputing the invoice.
     await travel(clock, world, timedelta(days=3))
     async with building(world.app) as b:
@@ -173,7 +183,8 @@ async def story(
         swansea = await b.person(full_name="Council Officer")
         await b.appoint(world.platform_admin, SWANSEA, swansea)
         charged_id = charged.id
-    charge_id = await _charge_of(session, charged_id)
+    async with world.app.state.sessionmaker() as session:
+        charge_id = await _charge_of(session, charged_id)
     return Story(
         world=world,
         contract_id=contract_id,

@@ -13,10 +13,12 @@ from datetime import UTC, date, datetime
 
 import pytest
 from fastapi import FastAPI
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from app.core.clock import FrozenClock
 from tests.conftest import START
 from tests.factories import CARDIFF, SWANSEA, Person
+from tests.replay import replayed
 from tests.stats.built import Builder, built
 
 BUILT_AT = datetime(2026, 2, 10, 9, 0, tzinfo=UTC)
@@ -65,7 +67,13 @@ async def holder(
 
 
 @pytest.fixture
-async def world(app: FastAPI, clock: FrozenClock) -> World:
+async def world(app: FastAPI, connection: AsyncConnection, clock: FrozenClock) -> World:
+    """The same world in every test: built once per backend, then its rows written back
+    (tests.replay)."""
+    return await replayed("stats.world", connection, app, lambda: build_world(app, clock))
+
+
+async def build_world(app: FastAPI, clock: FrozenClock) -> World:
     clock.set(BUILT_AT)
     async with built(app) as b:
         admin = await b.person(full_name="Admin", platform_admin=True, signed_in=False)

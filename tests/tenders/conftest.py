@@ -7,9 +7,11 @@ from datetime import datetime, timedelta
 
 import pytest
 from fastapi import FastAPI
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from app.core.clock import FrozenClock
 from tests.factories import CARDIFF, SWANSEA, Person
+from tests.replay import replayed
 from tests.worlds import building, sign_in_again
 
 DEADLINE = datetime.fromisoformat("2026-03-16T12:00:00+00:00")
@@ -41,8 +43,10 @@ class World:
 
 
 @pytest.fixture
-async def world(app: FastAPI) -> World:
-    return await build_world(app)
+async def world(app: FastAPI, connection: AsyncConnection) -> World:
+    """The same co-op in every test: built once per backend, then its rows written back
+    (tests.replay)."""
+    return await replayed("tenders.world", connection, app, lambda: build_world(app))
 
 
 async def build_world(app: FastAPI) -> World:
