@@ -10,11 +10,13 @@ from typing import Any
 
 import httpx
 import pytest
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from app.core.clock import FrozenClock, local_date
 from app.web.texts import text
 from tests.factories import Person, grant_mandate, register_person, set_direct_payment
 from tests.helpers import ok
+from tests.replay import replayed
 from tests.tenders.conftest import World
 from tests.tenders.conftest import world as world  # the tenders' co-op, with its providers
 from tests.tenders.visiting import WORKER, recorded, visit_body, visiting
@@ -34,7 +36,17 @@ class Care:
 
 
 @pytest.fixture
-async def care(client: httpx.AsyncClient, clock: FrozenClock, world: World) -> Care:
+async def care(
+    client: httpx.AsyncClient, connection: AsyncConnection, clock: FrozenClock, world: World
+) -> Care:
+    """The same visits in every test: built once per backend, then their rows written back
+    (tests.replay)."""
+    return await replayed(
+        "web.care", connection, world.app, lambda: build_care(client, clock, world)
+    )
+
+
+async def build_care(client: httpx.AsyncClient, clock: FrozenClock, world: World) -> Care:
     """Huw (holder A) has two visits from provider 2 to confirm, on 27 and 28 March."""
     contract_id = await visiting(client, clock, world)
     first = await recorded(client, contract_id, world, visit_body(world.holder_a_member_id))

@@ -11,7 +11,7 @@ import httpx
 import pytest
 from fastapi import FastAPI
 from sqlalchemy import func, select
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from app.ledger.models import LedgerTransaction
 from app.support.models import SupportComment
@@ -28,6 +28,7 @@ from tests.factories import (
     set_direct_payment,
 )
 from tests.helpers import ok
+from tests.replay import replayed
 from tests.web.pages import csrf_of, post_form, sign_in
 
 
@@ -104,7 +105,17 @@ class Bank:
 
 
 @pytest.fixture
-async def bank(client: httpx.AsyncClient, browser: httpx.AsyncClient) -> Bank:
+async def bank(
+    client: httpx.AsyncClient, connection: AsyncConnection, app: FastAPI, browser: httpx.AsyncClient
+) -> Bank:
+    """The same books in every test: built once per backend, then their rows written back
+    (tests.replay); the treasurer signs in to the browser."""
+    built = await replayed("web.bank", connection, app, lambda: build_bank(client))
+    await sign_in(browser, built.admin.email, DEFAULT_PASSWORD)
+    return built
+
+
+async def build_bank(client: httpx.AsyncClient) -> Bank:
     admin = await register_person(client, full_name="Trysorydd")
     coop = await create_coop(client, admin, refund_second_approval_pence=1_000_000)
     gwen = await register_person(client, full_name="Gwenllïan ap Rhys")
@@ -131,7 +142,6 @@ async def bank(client: httpx.AsyncClient, browser: httpx.AsyncClient) -> Bank:
     other_lines = ok(
         await client.get(f"/api/v1/coops/{other}/bank/lines", headers=elsewhere.headers)
     )
-    await sign_in(browser, admin.email, DEFAULT_PASSWORD)
     return Bank(
         coop=coop,
         admin=admin,
