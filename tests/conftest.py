@@ -76,7 +76,7 @@ def make_test_settings(database_url: str) -> Settings:
     )
 
 
-async def _postgres_reachable(url: str) -> str | None:
+async def postgres_problem(url: str) -> str | None:
     engine = create_engine(Settings(database_url=url))
     try:
         async with engine.connect() as connection:
@@ -120,7 +120,7 @@ async def database(
         url = f"sqlite+aiosqlite:///{path}"
     elif backend == "postgresql":
         url = POSTGRES_URL
-        problem = await _postgres_reachable(url)
+        problem = await postgres_problem(url)
         if problem is None:
             # Parallel workers each get a database of their own.
             name = suite_database_name(url, os.environ.get("PYTEST_XDIST_WORKER"))

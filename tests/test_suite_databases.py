@@ -12,8 +12,8 @@ from app.core.db import create_engine
 from tests.conftest import (
     BACKENDS,
     POSTGRES_URL,
-    _postgres_reachable,
     ensure_database,
+    postgres_problem,
     suite_database_name,
 )
 
@@ -45,7 +45,7 @@ async def _admin_run(*statements: str) -> None:
 async def test_a_database_the_suite_did_not_create_is_left_alone() -> None:
     if "postgresql" not in BACKENDS:
         pytest.skip("PostgreSQL tests not asked for")
-    if await _postgres_reachable(POSTGRES_URL) is not None:
+    if await postgres_problem(POSTGRES_URL) is not None:
         pytest.skip("PostgreSQL unreachable")
     name = f"someone_elses_{uuid.uuid4().hex[:8]}"
     await _admin_run(f'CREATE DATABASE "{name}"')

@@ -1,13 +1,15 @@
 """Schemathesis, in process, against the app's own OpenAPI: no 5xx, no answer off-schema.
 
-The fuzzed app has a database of its own (it commits for real), on each backend, and is
+The fuzzed app runs on each backend with a database of its own (it commits for real), and is
 called as a platform admin and as an ordinary user so that both the refusal paths and the
-work itself are exercised.
+work itself are exercised. Each example is generated once and sent to every backend's app
+(generating is half the cost of fuzzing, and the examples were the same on both anyway).
 """
 
 import asyncio
 import os
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -21,7 +23,15 @@ from sqlalchemy.pool import NullPool
 from app.cli import create_admin, migrate
 from app.core.db import create_engine
 from app.main import create_app
-from tests.conftest import Database, make_test_settings
+from tests.conftest import (
+    BACKENDS,
+    IN_CI,
+    POSTGRES_URL,
+    ensure_database,
+    make_test_settings,
+    postgres_problem,
+    suite_database_name,
+)
 from tests.helpers import ok, scratch_database_url
 
 ADMIN_EMAIL = "fuzz-admin@example.org"
@@ -30,12 +40,42 @@ LOGOUT_EMAIL = "fuzz-logout@example.org"
 MAX_EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "8"))
 
 
+@dataclass(frozen=True)
+class Target:
+    """One backend's fuzzed app, and the logins it is called with."""
+
+    backend: str
+    app: FastAPI
+    headers: dict[str, dict[str, str]]
+
+
+async def _fuzz_database_url(backend: str, tmp: Path) -> str | None:
+    """An empty database of its own on `backend`; None when PostgreSQL cannot be reached
+    outside CI (test_every_backend_is_fuzzed then skips, saying why)."""
+    if backend == "sqlite":
+        return await scratch_database_url("sqlite+aiosqlite:///", suffix="fuzz", tmp_dir=tmp)
+    if await postgres_problem(POSTGRES_URL) is not None:
+        return None
+    worker = suite_database_name(POSTGRES_URL, os.environ.get("PYTEST_XDIST_WORKER"))
+    base = await ensure_database(POSTGRES_URL, worker)
+    return await scratch_database_url(base, suffix="fuzz", tmp_dir=tmp)
+
+
 @pytest.fixture(scope="session")
-def fuzz_app(database: Database, tmp_path_factory: pytest.TempPathFactory) -> FastAPI:
-    tmp: Path = tmp_path_factory.mktemp("fuzz")
-    url = asyncio.run(
-        scratch_database_url(database.settings.async_database_url, suffix="fuzz", tmp_dir=tmp)
-    )
+def fuzz_targets(tmp_path_factory: pytest.TempPathFactory) -> list[Target]:
+    targets = []
+    for backend in BACKENDS:
+        url = asyncio.run(_fuzz_database_url(backend, tmp_path_factory.mktemp(f"fuzz-{backend}")))
+        if url is None:
+            if IN_CI:
+                pytest.fail(f"PostgreSQL is required in CI but unreachable at {POSTGRES_URL}")
+            continue
+        app = _fuzz_app(url)
+        targets.append(Target(backend, app, _role_headers(app)))
+    return targets
+
+
+def _fuzz_app(url: str) -> FastAPI:
     settings = make_test_settings(url)
     migrate(settings)
     asyncio.run(create_admin(settings, email=ADMIN_EMAIL, password=PASSWORD, full_name="Fuzz"))
@@ -64,11 +104,10 @@ def _login(app: FastAPI, email: str) -> str:
     return str(response.json()["access_token"])
 
 
-@pytest.fixture(scope="session")
-def fuzz_headers(fuzz_app: FastAPI) -> dict[str, dict[str, str]]:
+def _role_headers(app: FastAPI) -> dict[str, dict[str, str]]:
     return {
-        "admin": {"Authorization": f"Bearer {_token(fuzz_app, ADMIN_EMAIL)}"},
-        "user": {"Authorization": f"Bearer {_token(fuzz_app, 'fuzz-user@example.org')}"},
+        "admin": {"Authorization": f"Bearer {_token(app, ADMIN_EMAIL)}"},
+        "user": {"Authorization": f"Bearer {_token(app, 'fuzz-user@example.org')}"},
     }
 
 
@@ -128,8 +167,8 @@ MODES = (schemathesis.GenerationMode.POSITIVE, schemathesis.GenerationMode.NEGAT
 def fuzz_operation(
     operation: schemathesis.APIOperation,
     mode: schemathesis.GenerationMode,
-    role_headers: dict[str, dict[str, str]],
-    fresh_headers: Callable[[], dict[str, dict[str, str]]] | None = None,
+    targets: list[Target],
+    fresh_headers: Callable[[Target], dict[str, dict[str, str]]] | None = None,
 ) -> None:
     @given(case=operation.as_strategy(generation_mode=mode))
     @settings(
@@ -145,16 +184,23 @@ def fuzz_operation(
             # rightly refused (tested on its own in tests/core).
             case.query = {k: v for k, v in case.query.items() if k != "cursor"}
         generated = {k: v for k, v in (case.headers or {}).items() if k.lower() != "authorization"}
-        for headers in (fresh_headers() if fresh_headers else role_headers).values():
-            # Set on the case (not only sent) so schemathesis knows the request carries a
-            # valid token and judges the answer by what else it made invalid.
-            case.headers = {**generated, **headers}
-            # Refusing bad or missing tokens is proven route by route in the authorisation
-            # matrix; here every call carries a real token on purpose.
-            excluded = [schemathesis.checks.ignored_auth]
-            if operation.label in RULES_BEYOND_THE_SCHEMA:
-                excluded.append(schemathesis.checks.positive_data_acceptance)
-            case.call_and_validate(excluded_checks=excluded)
+        # Refusing bad or missing tokens is proven route by route in the authorisation
+        # matrix; here every call carries a real token on purpose.
+        excluded = [schemathesis.checks.ignored_auth]
+        if operation.label in RULES_BEYOND_THE_SCHEMA:
+            excluded.append(schemathesis.checks.positive_data_acceptance)
+        for target in targets:
+            for role, headers in (
+                fresh_headers(target) if fresh_headers else target.headers
+            ).items():
+                # Set on the case (not only sent) so schemathesis knows the request carries a
+                # valid token and judges the answer by what else it made invalid.
+                case.headers = {**generated, **headers}
+                try:
+                    case.call_and_validate(app=target.app, excluded_checks=excluded)
+                except (Exception, BaseExceptionGroup) as exc:
+                    exc.add_note(f"on {target.backend}, as the {role}")
+                    raise
 
     exercise()
 
@@ -178,8 +224,18 @@ OPERATIONS = _operation_labels()
 
 
 @pytest.fixture(scope="session")
-def fuzz_schema(fuzz_app: FastAPI) -> schemathesis.BaseSchema:
-    return schemathesis.openapi.from_asgi("/openapi.json", fuzz_app)
+def fuzz_schema(fuzz_targets: list[Target]) -> schemathesis.BaseSchema:
+    """The OpenAPI (the same on every backend), read from the first backend's app: its cases
+    are sent to each backend's app in turn."""
+    if not fuzz_targets:
+        pytest.skip("no backend to fuzz can be reached")
+    return schemathesis.openapi.from_asgi("/openapi.json", fuzz_targets[0].app)
+
+
+def test_every_backend_is_fuzzed(fuzz_targets: list[Target]) -> None:
+    reached = [target.backend for target in fuzz_targets]
+    if reached != BACKENDS:
+        pytest.skip(f"PostgreSQL unreachable at {POSTGRES_URL}: fuzzed on {reached} only")
 
 
 def test_each_operation_is_fuzzed(fuzz_schema: schemathesis.BaseSchema) -> None:
@@ -189,26 +245,25 @@ def test_each_operation_is_fuzzed(fuzz_schema: schemathesis.BaseSchema) -> None:
 
 @pytest.mark.parametrize("label", OPERATIONS)
 def test_every_operation_holds_its_schema(
-    label: str,
-    fuzz_app: FastAPI,
-    fuzz_schema: schemathesis.BaseSchema,
-    fuzz_headers: dict[str, dict[str, str]],
+    label: str, fuzz_targets: list[Target], fuzz_schema: schemathesis.BaseSchema
 ) -> None:
     method, path = label.split(" ", 1)
     operation = fuzz_schema[path][method]
     fresh = None
     if label in ENDS_THE_LOGIN:
-        _token(fuzz_app, LOGOUT_EMAIL)  # registered once: each call signs in anew
+        for target in fuzz_targets:
+            _token(target.app, LOGOUT_EMAIL)  # registered once: each call signs in anew
 
-        def fresh() -> dict[str, dict[str, str]]:
-            return {"user": {"Authorization": f"Bearer {_login(fuzz_app, LOGOUT_EMAIL)}"}}
+        def fresh(target: Target) -> dict[str, dict[str, str]]:
+            return {"user": {"Authorization": f"Bearer {_login(target.app, LOGOUT_EMAIL)}"}}
 
     failures: list[str] = []
     for mode in MODES:
         try:
-            fuzz_operation(operation, mode, fuzz_headers, fresh)
+            fuzz_operation(operation, mode, fuzz_targets, fresh)
         except Unsatisfiable:
             continue  # nothing to make invalid (no parameters, no body)
         except (Exception, BaseExceptionGroup) as exc:  # report both modes' failures
-            failures.append(f"{operation.label} [{mode.value}]: {exc}")
+            notes = " ".join(getattr(exc, "__notes__", []))
+            failures.append(f"{operation.label} [{mode.value}] {notes}: {exc}")
     assert not failures, "\n\n".join(failures)
