@@ -8,7 +8,7 @@ import httpx
 import pytest
 from fastapi import FastAPI
 from sqlalchemy import func, select
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from app.audit.models import AuditEntry
 from app.core.clock import FrozenClock, local_date
@@ -23,6 +23,7 @@ from tests.factories import (
     sign_in_again,
 )
 from tests.helpers import problem
+from tests.replay import replayed
 from tests.stats.built import built
 from tests.support.conftest import subscribe, support_service
 
@@ -57,7 +58,14 @@ async def charge(
 
 
 @pytest.fixture
-async def charged(app: FastAPI, clock: FrozenClock) -> Charged:
+async def charged(app: FastAPI, clock: FrozenClock, connection: AsyncConnection) -> Charged:
+    """Built once per backend, then its rows written back into each test (tests.replay)."""
+    return await replayed(
+        "support.charges.charged", connection, app, lambda: build_charged(app, clock)
+    )
+
+
+async def build_charged(app: FastAPI, clock: FrozenClock) -> Charged:
     """Three holders approved in the order Anwen, Bryn, Carys, each with 5,000p in the pool
     (Carys only when asked), all subscribed to a 1,000p-a-month payroll service."""
     async with built(app) as b:

@@ -8,6 +8,8 @@ from typing import Any
 
 import httpx
 import pytest
+from fastapi import FastAPI
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from app.web.texts import text
 from tests.factories import (
@@ -22,6 +24,7 @@ from tests.factories import (
     set_direct_payment,
 )
 from tests.helpers import ok
+from tests.replay import replayed
 from tests.web.pages import Browse, post_form
 
 THRESHOLD = 20_000
@@ -41,7 +44,12 @@ class Pool:
 
 
 @pytest.fixture
-async def pool(client: httpx.AsyncClient) -> Pool:
+async def pool(client: httpx.AsyncClient, app: FastAPI, connection: AsyncConnection) -> Pool:
+    """Built once per backend, then its rows written back into each test (tests.replay)."""
+    return await replayed("web.refund_pages.pool", connection, app, lambda: build_pool(client))
+
+
+async def build_pool(client: httpx.AsyncClient) -> Pool:
     """Nia holds £500 in a co-op of two administrators whose refunds above £200 need the
     second one."""
     admin = await register_person(client, full_name="Alys Admin")

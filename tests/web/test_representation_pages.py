@@ -11,6 +11,8 @@ from typing import Any
 
 import httpx
 import pytest
+from fastapi import FastAPI
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from app.core.clock import FrozenClock
 from app.web.texts import text
@@ -24,6 +26,7 @@ from tests.factories import (
 )
 from tests.helpers import ok
 from tests.mail_server import Mailbox, body_of
+from tests.replay import replayed
 from tests.web.pages import Browse, csrf_of, post_form
 
 API = "/api/v1/me/representatives"
@@ -40,7 +43,16 @@ class Circle:
 
 
 @pytest.fixture
-async def circle(client: httpx.AsyncClient, clock: FrozenClock) -> Circle:
+async def circle(
+    client: httpx.AsyncClient, clock: FrozenClock, app: FastAPI, connection: AsyncConnection
+) -> Circle:
+    """Built once per backend, then its rows written back into each test (tests.replay)."""
+    return await replayed(
+        "web.representation_pages.circle", connection, app, lambda: build_circle(client, clock)
+    )
+
+
+async def build_circle(client: httpx.AsyncClient, clock: FrozenClock) -> Circle:
     admin = await register_person(client, full_name="Admin Person")
     coop_id = await create_coop(client, admin)
     holder = await register_person(client, full_name="Gwen Holder")

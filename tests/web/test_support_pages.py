@@ -10,8 +10,9 @@ from typing import Any
 
 import httpx
 import pytest
+from fastapi import FastAPI
 from sqlalchemy import func, select
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from app.reference.labels import LABELS
 from app.support.models import SupportComment
@@ -25,6 +26,7 @@ from tests.factories import (
     register_person,
 )
 from tests.helpers import ok
+from tests.replay import replayed
 from tests.web.pages import Browse, csrf_of, post_form
 
 ANSWER = "The return is due on Friday; we will send you the form."
@@ -52,7 +54,12 @@ class Desk:
 
 
 @pytest.fixture
-async def desk(client: httpx.AsyncClient) -> Desk:
+async def desk(client: httpx.AsyncClient, app: FastAPI, connection: AsyncConnection) -> Desk:
+    """Built once per backend, then its rows written back into each test (tests.replay)."""
+    return await replayed("web.support_pages.desk", connection, app, lambda: build_desk(client))
+
+
+async def build_desk(client: httpx.AsyncClient) -> Desk:
     admin = await register_person(client, full_name="Desk Admin")
     coop = await create_coop(client, admin)
     gwen = await register_person(client, full_name="Gwen Holder")
