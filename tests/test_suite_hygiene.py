@@ -13,6 +13,7 @@ A dropped answer is a statement that is nothing but such a call, awaited or not:
 """
 
 import ast
+import functools
 from pathlib import Path
 
 TESTS = Path(__file__).parent
@@ -26,13 +27,19 @@ RESPONSE_TYPES = {"httpx.Response", "Response"}
 PENDING = {("tests/web/test_language.py", 'await browser.get("/language/cy?next=/")')}
 
 
+@functools.cache
+def _parsed(source: str) -> ast.Module:
+    """Each file parsed once, though it is read three ways (parsing is the scan's cost)."""
+    return ast.parse(source)
+
+
 def answering_functions(source: str) -> set[str]:
     """Functions defined in `source` that return an HTTP response unchecked (one that
     asserts on its answer before returning it, like `tests.web.pages.sign_in`, may be
     called for what it does)."""
     return {
         node.name
-        for node in ast.walk(ast.parse(source))
+        for node in ast.walk(_parsed(source))
         if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
         and node.returns is not None
         and ast.unparse(node.returns).strip("'\"") in RESPONSE_TYPES
@@ -67,7 +74,7 @@ def dropped_calls(source: str, answering: dict[str, set[str]] | None = None) -> 
     """Lines where an HTTP answer (awaited or not) stands alone as a statement, unused.
     `answering` maps modules to their functions that return responses."""
     answering = answering or {}
-    tree = ast.parse(source)
+    tree = _parsed(source)
     responding, modules = _names(tree, answering, answering_functions(source))
     lines = []
     for node in ast.walk(tree):

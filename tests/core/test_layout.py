@@ -2,15 +2,23 @@
 gathers its sub-routers, and `app/api.py` including exactly one router per domain."""
 
 import ast
+import functools
 from pathlib import Path
 
 APP = Path(__file__).resolve().parent.parent.parent / "app"
 
 
+@functools.cache
 def _modules() -> list[tuple[Path, ast.Module]]:
+    """Every module of the app, parsed once for all the tests here (parsing is their cost)."""
     return [
         (path, ast.parse(path.read_text(encoding="utf-8"))) for path in sorted(APP.rglob("*.py"))
     ]
+
+
+@functools.cache
+def _router_calls_in(path: Path) -> int:
+    return _router_calls(dict(_modules())[path])
 
 
 def _router_calls(tree: ast.Module) -> int:
@@ -26,13 +34,13 @@ def _router_calls(tree: ast.Module) -> int:
 
 
 def test_no_module_defines_several_routers() -> None:
-    several = {str(p.relative_to(APP)): n for p, t in _modules() if (n := _router_calls(t)) > 1}
+    several = {str(p.relative_to(APP)): n for p, _ in _modules() if (n := _router_calls_in(p)) > 1}
     assert several == {}
 
 
 def test_every_domain_with_routes_has_one_router_py() -> None:
-    for path, tree in _modules():
-        if _router_calls(tree) and path.parent != APP and path.parent.name != "core":
+    for path, _ in _modules():
+        if _router_calls_in(path) and path.parent != APP and path.parent.name != "core":
             domain = path.relative_to(APP).parts[0]
             assert (APP / domain / "router.py").exists(), path
 
@@ -49,8 +57,8 @@ def test_the_api_includes_one_router_per_domain() -> None:
     assert len(domains) == len(set(domains))
     with_routes = {
         path.relative_to(APP).parts[0]
-        for path, tree in _modules()
-        if _router_calls(tree) and path.parent != APP and path.parent.name != "core"
+        for path, _ in _modules()
+        if _router_calls_in(path) and path.parent != APP and path.parent.name != "core"
     }
     # The web pages are not the API: `create_app` mounts them at `/`, beside `/api/v1`.
     assert set(domains) == with_routes - {"web"}
