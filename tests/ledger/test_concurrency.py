@@ -54,7 +54,9 @@ class Server:
     log: Path
 
 
-@pytest.fixture
+# One server for a module (its tests each work in a co-op of their own): starting one is
+# slow on a busy machine.
+@pytest.fixture(scope="module")
 async def server(
     database: Database, tmp_path_factory: pytest.TempPathFactory
 ) -> AsyncIterator[Server]:

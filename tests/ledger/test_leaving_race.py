@@ -172,7 +172,10 @@ async def _race(server: Server, *, close_account: bool) -> None:
         leaving_refunds = await connection.scalar(
             select(func.count())
             .select_from(LedgerTransaction)
-            .where(LedgerTransaction.kind == TransactionKind.leaving_refund)
+            .where(
+                LedgerTransaction.coop_id == uuid.UUID(coop),
+                LedgerTransaction.kind == TransactionKind.leaving_refund,
+            )
         )
     # Whatever was paid in before each leave went out with it, and nothing came in after.
     assert leaving_refunds == ROUNDS
