@@ -5,6 +5,7 @@ runs axe-core on every page reached."""
 import asyncio
 import os
 import shutil
+import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from email import message_from_bytes
@@ -14,10 +15,12 @@ from typing import Any
 import httpx
 from axe_playwright_python.async_playwright import Axe
 from playwright.async_api import Page
+from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from app.core.config import Settings
 from app.mail.catalogue import CATALOGUE
+from app.tenders.models import Tender
 from app.web.texts import text
 from tests.factories import Person
 
@@ -46,6 +49,18 @@ class Site:
     api: httpx.AsyncClient
     people: dict[str, Person] = field(default_factory=dict)
     ids: dict[str, Any] = field(default_factory=dict)
+
+    async def close_bidding(self, tender: uuid.UUID | str) -> None:
+        """The bidding days pass: the tender's deadline is moved a second into the past, so
+        the server closes bidding when it next reads the tender, as it would have then (the
+        server's clock is real: a test cannot move it, and waiting for it costs seconds)."""
+        async with self.sessionmaker() as session:
+            await session.execute(
+                update(Tender)
+                .where(Tender.id == uuid.UUID(str(tender)))
+                .values(submission_deadline=datetime.now(UTC) - timedelta(seconds=1))
+            )
+            await session.commit()
 
     async def reset_code(self, address: str, seconds: float = 10.0) -> str:
         """The code in the newest password-reset mail to `address` (mail goes to files)."""

@@ -98,12 +98,12 @@ async def cared(site: Site) -> dict[str, Cared]:
     async with site.sessionmaker() as session:
         await make_platform_admin(session, platform)
         await verified_provider(api, session, staff=staff, admin=platform)
-    tender = await open_tender(api, coop, admin, submission_deadline=soon(4), standstill_days=0)
+    tender = await open_tender(api, coop, admin, submission_deadline=soon(120), standstill_days=0)
     for holder, mother, _ in people.values():
         await declare_demand(api, tender, holder, 10)
         await declare_demand(api, tender, mother, 5)
     bid = await submit_bid(api, tender, staff)
-    await asyncio.sleep(5)  # until bidding closes, on the server's own clock
+    await site.close_bidding(tender)
     ok(
         await api.put(
             f"/api/v1/tenders/{tender}/bids/{bid}/score",

@@ -7,7 +7,6 @@ impact, and nothing wider than the screen. Screenshots of the main pages at 360 
 are the API's tests' business.
 """
 
-import asyncio
 import json
 import uuid
 from collections.abc import AsyncIterator
@@ -278,7 +277,7 @@ async def invoiced(site: Site) -> dict[str, dict[str, object]]:
     async with site.sessionmaker() as session:
         await make_platform_admin(session, platform)
         await verified_provider(api, session, staff=staff, admin=platform)
-    tender = await open_tender(api, coop, admin, submission_deadline=soon(4), standstill_days=0)
+    tender = await open_tender(api, coop, admin, submission_deadline=soon(120), standstill_days=0)
     for entry in people.values():
         demand = await api.put(
             f"/api/v1/tenders/{tender}/demand/me",
@@ -287,7 +286,7 @@ async def invoiced(site: Site) -> dict[str, dict[str, object]]:
         )
         assert demand.status_code == 200, demand.text
     bid = await submit_bid(api, tender, staff)
-    await asyncio.sleep(5)  # until bidding closes, on the server's own clock
+    await site.close_bidding(tender)
     scored = await api.put(
         f"/api/v1/tenders/{tender}/bids/{bid}/score",
         json={"quality_score": 80},

@@ -15,15 +15,13 @@ API's tests' business, and the pages' own refusals `test_tender_pages.py`'s.
 import re
 import uuid
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
 from playwright.async_api import Browser, BrowserContext
-from sqlalchemy import update
 
 from app.core.clock import WALES
-from app.tenders.models import Tender
 from tests.factories import (
     DEFAULT_PASSWORD,
     Person,
@@ -96,18 +94,6 @@ async def tendering(site: Site) -> dict[str, dict[str, Any]]:
     return found
 
 
-async def let_bidding_close(site: Site, tender: uuid.UUID) -> None:
-    """The ten days pass: the deadline the administrator set is moved a second into the past,
-    so the server closes bidding when it next reads the tender, as it would have then."""
-    async with site.sessionmaker() as session:
-        await session.execute(
-            update(Tender)
-            .where(Tender.id == tender)
-            .values(submission_deadline=datetime.now(UTC) - timedelta(seconds=1))
-        )
-        await session.commit()
-
-
 def local(moment: datetime) -> str:
     """A time as typed into a `datetime-local` field: in Wales, to the second."""
     return moment.astimezone(WALES).strftime("%Y-%m-%dT%H:%M:%S")
@@ -177,7 +163,7 @@ async def test_an_administrator_runs_a_tender_from_the_draft_to_the_contract(
     # Two providers bid; once bidding closes the bids are opened to the administrator.
     for staff, _, rate in mine["bidders"]:
         await submit_bid(site.api, tender, staff, hourly_rate_pence=rate)
-    await let_bidding_close(site, tender)
+    await site.close_bidding(tender)
     await walk.goto(f"/coops/{coop}/admin/tenders/{tender}", "tender-bids", shot=True)
     for (_, name, _), score in zip(mine["bidders"], ("60", "95"), strict=True):
         await page.get_by_label(walk.t("tenderadmin.score_for", provider=name), exact=True).fill(
