@@ -97,6 +97,17 @@ def _fields(template: str) -> set[str]:
     return {name for _, name, _, _ in string.Formatter().parse(template) if name}
 
 
+def shown(text: str) -> str:
+    """Text as an answer may carry it: a NUL (which no text the service keeps or sends may
+    hold, as its OpenAPI says) becomes U+FFFD. A field's name in `loc` is the client's own
+    key, and may hold one."""
+    return text.replace("\x00", "\ufffd")
+
+
+def _where(loc: Iterable[Any]) -> list[str | int]:
+    return [part if isinstance(part, int) else shown(str(part)) for part in loc]
+
+
 def clean_ctx(ctx: Mapping[str, Any] | None) -> dict[str, str | int | float]:
     """`ctx` as JSON strings and numbers only: a raised exception becomes its message, any other
     value its text (a boolean is not a number here)."""
@@ -105,7 +116,7 @@ def clean_ctx(ctx: Mapping[str, Any] | None) -> dict[str, str | int | float]:
         if isinstance(value, int | float) and not isinstance(value, bool):
             clean[key] = value if math.isfinite(value) else str(value)
         else:
-            clean[key] = str(value)
+            clean[key] = shown(str(value))
     return clean
 
 
@@ -118,7 +129,7 @@ def field_error(
     ctx: Mapping[str, Any] | None = None,
 ) -> FieldError:
     """One item of a validation problem found by the service itself (`msg_cy` its Welsh)."""
-    item: FieldError = {"loc": list(loc), "msg": msg, "type": type}
+    item: FieldError = {"loc": _where(loc), "msg": msg, "type": type}
     if ctx:
         item["ctx"] = clean_ctx(ctx)
     if msg_cy is not None:
@@ -133,8 +144,8 @@ def from_pydantic(
     The input is left out."""
     where = loc if loc is not None else error.get("loc", ())
     item: FieldError = {
-        "loc": [part if isinstance(part, int) else str(part) for part in where],
-        "msg": str(error.get("msg", "")),
+        "loc": _where(where),
+        "msg": shown(str(error.get("msg", ""))),
         "type": str(error.get("type", "value_error")),
     }
     # `error` in Pydantic's ctx is the reason a validator gave (already in `msg`), not a limit.

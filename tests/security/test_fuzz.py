@@ -8,8 +8,9 @@ work itself are exercised. Each example is generated once and sent to every back
 
 import asyncio
 import os
+import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
@@ -37,16 +38,34 @@ from tests.helpers import ok, scratch_database_url
 ADMIN_EMAIL = "fuzz-admin@example.org"
 PASSWORD = "fuzzing password 123"
 LOGOUT_EMAIL = "fuzz-logout@example.org"
+USER_EMAIL = "fuzz-user@example.org"
 MAX_EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "8"))
 
 
-@dataclass(frozen=True)
+# Access tokens live 15 minutes and the fuzzing spans the whole run: logins older than this
+# are opened again, or every call after them would be fuzzing only the refusal of a stale token.
+LOGIN_KEPT_SECONDS = 10 * 60
+
+
+@dataclass
 class Target:
     """One backend's fuzzed app, and the logins it is called with."""
 
     backend: str
     app: FastAPI
-    headers: dict[str, dict[str, str]]
+    _headers: dict[str, dict[str, str]] = field(default_factory=dict)
+    _signed_in_at: float = float("-inf")
+
+    @property
+    def headers(self) -> dict[str, dict[str, str]]:
+        """A live login for each role (admin and user)."""
+        if time.monotonic() - self._signed_in_at > LOGIN_KEPT_SECONDS:
+            self._headers = {
+                "admin": {"Authorization": f"Bearer {_login(self.app, ADMIN_EMAIL)}"},
+                "user": {"Authorization": f"Bearer {_login(self.app, USER_EMAIL)}"},
+            }
+            self._signed_in_at = time.monotonic()
+        return self._headers
 
 
 async def _fuzz_database_url(backend: str, tmp: Path) -> str | None:
@@ -71,7 +90,8 @@ def fuzz_targets(tmp_path_factory: pytest.TempPathFactory) -> list[Target]:
                 pytest.fail(f"PostgreSQL is required in CI but unreachable at {POSTGRES_URL}")
             continue
         app = _fuzz_app(url)
-        targets.append(Target(backend, app, _role_headers(app)))
+        _register(app, USER_EMAIL)
+        targets.append(Target(backend, app))
     return targets
 
 
@@ -84,16 +104,13 @@ def _fuzz_app(url: str) -> FastAPI:
     return app
 
 
-def _token(app: FastAPI, email: str) -> str:
-    client = TestClient(app)
-    if email != ADMIN_EMAIL:
-        ok(
-            client.post(
-                "/api/v1/auth/register",
-                json={"email": email, "password": PASSWORD, "full_name": "Fuzz User"},
-            )
+def _register(app: FastAPI, email: str) -> None:
+    ok(
+        TestClient(app).post(
+            "/api/v1/auth/register",
+            json={"email": email, "password": PASSWORD, "full_name": "Fuzz User"},
         )
-    return _login(app, email)
+    )
 
 
 def _login(app: FastAPI, email: str) -> str:
@@ -102,13 +119,6 @@ def _login(app: FastAPI, email: str) -> str:
     )
     assert response.status_code == 200, response.text
     return str(response.json()["access_token"])
-
-
-def _role_headers(app: FastAPI) -> dict[str, dict[str, str]]:
-    return {
-        "admin": {"Authorization": f"Bearer {_token(app, ADMIN_EMAIL)}"},
-        "user": {"Authorization": f"Bearer {_token(app, 'fuzz-user@example.org')}"},
-    }
 
 
 # Operations whose schema-valid bodies can still break a rule no schema can state; for them a
@@ -252,7 +262,7 @@ def test_every_operation_holds_its_schema(
     fresh = None
     if label in ENDS_THE_LOGIN:
         for target in fuzz_targets:
-            _token(target.app, LOGOUT_EMAIL)  # registered once: each call signs in anew
+            _register(target.app, LOGOUT_EMAIL)  # each call signs in anew
 
         def fresh(target: Target) -> dict[str, dict[str, str]]:
             return {"user": {"Authorization": f"Bearer {_login(target.app, LOGOUT_EMAIL)}"}}

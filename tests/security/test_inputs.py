@@ -210,6 +210,22 @@ class TestBodiesBuiltToHurt:
         response = await client.post("/api/v1/auth/token", data=data)
         problem(response, 422, "validation_error")
 
+    async def test_a_nul_in_a_keys_name_is_named_without_it(
+        self, client: httpx.AsyncClient
+    ) -> None:
+        """The problem names the unknown key, as its OpenAPI allows: no text it sends holds a
+        NUL, so the NUL shows as U+FFFD."""
+        response = await client.post(
+            "/api/v1/auth/register",
+            content='{"email": "a@example.org", "a\\u0000b": 1}',
+            headers={"Content-Type": "application/json"},
+        )
+        body = problem(response, 422, "validation_error")
+        locs = [error["loc"] for error in body["errors"]]
+        assert ["body", "a\ufffdb"] in locs, locs
+        assert "\x00" not in response.text
+        assert "\\u0000" not in response.text
+
 
 # Each folds to more characters than it has: "ss", "ffi", and an 18-letter Arabic phrase.
 LONG_FOLDS = ["ß", "\ufb03", "\ufdfa"]
