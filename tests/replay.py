@@ -10,10 +10,10 @@ transaction (one statement per table) and its own copy of what the fixture retur
 The rows are read and written as the database stores them (no type conversion either way),
 so a test finds exactly the rows the builders wrote: the same ids, tokens, audit chain and
 ledger. A world that names the app it was built through (to arrange more through it) names
-the test's app in each copy. A world is built again whenever what it was built from differs: another backend,
-another time on the test's clock, other settings, or a database already holding people,
-co-ops or audit entries before the fixture ran. A build that moves the test's clock leaves it
-where the build did.
+the test's app in each copy. A world is built again whenever what it was built from differs:
+another backend, another time on the test's clock, other settings, or a database already
+holding people, co-ops or audit entries before the fixture ran. A build that moves the
+test's clock leaves it where the build did.
 
 What a build does outside the database (mail, waits on the sleeper) goes to stand-ins, so it
 reaches no test: a test that needs the mail a world sends builds its world itself.

@@ -8,19 +8,6 @@ from pathlib import Path
 APP = Path(__file__).resolve().parent.parent.parent / "app"
 
 
-@functools.cache
-def _modules() -> list[tuple[Path, ast.Module]]:
-    """Every module of the app, parsed once for all the tests here (parsing is their cost)."""
-    return [
-        (path, ast.parse(path.read_text(encoding="utf-8"))) for path in sorted(APP.rglob("*.py"))
-    ]
-
-
-@functools.cache
-def _router_calls_in(path: Path) -> int:
-    return _router_calls(dict(_modules())[path])
-
-
 def _router_calls(tree: ast.Module) -> int:
     return sum(
         1
@@ -33,14 +20,24 @@ def _router_calls(tree: ast.Module) -> int:
     )
 
 
+@functools.cache
+def _modules() -> list[tuple[Path, int]]:
+    """Every module of the app with the routers it defines, read once for all the tests here
+    (parsing is their cost)."""
+    return [
+        (path, _router_calls(ast.parse(path.read_text(encoding="utf-8"))))
+        for path in sorted(APP.rglob("*.py"))
+    ]
+
+
 def test_no_module_defines_several_routers() -> None:
-    several = {str(p.relative_to(APP)): n for p, _ in _modules() if (n := _router_calls_in(p)) > 1}
+    several = {str(p.relative_to(APP)): n for p, n in _modules() if n > 1}
     assert several == {}
 
 
 def test_every_domain_with_routes_has_one_router_py() -> None:
-    for path, _ in _modules():
-        if _router_calls_in(path) and path.parent != APP and path.parent.name != "core":
+    for path, routers in _modules():
+        if routers and path.parent != APP and path.parent.name != "core":
             domain = path.relative_to(APP).parts[0]
             assert (APP / domain / "router.py").exists(), path
 
@@ -57,8 +54,8 @@ def test_the_api_includes_one_router_per_domain() -> None:
     assert len(domains) == len(set(domains))
     with_routes = {
         path.relative_to(APP).parts[0]
-        for path, _ in _modules()
-        if _router_calls_in(path) and path.parent != APP and path.parent.name != "core"
+        for path, routers in _modules()
+        if routers and path.parent != APP and path.parent.name != "core"
     }
     # The web pages are not the API: `create_app` mounts them at `/`, beside `/api/v1`.
     assert set(domains) == with_routes - {"web"}
