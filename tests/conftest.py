@@ -5,6 +5,7 @@ connection and one outer transaction that is rolled back at the end; the app's s
 it with savepoints, so the app's commits release a savepoint and nothing leaks between tests.
 """
 
+import asyncio
 import os
 import tempfile
 from collections.abc import AsyncIterator, Iterator
@@ -22,17 +23,19 @@ from sqlalchemy import text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker
 
+from app.cli import migrate
 from app.core.clock import FrozenClock
 from app.core.config import Settings
 from app.core.db import create_engine
 from app.main import create_app
 from app.workflows import registry
 from tests.factories import arrange_in_process
-from tests.helpers import run_alembic
+from tests.helpers import run_alembic, scratch_database_url
 from tests.mail_server import (
     Mailbox,
     smtp_server,  # noqa: F401  (a fixture for every test package)
 )
+from tests.servers import Server, running_server
 
 # The server the suite connects to (through this database, which it never changes). The suite
 # works in databases of its own there, created by it and marked as its own (SUITE_MARK), which
@@ -137,6 +140,36 @@ async def database(
     await run_alembic(engine, "upgrade", "head")
     yield Database(backend=backend, settings=settings, engine=engine)
     await engine.dispose()
+
+
+# One server for the whole run (per worker): starting one costs two processes importing the
+# app, seconds on a busy machine. The tests sharing it each work in co-ops of their own, and
+# count only what is theirs.
+@pytest.fixture(scope="session")
+async def server(
+    database: Database, tmp_path_factory: pytest.TempPathFactory
+) -> AsyncIterator[Server]:
+    """uvicorn with two workers over a scratch database of `database`'s backend, for the
+    tests of real parallel requests (on PostgreSQL: SQLite writers would simply serialise)."""
+    tmp = tmp_path_factory.mktemp("parallel")
+    url = await scratch_database_url(
+        database.settings.async_database_url, suffix="parallel", tmp_dir=tmp
+    )
+    settings = make_test_settings(url)
+    await asyncio.to_thread(migrate, settings)
+    log = tmp / "server.log"
+    # Up to 120 postings queue on one member's account at once: these tests are about exact
+    # outcomes under contention, so waits may be long; the bounded wait (503 `busy`) has
+    # tests of its own in tests/core/test_busy.py.
+    # Every test sharing the server signs people up from one address: the limit on that has
+    # a test (and a server) of its own.
+    env = {"DPC_DB_WAIT_SECONDS": "30", "DPC_REGISTRATIONS_PER_ADDRESS_PER_HOUR": "100000"}
+    engine = create_engine(settings)
+    try:
+        async with running_server(settings, log=log, env=env) as base:
+            yield Server(url=base, engine=engine, log=log)
+    finally:
+        await engine.dispose()
 
 
 async def ensure_database(url: str, name: str) -> str:

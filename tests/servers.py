@@ -7,14 +7,25 @@ import sys
 import time
 from collections.abc import AsyncIterator, Mapping, Sequence
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from app.core.config import Settings
 from app.core.ops import PROJECT_ROOT
+
+
+@dataclass
+class Server:
+    """A running server (the `server` fixture's), its database's engine, and its log."""
+
+    url: str
+    engine: AsyncEngine
+    log: Path
 
 
 def free_port() -> int:

@@ -14,8 +14,8 @@ from app.bank.models import BankLine, BankLineDecision
 from app.ledger.models import LedgerTransaction, TransactionKind
 from tests.helpers import ok
 from tests.ledger.checks import assert_books_balance
-from tests.ledger.test_concurrency import KEEPALIVE, Server, person
-from tests.ledger.test_concurrency import server as server  # the real-server fixture
+from tests.ledger.test_concurrency import KEEPALIVE, person
+from tests.servers import Server
 
 pytestmark = pytest.mark.postgresql_only
 

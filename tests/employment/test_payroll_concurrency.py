@@ -4,25 +4,19 @@ as it was confirmed or refused, never both."""
 
 import asyncio
 import uuid
-from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 from sqlalchemy import func, select
-from sqlalchemy.ext.asyncio import AsyncEngine
 
-from app.cli import migrate
-from app.core.db import create_engine
 from app.employment.models import PayrollResult
 from app.ledger.models import LedgerTransaction, TransactionKind
-from tests.conftest import Database, make_test_settings
-from tests.helpers import ok, scratch_database_url
+from tests.helpers import ok
 from tests.ledger.checks import assert_books_balance
 from tests.ledger.test_concurrency import person
-from tests.servers import running_server
+from tests.servers import Server
 
 pytestmark = pytest.mark.postgresql_only
 
@@ -31,33 +25,6 @@ RETRIES = 4
 FUNDS = 100_000
 # The server runs on the real clock: these periods are long past.
 FIRST = "2026-01-05"
-
-
-@dataclass
-class Server:
-    url: str
-    engine: AsyncEngine
-    log: Path
-
-
-# One server for the module: starting one is slow on a busy machine.
-@pytest.fixture(scope="module")
-async def server(
-    database: Database, tmp_path_factory: pytest.TempPathFactory
-) -> AsyncIterator[Server]:
-    tmp = tmp_path_factory.mktemp("payroll-concurrency")
-    url = await scratch_database_url(
-        database.settings.async_database_url, suffix="payroll", tmp_dir=tmp
-    )
-    settings = make_test_settings(url)
-    await asyncio.to_thread(migrate, settings)
-    log = tmp / "server.log"
-    engine = create_engine(settings)
-    try:
-        async with running_server(settings, log=log, env={"DPC_DB_WAIT_SECONDS": "30"}) as base:
-            yield Server(url=base, engine=engine, log=log)
-    finally:
-        await engine.dispose()
 
 
 @dataclass
@@ -172,9 +139,16 @@ async def test_results_imported_at_once_post_once(server: Server) -> None:
         payroll = await connection.scalar(
             select(func.count())
             .select_from(LedgerTransaction)
-            .where(LedgerTransaction.kind == TransactionKind.payroll)
+            .where(
+                LedgerTransaction.coop_id == uuid.UUID(w.coop),
+                LedgerTransaction.kind == TransactionKind.payroll,
+            )
         )
-        results = await connection.scalar(select(func.count()).select_from(PayrollResult))
+        results = await connection.scalar(
+            select(func.count())
+            .select_from(PayrollResult)
+            .where(PayrollResult.coop_id == uuid.UUID(w.coop))
+        )
     assert (payroll, results) == (1, 1)
     assert books.balance(f"member:{w.member}") == FUNDS - 1_236
 

@@ -9,9 +9,9 @@ import pytest
 from sqlalchemy import func, select
 
 from app.evidence.models import CouncilAccessGrant
-from tests.ledger.test_concurrency import KEEPALIVE, Server, person
-from tests.ledger.test_concurrency import server as server  # the real-server fixture
+from tests.ledger.test_concurrency import KEEPALIVE, person
 from tests.ledger.test_leaving_race import _coop, _holder
+from tests.servers import Server
 
 pytestmark = pytest.mark.postgresql_only
 

@@ -16,7 +16,6 @@ The outcome is designed to be exact whatever order the server serialises them in
 import asyncio
 import uuid
 from collections import defaultdict
-from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -26,13 +25,10 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from app.cli import migrate
-from app.core.db import create_engine
 from app.ledger.models import LedgerTransaction, TransactionKind
-from tests.conftest import Database, make_test_settings
-from tests.helpers import ok, scratch_database_url
+from tests.helpers import ok
 from tests.ledger.checks import assert_books_balance
-from tests.servers import running_server
+from tests.servers import Server
 
 SEED = 100_000
 SMALL = 1_000
@@ -45,37 +41,6 @@ THRESHOLD = 10_000
 KEEPALIVE = 2.0
 
 pytestmark = pytest.mark.postgresql_only
-
-
-@dataclass
-class Server:
-    url: str
-    engine: AsyncEngine
-    log: Path
-
-
-# One server for a module (its tests each work in a co-op of their own): starting one is
-# slow on a busy machine.
-@pytest.fixture(scope="module")
-async def server(
-    database: Database, tmp_path_factory: pytest.TempPathFactory
-) -> AsyncIterator[Server]:
-    tmp = tmp_path_factory.mktemp("concurrency")
-    url = await scratch_database_url(
-        database.settings.async_database_url, suffix="concurrency", tmp_dir=tmp
-    )
-    settings = make_test_settings(url)
-    await asyncio.to_thread(migrate, settings)
-    log = tmp / "server.log"
-    # 120 postings queue on one member's account at once: this test is about exact outcomes
-    # under contention, so waits may be long; the bounded wait (503 `busy`) has tests of its
-    # own in tests/core/test_busy.py.
-    engine = create_engine(settings)
-    try:
-        async with running_server(settings, log=log, env={"DPC_DB_WAIT_SECONDS": "30"}) as base:
-            yield Server(url=base, engine=engine, log=log)
-    finally:
-        await engine.dispose()
 
 
 async def person(client: httpx.AsyncClient, name: str) -> dict[str, str]:
@@ -133,12 +98,16 @@ def applied_keys(sent: list[Sent], server_log: Path) -> set[str]:
     return applied
 
 
-async def count(engine: AsyncEngine, kind: TransactionKind) -> int:
+async def count(engine: AsyncEngine, kind: TransactionKind, *coops: str) -> int:
+    """The transactions of `kind` in these co-ops (the server is shared with other tests)."""
     async with engine.connect() as connection:
         found = await connection.scalar(
             select(func.count())
             .select_from(LedgerTransaction)
-            .where(LedgerTransaction.kind == kind)
+            .where(
+                LedgerTransaction.kind == kind,
+                LedgerTransaction.coop_id.in_([uuid.UUID(coop) for coop in coops]),
+            )
         )
     return int(found or 0)
 
@@ -261,5 +230,10 @@ async def test_parallel_contributions_and_refunds_end_as_if_run_one_by_one(
     assert books.balance(f"member:{member}") == SEED - (SEED // BIG) * BIG
     assert books.balance("external:deposits") == -(SEED + PARALLEL * SMALL)
     assert books.balance("external:payouts") == PARALLEL * SMALL + (SEED // BIG) * BIG
-    assert await count(server.engine, TransactionKind.contribution) == 2 + PARALLEL
-    assert await count(server.engine, TransactionKind.refund) == PARALLEL + SEED // BIG + 10
+    assert (
+        await count(server.engine, TransactionKind.contribution, coop, strict_coop) == 2 + PARALLEL
+    )
+    assert (
+        await count(server.engine, TransactionKind.refund, coop, strict_coop)
+        == PARALLEL + SEED // BIG + 10
+    )

@@ -20,8 +20,8 @@ from sqlalchemy import func, select
 from app.coops.models import Member, MemberStatus
 from app.ledger.models import LedgerTransaction, TransactionKind
 from tests.ledger.checks import assert_books_balance
-from tests.ledger.test_concurrency import KEEPALIVE, Server, person
-from tests.ledger.test_concurrency import server as server  # the real-server fixture
+from tests.ledger.test_concurrency import KEEPALIVE, person
+from tests.servers import Server
 
 pytestmark = pytest.mark.postgresql_only
 

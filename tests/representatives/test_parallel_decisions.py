@@ -15,8 +15,8 @@ from sqlalchemy import func, select
 
 from app.ledger.models import LedgerTransaction, TransactionKind
 from app.representatives.models import CapacityChange, CapacityChangeStatus
-from tests.ledger.test_concurrency import KEEPALIVE, Server, person
-from tests.ledger.test_concurrency import server as server  # the real-server fixture
+from tests.ledger.test_concurrency import KEEPALIVE, person
+from tests.servers import Server
 
 pytestmark = pytest.mark.postgresql_only
 
@@ -131,7 +131,11 @@ async def test_administrators_agreeing_at_once_are_counted_one_after_the_other(
             a.text for a in answers
         ]
         async with server.engine.connect() as connection:
-            statuses = (await connection.scalars(select(CapacityChange.status))).all()
+            statuses = (
+                await connection.scalars(
+                    select(CapacityChange.status).where(CapacityChange.coop_id == uuid.UUID(coop))
+                )
+            ).all()
         assert statuses == [CapacityChangeStatus.applied] * 2
 
         for _ in range(ROUNDS):
@@ -162,6 +166,9 @@ async def test_administrators_agreeing_at_once_are_counted_one_after_the_other(
             refunds = await connection.scalar(
                 select(func.count())
                 .select_from(LedgerTransaction)
-                .where(LedgerTransaction.kind == TransactionKind.refund)
+                .where(
+                    LedgerTransaction.coop_id == uuid.UUID(coop),
+                    LedgerTransaction.kind == TransactionKind.refund,
+                )
             )
         assert refunds == ROUNDS
