@@ -1,5 +1,6 @@
 """Models and migrations never drift, and every migration downgrades."""
 
+import json
 import uuid
 from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime
@@ -10,7 +11,7 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import inspect, text
+from sqlalchemy import inspect, select, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
@@ -20,6 +21,8 @@ from app.audit.service import verify_chain
 from app.core.config import Settings
 from app.core.db import alembic_render_item, create_engine
 from app.models import Base
+from app.providers import listing_entries
+from app.providers.models import Provider
 from app.tenders.ocds.packages import Publisher, Stored, parse, record_package
 from tests.conftest import Database
 from tests.helpers import alembic_config, run_alembic, scratch_database_url
@@ -1292,3 +1295,75 @@ class TestVisitRules:
             base = await connection.scalar(changes.select().with_only_columns(changes.c.base_rules))
             assert await connection.scalar(text("SELECT count(*) FROM coop")) == 1
         assert base == old_rules
+
+
+class TestListingEntries:
+    """Revision 0040 renders every provider's listing entry as the service renders it."""
+
+    async def test_every_provider_gets_the_entry_the_service_would_render(
+        self, scratch_engine: AsyncEngine
+    ) -> None:
+        await run_alembic(scratch_engine, "upgrade", _before("0040"))
+        wyn, plain = uuid.uuid4(), uuid.uuid4()
+        when = datetime(2026, 3, 2, 9, 30, 15, 120_000, tzinfo=UTC)
+
+        def row(provider_id: uuid.UUID, name: str, **fields: object) -> dict[str, object]:
+            return {
+                "id": provider_id,
+                "name": name,
+                "name_search": name.casefold(),
+                "hourly_rate_pence": 2000,
+                "capacity_hours_per_week": 10,
+                "welsh_language": "full",
+                "contact_email": f"{provider_id}@example.org",
+                "ciw_service_id": None,
+                "phone": None,
+                "website": None,
+                "status": "verified",
+                "created_at": when,
+                "updated_at": when,
+                **fields,
+            }
+
+        rows: dict[str, list[dict[str, object]]] = {
+            "provider": [
+                row(wyn, 'Gofal Ŵyn "Cymru"', phone="029 2000 0000", ciw_service_id="SIN-1"),
+                row(plain, "Plain", welsh_language="none", status="pending"),
+            ],
+            "provider_service_type": [
+                {"provider_id": wyn, "service_type": t}
+                for t in ("respite", "domiciliary_support", "personal_assistant")
+            ],
+            "provider_area": [
+                {"provider_id": wyn, "area_code": code} for code in ("W06000015", "W06000002")
+            ],
+        }
+        async with scratch_engine.begin() as connection:
+            await connection.run_sync(_insert, rows)
+        await run_alembic(scratch_engine, "upgrade", "head")
+
+        async with scratch_engine.connect() as connection:
+            kept = dict(
+                (await connection.execute(select(Provider.id, Provider.listing_entry))).all()
+            )
+            rendered = {
+                found[0]: listing_entries.entry(found).decode()
+                for found in await connection.execute(
+                    listing_entries.ENTRY_ROWS, {"ids": [wyn, plain]}
+                )
+            }
+        assert kept == rendered
+        entry = json.loads(kept[wyn])
+        assert entry["name"] == 'Gofal Ŵyn "Cymru"'
+        assert entry["service_types"] == ["domiciliary_support", "personal_assistant", "respite"]
+        assert entry["area_codes"] == ["W06000002", "W06000015"]
+        assert entry["created_at"] == "2026-03-02T09:30:15.120000Z"
+        assert json.loads(kept[plain])["service_types"] == []
+
+        await run_alembic(scratch_engine, "downgrade", _before("0040"))
+        async with scratch_engine.connect() as connection:
+            columns = await connection.run_sync(
+                lambda c: {col["name"] for col in inspect(c).get_columns("provider")}
+            )
+            assert "listing_entry" not in columns
+            assert await connection.scalar(text("SELECT count(*) FROM provider")) == 2

@@ -3,63 +3,30 @@ area, and its coverage.
 
 The listing is one query of plain rows: the page's providers are found by walking the area's
 rows in listing order (`ix_provider_area_listing`, over the listing keys each area row holds a
-copy of), then read with their service types and areas aggregated, and serialized by a
-TypeAdapter straight from the rows: no ORM objects and no validation round trip. It answers
-byte for byte what `ProviderRead` over `service.list_in_area` (the ORM read the web pages use,
-over the providers' own columns) does.
+copy of), then their entries are read, each the provider's JSON as rendered at its last write
+(`listing_entries`), and joined into the page: no ORM objects, no validation, and nothing
+rendered but the page around them. It answers byte for byte what `ProviderRead` over
+`service.list_in_area` (the ORM read the web pages use, over the providers' own columns) does.
 """
 
 import functools
 import uuid
-from datetime import datetime
 from typing import Any
 
 from pydantic import TypeAdapter
-from sqlalchemy import Integer, Select, String, bindparam, exists, func, select, true, type_coerce
-from typing_extensions import TypedDict  # pydantic takes typing's TypedDict from 3.12 only
+from sqlalchemy import Integer, Select, bindparam, exists, select, true
 
 from app.areas.errors import AreaNotFound
 from app.areas.models import Area
 from app.core.errors import ValidationFailed
 from app.core.http_cache import Rendered
 from app.core.pagination import CursorPage, Sort, after, decode_cursor, encode_cursor
-from app.providers import repository, service
+from app.providers import listing_entries, repository, service
 from app.providers.directory import Directory
 from app.providers.directory_reads import Reader
-from app.providers.models import (
-    Provider,
-    ProviderArea,
-    ProviderServiceType,
-    ServiceType,
-    WelshLanguage,
-)
+from app.providers.models import Provider, ProviderArea, ProviderServiceType, WelshLanguage
 from app.providers.schemas import AreaListingQuery, CoverageRow
 
-
-class ListedProvider(TypedDict):
-    """`ProviderRead`'s fields in its order, as the row gives them (enums as their values)."""
-
-    id: uuid.UUID
-    name: str
-    ciw_service_id: str | None
-    service_types: list[str]
-    area_codes: list[str]
-    hourly_rate_pence: int
-    capacity_hours_per_week: int
-    welsh_language: str
-    contact_email: str
-    phone: str | None
-    website: str | None
-    status: str
-    created_at: datetime
-
-
-class ListingPage(TypedDict):
-    items: list[ListedProvider]
-    next_cursor: str | None
-
-
-PAGE = TypeAdapter(ListingPage)
 # The listing's order (`service.AREA_ORDER`) over the area rows' copies of the keys.
 ORDER = [
     Sort(ProviderArea.hourly_rate_pence),
@@ -68,7 +35,8 @@ ORDER = [
 ]
 ORDER_TYPES = [int, str, uuid.UUID]  # of the cursor's values, as the columns compare them
 AFTER = ("after_hourly_rate_pence", "after_name_search", "after_id")  # their parameters
-SERVICE_ORDER = {t.value: position for position, t in enumerate(ServiceType)}
+# The page around its entries (each entry is JSON already).
+NEXT_CURSOR = TypeAdapter(str | None)
 
 
 def parameters(code: str, query: AreaListingQuery) -> dict[str, Any]:
@@ -93,8 +61,7 @@ def page_query(present: frozenset[str], after_cursor: bool) -> Select[Any]:
 
     The same filters as `repository.in_area`, over the area rows' copies where they have one.
     The page is chosen, in order, from the area's rows alone before any provider is read;
-    then its providers' columns, each one's service types and areas joined by commas (no
-    code or type holds one).
+    then its providers' entries are read, with the keys the next page's cursor needs.
     """
     chosen = select(ProviderArea.provider_id).where(
         ProviderArea.area_code == bindparam("area_code"), ProviderArea.listed == true()
@@ -120,42 +87,23 @@ def page_query(present: frozenset[str], after_cursor: bool) -> Select[Any]:
     if after_cursor:
         chosen = chosen.where(after(ORDER, [bindparam(name) for name in AFTER]))
     order = [sort.column for sort in ORDER]
-    page = chosen.order_by(*order).limit(bindparam("rows", type_=Integer)).cte("page")
-    service_types = (
-        select(func.aggregate_strings(ProviderServiceType.service_type, ","))
-        .where(ProviderServiceType.provider_id == Provider.id)
-        .scalar_subquery()
-    )
-    area_codes = (
-        select(func.aggregate_strings(ProviderArea.area_code, ","))
-        .where(ProviderArea.provider_id == Provider.id)
-        .scalar_subquery()
+    page = (
+        chosen.add_columns(ProviderArea.hourly_rate_pence, ProviderArea.name_search)
+        .order_by(*order)
+        .limit(bindparam("rows", type_=Integer))
+        .cte("page")
     )
     return (
         select(
-            Provider.id,
-            Provider.name,
-            Provider.ciw_service_id,
-            service_types,
-            area_codes,
-            Provider.hourly_rate_pence,
-            Provider.capacity_hours_per_week,
-            type_coerce(Provider.welsh_language, String),  # the values, as the answer gives them
-            Provider.contact_email,
-            Provider.phone,
-            Provider.website,
-            type_coerce(Provider.status, String),
-            Provider.created_at,
-            Provider.name_search,
+            Provider.listing_entry,
+            page.c.provider_id,
+            page.c.hourly_rate_pence,
+            page.c.name_search,
         )
         .select_from(page)
         .join(Provider, Provider.id == page.c.provider_id)
-        .order_by(*service.AREA_ORDER)
+        .order_by(page.c.hourly_rate_pence, page.c.name_search, page.c.provider_id)
     )
-
-
-def _joined(values: str | None) -> list[str]:
-    return values.split(",") if values else []
 
 
 async def require_area(reader: Reader, code: str) -> None:
@@ -181,27 +129,25 @@ async def render_listing(reader: Reader, code: str, query: AreaListingQuery) -> 
     next_cursor = None
     if len(rows) > query.limit:
         rows = rows[: query.limit]
-        last = rows[-1]
-        next_cursor = encode_cursor([last.hourly_rate_pence, last.name_search, last.id])
-    items: list[ListedProvider] = [
-        {
-            "id": row[0],
-            "name": row[1],
-            "ciw_service_id": row[2],
-            "service_types": sorted(_joined(row[3]), key=SERVICE_ORDER.__getitem__),
-            "area_codes": sorted(_joined(row[4])),
-            "hourly_rate_pence": row[5],
-            "capacity_hours_per_week": row[6],
-            "welsh_language": row[7],
-            "contact_email": row[8],
-            "phone": row[9],
-            "website": row[10],
-            "status": row[11],
-            "created_at": row[12],
-        }
-        for row in rows
-    ]
-    return PAGE.dump_json({"items": items, "next_cursor": next_cursor})
+        _, last_id, last_rate, last_name = rows[-1]
+        next_cursor = encode_cursor([last_rate, last_name, last_id])
+    # A provider written without `touch_directory` (straight into the tables) has no entry
+    # yet: it is rendered here, and not kept.
+    missing = [row[1] for row in rows if row[0] is None]
+    made: dict[uuid.UUID, str] = {}
+    if missing:
+        found = await reader.rows(listing_entries.ENTRY_ROWS, {"ids": missing})
+        made = {row[0]: listing_entries.entry(row).decode() for row in found}
+    items = ",".join(row[0] if row[0] is not None else made[row[1]] for row in rows)
+    return b"".join(
+        (
+            b'{"items":[',
+            items.encode(),
+            b'],"next_cursor":',
+            NEXT_CURSOR.dump_json(next_cursor),
+            b"}",
+        )
+    )
 
 
 def listing_key(query: AreaListingQuery) -> tuple[object, ...]:

@@ -81,6 +81,9 @@ class Provider(UUIDPrimaryKey, Base):
     status: Mapped[ProviderStatus] = mapped_column(enum_column(ProviderStatus))
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
+    # The provider's entry in the area listing, as the API gives it (JSON), rewritten with
+    # every provider write (`listing_entries.keep_entries`). Never loaded with the object.
+    listing_entry: Mapped[str | None] = mapped_column(Text, deferred=True, deferred_raiseload=True)
 
     service_type_rows: Mapped[list["ProviderServiceType"]] = relationship(
         lazy="raise", cascade="all, delete-orphan", passive_deletes=True

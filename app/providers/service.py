@@ -25,6 +25,7 @@ from app.providers.errors import (
     ProviderNotFound,
     StaffNotFound,
 )
+from app.providers.listing_entries import keep_entries
 from app.providers.models import (
     Provider,
     ProviderArea,
@@ -55,11 +56,12 @@ async def touch_directory(
     every_area: bool = False,
 ) -> None:
     """Mark the directory changed, in the transaction of every provider write, after its
-    flush: the providers' listing keys are copied again onto their area rows, and cached
-    answers (keyed by the stamps) are let go: those spanning areas, and those of each area a
-    written provider served before the write (`areas`, read once it was locked) or serves
-    now, or of every area. Where the providers are now is read back here, so an area a
-    request running alongside gave them is marked too."""
+    flush: the providers' listing keys are copied again onto their area rows, their listing
+    entries rendered again, and cached answers (keyed by the stamps) are let go: those
+    spanning areas, and those of each area a written provider served before the write
+    (`areas`, read once it was locked) or serves now, or of every area. Where the providers
+    are now is read back here, so an area a request running alongside gave them is marked
+    too."""
     stamp = uuid.uuid4()
     result = await session.execute(
         update(ProviderDirectoryStamp).where(ProviderDirectoryStamp.id == 1).values(stamp=stamp)
@@ -78,6 +80,7 @@ async def touch_directory(
         .execution_options(synchronize_session=False)
     )
     await session.execute(copied if every_area else copied.where(written))
+    await keep_entries(session, provider_ids)
     touched = (
         update(ProviderAreaStamp).values(stamp=stamp).execution_options(synchronize_session=False)
     )

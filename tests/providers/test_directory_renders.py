@@ -3,6 +3,7 @@ rendered afresh, from rows or from ORM objects, before routing or through the ro
 
 import contextlib
 import json
+import uuid
 from collections.abc import Iterable
 from typing import Any
 
@@ -11,6 +12,7 @@ import pytest
 from fastapi import FastAPI
 from fastapi.routing import APIRoute
 from prometheus_client import REGISTRY
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 from starlette.types import Scope, Send
 
@@ -20,6 +22,7 @@ from app.core.pagination import CursorPage
 from app.providers import area_listing, service
 from app.providers.area_router import list_area_providers
 from app.providers.directory_reads import OverConnection
+from app.providers.models import Provider
 from app.providers.schemas import AreaListingQuery, ProviderRead
 from app.providers.shortcut import LISTING_PARAMETERS, DirectoryShortcut
 from tests.factories import Person, platform_admin
@@ -192,6 +195,29 @@ class TestTheSameBytes:
         await world(app, client, admin)
         app.state.settings = app.state.settings.model_copy(update={"directory_cache_entries": 0})
         assert await assert_same_as_orm(app, client) > len(AREAS) * len(QUERIES)
+
+    async def test_a_provider_written_without_its_entry_is_listed_all_the_same(
+        self, app: FastAPI, client: httpx.AsyncClient, connection: AsyncConnection, admin: Person
+    ) -> None:
+        """A provider written straight into the tables has no kept entry: a page renders its
+        entry from its columns instead (and keeps nothing: the read writes no row)."""
+        ids = await world(app, client, admin)
+        dropped = [uuid.UUID(ids["wyn"]), uuid.UUID(ids["aber"])]
+        await connection.execute(
+            update(Provider).where(Provider.id.in_(dropped)).values(listing_entry=None)
+        )
+        for code in AREAS:
+            for params in QUERIES:
+                for sent, _ in await pages(client, code, params):
+                    query = AreaListingQuery.model_validate(sent)
+                    fresh = await area_listing.render_listing(
+                        OverConnection(connection), code, query
+                    )
+                    assert fresh == await orm_page(app, code, sent), (code, sent)
+        kept = await connection.scalars(
+            select(Provider.listing_entry).where(Provider.id.in_(dropped))
+        )
+        assert list(kept) == [None, None]
 
     async def test_after_every_kind_of_write_the_rows_read_as_the_orm_objects_do(
         self, app: FastAPI, client: httpx.AsyncClient, admin: Person
