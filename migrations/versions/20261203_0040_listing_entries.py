@@ -14,6 +14,7 @@ Revises: 0039
 Create Date: 2026-12-03 17:00:00
 """
 
+import sqlite3
 import uuid
 from collections import defaultdict
 from collections.abc import Sequence
@@ -90,8 +91,9 @@ def _utc(value: datetime) -> datetime:
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("provider", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("listing_entry", sa.Text(), nullable=True))
+    # Added and dropped in place, never by copying the table (SQLite's batch mode): other
+    # tables' rows refer to the providers, and SQLite would refuse to drop the old table.
+    op.add_column("provider", sa.Column("listing_entry", sa.Text(), nullable=True))
 
     bind = op.get_bind()
     types: defaultdict[uuid.UUID, set[str]] = defaultdict(set)
@@ -129,5 +131,10 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("provider", schema=None) as batch_op:
-        batch_op.drop_column("listing_entry")
+    if op.get_bind().dialect.name == "sqlite" and sqlite3.sqlite_version_info < (3, 35):
+        # No DROP COLUMN before SQLite 3.35: the table is copied instead, which works only
+        # while no other table's rows refer to a provider.
+        with op.batch_alter_table("provider", schema=None) as batch_op:
+            batch_op.drop_column("listing_entry")
+        return
+    op.drop_column("provider", "listing_entry")
