@@ -9,6 +9,7 @@ work itself are exercised. Each example is generated once and sent to every back
 import asyncio
 import os
 import time
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -169,6 +170,11 @@ RULES_BEYOND_THE_SCHEMA = {
 # Operations that end the login they are called with: each call gets a login of its own, so
 # the operations fuzzed after them keep working tokens.
 ENDS_THE_LOGIN = {"POST /api/v1/auth/logout"}
+# Operations that end the account itself (closing it revokes its logins and pseudonymises
+# it): each call is made by an account of its own, signed up for it. Called with the shared
+# logins, the first call closed the fuzzing's own account, and every operation fuzzed after
+# it was answered 401 alone.
+ENDS_THE_ACCOUNT = {"DELETE /api/v1/me"}
 
 MODES = (schemathesis.GenerationMode.POSITIVE, schemathesis.GenerationMode.NEGATIVE)
 
@@ -266,6 +272,13 @@ def test_every_operation_holds_its_schema(
         def fresh(target: Target) -> dict[str, dict[str, str]]:
             return {"user": {"Authorization": f"Bearer {_login(target.app, LOGOUT_EMAIL)}"}}
 
+    if label in ENDS_THE_ACCOUNT:
+
+        def fresh(target: Target) -> dict[str, dict[str, str]]:
+            email = f"fuzz-closing-{uuid.uuid4().hex[:12]}@example.org"
+            _register(target.app, email)
+            return {"user": {"Authorization": f"Bearer {_login(target.app, email)}"}}
+
     failures: list[str] = []
     for mode in MODES:
         try:
@@ -275,4 +288,11 @@ def test_every_operation_holds_its_schema(
         except (Exception, BaseExceptionGroup) as exc:  # report both modes' failures
             notes = " ".join(getattr(exc, "__notes__", []))
             failures.append(f"{operation.label} [{mode.value}] {notes}: {exc}")
+    # The operations fuzzed after this one are called with the same logins: had this one
+    # ended them, those would be fuzzing the refusal of a dead token and nothing else.
+    for target in fuzz_targets:
+        for role, headers in target.headers.items():
+            alive = asgi.get_client(target.app).get("/api/v1/me", headers=headers)
+            if alive.status_code != 200:
+                failures.append(f"{label} ended the {role}'s login on {target.backend}")
     assert not failures, "\n\n".join(failures)
