@@ -2,7 +2,7 @@
 
 import re
 
-from fastapi import APIRouter, Depends
+from fastapi import Depends
 from fastapi.routing import APIRoute
 
 from app.areas.router import router as areas_router
@@ -13,6 +13,7 @@ from app.bank.router import router as bank_router
 from app.compliance.router import router as compliance_router
 from app.coops.router import router as coops_router
 from app.core.deps import reject_unknown_query, require_json_media_type
+from app.core.routing import Router
 from app.councils.router import router as councils_router
 from app.direct_payments.router import router as direct_payments_router
 from app.employment.router import router as employment_router
@@ -35,7 +36,7 @@ def route_operation_id(route: APIRoute) -> str:
     return f"{tag}-{route.name}"
 
 
-api_router = APIRouter(
+api_router = Router(
     prefix="/api/v1",
     # The language first, so that every refusal after it is in the person's language.
     dependencies=[

@@ -3,9 +3,11 @@
 import json
 import uuid
 
-from fastapi import APIRouter, Response
+from fastapi import Response
 
-router = APIRouter(prefix="/bench", include_in_schema=False)
+from app.core.routing import Router
+
+router = Router(prefix="/bench", include_in_schema=False)
 
 # Fifty items shaped like a directory page, encoded once: the bare endpoint does no work at
 # all per request beyond what the framework and middleware do, which is what it measures.

@@ -1,7 +1,5 @@
 """The public list of Welsh areas, and each council's monitoring profile."""
 
-from fastapi import APIRouter
-
 from app.areas import service
 from app.areas.errors import AreaNotFound
 from app.areas.models import Area
@@ -11,8 +9,9 @@ from app.auth.errors import PlatformAdminRequired
 from app.core.deps import NowDep, SessionDep
 from app.core.errors import problems
 from app.core.pagination import CursorPage, PageDep, page_of_list
+from app.core.routing import Router
 
-router = APIRouter(prefix="/areas", tags=["areas"])
+router = Router(prefix="/areas", tags=["areas"])
 
 
 @router.get("", response_model=CursorPage[AreaRead])

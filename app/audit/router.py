@@ -2,7 +2,7 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import Query
 from pydantic import Field
 
 from app.audit import service
@@ -14,9 +14,10 @@ from app.auth.dependencies import PlatformAdmin
 from app.auth.errors import PlatformAdminRequired
 from app.core.deps import NowDep, SessionDep, SettingsDep
 from app.core.errors import ValidationFailed, problems
+from app.core.routing import Router
 from app.core.schemas import DigitsOnly
 
-router = APIRouter()
+router = Router()
 
 
 @router.get(

@@ -4,7 +4,7 @@ passwords, and finding an account by its address (platform admins)."""
 from enum import Enum
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Form, Query, Request, Response
+from fastapi import Depends, Form, Query, Request, Response
 from fastapi.security import HTTPBasic, HTTPBasicCredentials
 
 from app.auth import service, throttle
@@ -34,10 +34,11 @@ from app.core.deps import NowDep, SessionDep, SessionmakerDep, SettingsDep, Slee
 from app.core.errors import NO_NUL, ValidationFailed, must_exist, problems
 from app.core.field_errors import field_error
 from app.core.pagination import CursorPage
+from app.core.routing import Router
 from app.core.schemas import EMAIL_MAX_LENGTH, normalise_email
 from app.workflows import accounts
 
-router = APIRouter()
+router = Router()
 AUTH: list[str | Enum] = ["auth"]
 basic_scheme = HTTPBasic(auto_error=False, description="API client credentials.")
 

@@ -3,7 +3,7 @@
 import uuid
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Response
+from fastapi import Query, Response
 
 from app.auth.dependencies import CurrentActor
 from app.auth.errors import OutsideMandate
@@ -33,6 +33,7 @@ from app.core.clock import local_date
 from app.core.deps import NowDep, SessionDep
 from app.core.errors import BodyTooLarge, UnsupportedMediaType, problems
 from app.core.pagination import CursorPage, PageDep, Sort, paginate
+from app.core.routing import Router
 from app.core.schemas import Day
 from app.direct_payments.errors import ExceedsDirectPayment, NoDirectPayment, NotAHolder
 from app.idempotency.dependencies import IdempotencyOptional
@@ -41,7 +42,7 @@ from app.ledger import service as ledger
 from app.ledger.errors import MemberNotActive
 from app.ledger.schemas import LedgerTransactionRead
 
-router = APIRouter(prefix="/coops/{coop_id}/bank", tags=["bank statements"])
+router = Router(prefix="/coops/{coop_id}/bank", tags=["bank statements"])
 ADMIN = (CoopNotFound, CoopAdminRequired, OutsideMandate)
 LINE = (*ADMIN, BankLineNotFound)
 STATEMENT_BODY: dict[str, Any] = {

@@ -4,7 +4,7 @@ training and contracts, with their expiry."""
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import Query
 from pydantic import Field
 
 from app.auth.dependencies import CurrentActor, ViewActor
@@ -20,9 +20,10 @@ from app.core.clock import local_date
 from app.core.deps import NowDep, SessionDep
 from app.core.errors import problems
 from app.core.pagination import CursorPage, PageDep, Sort, paginate
+from app.core.routing import Router
 from app.core.schemas import DigitsOnly
 
-router = APIRouter(prefix="/coops/{coop_id}/compliance", tags=["compliance"])
+router = Router(prefix="/coops/{coop_id}/compliance", tags=["compliance"])
 MEMBER_PROBLEMS = (CoopNotFound, OutsideMandate, NoMandate)
 KINDS_TABLE = "; ".join(
     f"`{subject.value}`: " + ", ".join(f"`{k.value}`" for k in sorted(KINDS_FOR[subject]))

@@ -3,7 +3,7 @@
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import Query
 from fastapi.responses import Response
 
 from app.auth.dependencies import CurrentActor, ViewActor
@@ -31,11 +31,12 @@ from app.coops.schemas import AdminFlag, MemberApplication, MemberRead
 from app.core.deps import NowDep, SessionDep
 from app.core.errors import problems
 from app.core.pagination import CursorPage, PageDep, Sort, paginate
+from app.core.routing import Router
 from app.idempotency.dependencies import IdempotencyOptional
 from app.idempotency.errors import IdempotencyInProgress, IdempotencyKeyReused
 from app.workflows import membership
 
-router = APIRouter(prefix="/{coop_id}")
+router = Router(prefix="/{coop_id}")
 ADMIN_PROBLEMS = (CoopNotFound, CoopAdminRequired, MemberNotFound, OutsideMandate, NoMandate)
 
 

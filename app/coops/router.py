@@ -3,7 +3,7 @@
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import Query
 from fastapi.responses import JSONResponse, Response
 
 from app.audit import service as audit
@@ -35,10 +35,11 @@ from app.core.deps import NowDep, SessionDep
 from app.core.disclosure import people_count
 from app.core.errors import problems
 from app.core.pagination import CursorPage, PageDep, Sort, paginate
+from app.core.routing import Router
 from app.core.schemas import AreaCode
 from app.workflows import membership
 
-router = APIRouter(prefix="/coops", tags=["co-operatives"])
+router = Router(prefix="/coops", tags=["co-operatives"])
 # The audit subject of a safeguarding concern (`app.representatives.safeguarding`).
 SAFEGUARDING_SUBJECT = "safeguarding_concern"
 

@@ -5,7 +5,7 @@ from functools import lru_cache
 from ipaddress import IPv6Address, ip_address
 from pathlib import Path
 
-from fastapi import APIRouter, Request
+from fastapi import Request
 from fastapi.responses import JSONResponse, Response
 from prometheus_client import CONTENT_TYPE_LATEST
 from sqlalchemy import text
@@ -13,8 +13,9 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from app.core.errors import NotFound, NotReady, problems
 from app.core.metrics import exposition
+from app.core.routing import Router
 
-router = APIRouter(tags=["operations"])
+router = Router(tags=["operations"])
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
 

@@ -3,13 +3,14 @@
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Response
+from fastapi import Query, Response
 
 from app.auth.dependencies import PlatformAdmin
 from app.auth.errors import PlatformAdminRequired, UserNotFound
 from app.core.deps import NowDep, SessionDep
 from app.core.errors import problems
 from app.core.pagination import CursorPage, PageDep, page_of_list
+from app.core.routing import Router
 from app.core.schemas import AreaCode
 from app.councils import clients, service
 from app.councils.errors import ApiClientNotFound, AppointmentNotFound
@@ -22,7 +23,7 @@ from app.councils.schemas import (
     LaOfficerRead,
 )
 
-router = APIRouter(prefix="/admin", tags=["admin"])
+router = Router(prefix="/admin", tags=["admin"])
 
 
 @router.post(

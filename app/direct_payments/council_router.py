@@ -3,13 +3,14 @@
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import Query
 
 from app.areas.errors import AreaNotFound
 from app.auth.errors import InvalidToken
 from app.core.deps import NowDep, SessionDep
 from app.core.errors import problems
 from app.core.pagination import CursorPage, PageDep, Sort, paginate
+from app.core.routing import Router
 from app.councils.dependencies import AreaCouncil, CurrentCouncil
 from app.councils.errors import NotACouncil, NotThisArea
 from app.direct_payments import council as councils
@@ -22,7 +23,7 @@ from app.direct_payments.schemas import (
     CouncilAwardRead,
 )
 
-router = APIRouter(tags=["local authorities"])
+router = Router(tags=["local authorities"])
 DECIDE_PROBLEMS = (InvalidToken, NotACouncil, AwardNotFound, OwnAward)
 
 

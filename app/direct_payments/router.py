@@ -1,13 +1,12 @@
 """The caller's Direct Payment award and its history; the councils' routes are gathered here."""
 
-from fastapi import APIRouter
-
 from app.auth.dependencies import CurrentActor, ViewActor
 from app.auth.errors import NoMandate, OutsideMandate
 from app.core.clock import local_date
 from app.core.deps import NowDep, SessionDep
 from app.core.errors import problems
 from app.core.pagination import CursorPage, PageDep, page_of_list
+from app.core.routing import Router
 from app.direct_payments import service
 from app.direct_payments.errors import AwardConfirmed, AwardInPast, DirectPaymentNotFound
 from app.direct_payments.models import DirectPaymentAward
@@ -19,7 +18,7 @@ from app.direct_payments.schemas import (
 )
 from app.workflows.allowance import allowance
 
-router = APIRouter(tags=["direct payments"])
+router = Router(tags=["direct payments"])
 PREFIX = "/me/direct-payment"
 
 

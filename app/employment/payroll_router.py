@@ -2,7 +2,7 @@
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Response
+from fastapi import Path, Response
 
 from app.auth.dependencies import CurrentActor
 from app.auth.errors import OutsideMandate
@@ -11,6 +11,7 @@ from app.coops.errors import CoopAdminRequired, CoopNotFound
 from app.core.csv_answer import CSV_MEDIA_TYPE, csv_response
 from app.core.deps import NowDep, SessionDep
 from app.core.errors import MalformedBody, UnsupportedMediaType, problems
+from app.core.routing import Router
 from app.core.schemas import Day
 from app.employment import exports, results
 from app.employment import service as employment
@@ -32,7 +33,7 @@ from app.idempotency.errors import (
 )
 from app.ledger.errors import InsufficientMemberFunds
 
-router = APIRouter(prefix="/coops/{coop_id}/payroll/{period_start}", tags=["employment"])
+router = Router(prefix="/coops/{coop_id}/payroll/{period_start}", tags=["employment"])
 ADMIN_PROBLEMS = (CoopNotFound, CoopAdminRequired, OutsideMandate)
 PeriodStart = Annotated[
     Day,

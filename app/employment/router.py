@@ -1,12 +1,11 @@
 """The employment domain's routes: workers and employments, timesheets, payroll."""
 
-from fastapi import APIRouter
-
+from app.core.routing import Router
 from app.employment.payroll_router import router as payroll_router
 from app.employment.timesheets_router import router as timesheets_router
 from app.employment.workers_router import router as workers_router
 
-router = APIRouter()
+router = Router()
 router.include_router(workers_router)
 router.include_router(timesheets_router)
 router.include_router(payroll_router)

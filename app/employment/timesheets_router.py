@@ -2,12 +2,13 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path
+from fastapi import Path
 
 from app.auth.errors import NoMandate, OutsideMandate
 from app.core.deps import NowDep, SessionDep
 from app.core.errors import problems
 from app.core.pagination import CursorPage, PageDep, page_of_list
+from app.core.routing import Router
 from app.core.schemas import Day
 from app.employment import timesheets
 from app.employment.dependencies import HeldEmployment, SeenEmployment
@@ -20,7 +21,7 @@ from app.employment.errors import (
 )
 from app.employment.schemas import TimesheetRead, TimesheetWrite
 
-router = APIRouter(prefix="/employments/{employment_id}/timesheets", tags=["employment"])
+router = Router(prefix="/employments/{employment_id}/timesheets", tags=["employment"])
 SEEN = (EmploymentNotFound, OutsideMandate, NoMandate)
 PeriodStart = Annotated[
     Day, Path(description="The first day of one of the employment's pay periods.")

@@ -1,7 +1,5 @@
 """Workers (personal assistants) and their employments."""
 
-from fastapi import APIRouter
-
 from app.auth.dependencies import CurrentActor, ViewActor
 from app.auth.errors import NoMandate, OutsideMandate
 from app.coops.dependencies import CurrentMembership
@@ -9,18 +7,19 @@ from app.coops.errors import CoopAdminRequired, CoopNotFound
 from app.core.deps import NowDep, SessionDep
 from app.core.errors import problems
 from app.core.pagination import CursorPage, PageDep, Sort, paginate
+from app.core.routing import Router
 from app.direct_payments.errors import NotAHolder
 from app.employment import workers
 from app.employment.errors import NotTheEmployer
 from app.employment.models import Employment, Worker
 from app.employment.schemas import EmploymentCreate, EmploymentRead, WorkerCreate, WorkerRead
 
-router = APIRouter(tags=["employment"])
+router = Router(tags=["employment"])
 MEMBER_PROBLEMS = (CoopNotFound, OutsideMandate, NoMandate)
 
 
 @router.post(
-    "/coops/{coop_id}/workers",  # noqa: FAST003 - a dependency reads `coop_id`
+    "/coops/{coop_id}/workers",
     status_code=201,
     response_model=WorkerRead,
     responses=problems(*MEMBER_PROBLEMS),
@@ -43,7 +42,7 @@ async def add_worker(
 
 
 @router.get(
-    "/coops/{coop_id}/workers",  # noqa: FAST003 - a dependency reads `coop_id`
+    "/coops/{coop_id}/workers",
     response_model=CursorPage[WorkerRead],
     responses=problems(*MEMBER_PROBLEMS),
 )
@@ -66,7 +65,7 @@ async def list_workers(
 
 
 @router.post(
-    "/coops/{coop_id}/employments",  # noqa: FAST003 - a dependency reads `coop_id`
+    "/coops/{coop_id}/employments",
     status_code=201,
     response_model=EmploymentRead,
     responses=problems(*MEMBER_PROBLEMS, CoopAdminRequired, NotTheEmployer, NotAHolder),
@@ -94,7 +93,7 @@ async def create_employment(
 
 
 @router.get(
-    "/coops/{coop_id}/employments",  # noqa: FAST003 - a dependency reads `coop_id`
+    "/coops/{coop_id}/employments",
     response_model=CursorPage[EmploymentRead],
     responses=problems(*MEMBER_PROBLEMS),
 )

@@ -3,7 +3,7 @@
 import uuid
 from datetime import datetime
 
-from fastapi import APIRouter, Response
+from fastapi import Response
 
 from app.areas.errors import AreaNotFound
 from app.auth.dependencies import ShareActor
@@ -13,6 +13,7 @@ from app.core.clock import local_date
 from app.core.deps import NowDep, SessionDep
 from app.core.errors import problems
 from app.core.pagination import CursorPage, PageDep, Sort, paginate
+from app.core.routing import Router
 from app.councils.dependencies import AreaCouncil
 from app.councils.errors import NotACouncil, NotThisArea
 from app.direct_payments.errors import NoDirectPayment, NotAHolder
@@ -22,7 +23,7 @@ from app.evidence.errors import AlreadyGranted, GrantNotFound
 from app.evidence.models import CouncilAccessGrant
 from app.evidence.schemas import CouncilAccessCreate, CouncilAccessRead, CouncilHolderRead
 
-router = APIRouter(tags=["evidence"])
+router = Router(tags=["evidence"])
 MANDATE_PROBLEMS = (OutsideMandate, NoMandate)
 
 

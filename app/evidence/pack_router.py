@@ -3,19 +3,20 @@
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import Query, Request, Response
 
 from app.auth.errors import InvalidToken, NoMandate, OutsideMandate
 from app.core.csv_answer import FormatQuery, csv_alternative, json_or_csv
 from app.core.deps import NowDep, SessionDep
 from app.core.errors import problems
+from app.core.routing import Router
 from app.core.schemas import Day
 from app.evidence import consent, pack
 from app.evidence.dependencies import CurrentEvidenceReader
 from app.evidence.errors import EvidenceNotFound
 from app.evidence.schemas import EvidenceRead
 
-router = APIRouter(prefix="/coops/{coop_id}", tags=["evidence"])
+router = Router(prefix="/coops/{coop_id}", tags=["evidence"])
 
 CSV_RESPONSE = csv_alternative(
     "The evidence; with `?format=csv` or `Accept: text/csv`, as CSV (UTF-8 with a byte-order "

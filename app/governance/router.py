@@ -3,7 +3,7 @@
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import Query
 
 from app.auth.dependencies import CurrentActor, ViewActor, VoteActor
 from app.auth.errors import NoMandate, OutsideMandate
@@ -14,6 +14,7 @@ from app.coops.models import MemberClass, VotingMode
 from app.core.deps import NowDep, SessionDep
 from app.core.errors import problems
 from app.core.pagination import CursorPage, PageDep, Sort, paginate
+from app.core.routing import Router
 from app.governance import service
 from app.governance.errors import NotInElectorate, ProposalClosed, ProposalNotFound
 from app.governance.models import Proposal, ProposalKind, ProposalStatus
@@ -26,7 +27,7 @@ from app.governance.schemas import (
 )
 from app.governance.tally import VoteChoice
 
-router = APIRouter(tags=["governance"])
+router = Router(tags=["governance"])
 
 
 def _by_class(proposal: Proposal) -> dict[MemberClass, ClassTallyRead]:
@@ -71,7 +72,7 @@ def _read(proposal: Proposal, my_vote: VoteChoice | None) -> ProposalRead:
 
 
 @router.post(
-    "/coops/{coop_id}/proposals",  # noqa: FAST003 - a dependency reads `coop_id`
+    "/coops/{coop_id}/proposals",
     status_code=201,
     response_model=ProposalRead,
     responses=problems(CoopNotFound, OutsideMandate, NoMandate),
@@ -100,7 +101,7 @@ async def open_proposal(
 
 
 @router.get(
-    "/coops/{coop_id}/proposals",  # noqa: FAST003 - a dependency reads `coop_id`
+    "/coops/{coop_id}/proposals",
     response_model=CursorPage[ProposalRead],
     responses=problems(CoopNotFound, OutsideMandate, NoMandate),
 )

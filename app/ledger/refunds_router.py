@@ -3,7 +3,7 @@
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Response
+from fastapi import Query, Response
 
 from app.auth.dependencies import CurrentActor, RefundActor, ViewActor
 from app.auth.errors import NoMandate, OutsideMandate
@@ -12,6 +12,7 @@ from app.coops.errors import CoopAdminRequired, CoopNotFound, MemberNotFound
 from app.core.deps import NowDep, SessionDep
 from app.core.errors import problems
 from app.core.pagination import CursorPage, PageDep, Sort, paginate
+from app.core.routing import Router
 from app.idempotency.dependencies import IdempotencyOptional, IdempotencyRequired
 from app.idempotency.errors import (
     IdempotencyInProgress,
@@ -29,7 +30,7 @@ from app.ledger.errors import (
 from app.ledger.models import Refund, RefundStatus
 from app.ledger.schemas import RefundCreate, RefundRead
 
-router = APIRouter(prefix="/pool/refunds")
+router = Router(prefix="/pool/refunds")
 KEY_PROBLEMS = (IdempotencyKeyReused, IdempotencyInProgress)
 DECISION_PROBLEMS = (CoopNotFound, CoopAdminRequired, OutsideMandate, NoMandate, RefundNotFound)
 

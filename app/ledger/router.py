@@ -3,7 +3,7 @@
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import Query, Request, Response
 
 from app.auth.dependencies import ContributeActor, ViewActor
 from app.auth.errors import NoMandate, OutsideMandate
@@ -19,6 +19,7 @@ from app.core.csv_answer import (
 from app.core.deps import NowDep, SessionDep
 from app.core.errors import problems
 from app.core.pagination import CursorPage, PageDep, Sort, paginate
+from app.core.routing import Router
 from app.core.schemas import Day
 from app.direct_payments.errors import ExceedsDirectPayment, NoDirectPayment, NotAHolder
 from app.idempotency.dependencies import IdempotencyRequired
@@ -40,7 +41,7 @@ from app.ledger.schemas import (
 )
 from app.workflows import statements as member_statements
 
-router = APIRouter(prefix="/coops/{coop_id}", tags=["pooled budget"])
+router = Router(prefix="/coops/{coop_id}", tags=["pooled budget"])
 READ_PROBLEMS = (CoopNotFound, OutsideMandate, NoMandate)
 
 

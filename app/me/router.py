@@ -4,7 +4,7 @@ recorded about them."""
 import uuid
 from typing import Any
 
-from fastapi import APIRouter, Request, Response
+from fastapi import Request, Response
 
 from app.audit import service as audit
 from app.auth import sessions
@@ -22,6 +22,7 @@ from app.core.deps import NowDep, SessionDep, SettingsDep, SleeperDep
 from app.core.errors import problems
 from app.core.handlers import render, request_language
 from app.core.pagination import CursorPage, PageDep
+from app.core.routing import Router
 from app.me import privacy, service
 from app.me.schemas import (
     ActivityItemRead,
@@ -34,7 +35,7 @@ from app.me.schemas import (
 )
 from app.workflows import accounts, membership
 
-router = APIRouter(prefix="/me", tags=["me"])
+router = Router(prefix="/me", tags=["me"])
 
 
 def _client_address(request: Request) -> str:

@@ -3,7 +3,7 @@
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request
+from fastapi import Query, Request
 
 from app.auth.dependencies import CurrentActor
 from app.auth.errors import OutsideMandate
@@ -11,6 +11,7 @@ from app.core.deps import NowDep, SessionDep
 from app.core.errors import problems
 from app.core.i18n import DEFAULT_LANGUAGE, Language
 from app.core.pagination import CursorPage, PageDep, Sort, paginate
+from app.core.routing import Router
 from app.notifications import preferences, service
 from app.notifications.errors import NotificationNotFound, NotificationRequired
 from app.notifications.models import Notification
@@ -21,7 +22,7 @@ from app.notifications.schemas import (
     NotificationsRead,
 )
 
-router = APIRouter(prefix="/me", tags=["notifications"])
+router = Router(prefix="/me", tags=["notifications"])
 
 
 def _language(request: Request) -> Language:

@@ -2,17 +2,18 @@
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import Query, Request, Response
 
 from app.areas.errors import AreaNotFound
 from app.core.errors import problems
 from app.core.http_cache import conditional
 from app.core.pagination import CursorPage
+from app.core.routing import Router
 from app.providers import area_listing
 from app.providers.dependencies import directory
 from app.providers.schemas import AreaListingQuery, CoverageRow, ProviderRead
 
-router = APIRouter(prefix="/areas", tags=["areas"])
+router = Router(prefix="/areas", tags=["areas"])
 
 CACHED: dict[int | str, dict[str, Any]] = {
     304: {"description": "Not modified: the `ETag` sent in `If-None-Match` is still current."}

@@ -3,7 +3,7 @@
 import uuid
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import Query, Request, Response
 
 from app.auth.dependencies import CurrentActor, PlatformAdmin
 from app.auth.errors import PlatformAdminRequired, UserNotFound
@@ -11,6 +11,7 @@ from app.core.deps import NowDep, SessionDep
 from app.core.errors import NotAuthenticated, UnsupportedMediaType, problems
 from app.core.http_cache import conditional, rendered
 from app.core.pagination import CursorPage, PageDep
+from app.core.routing import Router
 from app.providers import listing, service
 from app.providers.dependencies import CsvBody, OptionalActor
 from app.providers.errors import (
@@ -38,7 +39,7 @@ from app.providers.schemas import (
 )
 from app.workflows import provider_listing
 
-router = APIRouter(prefix="/providers", tags=["providers"])
+router = Router(prefix="/providers", tags=["providers"])
 
 NOT_MODIFIED: dict[int | str, dict[str, Any]] = {
     304: {"description": "Not modified: the `ETag` sent in `If-None-Match` is still current."}

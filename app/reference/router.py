@@ -1,10 +1,9 @@
 """Reference data for front ends: every enum value's English and Welsh label."""
 
-from fastapi import APIRouter
-
+from app.core.routing import Router
 from app.reference.labels import LABELS
 
-router = APIRouter(prefix="/reference", tags=["reference"])
+router = Router(prefix="/reference", tags=["reference"])
 
 
 @router.get("/labels")

@@ -4,7 +4,7 @@ approvals two administrators decide."""
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Response
+from fastapi import Query, Response
 from fastapi.responses import JSONResponse
 
 from app.auth.dependencies import CurrentActor
@@ -20,6 +20,7 @@ from app.coops.errors import (
 from app.core.deps import NowDep, SessionDep
 from app.core.errors import problems
 from app.core.pagination import CursorPage, PageDep, Sort, paginate
+from app.core.routing import Router
 from app.idempotency.dependencies import IdempotencyOptional
 from app.idempotency.errors import IdempotencyInProgress, IdempotencyKeyReused
 from app.representatives import admin_approvals, approvals, capacity
@@ -36,7 +37,7 @@ from app.representatives.models import (
 )
 from app.representatives.schemas import ApprovalRead, CapacityChangeCreate, CapacityChangeRead
 
-router = APIRouter(prefix="/coops/{coop_id}", tags=["representatives"])
+router = Router(prefix="/coops/{coop_id}", tags=["representatives"])
 ADMIN_PROBLEMS = (CoopNotFound, CoopAdminRequired, OutsideMandate, NoMandate)
 
 

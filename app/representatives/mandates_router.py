@@ -3,7 +3,7 @@
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Response
+from fastapi import Query, Response
 
 from app.auth.dependencies import CurrentActor
 from app.auth.errors import NoMandate, OutsideMandate
@@ -11,6 +11,7 @@ from app.auth.models import User
 from app.core.deps import NowDep, SessionDep
 from app.core.errors import problems
 from app.core.pagination import CursorPage, PageDep, Sort, paginate
+from app.core.routing import Router
 from app.idempotency.dependencies import IdempotencyOptional
 from app.idempotency.errors import IdempotencyInProgress, IdempotencyKeyReused
 from app.representatives import approvals, service
@@ -34,7 +35,7 @@ from app.representatives.schemas import (
     RepresentingRead,
 )
 
-router = APIRouter(prefix="/me", tags=["representatives"])
+router = Router(prefix="/me", tags=["representatives"])
 
 
 @router.post(

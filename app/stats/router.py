@@ -3,7 +3,7 @@ table."""
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import Query, Request, Response
 
 from app.areas.errors import AreaNotFound
 from app.auth.errors import InvalidToken
@@ -16,6 +16,7 @@ from app.core.csv_answer import (
 )
 from app.core.deps import NowDep, SessionDep
 from app.core.errors import problems
+from app.core.routing import Router
 from app.core.schemas import Day
 from app.councils.dependencies import CurrentAreaReader
 from app.councils.errors import NotThisArea
@@ -24,7 +25,7 @@ from app.stats import wales as wales_table
 from app.stats.errors import PeriodNotWholeMonths
 from app.stats.schemas import AreaSummary, WalesTable
 
-router = APIRouter(tags=["local authorities"])
+router = Router(tags=["local authorities"])
 
 SUMMARY_CSV = csv_alternative(
     "The summary; with `?format=csv` or `Accept: text/csv`, as CSV (UTF-8 with "
@@ -36,7 +37,7 @@ SUMMARY_CSV = csv_alternative(
 
 
 @router.get(
-    "/la/areas/{code}/summary",  # noqa: FAST003 - the area reader reads `code`
+    "/la/areas/{code}/summary",
     response_model=AreaSummary,
     response_model_by_alias=True,
     responses={

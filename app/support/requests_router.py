@@ -3,7 +3,7 @@
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import Query
 
 from app.auth.dependencies import SupportActor, ViewActor
 from app.auth.errors import NoMandate, OutsideMandate
@@ -12,6 +12,7 @@ from app.coops.errors import CoopNotFound
 from app.core.deps import NowDep, SessionDep
 from app.core.errors import problems
 from app.core.pagination import CursorPage, PageDep
+from app.core.routing import Router
 from app.support import repository
 from app.support import requests as desk
 from app.support.errors import AssigneeNotAWorker, SupportRequestNotFound, SupportStaffRequired
@@ -25,7 +26,7 @@ from app.support.schemas import (
     SupportRequestUpdate,
 )
 
-router = APIRouter(prefix="/coops/{coop_id}/support/requests", tags=["support"])
+router = Router(prefix="/coops/{coop_id}/support/requests", tags=["support"])
 MEMBER_PROBLEMS = (CoopNotFound, OutsideMandate, NoMandate)
 # Writing to a request for the holder (raising, commenting, resolving) needs the `support`
 

@@ -3,7 +3,7 @@
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import Query, Request, Response
 
 from app.auth.dependencies import ViewActor
 from app.auth.errors import NoMandate, OutsideMandate
@@ -13,13 +13,14 @@ from app.coops.errors import CoopNotFound, MemberNotFound
 from app.core.csv_answer import FormatQuery, csv_alternative, json_or_csv
 from app.core.deps import SessionDep
 from app.core.errors import problems
+from app.core.routing import Router
 from app.core.schemas import Day
 from app.ledger import service as ledger
 from app.support import returns
 from app.support.periods import RETURN_PERIOD_PATTERN, days_asked
 from app.support.schemas import DirectPaymentReturnRead
 
-router = APIRouter(prefix="/coops/{coop_id}", tags=["support"])
+router = Router(prefix="/coops/{coop_id}", tags=["support"])
 
 CSV_RESPONSE = csv_alternative(
     "The return; with `?format=csv` or `Accept: text/csv`, as CSV (UTF-8 with "

@@ -2,7 +2,7 @@
 
 import uuid
 
-from fastapi import APIRouter, Response
+from fastapi import Response
 
 from app.auth.dependencies import ContributeActor, CurrentActor, ViewActor
 from app.auth.errors import NoMandate, OutsideMandate
@@ -12,6 +12,7 @@ from app.core.clock import local_date
 from app.core.deps import NowDep, SessionDep
 from app.core.errors import problems
 from app.core.pagination import CursorPage, PageDep, Sort, paginate
+from app.core.routing import Router
 from app.idempotency.dependencies import IdempotencyRequired
 from app.idempotency.errors import (
     IdempotencyInProgress,
@@ -37,7 +38,7 @@ from app.support.schemas import (
     SupportServiceRead,
 )
 
-router = APIRouter(prefix="/coops/{coop_id}/support/services", tags=["support"])
+router = Router(prefix="/coops/{coop_id}/support/services", tags=["support"])
 
 
 @router.post(

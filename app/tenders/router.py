@@ -1,8 +1,7 @@
 """The tenders domain's routes: tenders, then their sub-resources (demand, questions, bids,
 evaluation and award, contracts, visits, invoices, open data)."""
 
-from fastapi import APIRouter
-
+from app.core.routing import Router
 from app.tenders.bids.router import router as bids_router
 from app.tenders.contracts.router import router as contracts_router
 from app.tenders.demand.router import router as demand_router
@@ -13,7 +12,7 @@ from app.tenders.questions.router import router as questions_router
 from app.tenders.tenders_router import router as tenders_router
 from app.tenders.visits.router import router as visits_router
 
-router = APIRouter()
+router = Router()
 # Order matters where paths overlap: as listed, the order the routes are matched in.
 for sub_router in (
     tenders_router,

@@ -2,7 +2,7 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import Query
 
 from app.auth.dependencies import CurrentActor, OptionalActor, ViewActor
 from app.auth.errors import NoMandate, OutsideMandate
@@ -12,6 +12,7 @@ from app.coops.errors import CoopAdminRequired, CoopNotFound
 from app.core.deps import NowDep, SessionDep
 from app.core.errors import problems
 from app.core.pagination import CursorPage, PageDep, Sort, paginate
+from app.core.routing import Router
 from app.core.schemas import AreaCode
 from app.providers.models import ServiceType
 from app.tenders import repository, service
@@ -21,7 +22,7 @@ from app.tenders.models import Tender
 from app.tenders.schemas import TenderCancel, TenderCreate, TenderRead, TenderUpdate
 from app.tenders.states import TenderStatus
 
-router = APIRouter(tags=["tenders"])
+router = Router(tags=["tenders"])
 
 ADMIN_PROBLEMS = (TenderNotFound, CoopAdminRequired, OutsideMandate, NoMandate)
 NEWEST_FIRST = [Sort(Tender.created_at, descending=True), Sort(Tender.id, descending=True)]
@@ -32,7 +33,7 @@ def _newest_first(tender: Tender) -> tuple[object, ...]:
 
 
 @router.post(
-    "/coops/{coop_id}/tenders",  # noqa: FAST003 - a dependency reads `coop_id`
+    "/coops/{coop_id}/tenders",
     status_code=201,
     response_model=TenderRead,
     responses=problems(CoopNotFound, CoopAdminRequired, OutsideMandate, NoMandate),
@@ -49,7 +50,7 @@ async def create_tender(
 
 
 @router.get(
-    "/coops/{coop_id}/tenders",  # noqa: FAST003 - a dependency reads `coop_id`
+    "/coops/{coop_id}/tenders",
     response_model=CursorPage[TenderRead],
     responses=problems(CoopNotFound, OutsideMandate, NoMandate),
 )
@@ -107,7 +108,7 @@ async def list_tenders(
 
 
 @router.get(
-    "/tenders/{tender_id}",  # noqa: FAST003 - a dependency reads `tender_id`
+    "/tenders/{tender_id}",
     response_model=TenderRead,
     responses=problems(TenderNotFound, OutsideMandate, NoMandate),
 )
@@ -119,7 +120,7 @@ async def get_tender(seen: PublicTender, session: SessionDep) -> TenderRead:
 
 
 @router.patch(
-    "/tenders/{tender_id}",  # noqa: FAST003 - a dependency reads `tender_id`
+    "/tenders/{tender_id}",
     response_model=TenderRead,
     responses=problems(*ADMIN_PROBLEMS, InvalidTenderTransition),
 )
@@ -135,7 +136,7 @@ async def update_tender(
 
 
 @router.post(
-    "/tenders/{tender_id}/publish",  # noqa: FAST003 - a dependency reads `tender_id`
+    "/tenders/{tender_id}/publish",
     response_model=TenderRead,
     responses=problems(*ADMIN_PROBLEMS, InvalidTenderTransition, DeadlineNotInFuture),
 )
@@ -149,7 +150,7 @@ async def publish_tender(
 
 
 @router.post(
-    "/tenders/{tender_id}/cancel",  # noqa: FAST003 - a dependency reads `tender_id`
+    "/tenders/{tender_id}/cancel",
     response_model=TenderRead,
     responses=problems(*ADMIN_PROBLEMS, InvalidTenderTransition),
 )

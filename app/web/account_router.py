@@ -8,7 +8,7 @@ transactions of their own first, as in the API.
 
 from datetime import datetime
 
-from fastapi import APIRouter, Request
+from fastapi import Request
 from fastapi.responses import RedirectResponse, Response
 
 from app.auth import service as auth
@@ -21,6 +21,7 @@ from app.core.config import Settings
 from app.core.db import SETTINGS_KEY, unit_of_work
 from app.core.deps import NowDep, SessionmakerDep, SettingsDep, SleeperDep
 from app.core.errors import AppError
+from app.core.routing import Router
 from app.core.schemas import EMAIL_MAX_LENGTH, normalise_email
 from app.web import cookies
 from app.web.forms import read_form, refuse, validated
@@ -28,7 +29,7 @@ from app.web.pages import EMPTY_FORM, AnyPage, FormState, Page, choose_language,
 from app.web.route import PageRoute
 from app.workflows import accounts
 
-router = APIRouter(route_class=PageRoute, include_in_schema=False)
+router = Router(route_class=PageRoute, include_in_schema=False)
 
 
 def client_address(request: Request) -> str:

@@ -5,12 +5,13 @@ Switching back is going to one's own pages, which never act for anyone."""
 
 import uuid
 
-from fastapi import APIRouter, Request
+from fastapi import Request
 from fastapi.responses import Response
 
 from app.auth.actor import Actor
 from app.coops.models import MemberClass
 from app.core.errors import AppError
+from app.core.routing import Router
 from app.ledger import contributions
 from app.ledger.models import ContributionSource
 from app.ledger.schemas import ContributionCreate
@@ -24,7 +25,7 @@ from app.web.pages import EMPTY_FORM, FormState, Page, SignedInPage
 from app.web.route import PageRoute
 from app.web.visits_router import holder_visits
 
-router = APIRouter(route_class=PageRoute, include_in_schema=False)
+router = Router(route_class=PageRoute, include_in_schema=False)
 # Scopes that move the holder's money, and so are bound by the mandate's per-cycle limit.
 MONEY_SCOPES = (MandateScope.contribute, MandateScope.refund)
 

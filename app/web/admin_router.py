@@ -2,18 +2,18 @@
 
 import uuid
 
-from fastapi import APIRouter
 from fastapi.responses import Response
 
 from app.coops import service as coops
 from app.coops.models import Member, MemberStatus
 from app.core.pagination import PageRequest, Sort, paginate
+from app.core.routing import Router
 from app.web.membership import admin_of
 from app.web.pages import SignedInPage
 from app.web.route import PageRoute
 from app.workflows import membership
 
-router = APIRouter(route_class=PageRoute, include_in_schema=False)
+router = Router(route_class=PageRoute, include_in_schema=False)
 SHOWN = 50
 
 

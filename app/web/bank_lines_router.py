@@ -7,7 +7,7 @@ from collections.abc import Iterable, Mapping
 from datetime import timedelta
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
-from fastapi import APIRouter, Request
+from fastapi import Request
 from fastapi.responses import Response
 
 from app.bank import decisions
@@ -20,6 +20,7 @@ from app.coops.models import Member, MemberClass, MemberStatus
 from app.core.clock import day_range, local_date
 from app.core.errors import AppError
 from app.core.pagination import PageRequest, Sort, paginate
+from app.core.routing import Router
 from app.ledger import movements
 from app.ledger.models import ContributionSource
 from app.ledger.movements import Movement
@@ -29,7 +30,7 @@ from app.web.membership import admin_of
 from app.web.pages import EMPTY_FORM, FormState, Page, SignedInPage, local_path
 from app.web.route import PageRoute
 
-router = APIRouter(route_class=PageRoute, include_in_schema=False)
+router = Router(route_class=PageRoute, include_in_schema=False)
 SHOWN = 50
 # A transaction offered for matching by hand was recorded within this many days of the line.
 HAND_DAYS = 90

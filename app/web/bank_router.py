@@ -10,7 +10,7 @@ from datetime import date
 from pathlib import PurePath
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Request
+from fastapi import Request
 from fastapi.responses import Response
 from starlette.datastructures import UploadFile
 
@@ -22,6 +22,7 @@ from app.core.clock import local_date
 from app.core.errors import AppError, ValidationFailed
 from app.core.field_errors import field_error, localise
 from app.core.i18n import Language
+from app.core.routing import Router
 from app.core.schemas import FIRST_YEAR, LAST_YEAR
 from app.notifications.catalogue import MONTHS_CY, MONTHS_EN
 from app.web.forms import Refused, state_of
@@ -30,7 +31,7 @@ from app.web.pages import EMPTY_FORM, FormState, Page, SignedInPage
 from app.web.route import PageRoute
 from app.web.texts import text
 
-router = APIRouter(route_class=PageRoute, include_in_schema=False)
+router = Router(route_class=PageRoute, include_in_schema=False)
 MONTH = re.compile(r"([0-9]{4})-(0[1-9]|1[0-2])")
 # Where an OFX file gives itself away when its name and type do not.
 OFX_SUFFIXES = {".ofx", ".qfx"}

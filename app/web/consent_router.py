@@ -5,7 +5,7 @@ rules); at `/for/{holder_id}/council-access` a representative does the same for 
 
 import uuid
 
-from fastapi import APIRouter, Request
+from fastapi import Request
 from fastapi.responses import Response
 
 from app.areas import service as areas
@@ -13,6 +13,7 @@ from app.coops.models import MemberClass
 from app.core.clock import local_date
 from app.core.errors import AppError
 from app.core.pagination import PageRequest
+from app.core.routing import Router
 from app.direct_payments import service as direct_payments
 from app.evidence import consent
 from app.evidence.dependencies import grants_reader
@@ -23,7 +24,7 @@ from app.web.forms import read_form, refuse, validated
 from app.web.pages import EMPTY_FORM, FormState, Page, SignedInPage
 from app.web.route import PageRoute
 
-router = APIRouter(route_class=PageRoute, include_in_schema=False)
+router = Router(route_class=PageRoute, include_in_schema=False)
 SHOWN = 50
 
 

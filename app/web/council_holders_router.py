@@ -5,7 +5,7 @@ holders have shared with the council, only while their grant is in force."""
 import uuid
 from datetime import date
 
-from fastapi import APIRouter, Request
+from fastapi import Request
 from fastapi.responses import Response
 
 from app.coops import service as coops
@@ -14,6 +14,7 @@ from app.core.clock import local_date
 from app.core.csv_answer import csv_response
 from app.core.errors import AppError
 from app.core.pagination import PageRequest, Sort, paginate
+from app.core.routing import Router
 from app.councils import service as councils
 from app.councils.dependencies import Council
 from app.direct_payments import council as awards
@@ -29,7 +30,7 @@ from app.web.forms import in_pounds, pounds_to_pence, read_form, refuse, state_o
 from app.web.pages import EMPTY_FORM, FormState, Page, SignedInPage
 from app.web.route import PageRoute
 
-router = APIRouter(route_class=PageRoute, include_in_schema=False)
+router = Router(route_class=PageRoute, include_in_schema=False)
 SHOWN = 50
 
 

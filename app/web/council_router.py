@@ -6,7 +6,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
-from fastapi import APIRouter
 from fastapi.responses import Response
 from pydantic import Field
 
@@ -16,6 +15,7 @@ from app.core.clock import local_date
 from app.core.csv_answer import csv_response
 from app.core.errors import AppError
 from app.core.money import round_half_up
+from app.core.routing import Router
 from app.core.schemas import Day, Input, Published
 from app.councils import service as councils
 from app.councils.dependencies import Council, area_council
@@ -29,7 +29,7 @@ from app.web.pages import EMPTY_FORM, Page, SignedInPage
 from app.web.rendering import day_text, label_in, money
 from app.web.route import PageRoute
 
-router = APIRouter(route_class=PageRoute, include_in_schema=False)
+router = Router(route_class=PageRoute, include_in_schema=False)
 # How far back the period's choices reach, in months.
 MONTHS_OFFERED = 36
 

@@ -4,13 +4,14 @@ mandate that has `vote`, votes for them (`POST /api/v1/proposals/{id}/votes`' ru
 
 import uuid
 
-from fastapi import APIRouter, Request
+from fastapi import Request
 from fastapi.responses import Response
 
 from app.auth.actor import Actor
 from app.coops import service as coops
 from app.core.errors import AppError
 from app.core.pagination import PageRequest, Sort, paginate
+from app.core.routing import Router
 from app.governance import service as governance
 from app.governance.models import Proposal, ProposalStatus
 from app.governance.schemas import VoteCast
@@ -22,7 +23,7 @@ from app.web.membership import member_of
 from app.web.pages import EMPTY_FORM, FormState, Page, SignedInPage
 from app.web.route import PageRoute
 
-router = APIRouter(route_class=PageRoute, include_in_schema=False)
+router = Router(route_class=PageRoute, include_in_schema=False)
 SHOWN = 50
 
 

@@ -4,13 +4,14 @@ the same service as `.../support/requests/...` in the API."""
 
 import uuid
 
-from fastapi import APIRouter, Request
+from fastapi import Request
 from fastapi.responses import Response
 
 from app.coops import service as coops
 from app.coops.models import Coop, Member, MemberClass, MemberStatus
 from app.core.errors import AppError
 from app.core.pagination import PageRequest
+from app.core.routing import Router
 from app.support import requests as desk
 from app.support.errors import SupportStaffRequired
 from app.support.models import SupportStatus
@@ -20,7 +21,7 @@ from app.web.membership import member_names, member_of
 from app.web.pages import EMPTY_FORM, FormState, Page, SignedInPage
 from app.web.route import PageRoute
 
-router = APIRouter(route_class=PageRoute, include_in_schema=False)
+router = Router(route_class=PageRoute, include_in_schema=False)
 SHOWN = 50
 
 

@@ -5,7 +5,7 @@ member's own at `/coops/{coop_id}/support`; a representative's for the holder un
 
 import uuid
 
-from fastapi import APIRouter, Request
+from fastapi import Request
 from fastapi.responses import Response
 
 from app.coops import service as coops
@@ -13,6 +13,7 @@ from app.coops.dependencies import current_membership
 from app.coops.models import Coop, Member
 from app.core.errors import AppError
 from app.core.pagination import PageRequest
+from app.core.routing import Router
 from app.support import requests as desk
 from app.support.models import Priority, SupportCategory, SupportRequest, SupportStatus
 from app.support.schemas import SupportCommentCreate, SupportRequestCreate, SupportRequestUpdate
@@ -22,7 +23,7 @@ from app.web.membership import member_names
 from app.web.pages import EMPTY_FORM, FormState, Page, SignedInPage
 from app.web.route import PageRoute
 
-router = APIRouter(route_class=PageRoute, include_in_schema=False)
+router = Router(route_class=PageRoute, include_in_schema=False)
 SHOWN = 50
 
 

@@ -3,7 +3,7 @@ Payment, applying to join a co-op, and the approvals their representatives asked
 
 import uuid
 
-from fastapi import APIRouter, Request
+from fastapi import Request
 from fastapi.responses import Response
 
 from app.areas import service as areas
@@ -12,6 +12,7 @@ from app.coops.schemas import MemberApplication
 from app.core.clock import local_date
 from app.core.errors import AppError
 from app.core.pagination import PageRequest, Sort, paginate
+from app.core.routing import Router
 from app.councils import service as councils
 from app.direct_payments import service as direct_payments
 from app.direct_payments.schemas import DirectPaymentSet
@@ -29,7 +30,7 @@ from app.web.visits_router import holder_visits
 from app.workflows import membership
 from app.workflows.allowance import allowance
 
-router = APIRouter(route_class=PageRoute, include_in_schema=False)
+router = Router(route_class=PageRoute, include_in_schema=False)
 SHOWN = 50
 
 

@@ -3,11 +3,12 @@ disputes one; an administrator approves an invoice, charging each member their l
 
 import uuid
 
-from fastapi import APIRouter, Request
+from fastapi import Request
 from fastapi.responses import Response
 
 from app.coops.errors import CoopAdminRequired
 from app.core.errors import AppError
+from app.core.routing import Router
 from app.tenders.contracts import service as contracts
 from app.tenders.dependencies import seen_invoice
 from app.tenders.errors import NotTheLinesMember
@@ -20,7 +21,7 @@ from app.web.membership import member_of
 from app.web.pages import EMPTY_FORM, FormState, Page, SignedInPage
 from app.web.route import PageRoute
 
-router = APIRouter(route_class=PageRoute, include_in_schema=False)
+router = Router(route_class=PageRoute, include_in_schema=False)
 SHOWN = 50
 
 

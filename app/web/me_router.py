@@ -4,13 +4,13 @@ browser's among them), a copy of their data, and closing the account."""
 import json
 import uuid
 
-from fastapi import APIRouter
 from fastapi.encoders import jsonable_encoder
 from fastapi.responses import Response
 
 from app.auth import sessions
 from app.core.errors import AppError
 from app.core.pagination import PageRequest
+from app.core.routing import Router
 from app.me import privacy
 from app.web import cookies
 from app.web.forms import refuse
@@ -18,7 +18,7 @@ from app.web.pages import EMPTY_FORM, FormState, Page, SignedInPage
 from app.web.route import PageRoute
 from app.workflows import accounts, membership
 
-router = APIRouter(route_class=PageRoute, include_in_schema=False)
+router = Router(route_class=PageRoute, include_in_schema=False)
 LOGINS_SHOWN = 50
 
 

@@ -3,12 +3,13 @@
 import uuid
 from datetime import date
 
-from fastapi import APIRouter, Request
+from fastapi import Request
 from fastapi.responses import Response
 
 from app.core.csv_answer import json_or_csv
 from app.core.errors import AppError, InternalInconsistency, ValidationFailed
 from app.core.field_errors import field_error
+from app.core.routing import Router
 from app.ledger import contributions, statements
 from app.ledger import service as ledger
 from app.ledger.models import AccountKind, ContributionSource
@@ -28,7 +29,7 @@ from app.web.pages import EMPTY_FORM, FormState, Page, SignedInPage
 from app.web.route import PageRoute
 from app.web.texts import text
 
-router = APIRouter(route_class=PageRoute, include_in_schema=False)
+router = Router(route_class=PageRoute, include_in_schema=False)
 
 
 def must_be_response(answer: object) -> Response:

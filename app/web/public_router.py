@@ -5,7 +5,6 @@ import uuid
 from enum import StrEnum
 from typing import TypeVar
 
-from fastapi import APIRouter
 from fastapi.responses import Response
 
 from app.areas import service as areas
@@ -15,6 +14,7 @@ from app.coops.models import Coop, MemberClass
 from app.core.disclosure import people_count
 from app.core.errors import NotFound
 from app.core.pagination import PageRequest, Sort, paginate
+from app.core.routing import Router
 from app.providers import service as providers
 from app.providers.coverage import Coverage
 from app.providers.models import Provider, ServiceType
@@ -25,7 +25,7 @@ from app.tenders.states import TenderStatus
 from app.web.pages import EMPTY_FORM, AnyPage
 from app.web.route import PageRoute
 
-router = APIRouter(route_class=PageRoute, include_in_schema=False)
+router = Router(route_class=PageRoute, include_in_schema=False)
 PAGE_SIZE = 20
 E = TypeVar("E", bound=StrEnum)
 

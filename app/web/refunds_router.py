@@ -6,12 +6,13 @@ refund posts, the mandate's limit, the second administrator above the co-op's th
 
 import uuid
 
-from fastapi import APIRouter, Request
+from fastapi import Request
 from fastapi.responses import Response
 
 from app.coops.models import Member
 from app.core.errors import AppError
 from app.core.pagination import PageRequest, Sort, paginate
+from app.core.routing import Router
 from app.ledger import refunds
 from app.ledger.models import Refund, RefundStatus
 from app.ledger.schemas import RefundCreate
@@ -29,7 +30,7 @@ from app.web.once import claim_form
 from app.web.pages import EMPTY_FORM, FormState, Page, SignedInPage
 from app.web.route import PageRoute
 
-router = APIRouter(route_class=PageRoute, include_in_schema=False)
+router = Router(route_class=PageRoute, include_in_schema=False)
 SHOWN = 50
 # A refusal that names one field of the form.
 FIELDS = {"insufficient_funds": "amount", "outside_mandate": "amount"}

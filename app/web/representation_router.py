@@ -7,12 +7,13 @@ else."""
 
 import uuid
 
-from fastapi import APIRouter, Request
+from fastapi import Request
 from fastapi.responses import Response
 
 from app.auth.models import User
 from app.core.errors import AppError
 from app.core.pagination import PageRequest, Sort, paginate
+from app.core.routing import Router
 from app.representatives import service as representatives
 from app.representatives.errors import MandateNotFound, OfferedMandateNotFound
 from app.representatives.models import (
@@ -27,7 +28,7 @@ from app.web.forms import in_pounds, pounds_to_pence, read_form, refuse, validat
 from app.web.pages import EMPTY_FORM, FormState, Page, SignedInPage
 from app.web.route import PageRoute
 
-router = APIRouter(route_class=PageRoute, include_in_schema=False)
+router = Router(route_class=PageRoute, include_in_schema=False)
 SHOWN = 50
 
 

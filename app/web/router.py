@@ -7,9 +7,10 @@ API). Each journey's pages are a router module of their own here.
 
 from pathlib import Path
 
-from fastapi import APIRouter, FastAPI
+from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
+from app.core.routing import Router
 from app.web import route
 from app.web.account_router import router as account_router
 from app.web.acting_router import router as acting_router
@@ -36,7 +37,7 @@ from app.web.visits_router import router as visits_router
 
 STATIC = Path(__file__).resolve().parent / "static"
 
-router = APIRouter(include_in_schema=False)
+router = Router(include_in_schema=False)
 for pages in (
     home_router,
     public_router,

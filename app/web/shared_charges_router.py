@@ -8,13 +8,14 @@ import json
 import uuid
 from datetime import timedelta
 
-from fastapi import APIRouter, Request
+from fastapi import Request
 from fastapi.responses import Response
 
 from app.core.clock import local_date
 from app.core.errors import AppError
 from app.core.pagination import PageRequest, Sort, paginate
 from app.core.replay import IdempotentReplay
+from app.core.routing import Router
 from app.idempotency.service import IdempotencyGuard, request_fingerprint, resource_scope
 from app.support import charges, shared_services
 from app.support.models import SupportService
@@ -33,7 +34,7 @@ from app.web.rendering import money
 from app.web.route import PageRoute
 from app.web.texts import text
 
-router = APIRouter(route_class=PageRoute, include_in_schema=False)
+router = Router(route_class=PageRoute, include_in_schema=False)
 SHOWN = 50
 
 

@@ -11,7 +11,7 @@ import uuid
 from datetime import datetime
 from typing import Any, TypeVar
 
-from fastapi import APIRouter, Request
+from fastapi import Request
 from fastapi.responses import Response
 from pydantic import BaseModel
 
@@ -21,6 +21,7 @@ from app.core.clock import WALES
 from app.core.errors import AppError, ValidationFailed
 from app.core.field_errors import FieldError, field_error
 from app.core.pagination import PageRequest, Sort, paginate
+from app.core.routing import Router
 from app.providers.models import ServiceType, WelshLanguage
 from app.tenders import service as tenders
 from app.tenders.dependencies import Administered, admin_tender, signed_in_tender
@@ -35,7 +36,7 @@ from app.web.rendering import pounds_field
 from app.web.route import PageRoute
 from app.web.texts import text
 
-router = APIRouter(route_class=PageRoute, include_in_schema=False)
+router = Router(route_class=PageRoute, include_in_schema=False)
 M = TypeVar("M", bound=BaseModel)
 SHOWN = 50
 DIGITS = re.compile(r"-?[0-9]{1,9}")

@@ -9,10 +9,11 @@ API's; a refusal is shown on the tender's page in an error summary, in the API's
 import uuid
 from typing import Any
 
-from fastapi import APIRouter, Request
+from fastapi import Request
 from fastapi.responses import Response
 
 from app.core.errors import AppError
+from app.core.routing import Router
 from app.governance import service as governance
 from app.providers import service as providers
 from app.tenders import service as tenders
@@ -33,7 +34,7 @@ from app.web.pages import EMPTY_FORM, FormState, Page, SignedInPage
 from app.web.route import PageRoute
 from app.web.tender_admin_router import DIGITS, administered, area_names, tender_address
 
-router = APIRouter(route_class=PageRoute, include_in_schema=False)
+router = Router(route_class=PageRoute, include_in_schema=False)
 
 
 async def bid_view(page: Page, tender: Tender) -> dict[str, Any]:

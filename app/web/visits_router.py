@@ -6,11 +6,12 @@ rules); the holder's own at `/visits`, a representative's for the holder at
 import uuid
 from dataclasses import dataclass
 
-from fastapi import APIRouter, Request
+from fastapi import Request
 from fastapi.responses import Response
 from sqlalchemy import Select
 
 from app.core.errors import AppError
+from app.core.routing import Router
 from app.me import service as me
 from app.me.schemas import MembershipSummary
 from app.tenders.contracts import service as contracts
@@ -26,7 +27,7 @@ from app.web.forms import read_form, refuse, validated
 from app.web.pages import EMPTY_FORM, FormState, Page, SignedInPage
 from app.web.route import PageRoute
 
-router = APIRouter(route_class=PageRoute, include_in_schema=False)
+router = Router(route_class=PageRoute, include_in_schema=False)
 # Per contract: the visits waiting, and the latest ones already decided.
 SHOWN = 50
 DECIDED_SHOWN = 10

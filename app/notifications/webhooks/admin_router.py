@@ -2,13 +2,14 @@
 
 import uuid
 
-from fastapi import APIRouter, Response
+from fastapi import Response
 
 from app.auth.dependencies import PlatformAdmin
 from app.auth.errors import OutsideMandate, PlatformAdminRequired
 from app.core.deps import NowDep, SessionDep, SettingsDep
 from app.core.errors import problems
 from app.core.pagination import CursorPage, PageDep
+from app.core.routing import Router
 from app.notifications.errors import WebhookNotFound, WebhookUrlRefused
 from app.notifications.models import Webhook
 from app.notifications.schemas import (
@@ -19,7 +20,7 @@ from app.notifications.schemas import (
 )
 from app.notifications.webhooks import pages, service
 
-router = APIRouter(prefix="/admin/webhooks", tags=["webhooks"])
+router = Router(prefix="/admin/webhooks", tags=["webhooks"])
 
 PLATFORM = (PlatformAdminRequired, OutsideMandate)
 DELIVERY_TEXT = """

@@ -2,7 +2,7 @@
 
 import uuid
 
-from fastapi import APIRouter, Response
+from fastapi import Response
 
 from app.auth.dependencies import CurrentActor
 from app.auth.errors import OutsideMandate
@@ -11,6 +11,7 @@ from app.coops.errors import CoopAdminRequired, CoopNotFound
 from app.core.deps import NowDep, SessionDep, SettingsDep
 from app.core.errors import problems
 from app.core.pagination import CursorPage, PageDep
+from app.core.routing import Router
 from app.notifications.errors import WebhookNotFound, WebhookUrlRefused
 from app.notifications.models import Webhook
 from app.notifications.schemas import (
@@ -21,7 +22,7 @@ from app.notifications.schemas import (
 )
 from app.notifications.webhooks import pages, service
 
-router = APIRouter(prefix="/coops/{coop_id}/webhooks", tags=["webhooks"])
+router = Router(prefix="/coops/{coop_id}/webhooks", tags=["webhooks"])
 
 COOP = (CoopNotFound, CoopAdminRequired, OutsideMandate)
 DELIVERY_TEXT = """

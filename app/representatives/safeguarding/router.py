@@ -2,8 +2,6 @@
 
 import uuid
 
-from fastapi import APIRouter
-
 from app.auth.dependencies import AnyActor, CurrentActor
 from app.auth.errors import NoMandate, OutsideMandate
 from app.coops.dependencies import CurrentMembership
@@ -11,12 +9,13 @@ from app.coops.errors import CoopNotFound, MemberNotFound
 from app.core.deps import NowDep, SessionDep
 from app.core.errors import problems
 from app.core.pagination import CursorPage, PageDep, Sort, paginate
+from app.core.routing import Router
 from app.representatives.safeguarding import service
 from app.representatives.safeguarding.errors import ConcernNotFound
 from app.representatives.safeguarding.models import SafeguardingConcern
 from app.representatives.safeguarding.schemas import ConcernCreate, ConcernRead
 
-router = APIRouter(prefix="/coops/{coop_id}/safeguarding-concerns", tags=["safeguarding"])
+router = Router(prefix="/coops/{coop_id}/safeguarding-concerns", tags=["safeguarding"])
 
 
 @router.post(

@@ -2,7 +2,7 @@
 
 import uuid
 
-from fastapi import APIRouter, Response
+from fastapi import Response
 
 from app.auth.dependencies import CurrentActor
 from app.auth.errors import NoMandate, OutsideMandate
@@ -10,6 +10,7 @@ from app.coops.errors import CoopAdminRequired
 from app.core.deps import NowDep, SessionDep
 from app.core.errors import problems
 from app.core.pagination import CursorPage, PageDep, page_of_list
+from app.core.routing import Router
 from app.tenders.bids import service as bids
 from app.tenders.dependencies import SignedInTender, TenderAdmin
 from app.tenders.errors import (
@@ -28,7 +29,7 @@ from app.tenders.errors import (
 from app.tenders.models import TenderBid
 from app.tenders.schemas import BidCreate, BidFields, BidRead, ScoreSet
 
-router = APIRouter(prefix="/tenders/{tender_id}/bids", tags=["tenders"])
+router = Router(prefix="/tenders/{tender_id}/bids", tags=["tenders"])
 
 SUBMISSION_PROBLEMS = (
     TenderNotFound,

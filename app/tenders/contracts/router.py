@@ -4,7 +4,7 @@ the members' call-offs."""
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import Query
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.auth.dependencies import CurrentActor, ViewActor
@@ -15,6 +15,7 @@ from app.coops.errors import CoopAdminRequired, CoopNotFound
 from app.core.deps import NowDep, SessionDep
 from app.core.errors import problems
 from app.core.pagination import CursorPage, PageDep, Sort, paginate
+from app.core.routing import Router
 from app.tenders.contracts import service as contracts
 from app.tenders.contracts import variations
 from app.tenders.dependencies import ContractSeen, SeenContract, TenderAdmin
@@ -39,7 +40,7 @@ from app.tenders.schemas import (
     VariationRead,
 )
 
-router = APIRouter(tags=["contracts"])
+router = Router(tags=["contracts"])
 SEEN = (ContractNotFound, OutsideMandate, NoMandate)
 
 
@@ -54,7 +55,7 @@ async def _read(session: AsyncSession, seen: ContractSeen, contract: Contract) -
 
 
 @router.get(
-    "/coops/{coop_id}/contracts",  # noqa: FAST003 - a dependency reads `coop_id`
+    "/coops/{coop_id}/contracts",
     response_model=CursorPage[ContractRead],
     responses=problems(CoopNotFound, OutsideMandate, NoMandate),
 )
@@ -91,7 +92,7 @@ async def list_coop_contracts(
 
 
 @router.post(
-    "/tenders/{tender_id}/contract",  # noqa: FAST003 - a dependency reads `tender_id`
+    "/tenders/{tender_id}/contract",
     status_code=201,
     response_model=ContractRead,
     responses=problems(
@@ -110,7 +111,7 @@ async def create_contract(
 
 
 @router.get(
-    "/contracts/{contract_id}",  # noqa: FAST003 - a dependency reads `contract_id`
+    "/contracts/{contract_id}",
     response_model=ContractRead,
     responses=problems(*SEEN),
 )
@@ -123,7 +124,7 @@ async def get_contract(seen: SeenContract, session: SessionDep) -> ContractRead:
 
 
 @router.post(
-    "/contracts/{contract_id}/variations",  # noqa: FAST003 - a dependency reads `contract_id`
+    "/contracts/{contract_id}/variations",
     status_code=201,
     response_model=VariationRead,
     responses=problems(*SEEN, CoopAdminRequired, ContractEnded, VariationPending, InvoicedPeriod),
@@ -162,7 +163,7 @@ async def create_variation(
 
 
 @router.post(
-    "/contracts/{contract_id}/end",  # noqa: FAST003 - a dependency reads `contract_id`
+    "/contracts/{contract_id}/end",
     response_model=ContractRead,
     responses=problems(*SEEN, CoopAdminRequired, ContractEnded),
 )
@@ -186,7 +187,7 @@ async def end_contract(
 
 
 @router.post(
-    "/contracts/{contract_id}/call-offs/{member_id}/end",  # noqa: FAST003 - a dependency reads `contract_id`
+    "/contracts/{contract_id}/call-offs/{member_id}/end",
     response_model=ContractRead,
     responses=problems(
         ContractNotFound,

@@ -1,10 +1,9 @@
 """Demand aggregation: holders declare the hours a week they would buy through a tender."""
 
-from fastapi import APIRouter
-
 from app.auth.errors import NoMandate, OutsideMandate
 from app.core.deps import NowDep, SessionDep
 from app.core.errors import must_exist, problems
+from app.core.routing import Router
 from app.tenders.demand import service as demand
 from app.tenders.dependencies import DemandingMember, PublicTender
 from app.tenders.errors import (
@@ -15,7 +14,7 @@ from app.tenders.errors import (
 )
 from app.tenders.schemas import DemandRead, DemandSet
 
-router = APIRouter(prefix="/tenders/{tender_id}/demand", tags=["tenders"])
+router = Router(prefix="/tenders/{tender_id}/demand", tags=["tenders"])
 
 
 @router.put(

@@ -1,13 +1,12 @@
 """The evaluation of opened bids and the award."""
 
-from fastapi import APIRouter
-
 from app.auth.dependencies import CurrentActor
 from app.auth.errors import NoMandate, OutsideMandate
 from app.coops.errors import CoopAdminRequired
 from app.core.deps import NowDep, SessionDep
 from app.core.errors import problems
 from app.core.pagination import CursorPage, PageDep, page_of_list
+from app.core.routing import Router
 from app.tenders import repository, service
 from app.tenders.award import service as award
 from app.tenders.bids import service as bids
@@ -24,7 +23,7 @@ from app.tenders.errors import (
 from app.tenders.evaluation import service as evaluation
 from app.tenders.schemas import AwardCreate, EvaluationItem, TenderRead
 
-router = APIRouter(prefix="/tenders/{tender_id}", tags=["tenders"])
+router = Router(prefix="/tenders/{tender_id}", tags=["tenders"])
 
 
 def _item(ranked: evaluation.Ranked) -> EvaluationItem:

@@ -3,7 +3,7 @@
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Response
+from fastapi import Query, Response
 
 from app.auth.dependencies import AnyActor, CurrentActor, ViewActor
 from app.auth.errors import NoMandate, OutsideMandate
@@ -12,6 +12,7 @@ from app.coops.errors import CoopAdminRequired, CoopNotFound
 from app.core.deps import NowDep, SessionDep
 from app.core.errors import problems
 from app.core.pagination import CursorPage, PageDep, Sort, paginate
+from app.core.routing import Router
 from app.idempotency.dependencies import IdempotencyOptional
 from app.idempotency.errors import IdempotencyInProgress, IdempotencyKeyReused
 from app.ledger.errors import InsufficientFunds, InsufficientMemberFunds
@@ -47,7 +48,7 @@ from app.tenders.invoices.schemas import (
 from app.tenders.models import Invoice, InvoiceStatus
 from app.tenders.visits.errors import ConflictOfInterest
 
-router = APIRouter(tags=["contracts"])
+router = Router(tags=["contracts"])
 SEEN = (InvoiceNotFound, OutsideMandate, NoMandate)
 IDEMPOTENCY = (IdempotencyKeyReused, IdempotencyInProgress)
 
@@ -58,7 +59,7 @@ def _admin(seen: InvoiceSeen) -> None:
 
 
 @router.post(
-    "/contracts/{contract_id}/invoices",  # noqa: FAST003 - a dependency reads `contract_id`
+    "/contracts/{contract_id}/invoices",
     status_code=201,
     response_model=InvoiceRead,
     responses=problems(
@@ -111,7 +112,7 @@ async def submit_invoice(
 
 
 @router.get(
-    "/contracts/{contract_id}/invoices",  # noqa: FAST003 - a dependency reads `contract_id`
+    "/contracts/{contract_id}/invoices",
     response_model=CursorPage[InvoiceRead],
     responses=problems(ContractNotFound, OutsideMandate, NoMandate),
 )
@@ -135,7 +136,7 @@ async def list_invoices(
 
 
 @router.get(
-    "/coops/{coop_id}/invoices",  # noqa: FAST003 - a dependency reads `coop_id`
+    "/coops/{coop_id}/invoices",
     response_model=CursorPage[InvoiceRead],
     responses=problems(CoopNotFound, OutsideMandate, NoMandate),
 )
@@ -155,7 +156,7 @@ async def list_coop_invoices(
     return await queue.page_of(session, actor, member, page, status=status)
 
 
-@router.get("/invoices/{invoice_id}", response_model=InvoiceRead, responses=problems(*SEEN))  # noqa: FAST003 - a dependency reads `invoice_id`
+@router.get("/invoices/{invoice_id}", response_model=InvoiceRead, responses=problems(*SEEN))
 async def get_invoice(seen: SeenInvoice) -> InvoiceRead:
     """An invoice (the provider's staff, the co-op's administrators; a member, or their
     representative with `view`, sees their own lines only, and their total)."""
@@ -163,7 +164,7 @@ async def get_invoice(seen: SeenInvoice) -> InvoiceRead:
 
 
 @router.post(
-    "/invoices/{invoice_id}/lines/{line_id}/dispute",  # noqa: FAST003 - a dependency reads `invoice_id`
+    "/invoices/{invoice_id}/lines/{line_id}/dispute",
     response_model=InvoiceRead,
     responses=problems(*SEEN, InvoiceLineNotFound, NotTheLinesMember, InvalidInvoiceTransition),
 )
@@ -188,7 +189,7 @@ async def dispute_line(
 
 
 @router.post(
-    "/invoices/{invoice_id}/lines/{line_id}/accept",  # noqa: FAST003 - a dependency reads `invoice_id`
+    "/invoices/{invoice_id}/lines/{line_id}/accept",
     response_model=InvoiceRead,
     responses=problems(
         *SEEN, InvoiceLineNotFound, NotTheLinesMember, ConflictOfInterest, InvalidInvoiceTransition
@@ -211,7 +212,7 @@ async def accept_line(
 
 
 @router.post(
-    "/invoices/{invoice_id}/lines/{line_id}/resolve",  # noqa: FAST003 - a dependency reads `invoice_id`
+    "/invoices/{invoice_id}/lines/{line_id}/resolve",
     response_model=InvoiceRead,
     responses=problems(*SEEN, InvoiceLineNotFound, CoopAdminRequired, InvalidInvoiceTransition),
 )
@@ -241,7 +242,7 @@ async def resolve_dispute(
 
 
 @router.post(
-    "/invoices/{invoice_id}/approve",  # noqa: FAST003 - a dependency reads `invoice_id`
+    "/invoices/{invoice_id}/approve",
     response_model=InvoiceRead,
     responses=problems(
         *SEEN,
@@ -276,7 +277,7 @@ async def approve_invoice(
 
 
 @router.post(
-    "/invoices/{invoice_id}/pay",  # noqa: FAST003 - a dependency reads `invoice_id`
+    "/invoices/{invoice_id}/pay",
     response_model=InvoiceRead,
     responses=problems(
         *SEEN, CoopAdminRequired, InvalidInvoiceTransition, InsufficientFunds, *IDEMPOTENCY

@@ -5,7 +5,7 @@ from datetime import datetime
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Path, Query, Request, Response
+from fastapi import Path, Query, Request, Response
 from pydantic import BaseModel, Field
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -16,6 +16,7 @@ from app.core.db import SETTINGS_KEY, unit_of_work
 from app.core.deps import NowDep, SessionDep, SessionmakerDep, SettingsDep
 from app.core.errors import problems
 from app.core.pagination import MAX_LIMIT, PageLimit, decode_cursor, encode_cursor
+from app.core.routing import Router
 from app.core.schemas import Moment
 from app.councils.dependencies import CurrentAreaReader
 from app.councils.errors import NotThisArea
@@ -29,7 +30,7 @@ from app.tenders.ocds.errors import NoReleasesSince, RecordNotFound
 from app.tenders.ocds.packages import Publisher, Stored, record_package, release_package
 from app.tenders.ocds.policy import POLICY
 
-router = APIRouter(tags=["open data"])
+router = Router(tags=["open data"])
 
 FEED_LIMIT = 100
 
@@ -103,7 +104,7 @@ def _package(request: Request, settings: Settings, releases: list[Stored]) -> Re
 
 
 @router.get(
-    "/tenders/{tender_id}/ocds",  # noqa: FAST003 - a dependency reads `tender_id`
+    "/tenders/{tender_id}/ocds",
     response_class=Response,
     responses={**PACKAGE, **problems(TenderNotFound, OutsideMandate, NoMandate)},
 )
@@ -124,7 +125,7 @@ async def tender_ocds(
 
 
 @router.get(
-    "/la/areas/{code}/ocds",  # noqa: FAST003 - a dependency reads `code`
+    "/la/areas/{code}/ocds",
     response_class=Response,
     responses={**PACKAGE, **problems(AreaNotFound, NotThisArea, NoReleases)},
 )

@@ -2,14 +2,13 @@
 
 import uuid
 
-from fastapi import APIRouter
-
 from app.auth.dependencies import CurrentActor
 from app.auth.errors import NoMandate, OutsideMandate
 from app.coops.errors import CoopAdminRequired
 from app.core.deps import NowDep, SessionDep
 from app.core.errors import problems
 from app.core.pagination import CursorPage, PageDep, Sort, paginate
+from app.core.routing import Router
 from app.tenders.dependencies import PublicTender, SignedInTender, TenderAdmin
 from app.tenders.errors import (
     AlreadyAnswered,
@@ -23,7 +22,7 @@ from app.tenders.models import TenderQuestion
 from app.tenders.questions import service as questions
 from app.tenders.schemas import AnswerCreate, QuestionCreate, QuestionRead
 
-router = APIRouter(prefix="/tenders/{tender_id}/questions", tags=["tenders"])
+router = Router(prefix="/tenders/{tender_id}/questions", tags=["tenders"])
 
 
 @router.post(

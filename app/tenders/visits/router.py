@@ -4,7 +4,7 @@ settled by the co-op's administrators."""
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import Query
 
 from app.auth.dependencies import AnyActor, CurrentActor
 from app.auth.errors import NoMandate, OutsideMandate
@@ -12,6 +12,7 @@ from app.coops.errors import CoopAdminRequired
 from app.core.deps import NowDep, SessionDep
 from app.core.errors import problems
 from app.core.pagination import CursorPage, PageDep, Sort, paginate
+from app.core.routing import Router
 from app.core.schemas import Day
 from app.tenders.dependencies import SeenContract, SeenVisit, VisitSeen
 from app.tenders.errors import ContractNotFound, NotProviderStaff
@@ -33,7 +34,7 @@ from app.tenders.visits.schemas import (
     VisitResolutionCreate,
 )
 
-router = APIRouter(tags=["visits"])
+router = Router(tags=["visits"])
 SEEN = (VisitNotFound, OutsideMandate, NoMandate)
 
 
@@ -49,7 +50,7 @@ async def _one(session: SessionDep, visit: Visit) -> VisitRead:
 
 
 @router.post(
-    "/contracts/{contract_id}/visits",  # noqa: FAST003 - a dependency reads `contract_id`
+    "/contracts/{contract_id}/visits",
     status_code=201,
     response_model=VisitRead,
     responses=problems(
@@ -89,7 +90,7 @@ async def record_visit(
 
 
 @router.get(
-    "/contracts/{contract_id}/visits",  # noqa: FAST003 - a dependency reads `contract_id`
+    "/contracts/{contract_id}/visits",
     response_model=CursorPage[VisitRead],
     responses=problems(ContractNotFound, OutsideMandate, NoMandate),
 )
@@ -134,14 +135,14 @@ async def list_visits(
     return CursorPage[VisitRead](items=await visits.read(session, items), next_cursor=next_cursor)
 
 
-@router.get("/visits/{visit_id}", response_model=VisitRead, responses=problems(*SEEN))  # noqa: FAST003 - a dependency reads `visit_id`
+@router.get("/visits/{visit_id}", response_model=VisitRead, responses=problems(*SEEN))
 async def get_visit(seen: SeenVisit, session: SessionDep) -> VisitRead:
     """One visit (as in the list: the contract's parties, a member their own)."""
     return await _one(session, seen.visit)
 
 
 @router.post(
-    "/visits/{visit_id}/confirm",  # noqa: FAST003 - a dependency reads `visit_id`
+    "/visits/{visit_id}/confirm",
     response_model=VisitRead,
     responses=problems(*SEEN, NotTheVisitsMember, ConflictOfInterest, InvalidVisitTransition),
 )
@@ -159,7 +160,7 @@ async def confirm_visit(
 
 
 @router.post(
-    "/visits/{visit_id}/query",  # noqa: FAST003 - a dependency reads `visit_id`
+    "/visits/{visit_id}/query",
     response_model=VisitRead,
     responses=problems(*SEEN, NotTheVisitsMember, ConflictOfInterest, InvalidVisitTransition),
 )
@@ -178,7 +179,7 @@ async def query_visit(
 
 
 @router.post(
-    "/visits/{visit_id}/resolve",  # noqa: FAST003 - a dependency reads `visit_id`
+    "/visits/{visit_id}/resolve",
     response_model=VisitRead,
     responses=problems(*SEEN, CoopAdminRequired, InvalidVisitTransition),
 )
