@@ -8,16 +8,21 @@ from pathlib import Path
 APP = Path(__file__).resolve().parent.parent.parent / "app"
 
 
-def _router_calls(tree: ast.Module) -> int:
+def _calls_of(tree: ast.Module, name: str) -> int:
     return sum(
         1
         for node in ast.walk(tree)
         if isinstance(node, ast.Call)
         and (
-            (isinstance(node.func, ast.Name) and node.func.id == "APIRouter")
-            or (isinstance(node.func, ast.Attribute) and node.func.attr == "APIRouter")
+            (isinstance(node.func, ast.Name) and node.func.id == name)
+            or (isinstance(node.func, ast.Attribute) and node.func.attr == name)
         )
     )
+
+
+def _router_calls(tree: ast.Module) -> int:
+    """Routers made: the house's `Router` (app.core.routing), or FastAPI's own."""
+    return _calls_of(tree, "Router") + _calls_of(tree, "APIRouter")
 
 
 @functools.cache
@@ -28,6 +33,18 @@ def _modules() -> list[tuple[Path, int]]:
         (path, _router_calls(ast.parse(path.read_text(encoding="utf-8"))))
         for path in sorted(APP.rglob("*.py"))
     ]
+
+
+def test_every_router_is_the_houses_router() -> None:
+    """FastAPI's `APIRouter` tries every route of every router before it; the house's
+    `Router` declines a path none of its routes serve (app.core.routing)."""
+    fastapis = [
+        str(path.relative_to(APP))
+        for path in sorted(APP.rglob("*.py"))
+        if path != APP / "core" / "routing.py"
+        and _calls_of(ast.parse(path.read_text(encoding="utf-8")), "APIRouter")
+    ]
+    assert fastapis == []
 
 
 def test_no_module_defines_several_routers() -> None:
