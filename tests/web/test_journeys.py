@@ -33,7 +33,7 @@ from tests.factories import (
     unique_email,
     verified_provider,
 )
-from tests.web.live import Site, Walk, soon
+from tests.web.live import Site, Walk, soon, with_axe
 
 # Every journey is walked in both languages and at both widths; the short public one in
 # each pairing, the long ones in two (the suite's time matters: the rules behind each step
@@ -56,6 +56,7 @@ async def walk_for(
         locale="cy-GB" if language == "cy" else "en-GB",
         accept_downloads=True,
     )
+    await with_axe(context)
     page = await context.new_page()
     return context, Walk(page=page, language=language, width=width, base=site.base)
 
