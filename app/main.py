@@ -189,4 +189,12 @@ def _default_app() -> FastAPI:
     return create_app(settings)
 
 
-app = _default_app()
+def __getattr__(name: str) -> FastAPI:
+    """`app.main:app`, the ASGI entry point, built from the environment's settings when first
+    asked for: a module importing `create_app` alone (the tests, a benchmark) builds none
+    (building one is about 1.6 s of routes)."""
+    if name != "app":
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    built = _default_app()
+    globals()["app"] = built
+    return built
