@@ -6,6 +6,7 @@ it with savepoints, so the app's commits release a savepoint and nothing leaks b
 """
 
 import asyncio
+import logging
 import os
 import tempfile
 from collections.abc import AsyncIterator, Iterator
@@ -27,6 +28,7 @@ from app.cli import migrate
 from app.core.clock import FrozenClock
 from app.core.config import Settings
 from app.core.db import create_engine
+from app.core.logging import JsonFormatter
 from app.main import create_app
 from app.workflows import registry
 from tests.factories import arrange_in_process
@@ -300,6 +302,29 @@ def app(
     yield application
     if len(application.routes) != routes:
         pytest.fail("the test added routes to the shared app: mark it @pytest.mark.own_app")
+
+
+@pytest.fixture
+def log_lines() -> Iterator[list[str]]:
+    """Every log record of the test, as the service writes it (one JSON object a line), at
+    the service's own level (INFO: a request's line among them). Outside such a test the
+    suite logs warnings only: formatting a line for every request of the suite is time."""
+    lines: list[str] = []
+
+    class Collect(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            lines.append(JsonFormatter().format(record))
+
+    handler = Collect()
+    root = logging.getLogger()
+    level = root.level
+    root.addHandler(handler)
+    root.setLevel(logging.INFO)
+    try:
+        yield lines
+    finally:
+        root.removeHandler(handler)
+        root.setLevel(level)
 
 
 CLIENT_ADDRESS = "203.0.113.10"

@@ -1,5 +1,4 @@
 import json
-import logging
 
 import httpx
 import pytest
@@ -102,27 +101,11 @@ class TestRequestContext:
         assert english.headers["content-language"] == "cy"
 
     async def test_logs_are_json_with_the_request_id_and_no_secrets(
-        self, client: httpx.AsyncClient, capsys: pytest.CaptureFixture[str], app: FastAPI
+        self, client: httpx.AsyncClient, log_lines: list[str]
     ) -> None:
-        from app.core.logging import JsonFormatter
-
-        records: list[str] = []
-
-        class Collect(logging.Handler):
-            def emit(self, record: logging.LogRecord) -> None:
-                records.append(JsonFormatter().format(record))
-
-        handler = Collect()
-        logging.getLogger().addHandler(handler)
-        try:
-            person = await register_person(client, password="a very secret password 1")
-            ok(
-                await client.get(
-                    "/api/v1/me", headers={**person.headers, "X-Request-ID": "trace-me"}
-                )
-            )
-        finally:
-            logging.getLogger().removeHandler(handler)
+        person = await register_person(client, password="a very secret password 1")
+        ok(await client.get("/api/v1/me", headers={**person.headers, "X-Request-ID": "trace-me"}))
+        records = log_lines
         parsed = [json.loads(line) for line in records]
         assert any(
             p.get("request_id") == "trace-me" and p.get("path") == "/api/v1/me" for p in parsed

@@ -70,6 +70,7 @@ async def test_every_address_reaches_the_route_fastapis_own_matching_reaches(
 
     indexed = await chosen_routes(app, requests)
     monkeypatch.setattr(Router, "matches", APIRouter.matches)
+    monkeypatch.setattr(Router, "_get_routes_version", APIRouter._get_routes_version)
     fastapis = await chosen_routes(app, requests)
 
     assert indexed == fastapis
@@ -104,3 +105,8 @@ async def test_a_route_added_after_the_first_request_is_reached(app: FastAPI) ->
         answer = await client.get("/outer/second")
     assert answer.status_code == 200
     assert answer.json() == {"route": "second"}
+
+
+def test_a_router_includes_routers_of_its_kind_only() -> None:
+    with pytest.raises(TypeError, match="Routers only"):
+        Router().include_router(APIRouter())

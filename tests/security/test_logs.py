@@ -2,7 +2,6 @@
 
 import json
 import logging
-from collections.abc import Iterator
 
 import httpx
 import pytest
@@ -10,30 +9,11 @@ from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from app.core.logging import JsonFormatter
 from tests.helpers import problem
 
 SECRET_PASSWORD = "recognisable secret 7Qx!"
 FULL_NAME = "Gwenllian Recognisable-Qx7"
 EMAIL = "gwenllian.qx7@example.org"
-
-
-@pytest.fixture
-def log_lines() -> Iterator[list[str]]:
-    """Every log record of the test, as the service writes it (one JSON object a line)."""
-    lines: list[str] = []
-
-    class Collect(logging.Handler):
-        def emit(self, record: logging.LogRecord) -> None:
-            lines.append(JsonFormatter().format(record))
-
-    handler = Collect()
-    root = logging.getLogger()
-    root.addHandler(handler)
-    try:
-        yield lines
-    finally:
-        root.removeHandler(handler)
 
 
 async def refuse_new_users(connection: AsyncConnection, backend: str) -> None:
