@@ -10,6 +10,7 @@ import logging
 import os
 import tempfile
 from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -147,31 +148,41 @@ async def database(
 # One server for the whole run (per worker): starting one costs two processes importing the
 # app, seconds on a busy machine. The tests sharing it each work in co-ops of their own, and
 # count only what is theirs.
-@pytest.fixture(scope="session")
-async def server(
-    database: Database, tmp_path_factory: pytest.TempPathFactory
+@asynccontextmanager
+async def scratch_server(
+    database: Database, tmp: Path, *, env: dict[str, str] | None = None
 ) -> AsyncIterator[Server]:
-    """uvicorn with two workers over a scratch database of `database`'s backend, for the
-    tests of real parallel requests (on PostgreSQL: SQLite writers would simply serialise)."""
-    tmp = tmp_path_factory.mktemp("parallel")
+    """uvicorn with two workers over a fresh scratch database of `database`'s backend
+    (migrated), its output in `tmp`; `env` on top of the test settings."""
     url = await scratch_database_url(
-        database.settings.async_database_url, suffix="parallel", tmp_dir=tmp
+        database.settings.async_database_url, suffix=tmp.name, tmp_dir=tmp
     )
     settings = make_test_settings(url)
     await asyncio.to_thread(migrate, settings)
     log = tmp / "server.log"
-    # Up to 120 postings queue on one member's account at once: these tests are about exact
-    # outcomes under contention, so waits may be long; the bounded wait (503 `busy`) has
-    # tests of its own in tests/core/test_busy.py.
-    # Every test sharing the server signs people up from one address: the limit on that has
-    # a test (and a server) of its own.
-    env = {"DPC_DB_WAIT_SECONDS": "30", "DPC_REGISTRATIONS_PER_ADDRESS_PER_HOUR": "100000"}
     engine = create_engine(settings)
     try:
         async with running_server(settings, log=log, env=env) as base:
             yield Server(url=base, engine=engine, log=log)
     finally:
         await engine.dispose()
+
+
+@pytest.fixture(scope="session")
+async def server(
+    database: Database, tmp_path_factory: pytest.TempPathFactory
+) -> AsyncIterator[Server]:
+    """uvicorn with two workers over a scratch database of `database`'s backend, for the
+    tests of real parallel requests (on PostgreSQL: SQLite writers would simply serialise).
+
+    Up to 120 postings queue on one member's account at once: these tests are about exact
+    outcomes under contention, so waits may be long; the bounded default wait (503 `busy`)
+    has tests, and a server, of its own in tests/core/test_busy.py. Every test sharing the
+    server signs people up from one address: the limit on that has a test (and a server) of
+    its own."""
+    env = {"DPC_DB_WAIT_SECONDS": "30", "DPC_REGISTRATIONS_PER_ADDRESS_PER_HOUR": "100000"}
+    async with scratch_server(database, tmp_path_factory.mktemp("parallel"), env=env) as found:
+        yield found
 
 
 async def ensure_database(url: str, name: str) -> str:
