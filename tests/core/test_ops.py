@@ -105,12 +105,11 @@ class TestRequestContext:
     ) -> None:
         person = await register_person(client, password="a very secret password 1")
         ok(await client.get("/api/v1/me", headers={**person.headers, "X-Request-ID": "trace-me"}))
-        records = log_lines
-        parsed = [json.loads(line) for line in records]
+        parsed = [json.loads(line) for line in log_lines]
         assert any(
             p.get("request_id") == "trace-me" and p.get("path") == "/api/v1/me" for p in parsed
         )
-        joined = "\n".join(records)
+        joined = "\n".join(log_lines)
         assert "a very secret password 1" not in joined
         assert person.token not in joined
         assert person.refresh_token not in joined

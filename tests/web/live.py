@@ -35,7 +35,8 @@ AXE_OPTIONS = {"resultTypes": ["violations"]}
 async def with_axe(context: BrowserContext) -> None:
     """Every document of the context starts with axe-core in it. The library's `Axe.run`
     sends its 570 kB script again for every check, which was some 60 ms of each of a journey's
-    sixty-odd checks; given once, as an init script, Chromium keeps it compiled."""
+    sixty-odd checks; given once, as an init script, it is not sent again (a journey took
+    some 8 % less time)."""
     await context.add_init_script(script=AXE.axe_script)
 
 
