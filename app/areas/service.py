@@ -5,7 +5,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.areas.errors import AreaNotFound
@@ -92,11 +92,15 @@ async def monitoring_profile(session: AsyncSession, code: str) -> Profile:
     return _read(code, await session.get(MonitoringProfile, code))
 
 
+# Built once: every contribution reads it.
+_SURPLUS_WEEKS = select(MonitoringProfile.surplus_weeks).where(
+    MonitoringProfile.area_code == bindparam("area_code")
+)
+
+
 async def surplus_weeks(session: AsyncSession, area_code: str) -> int:
     """How many weeks of budget the council paying from `area_code` lets a holder keep."""
-    found = await session.scalar(
-        select(MonitoringProfile.surplus_weeks).where(MonitoringProfile.area_code == area_code)
-    )
+    found = await session.scalar(_SURPLUS_WEEKS, {"area_code": area_code})
     return DEFAULT_SURPLUS_WEEKS if found is None else found
 
 

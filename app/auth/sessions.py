@@ -9,7 +9,7 @@ ends its access tokens at once, not when they expire.
 import uuid
 from datetime import datetime, timedelta
 
-from sqlalchemy import ColumnElement, and_, select, update
+from sqlalchemy import ColumnElement, and_, bindparam, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.auth.models import AuthSession
@@ -37,6 +37,18 @@ def is_live(login: AuthSession, now: datetime) -> bool:
     return (
         login.revoked_at is None and login.last_used_at + IDLE_LIMIT > now and hard_end(login) > now
     )
+
+
+# `live(now)` for a statement built once: its parameters are `live_parameters(now)`.
+LIVE = and_(
+    AuthSession.revoked_at.is_(None),
+    AuthSession.last_used_at > bindparam("live_idle_since"),
+    AuthSession.created_at > bindparam("live_born_since"),
+)
+
+
+def live_parameters(now: datetime) -> dict[str, datetime]:
+    return {"live_idle_since": now - IDLE_LIMIT, "live_born_since": now - LIFETIME}
 
 
 def live(now: datetime) -> ColumnElement[bool]:

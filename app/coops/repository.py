@@ -4,7 +4,7 @@ import uuid
 from collections.abc import Collection
 from typing import Any
 
-from sqlalchemy import Select, func, inspect, select
+from sqlalchemy import Select, bindparam, func, inspect, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -57,18 +57,22 @@ async def count_active_members(session: AsyncSession, coop_id: uuid.UUID) -> int
     return count or 0
 
 
+# Built once: every request about a co-op sends it.
+_ACTIVE_MEMBERSHIP = (
+    select(Member)
+    .where(
+        Member.coop_id == bindparam("coop_id"),
+        Member.user_id == bindparam("user_id"),
+        Member.status == MemberStatus.active,
+    )
+    .options(joinedload(Member.user))
+)
+
+
 async def active_membership(
     session: AsyncSession, *, coop_id: uuid.UUID, user_id: uuid.UUID
 ) -> Member | None:
-    return await session.scalar(
-        select(Member)
-        .where(
-            Member.coop_id == coop_id,
-            Member.user_id == user_id,
-            Member.status == MemberStatus.active,
-        )
-        .options(joinedload(Member.user))
-    )
+    return await session.scalar(_ACTIVE_MEMBERSHIP, {"coop_id": coop_id, "user_id": user_id})
 
 
 async def live_membership(

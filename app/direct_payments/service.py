@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import ColumnElement, or_, select
+from sqlalchemy import ColumnElement, bindparam, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.areas import service as areas
@@ -61,15 +61,20 @@ class AwardFigures:
     assessed_hours_per_week: int | None
 
 
+_HOLD_HOLDER = (
+    select(User.id).where(User.id == bindparam("user_id")).with_for_update(key_share=True)
+)
+
+
 async def hold_holder(session: AsyncSession, user_id: uuid.UUID) -> None:
     """Lock the holder's account row until the transaction ends: every change to their award
     history, every decision on it and every capped contribution take this lock first, so they
     happen one after the other. (`FOR NO KEY UPDATE`: rows that only point at the person are
     not held up.)"""
-    await session.execute(select(User.id).where(User.id == user_id).with_for_update(key_share=True))
+    await session.execute(_HOLD_HOLDER, {"user_id": user_id})
 
 
-def _in_force_on(day: date) -> tuple[ColumnElement[bool], ...]:
+def _in_force_on(day: date | ColumnElement[date]) -> tuple[ColumnElement[bool], ...]:
     return (
         DirectPaymentAward.status.in_(IN_FORCE),
         DirectPaymentAward.start_date <= day,
@@ -101,17 +106,21 @@ async def latest_version(session: AsyncSession, user_id: uuid.UUID) -> DirectPay
     )
 
 
+# Built once (every contribution reads it): composing it cost more CPU than running it.
+_VERSION_IN_FORCE = (
+    select(DirectPaymentAward)
+    .where(DirectPaymentAward.user_id == bindparam("user_id"), *_in_force_on(bindparam("day")))
+    .order_by(DirectPaymentAward.start_date.desc())
+    .limit(1)
+    .execution_options(populate_existing=True)
+)
+
+
 async def version_in_force(
     session: AsyncSession, user_id: uuid.UUID, *, on: date
 ) -> DirectPaymentAward | None:
     """The holder's version in force on `on` (declared or confirmed, within its dates)."""
-    return await session.scalar(
-        select(DirectPaymentAward)
-        .where(DirectPaymentAward.user_id == user_id, *_in_force_on(on))
-        .order_by(DirectPaymentAward.start_date.desc())
-        .limit(1)
-        .execution_options(populate_existing=True)
-    )
+    return await session.scalar(_VERSION_IN_FORCE, {"user_id": user_id, "day": on})
 
 
 async def latest_in_force_between(

@@ -8,9 +8,8 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, or_, select
+from sqlalchemy import Select, bindparam, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.sql.elements import ColumnElement
 
 from app.audit import service as audit
 from app.auth.actor import Actor
@@ -101,17 +100,23 @@ def attempts_of(webhook_id: uuid.UUID) -> Select[Any]:
     return select(WebhookAttempt).where(WebhookAttempt.webhook_id == webhook_id)
 
 
+# Built once: every event about a co-op sends one of them.
+_PLATFORMS_HOOKS = select(Webhook).where(Webhook.coop_id.is_(None), Webhook.deleted_at.is_(None))
+_HOOKS_OF_COOP = select(Webhook).where(
+    or_(Webhook.coop_id.is_(None), Webhook.coop_id == bindparam("coop_id")),
+    Webhook.deleted_at.is_(None),
+)
+
+
 async def fan_out(session: AsyncSession, event: NotificationEvent) -> None:
     """One delivery per live webhook subscribed to the event: the co-op's own, and the
     platform's. Events about accounts never go to a webhook."""
     if event.type in ACCOUNT_TYPES:
         return
-    owners: list[ColumnElement[bool]] = [Webhook.coop_id.is_(None)]
-    if event.coop_id is not None:
-        owners.append(Webhook.coop_id == event.coop_id)
-    hooks = (
-        await session.scalars(select(Webhook).where(or_(*owners), Webhook.deleted_at.is_(None)))
-    ).all()
+    if event.coop_id is None:
+        hooks = (await session.scalars(_PLATFORMS_HOOKS)).all()
+    else:
+        hooks = (await session.scalars(_HOOKS_OF_COOP, {"coop_id": event.coop_id})).all()
     session.add_all(
         WebhookDelivery(
             webhook_id=hook.id,
