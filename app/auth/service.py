@@ -203,45 +203,43 @@ async def revoke_login(
     return await session.get(User, user_id)
 
 
-# Built once: every authenticated request sends it, and composing it cost about as much CPU
-# as running it.
-_TOKEN_USER = (
-    select(User)
-    .join(AuthSession, AuthSession.user_id == User.id)
-    .where(
-        User.id == bindparam("user_id"),
-        User.closed_at.is_(None),
-        AuthSession.id == bindparam("login_id"),
-        sessions.LIVE,
-    )
+# Built once: every authenticated request sends one of these, and composing one cost about as
+# much CPU as running it. Each reads the person of a live login (`_live_login`'s values).
+_OF_LIVE_LOGIN = (
+    User.id == bindparam("user_id"),
+    User.closed_at.is_(None),
+    AuthSession.id == bindparam("login_id"),
+    sessions.LIVE,
 )
+_TOKEN_USER = select(User).join(AuthSession, AuthSession.user_id == User.id).where(*_OF_LIVE_LOGIN)
+_LOGIN = (
+    select(User, AuthSession)
+    .join(AuthSession, AuthSession.user_id == User.id)
+    .where(*_OF_LIVE_LOGIN)
+)
+_TOKEN_LANGUAGE = (
+    select(User.preferred_language)
+    .join(AuthSession, AuthSession.user_id == User.id)
+    .where(*_OF_LIVE_LOGIN)
+)
+
+
+def _live_login(user_id: uuid.UUID, login_id: uuid.UUID, now: datetime) -> dict[str, object]:
+    return {"user_id": user_id, "login_id": login_id, **sessions.live_parameters(now)}
 
 
 async def load_user_for_token(
     session: AsyncSession, *, user_id: uuid.UUID, login_id: uuid.UUID, now: datetime
 ) -> User | None:
     """The person an access token speaks for, while its login is live."""
-    return await session.scalar(
-        _TOKEN_USER, {"user_id": user_id, "login_id": login_id, **sessions.live_parameters(now)}
-    )
+    return await session.scalar(_TOKEN_USER, _live_login(user_id, login_id, now))
 
 
 async def load_login(
     session: AsyncSession, *, user_id: uuid.UUID, login_id: uuid.UUID, now: datetime
 ) -> tuple[User, AuthSession] | None:
     """The person and their login, while it is live (a web page's cookie names both)."""
-    row = (
-        await session.execute(
-            select(User, AuthSession)
-            .join(AuthSession, AuthSession.user_id == User.id)
-            .where(
-                User.id == user_id,
-                User.closed_at.is_(None),
-                AuthSession.id == login_id,
-                sessions.live(now),
-            )
-        )
-    ).one_or_none()
+    row = (await session.execute(_LOGIN, _live_login(user_id, login_id, now))).one_or_none()
     return (row[0], row[1]) if row is not None else None
 
 
@@ -249,16 +247,7 @@ async def language_for_token(
     session: AsyncSession, *, user_id: uuid.UUID, login_id: uuid.UUID, now: datetime
 ) -> PreferredLanguage | None:
     """The preferred language of the person an access token speaks for (None if it does not)."""
-    return await session.scalar(
-        select(User.preferred_language)
-        .join(AuthSession, AuthSession.user_id == User.id)
-        .where(
-            User.id == user_id,
-            User.closed_at.is_(None),
-            AuthSession.id == login_id,
-            sessions.live(now),
-        )
-    )
+    return await session.scalar(_TOKEN_LANGUAGE, _live_login(user_id, login_id, now))
 
 
 async def users_by_email(session: AsyncSession, email: str) -> list[User]:

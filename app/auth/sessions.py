@@ -8,6 +8,7 @@ ends its access tokens at once, not when they expire.
 
 import uuid
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import ColumnElement, and_, bindparam, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -39,12 +40,18 @@ def is_live(login: AuthSession, now: datetime) -> bool:
     )
 
 
-# `live(now)` for a statement built once: its parameters are `live_parameters(now)`.
-LIVE = and_(
-    AuthSession.revoked_at.is_(None),
-    AuthSession.last_used_at > bindparam("live_idle_since"),
-    AuthSession.created_at > bindparam("live_born_since"),
-)
+def _live(idle_since: Any, born_since: Any) -> ColumnElement[bool]:
+    """The condition `is_live` states, for queries: not revoked, used since `idle_since`,
+    begun since `born_since`."""
+    return and_(
+        AuthSession.revoked_at.is_(None),
+        AuthSession.last_used_at > idle_since,
+        AuthSession.created_at > born_since,
+    )
+
+
+# For a statement built once: its parameters are `live_parameters(now)`.
+LIVE = _live(bindparam("live_idle_since"), bindparam("live_born_since"))
 
 
 def live_parameters(now: datetime) -> dict[str, datetime]:
@@ -52,12 +59,8 @@ def live_parameters(now: datetime) -> dict[str, datetime]:
 
 
 def live(now: datetime) -> ColumnElement[bool]:
-    """The condition `is_live` states, for queries."""
-    return and_(
-        AuthSession.revoked_at.is_(None),
-        AuthSession.last_used_at > now - IDLE_LIMIT,
-        AuthSession.created_at > now - LIFETIME,
-    )
+    """`LIVE` for a statement composed per call, its values in it."""
+    return _live(now - IDLE_LIMIT, now - LIFETIME)
 
 
 async def list_logins(
