@@ -8,8 +8,9 @@ people the event excludes are left out.
 import uuid
 from dataclasses import dataclass
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import and_, bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
 from app.auth.models import User
 from app.coops.models import Member, MemberStatus
@@ -44,28 +45,48 @@ class Reached:
 
 # Built once, as are the other statements most events send: composing one cost about as much
 # CPU as running it.
-_VIEWERS = select(Mandate.representative_user_id, Mandate.holder_user_id, Mandate.scopes).where(
-    Mandate.holder_user_id.in_(bindparam("holder_ids", expanding=True)),
-    Mandate.status == MandateStatus.active,
-    Mandate.representative_user_id.is_not(None),
+_REPRESENTATIVE = aliased(User, name="representative")
+# The holders, whether their accounts are open, and the representatives whose accounts are
+# open with the holder's accepted mandates: one statement for what would be two.
+_HOLDERS_AND_VIEWERS = (
+    select(User.id, User.closed_at.is_(None), _REPRESENTATIVE.id, Mandate.scopes)
+    .outerjoin(
+        Mandate,
+        and_(
+            Mandate.holder_user_id == User.id,
+            Mandate.status == MandateStatus.active,
+            Mandate.representative_user_id.is_not(None),
+        ),
+    )
+    .outerjoin(
+        _REPRESENTATIVE,
+        and_(
+            _REPRESENTATIVE.id == Mandate.representative_user_id,
+            _REPRESENTATIVE.closed_at.is_(None),
+        ),
+    )
+    .where(User.id.in_(bindparam("holder_ids", expanding=True)))
 )
 _OPEN_ACCOUNTS = select(User.id).where(
     User.id.in_(bindparam("user_ids", expanding=True)), User.closed_at.is_(None)
 )
 
 
-async def _viewers(
-    session: AsyncSession, holder_ids: list[uuid.UUID]
-) -> list[tuple[uuid.UUID, uuid.UUID]]:
-    """(representative, holder) for every accepted mandate of these holders that has `view`."""
+async def _holders(
+    session: AsyncSession, holder_ids: list[uuid.UUID], accounts_open: dict[uuid.UUID, bool]
+) -> list[Reached]:
+    """The holders, and the representatives of every accepted mandate of theirs that has
+    `view`; whether their accounts are open goes into `accounts_open` (not asked again)."""
     if not holder_ids:
         return []
-    rows = await session.execute(_VIEWERS, {"holder_ids": holder_ids})
-    return [
-        (rep, holder)
-        for rep, holder, scopes in rows.all()
-        if rep is not None and MandateScope.view.value in (scopes or [])
-    ]
+    rows = await session.execute(_HOLDERS_AND_VIEWERS, {"holder_ids": holder_ids})
+    viewers: list[Reached] = []
+    for holder, holder_open, representative, scopes in rows.all():
+        accounts_open[holder] = bool(holder_open)
+        if representative is not None and MandateScope.view.value in (scopes or []):
+            accounts_open[representative] = True
+            viewers.append(Reached(representative, for_user_id=holder))
+    return [Reached(h) for h in holder_ids] + viewers
 
 
 async def _member_users(session: AsyncSession, member_ids: list[uuid.UUID]) -> list[uuid.UUID]:
@@ -116,13 +137,18 @@ async def _serving(session: AsyncSession, audience: ProvidersServing) -> list[uu
     return list(rows.all())
 
 
-async def _deciders(session: AsyncSession, event: Event, approval_id: uuid.UUID) -> list[Reached]:
+async def _deciders(
+    session: AsyncSession,
+    event: Event,
+    approval_id: uuid.UUID,
+    accounts_open: dict[uuid.UUID, bool],
+) -> list[Reached]:
     approval = await session.get(Approval, approval_id)
     if approval is None:  # pragma: no cover - raised in the transaction that queued it
         return []
     decides = await approvals.who_decides(session, approval)
     if decides.decider == approvals.Decider.holder:
-        return await _people(session, event, Holders([approval.holder_user_id]))
+        return await _people(session, event, Holders([approval.holder_user_id]), accounts_open)
     if decides.decider == approvals.Decider.approver and decides.user_id is not None:
         return [Reached(decides.user_id, for_user_id=approval.holder_user_id)]
     # Told whose it is, as a representative would be: it waits for them, not on their behalf.
@@ -134,19 +160,21 @@ async def _deciders(session: AsyncSession, event: Event, approval_id: uuid.UUID)
     ]
 
 
-async def _people(session: AsyncSession, event: Event, recipient: Recipient) -> list[Reached]:
+async def _people(
+    session: AsyncSession, event: Event, recipient: Recipient, accounts_open: dict[uuid.UUID, bool]
+) -> list[Reached]:
+    """Whom one recipient or audience reaches; whether accounts found on the way are open goes
+    into `accounts_open`."""
     match recipient:
         case uuid.UUID():
             return [Reached(recipient)]
         case Holders(user_ids=holders):
-            own = list(dict.fromkeys(holders))
-            viewers = await _viewers(session, own)
-            return [Reached(h) for h in own] + [Reached(r, for_user_id=h) for r, h in viewers]
+            return await _holders(session, list(dict.fromkeys(holders)), accounts_open)
         case Members(member_ids=member_ids, viewers=with_viewers):
             users = await _member_users(session, [m for m in member_ids if m is not None])
             if not with_viewers:
                 return [Reached(u) for u in users]
-            return await _people(session, event, Holders(users))
+            return await _people(session, event, Holders(users), accounts_open)
         case CoopAdmins():
             return [Reached(u) for u in await _coop_members(session, event.coop_id, admins=True)]
         case CoopMembers():
@@ -156,7 +184,7 @@ async def _people(session: AsyncSession, event: Event, recipient: Recipient) -> 
         case ProvidersServing():
             return [Reached(u) for u in await _serving(session, recipient)]
         case ApprovalDeciders(approval_id=approval_id):
-            return await _deciders(session, event, approval_id)
+            return await _deciders(session, event, approval_id, accounts_open)
     return []  # pragma: no cover - every audience is matched above
 
 
@@ -164,8 +192,9 @@ async def resolve(session: AsyncSession, event: Event) -> list[Reached]:
     """Everyone the event reaches, each once: someone reached in their own right is not told
     again as a representative."""
     found: dict[uuid.UUID, Reached] = {}
+    accounts_open: dict[uuid.UUID, bool] = {}
     for recipient in event.recipients:
-        for reached in await _people(session, event, recipient):
+        for reached in await _people(session, event, recipient, accounts_open):
             kept = found.get(reached.user_id)
             if kept is None or (kept.for_user_id is not None and reached.for_user_id is None):
                 found[reached.user_id] = reached
@@ -173,5 +202,8 @@ async def resolve(session: AsyncSession, event: Event) -> list[Reached]:
     wanted = [uid for uid in found if uid not in excluded]
     if not wanted:
         return []
-    open_accounts = set((await session.scalars(_OPEN_ACCOUNTS, {"user_ids": wanted})).all())
-    return [found[uid] for uid in wanted if uid in open_accounts]
+    unknown = [uid for uid in wanted if uid not in accounts_open]
+    if unknown:
+        open_ones = set((await session.scalars(_OPEN_ACCOUNTS, {"user_ids": unknown})).all())
+        accounts_open.update((uid, uid in open_ones) for uid in unknown)
+    return [found[uid] for uid in wanted if accounts_open[uid]]

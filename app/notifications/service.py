@@ -19,14 +19,13 @@ from sqlalchemy.orm import aliased
 from app.auth.models import User
 from app.coops.models import Coop
 from app.core.i18n import Language
-from app.notifications import catalogue, recipients
+from app.notifications import catalogue, recipients, writing
 from app.notifications.errors import NotificationNotFound
 from app.notifications.events import Event, ParamValue
 from app.notifications.models import (
     Notification,
     NotificationEvent,
     NotificationFlag,
-    SendStatus,
 )
 from app.notifications.webhooks import service as webhooks
 
@@ -45,53 +44,45 @@ def _jsonable(params: dict[str, ParamValue] | Any) -> dict[str, ParamValue]:
     return out
 
 
-async def notify(session: AsyncSession, event: Event) -> NotificationEvent | None:
+async def notify(session: AsyncSession, event: Event) -> uuid.UUID | None:
     """Write `event` for everyone it reaches and every webhook subscribed to it.
 
-    Returns the event written, or None when an event with the same `key` exists already
-    (written by another request or worker: the key's unique index decides, under any
+    Returns the id of the event written, or None when an event with the same `key` exists
+    already (written by another request or worker: the key's unique index decides, under any
     concurrency).
     """
-    row = NotificationEvent(
-        id=uuid.uuid4(),
-        type=event.type,
-        at=event.at,
-        coop_id=event.coop_id,
-        subject_type=event.subject_type,
-        subject_id=event.subject_id,
-        params=_jsonable(event.params),
-        key=event.key,
-    )
-    if event.key is not None:
-        if await session.scalar(
-            select(NotificationEvent.id).where(NotificationEvent.key == event.key)
-        ):
-            return None
-        try:
-            async with session.begin_nested():
-                session.add(row)
-                await session.flush()
-        except IntegrityError:
-            return None
-    else:
-        session.add(row)
-        await session.flush()
+    row = {
+        "id": uuid.uuid4(),
+        "type": event.type,
+        "at": event.at,
+        "coop_id": event.coop_id,
+        "subject_type": event.subject_type,
+        "subject_id": event.subject_id,
+        "params": _jsonable(event.params),
+        "key": event.key,
+    }
+    if event.key is not None and not await _claim_key(session, row):
+        return None
     reached = await recipients.resolve(session, event)
-    session.add_all(
-        Notification(
-            event_id=row.id,
-            user_id=person.user_id,
-            for_user_id=person.for_user_id,
-            at=event.at,
-            email_status=SendStatus.pending,
-            email_attempts=0,
-            email_next_at=event.at,
-        )
-        for person in reached
+    hooks = await webhooks.subscribed(session, event.type, coop_id=event.coop_id)
+    await writing.write(
+        session, row, reached=reached, webhook_ids=hooks, with_event=event.key is None
     )
-    await webhooks.fan_out(session, row)
-    await session.flush()
-    return row
+    return cast(uuid.UUID, row["id"])
+
+
+async def _claim_key(session: AsyncSession, row: dict[str, Any]) -> bool:
+    """Write a once-only event's row first, under a savepoint: False when its key is taken."""
+    if await session.scalar(
+        select(NotificationEvent.id).where(NotificationEvent.key == row["key"])
+    ):
+        return False
+    try:
+        async with session.begin_nested():
+            await session.execute(writing.INSERT_EVENT, row)
+    except IntegrityError:
+        return False
+    return True
 
 
 async def sent_keys(session: AsyncSession, keys: list[str]) -> set[str]:

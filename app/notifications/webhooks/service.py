@@ -17,11 +17,8 @@ from app.core.config import Settings
 from app.notifications.errors import WebhookNotFound
 from app.notifications.events import ACCOUNT_TYPES, EventType
 from app.notifications.models import (
-    NotificationEvent,
-    SendStatus,
     Webhook,
     WebhookAttempt,
-    WebhookDelivery,
 )
 from app.notifications.webhooks import address
 
@@ -101,30 +98,24 @@ def attempts_of(webhook_id: uuid.UUID) -> Select[Any]:
 
 
 # Built once: every event about a co-op sends one of them.
-_PLATFORMS_HOOKS = select(Webhook).where(Webhook.coop_id.is_(None), Webhook.deleted_at.is_(None))
-_HOOKS_OF_COOP = select(Webhook).where(
+_PLATFORMS_HOOKS = select(Webhook.id, Webhook.event_types).where(
+    Webhook.coop_id.is_(None), Webhook.deleted_at.is_(None)
+)
+_HOOKS_OF_COOP = select(Webhook.id, Webhook.event_types).where(
     or_(Webhook.coop_id.is_(None), Webhook.coop_id == bindparam("coop_id")),
     Webhook.deleted_at.is_(None),
 )
 
 
-async def fan_out(session: AsyncSession, event: NotificationEvent) -> None:
-    """One delivery per live webhook subscribed to the event: the co-op's own, and the
+async def subscribed(
+    session: AsyncSession, event_type: EventType, *, coop_id: uuid.UUID | None
+) -> list[uuid.UUID]:
+    """The live webhooks an event goes to, one delivery each: the co-op's own, and the
     platform's. Events about accounts never go to a webhook."""
-    if event.type in ACCOUNT_TYPES:
-        return
-    if event.coop_id is None:
-        hooks = (await session.scalars(_PLATFORMS_HOOKS)).all()
+    if event_type in ACCOUNT_TYPES:
+        return []
+    if coop_id is None:
+        rows = await session.execute(_PLATFORMS_HOOKS)
     else:
-        hooks = (await session.scalars(_HOOKS_OF_COOP, {"coop_id": event.coop_id})).all()
-    session.add_all(
-        WebhookDelivery(
-            webhook_id=hook.id,
-            event_id=event.id,
-            status=SendStatus.pending,
-            attempts=0,
-            next_at=event.at,
-        )
-        for hook in hooks
-        if event.type.value in hook.event_types
-    )
+        rows = await session.execute(_HOOKS_OF_COOP, {"coop_id": coop_id})
+    return [hook_id for hook_id, types in rows.all() if event_type.value in types]
