@@ -7,6 +7,7 @@ from typing import Any
 from sqlalchemy import Select, bindparam, func, inspect, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from app.coops.models import Coop, CoopArea, Member, MemberStatus
 
@@ -118,11 +119,20 @@ async def lock_members(
     return {row.id: row.status for row in rows.all()}
 
 
+# Built once, and read into the object the caller holds: an ORM refresh cost several times
+# the round trip, and every posting to a member's account sends it.
+_LOCK_MEMBER = (
+    select(*(getattr(Member, name) for name in MEMBER_COLUMNS))
+    .where(Member.id == bindparam("member_id"))
+    .with_for_update(key_share=True)
+)
+
+
 async def lock_member(session: AsyncSession, member: Member) -> Member:
     """Lock `member`'s row and read its columns afresh (its loaded relationships stay)."""
-    await session.refresh(
-        member, attribute_names=MEMBER_COLUMNS, with_for_update={"key_share": True}
-    )
+    row = (await session.execute(_LOCK_MEMBER, {"member_id": member.id})).one()
+    for name, value in zip(MEMBER_COLUMNS, row, strict=True):
+        set_committed_value(member, name, value)
     return member
 
 
