@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Select, select, update
+from sqlalchemy import Select, bindparam, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
@@ -95,24 +95,37 @@ async def sent_keys(session: AsyncSession, keys: list[str]) -> set[str]:
     return {k for k in rows.all() if k is not None}
 
 
+# Built once: every posting to a member's account sends the first (its surplus flag).
+_LOCK_FLAG = (
+    select(NotificationFlag.raised)
+    .where(NotificationFlag.key == bindparam("key"))
+    .with_for_update()
+)
+_RAISE_NEW_FLAG = insert(NotificationFlag).values(
+    key=bindparam("flag_key"), raised=True, changed_at=bindparam("now")
+)
+_SET_FLAG = (
+    update(NotificationFlag)
+    .where(NotificationFlag.key == bindparam("flag_key"))
+    .values(raised=bindparam("on"), changed_at=bindparam("now"))
+)
+
+
 async def flag_turned_on(session: AsyncSession, key: str, *, on: bool, now: datetime) -> bool:
     """Record whether the condition `key` holds; True only when it has just turned true.
 
     Callers hold whatever serialises the condition (a member's surplus: the membership's
     lock), so the row is read, then written, without a race of its own.
     """
-    flag = await session.get(NotificationFlag, key, with_for_update=True)
-    if flag is None:
+    raised = await session.scalar(_LOCK_FLAG, {"key": key})
+    if raised is None:
         if not on:
             return False
-        session.add(NotificationFlag(key=key, raised=True, changed_at=now))
-        await session.flush()
+        await session.execute(_RAISE_NEW_FLAG, {"flag_key": key, "now": now})
         return True
-    if flag.raised == on:
+    if raised == on:
         return False
-    flag.raised = on
-    flag.changed_at = now
-    await session.flush()
+    await session.execute(_SET_FLAG, {"flag_key": key, "on": on, "now": now})
     return on
 
 
