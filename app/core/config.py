@@ -81,6 +81,11 @@ class Settings(BaseSettings):
     db_wait_seconds: float = Field(default=5.0, gt=0, le=60)
     # PostgreSQL cancels any one statement running longer than this (503 `busy`).
     db_statement_timeout_seconds: float = Field(default=30.0, gt=0)
+    # A pooled PostgreSQL connection idle for longer than this is pinged before a request
+    # uses it (and replaced if the server dropped it); one in steady use is not (a round trip
+    # saved on every request), and if the server dropped it meanwhile the request answers 503
+    # `busy` and the pool starts afresh.
+    db_ping_after_idle_seconds: float = Field(default=5.0, ge=0)
     # Connections each process keeps open, and how many more it may open under a burst.
     db_pool_size: int = Field(default=5, ge=1)
     db_max_overflow: int = Field(default=10, ge=0)

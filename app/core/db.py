@@ -1,5 +1,6 @@
 """Engine, declarative base and the per-request unit of work."""
 
+import time
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
@@ -9,7 +10,7 @@ from typing import Any
 
 from sqlalchemy import DateTime, Enum, MetaData, String, event
 from sqlalchemy.engine import Dialect
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, DisconnectionError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
@@ -107,7 +108,6 @@ def create_engine(settings: Settings, *, bounded: bool = True, **kwargs: Any) ->
         engine = create_async_engine(url, connect_args={"timeout": wait}, **kwargs)
         configure_sqlite(engine, busy_timeout_ms=round(wait * 1000))
         return engine
-    kwargs.setdefault("pool_pre_ping", True)
     if bounded:
         kwargs.setdefault(
             "connect_args",
@@ -120,7 +120,37 @@ def create_engine(settings: Settings, *, bounded: bool = True, **kwargs: Any) ->
                 }
             },
         )
-    return create_async_engine(url, **kwargs)
+    engine = create_async_engine(url, **kwargs)
+    if not kwargs.get("pool_pre_ping"):
+        ping_when_idle(engine, after_seconds=settings.db_ping_after_idle_seconds)
+    return engine
+
+
+def ping_when_idle(engine: AsyncEngine, *, after_seconds: float) -> None:
+    """Ping a pooled connection before it is handed out only if it sat idle for longer than
+    `after_seconds`: where a dropped connection is found (a restart of the server overnight,
+    a firewall's idle timeout), it is replaced before any request sees it.
+
+    SQLAlchemy's `pool_pre_ping` pings at every checkout, a round trip and some 270 µs of
+    CPU on every request. A connection in steady use is handed out as it is: if the server
+    dropped it since, the one request that finds out answers 503 `busy` (`is_busy`) and the
+    pool discards every connection older than the failure.
+    """
+
+    @event.listens_for(engine.sync_engine, "checkin")
+    def _on_checkin(_dbapi_connection: Any, record: Any) -> None:
+        record.info["idle_since"] = time.monotonic()
+
+    @event.listens_for(engine.sync_engine, "checkout")
+    def _on_checkout(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+        idle_since = record.info.pop("idle_since", None)
+        if idle_since is None or time.monotonic() - idle_since <= after_seconds:
+            return
+        try:
+            dbapi_connection.ping()
+        except Exception as exc:
+            # The pool takes this to mean "connect afresh", and tries again.
+            raise DisconnectionError from exc
 
 
 def configure_sqlite(engine: AsyncEngine, *, busy_timeout_ms: int = 30_000) -> None:
@@ -160,6 +190,9 @@ def is_busy(exc: BaseException) -> bool:
     if not isinstance(exc, DBAPIError):
         return False
     original = exc.orig
+    if exc.connection_invalidated:
+        # The server dropped the connection (`ping_when_idle`): not now, rather than wrong.
+        return True
     if getattr(original, "sqlstate", None) in BUSY_SQLSTATES:
         return True
     if getattr(original, "pgcode", None) in BUSY_SQLSTATES:

@@ -167,6 +167,48 @@ async def test_an_exhausted_pool_answers_busy_not_500(
         await engine.dispose()
 
 
+async def _drop_the_pooled_connection(app: FastAPI, database: Database) -> None:
+    """The server ends the one connection the app's pool holds, as a restart would."""
+    engine: AsyncEngine = app.state.engine
+    async with engine.connect() as pooled:
+        pid = await pooled.scalar(text("SELECT pg_backend_pid()"))
+    outsider = create_engine(database.settings, bounded=False)
+    try:
+        async with outsider.connect() as connection:
+            ended = await connection.scalar(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
+            assert ended is True
+    finally:
+        await outsider.dispose()
+
+
+@pytest.mark.postgresql_only
+@pytest.mark.parametrize("idle_seconds", [3600.0, 0.0])
+async def test_a_connection_the_server_dropped_is_replaced(
+    database: Database, idle_seconds: float
+) -> None:
+    """Idle for longer than DPC_DB_PING_AFTER_IDLE_SECONDS, a pooled connection is pinged and
+    replaced before a request uses it; in steady use it is not pinged, so the one request
+    that finds it dropped answers 503 `busy` (never 500), and the next is served afresh."""
+    settings = database.settings.model_copy(
+        update={"db_pool_size": 1, "db_max_overflow": 0, "db_ping_after_idle_seconds": idle_seconds}
+    )
+    app = create_app(settings)
+    transport = httpx.ASGITransport(app=app, client=("203.0.113.10", 50000))
+    try:
+        async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+            assert (await client.get("/api/v1/areas")).status_code == 200
+            await _drop_the_pooled_connection(app, database)
+            first = await client.get("/api/v1/areas")
+            if idle_seconds == 0:
+                assert first.status_code == 200, first.text
+            else:
+                problem(first, 503, "busy")
+            served = await client.get("/api/v1/areas")
+            assert served.status_code == 200, served.text
+    finally:
+        await app.state.engine.dispose()
+
+
 async def test_the_wait_is_a_documented_busy_answer(client: httpx.AsyncClient) -> None:
     schema = (await client.get("/openapi.json")).json()
     contribution = schema["paths"]["/api/v1/coops/{coop_id}/pool/contributions"]["post"]
