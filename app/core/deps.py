@@ -26,27 +26,29 @@ async def get_session(request: Request, background: BackgroundTasks) -> AsyncIte
         yield session
 
 
-def get_sessionmaker(request: Request) -> async_sessionmaker[AsyncSession]:
+# The dependencies below are `async def` although they only read: FastAPI runs a plain `def`
+# dependency in a worker thread, a hop there and back on every request for one attribute.
+async def get_sessionmaker(request: Request) -> async_sessionmaker[AsyncSession]:
     sessionmaker: async_sessionmaker[AsyncSession] = request.app.state.sessionmaker
     return sessionmaker
 
 
-def get_settings(request: Request) -> Settings:
+async def get_settings(request: Request) -> Settings:
     settings: Settings = request.app.state.settings
     return settings
 
 
-def get_clock(request: Request) -> Clock:
+async def get_clock(request: Request) -> Clock:
     clock: Clock = request.app.state.clock
     return clock
 
 
-def get_sleeper(request: Request) -> Sleeper:
+async def get_sleeper(request: Request) -> Sleeper:
     sleeper: Sleeper = request.app.state.sleeper
     return sleeper
 
 
-def get_now(request: Request) -> datetime:
+async def get_now(request: Request) -> datetime:
     clock: Clock = request.app.state.clock
     return clock.now()
 

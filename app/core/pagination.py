@@ -40,7 +40,8 @@ class PageRequest:
     cursor: str | None = None
 
 
-def page_request(
+# `async def`: FastAPI would run a plain `def` in a worker thread, for every page asked.
+async def page_request(
     limit: Annotated[PageLimit, Query(description="Page size (at most 200).")] = DEFAULT_LIMIT,
     cursor: Annotated[
         str | None, Query(max_length=1000, description="Opaque cursor from `next_cursor`.")

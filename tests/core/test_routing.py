@@ -1,12 +1,14 @@
 """The routers decline at a glance a path none of their routes could serve (app.core.routing):
 every address of the house still reaches the route FastAPI's own matching reaches."""
 
+import inspect
 import re
 from typing import Any
 
 import httpx
 import pytest
 from fastapi import APIRouter, FastAPI
+from fastapi.dependencies.models import Dependant
 from fastapi.routing import _IncludedRouter
 from starlette.types import Receive, Scope, Send
 
@@ -110,3 +112,35 @@ async def test_a_route_added_after_the_first_request_is_reached(app: FastAPI) ->
 def test_a_router_includes_routers_of_its_kind_only() -> None:
     with pytest.raises(TypeError, match="Routers only"):
         Router().include_router(APIRouter())
+
+
+def _runs_on_the_loop(call: Any) -> bool:
+    target = call if inspect.isfunction(call) or inspect.ismethod(call) else call.__call__
+    return inspect.iscoroutinefunction(target) or inspect.isasyncgenfunction(target)
+
+
+def test_no_dependency_is_run_in_a_worker_thread(app: FastAPI) -> None:
+    """FastAPI runs a plain `def` dependency in a worker thread, a hop there and back on
+    every request: the service's dependencies are `async def` (none of them blocks)."""
+    in_threads: set[str] = set()
+    seen = 0
+
+    def visit(dependant: Dependant) -> None:
+        nonlocal seen
+        for sub in dependant.dependencies:
+            seen += 1
+            if not _runs_on_the_loop(sub.call):
+                in_threads.add(
+                    f"{sub.call.__module__}.{getattr(sub.call, '__qualname__', sub.call)}"
+                )
+            visit(sub)
+
+    for top in app.router.routes:
+        contexts: Any = top.effective_route_contexts() if isinstance(top, _IncludedRouter) else []
+        for context in contexts:
+            # The route's dependencies with those of the routers that include it.
+            dependant = getattr(context, "dependant", None)
+            if isinstance(dependant, Dependant):
+                visit(dependant)
+    assert seen > 1000
+    assert in_threads == set()
