@@ -12,9 +12,11 @@ SQLite (one writer at a time) the rows go in as VALUES lists of a thousand.
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import Column, Table, bindparam, func, literal, select
+from sqlalchemy import Column, Table, func, literal, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.core.db import bound_array
 
 # Rows per INSERT on SQLite: well under its limit of 32,766 bound values.
 CHUNK = 1000
@@ -37,13 +39,7 @@ async def insert_new(
         names = [*columns, *constants]
         rows = select(
             *(
-                func.unnest(
-                    bindparam(
-                        f"rows_{name}",
-                        value=list(values),
-                        type_=postgresql.ARRAY(table.c[name].type),
-                    )
-                )
+                func.unnest(bound_array(f"rows_{name}", table.c[name], values))
                 for name, values in columns.items()
             ),
             *(literal(value, table.c[name].type) for name, value in constants.items()),

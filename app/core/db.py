@@ -2,13 +2,14 @@
 
 import time
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import DateTime, Enum, MetaData, String, event
+from sqlalchemy import BindParameter, Column, DateTime, Enum, MetaData, String, bindparam, event
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.engine import Dialect
 from sqlalchemy.exc import DBAPIError, DisconnectionError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
@@ -86,6 +87,18 @@ class Base(DeclarativeBase):
 
 class UUIDPrimaryKey:
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+
+
+def bound_array(
+    name: str, column: Column[Any], value: Sequence[Any] | None = None
+) -> BindParameter[Any]:
+    """A parameter bound as a PostgreSQL array of `column`'s type (its `value` given now, or
+    at execution): with `unnest`, one row per element, so that one statement writes many
+    rows (the ledger's postings, an event's notifications, bank lines)."""
+    array = postgresql.ARRAY(column.type)
+    if value is None:
+        return bindparam(name, type_=array)
+    return bindparam(name, list(value), type_=array)
 
 
 def create_engine(settings: Settings, *, bounded: bool = True, **kwargs: Any) -> AsyncEngine:

@@ -14,11 +14,11 @@ import uuid
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import BindParameter, Column, Insert, Table, bindparam, func, select, update
-from sqlalchemy.dialects import postgresql
+from sqlalchemy import Insert, Table, bindparam, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.attributes import set_committed_value
 
+from app.core.db import bound_array
 from app.ledger import repository
 from app.ledger.models import (
     ContributionSource,
@@ -50,10 +50,6 @@ SET_BALANCE = (
 )
 
 
-def _array(name: str, column: Column[Any]) -> BindParameter[Any]:
-    return bindparam(name, type_=postgresql.ARRAY(column.type))
-
-
 def _all_at_once() -> Insert:
     """On PostgreSQL the three writes as one statement: the transaction and the balances in
     two data-modifying WITH clauses, the postings one per element of the arrays bound (the
@@ -65,8 +61,8 @@ def _all_at_once() -> Insert:
         }
     )
     moved = select(
-        func.unnest(_array("account_ids", _ACCOUNTS.c.id)).label("account_id"),
-        func.unnest(_array("new_balances", _ACCOUNTS.c.balance_pence)).label("new_balance"),
+        func.unnest(bound_array("account_ids", _ACCOUNTS.c.id)).label("account_id"),
+        func.unnest(bound_array("new_balances", _ACCOUNTS.c.balance_pence)).label("new_balance"),
     ).subquery("moved")
     balances = (
         update(_ACCOUNTS)
@@ -74,15 +70,15 @@ def _all_at_once() -> Insert:
         .values(balance_pence=moved.c.new_balance)
     )
     postings = select(
-        func.unnest(_array("posting_ids", _POSTINGS.c.id)),
+        func.unnest(bound_array("posting_ids", _POSTINGS.c.id)),
         bindparam("t_id", type_=_POSTINGS.c.transaction_id.type),
         bindparam("t_kind", type_=_POSTINGS.c.kind.type),
-        func.unnest(_array("account_ids", _POSTINGS.c.account_id)),
-        func.unnest(_array("positions", _POSTINGS.c.position)),
-        func.unnest(_array("amounts", _POSTINGS.c.amount_pence)),
+        func.unnest(bound_array("account_ids", _POSTINGS.c.account_id)),
+        func.unnest(bound_array("positions", _POSTINGS.c.position)),
+        func.unnest(bound_array("amounts", _POSTINGS.c.amount_pence)),
         bindparam("t_created_at", type_=_POSTINGS.c.created_at.type),
         bindparam("source", type_=_POSTINGS.c.source.type),
-        func.unnest(_array("award_ids", _POSTINGS.c.award_id)),
+        func.unnest(bound_array("award_ids", _POSTINGS.c.award_id)),
     )
     names = [
         "id",

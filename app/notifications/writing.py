@@ -13,9 +13,9 @@ from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import BindParameter, Column, Insert, Table, bindparam, func, literal, select
-from sqlalchemy.dialects import postgresql
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.core.db import bound_array
 from app.notifications.models import (
     Notification,
     NotificationEvent,
@@ -34,10 +34,6 @@ INSERT_NOTIFICATIONS = _NOTIFICATIONS.insert()
 INSERT_DELIVERIES = _DELIVERIES.insert()
 
 
-def _array(name: str, column: Column[Any]) -> BindParameter[Any]:
-    return bindparam(name, type_=postgresql.ARRAY(column.type))
-
-
 def _scalar(name: str, column: Column[Any]) -> BindParameter[Any]:
     return bindparam(name, type_=column.type)
 
@@ -50,8 +46,8 @@ def _all_at_once(*, with_event: bool) -> Insert:
     deliveries = _DELIVERIES.insert().from_select(
         ["id", "webhook_id", "event_id", "status", "attempts", "next_at"],
         select(
-            func.unnest(_array("delivery_ids", _DELIVERIES.c.id)),
-            func.unnest(_array("webhook_ids", _DELIVERIES.c.webhook_id)),
+            func.unnest(bound_array("delivery_ids", _DELIVERIES.c.id)),
+            func.unnest(bound_array("webhook_ids", _DELIVERIES.c.webhook_id)),
             _scalar("e_id", _DELIVERIES.c.event_id),
             _scalar("pending", _DELIVERIES.c.status),
             literal(0),
@@ -59,10 +55,10 @@ def _all_at_once(*, with_event: bool) -> Insert:
         ),
     )
     notifications = select(
-        func.unnest(_array("notification_ids", _NOTIFICATIONS.c.id)),
+        func.unnest(bound_array("notification_ids", _NOTIFICATIONS.c.id)),
         _scalar("e_id", _NOTIFICATIONS.c.event_id),
-        func.unnest(_array("user_ids", _NOTIFICATIONS.c.user_id)),
-        func.unnest(_array("for_user_ids", _NOTIFICATIONS.c.for_user_id)),
+        func.unnest(bound_array("user_ids", _NOTIFICATIONS.c.user_id)),
+        func.unnest(bound_array("for_user_ids", _NOTIFICATIONS.c.for_user_id)),
         _scalar("e_at", _NOTIFICATIONS.c.at),
         _scalar("pending", _NOTIFICATIONS.c.email_status),
         literal(0),
