@@ -51,8 +51,9 @@ async def notify(session: AsyncSession, event: Event) -> uuid.UUID | None:
     already (written by another request or worker: the key's unique index decides, under any
     concurrency).
     """
+    event_id = uuid.uuid4()
     row = {
-        "id": uuid.uuid4(),
+        "id": event_id,
         "type": event.type,
         "at": event.at,
         "coop_id": event.coop_id,
@@ -68,7 +69,7 @@ async def notify(session: AsyncSession, event: Event) -> uuid.UUID | None:
     await writing.write(
         session, row, reached=reached, webhook_ids=hooks, with_event=event.key is None
     )
-    return cast(uuid.UUID, row["id"])
+    return event_id
 
 
 async def _claim_key(session: AsyncSession, row: dict[str, Any]) -> bool:
