@@ -19,11 +19,11 @@ class MandateExists(Conflict):
 class BeyondMandateLimit(OutsideMandate):
     detail = (
         "This would take what you have moved for this holder in the cycle {first_day} to "
-        "{last_day} beyond your mandate's limit of {limit_pence} pence."
+        "{last_day} beyond your mandate's limit of {limit}."
     )
     detail_cy = (
         "Byddai hyn yn mynd â'r hyn rydych wedi'i symud ar ran y deiliad hwn yn y cylch "
-        "{first_day} i {last_day} y tu hwnt i derfyn eich mandad, sef {limit_pence} ceiniog."
+        "{first_day} i {last_day} y tu hwnt i derfyn eich mandad, sef {limit}."
     )
 
 

@@ -22,6 +22,7 @@ from app.auth.models import User
 from app.auth.throttle import serialise_on
 from app.core.clock import local_date
 from app.core.errors import ValidationFailed
+from app.core.money import pounds_text
 from app.core.schemas import normalise_email
 from app.direct_payments import service as direct_payments
 from app.direct_payments.cycles import Cycle, cycle_containing
@@ -361,6 +362,6 @@ def check_within_limit(
         raise BeyondMandateLimit(
             first_day=cycle.first_day.isoformat(),
             last_day=cycle.last_day.isoformat(),
-            limit_pence=mandate.limit_pence_per_cycle,
+            limit=pounds_text(mandate.limit_pence_per_cycle),
             extra={"remaining_pence": max(0, mandate.limit_pence_per_cycle - moved_pence)},
         )

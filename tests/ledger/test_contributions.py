@@ -6,6 +6,7 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.clock import FrozenClock
+from app.core.money import pounds_text
 from tests.factories import (
     contribute,
     create_coop,
@@ -165,11 +166,22 @@ class TestCreateContribution:
             "account": pool.holder_account,
             "amount_pence": REP_LIMIT - 100,
         }
-        problem(
+        refused = problem(
             await contribute(client, pool.coop_id, pool.rep, amount_pence=101, headers=pool.as_rep),
             403,
             "outside_mandate",
         )
+        # The limit as a person reads it, in pounds, whichever language they read.
+        limit = pounds_text(REP_LIMIT)
+        assert refused["detail"].endswith(f"beyond your mandate's limit of {limit}."), refused
+        in_welsh = await contribute(
+            client,
+            pool.coop_id,
+            pool.rep,
+            amount_pence=101,
+            headers={**pool.as_rep, "Accept-Language": "cy"},
+        )
+        assert problem(in_welsh, 403, "outside_mandate")["detail"].endswith(f"sef {limit}.")
         assert (await pool.books(session)).balance(pool.holder_account) == REP_LIMIT - 100
 
     async def test_what_the_holder_pays_in_person_does_not_use_the_mandate(
