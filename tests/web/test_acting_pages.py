@@ -300,7 +300,8 @@ class TestPayingInForTheHolder:
         beyond = await post_form(browser, pay_in, pay_in, {**form, "idempotency_key": "k2"})
         assert beyond.status_code == 403
         assert 'href="#field-amount"' in beyond.text
-        assert "5000" in beyond.text
+        # The refusal names the limit as the page does, in pounds.
+        assert "beyond your mandate&#39;s limit of £50.00." in beyond.text
         assert await self.balance(client, care) == before + 3_000
 
     async def test_without_contribute_there_is_no_paying_in(
