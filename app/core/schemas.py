@@ -2,7 +2,7 @@
 
 import re
 import unicodedata
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time
 from typing import Annotated, Any, ClassVar
 
 from pydantic import (
@@ -13,7 +13,9 @@ from pydantic import (
     ConfigDict,
     Field,
     GetJsonSchemaHandler,
+    PlainSerializer,
     StringConstraints,
+    WithJsonSchema,
     model_validator,
 )
 from pydantic.json_schema import JsonSchemaValue
@@ -116,6 +118,39 @@ Moment = Annotated[
     ),
 ]
 MONTH_PATTERN = rf"^{YEAR_PATTERN}-(0[1-9]|1[0-2])$"
+
+CLOCK_TIME_TEXT = re.compile(r"([01][0-9]|2[0-3]):[0-5][0-9]")
+
+
+def _clock_time_text(value: Any) -> Any:
+    # A clock time is written HH:MM, nothing more: "8:00", "08:00:00" or a number of seconds
+    # would each be read some other way by someone.
+    if not isinstance(value, str) or not CLOCK_TIME_TEXT.fullmatch(value):
+        raise ValueError("a time is written HH:MM (00:00 to 23:59)")
+    return value
+
+
+def clock_time_text(moment: time) -> str:
+    return moment.strftime("%H:%M")
+
+
+# Stated by a pattern, not as `format: time`: JSON Schema's `time` is RFC 3339's full time,
+# with seconds and an offset ("08:30:00Z"), which no HH:MM is; a client checking answers
+# against the schema would have refused every one, and no example could satisfy both.
+_CLOCK_TIME_SCHEMA = WithJsonSchema(
+    {"type": "string", "pattern": f"^{CLOCK_TIME_TEXT.pattern}$", "examples": ["08:30"]}
+)
+_CLOCK_TIME_DESCRIPTION = Field(description="A wall-clock time in Wales (Europe/London), HH:MM.")
+ClockTime = Annotated[
+    time, BeforeValidator(_clock_time_text), _CLOCK_TIME_SCHEMA, _CLOCK_TIME_DESCRIPTION
+]
+# As read back: the stored time, written HH:MM again.
+ClockTimeRead = Annotated[
+    time,
+    PlainSerializer(clock_time_text, return_type=str),
+    _CLOCK_TIME_SCHEMA,
+    _CLOCK_TIME_DESCRIPTION,
+]
 QUARTER_PATTERN = rf"^{YEAR_PATTERN}-Q[1-4]$"
 
 

@@ -20,6 +20,7 @@ from app.coops.models import Coop, Member
 from app.core.clock import local_date
 from app.core.csv_answer import csv_text
 from app.core.errors import must_exist
+from app.core.schemas import clock_time_text
 from app.direct_payments import service as direct_payments
 from app.employment import service as employment
 from app.employment.models import Worker
@@ -29,7 +30,6 @@ from app.evidence.schemas import (
     MovementEvidenceRead,
     PayrollEvidenceRead,
     VisitEvidenceRead,
-    clock_text,
 )
 from app.ledger import statements
 from app.ledger.models import LedgerTransaction
@@ -267,8 +267,8 @@ def to_csv(read: EvidenceRead) -> str:
                 "",
                 "",
                 visit.date,
-                clock_text(visit.start_time),
-                clock_text(visit.end_time),
+                clock_time_text(visit.start_time),
+                clock_time_text(visit.end_time),
                 visit.minutes,
                 visit.worker_name,
                 visit.confirmed_by.value if visit.confirmed_by else "",

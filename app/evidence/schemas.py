@@ -1,12 +1,11 @@
 """Council access and the evidence pack on the wire."""
 
 import uuid
-from datetime import date, datetime, time
-from typing import Annotated
+from datetime import date, datetime
 
-from pydantic import Field, PlainSerializer
+from pydantic import Field
 
-from app.core.schemas import Day, Input, Output
+from app.core.schemas import ClockTimeRead, Day, Input, Output
 from app.ledger.models import ContributionSource, TransactionKind
 from app.tenders.visits.models import ConfirmedBy
 
@@ -46,22 +45,12 @@ class CouncilHolderRead(Output):
     until: date | None
 
 
-def clock_text(moment: time) -> str:
-    return moment.strftime("%H:%M")
-
-
-# A time of day as the provider typed it, `HH:MM` in Europe/London.
-ClockTime = Annotated[
-    time,
-    PlainSerializer(clock_text, return_type=str),
-    Field(json_schema_extra={"pattern": "^[0-2][0-9]:[0-5][0-9]$"}),
-]
-
-
 class VisitEvidenceRead(Output):
     date: date
-    start_time: ClockTime = Field(description="HH:MM in Europe/London.")
-    end_time: ClockTime = Field(description="HH:MM; at or before `start_time` means the next day.")
+    start_time: ClockTimeRead = Field(description="HH:MM in Europe/London.")
+    end_time: ClockTimeRead = Field(
+        description="HH:MM; at or before `start_time` means the next day."
+    )
     minutes: int
     worker_name: str
     confirmed_by: ConfirmedBy | None

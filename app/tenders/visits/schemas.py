@@ -1,35 +1,12 @@
 """Visits on the wire."""
 
 import datetime as dt
-import re
 import uuid
-from typing import Annotated, Any
 
-from pydantic import BeforeValidator, Field, PlainSerializer
+from pydantic import Field
 
-from app.core.schemas import Day, Input, LongText, Output, ShortText
+from app.core.schemas import ClockTime, ClockTimeRead, Day, Input, LongText, Output, ShortText
 from app.tenders.visits.models import ConfirmedBy, VisitOutcome, VisitStatus
-
-HH_MM = re.compile(r"([01][0-9]|2[0-3]):[0-5][0-9]")
-
-
-def _hh_mm(value: Any) -> Any:
-    # A clock time is written HH:MM, nothing more: "8:00", "08:00:00" or a number of seconds
-    # would each be read some other way by someone.
-    if not isinstance(value, str) or not HH_MM.fullmatch(value):
-        raise ValueError("a time is written HH:MM (00:00 to 23:59)")
-    return value
-
-
-CLOCK_TIME = Field(
-    description="A wall-clock time in Wales (Europe/London), HH:MM.",
-    json_schema_extra={"pattern": f"^{HH_MM.pattern}$", "examples": ["08:30"]},
-)
-ClockTime = Annotated[dt.time, BeforeValidator(_hh_mm), CLOCK_TIME]
-# As read back: the stored time, written HH:MM again.
-ClockTimeRead = Annotated[
-    dt.time, PlainSerializer(lambda t: t.strftime("%H:%M"), return_type=str), CLOCK_TIME
-]
 
 
 class VisitCreate(Input):
