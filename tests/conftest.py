@@ -350,7 +350,11 @@ async def client(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
     """The test's client of the app; the builders in tests.factories given it arrange their
     world through the app's services (tests.factories.arrange_in_process)."""
     transport = httpx.ASGITransport(app=app, client=(CLIENT_ADDRESS, 50000))
-    async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+    import sys; sys.path.insert(0, "/tmp/fz"); import contract_hook
+    check = contract_hook.checker(app)
+    async def hook(response):
+        await response.aread(); check(response)
+    async with httpx.AsyncClient(transport=transport, base_url="http://test", event_hooks={"response": [hook]}) as client:
         arrange_in_process(client, app, client_address=CLIENT_ADDRESS)
         yield client
 

@@ -107,11 +107,9 @@ class Unprocessable(AppError):
     detail_cy = "Mae'r cais yn ddilys o ran ffurf ond yn torri rheol."
 
 
-class ValidationFailed(Unprocessable):
-    code = "validation_error"
-    title, title_cy = "Validation error", "Gwall dilysu"
-    detail = "Some fields are missing or invalid; see errors."
-    detail_cy = "Mae rhai meysydd ar goll neu'n annilys; gweler errors."
+class NamesTheFields(Unprocessable):
+    """A 422 whose `errors` name the fields in error, each item sent as a validation
+    problem's are: with its `type`, its message in the answer's language."""
 
     def __init__(self, errors: list[FieldError]) -> None:
         """`errors`: items made by `app.core.field_errors` (`field_error`, `from_pydantic`); a
@@ -120,6 +118,13 @@ class ValidationFailed(Unprocessable):
 
     def extra_in(self, language: Language) -> dict[str, Any]:
         return {**self.extra, "errors": localise(self.extra["errors"], language)}
+
+
+class ValidationFailed(NamesTheFields):
+    code = "validation_error"
+    title, title_cy = "Validation error", "Gwall dilysu"
+    detail = "Some fields are missing or invalid; see errors."
+    detail_cy = "Mae rhai meysydd ar goll neu'n annilys; gweler errors."
 
 
 class UnsupportedMediaType(AppError):

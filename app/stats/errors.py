@@ -1,9 +1,9 @@
 """The councils' figures: errors."""
 
-from app.core.errors import Unprocessable
+from app.core.errors import NamesTheFields
 
 
-class PeriodNotWholeMonths(Unprocessable):
+class PeriodNotWholeMonths(NamesTheFields):
     code = "period_not_whole_months"
     title, title_cy = "Not whole calendar months", "Nid misoedd calendr cyfan"
     detail = (

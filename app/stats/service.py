@@ -4,7 +4,6 @@ the answer."""
 from collections.abc import Sequence
 from datetime import date
 from fractions import Fraction
-from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -13,6 +12,7 @@ from app.core.clock import day_range
 from app.core.csv_answer import csv_text
 from app.core.disclosure import Figure
 from app.core.errors import ValidationFailed
+from app.core.field_errors import FieldError, field_error
 from app.core.money import decimal_text, round_half_up
 from app.core.schemas import Published
 from app.direct_payments.models import AwardStatus
@@ -36,17 +36,33 @@ def period(from_date: date | None, to_date: date | None, today: date) -> tuple[d
     last = to_date or today
     first = from_date or periods.summary_default_from(last)
     starts, ends = periods.is_whole_months(first, last, today=today)
-    wrong: list[dict[str, Any]] = []
+    wrong: list[FieldError] = []
     if not starts:
-        wrong.append({"loc": ["query", "from"], "msg": "'from' must be the first day of a month."})
+        wrong.append(
+            field_error(
+                ["query", "from"],
+                "'from' must be the first day of a month.",
+                msg_cy="Rhaid i 'from' fod yn ddiwrnod cyntaf mis.",
+            )
+        )
     if not ends:
         wrong.append(
-            {"loc": ["query", "to"], "msg": "'to' must be the last day of a month, or today."}
+            field_error(
+                ["query", "to"],
+                "'to' must be the last day of a month, or today.",
+                msg_cy="Rhaid i 'to' fod yn ddiwrnod olaf mis, neu heddiw.",
+            )
         )
     if wrong:
-        raise PeriodNotWholeMonths(extra={"errors": wrong})
+        raise PeriodNotWholeMonths(wrong)
     if first > last:
-        raise ValidationFailed([{"loc": ["query", "from"], "msg": "'from' is after 'to'."}])
+        raise ValidationFailed(
+            [
+                field_error(
+                    ["query", "from"], "'from' is after 'to'.", msg_cy="Mae 'from' ar ôl 'to'."
+                )
+            ]
+        )
     return first, last
 
 

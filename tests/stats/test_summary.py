@@ -107,7 +107,13 @@ class TestWholeMonths:
             422,
             "period_not_whole_months",
         )
-        assert [e["loc"] for e in body["errors"]] == [["query", "from"]]
+        assert body["errors"] == [
+            {
+                "loc": ["query", "from"],
+                "msg": "'from' must be the first day of a month.",
+                "type": "value_error",
+            }
+        ]
 
     async def test_to_must_end_a_month_or_be_today(
         self, client: httpx.AsyncClient, world: World
@@ -155,6 +161,11 @@ class TestWholeMonths:
         )
         assert [e["loc"] for e in body["errors"]] == [["query", "from"], ["query", "to"]]
         assert body["title"] == "Nid misoedd calendr cyfan"
+        # Each item as every validation problem's: typed, its message in Welsh.
+        assert [(e["type"], e["msg"]) for e in body["errors"]] == [
+            ("value_error", "Rhaid i 'from' fod yn ddiwrnod cyntaf mis."),
+            ("value_error", "Rhaid i 'to' fod yn ddiwrnod olaf mis, neu heddiw."),
+        ]
 
     async def test_a_to_alone_runs_twelve_months_to_it(
         self, client: httpx.AsyncClient, world: World
