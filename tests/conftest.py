@@ -32,6 +32,7 @@ from app.core.db import create_engine
 from app.core.logging import JsonFormatter
 from app.main import create_app
 from app.workflows import registry
+from tests.contract import check_answer
 from tests.factories import arrange_in_process
 from tests.helpers import run_alembic, scratch_database_url
 from tests.mail_server import (
@@ -348,13 +349,12 @@ CLIENT_ADDRESS = "203.0.113.10"
 @pytest.fixture
 async def client(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
     """The test's client of the app; the builders in tests.factories given it arrange their
-    world through the app's services (tests.factories.arrange_in_process)."""
+    world through the app's services (tests.factories.arrange_in_process). Every answer it
+    receives is checked against the OpenAPI (tests.contract)."""
     transport = httpx.ASGITransport(app=app, client=(CLIENT_ADDRESS, 50000))
-    import sys; sys.path.insert(0, "/tmp/fz"); import contract_hook
-    check = contract_hook.checker(app)
-    async def hook(response):
-        await response.aread(); check(response)
-    async with httpx.AsyncClient(transport=transport, base_url="http://test", event_hooks={"response": [hook]}) as client:
+    async with httpx.AsyncClient(
+        transport=transport, base_url="http://test", event_hooks={"response": [check_answer]}
+    ) as client:
         arrange_in_process(client, app, client_address=CLIENT_ADDRESS)
         yield client
 

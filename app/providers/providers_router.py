@@ -243,7 +243,10 @@ async def suspend_provider(
     "/{provider_id}/staff",
     status_code=201,
     response_model=ProviderStaffRead,
-    responses=problems(NotAuthenticated, NotProviderStaff, ProviderNotFound, UserNotFound),
+    responses={
+        200: {"model": ProviderStaffRead, "description": "Staff already: nothing changed."},
+        **problems(NotAuthenticated, NotProviderStaff, ProviderNotFound, UserNotFound),
+    },
 )
 async def add_provider_staff(
     provider_id: uuid.UUID,
