@@ -10,6 +10,7 @@ operations are checked (its published OpenAPI, built once): an address no operat
 
 import json
 import re
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
@@ -96,3 +97,7 @@ async def check_answer(response: httpx.Response) -> None:
             f"{request.method} {request.url.path} answered {response.status_code} off its "
             f"OpenAPI: " + "; ".join(found) + f"\n{response.text[:500]}"
         )
+
+
+# The hooks of a client whose every answer is checked: `httpx.AsyncClient(event_hooks=CHECKED)`.
+CHECKED: dict[str, list[Callable[[httpx.Response], Awaitable[None]]]] = {"response": [check_answer]}

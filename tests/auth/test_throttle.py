@@ -28,6 +28,7 @@ from app.core.clock import FrozenClock
 from app.core.config import Settings
 from app.main import create_app
 from tests.conftest import START, Database, RecordingSleeper, make_test_settings
+from tests.contract import CHECKED
 from tests.councils.test_api_clients import client_token, new_client
 from tests.factories import (
     DEFAULT_PASSWORD,
@@ -290,7 +291,9 @@ async def test_limits_hold_against_a_real_server_under_parallel_requests(
     real_server: str,
 ) -> None:
     limits = httpx.Limits(max_connections=100, max_keepalive_connections=100)
-    async with httpx.AsyncClient(base_url=real_server, timeout=60, limits=limits) as client:
+    async with httpx.AsyncClient(
+        base_url=real_server, timeout=60, limits=limits, event_hooks=CHECKED
+    ) as client:
 
         def at(address: str) -> dict[str, str]:
             return {"X-Forwarded-For": address}

@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 
 from app.bank.models import BankLine, BankLineDecision
 from app.ledger.models import LedgerTransaction, TransactionKind
+from tests.contract import CHECKED
 from tests.helpers import ok
 from tests.ledger.checks import assert_books_balance
 from tests.ledger.test_concurrency import KEEPALIVE, person
@@ -83,7 +84,9 @@ async def _count(server: Server, stmt: Any) -> int:
 
 async def test_overlapping_imports_at_once_store_each_line_once(server: Server) -> None:
     limits = httpx.Limits(max_connections=50, keepalive_expiry=KEEPALIVE)
-    async with httpx.AsyncClient(base_url=server.url, timeout=60, limits=limits) as client:
+    async with httpx.AsyncClient(
+        base_url=server.url, timeout=60, limits=limits, event_hooks=CHECKED
+    ) as client:
         coop, admin, _, holder = await _world(client)
         for n in REFERENCED:
             ok(
@@ -126,7 +129,9 @@ async def test_the_contribution_a_line_shows_posts_once_under_parallel_requests(
     server: Server,
 ) -> None:
     limits = httpx.Limits(max_connections=50, keepalive_expiry=KEEPALIVE)
-    async with httpx.AsyncClient(base_url=server.url, timeout=60, limits=limits) as client:
+    async with httpx.AsyncClient(
+        base_url=server.url, timeout=60, limits=limits, event_hooks=CHECKED
+    ) as client:
         coop, admin, member, _ = await _world(client)
         ok(
             await client.post(

@@ -23,6 +23,7 @@ from app.core.db import create_engine, is_busy
 from app.ledger.models import LedgerTransaction, TransactionKind
 from app.main import create_app
 from tests.conftest import Database, make_test_settings, scratch_server
+from tests.contract import CHECKED
 from tests.helpers import problem, scratch_database_url
 from tests.ledger.test_concurrency import person
 
@@ -96,7 +97,9 @@ async def live(scratch: Settings) -> AsyncIterator[tuple[FastAPI, httpx.AsyncCli
     """The app on its own engine (real commits), in process."""
     app = create_app(scratch)
     transport = httpx.ASGITransport(app=app, client=("203.0.113.10", 50000))
-    async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+    async with httpx.AsyncClient(
+        transport=transport, base_url="http://test", event_hooks=CHECKED
+    ) as client:
         yield app, client
     await app.state.engine.dispose()
 
@@ -152,7 +155,9 @@ async def test_an_exhausted_pool_answers_busy_not_500(
     engine: AsyncEngine = app.state.engine
     transport = httpx.ASGITransport(app=app, client=("203.0.113.10", 50000))
     try:
-        async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+        async with httpx.AsyncClient(
+            transport=transport, base_url="http://test", event_hooks=CHECKED
+        ) as client:
             async with engine.connect() as held:  # the only connection the pool may give
                 await held.execute(text("SELECT 1"))
                 started = time.monotonic()
@@ -195,7 +200,9 @@ async def test_a_connection_the_server_dropped_is_replaced(
     app = create_app(settings)
     transport = httpx.ASGITransport(app=app, client=("203.0.113.10", 50000))
     try:
-        async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+        async with httpx.AsyncClient(
+            transport=transport, base_url="http://test", event_hooks=CHECKED
+        ) as client:
             assert (await client.get("/api/v1/areas")).status_code == 200
             await _drop_the_pooled_connection(app, database)
             first = await client.get("/api/v1/areas")
@@ -227,7 +234,9 @@ async def test_a_burst_of_a_hundred_parallel_requests_is_served(
     (a server of its own: the shared one waits longer)."""
     async with scratch_server(database, tmp_path_factory.mktemp("burst")) as server:
         limits = httpx.Limits(max_connections=BURST, max_keepalive_connections=BURST)
-        async with httpx.AsyncClient(base_url=server.url, timeout=60, limits=limits) as client:
+        async with httpx.AsyncClient(
+            base_url=server.url, timeout=60, limits=limits, event_hooks=CHECKED
+        ) as client:
             pool = await make_pool(client)
             path = f"/api/v1/coops/{pool.coop}/pool/contributions"
 

@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 
 from app.employment.models import PayrollResult
 from app.ledger.models import LedgerTransaction, TransactionKind
+from tests.contract import CHECKED
 from tests.helpers import ok
 from tests.ledger.checks import assert_books_balance
 from tests.ledger.test_concurrency import person
@@ -101,7 +102,9 @@ async def keep_and_confirm(client: httpx.AsyncClient, w: World, start: str, day:
 
 async def test_results_imported_at_once_post_once(server: Server) -> None:
     limits = httpx.Limits(max_connections=100, max_keepalive_connections=100, keepalive_expiry=2)
-    async with httpx.AsyncClient(base_url=server.url, timeout=60, limits=limits) as client:
+    async with httpx.AsyncClient(
+        base_url=server.url, timeout=60, limits=limits, event_hooks=CHECKED
+    ) as client:
         w = await world(client)
         await keep_and_confirm(client, w, FIRST, "2026-01-06")
         ok(await client.post(f"/api/v1/coops/{w.coop}/payroll/{FIRST}/export", headers=w.admin))
@@ -157,7 +160,9 @@ async def test_a_timesheet_changed_while_exported_is_in_the_export_or_refused(
     server: Server,
 ) -> None:
     limits = httpx.Limits(max_connections=100, max_keepalive_connections=100, keepalive_expiry=2)
-    async with httpx.AsyncClient(base_url=server.url, timeout=60, limits=limits) as client:
+    async with httpx.AsyncClient(
+        base_url=server.url, timeout=60, limits=limits, event_hooks=CHECKED
+    ) as client:
         w = await world(client)
         starts = ["2026-01-12", "2026-01-19", "2026-01-26", "2026-02-02"]
         for start in starts:

@@ -26,6 +26,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from app.ledger.models import LedgerTransaction, TransactionKind
+from tests.contract import CHECKED
 from tests.helpers import ok
 from tests.ledger.checks import assert_books_balance
 from tests.servers import Server
@@ -118,7 +119,9 @@ async def test_parallel_contributions_and_refunds_end_as_if_run_one_by_one(
     limits = httpx.Limits(
         max_connections=200, max_keepalive_connections=200, keepalive_expiry=KEEPALIVE
     )
-    async with httpx.AsyncClient(base_url=server.url, timeout=60, limits=limits) as client:
+    async with httpx.AsyncClient(
+        base_url=server.url, timeout=60, limits=limits, event_hooks=CHECKED
+    ) as client:
         admin = await person(client, "Admin")
         holder = await person(client, "Holder")
         created = await client.post(

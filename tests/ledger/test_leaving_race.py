@@ -19,6 +19,7 @@ from sqlalchemy import func, select
 
 from app.coops.models import Member, MemberStatus
 from app.ledger.models import LedgerTransaction, TransactionKind
+from tests.contract import CHECKED
 from tests.ledger.checks import assert_books_balance
 from tests.ledger.test_concurrency import KEEPALIVE, person
 from tests.servers import Server
@@ -96,7 +97,9 @@ async def _race(server: Server, *, close_account: bool) -> None:
     limits = httpx.Limits(
         max_connections=100, max_keepalive_connections=100, keepalive_expiry=KEEPALIVE
     )
-    async with httpx.AsyncClient(base_url=server.url, timeout=60, limits=limits) as client:
+    async with httpx.AsyncClient(
+        base_url=server.url, timeout=60, limits=limits, event_hooks=CHECKED
+    ) as client:
         admin = await person(client, "Admin")
         coop = await _coop(client, admin)
         contributions = f"/api/v1/coops/{coop}/pool/contributions"

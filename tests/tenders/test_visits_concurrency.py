@@ -25,6 +25,7 @@ from app.main import create_app
 from app.tenders.models import Invoice, InvoiceLine
 from app.tenders.visits.models import Visit
 from tests.conftest import START, Database, make_test_settings
+from tests.contract import CHECKED
 from tests.helpers import ok, scratch_database_url
 from tests.tenders.conftest import World, build_world
 from tests.tenders.visiting import act, recorded, visit_body, visiting
@@ -99,7 +100,9 @@ REFUSED = {"from_visits": (422, "no_visits"), "typed": (409, "visit_invoiced")}
 
 async def test_parallel_invoices_for_the_same_visits_bill_each_visit_once(live: Live) -> None:
     transport = httpx.ASGITransport(app=live.app, client=("203.0.113.10", 50000))
-    async with httpx.AsyncClient(transport=transport, base_url="http://test", timeout=60) as client:
+    async with httpx.AsyncClient(
+        transport=transport, base_url="http://test", timeout=60, event_hooks=CHECKED
+    ) as client:
         world = await build_world(live.app)
         contract_id = await visiting(client, live.clock, world)
         url = f"/api/v1/contracts/{contract_id}/invoices"
