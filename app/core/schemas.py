@@ -118,6 +118,8 @@ Moment = Annotated[
     ),
 ]
 MONTH_PATTERN = rf"^{YEAR_PATTERN}-(0[1-9]|1[0-2])$"
+QUARTER_PATTERN = rf"^{YEAR_PATTERN}-Q[1-4]$"
+
 
 CLOCK_TIME_TEXT = re.compile(r"([01][0-9]|2[0-3]):[0-5][0-9]")
 
@@ -151,7 +153,6 @@ ClockTimeRead = Annotated[
     _CLOCK_TIME_SCHEMA,
     _CLOCK_TIME_DESCRIPTION,
 ]
-QUARTER_PATTERN = rf"^{YEAR_PATTERN}-Q[1-4]$"
 
 
 AreaCode = Annotated[
