@@ -13,6 +13,7 @@ from app.core.db import create_engine, create_sessionmaker, unit_of_work
 from app.providers.demo import load_demo_providers
 from app.workflows import registry
 from tests.conftest import IN_CI, make_test_settings
+from tests.contract import CHECKED
 from tests.factories import Person, create_coop, register_person
 from tests.helpers import run_alembic
 from tests.servers import running_server
@@ -66,7 +67,7 @@ async def site(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Site]:
     try:
         async with (
             running_server(settings, log=folder / "server.log", env=env, workers=1) as base,
-            httpx.AsyncClient(base_url=base, timeout=30) as api,
+            httpx.AsyncClient(base_url=base, timeout=30, event_hooks=CHECKED) as api,
         ):
             live = Site(
                 base=base, settings=settings, sessionmaker=sessionmaker, mail_dir=mail_dir, api=api
