@@ -67,7 +67,14 @@ async def site(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Site]:
     try:
         async with (
             running_server(settings, log=folder / "server.log", env=env, workers=1) as base,
-            httpx.AsyncClient(base_url=base, timeout=30, event_hooks=CHECKED) as api,
+            # Idle connections are let go after 2 s, before uvicorn closes its end after 5:
+            # one reused at the moment the server closed it was a ReadError.
+            httpx.AsyncClient(
+                base_url=base,
+                timeout=30,
+                limits=httpx.Limits(keepalive_expiry=2),
+                event_hooks=CHECKED,
+            ) as api,
         ):
             live = Site(
                 base=base, settings=settings, sessionmaker=sessionmaker, mail_dir=mail_dir, api=api
