@@ -5,8 +5,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import ColumnElement, bindparam, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import InstrumentedAttribute
 
 from app.areas.errors import AreaNotFound
 from app.areas.models import Area, MonitoringPeriod, MonitoringProfile
@@ -102,6 +103,19 @@ async def surplus_weeks(session: AsyncSession, area_code: str) -> int:
     """How many weeks of budget the council paying from `area_code` lets a holder keep."""
     found = await session.scalar(_SURPLUS_WEEKS, {"area_code": area_code})
     return DEFAULT_SURPLUS_WEEKS if found is None else found
+
+
+def surplus_weeks_of(
+    area_code: ColumnElement[str] | InstrumentedAttribute[str],
+) -> ColumnElement[int]:
+    """`surplus_weeks` of the council paying from `area_code`, as a column of another domain's
+    statement: a contribution reads it with the holder's award, one round trip for two."""
+    return func.coalesce(
+        select(MonitoringProfile.surplus_weeks)
+        .where(MonitoringProfile.area_code == area_code)
+        .scalar_subquery(),
+        DEFAULT_SURPLUS_WEEKS,
+    )
 
 
 async def set_monitoring_profile(

@@ -7,7 +7,7 @@ force between their dates; a rejected one is not.
 The ledger owns contributions and sums them; this module owns the rule about them and
 decides with pure functions (pull the data, push the decision):
 
-    award = await direct_payments.award_in_force(session, holder_id, on=today, lock=True)
+    award = (await direct_payments.award_in_force(session, holder_id, on=today, lock=True)).award
     cycle = direct_payments.cycle_of(award, today)
     used = await ledger.contributed_between(session, holder_id, cycle.first_day, cycle.last_day)
     direct_payments.check_fits(direct_payments.headroom(award, cycle, used), amount)
@@ -123,6 +123,34 @@ async def version_in_force(
     return await session.scalar(_VERSION_IN_FORCE, {"user_id": user_id, "day": on})
 
 
+@dataclass(frozen=True, slots=True)
+class AwardToday:
+    """A holder's version in force on a day, and how many weeks of it their paying council lets
+    them keep (its `surplus_weeks`): what a contribution checks against and warns about."""
+
+    award: DirectPaymentAward
+    surplus_weeks: int
+
+
+_VERSION_IN_FORCE_AND_SURPLUS_WEEKS = (
+    select(DirectPaymentAward, areas.surplus_weeks_of(DirectPaymentAward.area_code))
+    .where(DirectPaymentAward.user_id == bindparam("user_id"), *_in_force_on(bindparam("day")))
+    .order_by(DirectPaymentAward.start_date.desc())
+    .limit(1)
+    .execution_options(populate_existing=True)
+)
+
+
+async def in_force_today(
+    session: AsyncSession, user_id: uuid.UUID, *, on: date
+) -> AwardToday | None:
+    """`version_in_force` with its council's `surplus_weeks`, read in the same statement."""
+    row = (
+        await session.execute(_VERSION_IN_FORCE_AND_SURPLUS_WEEKS, {"user_id": user_id, "day": on})
+    ).one_or_none()
+    return None if row is None else AwardToday(award=row[0], surplus_weeks=row[1])
+
+
 async def latest_in_force_between(
     session: AsyncSession, user_id: uuid.UUID, *, first: date, last: date
 ) -> DirectPaymentAward | None:
@@ -228,8 +256,9 @@ def _audit(
 
 async def award_in_force(
     session: AsyncSession, holder_user_id: uuid.UUID, *, on: date, lock: bool = False
-) -> DirectPaymentAward:
-    """The holder's version in force on `on`, else `NoDirectPayment`.
+) -> AwardToday:
+    """The holder's version in force on `on` (with its council's `surplus_weeks`), else
+    `NoDirectPayment`.
 
     `lock` holds the holder (`hold_holder`) until the transaction ends, so two contributions
     from one holder (to any co-ops) are checked one after the other and cannot both fit in the
@@ -238,10 +267,10 @@ async def award_in_force(
     """
     if lock:
         await hold_holder(session, holder_user_id)
-    award = await version_in_force(session, holder_user_id, on=on)
-    if award is None:
+    today = await in_force_today(session, holder_user_id, on=on)
+    if today is None:
         raise NoDirectPayment(day=on.isoformat())
-    return award
+    return today
 
 
 def cycle_of(award: DirectPaymentAward, on: date) -> Cycle:

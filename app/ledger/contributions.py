@@ -19,7 +19,6 @@ from app.coops import service as coops
 from app.coops.models import Member, MemberStatus
 from app.core.clock import day_range, local_date
 from app.direct_payments import service as direct_payments
-from app.direct_payments.models import DirectPaymentAward
 from app.ledger import service as ledger
 from app.ledger.errors import MemberNotActive, NotYourAccount
 from app.ledger.models import (
@@ -73,9 +72,12 @@ async def contribute(
         raise MemberNotActive
     today = local_date(now)
     direct_payments.check_holder(target, holder_user_id=target.user_id)
-    award: DirectPaymentAward | None
+    in_force: direct_payments.AwardToday | None
     if source is ContributionSource.direct_payment:
-        award = await direct_payments.award_in_force(session, target.user_id, on=today, lock=True)
+        in_force = await direct_payments.award_in_force(
+            session, target.user_id, on=today, lock=True
+        )
+        award = in_force.award
         cycle = direct_payments.cycle_of(award, today)
         used = await contributed_between(
             session,
@@ -91,7 +93,7 @@ async def contribute(
         # Not capped, but held all the same: the award version the posting keeps cannot
         # change between reading it and posting.
         await direct_payments.hold_holder(session, target.user_id)
-        award = await direct_payments.version_in_force(session, target.user_id, on=today)
+        in_force = await direct_payments.in_force_today(session, target.user_id, on=today)
     await check_mandate_limit(session, actor, amount_pence=amount_pence, on=today)
     transaction = await ledger.post(
         session,
@@ -109,7 +111,7 @@ async def contribute(
         # The membership and the holder are held and read above: post need not again.
         known=ledger.Known(
             statuses={target.id: target.status},
-            holders={target.id: HolderToday(target.user_id, award)},
+            holders={target.id: HolderToday.of(target.user_id, in_force)},
         ),
     )
     await notify(

@@ -30,10 +30,18 @@ def in_surplus(balance_pence: int, weekly_pence: int, *, surplus_weeks: int) -> 
 
 @dataclass(frozen=True, slots=True)
 class HolderToday:
-    """A member account's holder and their award version in force today (None: none)."""
+    """A member account's holder and their award version in force today (None: none), with
+    their council's `surplus_weeks` when read with it (None: `watch` reads it)."""
 
     user_id: uuid.UUID
     award: DirectPaymentAward | None
+    surplus_weeks: int | None = None
+
+    @classmethod
+    def of(cls, user_id: uuid.UUID, in_force: direct_payments.AwardToday | None) -> "HolderToday":
+        if in_force is None:
+            return cls(user_id, None)
+        return cls(user_id, in_force.award, in_force.surplus_weeks)
 
 
 async def watch(
@@ -61,7 +69,9 @@ async def watch(
         award, user_id = holder.award, holder.user_id
         surplus, weeks = False, None
         if award is not None:
-            weeks = await areas.surplus_weeks(session, award.area_code)
+            weeks = holder.surplus_weeks
+            if weeks is None:
+                weeks = await areas.surplus_weeks(session, award.area_code)
             surplus = in_surplus(
                 account.balance_pence, award.weekly_amount_pence, surplus_weeks=weeks
             )
