@@ -16,6 +16,8 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 LOCK = re.compile(r"\bFOR (NO KEY UPDATE|UPDATE|SHARE|KEY SHARE)\b")
 FROM = re.compile(r"\bFROM (\w+)")
+# `FOR ... OF a, b`: the rows of each result row are locked in the order the list names them.
+OF = re.compile(r"\bFOR (?:NO KEY UPDATE|UPDATE|SHARE|KEY SHARE) OF (\w+(?:, \w+)*)")
 
 
 @dataclass(frozen=True)
@@ -75,7 +77,10 @@ def watching_locks(connection: AsyncConnection) -> Iterator[Locks]:
         mode = LOCK.search(statement)
         table = FROM.search(statement)
         if mode and table:
-            locks.taken.append(Lock(table.group(1), mode.group(1), _flat(parameters)))
+            named = OF.search(statement)
+            tables = named.group(1).split(", ") if named else [table.group(1)]
+            for name in tables:
+                locks.taken.append(Lock(name, mode.group(1), _flat(parameters)))
 
     sync = connection.sync_connection
     assert sync is not None

@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
+from app.auth.models import User
 from app.coops.models import Coop, CoopArea, Member, MemberStatus
 
 MEMBER_COLUMNS = [column.key for column in inspect(Member).column_attrs]
@@ -128,9 +129,26 @@ _LOCK_MEMBER = (
 )
 
 
-async def lock_member(session: AsyncSession, member: Member) -> Member:
-    """Lock `member`'s row and read its columns afresh (its loaded relationships stay)."""
-    row = (await session.execute(_LOCK_MEMBER, {"member_id": member.id})).one()
+# The membership, then its person's account row, in one statement: PostgreSQL locks the rows
+# of one result row in the order the `OF` list names their tables.
+_LOCK_MEMBER_AND_PERSON = (
+    select(*(getattr(Member, name) for name in MEMBER_COLUMNS))
+    .join(User, User.id == Member.user_id)
+    .where(Member.id == bindparam("member_id"), User.id == bindparam("user_id"))
+    .with_for_update(key_share=True, of=[Member.__table__, User.__table__])
+)
+
+
+async def lock_member(session: AsyncSession, member: Member, *, and_person: bool = False) -> Member:
+    """Lock `member`'s row and read its columns afresh (its loaded relationships stay); with
+    `and_person`, their `user_account` row after it, in the same statement."""
+    if and_person:
+        found = await session.execute(
+            _LOCK_MEMBER_AND_PERSON, {"member_id": member.id, "user_id": member.user_id}
+        )
+    else:
+        found = await session.execute(_LOCK_MEMBER, {"member_id": member.id})
+    row = found.one()
     for name, value in zip(MEMBER_COLUMNS, row, strict=True):
         set_committed_value(member, name, value)
     return member

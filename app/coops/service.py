@@ -36,7 +36,9 @@ from app.core.errors import ValidationFailed
 from app.core.field_errors import field_error
 
 
-async def lock_membership(session: AsyncSession, member: Member) -> Member:
+async def lock_membership(
+    session: AsyncSession, member: Member, *, and_holder: bool = False
+) -> Member:
     """Hold `member`'s row until the transaction ends and read it afresh.
 
     The one lock order of memberships and money: memberships first (several: in id order),
@@ -45,8 +47,12 @@ async def lock_membership(session: AsyncSession, member: Member) -> Member:
     touches a member account takes the membership first, so a posting racing a leave either
     ends before it (and its money is paid out with the balance) or begins after it and
     finds the member gone; and neither waits for the other in a circle.
+
+    With `and_holder`, the member's own account row is held too, right after the membership
+    and in the same statement: the lock `direct_payments.hold_holder` takes, in the same place
+    of the order, for one round trip instead of two (a contribution's).
     """
-    return await repository.lock_member(session, member)
+    return await repository.lock_member(session, member, and_person=and_holder)
 
 
 async def lock_members(

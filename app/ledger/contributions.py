@@ -66,17 +66,18 @@ async def contribute(
     """
     check_may_move(actor, caller, target)
     # The membership first, read afresh: a leave that ended it meanwhile is seen here, and a
-    # leave that comes later waits until this contribution is in (and pays it out).
-    await coops.lock_membership(session, target)
+    # leave that comes later waits until this contribution is in (and pays it out). Then the
+    # holder, in the same statement: two contributions of one holder (in any co-ops) are
+    # checked against the allowance one after the other, and the award version the posting
+    # keeps cannot change between reading it and posting.
+    await coops.lock_membership(session, target, and_holder=True)
     if target.status != MemberStatus.active:
         raise MemberNotActive
     today = local_date(now)
     direct_payments.check_holder(target, holder_user_id=target.user_id)
     in_force: direct_payments.AwardToday | None
     if source is ContributionSource.direct_payment:
-        in_force = await direct_payments.award_in_force(
-            session, target.user_id, on=today, lock=True
-        )
+        in_force = await direct_payments.award_in_force(session, target.user_id, on=today)
         award = in_force.award
         cycle = direct_payments.cycle_of(award, today)
         used = await contributed_between(
@@ -90,9 +91,7 @@ async def contribute(
             amount_pence=amount_pence,
         )
     else:
-        # Not capped, but held all the same: the award version the posting keeps cannot
-        # change between reading it and posting.
-        await direct_payments.hold_holder(session, target.user_id)
+        # Not capped: only the award version the posting keeps is read.
         in_force = await direct_payments.in_force_today(session, target.user_id, on=today)
     await check_mandate_limit(session, actor, amount_pence=amount_pence, on=today)
     transaction = await ledger.post(
