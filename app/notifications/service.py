@@ -65,9 +65,12 @@ async def notify(session: AsyncSession, event: Event) -> uuid.UUID | None:
     if event.key is not None and not await _claim_key(session, row):
         return None
     reached = await recipients.resolve(session, event)
-    hooks = await webhooks.subscribed(session, event.type, coop_id=event.coop_id)
     await writing.write(
-        session, row, reached=reached, webhook_ids=hooks, with_event=event.key is None
+        session,
+        row,
+        reached=reached,
+        to_webhooks=webhooks.delivers(event.type),
+        with_event=event.key is None,
     )
     return event_id
 

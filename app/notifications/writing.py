@@ -1,11 +1,13 @@
 """Writing one event: its row, one notification per person reached and one delivery per
-webhook subscribed, in one statement on PostgreSQL, in up to three on SQLite (in process: no
+webhook subscribed, in one statement on PostgreSQL, in up to four on SQLite (in process: no
 round trips to save).
 
-`service.notify` has resolved whom the event reaches and which webhooks want it before it
-calls `write`, so nothing waits on the event's own row. The statements are built once, as the
-ledger's are (`app.ledger.posting`): composing an ORM statement, or flushing a unit of work,
-cost more than the round trip, and most requests that change something send one event.
+`service.notify` has resolved whom the event reaches before it calls `write`, so nothing waits
+on the event's own row; on PostgreSQL the statement picks the webhooks subscribed itself
+(`webhooks.SUBSCRIBED`), on SQLite they are read first (`webhooks.subscribed`). The
+statements are built once, as the ledger's are (`app.ledger.posting`): composing an ORM
+statement, or flushing a unit of work, cost more than the round trip, and most requests that
+change something send one event.
 """
 
 import uuid
@@ -16,13 +18,16 @@ from sqlalchemy import BindParameter, Column, Insert, Table, bindparam, func, li
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.db import bound_array
+from app.notifications.events import EventType
 from app.notifications.models import (
     Notification,
     NotificationEvent,
     SendStatus,
+    Webhook,
     WebhookDelivery,
 )
 from app.notifications.recipients import Reached
+from app.notifications.webhooks import service as webhooks
 
 _EVENTS: Table = NotificationEvent.__table__  # type: ignore[assignment]
 _NOTIFICATIONS: Table = Notification.__table__  # type: ignore[assignment]
@@ -38,22 +43,11 @@ def _scalar(name: str, column: Column[Any]) -> BindParameter[Any]:
     return bindparam(name, type_=column.type)
 
 
-def _all_at_once(*, with_event: bool) -> Insert:
+def _all_at_once(*, with_event: bool, to_webhooks: bool) -> Insert:
     """On PostgreSQL the writes as one statement: the event and the deliveries in
     data-modifying WITH clauses (run to completion whatever the main statement reads), the
-    notifications one per element of the arrays bound. The foreign keys to the event are
-    checked at the statement's end, when the event is there."""
-    deliveries = _DELIVERIES.insert().from_select(
-        ["id", "webhook_id", "event_id", "status", "attempts", "next_at"],
-        select(
-            func.unnest(bound_array("delivery_ids", _DELIVERIES.c.id)),
-            func.unnest(bound_array("webhook_ids", _DELIVERIES.c.webhook_id)),
-            _scalar("e_id", _DELIVERIES.c.event_id),
-            _scalar("pending", _DELIVERIES.c.status),
-            literal(0),
-            _scalar("e_at", _DELIVERIES.c.next_at),
-        ),
-    )
+    notifications one per element of the arrays bound, a delivery per webhook subscribed. The
+    foreign keys to the event are checked at the statement's end, when the event is there."""
     notifications = select(
         func.unnest(bound_array("notification_ids", _NOTIFICATIONS.c.id)),
         _scalar("e_id", _NOTIFICATIONS.c.event_id),
@@ -82,11 +76,28 @@ def _all_at_once(*, with_event: bool) -> Insert:
             {name: _scalar(f"e_{name}", _EVENTS.c[name]) for name in _EVENT_COLUMNS}
         )
         statement = statement.add_cte(event.cte("written_event"))
-    return statement.add_cte(deliveries.cte("written_deliveries"))
+    if to_webhooks:
+        deliveries = _DELIVERIES.insert().from_select(
+            ["id", "webhook_id", "event_id", "status", "attempts", "next_at"],
+            select(
+                func.gen_random_uuid(),
+                Webhook.id,
+                _scalar("e_id", _DELIVERIES.c.event_id),
+                _scalar("pending", _DELIVERIES.c.status),
+                literal(0),
+                _scalar("e_at", _DELIVERIES.c.next_at),
+            ).where(webhooks.SUBSCRIBED),
+        )
+        statement = statement.add_cte(deliveries.cte("written_deliveries"))
+    return statement
 
 
-WRITE_ALL_AT_ONCE = _all_at_once(with_event=True)
-WRITE_ALL_FOR_EVENT = _all_at_once(with_event=False)
+# By (with_event, to_webhooks).
+WRITE_ALL_AT_ONCE = {
+    (with_event, to_webhooks): _all_at_once(with_event=with_event, to_webhooks=to_webhooks)
+    for with_event in (True, False)
+    for to_webhooks in (True, False)
+}
 
 
 async def write(
@@ -94,28 +105,35 @@ async def write(
     event: dict[str, Any],
     *,
     reached: Sequence[Reached],
-    webhook_ids: Sequence[uuid.UUID],
+    to_webhooks: bool,
     with_event: bool = True,
 ) -> None:
     """Insert the event (its columns in `event`, unless it is written already: `with_event`
-    False), one pending notification per person reached and one pending delivery per
-    webhook."""
+    False), one pending notification per person reached and, with `to_webhooks`, one pending
+    delivery per live webhook subscribed to the event (the co-op's and the platform's)."""
+    event_type = EventType(event["type"])
     if session.get_bind().dialect.name == "postgresql":
         await session.execute(
-            WRITE_ALL_AT_ONCE if with_event else WRITE_ALL_FOR_EVENT,
+            WRITE_ALL_AT_ONCE[(with_event, to_webhooks)],
             {
                 **({f"e_{name}": event[name] for name in _EVENT_COLUMNS} if with_event else {}),
+                **(
+                    {"hook_coop_id": event["coop_id"], "hook_event_types": [event_type.value]}
+                    if to_webhooks
+                    else {}
+                ),
                 "e_id": event["id"],
                 "e_at": event["at"],
                 "pending": SendStatus.pending,
                 "notification_ids": [uuid.uuid4() for _ in reached],
                 "user_ids": [person.user_id for person in reached],
                 "for_user_ids": [person.for_user_id for person in reached],
-                "delivery_ids": [uuid.uuid4() for _ in webhook_ids],
-                "webhook_ids": list(webhook_ids),
             },
         )
         return
+    webhook_ids: list[uuid.UUID] = []
+    if to_webhooks:
+        webhook_ids = await webhooks.subscribed(session, event_type, coop_id=event["coop_id"])
     if with_event:
         await session.execute(INSERT_EVENT, event)
     if reached:
