@@ -24,13 +24,15 @@ from tests.factories import contribute
 from tests.ledger.conftest import Pool
 
 # PostgreSQL: the token, the caller's membership, the key's advisory lock and record, the
-# membership and the holder locked, the award and the cycle's sum, the accounts locked, the
-# transaction with its postings and balances (one statement), the surplus check (the area's
-# weeks, the flag), the notification (event, representatives, open accounts, webhooks,
-# notification), the stored answer, the audit chain's head and its entry (one statement).
-STATEMENTS = {"postgresql": 20, "sqlite": 22}
-# SQLite has no advisory lock (it serialises writers), and writes the transaction, postings
-# and balances in three statements, the audit entry and the head's move in two.
+# membership and then the holder locked (one statement), the award with its council's surplus
+# weeks (one statement) and the cycle's sum, the accounts locked, the transaction with its
+# postings and balances (one statement), the surplus flag, the notification (the holder and
+# their viewers; then the event, its notification and the webhooks' deliveries in one
+# statement), the stored answer, the audit chain's head and its entry (one statement).
+STATEMENTS = {"postgresql": 15, "sqlite": 19}
+# SQLite has no advisory lock (it serialises writers), reads the webhooks before writing the
+# event, and writes the transaction, postings and balances in three statements, the audit
+# entry and the head's move in two.
 REPLAYED = {"postgresql": 4, "sqlite": 3}
 
 
