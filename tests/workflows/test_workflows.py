@@ -38,7 +38,7 @@ class TestAllowance:
         )
         paid = await contribute(client, coop_id, holder, amount_pence=30_000)
         assert paid.status_code == 201, paid.text
-        award = await direct_payments.award_in_force(session, holder.id, on=START.date())
+        award = (await direct_payments.award_in_force(session, holder.id, on=START.date())).award
         now = await allowance(session, award, on=START.date())
         assert now is not None
         assert (now.cycle.number, now.contributed_pence, now.remaining_pence) == (1, 30_000, 70_000)
