@@ -209,7 +209,7 @@ def main() -> None:
     settings = Settings(
         env="test",
         database_url=args.database_url,
-        secret_key="bench-secret-key-that-is-long-enough-0123456789",  # type: ignore[arg-type]  # noqa: S106 - a scratch database's
+        secret_key="bench-secret-key-that-is-long-enough-0123456789",  # noqa: S106 - a scratch database's
         argon2_memory_kib=1024,
         argon2_time_cost=1,
         log_level="WARNING",

@@ -229,15 +229,15 @@ def run_backend(backend: str, args: argparse.Namespace, workdir: Path) -> dict[s
             ("written-elsewhere", "app", LISTING, written_row(rows, in_cardiff=False)),
             ("written-here", "app", LISTING, written_row(rows, in_cardiff=True)),
         ]
-        for _name, server, path, _written in plan:  # warm up: connections, caches, code paths
-            wrk(servers[server], path, 2, args.connections)
+        for _name, serving, path, _written in plan:  # warm up: connections, caches, code paths
+            wrk(servers[serving], path, 2, args.connections)
         for _ in range(args.rounds):
-            for name, server, path, written in plan:
+            for name, serving, path, written in plan:
                 if written is None:
-                    result = wrk(servers[server], path, args.seconds, args.connections)
+                    result = wrk(servers[serving], path, args.seconds, args.connections)
                 else:
                     with writing(url, written) as done:
-                        result = wrk(servers[server], path, args.seconds, args.connections)
+                        result = wrk(servers[serving], path, args.seconds, args.connections)
                     writes[name] += done[0]
                 measured.setdefault(name, []).append(result)
     finally:

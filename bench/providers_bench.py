@@ -39,7 +39,7 @@ from typing import Any
 
 import httpx
 from sqlalchemy import text
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.dialects import sqlite
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -143,9 +143,7 @@ async def explain(url: str) -> str:
         async with engine.connect() as connection:
             if engine.dialect.name == "postgresql":
                 sql = str(
-                    stmt.compile(
-                        dialect=postgresql.dialect(), compile_kwargs={"literal_binds": True}
-                    )
+                    stmt.compile(dialect=engine.dialect, compile_kwargs={"literal_binds": True})
                 )
                 rows = await connection.execute(
                     text("EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF) " + sql)

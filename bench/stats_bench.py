@@ -25,11 +25,11 @@ import time
 import uuid
 from datetime import UTC, datetime
 
-import asyncpg  # type: ignore[import-untyped]
+import asyncpg
 import httpx
 
 from app.core.clock import day_range, local_date
-from app.stats.service import twelve_months_to
+from app.stats.service import period
 from bench.ledger_bench import ROOT, free_port, wait_until_ready
 
 PASSWORD = "benchmark password 123"  # noqa: S105 - a throwaway user of a scratch database
@@ -98,8 +98,9 @@ WITH_PERIOD = {1, 6, 7, 8}
 
 
 async def direct_once(connection: asyncpg.Connection, code: str) -> None:
-    # The period the API uses: the twelve months to today, as days in Wales.
-    first, last = twelve_months_to(local_date(datetime.now(UTC)))
+    # The period the API uses by default: twelve calendar months, the last one running to
+    # today, as days in Wales.
+    first, last = period(None, None, local_date(datetime.now(UTC)))
     start, end = day_range(first, last)
     async with connection.transaction(readonly=True):
         for n, query in enumerate(DIRECT):

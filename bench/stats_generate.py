@@ -21,7 +21,7 @@ import argparse
 import asyncio
 import time
 
-import asyncpg  # type: ignore[import-untyped]
+import asyncpg
 
 HOLDERS = 60_000
 COOPS = 600

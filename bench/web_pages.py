@@ -175,7 +175,7 @@ async def main() -> None:
     settings = Settings(
         env="test",
         database_url=url,
-        secret_key="bench-secret-key-that-is-long-enough-0123456789",  # type: ignore[arg-type]  # noqa: S106 - a scratch database
+        secret_key="bench-secret-key-that-is-long-enough-0123456789",  # noqa: S106 - a scratch database
         mail_dir=str(folder / "mail"),
         worker_in_process=False,
         log_level="WARNING",
