@@ -72,7 +72,7 @@ def make_test_settings(database_url: str) -> Settings:
     return Settings(
         env="test",
         database_url=database_url,
-        secret_key="test-secret-key-that-is-long-enough-0123456789",  # type: ignore[arg-type]
+        secret_key="test-secret-key-that-is-long-enough-0123456789",
         # Cheap hashing keeps the suite fast; production parameters are tested on their own.
         argon2_memory_kib=1024,
         argon2_time_cost=1,
@@ -97,7 +97,7 @@ async def postgres_problem(url: str) -> str | None:
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     if "backend" in metafunc.fixturenames:
-        backends = BACKENDS
+        backends: list[Any] = list(BACKENDS)
         if metafunc.definition.get_closest_marker("postgresql_only"):
             backends = [b for b in BACKENDS if b == "postgresql"]
         if not backends:

@@ -6,6 +6,7 @@ from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pytest
 from alembic.autogenerate import compare_metadata
@@ -219,7 +220,7 @@ class TestAuditAppendOnly:
         await run_alembic(scratch_engine, "upgrade", _before("0019"))
         prev, rows = GENESIS_HASH, []
         for seq in (1, 2):
-            fields = {
+            fields: dict[str, object] = {
                 "seq": seq,
                 "at": datetime(2026, 3, 2, 9, seq, tzinfo=UTC).isoformat(timespec="microseconds"),
                 "actor_user_id": None,
@@ -322,7 +323,7 @@ class TestMandateInvitations:
             await run_alembic(scratch_engine, "upgrade", "head")
 
         async with scratch_engine.connect() as connection:
-            stored = dict(
+            stored: dict[Any, Any] = dict(
                 (await connection.execute(text("SELECT id, email FROM user_account"))).all()
             )
             mandates = {
@@ -765,7 +766,7 @@ class TestProviderListings:
             await run_alembic(scratch_engine, "upgrade", "head")
 
         async with scratch_engine.connect() as connection:
-            keys = dict(
+            keys: dict[Any, Any] = dict(
                 (await connection.execute(text("SELECT id, verified_name_key FROM provider"))).all()
             )
         keys = {uuid.UUID(str(k)): v for k, v in keys.items()}
@@ -1353,12 +1354,12 @@ class TestListingEntries:
                 )
             }
         assert kept == rendered
-        entry = json.loads(kept[wyn])
+        entry = json.loads(str(kept[wyn]))
         assert entry["name"] == 'Gofal Ŵyn "Cymru"'
         assert entry["service_types"] == ["domiciliary_support", "personal_assistant", "respite"]
         assert entry["area_codes"] == ["W06000002", "W06000015"]
         assert entry["created_at"] == "2026-03-02T09:30:15.120000Z"
-        assert json.loads(kept[plain])["service_types"] == []
+        assert json.loads(str(kept[plain]))["service_types"] == []
 
         await run_alembic(scratch_engine, "downgrade", _before("0040"))
         async with scratch_engine.connect() as connection:

@@ -65,7 +65,7 @@ async def every_page(client: httpx.AsyncClient, path: str, headers: dict[str, st
 async def allow_tampering(session: AsyncSession) -> None:
     """What a database superuser can do: switch the append-only triggers off, in the test's
     own transaction (rolled back with it)."""
-    if session.bind.dialect.name == "postgresql":
+    if session.get_bind().dialect.name == "postgresql":
         await session.execute(text("ALTER TABLE audit_entry DISABLE TRIGGER USER"))
     else:
         await session.execute(text("DROP TRIGGER audit_entry_no_update"))
@@ -86,8 +86,9 @@ async def write_entry_of_form_one(session: AsyncSession, about: uuid.UUID) -> in
     head = await session.get(AuditChainHead, 1)
     assert head is not None
     at = datetime(2026, 3, 2, 8, 59, 30, 123456, tzinfo=UTC)
-    fields = {
-        "seq": head.last_seq + 1,
+    seq = head.last_seq + 1
+    fields: dict[str, Any] = {
+        "seq": seq,
         "at": at.isoformat(timespec="microseconds"),
         "actor_user_id": None,
         "on_behalf_of_user_id": None,
@@ -116,9 +117,9 @@ async def write_entry_of_form_one(session: AsyncSession, about: uuid.UUID) -> in
             hash_form=1,
         )
     )
-    head.last_seq, head.last_hash = fields["seq"], digest
+    head.last_seq, head.last_hash = seq, digest
     await session.commit()
-    return int(fields["seq"])
+    return seq
 
 
 class TestPublishedEntriesRehash:
@@ -290,7 +291,7 @@ class TestAppendOnly:
     async def test_truncating_the_chain_is_refused(
         self, client: httpx.AsyncClient, session: AsyncSession
     ) -> None:
-        if session.bind.dialect.name != "postgresql":
+        if session.get_bind().dialect.name != "postgresql":
             pytest.skip("SQLite has no TRUNCATE (DELETE is refused above)")
         await register_person(client)
         before = await session.scalar(select(func.count()).select_from(AuditEntry))
@@ -543,9 +544,9 @@ class TestSigningKey:
     SECRET = "a-production-secret-key-of-at-least-32-chars"
 
     def test_without_a_key_every_worker_derives_the_same_one_from_the_secret(self) -> None:
-        first = signing_key(Settings(secret_key=self.SECRET))  # type: ignore[arg-type]
-        again = signing_key(Settings(secret_key=self.SECRET))  # type: ignore[arg-type]
-        other = signing_key(Settings(secret_key=self.SECRET + "!"))  # type: ignore[arg-type]
+        first = signing_key(Settings(secret_key=self.SECRET))
+        again = signing_key(Settings(secret_key=self.SECRET))
+        other = signing_key(Settings(secret_key=self.SECRET + "!"))
         assert first.public_key == again.public_key
         assert first.public_key != other.public_key
 
@@ -553,8 +554,8 @@ class TestSigningKey:
         private = Ed25519PrivateKey.generate()
         raw = private.private_bytes(Encoding.Raw, PrivateFormat.Raw, NoEncryption())
         settings = Settings(
-            secret_key=self.SECRET,  # type: ignore[arg-type]
-            audit_signing_key=base64.b64encode(raw).decode(),  # type: ignore[arg-type]
+            secret_key=self.SECRET,
+            audit_signing_key=base64.b64encode(raw).decode(),
         )
         key = signing_key(settings)
         expected = private.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
@@ -569,4 +570,4 @@ class TestSigningKey:
         self, value: str
     ) -> None:
         with pytest.raises(ValidationError, match="DPC_AUDIT_SIGNING_KEY"):
-            Settings(audit_signing_key=value)  # type: ignore[arg-type]
+            Settings(audit_signing_key=value)

@@ -27,6 +27,6 @@ class TestBareEndpoint:
         with pytest.raises(ValidationError, match="DPC_BENCH_ENDPOINTS"):
             Settings(
                 env="production",
-                secret_key="a-production-secret-key-of-enough-length-0123",  # type: ignore[arg-type]
+                secret_key="a-production-secret-key-of-enough-length-0123",
                 bench_endpoints=True,
             )

@@ -120,22 +120,22 @@ class TestSettings:
         with pytest.raises(ValueError, match="DPC_SECRET_KEY"):
             Settings(env="production")
         with pytest.raises(ValueError, match="DPC_SECRET_KEY"):
-            Settings(env="production", secret_key="short")  # type: ignore[arg-type]
+            Settings(env="production", secret_key="short")
         with pytest.raises(ValueError, match="DPC_SMTP_URL"):
-            Settings(env="production", secret_key="x" * 40)  # type: ignore[arg-type]
+            Settings(env="production", secret_key="x" * 40)
         mailing = {"smtp_url": "smtp://mail.example.org:587?starttls=true"}
         with pytest.raises(ValueError, match="DPC_PUBLIC_BASE_URL"):
             Settings(env="production", secret_key="x" * 40, **mailing)  # type: ignore[arg-type]
         with pytest.raises(ValueError, match="DPC_PUBLIC_BASE_URL"):
             Settings(
                 env="production",
-                secret_key="x" * 40,  # type: ignore[arg-type]
+                secret_key="x" * 40,
                 public_base_url="http://care.example.org",
                 **mailing,  # type: ignore[arg-type]
             )
         production = Settings(
             env="production",
-            secret_key="x" * 40,  # type: ignore[arg-type]
+            secret_key="x" * 40,
             public_base_url="https://care.example.org",
             **mailing,  # type: ignore[arg-type]
         )

@@ -1,3 +1,4 @@
+from collections.abc import Mapping
 from datetime import timedelta
 
 import httpx
@@ -70,7 +71,9 @@ class TestAppointLaOfficer:
 SWANSEA = "W06000011"
 
 
-async def appoint(client: httpx.AsyncClient, admin: Person, body: dict[str, str]) -> httpx.Response:
+async def appoint(
+    client: httpx.AsyncClient, admin: Person, body: Mapping[str, object]
+) -> httpx.Response:
     return await client.post("/api/v1/admin/la-officers", json=body, headers=admin.headers)
 
 

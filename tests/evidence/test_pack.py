@@ -21,13 +21,16 @@ from tests.helpers import problem
 def adds_up(body: dict[str, object]) -> bool:
     totals = body["totals"]
     assert isinstance(totals, dict)
-    return body["closing_balance_pence"] == (
-        int(str(body["opening_balance_pence"]))
-        + totals["contributions_pence"]
-        - totals["care_total_pence"]
-        - totals["shared_charges_pence"]
-        - totals["payroll_pence"]
-        - totals["refunds_pence"]
+    return bool(
+        body["closing_balance_pence"]
+        == (
+            int(str(body["opening_balance_pence"]))
+            + totals["contributions_pence"]
+            - totals["care_total_pence"]
+            - totals["shared_charges_pence"]
+            - totals["payroll_pence"]
+            - totals["refunds_pence"]
+        )
     )
 
 

@@ -65,7 +65,7 @@ async def closings(session: AsyncSession, proposal_id: uuid.UUID) -> int:
 
 
 async def coop_of(
-    app: FastAPI, *classes: str, **rules: object
+    app: FastAPI, *classes: str, **rules: Any
 ) -> tuple[uuid.UUID, Person, list[Person]]:
     """A co-op whose founder is an admin service user, with one active member per class."""
     async with built(app) as b:
@@ -489,13 +489,14 @@ def recomputed_share(by_class: dict[str, dict[str, Any]]) -> Fraction:
     weight = sum(t["weight"] for t in voted.values())
     if not weight:
         return Fraction(0)
-    return (
+    share: Fraction = (
         sum(
             (t["weight"] * Fraction(t["yes"], t["yes"] + t["no"]) for t in voted.values()),
             Fraction(0),
         )
         / weight
     )
+    return share
 
 
 def half_up(share: Fraction) -> str:

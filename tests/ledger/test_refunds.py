@@ -54,7 +54,7 @@ async def approve(
 
 async def approval_for(client: httpx.AsyncClient, holder: Person, refund_id: str) -> str:
     items = (await client.get("/api/v1/me/approvals", headers=holder.headers)).json()["items"]
-    return next(item["id"] for item in items if item["subject_id"] == refund_id)
+    return str(next(item["id"] for item in items if item["subject_id"] == refund_id))
 
 
 class TestCreateRefund:

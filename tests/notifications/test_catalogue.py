@@ -5,10 +5,16 @@ from datetime import UTC, datetime
 import pytest
 
 from app.notifications.catalogue import TEXTS, moment_text, placeholders, render
-from app.notifications.events import ACCOUNT_TYPES, REQUIRED_EMAIL, WEBHOOK_TYPES, EventType
+from app.notifications.events import (
+    ACCOUNT_TYPES,
+    REQUIRED_EMAIL,
+    WEBHOOK_TYPES,
+    EventType,
+    ParamValue,
+)
 from app.reference.labels import LABELS
 
-SAMPLE = {
+SAMPLE: dict[str, ParamValue] = {
     "amount_pence": 12_345,
     "balance_pence": 500_000,
     "surplus_weeks": 8,

@@ -107,7 +107,7 @@ class TestTheFeed:
             clock.advance(timedelta(minutes=1))
             ok(await login(client, email=person.email, password=person.password))
         items = await feed(client, person)
-        assert [i["at"] for i in items] == sorted((i["at"] for i in items), reverse=True)
+        assert [str(i["at"]) for i in items] == sorted((str(i["at"]) for i in items), reverse=True)
         first = ok(await client.get(f"{FEED}?limit=2", headers=person.headers)).json()
         assert len(first["items"]) == 2
         rest = ok(

@@ -102,6 +102,7 @@ async def test_the_stamp_reader_reconnects_when_its_connection_is_lost(
         held = reader._connection  # the kept-open connection, dropped under its feet below
         assert held is not None
         driver = (await held.get_raw_connection()).driver_connection
+        assert driver is not None
         await driver.close()
         assert await reader.read() == stamp
         assert reader._connection is not held

@@ -2,6 +2,7 @@
 
 import uuid
 from dataclasses import dataclass
+from typing import Any
 
 import httpx
 from sqlalchemy import select
@@ -68,12 +69,12 @@ async def world(client: httpx.AsyncClient) -> World:
 
 async def raise_about(
     client: httpx.AsyncClient, w: World, member_id: uuid.UUID, by: Person
-) -> dict[str, object]:
+) -> dict[str, Any]:
     response = await client.post(
         w.url(), json={"member_id": str(member_id), "summary": SUMMARY}, headers=by.headers
     )
     assert response.status_code == 201, response.text
-    body: dict[str, object] = response.json()
+    body: dict[str, Any] = response.json()
     return body
 
 

@@ -295,10 +295,10 @@ async def add_tenders(
     """Tenders at every stage, a contract and invoices: their ids join the world's."""
     people, coop = world.people, uuid.UUID(world.ids["coop"])
     admin, member, staff = people["admin"], people["member"], people["provider_staff"]
-    soon = {"submission_deadline": (clock.now() + timedelta(hours=1)).isoformat()}
+    soon = (clock.now() + timedelta(hours=1)).isoformat()
     async with building(app) as b:
         closing = {
-            name: (await b.tender(coop, admin, standstill_days=0, **soon)).id
+            name: (await b.tender(coop, admin, standstill_days=0, submission_deadline=soon)).id
             for name in ("evaluated", "scored", "awarded", "contracted")
         }
         closing_bids = {name: await b.bid(t, staff) for name, t in closing.items()}
@@ -335,9 +335,9 @@ async def add_tenders(
         for name in ("awarded", "contracted"):
             await b.award_tender(closing[name], admin, closing_bids[name])
         contract_id = (await b.contract(closing["contracted"], admin)).id
-        invoices = []
+        invoices: list[tuple[str, str]] = []
         for _ in range(4):
-            invoice = await b.invoice(
+            made = await b.invoice(
                 contract_id,
                 staff,
                 {
@@ -351,7 +351,7 @@ async def add_tenders(
                     ],
                 },
             )
-            invoices.append((str(invoice.id), str(invoice.lines[0].id)))
+            invoices.append((str(made.id), str(made.lines[0].id)))
     (invoice, line), disputed, approved, accepted = invoices
     ok(
         await client.post(

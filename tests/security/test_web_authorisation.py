@@ -448,7 +448,7 @@ def page_routes(app: FastAPI) -> set[str]:
         f"{method} {route.path}"
         for route in _all_routes(app.routes)
         if isinstance(route, PageRoute)
-        for method in route.methods
+        for method in route.methods or ()
         if method != "HEAD"
     }
 

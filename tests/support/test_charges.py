@@ -282,18 +282,18 @@ async def test_a_past_month_falls_on_that_months_subscribers(
 
     march = await charge(client, charged, {"period": "2026-03"})
     assert march.status_code == 201, march.text
-    a, b, c = charged.member_ids
+    first, second, third = charged.member_ids
     assert [(p["account"], p["amount_pence"]) for p in march.json()["postings"]] == [
-        (f"member:{a}", -334),
-        (f"member:{b}", -333),
-        (f"member:{c}", -333),
+        (f"member:{first}", -334),
+        (f"member:{second}", -333),
+        (f"member:{third}", -333),
         ("shared", 1_000),
     ]
     april = await charge(client, charged, {"period": "2026-04"})
     assert april.status_code == 201, april.text
     assert [(p["account"], p["amount_pence"]) for p in april.json()["postings"]] == [
-        (f"member:{a}", -334),
-        (f"member:{b}", -333),
+        (f"member:{first}", -334),
+        (f"member:{second}", -333),
         (f"member:{dai_member.id}", -333),
         ("shared", 1_000),
     ]

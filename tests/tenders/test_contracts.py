@@ -78,7 +78,7 @@ class TestCreateContract:
                         "last_day": None,
                     },
                 ],
-                key=lambda c: c["member_id"],
+                key=lambda c: str(c["member_id"]),
             ),
             "variations": [],
             "status": "active",

@@ -68,8 +68,8 @@ async def test_an_area_or_service_type_under_a_running_contract_is_kept(
         content=text.encode(),
         headers={**platform.headers, "Content-Type": "text/csv"},
     )
-    body = problem(imported, 422, "validation_error")
-    assert [e["loc"] for e in body["errors"]] == [["body", 2, "area_codes"]]
+    refused = problem(imported, 422, "validation_error")
+    assert [e["loc"] for e in refused["errors"]] == [["body", 2, "area_codes"]]
 
     # Once every call-off has ended and its last day is past, nothing binds the provider.
     for member_id in (world.holder_a_member_id, world.holder_b_member_id):

@@ -121,7 +121,7 @@ class Walk:
     seen: list[str] = field(default_factory=list)
 
     def t(self, key: str, **params: Any) -> str:
-        return text(key, self.language, **params)
+        return text(key, "cy" if self.language == "cy" else "en", **params)
 
     async def goto(self, path: str, name: str, *, shot: bool = False) -> None:
         answer = await self.page.goto(self.base + path)

@@ -19,6 +19,7 @@ import pytest
 from playwright.async_api import Browser, BrowserContext
 
 from app.core.clock import WALES
+from app.core.i18n import Language
 from app.web.rendering import day_text
 from tests.factories import (
     DEFAULT_PASSWORD,
@@ -161,7 +162,7 @@ async def contexts() -> AsyncIterator[list[BrowserContext]]:
 
 def visit_button(walk: Walk, verb: str, cared: Cared, start: str) -> str:
     """The accessible name of a visit's button: the verb and which visit it is."""
-    language = "cy" if walk.language == "cy" else "en"
+    language: Language = "cy" if walk.language == "cy" else "en"
     which = walk.t("visits.which", day=day_text(cared.day, language), start=start)
     return f"{walk.t(verb)} {which}"
 

@@ -302,8 +302,9 @@ async def invoiced(site: Site) -> dict[str, dict[str, object]]:
     assert contract.status_code == 201, contract.text
     today = datetime.now(WALES).date().isoformat()
     for entry in people.values():
-        holder = entry["holder"]
-        member = await member_id_of(api, coop, holder)  # type: ignore[arg-type]
+        invoiced_holder = entry["holder"]
+        assert isinstance(invoiced_holder, Person)
+        member = await member_id_of(api, coop, invoiced_holder)
         for name in ("to_dispute", "to_approve"):
             made = await api.post(
                 f"/api/v1/contracts/{contract.json()['id']}/invoices",
@@ -322,13 +323,13 @@ async def invoiced(site: Site) -> dict[str, dict[str, object]]:
         # (SPEC 15): otherwise approval waits `invoice_dispute_days` after submission.
         to_approve = await api.get(
             f"/api/v1/invoices/{entry['to_approve']}",
-            headers=holder.headers,  # type: ignore[attr-defined]
+            headers=invoiced_holder.headers,
         )
         assert to_approve.status_code == 200, to_approve.text
         [line] = to_approve.json()["lines"]
         accepted = await api.post(
             f"/api/v1/invoices/{entry['to_approve']}/lines/{line['id']}/accept",
-            headers=holder.headers,  # type: ignore[attr-defined]
+            headers=invoiced_holder.headers,
         )
         assert accepted.status_code == 200, accepted.text
     return people
