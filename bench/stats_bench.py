@@ -8,7 +8,7 @@ period: the twelve months to today, over the 22 areas in turn) and the same aggr
 queries sent straight to PostgreSQL with asyncpg: every query the summary sends, in its
 order (the area, the contributions by paying council, the listed and contracted rates, the
 area again and the rate histogram for the coverage, the spend by service type, the tenders
-by status, the active co-ops).
+by status, the holders' award versions in force by status, the active co-ops).
 
     /work/main/.venv/bin/python -m bench.stats_bench \\
         --database-url postgresql://postgres@127.0.0.1:5432/bench_stats
@@ -86,6 +86,17 @@ DIRECT = [
     GROUP BY ta.area_code, t.status
     """,
     """
+    SELECT a.status, count(DISTINCT a.user_id) FROM direct_payment_award a
+    WHERE a.area_code = $1 AND a.status IN ('declared', 'confirmed')
+      AND a.start_date <= $2 AND (a.end_date IS NULL OR a.end_date >= $3)
+      AND NOT EXISTS (
+          SELECT 1 FROM direct_payment_award b
+          WHERE b.user_id = a.user_id AND b.start_date > a.start_date AND b.area_code = $1
+            AND b.status IN ('declared', 'confirmed') AND b.start_date <= $2
+            AND (b.end_date IS NULL OR b.end_date >= $3))
+    GROUP BY a.status
+    """,
+    """
     SELECT ca.area_code, count(*) FROM coop_area ca
     WHERE EXISTS (SELECT 1 FROM ledger_transaction t
                   WHERE t.coop_id = ca.coop_id AND t.kind = 'contribution'
@@ -93,8 +104,10 @@ DIRECT = [
       AND ca.area_code = $1 GROUP BY ca.area_code
     """,
 ]
-# Which of DIRECT take the period as well as the area.
-WITH_PERIOD = {1, 6, 7, 8}
+# Which of DIRECT take the period as well as the area: as times (from the first day's start to
+# the day after the last's), or as days (the last, then the first).
+WITH_PERIOD = {1, 6, 7, 9}
+WITH_DAYS = {8}
 
 
 async def direct_once(connection: asyncpg.Connection, code: str) -> None:
@@ -106,6 +119,8 @@ async def direct_once(connection: asyncpg.Connection, code: str) -> None:
         for n, query in enumerate(DIRECT):
             if n in WITH_PERIOD:
                 await connection.fetch(query, code, start, end)
+            elif n in WITH_DAYS:
+                await connection.fetch(query, code, last, first)
             else:
                 await connection.fetch(query, code)
 
