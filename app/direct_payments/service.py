@@ -17,8 +17,9 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any
 
-from sqlalchemy import ColumnElement, bindparam, or_, select
+from sqlalchemy import ColumnElement, Select, bindparam, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.areas import service as areas
@@ -106,13 +107,21 @@ async def latest_version(session: AsyncSession, user_id: uuid.UUID) -> DirectPay
     )
 
 
-# Built once (every contribution reads it): composing it cost more CPU than running it.
-_VERSION_IN_FORCE = (
-    select(DirectPaymentAward)
-    .where(DirectPaymentAward.user_id == bindparam("user_id"), *_in_force_on(bindparam("day")))
-    .order_by(DirectPaymentAward.start_date.desc())
-    .limit(1)
-    .execution_options(populate_existing=True)
+def _version_in_force(*also: ColumnElement[Any]) -> Select[Any]:
+    """The holder's version in force on a day (bound: `user_id`, `day`), with `also`."""
+    return (
+        select(DirectPaymentAward, *also)
+        .where(DirectPaymentAward.user_id == bindparam("user_id"), *_in_force_on(bindparam("day")))
+        .order_by(DirectPaymentAward.start_date.desc())
+        .limit(1)
+        .execution_options(populate_existing=True)
+    )
+
+
+# Built once (every contribution reads one): composing it cost more CPU than running it.
+_VERSION_IN_FORCE = _version_in_force()
+_VERSION_IN_FORCE_AND_SURPLUS_WEEKS = _version_in_force(
+    areas.surplus_weeks_of(DirectPaymentAward.area_code)
 )
 
 
@@ -120,7 +129,10 @@ async def version_in_force(
     session: AsyncSession, user_id: uuid.UUID, *, on: date
 ) -> DirectPaymentAward | None:
     """The holder's version in force on `on` (declared or confirmed, within its dates)."""
-    return await session.scalar(_VERSION_IN_FORCE, {"user_id": user_id, "day": on})
+    found: DirectPaymentAward | None = await session.scalar(
+        _VERSION_IN_FORCE, {"user_id": user_id, "day": on}
+    )
+    return found
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,15 +142,6 @@ class AwardToday:
 
     award: DirectPaymentAward
     surplus_weeks: int
-
-
-_VERSION_IN_FORCE_AND_SURPLUS_WEEKS = (
-    select(DirectPaymentAward, areas.surplus_weeks_of(DirectPaymentAward.area_code))
-    .where(DirectPaymentAward.user_id == bindparam("user_id"), *_in_force_on(bindparam("day")))
-    .order_by(DirectPaymentAward.start_date.desc())
-    .limit(1)
-    .execution_options(populate_existing=True)
-)
 
 
 async def in_force_today(
