@@ -16,7 +16,9 @@ from app.core.clock import FrozenClock
 from app.core.config import Settings
 from app.main import create_app
 from app.notifications.errors import WebhookUrlRefused
+from app.notifications.events import Event, EventType
 from app.notifications.models import Webhook, WebhookDelivery
+from app.notifications.service import notify
 from app.notifications.webhooks import address
 from app.notifications.webhooks.service import new_secret
 from app.worker import Worker
@@ -149,6 +151,48 @@ class TestManagingWebhooks:
 
 
 class TestDelivery:
+    @pytest.mark.parametrize("key", [None, "once-only"])
+    async def test_an_event_of_no_coop_goes_to_the_platforms_webhooks_only(
+        self, client: httpx.AsyncClient, session: AsyncSession, key: str | None
+    ) -> None:
+        # Written by the event's own statement on PostgreSQL, after reading the webhooks on
+        # SQLite; a keyed event's row is written first, then its deliveries.
+        admin = await register_person(client, full_name="Admin")
+        coop = await create_coop(client, admin)
+        boss = await platform_admin(client, session)
+        types = ["compliance.expiring"]
+        platform = await make_webhook(
+            client, "/api/v1/admin/webhooks", boss, "https://all.example.org", types
+        )
+        mine = await make_webhook(
+            client, f"/api/v1/coops/{coop}/webhooks", admin, "https://coop.example.org", types
+        )
+        await make_webhook(
+            client, "/api/v1/admin/webhooks", boss, "https://other.example.org", ALL_BUT_ACCOUNTS
+        )
+        event = Event(
+            type=EventType.compliance_expiring,
+            subject_type="compliance_record",
+            subject_id=uuid.uuid4(),
+            at=datetime.now(UTC),
+            key=key,
+        )
+        assert await notify(session, event) is not None
+        await session.commit()
+        found = (
+            await session.scalars(
+                select(WebhookDelivery.webhook_id).where(
+                    WebhookDelivery.webhook_id.in_(
+                        [uuid.UUID(str(platform["id"])), uuid.UUID(str(mine["id"]))]
+                    )
+                )
+            )
+        ).all()
+        assert found == [uuid.UUID(str(platform["id"]))]
+        # Nor to the platform's webhook that did not subscribe to the type.
+        every = await session.scalar(select(func.count()).select_from(WebhookDelivery))
+        assert every == 1
+
     async def test_signed_ids_only_to_the_coops_own_webhook_and_every_event_to_the_platforms(
         self,
         client: httpx.AsyncClient,
