@@ -1,9 +1,12 @@
 """The OCDS data review tool (libcoveocds) run offline on a package, against the copy of the
 standard kept beside this file (ocds-1.1.5/, with its notice)."""
 
+import atexit
 import json
+import select
 import subprocess
 import sys
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -12,21 +15,50 @@ from app.tenders.ocds.packages import PAGINATION_EXTENSION
 HERE = Path(__file__).resolve().parent
 STANDARD_ZIP = HERE / "ocds-1.1.5" / "standard-1__1__5.zip"
 OFFLINE = HERE / "ocds_offline.py"
+ANSWER_SECONDS = 120
+
+
+@cache
+def _reviewer() -> "subprocess.Popen[str]":
+    """The tool, in a process of its own that stays up for the worker's whole run: it is a
+    command-line tool, its own warnings are not this suite's business, and starting it (some
+    half a second) cost more than reviewing a package."""
+    process = subprocess.Popen(  # noqa: S603 - a fixed command; it reads files the tests wrote
+        [sys.executable, str(OFFLINE), "--standard-zip", str(STANDARD_ZIP), "--serve"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+    atexit.register(_stop, process)
+    return process
+
+
+def _stop(process: "subprocess.Popen[str]") -> None:
+    if process.stdin is not None:
+        process.stdin.close()
+    process.wait(timeout=30)
 
 
 def review(package: bytes, tmp_path: Path) -> dict[str, Any]:
-    """The tool's report. It runs in a process of its own: it is a command-line tool, exits 0
-    even when the data is invalid, and its own warnings are not this suite's business."""
+    """The tool's report on `package` (it exits 0, and reports, even when the data is
+    invalid)."""
     path = tmp_path / "package.json"
     path.write_bytes(package)
-    completed = subprocess.run(  # noqa: S603 - a fixed command on a file the test wrote
-        [sys.executable, str(OFFLINE), "--standard-zip", str(STANDARD_ZIP), str(path)],
-        capture_output=True,
-        check=True,
-        cwd=tmp_path,
-        timeout=120,
-    )
-    report: dict[str, Any] = json.loads(completed.stdout)
+    process = _reviewer()
+    assert process.stdin is not None
+    assert process.stdout is not None
+    process.stdin.write(f"{path}\n")
+    process.stdin.flush()
+    ready, _, _ = select.select([process.stdout], [], [], ANSWER_SECONDS)
+    if not ready:
+        raise TimeoutError(f"the OCDS reviewer did not answer within {ANSWER_SECONDS} s")
+    line = process.stdout.readline()
+    if not line:
+        raise RuntimeError(f"the OCDS reviewer ended (exit status {process.poll()})")
+    report: dict[str, Any] = json.loads(line)
+    if "error" in report and len(report) == 1:
+        raise RuntimeError(f"the OCDS reviewer failed on {path}:\n{report['error']}")
     return report
 
 
