@@ -5,7 +5,6 @@ connection and one outer transaction that is rolled back at the end; the app's s
 it with savepoints, so the app's commits release a savepoint and nothing leaks between tests.
 """
 
-import asyncio
 import logging
 import os
 import tempfile
@@ -25,7 +24,6 @@ from sqlalchemy import text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker
 
-from app.cli import migrate
 from app.core.clock import FrozenClock
 from app.core.config import Settings
 from app.core.db import create_engine
@@ -34,7 +32,7 @@ from app.main import create_app
 from app.workflows import registry
 from tests.contract import check_answer
 from tests.factories import arrange_in_process
-from tests.helpers import run_alembic, scratch_database_url
+from tests.helpers import migrated_database_url, run_alembic
 from tests.mail_server import (
     Mailbox,
     smtp_server,  # noqa: F401  (a fixture for every test package)
@@ -159,11 +157,10 @@ async def scratch_server(
 ) -> AsyncIterator[Server]:
     """uvicorn with two workers over a fresh scratch database of `database`'s backend
     (migrated), its output in `tmp`; `env` on top of the test settings."""
-    url = await scratch_database_url(
+    url = await migrated_database_url(
         database.settings.async_database_url, suffix=tmp.name, tmp_dir=tmp
     )
     settings = make_test_settings(url)
-    await asyncio.to_thread(migrate, settings)
     log = tmp / "server.log"
     engine = create_engine(settings)
     try:

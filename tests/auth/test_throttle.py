@@ -23,7 +23,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.auth import throttle
 from app.auth.models import LoginFailure
 from app.auth.passwords import Passwords
-from app.cli import migrate
 from app.core.clock import FrozenClock
 from app.core.config import Settings
 from app.main import create_app
@@ -37,7 +36,7 @@ from tests.factories import (
     register_person,
     unique_email,
 )
-from tests.helpers import problem, scratch_database_url
+from tests.helpers import migrated_database_url, problem
 from tests.servers import running_server
 
 WRONG = "not the password at all"
@@ -210,11 +209,10 @@ class Committed:
 async def committed(database: Database, tmp_path_factory: pytest.TempPathFactory) -> Committed:
     """A scratch database of the test's backend, migrated, that the app commits to."""
     tmp = tmp_path_factory.mktemp("throttle")
-    url = await scratch_database_url(
+    url = await migrated_database_url(
         database.settings.async_database_url, suffix="throttle", tmp_dir=tmp
     )
     settings = make_test_settings(url).model_copy(update={"registrations_per_address_per_hour": 20})
-    await asyncio.to_thread(migrate, settings)
     return Committed(settings=settings)
 
 

@@ -13,7 +13,6 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from app.auth.actor import Actor
 from app.auth.models import PreferredLanguage, User
-from app.cli import migrate
 from app.compliance.models import ComplianceKind, ComplianceRecord, SubjectKind
 from app.coops import service as coops
 from app.coops.models import MemberClass
@@ -28,7 +27,7 @@ from app.workflows import registry
 from tests.compliance.conftest import World, file
 from tests.conftest import START, Database
 from tests.factories import Person, sign_in_again
-from tests.helpers import ok, scratch_database_url
+from tests.helpers import migrated_database_url, ok
 from tests.mail_server import Mailbox, body_of
 from tests.notifications.conftest import feed
 from tests.webhook_receiver import Receiver
@@ -206,13 +205,12 @@ async def scratch(
     database: Database, tmp_path_factory: pytest.TempPathFactory
 ) -> AsyncIterator[AsyncEngine]:
     """A scratch database that commits for real, on the same server."""
-    url = await scratch_database_url(
+    url = await migrated_database_url(
         database.settings.async_database_url,
         suffix="compliance",
         tmp_dir=tmp_path_factory.mktemp("c"),
     )
     settings = Settings(database_url=url)
-    await asyncio.to_thread(migrate, settings)
     engine = create_engine(settings)
     yield engine
     await engine.dispose()

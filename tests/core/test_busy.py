@@ -17,14 +17,13 @@ from sqlalchemy import func, select, text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from app.cli import migrate
 from app.core.config import Settings
 from app.core.db import create_engine, is_busy
 from app.ledger.models import LedgerTransaction, TransactionKind
 from app.main import create_app
 from tests.conftest import Database, make_test_settings, scratch_server
 from tests.contract import CHECKED
-from tests.helpers import problem, scratch_database_url
+from tests.helpers import migrated_database_url, problem
 from tests.ledger.test_concurrency import person
 
 WAIT = 1.0
@@ -84,11 +83,10 @@ async def contributions(engine: AsyncEngine) -> int:
 @pytest.fixture
 async def scratch(database: Database, tmp_path_factory: pytest.TempPathFactory) -> Settings:
     tmp = tmp_path_factory.mktemp("busy")
-    url = await scratch_database_url(
+    url = await migrated_database_url(
         database.settings.async_database_url, suffix="busy", tmp_dir=tmp
     )
     settings = make_test_settings(url).model_copy(update={"db_wait_seconds": WAIT})
-    await asyncio.to_thread(migrate, settings)
     return settings
 
 

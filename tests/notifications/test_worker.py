@@ -13,7 +13,6 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from app.auth.models import PreferredLanguage, User
-from app.cli import migrate
 from app.core.clock import FrozenClock
 from app.core.config import Settings
 from app.core.db import create_engine, create_sessionmaker, unit_of_work
@@ -28,7 +27,7 @@ from app.worker import Worker
 from app.workflows import registry
 from tests.conftest import START, Database
 from tests.factories import create_coop, join_coop, open_proposal, register_person, sign_in_again
-from tests.helpers import scratch_database_url
+from tests.helpers import migrated_database_url
 from tests.mail_server import Mailbox
 from tests.notifications.conftest import feed, types_of
 from tests.webhook_receiver import Receiver
@@ -121,11 +120,10 @@ async def scratch(
     database: Database, tmp_path_factory: pytest.TempPathFactory
 ) -> AsyncIterator[AsyncEngine]:
     """A scratch database that commits for real, on the same server."""
-    url = await scratch_database_url(
+    url = await migrated_database_url(
         database.settings.async_database_url, suffix="workers", tmp_dir=tmp_path_factory.mktemp("w")
     )
     settings = Settings(database_url=url)
-    await asyncio.to_thread(migrate, settings)
     engine = create_engine(settings)
     yield engine
     await engine.dispose()

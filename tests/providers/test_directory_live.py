@@ -20,7 +20,7 @@ from app.providers.directory import StampReader
 from app.providers.directory_reads import Reader, SqliteOnLoop, sqlite_file
 from tests.conftest import Database, make_test_settings
 from tests.factories import Person, provider_fields, register_person
-from tests.helpers import ok, run_alembic, scratch_database_url
+from tests.helpers import migrated_database_url, ok
 
 CARDIFF = "W06000015"
 GWYNEDD = "W06000002"
@@ -32,13 +32,10 @@ def listing(code: str) -> str:
 
 @pytest.fixture
 async def live_settings(database: Database, tmp_path: Path) -> Settings:
-    url = await scratch_database_url(
+    url = await migrated_database_url(
         database.settings.async_database_url, suffix="directory_live", tmp_dir=tmp_path
     )
     settings = make_test_settings(url)
-    engine = create_engine(settings)
-    await run_alembic(engine, "upgrade", "head")
-    await engine.dispose()
     return settings
 
 

@@ -24,7 +24,7 @@ from requests.structures import CaseInsensitiveDict
 from schemathesis.core.result import Ok
 from schemathesis.python import asgi
 
-from app.cli import create_admin, migrate
+from app.cli import create_admin
 from app.main import create_app
 from tests.conftest import (
     BACKENDS,
@@ -35,7 +35,7 @@ from tests.conftest import (
     postgres_problem,
     suite_database_name,
 )
-from tests.helpers import ok, scratch_database_url
+from tests.helpers import migrated_database_url, ok
 
 ADMIN_EMAIL = "fuzz-admin@example.org"
 PASSWORD = "fuzzing password 123"
@@ -71,15 +71,15 @@ class Target:
 
 
 async def _fuzz_database_url(backend: str, tmp: Path) -> str | None:
-    """An empty database of its own on `backend`; None when PostgreSQL cannot be reached
+    """A database of its own on `backend`, migrated; None when PostgreSQL cannot be reached
     outside CI (test_every_backend_is_fuzzed then skips, saying why)."""
     if backend == "sqlite":
-        return await scratch_database_url("sqlite+aiosqlite:///", suffix="fuzz", tmp_dir=tmp)
+        return await migrated_database_url("sqlite+aiosqlite:///", suffix="fuzz", tmp_dir=tmp)
     if await postgres_problem(POSTGRES_URL) is not None:
         return None
     worker = suite_database_name(POSTGRES_URL, os.environ.get("PYTEST_XDIST_WORKER"))
     base = await ensure_database(POSTGRES_URL, worker)
-    return await scratch_database_url(base, suffix="fuzz", tmp_dir=tmp)
+    return await migrated_database_url(base, suffix="fuzz", tmp_dir=tmp)
 
 
 @pytest.fixture(scope="session")
@@ -99,7 +99,6 @@ def fuzz_targets(tmp_path_factory: pytest.TempPathFactory) -> list[Target]:
 
 def _fuzz_app(url: str) -> FastAPI:
     settings = make_test_settings(url)
-    migrate(settings)
     asyncio.run(create_admin(settings, email=ADMIN_EMAIL, password=PASSWORD, full_name="Fuzz"))
     # Every call reaches the app through schemathesis's ASGI client, which runs all apps on one
     # event loop of its own: the pool's connections stay on that loop, and are kept between

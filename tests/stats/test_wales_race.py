@@ -13,13 +13,12 @@ from sqlalchemy import func, select, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from app.audit.models import AuditEntry
-from app.cli import migrate
 from app.core.clock import local_date
 from app.core.db import commit_unit_of_work, create_engine, create_sessionmaker
 from app.stats import wales
 from app.stats.models import WalesEdition
 from tests.conftest import Database, make_test_settings
-from tests.helpers import scratch_database_url
+from tests.helpers import migrated_database_url
 
 pytestmark = pytest.mark.postgresql_only
 
@@ -30,13 +29,12 @@ NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 async def engine(
     database: Database, tmp_path_factory: pytest.TempPathFactory
 ) -> AsyncIterator[AsyncEngine]:
-    url = await scratch_database_url(
+    url = await migrated_database_url(
         database.settings.async_database_url,
         suffix="wales_race",
         tmp_dir=tmp_path_factory.mktemp("wales"),
     )
     settings = make_test_settings(url)
-    await asyncio.to_thread(migrate, settings)
     scratch = create_engine(settings)
     yield scratch
     await scratch.dispose()

@@ -19,14 +19,13 @@ import pytest
 from fastapi import FastAPI
 from sqlalchemy import func, select
 
-from app.cli import migrate
 from app.core.clock import FrozenClock
 from app.main import create_app
 from app.tenders.models import Invoice, InvoiceLine
 from app.tenders.visits.models import Visit
 from tests.conftest import START, Database, make_test_settings
 from tests.contract import CHECKED
-from tests.helpers import ok, scratch_database_url
+from tests.helpers import migrated_database_url, ok
 from tests.tenders.conftest import World, build_world
 from tests.tenders.visiting import act, recorded, visit_body, visiting
 
@@ -43,13 +42,12 @@ class Live:
 
 @pytest.fixture
 async def live(database: Database, tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Live]:
-    url = await scratch_database_url(
+    url = await migrated_database_url(
         database.settings.async_database_url,
         suffix="visits",
         tmp_dir=tmp_path_factory.mktemp("visits"),
     )
     settings = make_test_settings(url)
-    await asyncio.to_thread(migrate, settings)
     clock = FrozenClock(START)
     app = create_app(settings, clock=clock)
     try:
