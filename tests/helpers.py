@@ -74,10 +74,10 @@ async def migrated_database_url(base_url: str, *, suffix: str, tmp_dir: Path) ->
     commit for real. On SQLite a copy of one migrated once a process (running the 40
     migrations took some 1.5 s each time; the copy, hundredths). On PostgreSQL the scratch
     database migrated (some 0.9 s): copies made there with `CREATE DATABASE ... TEMPLATE` had
-    to drop the previous copy first, and each DROP DATABASE forces an immediate checkpoint;
-    with some thirty of them a run, the other worker's tests waited on the checkpoints for
-    more than the copies saved (the whole suite was slower). The migrations themselves are
-    tested from empty, step by step, in tests/test_migrations.py."""
+    to drop the previous copy first, and each DROP DATABASE forces an immediate checkpoint
+    (17 in a run instead of 2), which every other test writing to PostgreSQL then waits on;
+    the whole suite was not faster for them. The migrations themselves are tested from
+    empty, step by step, in tests/test_migrations.py."""
     if not base_url.startswith("sqlite"):
         url = await scratch_database_url(base_url, suffix=suffix, tmp_dir=tmp_dir)
         await asyncio.to_thread(migrate, Settings(database_url=url))
