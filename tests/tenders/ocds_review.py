@@ -52,6 +52,9 @@ def review(package: bytes, tmp_path: Path) -> dict[str, Any]:
     process.stdin.flush()
     ready, _, _ = select.select([process.stdout], [], [], ANSWER_SECONDS)
     if not ready:
+        # Its late answer would be read as the next package's: the next review starts a new one.
+        process.kill()
+        _reviewer.cache_clear()
         raise TimeoutError(f"the OCDS reviewer did not answer within {ANSWER_SECONDS} s")
     line = process.stdout.readline()
     if not line:
